@@ -1,0 +1,92 @@
+# Build, test and demo for tidu. Sources are found by folder; nothing is listed twice.
+#   make            release build: build/release/tidu
+#   make check      install missing packages, then every test in release and ASan+UBSan builds
+#   make demo       install missing packages, build, and run the main job on the bundled sample
+#   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
+#   make format     clang-format every C file in place
+
+CC       ?= gcc
+CFG      ?= release
+BUILD    ?= build/$(CFG)
+GEN      := $(BUILD)/gen
+WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wvla
+CSTD     := -std=c17 -D_GNU_SOURCE
+INC      := -Iinclude -Isrc -I$(GEN)
+LIBS     := -ljansson -lsqlite3 -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm
+
+ifeq ($(CFG),release)
+  OPT := -O2 -g
+else ifeq ($(CFG),asan)
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  LDSAN := -fsanitize=address,undefined
+else ifeq ($(CFG),debug)
+  OPT := -O0 -g
+endif
+
+CFLAGS   := $(CSTD) $(WARN) $(OPT) $(INC) $(EXTRA_CFLAGS)
+LDFLAGS  := $(LDSAN) $(EXTRA_LDFLAGS)
+
+LIB_DIRS := core rules assess io store programme server
+LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)) $(GEN)/builtin_rules.c
+CLI_SRC  := $(wildcard src/cli/*.c)
+RULES    := rules/prelude.tidu $(sort $(wildcard rules/*/*.tidu))
+LIB_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+CLI_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+TEST_SRC := $(wildcard tests/unit/*/*_test.c)
+TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+FUZZ_SRC := $(wildcard fuzz/*.c)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all check test demo deps fuzz format clean bench
+all: $(BUILD)/tidu
+
+$(GEN)/builtin_rules.c: $(RULES) tools/embed.c | $(GEN)
+	$(CC) -std=c17 -O1 -o $(GEN)/embed tools/embed.c
+	$(GEN)/embed $(RULES) > $@.tmp && mv $@.tmp $@
+
+$(GEN):
+	mkdir -p $@
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libtidu.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tidu: $(CLI_OBJ) $(BUILD)/libtidu.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libtidu.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtidu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libtidu.a $(LDFLAGS) $(LIBS) -lcmocka
+
+test: $(BUILD)/tidu $(TEST_BIN)
+	@BUILD=$(BUILD) CFG=$(CFG) sh tests/run.sh
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory CFG=release BUILD=build/release test
+	@$(MAKE) --no-print-directory CFG=asan BUILD=build/asan test
+
+demo: deps
+	@$(MAKE) --no-print-directory CFG=release all
+	@sh scripts/demo.sh build/release/tidu
+
+fuzz: deps
+	@sh scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench: deps
+	@$(MAKE) --no-print-directory CFG=release all
+	@sh bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

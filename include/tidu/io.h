@@ -1,0 +1,58 @@
+/* Reading firms from CSV, XLSX, JSON and NDJSON files (contract §3), one record at a time. */
+#ifndef TIDU_IO_H
+#define TIDU_IO_H
+
+#include <stddef.h>
+
+#include "tidu/error.h"
+#include "tidu/firm.h"
+
+typedef enum tidu_format {
+  TIDU_FMT_AUTO = 0, /* from the file name's extension, else by sniffing the content */
+  TIDU_FMT_CSV,
+  TIDU_FMT_JSON,   /* a JSON array of firm objects (NDJSON is accepted too) */
+  TIDU_FMT_NDJSON, /* one firm object per line */
+  TIDU_FMT_XLSX
+} tidu_format;
+
+typedef struct tidu_read_options {
+  const char *sheet; /* XLSX: the sheet to read (NULL = the first) */
+} tidu_read_options;
+
+typedef struct tidu_reader tidu_reader;
+
+/* Opens `path` ("-" = standard input) for reading firms. Returns TIDU_OK and *out, or an
+ * error (file cannot be opened, unknown format, bad header row) with *out = NULL. */
+tidu_code tidu_reader_open(const char *path, tidu_format fmt, const tidu_read_options *opt,
+                           tidu_reader **out, tidu_error *err);
+
+/* Same over a memory buffer (borrowed until close); `name` is used in messages. */
+tidu_code tidu_reader_open_mem(const char *name, const char *data, size_t len, tidu_format fmt,
+                               const tidu_read_options *opt, tidu_reader **out, tidu_error *err);
+
+/* Reads the next firm into `firm` (which is cleared first and then owned by the caller).
+ * Returns TIDU_OK with *done = 0 for a firm, TIDU_OK with *done = 1 at the end.
+ * A bad record returns TIDU_ERR_INPUT or TIDU_ERR_DATA with `err` naming file, line and
+ * column (or row and column header); the reader has skipped that record, so the caller may
+ * call again to go on. TIDU_ERR_IO, TIDU_ERR_NOMEM and TIDU_ERR_LIMIT are fatal: stop. */
+tidu_code tidu_reader_next(tidu_reader *r, tidu_firm *firm, int *done, tidu_error *err);
+
+/* Pops the oldest queued warning (e.g. a USCC check character that does not match) into
+ * `warn`; returns 1 when one was popped, 0 when none is queued. */
+int tidu_reader_warning(tidu_reader *r, tidu_error *warn);
+
+/* Closes the reader and frees what it holds. Accepts NULL. */
+void tidu_reader_close(tidu_reader *r);
+
+/* Detects the encoding of `data` and returns a newly allocated UTF-8 copy (BOM removed) in
+ * *out / *out_len (caller frees). UTF-8 input is checked strictly; otherwise it is converted
+ * from GB18030 (with Excel's 0x80 as the euro sign). Returns TIDU_ERR_INPUT naming the byte
+ * offset when the input is neither. */
+tidu_code tidu_to_utf8(const char *data, size_t len, char **out, size_t *out_len,
+                       tidu_error *err);
+
+/* Writes one firm as a contract §3 JSON object (one line, no trailing newline) into a newly
+ * allocated string (caller frees); NULL on ENOMEM. */
+char *tidu_firm_to_json(const tidu_firm *f);
+
+#endif

@@ -1,0 +1,40 @@
+/* A source of table rows (CSV, XLSX): the shared interface under the tabular firm reader. */
+#ifndef TIDU_IO_ROWSRC_H
+#define TIDU_IO_ROWSRC_H
+
+#include <stddef.h>
+
+#include "tidu/error.h"
+
+/* One row of cells. Cell texts are UTF-8, NUL-terminated, and valid until the next call. */
+typedef struct tidu_row {
+  const char **cells;
+  const size_t *lens;
+  size_t ncells;
+  long row_no; /* 1-based line (CSV) or row (XLSX) number of the row's start */
+} tidu_row;
+
+typedef struct tidu_rowsrc {
+  void *ctx;
+  /* Reads the next row into *row. Returns 1 for a row, 0 at the end, -1 on error (err set,
+   * with file, line and column). */
+  int (*next)(void *ctx, tidu_row *row, tidu_error *err);
+  /* Frees ctx. */
+  void (*close)(void *ctx);
+  const char *name;  /* file name for messages */
+  const char *sheet; /* XLSX sheet name, NULL for CSV */
+  int typed;         /* 1 when numeric cells are raw numbers and dates may be serial days */
+} tidu_rowsrc;
+
+/* Opens a CSV row source over UTF-8 text (borrowed until close). src/io/csv.c */
+int tidu_csv_rowsrc(const char *name, const char *text, size_t len, tidu_rowsrc *out,
+                    tidu_error *err);
+
+/* Opens an XLSX row source for `sheet` (NULL = first) of the file at `path`. src/io/xlsx.c */
+int tidu_xlsx_rowsrc(const char *path, const char *sheet, tidu_rowsrc *out, tidu_error *err);
+
+/* Same over an in-memory XLSX file (borrowed until close). */
+int tidu_xlsx_rowsrc_mem(const char *name, const void *data, size_t len, const char *sheet,
+                         tidu_rowsrc *out, tidu_error *err);
+
+#endif
