@@ -1,0 +1,160 @@
+/* The registry: one SQLite file holding every firm's record (一企一档), its history and imports. */
+#ifndef TIDU_STORE_H
+#define TIDU_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tidu/error.h"
+#include "tidu/firm.h"
+
+/* Ownership: a tidu_store owns its SQLite connection; everything returned through an out
+ * parameter is owned by the caller and freed with the function named beside it. Strings
+ * passed in are borrowed for the duration of the call. */
+
+/* The schema version this build writes (PRAGMA user_version). Older files are upgraded in
+ * place by tidu_store_open; newer files are refused. */
+#define TIDU_STORE_VERSION 2
+
+typedef struct tidu_store tidu_store;
+
+/* Opens (creating if needed) the registry at `path` (":memory:" for a private in-memory one):
+ * WAL journal, foreign keys on, a busy timeout, migrations applied, one column per field of
+ * fields.def ensured. Returns TIDU_OK and *out, or TIDU_ERR_DB / TIDU_ERR_IO with *out NULL. */
+tidu_code tidu_store_open(const char *path, tidu_store **out, tidu_error *err);
+
+/* Opens an existing registry without creating or migrating it (for `db info` on old files). */
+tidu_code tidu_store_open_existing(const char *path, tidu_store **out, tidu_error *err);
+
+/* Closes the registry (rolling back an open transaction). Accepts NULL. */
+void tidu_store_close(tidu_store *s);
+
+/* Counts shown by `tidu db info`. */
+typedef struct tidu_store_info {
+  int schema_version;
+  char journal_mode[16];
+  long long firms;         /* live firms */
+  long long firms_deleted; /* soft-deleted firms */
+  long long firm_years;
+  long long imports;
+  long long history; /* rows of value_history */
+  long long events;
+} tidu_store_info;
+
+tidu_code tidu_store_info_get(tidu_store *s, tidu_store_info *info, tidu_error *err);
+
+/* Runs PRAGMA integrity_check and foreign_key_check. Returns TIDU_OK when both are clean;
+ * TIDU_ERR_DB otherwise with the first problem in `err`. *report (caller frees, may be NULL on
+ * ENOMEM) lists every line the checks printed ("ok" when clean). */
+tidu_code tidu_store_check(tidu_store *s, char **report, tidu_error *err);
+
+/* Copies the whole database to `dest` with SQLite's online backup API (readers and writers
+ * may go on meanwhile). */
+tidu_code tidu_store_backup(tidu_store *s, const char *dest, tidu_error *err);
+
+/* ---- transactions and imports ---- */
+
+/* What an import did. */
+typedef struct tidu_import_summary {
+  long long records;         /* firm records read */
+  long long firms_new;
+  long long firms_updated;
+  long long firms_unchanged;
+  long long years_added;
+  long long years_changed;
+  long long years_unchanged;
+  long long values_changed; /* individual figures that replaced an earlier one */
+  long long warnings;
+  long long rejected; /* records refused (with --skip-bad) */
+} tidu_import_summary;
+
+/* One write transaction. Everything between begin and commit is atomic: a crash or a kill
+ * leaves the file as it was before begin. */
+tidu_code tidu_store_begin(tidu_store *s, tidu_error *err);
+tidu_code tidu_store_commit(tidu_store *s, tidu_error *err);
+void tidu_store_rollback(tidu_store *s);
+
+/* Records the start of an import of `file` (sheet may be NULL) and returns its id. */
+tidu_code tidu_store_import_start(tidu_store *s, const char *file, const char *sheet,
+                                  int64_t *import_id, tidu_error *err);
+/* Records the end of an import with its summary. */
+tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id,
+                                   const tidu_import_summary *sum, tidu_error *err);
+
+/* Merges one firm record into the registry on behalf of import `import_id`.
+ * Figures present in `f` replace those on file; absent ones (missing figures, NULL texts, and
+ * declarations at their default: false, `none`, empty) keep what is on file. Every replaced
+ * value is kept in the history with the import and row that brought the old and the new one.
+ * Adds to `sum`. The firm's USCC must be set. */
+tidu_code tidu_store_put_firm(tidu_store *s, int64_t import_id, const tidu_firm *f,
+                              tidu_import_summary *sum, tidu_error *err);
+
+/* ---- reading ---- */
+
+/* Loads one firm by USCC, or by name (exact, else a unique partial match) into `out`
+ * (initialised by the call; the caller clears it). *deleted (may be NULL) tells whether it is
+ * soft-deleted. TIDU_ERR_DATA when no firm or several firms match. */
+tidu_code tidu_store_get(tidu_store *s, const char *key, tidu_firm *out, int *deleted,
+                         tidu_error *err);
+
+/* Filters applied in SQL. NULL / 0 members do not filter. */
+typedef struct tidu_store_filter {
+  const char *region_prefix;   /* region code starts with */
+  const char *industry_prefix; /* industry code starts with */
+  const char *chain;           /* `chains` holds this tag */
+  const char *title;           /* `titles` holds this title (English name) */
+  int include_deleted;
+} tidu_store_filter;
+
+typedef struct tidu_store_iter tidu_store_iter;
+
+/* Iterates firms (with all their years) ordered by USCC. */
+tidu_code tidu_store_iter_open(tidu_store *s, const tidu_store_filter *flt, tidu_store_iter **out,
+                               tidu_error *err);
+/* Reads the next firm into `f` (cleared first; owned by the caller). *done = 1 at the end. */
+tidu_code tidu_store_iter_next(tidu_store_iter *it, tidu_firm *f, int *done, tidu_error *err);
+void tidu_store_iter_close(tidu_store_iter *it);
+
+/* ---- history, corrections, deletion ---- */
+
+/* One change of one value. Values are in the stored form (see tidu_store_value_text);
+ * NULL old_value means the value was absent before. Strings live until the callback returns. */
+typedef struct tidu_history_entry {
+  const char *changed_at; /* ISO 8601 UTC */
+  int32_t year;           /* 0 for a firm field */
+  const char *field;
+  const char *old_value;
+  const char *new_value;
+  const char *old_source; /* "FILE row N (import #k, TIME)" or "edit #k" or NULL */
+  const char *new_source;
+  const char *who; /* for edits: who and why; NULL for imports */
+  const char *why;
+} tidu_history_entry;
+
+typedef int (*tidu_history_cb)(const tidu_history_entry *e, void *ud);
+
+/* Calls `cb` for every recorded change of the firm, oldest first; stops early when cb returns
+ * non-zero. A firm that exists but never changed gives no calls. */
+tidu_code tidu_store_history(tidu_store *s, const char *uscc, tidu_history_cb cb, void *ud,
+                             tidu_error *err);
+
+/* Sets one value of a firm (year = 0) or of one of its years (creating the year), recorded in
+ * the history and the audit events with `who` and `why` (why may be NULL). `v` / `text` as in
+ * tidu_firm (text only for TEXT fields; NULL or TIDU_MISSING clears). */
+tidu_code tidu_store_set_value(tidu_store *s, const char *uscc, const tidu_field_info *fi,
+                               int32_t year, int64_t v, const char *text, const char *who,
+                               const char *why, tidu_error *err);
+
+/* Soft delete and undo; both recorded as audit events. */
+tidu_code tidu_store_delete(tidu_store *s, const char *uscc, const char *who, const char *why,
+                            tidu_error *err);
+tidu_code tidu_store_undelete(tidu_store *s, const char *uscc, const char *who, const char *why,
+                              tidu_error *err);
+
+/* The stored text of a value (as in the history): money in 分, ratios ×10^8, counts, 0/1,
+ * enumeration names, ';'-joined tags, YYYY-MM-DD dates, text. Writes "" for absent.
+ * Returns the length written. */
+size_t tidu_store_value_text(const tidu_field_info *fi, int64_t v, const char *text, char *buf,
+                             size_t size);
+
+#endif

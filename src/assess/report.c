@@ -1,0 +1,297 @@
+/* Reports of one firm's result: contract §4 JSON and human explanation lines (zh / en). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules_int.h"
+#include "tidu/assess.h"
+#include "tidu/num.h"
+
+/* ---- JSON ------------------------------------------------------------------------------ */
+
+/* A number for JSON: integers stay integers, money keeps its cents, ratios their fraction. */
+static json_t *jnum(double v, tidu_type t) {
+  if (isnan(v) || isinf(v)) return json_null();
+  if (t == TIDU_T_MONEY) v = round(v * 100) / 100;
+  if (fabs(v) < 9e15 && v == floor(v)) return json_integer((json_int_t)v);
+  return json_real(v);
+}
+
+static json_t *jstrs(const char **v, size_t n) {
+  json_t *a = json_array();
+  for (size_t i = 0; a && i < n; i++) json_array_append_new(a, json_string(v[i]));
+  return a;
+}
+
+static void set(json_t *o, const char *k, json_t *v) {
+  if (o && v) json_object_set_new(o, k, v);
+}
+
+static void set_str(json_t *o, const char *k, const char *s) {
+  set(o, k, s ? json_string(s) : json_null());
+}
+
+static const char *kind_name(tidu_cond_kind k) {
+  static const char *const names[] = {"cmp", "test", "all", "any", "not"};
+  return names[k];
+}
+
+/* Appends the conditions of a tree in source order: every node, leaves and all/any/not, each
+ * with its path and depth so the structure can be rebuilt. */
+static void add_conds(json_t *arr, const tidu_cond_result *c, size_t n, const char *block) {
+  for (size_t i = 0; i < n; i++) {
+    const tidu_cond_result *x = &c[i];
+    json_t *o = json_object();
+    set_str(o, "text", x->text);
+    int numeric = x->kind == TIDU_COND_CMP;
+    set(o, "value", numeric && x->has_value ? jnum(x->value, x->type) : json_null());
+    set(o, "threshold", numeric ? jnum(x->threshold, x->type) : json_null());
+    set_str(o, "verdict", tidu_verdict_name(x->verdict));
+    set(o, "gap", numeric ? jnum(x->gap, x->type) : json_null());
+    set(o, "missing", jstrs(x->missing, x->nmissing));
+    set_str(o, "path", x->path);
+    set_str(o, "kind", kind_name(x->kind));
+    set(o, "depth", json_integer(x->depth));
+    set(o, "leaf", json_boolean(x->nchildren == 0));
+    set_str(o, "text_en", x->text_en);
+    if (x->op) set_str(o, "op", x->op);
+    set(o, "distance", json_real(x->distance));
+    set_str(o, "source", x->source);
+    set_str(o, "block", block);
+    json_array_append_new(arr, o);
+    add_conds(arr, x->children, x->nchildren, block);
+  }
+}
+
+static json_t *block_json(const tidu_block_result *b, const char *block) {
+  json_t *o = json_object();
+  if (b->id) set_str(o, "id", b->id);
+  set_str(o, "verdict", tidu_verdict_name(b->verdict));
+  json_t *conds = json_array();
+  add_conds(conds, b->conds, b->nconds, block);
+  set(o, "conditions", conds);
+  if (b->name) set_str(o, "name", b->name);
+  set(o, "distance", json_real(b->distance));
+  set_str(o, "source", b->source);
+  return o;
+}
+
+static json_t *ruleset_json(const tidu_ruleset_result *r) {
+  const tidu_ruleset_info *m = r->meta;
+  json_t *o = json_object();
+  set_str(o, "id", m->id);
+  set_str(o, "kind", tidu_rule_kind_name(m->kind));
+  set_str(o, "name", m->name);
+  set_str(o, "version", m->version);
+  set_str(o, "verdict", tidu_verdict_name(r->verdict));
+  if (r->nstandards || m->kind != TIDU_KIND_TIER) {
+    json_t *st = json_array();
+    for (size_t s = 0; s < r->nstandards; s++)
+      json_array_append_new(st, block_json(&r->standards[s], "standard"));
+    set(o, "standards", st);
+    set(o, "nearest", r->nearest >= 0 ? json_string(r->standards[r->nearest].id) : json_null());
+  }
+  if (r->nitems || m->kind == TIDU_KIND_TIER) {
+    set(o, "score", r->score_known && r->nitems ? jnum(r->score, TIDU_T_COUNT) : json_null());
+    set(o, "pass_score", m->has_pass_score ? jnum(m->pass_score, TIDU_T_COUNT) : json_null());
+    json_t *items = json_array();
+    for (size_t i = 0; i < r->nitems; i++) {
+      const tidu_item_result *it = &r->items[i];
+      json_t *x = json_object();
+      set_str(x, "id", it->id);
+      set(x, "points", it->known ? jnum(it->lo, TIDU_T_COUNT) : json_null());
+      set(x, "max", jnum(it->max, TIDU_T_COUNT));
+      set_str(x, "name", it->name);
+      if (it->group) set_str(x, "group", it->group);
+      json_t *range = json_array();
+      json_array_append_new(range, jnum(it->lo, TIDU_T_COUNT));
+      json_array_append_new(range, jnum(it->hi, TIDU_T_COUNT));
+      set(x, "range", range);
+      set(x, "missing", jstrs(it->missing, it->nmissing));
+      json_array_append_new(items, x);
+    }
+    set(o, "items", items);
+    json_t *range = json_array();
+    json_array_append_new(range, jnum(r->score_lo, TIDU_T_COUNT));
+    json_array_append_new(range, jnum(r->score_hi, TIDU_T_COUNT));
+    set(o, "score_range", range);
+    json_t *groups = json_array();
+    for (size_t g = 0; g < r->ngroups; g++) {
+      const tidu_group_result *gr = &r->groups[g];
+      json_t *x = json_object();
+      set_str(x, "id", gr->id);
+      set_str(x, "name", gr->name);
+      set(x, "max", jnum(gr->max, TIDU_T_COUNT));
+      if (gr->has_min) set(x, "min", jnum(gr->min, TIDU_T_COUNT));
+      json_t *gr_range = json_array();
+      json_array_append_new(gr_range, jnum(gr->lo, TIDU_T_COUNT));
+      json_array_append_new(gr_range, jnum(gr->hi, TIDU_T_COUNT));
+      set(x, "range", gr_range);
+      set_str(x, "verdict", tidu_verdict_name(gr->floor_verdict));
+      json_array_append_new(groups, x);
+    }
+    set(o, "groups", groups);
+  }
+  if (r->nrequires) {
+    json_t *req = json_array();
+    for (size_t i = 0; i < r->nrequires; i++)
+      json_array_append_new(req, block_json(&r->requires[i], "require"));
+    set(o, "requires", req);
+  }
+  if (r->has_pass) set(o, "pass", block_json(&r->pass, "pass"));
+  set(o, "missing", jstrs(r->missing, r->nmissing));
+  if (m->name_en) set_str(o, "name_en", m->name_en);
+  set_str(o, "source", m->source);
+  return o;
+}
+
+json_t *tidu_report_json(const tidu_result *r) {
+  json_t *o = json_object();
+  if (!o) return NULL;
+  set_str(o, "uscc", r->uscc);
+  set_str(o, "name", r->name);
+  set(o, "year", json_integer(r->year));
+  json_t *res = json_array();
+  for (size_t i = 0; i < r->nrulesets; i++) json_array_append_new(res, ruleset_json(&r->rulesets[i]));
+  set(o, "results", res);
+  return o;
+}
+
+/* ---- explanations ---------------------------------------------------------------------- */
+
+static const char *mark(tidu_verdict v) {
+  return v == TIDU_V_PASS ? "✓" : v == TIDU_V_FAIL ? "✗" : "?";
+}
+
+static int64_t stored(double v, tidu_type t) {
+  switch (t) {
+  case TIDU_T_MONEY:
+    return llround(v * TIDU_SCALE_MONEY);
+  case TIDU_T_RATIO:
+    return llround(v * TIDU_SCALE_RATIO);
+  case TIDU_T_YEARS:
+    return llround(v * TIDU_SCALE_YEARS);
+  case TIDU_T_SCORE:
+    return llround(v * TIDU_SCALE_SCORE);
+  default:
+    return llround(v);
+  }
+}
+
+static void fmt(tidu_sb *b, double v, tidu_type t, const char *lang) {
+  char buf[64];
+  if (t == TIDU_T_MONEY)
+    tidu_format_yuan(v, lang, buf, sizeof buf);
+  else if (t == TIDU_T_COUNT && v != floor(v))
+    snprintf(buf, sizeof buf, "%.4g", v);
+  else
+    tidu_format_value(t, stored(v, t), lang, buf, sizeof buf);
+  tidu_sb_puts(b, buf);
+}
+
+static void indent(tidu_sb *b, int n) {
+  for (int i = 0; i < n; i++) tidu_sb_puts(b, "  ");
+}
+
+static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int en, const char *lang) {
+  indent(b, depth);
+  tidu_sb_printf(b, "%s %s", mark(c->verdict), en ? c->text_en : c->text);
+  if (c->kind == TIDU_COND_CMP && c->has_value) {
+    tidu_sb_puts(b, en ? ": " : " ");
+    fmt(b, c->value, c->type, lang);
+    if (c->op && !isnan(c->threshold)) {
+      tidu_sb_printf(b, en ? ", needs %s " : ",需 %s ", c->op);
+      fmt(b, c->threshold, c->type, lang);
+    }
+    if (c->verdict == TIDU_V_FAIL && !isnan(c->gap)) {
+      tidu_sb_puts(b, en ? ", short by " : ",差 ");
+      fmt(b, c->gap, c->type, lang);
+    }
+  }
+  if (c->verdict == TIDU_V_UNKNOWN && c->nmissing && !c->nchildren) {
+    tidu_sb_puts(b, en ? " — missing: " : " — 缺少: ");
+    for (size_t i = 0; i < c->nmissing; i++) tidu_sb_printf(b, "%s%s", i ? ", " : "", c->missing[i]);
+  }
+  if (c->source && (depth <= 2 || !c->nchildren)) tidu_sb_printf(b, " 〔%s〕", c->source);
+  tidu_sb_puts(b, "\n");
+  for (size_t i = 0; i < c->nchildren; i++) explain_cond(b, &c->children[i], depth + 1, en, lang);
+}
+
+static void explain_block(tidu_sb *b, const tidu_block_result *blk, const char *title, int en,
+                          const char *lang) {
+  indent(b, 1);
+  tidu_sb_printf(b, "%s %s", mark(blk->verdict), title);
+  if (blk->id) tidu_sb_printf(b, " %s", blk->id);
+  if (blk->name) tidu_sb_printf(b, " %s", blk->name);
+  tidu_sb_puts(b, "\n");
+  for (size_t i = 0; i < blk->nconds; i++) explain_cond(b, &blk->conds[i], 2, en, lang);
+}
+
+static const char *verdict_word(tidu_verdict v, int en) {
+  if (en) return v == TIDU_V_PASS ? "eligible" : v == TIDU_V_FAIL ? "not eligible" : "undetermined";
+  return v == TIDU_V_PASS ? "符合" : v == TIDU_V_FAIL ? "不符合" : "待定(数据不全)";
+}
+
+static void explain_ruleset(tidu_sb *b, const tidu_ruleset_result *r, int en, const char *lang) {
+  const tidu_ruleset_info *m = r->meta;
+  tidu_sb_printf(b, "%s %s (%s)", mark(r->verdict), en && m->name_en ? m->name_en : m->name, m->id);
+  if (m->version) tidu_sb_printf(b, " %s", m->version);
+  tidu_sb_printf(b, ": %s", verdict_word(r->verdict, en));
+  if (r->nearest >= 0 && r->nstandards)
+    tidu_sb_printf(b, en ? "; nearest standard %s" : ";最接近的标准 %s", r->standards[r->nearest].id);
+  if (m->source) tidu_sb_printf(b, " 〔%s〕", m->source);
+  tidu_sb_puts(b, "\n");
+  for (size_t i = 0; i < r->nrequires; i++)
+    explain_block(b, &r->requires[i], r->requires[i].name ? r->requires[i].name : (en ? "requirements" : "基本条件"), en, lang);
+  for (size_t i = 0; i < r->nstandards; i++)
+    explain_block(b, &r->standards[i], en ? "standard" : "标准", en, lang);
+  for (size_t i = 0; i < r->nitems; i++) {
+    const tidu_item_result *it = &r->items[i];
+    indent(b, 1);
+    if (it->known)
+      tidu_sb_printf(b, "• %s: %g / %g", it->name, it->lo, it->max);
+    else
+      tidu_sb_printf(b, "? %s: %g–%g / %g", it->name, it->lo, it->hi, it->max);
+    if (it->nmissing) {
+      tidu_sb_puts(b, en ? " — missing: " : " — 缺少: ");
+      for (size_t k = 0; k < it->nmissing; k++)
+        tidu_sb_printf(b, "%s%s", k ? ", " : "", it->missing[k]);
+    }
+    tidu_sb_puts(b, "\n");
+  }
+  for (size_t g = 0; g < r->ngroups; g++) {
+    const tidu_group_result *gr = &r->groups[g];
+    indent(b, 1);
+    tidu_sb_printf(b, "%s %s: %g", mark(gr->floor_verdict), gr->name, gr->lo);
+    if (gr->hi != gr->lo) tidu_sb_printf(b, "–%g", gr->hi);
+    tidu_sb_printf(b, " / %g", gr->max);
+    if (gr->has_min) tidu_sb_printf(b, en ? " (at least %g)" : "(不低于%g)", gr->min);
+    tidu_sb_puts(b, "\n");
+  }
+  if (r->nitems) {
+    indent(b, 1);
+    if (r->score_known)
+      tidu_sb_printf(b, en ? "score %g" : "总分 %g", r->score);
+    else
+      tidu_sb_printf(b, en ? "score %g–%g (incomplete)" : "总分 %g–%g(数据不全)", r->score_lo, r->score_hi);
+    if (m->has_pass_score) tidu_sb_printf(b, en ? ", pass line %g" : ",及格线 %g", m->pass_score);
+    tidu_sb_puts(b, "\n");
+  }
+  if (r->has_pass) explain_block(b, &r->pass, en ? "pass" : "通过条件", en, lang);
+  if (r->nmissing) {
+    indent(b, 1);
+    tidu_sb_puts(b, en ? "missing: " : "缺少: ");
+    for (size_t i = 0; i < r->nmissing; i++) tidu_sb_printf(b, "%s%s", i ? ", " : "", r->missing[i]);
+    tidu_sb_puts(b, "\n");
+  }
+}
+
+char *tidu_report_explain(const tidu_result *r, const char *lang) {
+  int en = lang && strcmp(lang, "en") == 0;
+  const char *l = en ? "en" : "zh";
+  tidu_sb b = {0};
+  tidu_sb_printf(&b, "%s %s (%d)\n", r->uscc ? r->uscc : "—", r->name ? r->name : "", r->year);
+  for (size_t i = 0; i < r->nrulesets; i++) explain_ruleset(&b, &r->rulesets[i], en, l);
+  return tidu_sb_take(&b);
+}

@@ -1,0 +1,187 @@
+/* The tidu command's shared face: the command table, option tables, and terminal helpers. */
+#ifndef TIDU_CLI_H
+#define TIDU_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tidu/error.h"
+
+/* Exit statuses (design.md): 0 ok, 1 input or data errors, 2 usage errors. */
+enum { CLI_OK = 0, CLI_INPUT = 1, CLI_USAGE = 2 };
+
+/* ---- options: each command describes its options once; --help and the man page are
+ * generated from that description ---- */
+
+/* One option. `name` is the long name without dashes ("as-of"); `arg` names the value
+ * ("DATE") or is NULL for a flag. The list of a command ends with an entry whose name is
+ * NULL. */
+typedef struct cli_option {
+  const char *name;
+  char short_name; /* 'o' for -o, or 0 */
+  const char *arg;
+  const char *zh;
+  const char *en;
+} cli_option;
+
+/* One command (or subcommand, "rules list"): usage line, summary, options. */
+typedef struct cli_spec {
+  const char *name;  /* "assess", "rules list" */
+  const char *usage; /* after the name: "[options] FILE..." */
+  const char *zh;
+  const char *en;
+  const cli_option *opts; /* NULL or ended by {NULL} */
+  const char *more;       /* extra help text (examples), or NULL */
+} cli_spec;
+
+#define CLI_MAX_OPTS 32
+
+/* Parsed arguments. `val[i]` is the value of option i, "" for a flag that was given, NULL
+ * when absent (the last occurrence wins). `pos` holds the positional arguments in order
+ * (borrowed from argv); free with cli_args_free. */
+typedef struct cli_args {
+  const char *val[CLI_MAX_OPTS];
+  char **pos;
+  int npos;
+} cli_args;
+
+/* Parses argv[1..argc-1] (argv[0] is the command's name) against `spec`. "--" ends the
+ * options; "--name=value", "--name value" and "-x value" are accepted; --help / -h prints
+ * the help. Returns CLI_OK, -1 when the help was printed (exit 0), or CLI_USAGE after
+ * printing the problem on stderr. */
+int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *out);
+void cli_args_free(cli_args *a);
+/* The value of the option called `name` (NULL when not given). */
+const char *cli_get(const cli_spec *spec, const cli_args *a, const char *name);
+
+/* Prints a command's help (usage, summary, options) on `out`. */
+void cli_print_help(FILE *out, const cli_spec *spec);
+/* Reports a usage problem: "tidu CMD: message" plus a hint to --help, on stderr. Returns
+ * CLI_USAGE so callers can `return cli_usage(...)`. */
+int cli_usage(const cli_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- the command table (main.c) ---- */
+
+typedef int (*cli_handler)(int argc, char **argv);
+
+/* One entry of the command table. `specs` lists the command's option tables for the man
+ * page (ended by an entry with a NULL name), or is NULL. */
+typedef struct cli_command {
+  const char *name;
+  cli_handler run;
+  const char *zh;
+  const char *en;
+  const cli_spec *specs;
+} cli_command;
+
+/* The table, ended by an entry with a NULL name. */
+extern const cli_command cli_commands[];
+
+/* Handlers: argv[0] is the command's name. Each returns an exit status. */
+int cmd_help(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+
+/* Option tables of the commands above, for the man page. */
+extern const cli_spec cli_assess_specs[];
+extern const cli_spec cli_rules_specs[];
+extern const cli_spec cli_gen_specs[];
+
+/* Population commands (cmd_pack.c, cmd_simulate.c, cmd_project.c). */
+int cmd_pack(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_project(int argc, char **argv);
+extern const cli_spec cli_pack_specs[];
+extern const cli_spec cli_simulate_specs[];
+extern const cli_spec cli_project_specs[];
+
+/* Registry commands (cmd_db.c, cmd_import.c, cmd_firm.c, cmd_export.c). */
+int cmd_db(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_firm(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+extern const cli_spec cli_db_specs[];
+extern const cli_spec cli_import_specs[];
+extern const cli_spec cli_firm_specs[];
+extern const cli_spec cli_export_specs[];
+/* The registry's path: `opt` (--db) when given, else $TIDU_DB, else "tidu.db". */
+const char *cli_db_path(const char *opt);
+/* Opens the registry at cli_db_path(opt), printing any error; returns an exit status. */
+struct tidu_store;
+int cli_open_store(const char *opt, struct tidu_store **out);
+
+/* Assessing registry firms in chunks with the built-in rules (cmd_firm.c; used by export). */
+#define CLI_REGEVAL_CHUNK 256
+typedef struct cli_regeval cli_regeval;
+struct tidu_firm;
+struct tidu_export_ruleset;
+struct tidu_export_assessment;
+/* Loads the rules in force on `as_of`; prints problems and returns an exit status. */
+int cli_regeval_open(int64_t as_of, cli_regeval **out);
+void cli_regeval_close(cli_regeval *e);
+size_t cli_regeval_count(const cli_regeval *e);
+const struct tidu_export_ruleset *cli_regeval_rulesets(const cli_regeval *e);
+/* Index of rule set `id` in the selection, -1 when absent. */
+int cli_regeval_find(const cli_regeval *e, const char *id);
+/* Assesses firms[0..n), n <= CLI_REGEVAL_CHUNK (the firms must outlive the results). */
+int cli_regeval_run(cli_regeval *e, const struct tidu_firm *firms, size_t n);
+/* The verdicts of firm `lane` of the last run (pointers into e). */
+void cli_regeval_get(const cli_regeval *e, size_t lane, struct tidu_export_assessment *a);
+
+/* ---- terminal ---- */
+
+/* Colour: 1 when `f` is a terminal, NO_COLOR is unset and TERM is not "dumb"; the global
+ * options --color / --no-color override (cli_set_color: 1 on, 0 off, -1 automatic). */
+int cli_color(FILE *f);
+void cli_set_color(int mode);
+/* ANSI sequences, or "" when colour is off for stdout. */
+const char *cli_green(void);
+const char *cli_red(void);
+const char *cli_yellow(void);
+const char *cli_bold(void);
+const char *cli_dim(void);
+const char *cli_reset(void);
+
+/* Columns of the terminal on stdout (COLUMNS, else the tty's size, else 100). */
+int cli_term_width(void);
+
+/* Display width of UTF-8 text: CJK and full-width characters count 2, combining marks 0. */
+int cli_display_width(const char *s);
+/* Copies `s` into buf, cut to at most `width` display columns with "…" at the cut. */
+void cli_truncate(const char *s, int width, char *buf, size_t size);
+/* Prints `s` and pads with spaces to `width` display columns. */
+void cli_pad(FILE *out, const char *s, int width);
+
+/* A progress bar on stderr, drawn only when stderr is a terminal. */
+typedef struct cli_progress {
+  const char *label;
+  uint64_t total;
+  uint64_t shown;
+  int active;
+} cli_progress;
+
+void cli_progress_start(cli_progress *p, const char *label, uint64_t total);
+void cli_progress_update(cli_progress *p, uint64_t done);
+void cli_progress_end(cli_progress *p);
+
+/* ---- errors and values ---- */
+
+/* Prints an error on stderr as "FILE:LINE:COL: message" (parts that are unknown are left
+ * out); warnings get "警告/warning: " before the message. */
+void cli_print_error(const tidu_error *err);
+/* Maps a library code to an exit status: USAGE -> 2, OK -> 0, anything else -> 1. */
+int cli_exit_code(tidu_code code);
+
+/* Parses a YYYY-MM-DD date into days since 1970-01-01; 0 on success, -1 when invalid. */
+int cli_parse_date(const char *s, int64_t *days);
+/* Today's date (UTC) in days since 1970-01-01. */
+int64_t cli_today(void);
+/* Parses a whole number in [lo, hi]; 0 on success, -1 when invalid. */
+int cli_parse_int(const char *s, long long lo, long long hi, long long *out);
+
+/* Short amounts for tables: "2.1亿", "850万", "3200元" (zh) or "CNY 210m", "CNY 8.5m",
+ * "CNY 3.2k" (en). */
+void cli_short_yuan(double yuan, const char *lang, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,258 @@
+/* Inputs, progress and rules for the population commands; `tidu assess --summary`. */
+#include "cli_batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tidu/io.h"
+#include "tidu/pack.h"
+#include "tidu/store.h"
+
+struct cli_source {
+  char **paths;
+  int n, next;
+  const char *sheet;
+  const char *label;
+  tidu_batch_input in;
+  tidu_pack *only_pack; /* the single-pack fast path */
+  /* the file being read in a chain */
+  tidu_reader *reader;
+  tidu_pack *pack;
+  size_t pack_row;
+  tidu_store *store;
+  tidu_store_iter *iter;
+  int errors;
+  cli_progress prog;
+  int tty;
+  int shown;
+};
+
+/* ---- a chain of inputs ---- */
+
+static void close_current(cli_source *s) {
+  tidu_reader_close(s->reader);
+  tidu_pack_close(s->pack);
+  tidu_store_iter_close(s->iter);
+  tidu_store_close(s->store);
+  s->reader = NULL;
+  s->pack = NULL;
+  s->iter = NULL;
+  s->store = NULL;
+  s->pack_row = 0;
+}
+
+static tidu_code open_next(cli_source *s, tidu_error *err) {
+  const char *p = s->paths[s->next++];
+  if (!strncmp(p, "db:", 3)) {
+    tidu_code rc = tidu_store_open_existing(cli_db_path(p + 3), &s->store, err);
+    if (rc == TIDU_OK) rc = tidu_store_iter_open(s->store, NULL, &s->iter, err);
+    return rc;
+  }
+  if (tidu_pack_sniff(p)) return tidu_pack_open(p, &s->pack, err);
+  tidu_read_options ro = {s->sheet};
+  return tidu_reader_open(p, TIDU_FMT_AUTO, &ro, &s->reader, err);
+}
+
+static void drain_warnings(tidu_reader *rd) {
+  tidu_error w;
+  while (rd && tidu_reader_warning(rd, &w)) {
+    w.warning = 1;
+    cli_print_error(&w);
+  }
+}
+
+/* The next firm of the chain (the tidu_reader_next contract). */
+static tidu_code chain_next(void *ctx, tidu_firm *f, int *done, tidu_error *err) {
+  cli_source *s = ctx;
+  *done = 0;
+  for (;;) {
+    tidu_code rc = TIDU_OK;
+    int end = 0;
+    if (s->reader) {
+      rc = tidu_reader_next(s->reader, f, &end, err);
+      drain_warnings(s->reader);
+    } else if (s->iter) {
+      rc = tidu_store_iter_next(s->iter, f, &end, err);
+    } else if (s->pack) {
+      end = s->pack_row >= tidu_pack_count(s->pack);
+      if (!end) rc = tidu_pack_firm(s->pack, s->pack_row++, f, err);
+    } else if (s->next < s->n) {
+      rc = open_next(s, err);
+      if (rc == TIDU_ERR_IO || rc == TIDU_ERR_INPUT) rc = TIDU_ERR_INPUT; /* go on with the rest */
+      if (rc == TIDU_OK) continue;
+      close_current(s);
+      return rc;
+    } else {
+      *done = 1;
+      return TIDU_OK;
+    }
+    if (rc != TIDU_OK || !end) return rc;
+    close_current(s);
+  }
+}
+
+int cli_source_open(char **paths, int n, const char *sheet, const char *label,
+                    cli_source **out) {
+  cli_source *s = calloc(1, sizeof *s);
+  if (!s) {
+    fputs("tidu: 内存不足 / out of memory\n", stderr);
+    return CLI_INPUT;
+  }
+  s->paths = paths;
+  s->n = n;
+  s->sheet = sheet;
+  s->label = label;
+  s->tty = isatty(STDERR_FILENO);
+  if (n == 1 && strncmp(paths[0], "db:", 3) && tidu_pack_sniff(paths[0])) {
+    tidu_error err;
+    tidu_error_clear(&err);
+    if (tidu_pack_open(paths[0], &s->only_pack, &err) != TIDU_OK) {
+      cli_print_error(&err);
+      free(s);
+      return CLI_INPUT;
+    }
+    s->in.pack = s->only_pack;
+  } else {
+    s->in.next = chain_next;
+    s->in.next_ctx = s;
+  }
+  *out = s;
+  return CLI_OK;
+}
+
+void cli_source_close(cli_source *s) {
+  if (!s) return;
+  close_current(s);
+  tidu_pack_close(s->only_pack);
+  free(s);
+}
+
+const tidu_batch_input *cli_source_input(cli_source *s) { return &s->in; }
+int cli_source_had_errors(const cli_source *s) { return s->errors; }
+
+static void on_error(void *ctx, const tidu_error *e) {
+  cli_source *s = ctx;
+  s->errors = 1;
+  if (s->shown) fputc('\n', stderr);
+  s->shown = 0;
+  cli_print_error(e);
+}
+
+static void on_progress(void *ctx, size_t done, size_t total) {
+  cli_source *s = ctx;
+  if (total) {
+    if (!s->prog.label) cli_progress_start(&s->prog, s->label, total);
+    cli_progress_update(&s->prog, done);
+    return;
+  }
+  if (!s->tty) return;
+  fprintf(stderr, "\r%s: %zu 家企业 / firms", s->label, done);
+  s->shown = 1;
+}
+
+void cli_source_hook(cli_source *s, tidu_batch_options *opt) {
+  opt->ctx = s;
+  opt->on_input_error = on_error;
+  opt->progress = on_progress;
+}
+
+void cli_source_done(cli_source *s) {
+  if (s->prog.label) cli_progress_end(&s->prog);
+  if (s->shown) fputc('\n', stderr);
+  s->shown = 0;
+}
+
+/* ---- rules ---- */
+
+int cli_load_rules(const char *dir, tidu_rulebook **out) {
+  tidu_errlist errs;
+  tidu_errlist_init(&errs);
+  tidu_rulebook *rb = tidu_rulebook_new();
+  if (!rb) {
+    fputs("tidu: 内存不足 / out of memory\n", stderr);
+    return CLI_INPUT;
+  }
+  tidu_code rc = dir ? tidu_rulebook_add_dir(rb, dir, &errs) : tidu_rulebook_add_builtin(rb, &errs);
+  for (size_t i = 0; i < errs.n; i++) {
+    char buf[2048];
+    tidu_rules_error_render(rb, &errs.items[i], buf, sizeof buf);
+    fprintf(stderr, "%s\n", buf);
+  }
+  if (rc != TIDU_OK && !errs.n)
+    fprintf(stderr, "tidu: 无法读取规则 / cannot read rules: %s\n", dir ? dir : "builtin");
+  tidu_errlist_free(&errs);
+  if (rc != TIDU_OK) {
+    tidu_rulebook_free(rb);
+    return CLI_INPUT;
+  }
+  *out = rb;
+  return CLI_OK;
+}
+
+int cli_select(const tidu_rulebook *rb, int64_t as_of, const char *ids, tidu_selection **out) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  *out = tidu_rulebook_select(rb, as_of, ids, &err);
+  if (*out) return CLI_OK;
+  cli_print_error(&err);
+  return cli_exit_code(err.code ? err.code : TIDU_ERR_NOMEM);
+}
+
+/* ---- assess --summary ---- */
+
+static void summary_line(const char *id, json_t *c) {
+  printf("  %-22s %12lld %12lld %12lld\n", id,
+         (long long)json_integer_value(json_object_get(c, "pass")),
+         (long long)json_integer_value(json_object_get(c, "fail")),
+         (long long)json_integer_value(json_object_get(c, "unknown")));
+}
+
+static void summary_table(json_t *j) {
+  static const char *const parts[][2] = {{"boards", "板块 / boards"},
+                                         {"standards", "上市标准 / listing standards"},
+                                         {"positioning", "定位 / positioning"},
+                                         {"tiers", "梯度层级 / tiers"}};
+  printf("企业数 / firms: %lld\n", (long long)json_integer_value(json_object_get(j, "firms")));
+  for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+    json_t *o = json_object_get(j, parts[p][0]);
+    if (!json_object_size(o)) continue;
+    printf("\n%s%s%s\n  %-22s %12s %12s %12s\n", cli_bold(), parts[p][1], cli_reset(), "",
+           "达标/pass", "未达标/fail", "缺数据/unknown");
+    const char *id;
+    json_t *c;
+    json_object_foreach(o, id, c) summary_line(id, c);
+  }
+}
+
+int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths,
+                       int n, const char *sheet, int json) {
+  cli_source *src = NULL;
+  int status = cli_source_open(paths, n, sheet, "assess", &src);
+  if (status) return status;
+  tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .year = year,
+                            .aggregate = 1};
+  cli_source_hook(src, &opt);
+  tidu_batch_stats *stats = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = tidu_batch_run(cli_source_input(src), &opt, &stats, NULL, NULL, &err);
+  cli_source_done(src);
+  if (rc != TIDU_OK) {
+    cli_print_error(&err);
+    status = cli_exit_code(rc);
+  } else {
+    json_t *j = tidu_batch_stats_json(stats);
+    if (json && j)
+      json_dumpf(j, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    else if (j)
+      summary_table(j);
+    if (json) putchar('\n');
+    if (!j) status = CLI_INPUT;
+    json_decref(j);
+    if (cli_source_had_errors(src)) status = CLI_INPUT;
+  }
+  tidu_batch_stats_free(stats);
+  cli_source_close(src);
+  return status;
+}

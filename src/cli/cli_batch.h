@@ -1,0 +1,36 @@
+/* Shared by the population commands (assess --summary, pack, simulate, project). */
+#ifndef TIDU_CLI_BATCH_H
+#define TIDU_CLI_BATCH_H
+
+#include "cli.h"
+#include "tidu/batch.h"
+#include "tidu/rules.h"
+
+/* Where firms come from: one pack file (read in parallel), or a chain of files read in turn
+ * (CSV, XLSX, JSON, NDJSON, pack) and registries written `db:PATH` (`db:` = the default
+ * registry, see cli_db_path). */
+typedef struct cli_source cli_source;
+
+/* Opens the inputs; prints the problem and returns an exit status on failure. */
+int cli_source_open(char **paths, int n, const char *sheet, const char *label,
+                    cli_source **out);
+void cli_source_close(cli_source *s);
+const tidu_batch_input *cli_source_input(cli_source *s);
+/* 1 when a record error was reported (exit status 1). */
+int cli_source_had_errors(const cli_source *s);
+/* Fills the callbacks of `opt` that report input errors and progress through `s`. */
+void cli_source_hook(cli_source *s, tidu_batch_options *opt);
+/* Ends the progress line. */
+void cli_source_done(cli_source *s);
+
+/* Loads the rules (DIR, or the built-in ones when NULL) and prints every error. */
+int cli_load_rules(const char *dir, tidu_rulebook **out);
+/* Selects `ids` (NULL = all) in force on `as_of`; prints the error. */
+int cli_select(const tidu_rulebook *rb, int64_t as_of, const char *ids, tidu_selection **out);
+
+/* Runs `tidu assess --summary`: aggregates of `sel` over the inputs, as JSON (`json` = 1)
+ * or as a table. Returns an exit status. */
+int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths,
+                       int n, const char *sheet, int json);
+
+#endif

@@ -1,0 +1,651 @@
+/* `tidu assess`: reads firms, runs the selected rule sets, prints a table, NDJSON or CSV. */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_batch.h"
+#include "tidu/assess.h"
+#include "tidu/io.h"
+#include "tidu/pack.h"
+#include "tidu/rules.h"
+
+static const cli_option ASSESS_OPTS[] = {
+    {"as-of", 0, "DATE", "评估日期,选用当日有效的规则版本(默认今天)", "assessment date; picks the rule versions in force (default: today)"},
+    {"year", 0, "N", "评估的会计年度 [0](默认各企业最近一年)", "fiscal year [0] to assess (default: each firm's latest)"},
+    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则", "use the rule files under DIR instead of the built-in ones"},
+    {"only", 0, "IDS", "只评估这些规则集(逗号分隔,如 star,bse)", "assess only these rule sets (comma-separated, e.g. star,bse)"},
+    {"format", 'f', "FMT", "输出格式:table(默认)、json(NDJSON)、csv", "output: table (default), json (NDJSON), csv"},
+    {"explain", 'e', NULL, "表格中每家企业后列出全部标准与条件", "after each firm in the table, list every standard and condition"},
+    {"lang", 0, "LANG", "输出语言 zh(默认)或 en", "output language: zh (default) or en"},
+    {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)", "XLSX sheet to read (default: the first)"},
+    {"summary", 0, NULL, "只输出总体统计(各规则集通过/未通过/待定家数)", "print population totals only (pass / fail / unknown per rule set)"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+const cli_spec cli_assess_specs[] = {
+    {"assess", "[options] FILE...", "评估企业对各上市板块、定位与梯度培育层级的达标情况",
+     "assess firms against the listing boards, positioning tests and cultivation tiers",
+     ASSESS_OPTS,
+     "输入 / Input: JSON, NDJSON, CSV (UTF-8 或 GB18030), XLSX; \"-\" 为标准输入 / is stdin.\n"
+     "表格 / Table: ✓ 达标/pass  ✗ 未达标/fail (最近标准的差距 / gap of the nearest standard)"
+     "  ? 缺数据/missing figures\n"
+     "例 / Example:\n  tidu assess examples/firms.ndjson\n"
+     "  tidu assess --as-of 2024-01-15 --only main,star --format json firms.csv\n"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+enum { FMT_TABLE, FMT_JSON, FMT_CSV };
+
+/* Firms are assessed in batches of this many (one chunk). */
+#define BATCH 256
+#define MAX_COLS 16
+
+typedef struct column {
+  const char *id;
+  const char *title;
+  int width;
+} column;
+
+typedef struct assess_ctx {
+  int format;
+  int explain;
+  int summary;
+  const char *lang;
+  int32_t year;
+  int64_t as_of;
+  const char *sheet;
+  tidu_rulebook *book;
+  tidu_selection *sel;
+  tidu_eval *ev;
+  tidu_chunk *chunk;
+  tidu_firm firms[BATCH];
+  size_t nfirms;
+  int input_errors;
+  int fatal;
+  int header_done;
+  /* table and CSV layout, fixed from the selection */
+  column boards[MAX_COLS];
+  size_t nboards;
+  const char *others[MAX_COLS * 2]; /* positioning and tiers, in selection order */
+  size_t nothers;
+  int name_width;
+} assess_ctx;
+
+static int en(const assess_ctx *c) {
+  return !strcmp(c->lang, "en");
+}
+
+/* ---- layout from the selection ---- */
+
+static int listed(const char *const *ids, size_t n, const char *id) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(ids[i], id)) return 1;
+  return 0;
+}
+
+/* Short column titles of the boards (contract §4 ids). */
+static const char *const BOARD_TITLES[][3] = {
+    {"main", "主板", "Main"},     {"chinext", "创业板", "ChiNext"}, {"star", "科创板", "STAR"},
+    {"bse", "北交所", "BSE"},     {"neeq", "新三板", "NEEQ"},       {"regional", "区域股权", "Regional"},
+};
+
+static const char *board_title(const tidu_ruleset_info *m, int english) {
+  for (size_t i = 0; i < sizeof BOARD_TITLES / sizeof BOARD_TITLES[0]; i++)
+    if (!strcmp(BOARD_TITLES[i][0], m->id)) return BOARD_TITLES[i][english ? 2 : 1];
+  return english && m->name_en ? m->name_en : m->name;
+}
+
+static void plan_columns(assess_ctx *c) {
+  for (size_t i = 0; i < tidu_selection_count(c->sel); i++) {
+    const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(c->sel, i));
+    if (m->kind == TIDU_KIND_BOARD) {
+      int seen = 0;
+      for (size_t k = 0; k < c->nboards; k++) seen |= !strcmp(c->boards[k].id, m->id);
+      if (seen || c->nboards == MAX_COLS) continue;
+      c->boards[c->nboards++] = (column){m->id, board_title(m, en(c)), 0};
+    } else if (!listed(c->others, c->nothers, m->id) && c->nothers < MAX_COLS * 2) {
+      c->others[c->nothers++] = m->id;
+    }
+  }
+}
+
+static const tidu_ruleset_result *find_result(const tidu_result *r, const char *id) {
+  for (size_t i = 0; i < r->nrulesets; i++)
+    if (!strcmp(r->rulesets[i].meta->id, id)) return &r->rulesets[i];
+  return NULL;
+}
+
+/* ---- table cells ---- */
+
+static const char *mark(tidu_verdict v) {
+  return v == TIDU_V_PASS ? "✓" : v == TIDU_V_FAIL ? "✗" : "?";
+}
+
+static const char *mark_color(tidu_verdict v) {
+  return v == TIDU_V_PASS ? cli_green() : v == TIDU_V_FAIL ? cli_red() : cli_yellow();
+}
+
+/* Collects the failing leaves of a failed condition list, following only the nearest
+ * alternative of an `any`. */
+static void failing_leaves(const tidu_cond_result *conds, size_t n, const tidu_cond_result **out,
+                           size_t *nout, size_t cap) {
+  for (size_t i = 0; i < n; i++) {
+    const tidu_cond_result *cr = &conds[i];
+    if (cr->verdict != TIDU_V_FAIL) continue;
+    if (cr->kind == TIDU_COND_ALL) {
+      failing_leaves(cr->children, cr->nchildren, out, nout, cap);
+    } else if (cr->kind == TIDU_COND_ANY && cr->nchildren) {
+      size_t best = 0;
+      for (size_t k = 1; k < cr->nchildren; k++)
+        if (cr->children[k].distance < cr->children[best].distance) best = k;
+      failing_leaves(&cr->children[best], 1, out, nout, cap);
+    } else if (*nout < cap) {
+      out[(*nout)++] = cr;
+    }
+  }
+}
+
+/* Collects the distinct missing figures of the unknown conditions (up to `cap`). */
+static void collect_missing(const tidu_cond_result *conds, size_t n, const char **seen,
+                            size_t *nseen, size_t cap) {
+  for (size_t i = 0; i < n; i++) {
+    const tidu_cond_result *cr = &conds[i];
+    if (cr->verdict != TIDU_V_UNKNOWN) continue;
+    collect_missing(cr->children, cr->nchildren, seen, nseen, cap);
+    for (size_t m = 0; m < cr->nmissing; m++) {
+      size_t k = 0;
+      while (k < *nseen && strcmp(seen[k], cr->missing[m])) k++;
+      if (k == *nseen && *nseen < cap) seen[(*nseen)++] = cr->missing[m];
+    }
+  }
+}
+
+static size_t count_missing(const tidu_cond_result *conds, size_t n) {
+  const char *seen[64];
+  size_t nseen = 0;
+  collect_missing(conds, n, seen, &nseen, 64);
+  return nseen ? nseen : 1;
+}
+
+/* "差2.1亿", "差3.5%", "差4" for one failing comparison; "" without a numeric gap. */
+static void format_gap(const tidu_cond_result *cr, const char *lang, char *buf, size_t size) {
+  buf[0] = 0;
+  if (!cr->has_value || isnan(cr->gap) || cr->gap <= 0) return;
+  char num[32];
+  switch (cr->type) {
+  case TIDU_T_MONEY:
+    cli_short_yuan(cr->gap, lang, num, sizeof num);
+    break;
+  case TIDU_T_RATIO:
+    snprintf(num, sizeof num, "%.1f%%", cr->gap * 100.0);
+    break;
+  default:
+    snprintf(num, sizeof num, "%g", cr->gap);
+    break;
+  }
+  snprintf(buf, size, "%s%s", strcmp(lang, "en") ? "差" : "-", num);
+}
+
+/* Describes why the nearest standard of a board is not met. */
+/* The standard a cell describes: the nearest one, except that an undetermined board shows
+ * its nearest undetermined standard (the one that missing figures could still decide). */
+static int shown_standard(const tidu_ruleset_result *rr) {
+  if (rr->nearest < 0 || (size_t)rr->nearest >= rr->nstandards) return -1;
+  if (rr->verdict != TIDU_V_UNKNOWN || rr->standards[rr->nearest].verdict == TIDU_V_UNKNOWN)
+    return rr->nearest;
+  int best = rr->nearest;
+  for (size_t i = 0; i < rr->nstandards; i++) {
+    const tidu_block_result *b = &rr->standards[i];
+    if (b->verdict != TIDU_V_UNKNOWN) continue;
+    if (rr->standards[best].verdict != TIDU_V_UNKNOWN || b->distance < rr->standards[best].distance)
+      best = (int)i;
+  }
+  return best;
+}
+
+/* A failing or undetermined common-conditions block, or NULL. */
+static const tidu_block_result *open_require(const tidu_ruleset_result *rr) {
+  for (size_t i = 0; i < rr->nrequires; i++)
+    if (rr->requires[i].verdict == TIDU_V_FAIL) return &rr->requires[i];
+  for (size_t i = 0; i < rr->nrequires; i++)
+    if (rr->requires[i].verdict == TIDU_V_UNKNOWN) return &rr->requires[i];
+  return NULL;
+}
+
+static void block_gap(const tidu_block_result *b, const char *lang, char *gap, size_t size);
+
+static void board_detail(const tidu_ruleset_result *rr, const char *lang, char *buf, size_t size) {
+  buf[0] = 0;
+  int shown = shown_standard(rr);
+  const tidu_block_result *req = open_require(rr);
+  if (rr->verdict != TIDU_V_PASS && req &&
+      (shown < 0 || rr->standards[shown].verdict == TIDU_V_PASS || req->verdict == TIDU_V_FAIL)) {
+    char gap[96];
+    block_gap(req, lang, gap, sizeof gap);
+    snprintf(buf, size, " %s%s", strcmp(lang, "en") ? "共同条件" : "common", gap);
+    return;
+  }
+  if (shown < 0) return;
+  const tidu_block_result *b = &rr->standards[shown];
+  if (rr->verdict == TIDU_V_PASS) {
+    snprintf(buf, size, " %s", b->id ? b->id : "");
+    return;
+  }
+  char gap[96];
+  block_gap(b, lang, gap, sizeof gap);
+  snprintf(buf, size, " %s%s", b->id ? b->id : "", gap);
+}
+
+/* " 差2亿+1" for a failing block, " 缺3项" for an undetermined one, "" otherwise. */
+static void block_gap(const tidu_block_result *b, const char *lang, char *gap, size_t size) {
+  gap[0] = 0;
+  if (b->verdict == TIDU_V_UNKNOWN) {
+    size_t nm = count_missing(b->conds, b->nconds);
+    if (strcmp(lang, "en"))
+      snprintf(gap, size, " 缺%zu项", nm);
+    else
+      snprintf(gap, size, " %zu missing", nm);
+    return;
+  }
+  if (b->verdict != TIDU_V_FAIL) return;
+  const tidu_cond_result *leaves[32];
+  size_t n = 0;
+  failing_leaves(b->conds, b->nconds, leaves, &n, 32);
+  size_t worst = 0;
+  for (size_t i = 1; i < n; i++)
+    if (leaves[i]->distance > leaves[worst]->distance) worst = i;
+  char one[64] = "";
+  if (n) format_gap(leaves[worst], lang, one, sizeof one);
+  if (one[0] && n > 1)
+    snprintf(gap, size, " %s+%zu", one, n - 1);
+  else if (one[0])
+    snprintf(gap, size, " %s", one);
+}
+
+static void board_cell(const tidu_result *r, const char *id, const char *lang, char *buf,
+                       size_t size) {
+  const tidu_ruleset_result *rr = find_result(r, id);
+  if (!rr) {
+    snprintf(buf, size, "—");
+    return;
+  }
+  char detail[160];
+  board_detail(rr, lang, detail, sizeof detail);
+  snprintf(buf, size, "%s%s%s%s", mark_color(rr->verdict), mark(rr->verdict), cli_reset(), detail);
+}
+
+/* Short labels of the positioning tests and tiers, for the last table column. */
+static const char *const SHORT_LABELS[][3] = {
+    {"star_tech", "科创属性", "STAR-tech"},     {"chinext_growth", "成长型", "growth"},
+    {"innovative_sme", "创新型", "innov"},      {"srdi_sme", "专精特新", "SRDI"},
+    {"little_giant", "小巨人", "giant"},        {"single_champion", "单项冠军", "champion"},
+    {"above_scale", "规上", "above-scale"},     {"high_tech", "高企", "HNTE"},
+    {"unicorn", "独角兽", "unicorn"},           {"gazelle", "瞪羚", "gazelle"},
+};
+
+static const char *short_label(const tidu_ruleset_info *m, int english) {
+  for (size_t i = 0; i < sizeof SHORT_LABELS / sizeof SHORT_LABELS[0]; i++)
+    if (!strcmp(SHORT_LABELS[i][0], m->id)) return SHORT_LABELS[i][english ? 2 : 1];
+  return english && m->name_en ? m->name_en : m->name;
+}
+
+static void others_cell(const assess_ctx *c, const tidu_result *r, char *buf, size_t size) {
+  size_t len = 0;
+  buf[0] = 0;
+  for (size_t i = 0; i < c->nothers && len + 64 < size; i++) {
+    const tidu_ruleset_result *rr = find_result(r, c->others[i]);
+    if (!rr) continue;
+    char score[24] = "";
+    if (rr->nitems && rr->score_known) snprintf(score, sizeof score, "%g", rr->score);
+    len += (size_t)snprintf(buf + len, size - len, "%s%s %s%s%s%s", len ? "  " : "",
+                            short_label(rr->meta, en(c)), mark_color(rr->verdict),
+                            mark(rr->verdict), score, cli_reset());
+  }
+}
+
+/* ---- table output ---- */
+
+typedef struct row {
+  char name[160];
+  char year[16];
+  char boards[MAX_COLS][224];
+  char others[1024];
+} row;
+
+static void fill_row(const assess_ctx *c, const tidu_result *r, row *out) {
+  const char *name = r->name ? r->name : (r->uscc ? r->uscc : "—");
+  cli_truncate(name, c->name_width, out->name, sizeof out->name);
+  snprintf(out->year, sizeof out->year, "%d", (int)r->year);
+  for (size_t k = 0; k < c->nboards; k++)
+    board_cell(r, c->boards[k].id, c->lang, out->boards[k], sizeof out->boards[k]);
+  others_cell(c, r, out->others, sizeof out->others);
+}
+
+static void print_header(assess_ctx *c) {
+  fputs(cli_bold(), stdout);
+  cli_pad(stdout, en(c) ? "Firm" : "企业", c->name_width + 2);
+  cli_pad(stdout, en(c) ? "Year" : "年度", 6);
+  for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, c->boards[k].title, c->boards[k].width + 2);
+  if (c->nothers) fputs(en(c) ? "Positioning and tiers" : "定位与梯度", stdout);
+  fprintf(stdout, "%s\n", cli_reset());
+}
+
+static void print_row(const assess_ctx *c, const row *rw) {
+  cli_pad(stdout, rw->name, c->name_width + 2);
+  cli_pad(stdout, rw->year, 6);
+  for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, rw->boards[k], c->boards[k].width + 2);
+  fprintf(stdout, "%s\n", rw->others);
+}
+
+/* Fixes the column widths from the first batch of rows. */
+static void size_columns(assess_ctx *c, const row *rows, size_t n) {
+  for (size_t k = 0; k < c->nboards; k++) {
+    int w = cli_display_width(c->boards[k].title);
+    for (size_t i = 0; i < n; i++) {
+      int cw = cli_display_width(rows[i].boards[k]);
+      if (cw > w) w = cw;
+    }
+    c->boards[k].width = w;
+  }
+}
+
+/* ---- CSV output ---- */
+
+static void csv_text(const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) {
+    fputs(s, stdout);
+    return;
+  }
+  putchar('"');
+  for (; *s; s++) {
+    if (*s == '"') putchar('"');
+    putchar(*s);
+  }
+  putchar('"');
+}
+
+static void csv_header(const assess_ctx *c) {
+  fputs("uscc,name,year", stdout);
+  for (size_t k = 0; k < c->nboards; k++) printf(",%s,%s_nearest", c->boards[k].id, c->boards[k].id);
+  for (size_t i = 0; i < c->nothers; i++) printf(",%s,%s_score", c->others[i], c->others[i]);
+  putchar('\n');
+}
+
+static void csv_row(const assess_ctx *c, const tidu_result *r) {
+  csv_text(r->uscc ? r->uscc : "");
+  putchar(',');
+  csv_text(r->name ? r->name : "");
+  printf(",%d", (int)r->year);
+  for (size_t k = 0; k < c->nboards; k++) {
+    const tidu_ruleset_result *rr = find_result(r, c->boards[k].id);
+    const char *near = rr && rr->nearest >= 0 && (size_t)rr->nearest < rr->nstandards
+                           ? rr->standards[rr->nearest].id
+                           : NULL;
+    printf(",%s,%s", rr ? tidu_verdict_name(rr->verdict) : "", near ? near : "");
+  }
+  for (size_t i = 0; i < c->nothers; i++) {
+    const tidu_ruleset_result *rr = find_result(r, c->others[i]);
+    printf(",%s,", rr ? tidu_verdict_name(rr->verdict) : "");
+    if (rr && rr->nitems && rr->score_known) printf("%g", rr->score);
+  }
+  putchar('\n');
+}
+
+/* ---- one batch ---- */
+
+static int emit_json(const tidu_result *r) {
+  json_t *j = tidu_report_json(r);
+  char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  json_decref(j);
+  if (!s) return -1;
+  puts(s);
+  free(s);
+  return 0;
+}
+
+static int emit_explain(const assess_ctx *c, const tidu_result *r) {
+  char *text = tidu_report_explain(r, c->lang);
+  if (!text) return -1;
+  fputs(text, stdout);
+  if (*text && text[strlen(text) - 1] != '\n') putchar('\n');
+  putchar('\n');
+  free(text);
+  return 0;
+}
+
+/* Writes the results of the assessed chunk; rows are built first so widths can be fixed. */
+static tidu_code emit_batch(assess_ctx *c, size_t n, tidu_error *err) {
+  row *rows = c->format == FMT_TABLE ? calloc(n, sizeof *rows) : NULL;
+  tidu_result **res = calloc(n, sizeof *res);
+  tidu_code rc = (res && (rows || c->format != FMT_TABLE)) ? TIDU_OK : TIDU_ERR_NOMEM;
+  for (size_t i = 0; i < n && rc == TIDU_OK; i++) {
+    rc = tidu_eval_materialise(c->ev, i, &res[i], err);
+    if (rc == TIDU_OK && rows) fill_row(c, res[i], &rows[i]);
+  }
+  if (rc == TIDU_OK && rows && !c->header_done) size_columns(c, rows, n);
+  if (rc == TIDU_OK && !c->header_done) {
+    if (c->format == FMT_TABLE) print_header(c);
+    if (c->format == FMT_CSV) csv_header(c);
+    c->header_done = 1;
+  }
+  for (size_t i = 0; i < n && rc == TIDU_OK; i++) {
+    int bad = 0;
+    if (c->format == FMT_JSON) bad = emit_json(res[i]);
+    if (c->format == FMT_CSV) csv_row(c, res[i]);
+    if (c->format == FMT_TABLE) print_row(c, &rows[i]);
+    if (c->format == FMT_TABLE && c->explain) bad = emit_explain(c, res[i]);
+    if (bad) rc = TIDU_ERR_NOMEM;
+  }
+  for (size_t i = 0; res && i < n; i++) tidu_result_free(res[i]);
+  free(res);
+  free(rows);
+  return rc;
+}
+
+static tidu_code flush_batch(assess_ctx *c) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = TIDU_OK;
+  tidu_chunk_reset(c->chunk);
+  for (size_t i = 0; i < c->nfirms && rc == TIDU_OK; i++)
+    rc = tidu_chunk_add(c->chunk, &c->firms[i], c->year);
+  if (rc == TIDU_OK && c->nfirms) rc = tidu_assess_chunk(c->sel, c->chunk, c->as_of, c->ev, &err);
+  if (rc == TIDU_OK && c->nfirms) rc = emit_batch(c, c->nfirms, &err);
+  for (size_t i = 0; i < c->nfirms; i++) tidu_firm_clear(&c->firms[i]);
+  c->nfirms = 0;
+  if (rc != TIDU_OK) {
+    if (!err.message[0])
+      tidu_error_set(&err, rc, NULL, 0, 0, "评估失败 / assessment failed (code %d)", (int)rc);
+    cli_print_error(&err);
+  }
+  return rc;
+}
+
+/* ---- reading ---- */
+
+static void drain_warnings(tidu_reader *rd) {
+  tidu_error w;
+  while (tidu_reader_warning(rd, &w)) {
+    w.warning = 1;
+    cli_print_error(&w);
+  }
+}
+
+static int fatal_code(tidu_code rc) {
+  return rc == TIDU_ERR_IO || rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT;
+}
+
+/* Reads every firm of one file, assessing full batches as they fill. */
+/* Reads every firm of a pack file (tidu pack), assessing full batches as they fill. */
+static void read_pack(assess_ctx *c, const char *path) {
+  tidu_pack *p = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_pack_open(path, &p, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    c->input_errors = 1;
+    return;
+  }
+  for (size_t i = 0; i < tidu_pack_count(p) && !c->fatal; i++) {
+    if (tidu_pack_firm(p, i, &c->firms[c->nfirms], &err) != TIDU_OK) {
+      cli_print_error(&err);
+      c->fatal = 1;
+    } else if (++c->nfirms == BATCH && flush_batch(c) != TIDU_OK) {
+      c->fatal = 1;
+    }
+  }
+  tidu_pack_close(p);
+}
+
+static void read_file(assess_ctx *c, const char *path) {
+  tidu_read_options ro = {c->sheet};
+  tidu_reader *rd = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_pack_sniff(path)) {
+    read_pack(c, path);
+    return;
+  }
+  if (tidu_reader_open(path, TIDU_FMT_AUTO, &ro, &rd, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    c->input_errors = 1;
+    return;
+  }
+  for (;;) {
+    int done = 0;
+    tidu_error_clear(&err);
+    tidu_code rc = tidu_reader_next(rd, &c->firms[c->nfirms], &done, &err);
+    drain_warnings(rd);
+    if (rc != TIDU_OK) {
+      cli_print_error(&err);
+      c->input_errors = 1;
+      tidu_firm_clear(&c->firms[c->nfirms]);
+      if (fatal_code(rc)) break;
+      continue;
+    }
+    if (done) break;
+    if (++c->nfirms == BATCH && flush_batch(c) != TIDU_OK) {
+      c->fatal = 1;
+      break;
+    }
+  }
+  tidu_reader_close(rd);
+}
+
+/* ---- setup ---- */
+
+static int load_rules(assess_ctx *c, const char *dir) {
+  tidu_errlist errs;
+  tidu_errlist_init(&errs);
+  c->book = tidu_rulebook_new();
+  if (!c->book) {
+    fputs("tidu assess: 内存不足 / out of memory\n", stderr);
+    return CLI_INPUT;
+  }
+  tidu_code rc = dir ? tidu_rulebook_add_dir(c->book, dir, &errs)
+                     : tidu_rulebook_add_builtin(c->book, &errs);
+  for (size_t i = 0; i < errs.n; i++) {
+    char buf[2048];
+    tidu_rules_error_render(c->book, &errs.items[i], buf, sizeof buf);
+    fprintf(stderr, "%s\n", buf);
+  }
+  if (rc != TIDU_OK && !errs.n) fprintf(stderr, "tidu assess: 无法读取规则 / cannot read rules: %s\n", dir ? dir : "builtin");
+  tidu_errlist_free(&errs);
+  return rc == TIDU_OK ? CLI_OK : CLI_INPUT;
+}
+
+/* Reads the options into the context; returns CLI_OK or CLI_USAGE (reported). */
+static int take_options(const cli_spec *spec, const cli_args *a, assess_ctx *c) {
+  const char *s;
+  long long v;
+  c->lang = "zh";
+  c->as_of = cli_today();
+  if ((s = cli_get(spec, a, "as-of")) && cli_parse_date(s, &c->as_of))
+    return cli_usage(spec, "日期无效 / bad date '%s' (YYYY-MM-DD)", s);
+  if ((s = cli_get(spec, a, "year"))) {
+    if (cli_parse_int(s, 1900, 2999, &v)) return cli_usage(spec, "年度无效 / bad year '%s'", s);
+    c->year = (int32_t)v;
+  }
+  if ((s = cli_get(spec, a, "lang"))) {
+    if (strcmp(s, "zh") && strcmp(s, "en")) return cli_usage(spec, "语言须为 zh 或 en / --lang must be zh or en");
+    c->lang = s;
+  }
+  if ((s = cli_get(spec, a, "format"))) {
+    if (!strcmp(s, "json") || !strcmp(s, "ndjson"))
+      c->format = FMT_JSON;
+    else if (!strcmp(s, "csv"))
+      c->format = FMT_CSV;
+    else if (strcmp(s, "table"))
+      return cli_usage(spec, "未知格式 / unknown format '%s' (table, json, csv)", s);
+  }
+  c->explain = cli_get(spec, a, "explain") != NULL;
+  if (c->explain && c->format != FMT_TABLE)
+    return cli_usage(spec, "--explain 只用于表格输出 / --explain goes with the table format");
+  c->summary = cli_get(spec, a, "summary") != NULL;
+  if (c->summary && (c->explain || c->format == FMT_CSV))
+    return cli_usage(spec, "--summary 只用于 table 或 json / --summary goes with table or json");
+  c->sheet = cli_get(spec, a, "sheet");
+  if (a->npos == 0) return cli_usage(spec, "缺少输入文件 / no input FILE");
+  return CLI_OK;
+}
+
+static int setup(const cli_spec *spec, const cli_args *a, assess_ctx *c) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  int rc = load_rules(c, cli_get(spec, a, "rules"));
+  if (rc) return rc;
+  c->sel = tidu_rulebook_select(c->book, c->as_of, cli_get(spec, a, "only"), &err);
+  if (!c->sel) {
+    cli_print_error(&err);
+    return cli_exit_code(err.code ? err.code : TIDU_ERR_NOMEM);
+  }
+  c->ev = tidu_eval_new();
+  c->chunk = tidu_chunk_new(BATCH);
+  if (!c->ev || !c->chunk) {
+    fputs("tidu assess: 内存不足 / out of memory\n", stderr);
+    return CLI_INPUT;
+  }
+  plan_columns(c);
+  int w = cli_term_width() - 8 - (int)c->nboards * 16;
+  c->name_width = w < 20 ? 20 : (w > 28 ? 28 : w);
+  for (size_t i = 0; i < BATCH; i++) tidu_firm_init(&c->firms[i]);
+  return CLI_OK;
+}
+
+static void teardown(assess_ctx *c) {
+  for (size_t i = 0; i < BATCH; i++) tidu_firm_clear(&c->firms[i]);
+  tidu_chunk_free(c->chunk);
+  tidu_eval_free(c->ev);
+  tidu_selection_free(c->sel);
+  tidu_rulebook_free(c->book);
+}
+
+int cmd_assess(int argc, char **argv) {
+  const cli_spec *spec = &cli_assess_specs[0];
+  cli_args a;
+  int rc = cli_parse(spec, argc, argv, &a);
+  if (rc) return rc < 0 ? CLI_OK : rc;
+  assess_ctx *c = calloc(1, sizeof *c);
+  if (!c) {
+    cli_args_free(&a);
+    fputs("tidu assess: 内存不足 / out of memory\n", stderr);
+    return CLI_INPUT;
+  }
+  rc = take_options(spec, &a, c);
+  if (!rc) rc = setup(spec, &a, c);
+  if (!rc && c->summary) {
+    rc = cli_assess_summary(c->sel, c->as_of, c->year, a.pos, a.npos, c->sheet,
+                            c->format == FMT_JSON);
+    c->fatal = 1; /* nothing left to read or flush */
+  }
+  for (int i = 0; !rc && i < a.npos && !c->fatal; i++) read_file(c, a.pos[i]);
+  if (!rc && !c->fatal && flush_batch(c) != TIDU_OK) c->fatal = 1;
+  if (!rc && !c->summary && (c->fatal || c->input_errors)) rc = CLI_INPUT;
+  if (fflush(stdout) && !rc) rc = CLI_INPUT;
+  teardown(c);
+  free(c);
+  cli_args_free(&a);
+  return rc;
+}

@@ -1,0 +1,144 @@
+/* `tidu db init|info|check|backup`: create, describe, verify and copy the registry file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tidu/store.h"
+
+static const cli_option db_opts[] = {
+    {"db", 0, "PATH", "登记库文件(默认 $TIDU_DB 或 ./tidu.db)",
+     "registry file (default $TIDU_DB or ./tidu.db)"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+const cli_spec cli_db_specs[] = {
+    {"db init", "[--db PATH]", "创建或升级登记库", "create or upgrade the registry", db_opts, NULL},
+    {"db info", "[--db PATH]", "显示登记库的版本与统计", "show the registry's version and counts",
+     db_opts, NULL},
+    {"db check", "[--db PATH]", "检查登记库的完整性与外键", "check integrity and foreign keys",
+     db_opts, NULL},
+    {"db backup", "[--db PATH] FILE", "在线备份登记库到 FILE", "copy the registry to FILE online",
+     db_opts, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+const char *cli_db_path(const char *opt) {
+  if (opt && *opt) return opt;
+  const char *env = getenv("TIDU_DB");
+  return env && *env ? env : "tidu.db";
+}
+
+int cli_open_store(const char *opt, tidu_store **out) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = tidu_store_open(cli_db_path(opt), out, &err);
+  if (rc != TIDU_OK) cli_print_error(&err);
+  return cli_exit_code(rc);
+}
+
+static int db_init(tidu_store *s, const char *path) {
+  tidu_store_info info;
+  tidu_error err;
+  if (tidu_store_info_get(s, &info, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  printf("登记库 / registry %s: 版本/schema v%d, %lld 家企业/firms\n", path, info.schema_version,
+         info.firms);
+  return CLI_OK;
+}
+
+static int db_info(tidu_store *s, const char *path) {
+  tidu_store_info info;
+  tidu_error err;
+  if (tidu_store_info_get(s, &info, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  printf("文件/file           %s\n", path);
+  printf("版本/schema         %d (本程序/this build %d)\n", info.schema_version,
+         TIDU_STORE_VERSION);
+  printf("日志模式/journal    %s\n", info.journal_mode);
+  printf("企业/firms          %lld (已删除/deleted %lld)\n", info.firms, info.firms_deleted);
+  printf("年度数据/firm-years %lld\n", info.firm_years);
+  printf("导入/imports        %lld\n", info.imports);
+  printf("历史/history        %lld\n", info.history);
+  printf("事件/events         %lld\n", info.events);
+  return CLI_OK;
+}
+
+static int db_check(tidu_store *s) {
+  char *report = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = tidu_store_check(s, &report, &err);
+  if (report) fputs(report, stdout);
+  free(report);
+  if (rc != TIDU_OK) cli_print_error(&err);
+  return cli_exit_code(rc);
+}
+
+static int db_backup(tidu_store *s, const char *dest) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = tidu_store_backup(s, dest, &err);
+  if (rc != TIDU_OK) {
+    cli_print_error(&err);
+    return cli_exit_code(rc);
+  }
+  printf("已备份到 / backed up to %s\n", dest);
+  return CLI_OK;
+}
+
+static const cli_spec *find_spec(const char *sub) {
+  char name[32];
+  snprintf(name, sizeof name, "db %s", sub);
+  for (const cli_spec *sp = cli_db_specs; sp->name; sp++)
+    if (!strcmp(sp->name, name)) return sp;
+  return NULL;
+}
+
+static void print_usage(FILE *out) {
+  fputs("用法 / Usage: tidu db init|info|check|backup [--db PATH] [FILE]\n", out);
+  for (const cli_spec *sp = cli_db_specs; sp->name; sp++)
+    fprintf(out, "  tidu %-10s %s / %s\n", sp->name, sp->zh, sp->en);
+}
+
+int cmd_db(int argc, char **argv) {
+  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    print_usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? CLI_USAGE : CLI_OK;
+  }
+  const cli_spec *spec = find_spec(argv[1]);
+  if (!spec) {
+    fprintf(stderr, "tidu db: 未知子命令 / unknown subcommand '%s'\n", argv[1]);
+    print_usage(stderr);
+    return CLI_USAGE;
+  }
+  cli_args a;
+  int rc = cli_parse(spec, argc - 1, argv + 1, &a);
+  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
+  int is_backup = !strcmp(argv[1], "backup");
+  if (a.npos != (is_backup ? 1 : 0)) {
+    cli_args_free(&a);
+    return cli_usage(spec, is_backup ? "需要一个目标文件 / needs one FILE"
+                                     : "不接受位置参数 / takes no arguments");
+  }
+  const char *path = cli_db_path(cli_get(spec, &a, "db"));
+  tidu_store *s = NULL;
+  rc = cli_open_store(path, &s);
+  if (rc == CLI_OK) {
+    if (!strcmp(argv[1], "init"))
+      rc = db_init(s, path);
+    else if (!strcmp(argv[1], "info"))
+      rc = db_info(s, path);
+    else if (!strcmp(argv[1], "check"))
+      rc = db_check(s);
+    else
+      rc = db_backup(s, a.pos[0]);
+  }
+  tidu_store_close(s);
+  cli_args_free(&a);
+  return rc;
+}

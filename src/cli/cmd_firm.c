@@ -1,0 +1,878 @@
+/* `tidu firm show|list|edit|history|delete|undelete`: one file per firm (一企一档). */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_batch.h"
+#include "tidu/assess.h"
+#include "tidu/codes.h"
+#include "tidu/export.h"
+#include "tidu/io.h"
+#include "tidu/num.h"
+#include "tidu/store.h"
+
+/* ==== assessing registry firms in chunks (shared with cmd_export.c) ==== */
+
+struct cli_regeval {
+  tidu_rulebook *book;
+  tidu_selection *sel;
+  tidu_eval *ev;
+  tidu_chunk *chunk;
+  int64_t as_of;
+  size_t nrs;
+  tidu_export_ruleset *rs;
+  const char **verdict; /* CLI_REGEVAL_CHUNK * nrs */
+  const char **nearest;
+  double *distance;
+};
+
+int cli_regeval_open(int64_t as_of, cli_regeval **out) {
+  *out = NULL;
+  cli_regeval *e = calloc(1, sizeof *e);
+  if (!e) return CLI_INPUT;
+  e->as_of = as_of;
+  int rc = cli_load_rules(NULL, &e->book);
+  if (rc == CLI_OK) rc = cli_select(e->book, as_of, NULL, &e->sel);
+  if (rc == CLI_OK) {
+    e->nrs = tidu_selection_count(e->sel);
+    e->ev = tidu_eval_new();
+    e->chunk = tidu_chunk_new(CLI_REGEVAL_CHUNK);
+    e->rs = calloc(e->nrs ? e->nrs : 1, sizeof *e->rs);
+    size_t cells = CLI_REGEVAL_CHUNK * (e->nrs ? e->nrs : 1);
+    e->verdict = calloc(cells, sizeof *e->verdict);
+    e->nearest = calloc(cells, sizeof *e->nearest);
+    e->distance = calloc(cells, sizeof *e->distance);
+    if (!e->ev || !e->chunk || !e->rs || !e->verdict || !e->nearest || !e->distance) rc = CLI_INPUT;
+  }
+  for (size_t k = 0; rc == CLI_OK && k < e->nrs; k++) {
+    const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(e->sel, k));
+    e->rs[k].id = m->id;
+    e->rs[k].name = m->name;
+    e->rs[k].is_board = m->kind == TIDU_KIND_BOARD;
+  }
+  if (rc != CLI_OK) {
+    cli_regeval_close(e);
+    return rc;
+  }
+  *out = e;
+  return CLI_OK;
+}
+
+void cli_regeval_close(cli_regeval *e) {
+  if (!e) return;
+  tidu_eval_free(e->ev);
+  tidu_chunk_free(e->chunk);
+  tidu_selection_free(e->sel);
+  tidu_rulebook_free(e->book);
+  free(e->rs);
+  free(e->verdict);
+  free(e->nearest);
+  free(e->distance);
+  free(e);
+}
+
+size_t cli_regeval_count(const cli_regeval *e) {
+  return e->nrs;
+}
+
+const tidu_export_ruleset *cli_regeval_rulesets(const cli_regeval *e) {
+  return e->rs;
+}
+
+int cli_regeval_find(const cli_regeval *e, const char *id) {
+  for (size_t k = 0; k < e->nrs; k++)
+    if (!strcmp(e->rs[k].id, id)) return (int)k;
+  return -1;
+}
+
+int cli_regeval_run(cli_regeval *e, const tidu_firm *firms, size_t n) {
+  tidu_chunk_reset(e->chunk);
+  for (size_t i = 0; i < n; i++)
+    if (tidu_chunk_add(e->chunk, &firms[i], 0) != TIDU_OK) return CLI_INPUT;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_assess_chunk(e->sel, e->chunk, e->as_of, e->ev, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  for (size_t lane = 0; lane < n; lane++)
+    for (size_t k = 0; k < e->nrs; k++) {
+      size_t at = lane * e->nrs + k;
+      tidu_verdict v = tidu_eval_verdict(e->ev, k, TIDU_WHOLE, lane);
+      const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(e->sel, k));
+      int near = tidu_eval_nearest(e->ev, k, lane);
+      e->verdict[at] = v == TIDU_V_NA ? NULL : tidu_verdict_name(v);
+      e->nearest[at] = near >= 0 && (size_t)near < m->nstandards ? m->standards[near].id : NULL;
+      e->distance[at] = m->nstandards ? tidu_eval_distance(e->ev, k, TIDU_WHOLE, lane) : NAN;
+    }
+  return CLI_OK;
+}
+
+void cli_regeval_get(const cli_regeval *e, size_t lane, tidu_export_assessment *a) {
+  a->verdict = e->verdict + lane * e->nrs;
+  a->nearest = e->nearest + lane * e->nrs;
+  a->distance = e->distance + lane * e->nrs;
+}
+
+/* ==== options ==== */
+
+static const cli_option show_opts[] = {
+    {"db", 0, "PATH", "登记库文件", "registry file"},
+    {"format", 'f', "FMT", "输出格式 table|json|xlsx", "output format table|json|xlsx"},
+    {"output", 'o', "FILE", "xlsx 的输出文件", "output file for xlsx"},
+    {"as-of", 0, "DATE", "评估日期(默认今天)", "assessment date (default today)"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+static const cli_option list_opts[] = {
+    {"db", 0, "PATH", "登记库文件", "registry file"},
+    {"region", 0, "PREFIX", "行政区划代码前缀(如 3205)", "region code prefix (e.g. 3205)"},
+    {"industry", 0, "PREFIX", "行业代码前缀(如 C39)", "industry code prefix (e.g. C39)"},
+    {"chain", 0, "TAG", "产业链标签", "industry chain tag"},
+    {"title", 0, "NAME", "有效资质(如 srdi_sme)", "title held (e.g. srdi_sme)"},
+    {"board", 0, "ID", "按此板块/梯度的结论筛选或排序", "board or tier for verdict filter and gaps"},
+    {"verdict", 0, "V", "结论 pass|fail|unknown(需 --board)", "verdict pass|fail|unknown (needs --board)"},
+    {"gap-below", 0, "X", "最近标准的差距小于 X(0–1,需 --board)", "nearest standard's distance below X (needs --board)"},
+    {"sort", 0, "KEY", "排序 uscc|name|region|revenue|gap", "sort by uscc|name|region|revenue|gap"},
+    {"limit", 'n', "N", "最多显示 N 家", "show at most N firms"},
+    {"deleted", 0, NULL, "包括已删除的企业", "include deleted firms"},
+    {"format", 'f', "FMT", "输出格式 table|json", "output format table|json"},
+    {"as-of", 0, "DATE", "评估日期(默认今天)", "assessment date (default today)"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+static const cli_option edit_opts[] = {
+    {"db", 0, "PATH", "登记库文件", "registry file"},
+    {"by", 0, "NAME", "修改人(默认 $USER)", "who makes the change (default $USER)"},
+    {"reason", 0, "TEXT", "修改原因", "why"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+static const cli_option db_only_opts[] = {
+    {"db", 0, "PATH", "登记库文件", "registry file"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+const cli_spec cli_firm_specs[] = {
+    {"firm show", "[options] USCC|NAME", "一企一档：身份、资质、五年数据与增长、各板块与梯度评估",
+     "one firm's file: identity, titles, five years of figures with growth, every assessment",
+     show_opts, NULL},
+    {"firm list", "[filters]", "按条件列出企业", "list firms by filters", list_opts, NULL},
+    {"firm edit", "[options] USCC field=value | field@YEAR=value ...",
+     "更正单个数值(记入历史)", "correct single values (recorded in the history)", edit_opts,
+     "例 / e.g.: tidu firm edit 91320505MA1N2K3P9H name=新名称 revenue@2024=1.25亿"},
+    {"firm history", "[--db PATH] USCC", "显示企业数据的全部变更", "show every change of a firm",
+     db_only_opts, NULL},
+    {"firm delete", "[options] USCC", "删除企业(可撤销)", "delete a firm (can be undone)", edit_opts,
+     NULL},
+    {"firm undelete", "[options] USCC", "撤销删除", "undo a delete", edit_opts, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+static const cli_spec *find_spec(const char *sub) {
+  char name[32];
+  snprintf(name, sizeof name, "firm %s", sub);
+  for (const cli_spec *sp = cli_firm_specs; sp->name; sp++)
+    if (!strcmp(sp->name, name)) return sp;
+  return NULL;
+}
+
+static int as_of_date(const cli_spec *spec, const cli_args *a, int64_t *days) {
+  const char *s = cli_get(spec, a, "as-of");
+  *days = cli_today();
+  if (s && cli_parse_date(s, days) != 0)
+    return cli_usage(spec, "日期无效 / bad date '%s' (YYYY-MM-DD)", s);
+  return CLI_OK;
+}
+
+static const char *who_default(const char *by) {
+  if (by && *by) return by;
+  const char *u = getenv("USER");
+  return u && *u ? u : "unknown";
+}
+
+/* ==== firm show ==== */
+
+static void show_line(const char *label, const char *value) {
+  if (!value || !*value) return;
+  cli_pad(stdout, label, 30);
+  printf("%s\n", value);
+}
+
+static void show_identity(const tidu_firm *f, int deleted) {
+  char buf[1100], more[512];
+  show_line("统一社会信用代码 / USCC", f->text[TIDU_F_USCC]);
+  show_line("企业名称 / Name", f->text[TIDU_F_NAME]);
+  if (f->text[TIDU_F_REGION]) {
+    tidu_region_full_name(f->text[TIDU_F_REGION], more, sizeof more);
+    snprintf(buf, sizeof buf, "%s %s", f->text[TIDU_F_REGION], more);
+    show_line("地区 / Region", buf);
+  }
+  if (f->text[TIDU_F_INDUSTRY]) {
+    tidu_industry_describe(f->text[TIDU_F_INDUSTRY], more, sizeof more);
+    snprintf(buf, sizeof buf, "%s  %s", f->text[TIDU_F_INDUSTRY], more);
+    show_line("行业 / Industry", buf);
+  }
+  if (deleted) show_line("状态 / Status", "已删除 / deleted (tidu firm undelete 可恢复)");
+}
+
+static int absent(const tidu_field_info *fi, int64_t v, const char *text) {
+  if (fi->type == TIDU_T_TEXT) return text == NULL;
+  if (fi->type == TIDU_T_BOOL || fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS) return v == 0;
+  return v == TIDU_MISSING;
+}
+
+/* Every other field that holds a value, with Chinese labels for enumerations. */
+static void show_declarations(const tidu_firm *f) {
+  for (int i = 0; i < TIDU_NFIRM; i++) {
+    if (i == TIDU_F_USCC || i == TIDU_F_NAME || i == TIDU_F_REGION || i == TIDU_F_INDUSTRY)
+      continue;
+    const tidu_field_info *fi = tidu_firm_field_info(i);
+    if (absent(fi, f->v[i], f->text[i])) continue;
+    char value[512] = "", label[256];
+    if (fi->type == TIDU_T_ENUM) {
+      snprintf(value, sizeof value, "%s", tidu_enum_label_zh(fi->enum_id, (int)f->v[i]));
+    } else if (fi->type == TIDU_T_TAGS) {
+      size_t used = 0;
+      for (int k = 0; k < tidu_enum_count(fi->enum_id) && k < 63; k++)
+        if (f->v[i] & ((int64_t)1 << k))
+          used += (size_t)snprintf(value + used, sizeof value - used, "%s%s", used ? "; " : "",
+                                   tidu_enum_label_zh(fi->enum_id, k));
+    } else if (fi->type == TIDU_T_TEXT) {
+      snprintf(value, sizeof value, "%s", f->text[i]);
+    } else {
+      tidu_format_value(fi->type, f->v[i], "zh", value, sizeof value);
+    }
+    snprintf(label, sizeof label, "%s / %s", fi->zh, fi->name);
+    show_line(label, value);
+  }
+}
+
+/* Growth of x in year i over year i+1 of the shown years; NAN when unknown. */
+static double growth(const tidu_firm *f, size_t i, int field) {
+  if (i + 1 >= f->nyears || f->years[i + 1].year != f->years[i].year - 1) return NAN;
+  int64_t a = f->years[i].v[field], b = f->years[i + 1].v[field];
+  if (a == TIDU_MISSING || b == TIDU_MISSING || b <= 0) return NAN;
+  return (double)a / (double)b - 1.0;
+}
+
+static void show_years(const tidu_firm *f) {
+  size_t n = f->nyears < 5 ? f->nyears : 5;
+  if (n == 0) {
+    puts("\n年度数据 / Figures: 无 / none");
+    return;
+  }
+  printf("\n年度数据 / Figures (最近 %zu 年 / latest %zu years)\n", n, n);
+  cli_pad(stdout, "", 34);
+  for (size_t k = n; k-- > 0;) printf("%14d", f->years[k].year);
+  putchar('\n');
+  for (int i = 0; i < TIDU_NYEAR; i++) {
+    int any = 0;
+    for (size_t k = 0; k < n; k++) any |= f->years[k].v[i] != TIDU_MISSING;
+    if (!any) continue;
+    const tidu_field_info *fi = tidu_year_field_info(i);
+    char label[96];
+    cli_truncate(fi->zh, 32, label, sizeof label);
+    printf("  ");
+    cli_pad(stdout, label, 32);
+    for (size_t k = n; k-- > 0;) {
+      char v[64];
+      tidu_format_value(fi->type, f->years[k].v[i], "zh", v, sizeof v);
+      int w = cli_display_width(v);
+      printf("%*s%s", 14 - w > 0 ? 14 - w : 1, "", v);
+    }
+    putchar('\n');
+    if (i != TIDU_Y_REVENUE && i != TIDU_Y_NET_PROFIT) continue;
+    printf("  ");
+    cli_pad(stdout, i == TIDU_Y_REVENUE ? "  营业收入增长率 / growth" : "  净利润增长率 / growth", 32);
+    for (size_t k = n; k-- > 0;) {
+      double g = growth(f, k, i);
+      if (isnan(g))
+        printf("%14s", "—");
+      else
+        printf("%13.2f%%", g * 100);
+    }
+    putchar('\n');
+  }
+}
+
+static void show_listing(const tidu_firm *f) {
+  const int fields[] = {TIDU_F_LISTING_INTENTION, TIDU_F_TARGET_BOARD, TIDU_F_LISTING_STAGE,
+                        TIDU_F_LISTING_STATUS};
+  puts("\n上市 / Listing");
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    const tidu_field_info *fi = tidu_firm_field_info(fields[i]);
+    char label[128];
+    snprintf(label, sizeof label, "  %s", fi->zh);
+    show_line(label, tidu_enum_label_zh(fi->enum_id, (int)f->v[fields[i]]));
+  }
+}
+
+static const char *verdict_word(tidu_verdict v) {
+  switch (v) {
+  case TIDU_V_PASS:
+    return "符合/pass";
+  case TIDU_V_FAIL:
+    return "不符合/fail";
+  case TIDU_V_UNKNOWN:
+    return "待定/unknown";
+  default:
+    return "n/a";
+  }
+}
+
+static const char *verdict_colour(tidu_verdict v) {
+  return v == TIDU_V_PASS ? cli_green() : v == TIDU_V_FAIL ? cli_red() : cli_yellow();
+}
+
+static void show_result(const tidu_result *r, int64_t as_of) {
+  char date[11];
+  tidu_format_date(as_of, date);
+  printf("\n评估 / Assessment (%s, 年度/year %d)\n", date, r->year);
+  for (size_t i = 0; i < r->nrulesets; i++) {
+    const tidu_ruleset_result *rr = &r->rulesets[i];
+    char label[160];
+    snprintf(label, sizeof label, "  %s (%s)", rr->meta->name, rr->meta->id);
+    cli_pad(stdout, label, 44);
+    printf("%s", verdict_colour(rr->verdict));
+    cli_pad(stdout, verdict_word(rr->verdict), 14);
+    printf("%s", cli_reset());
+    if (rr->nearest >= 0 && (size_t)rr->nearest < rr->nstandards) {
+      const tidu_block_result *b = &rr->standards[rr->nearest];
+      printf(" 最近/nearest %s", b->id ? b->id : "?");
+      if (rr->verdict != TIDU_V_PASS) printf(" 差距/distance %.3f", b->distance);
+    }
+    if (rr->score_known && rr->meta->has_pass_score)
+      printf(" 得分/score %.1f/%.0f", rr->score, rr->meta->pass_score);
+    if (rr->nmissing) {
+      printf(" 缺/missing:");
+      for (size_t k = 0; k < rr->nmissing && k < 4; k++) printf(" %s", rr->missing[k]);
+      if (rr->nmissing > 4) printf(" …");
+    }
+    putchar('\n');
+  }
+}
+
+/* Assesses one firm and returns its result tree (caller frees), or NULL. */
+static tidu_result *assess_one(cli_regeval *e, const tidu_firm *f) {
+  if (cli_regeval_run(e, f, 1) != CLI_OK) return NULL;
+  tidu_result *r = NULL;
+  tidu_error err;
+  if (tidu_eval_materialise(e->ev, 0, &r, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return NULL;
+  }
+  return r;
+}
+
+static int show_json(const tidu_firm *f, int deleted, const tidu_result *r) {
+  char *text = tidu_firm_to_json(f);
+  json_error_t jerr;
+  json_t *o = text ? json_loads(text, 0, &jerr) : NULL;
+  free(text);
+  if (!o) return CLI_INPUT;
+  char buf[512];
+  json_object_set_new(o, "deleted", json_boolean(deleted));
+  if (f->text[TIDU_F_REGION] && tidu_region_full_name(f->text[TIDU_F_REGION], buf, sizeof buf))
+    json_object_set_new(o, "region_name", json_string(buf));
+  if (f->text[TIDU_F_INDUSTRY] && tidu_industry_describe(f->text[TIDU_F_INDUSTRY], buf, sizeof buf))
+    json_object_set_new(o, "industry_name", json_string(buf));
+  if (r) json_object_set_new(o, "assessment", tidu_report_json(r));
+  char *out = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+  json_decref(o);
+  if (!out) return CLI_INPUT;
+  puts(out);
+  free(out);
+  return CLI_OK;
+}
+
+static int show_xlsx(cli_regeval *e, const tidu_firm *f, const char *path) {
+  tidu_exporter *ex = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_export_assessment a;
+  cli_regeval_get(e, 0, &a);
+  tidu_code rc = tidu_export_open(path, TIDU_EXPORT_XLSX, e->rs, e->nrs, &ex, &err);
+  if (rc == TIDU_OK) rc = tidu_export_add(ex, f, &a, &err);
+  if (ex) {
+    tidu_code rc2 = tidu_export_close(ex, rc == TIDU_OK ? &err : NULL);
+    if (rc == TIDU_OK) rc = rc2;
+  }
+  if (rc != TIDU_OK) cli_print_error(&err);
+  else printf("已写入 / written %s\n", path);
+  return cli_exit_code(rc);
+}
+
+static int firm_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  if (a->npos != 1) return cli_usage(spec, "需要一个 USCC 或名称 / needs one USCC or NAME");
+  const char *fmt = cli_get(spec, a, "format");
+  if (!fmt) fmt = "table";
+  if (strcmp(fmt, "table") && strcmp(fmt, "json") && strcmp(fmt, "xlsx"))
+    return cli_usage(spec, "未知格式 / unknown format '%s'", fmt);
+  if (!strcmp(fmt, "xlsx") && !cli_get(spec, a, "output"))
+    return cli_usage(spec, "xlsx 需要 --output FILE / xlsx needs --output FILE");
+  int64_t as_of;
+  int rc = as_of_date(spec, a, &as_of);
+  if (rc != CLI_OK) return rc;
+  tidu_firm f;
+  int deleted = 0;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_store_get(s, a->pos[0], &f, &deleted, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return cli_exit_code(err.code);
+  }
+  cli_regeval *e = NULL;
+  rc = cli_regeval_open(as_of, &e);
+  tidu_result *r = rc == CLI_OK ? assess_one(e, &f) : NULL;
+  if (!strcmp(fmt, "json")) {
+    rc = show_json(&f, deleted, r);
+  } else if (!strcmp(fmt, "xlsx")) {
+    rc = e && r ? show_xlsx(e, &f, cli_get(spec, a, "output")) : CLI_INPUT;
+  } else {
+    show_identity(&f, deleted);
+    show_declarations(&f);
+    show_listing(&f);
+    show_years(&f);
+    if (r) show_result(r, as_of);
+  }
+  tidu_result_free(r);
+  cli_regeval_close(e);
+  tidu_firm_clear(&f);
+  return rc;
+}
+
+/* ==== firm list ==== */
+
+typedef struct list_row {
+  char uscc[24];
+  char *name;
+  char region[8];
+  char industry[8];
+  int32_t year;
+  int64_t revenue;
+  const char *verdict;
+  char nearest[24];
+  double distance;
+} list_row;
+
+typedef struct list_run {
+  const char *board;
+  int board_k;
+  const char *verdict;
+  double gap_below;
+  int has_gap;
+  list_row *rows;
+  size_t n, cap;
+} list_run;
+
+static void copy_code(char *dst, size_t size, const char *s) {
+  snprintf(dst, size, "%s", s ? s : "");
+}
+
+static int keep_row(list_run *lr, const tidu_firm *f, const tidu_export_assessment *a) {
+  const char *v = a && lr->board_k >= 0 ? a->verdict[lr->board_k] : NULL;
+  double d = a && lr->board_k >= 0 ? a->distance[lr->board_k] : NAN;
+  if (lr->verdict && (!v || strcmp(v, lr->verdict) != 0)) return 0;
+  if (lr->has_gap && (isnan(d) || !(d < lr->gap_below))) return 0;
+  if (lr->n == lr->cap) {
+    size_t cap = lr->cap ? lr->cap * 2 : 256;
+    list_row *p = realloc(lr->rows, cap * sizeof *p);
+    if (!p) return -1;
+    lr->rows = p;
+    lr->cap = cap;
+  }
+  list_row *r = &lr->rows[lr->n++];
+  memset(r, 0, sizeof *r);
+  copy_code(r->uscc, sizeof r->uscc, f->text[TIDU_F_USCC]);
+  r->name = strdup(f->text[TIDU_F_NAME] ? f->text[TIDU_F_NAME] : "");
+  copy_code(r->region, sizeof r->region, f->text[TIDU_F_REGION]);
+  copy_code(r->industry, sizeof r->industry, f->text[TIDU_F_INDUSTRY]);
+  r->year = f->nyears ? f->years[0].year : 0;
+  r->revenue = f->nyears ? f->years[0].v[TIDU_Y_REVENUE] : TIDU_MISSING;
+  r->verdict = v;
+  if (a && lr->board_k >= 0 && a->nearest[lr->board_k])
+    copy_code(r->nearest, sizeof r->nearest, a->nearest[lr->board_k]);
+  r->distance = d;
+  return r->name ? 1 : -1;
+}
+
+/* Reads the registry in chunks, assessing when a board is asked for. */
+static int collect(tidu_store *s, const tidu_store_filter *flt, cli_regeval *e, list_run *lr) {
+  tidu_store_iter *it = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_store_iter_open(s, flt, &it, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  tidu_firm firms[CLI_REGEVAL_CHUNK];
+  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_init(&firms[i]);
+  int rc = CLI_OK, done = 0;
+  while (rc == CLI_OK && !done) {
+    size_t n = 0;
+    while (n < CLI_REGEVAL_CHUNK && !done) {
+      if (tidu_store_iter_next(it, &firms[n], &done, &err) != TIDU_OK) {
+        cli_print_error(&err);
+        rc = CLI_INPUT;
+        break;
+      }
+      if (!done) n++;
+    }
+    if (rc == CLI_OK && e && n) rc = cli_regeval_run(e, firms, n);
+    for (size_t i = 0; rc == CLI_OK && i < n; i++) {
+      tidu_export_assessment a;
+      if (e) cli_regeval_get(e, i, &a);
+      if (keep_row(lr, &firms[i], e ? &a : NULL) < 0) rc = CLI_INPUT;
+    }
+  }
+  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_clear(&firms[i]);
+  tidu_store_iter_close(it);
+  return rc;
+}
+
+static const char *g_sort;
+
+static int cmp_rows(const void *pa, const void *pb) {
+  const list_row *a = pa, *b = pb;
+  if (!strcmp(g_sort, "name")) return strcmp(a->name, b->name);
+  if (!strcmp(g_sort, "region")) return strcmp(a->region, b->region);
+  if (!strcmp(g_sort, "revenue")) {
+    /* largest first, missing last */
+    if (a->revenue == b->revenue) return strcmp(a->uscc, b->uscc);
+    if (a->revenue == TIDU_MISSING) return 1;
+    if (b->revenue == TIDU_MISSING) return -1;
+    return a->revenue > b->revenue ? -1 : 1;
+  }
+  if (!strcmp(g_sort, "gap")) {
+    int na = isnan(a->distance), nb = isnan(b->distance);
+    if (na != nb) return na - nb;
+    if (!na && a->distance != b->distance) return a->distance < b->distance ? -1 : 1;
+  }
+  return strcmp(a->uscc, b->uscc);
+}
+
+static void print_rows(const list_run *lr, size_t limit, int json) {
+  if (!json) {
+    printf("%-20s %-28s %-8s %-7s %-6s %12s", "统一社会信用代码", "企业名称", "地区", "行业",
+           "年度", "营业收入");
+    if (lr->board) printf("  %s: 结论/verdict 最近/nearest 差距/distance", lr->board);
+    putchar('\n');
+  }
+  for (size_t i = 0; i < lr->n && i < limit; i++) {
+    const list_row *r = &lr->rows[i];
+    char rev[48] = "—";
+    if (r->revenue != TIDU_MISSING) cli_short_yuan((double)r->revenue / 100.0, "zh", rev, sizeof rev);
+    if (json) {
+      json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "uscc", r->uscc, "name", r->name, "region",
+                            r->region, "industry", r->industry);
+      if (r->year) json_object_set_new(o, "year", json_integer(r->year));
+      if (r->revenue != TIDU_MISSING)
+        json_object_set_new(o, "revenue", json_real((double)r->revenue / 100.0));
+      if (lr->board) {
+        json_object_set_new(o, "verdict", r->verdict ? json_string(r->verdict) : json_null());
+        if (r->nearest[0]) json_object_set_new(o, "nearest", json_string(r->nearest));
+        if (!isnan(r->distance)) json_object_set_new(o, "distance", json_real(r->distance));
+      }
+      char *t = json_dumps(o, JSON_COMPACT);
+      if (t) puts(t);
+      free(t);
+      json_decref(o);
+      continue;
+    }
+    char name[96];
+    cli_truncate(r->name, 28, name, sizeof name);
+    printf("%-20s ", r->uscc);
+    cli_pad(stdout, name, 29);
+    printf("%-8s %-7s %-6d %12s", r->region, r->industry, r->year, rev);
+    if (lr->board) {
+      printf("  %-8s %-10s", r->verdict ? r->verdict : "n/a", r->nearest);
+      if (!isnan(r->distance)) printf(" %.3f", r->distance);
+    }
+    putchar('\n');
+  }
+  if (!json) printf("共 %zu 家 / %zu firms\n", lr->n, lr->n);
+}
+
+static int list_options(const cli_spec *spec, const cli_args *a, list_run *lr, size_t *limit) {
+  lr->board = cli_get(spec, a, "board");
+  lr->verdict = cli_get(spec, a, "verdict");
+  const char *gap = cli_get(spec, a, "gap-below");
+  g_sort = cli_get(spec, a, "sort");
+  if (!g_sort) g_sort = "uscc";
+  if (strcmp(g_sort, "uscc") && strcmp(g_sort, "name") && strcmp(g_sort, "region") &&
+      strcmp(g_sort, "revenue") && strcmp(g_sort, "gap"))
+    return cli_usage(spec, "未知排序 / unknown sort key '%s'", g_sort);
+  if ((lr->verdict || gap || !strcmp(g_sort, "gap")) && !lr->board)
+    return cli_usage(spec, "--verdict、--gap-below、--sort gap 需要 --board / need --board");
+  if (lr->verdict && strcmp(lr->verdict, "pass") && strcmp(lr->verdict, "fail") &&
+      strcmp(lr->verdict, "unknown"))
+    return cli_usage(spec, "结论应为 pass|fail|unknown / verdict must be pass|fail|unknown");
+  if (gap) {
+    char *end;
+    lr->gap_below = strtod(gap, &end);
+    if (*end || end == gap) return cli_usage(spec, "差距无效 / bad gap '%s'", gap);
+    lr->has_gap = 1;
+  }
+  long long n = 0;
+  const char *lim = cli_get(spec, a, "limit");
+  if (lim && cli_parse_int(lim, 0, 1000000000, &n) != 0)
+    return cli_usage(spec, "数量无效 / bad limit '%s'", lim);
+  *limit = lim ? (size_t)n : (size_t)-1;
+  return CLI_OK;
+}
+
+static int firm_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  if (a->npos != 0) return cli_usage(spec, "不接受位置参数 / takes no arguments");
+  list_run lr;
+  memset(&lr, 0, sizeof lr);
+  lr.board_k = -1;
+  size_t limit;
+  int64_t as_of;
+  int rc = list_options(spec, a, &lr, &limit);
+  if (rc == CLI_OK) rc = as_of_date(spec, a, &as_of);
+  const char *fmt = cli_get(spec, a, "format");
+  if (rc == CLI_OK && fmt && strcmp(fmt, "table") && strcmp(fmt, "json"))
+    rc = cli_usage(spec, "未知格式 / unknown format '%s'", fmt);
+  if (rc != CLI_OK) return rc;
+  cli_regeval *e = NULL;
+  if (lr.board) {
+    rc = cli_regeval_open(as_of, &e);
+    if (rc == CLI_OK && (lr.board_k = cli_regeval_find(e, lr.board)) < 0) {
+      fprintf(stderr, "tidu firm list: 没有规则集 / no rule set '%s'\n", lr.board);
+      rc = CLI_USAGE;
+    }
+  }
+  tidu_store_filter flt = {cli_get(spec, a, "region"), cli_get(spec, a, "industry"),
+                           cli_get(spec, a, "chain"), cli_get(spec, a, "title"),
+                           cli_get(spec, a, "deleted") != NULL};
+  if (rc == CLI_OK) rc = collect(s, &flt, e, &lr);
+  if (rc == CLI_OK) {
+    qsort(lr.rows, lr.n, sizeof *lr.rows, cmp_rows);
+    print_rows(&lr, limit, fmt && !strcmp(fmt, "json"));
+  }
+  for (size_t i = 0; i < lr.n; i++) free(lr.rows[i].name);
+  free(lr.rows);
+  cli_regeval_close(e);
+  return rc;
+}
+
+/* ==== firm edit ==== */
+
+static int find_label(tidu_enum_id e, const char *s) {
+  int k = tidu_enum_find(e, s);
+  for (int i = 0; k < 0 && i < tidu_enum_count(e); i++)
+    if (!strcmp(tidu_enum_label_zh(e, i), s)) k = i;
+  return k;
+}
+
+/* Parses the value text of one assignment for `fi`. */
+static tidu_code parse_assignment_value(const tidu_field_info *fi, const char *s, int64_t *v,
+                                        tidu_error *err) {
+  if (fi->type == TIDU_T_ENUM) {
+    *v = *s ? find_label(fi->enum_id, s) : 0;
+    return *v >= 0 ? TIDU_OK
+                   : tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0, "%s 没有取值 '%s' / %s has no value '%s'",
+                                    fi->name, s, fi->name, s);
+  }
+  if (fi->type == TIDU_T_TAGS) {
+    *v = 0;
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", s);
+    for (char *save = NULL, *t = strtok_r(tmp, ";,；，", &save); t; t = strtok_r(NULL, ";,；，", &save)) {
+      int k = find_label(fi->enum_id, t);
+      if (k < 0)
+        return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                              "%s 没有取值 '%s' / %s has no value '%s'", fi->name, t, fi->name, t);
+      *v |= (int64_t)1 << k;
+    }
+    return TIDU_OK;
+  }
+  return tidu_parse_value(fi->type, s, strlen(s), 1, 0, v, err);
+}
+
+static int apply_assignment(tidu_store *s, const char *uscc, const char *arg, const char *who,
+                            const char *why) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  const char *eq = strchr(arg, '=');
+  if (!eq) {
+    fprintf(stderr, "tidu firm edit: 应为 field=value / expected field=value: '%s'\n", arg);
+    return CLI_USAGE;
+  }
+  char name[128];
+  snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
+  int32_t year = 0;
+  char *at = strchr(name, '@');
+  if (at) {
+    *at = '\0';
+    year = atoi(at + 1);
+  }
+  const tidu_field_info *fi = tidu_field_find(name);
+  if (!fi) {
+    fprintf(stderr, "tidu firm edit: 未知字段 / unknown field '%s'\n", name);
+    return CLI_USAGE;
+  }
+  int64_t v = TIDU_MISSING;
+  const char *text = NULL;
+  tidu_code rc = TIDU_OK;
+  if (fi->type == TIDU_T_TEXT)
+    text = eq[1] ? eq + 1 : NULL;
+  else
+    rc = parse_assignment_value(fi, eq + 1, &v, &err);
+  if (rc == TIDU_OK) rc = tidu_store_set_value(s, uscc, fi, year, v, text, who, why, &err);
+  if (rc != TIDU_OK) cli_print_error(&err);
+  return cli_exit_code(rc);
+}
+
+static int resolve_uscc(tidu_store *s, const char *key, char uscc[64]) {
+  tidu_firm f;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_store_get(s, key, &f, NULL, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  snprintf(uscc, 64, "%s", f.text[TIDU_F_USCC]);
+  tidu_firm_clear(&f);
+  return CLI_OK;
+}
+
+static int firm_edit(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  if (a->npos < 2) return cli_usage(spec, "需要 USCC 和至少一个 field=value / needs USCC and field=value");
+  char uscc[64];
+  int rc = resolve_uscc(s, a->pos[0], uscc);
+  if (rc != CLI_OK) return rc;
+  tidu_error err;
+  if (tidu_store_begin(s, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  const char *who = who_default(cli_get(spec, a, "by"));
+  for (int i = 1; i < a->npos && rc == CLI_OK; i++)
+    rc = apply_assignment(s, uscc, a->pos[i], who, cli_get(spec, a, "reason"));
+  if (rc != CLI_OK) {
+    tidu_store_rollback(s);
+    return rc;
+  }
+  if (tidu_store_commit(s, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  printf("已更新 / updated %s (%d)\n", uscc, a->npos - 1);
+  return CLI_OK;
+}
+
+/* ==== firm history, delete, undelete ==== */
+
+/* Formats a stored history value for people. */
+static void history_value(const char *field, const char *stored, char *buf, size_t size) {
+  const tidu_field_info *fi = tidu_field_find(field);
+  if (!stored) {
+    snprintf(buf, size, "—");
+    return;
+  }
+  if (fi && fi->type != TIDU_T_TEXT && fi->type != TIDU_T_ENUM && fi->type != TIDU_T_TAGS &&
+      fi->type != TIDU_T_DATE) {
+    tidu_format_value(fi->type, strtoll(stored, NULL, 10), "zh", buf, size);
+    return;
+  }
+  snprintf(buf, size, "%s", stored);
+}
+
+static int on_history(const tidu_history_entry *e, void *ud) {
+  int *n = ud;
+  char oldv[256], newv[256], field[96];
+  history_value(e->field, e->old_value, oldv, sizeof oldv);
+  history_value(e->field, e->new_value, newv, sizeof newv);
+  if (e->year)
+    snprintf(field, sizeof field, "%s@%d", e->field, e->year);
+  else
+    snprintf(field, sizeof field, "%s", e->field);
+  printf("%s  %-28s %s → %s\n", e->changed_at, field, oldv, newv);
+  if (e->old_source) printf("    原值来源 / old from: %s\n", e->old_source);
+  if (e->new_source) printf("    新值来源 / new from: %s", e->new_source);
+  if (e->why) printf("  原因/why: %s", e->why);
+  if (e->new_source) putchar('\n');
+  (*n)++;
+  return 0;
+}
+
+static int firm_history(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  if (a->npos != 1) return cli_usage(spec, "需要一个 USCC / needs one USCC");
+  char uscc[64];
+  int rc = resolve_uscc(s, a->pos[0], uscc);
+  if (rc != CLI_OK) return rc;
+  int n = 0;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_store_history(s, uscc, on_history, &n, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  printf("%s: %d 项变更 / %d changes\n", uscc, n, n);
+  return CLI_OK;
+}
+
+static int firm_delete(const cli_spec *spec, const cli_args *a, tidu_store *s, int del) {
+  if (a->npos != 1) return cli_usage(spec, "需要一个 USCC / needs one USCC");
+  tidu_error err;
+  tidu_error_clear(&err);
+  const char *who = who_default(cli_get(spec, a, "by"));
+  const char *why = cli_get(spec, a, "reason");
+  tidu_code rc = tidu_store_begin(s, &err);
+  if (rc == TIDU_OK)
+    rc = del ? tidu_store_delete(s, a->pos[0], who, why, &err)
+             : tidu_store_undelete(s, a->pos[0], who, why, &err);
+  if (rc == TIDU_OK) rc = tidu_store_commit(s, &err);
+  if (rc != TIDU_OK) {
+    tidu_store_rollback(s);
+    cli_print_error(&err);
+    return cli_exit_code(rc);
+  }
+  printf("%s %s\n", del ? "已删除 / deleted" : "已恢复 / restored", a->pos[0]);
+  return CLI_OK;
+}
+
+static void print_usage(FILE *out) {
+  fputs("用法 / Usage: tidu firm show|list|edit|history|delete|undelete ...\n", out);
+  for (const cli_spec *sp = cli_firm_specs; sp->name; sp++)
+    fprintf(out, "  tidu %-14s %s / %s\n", sp->name, sp->zh, sp->en);
+}
+
+int cmd_firm(int argc, char **argv) {
+  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    print_usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? CLI_USAGE : CLI_OK;
+  }
+  const cli_spec *spec = find_spec(argv[1]);
+  if (!spec) {
+    fprintf(stderr, "tidu firm: 未知子命令 / unknown subcommand '%s'\n", argv[1]);
+    print_usage(stderr);
+    return CLI_USAGE;
+  }
+  cli_args a;
+  int rc = cli_parse(spec, argc - 1, argv + 1, &a);
+  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
+  tidu_store *s = NULL;
+  rc = cli_open_store(cli_get(spec, &a, "db"), &s);
+  const char *sub = argv[1];
+  if (rc == CLI_OK) {
+    if (!strcmp(sub, "show"))
+      rc = firm_show(spec, &a, s);
+    else if (!strcmp(sub, "list"))
+      rc = firm_list(spec, &a, s);
+    else if (!strcmp(sub, "edit"))
+      rc = firm_edit(spec, &a, s);
+    else if (!strcmp(sub, "history"))
+      rc = firm_history(spec, &a, s);
+    else
+      rc = firm_delete(spec, &a, s, !strcmp(sub, "delete"));
+  }
+  tidu_store_close(s);
+  cli_args_free(&a);
+  return rc;
+}

@@ -1,0 +1,386 @@
+/* `tidu import`: load CSV, XLSX and JSON files into the registry in one transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "io/rowsrc.h"
+#include "tidu/io.h"
+#include "tidu/store.h"
+
+static const cli_option import_opts[] = {
+    {"db", 0, "PATH", "登记库文件(默认 $TIDU_DB 或 ./tidu.db)",
+     "registry file (default $TIDU_DB or ./tidu.db)"},
+    {"sheet", 0, "NAME", "XLSX 中要读取的工作表(默认第一个)", "XLSX sheet to read (default: the first)"},
+    {"dry-run", 'n', NULL, "只检查并汇总，不写入", "check and summarise, write nothing"},
+    {"skip-bad", 0, "REJECTS.csv", "写入正确的记录，错误记录(附原因)写入此 CSV",
+     "write the good records; rejected rows with a reason go to this CSV"},
+    {"format", 'f', "FMT", "输入格式 csv|xlsx|json|ndjson(默认按扩展名)",
+     "input format csv|xlsx|json|ndjson (default: by extension)"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+const cli_spec cli_import_specs[] = {
+    {"import", "[options] FILE...", "把 CSV/XLSX/JSON 文件导入登记库(一次导入一个事务)",
+     "import CSV/XLSX/JSON files into the registry (one transaction per import)", import_opts,
+     "没有 --skip-bad 时，任何错误都不写入，并列出全部问题 (FILE:SHEET:ROW:COLUMN: message)。\n"
+     "Without --skip-bad any error writes nothing and every problem is listed."},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+/* One rejected record. */
+typedef struct reject {
+  int file;
+  long row;
+  char column[128];
+  char reason[512];
+} reject;
+
+typedef struct import_run {
+  tidu_store *store;
+  const char *sheet;
+  tidu_format fmt;
+  int dry_run;
+  const char *rejects_path;
+  tidu_import_summary sum;
+  long problems;
+  reject *rejects;
+  size_t nrejects, cap;
+  cli_progress progress;
+} import_run;
+
+static tidu_format parse_format(const char *s, int *ok) {
+  *ok = 1;
+  if (!s) return TIDU_FMT_AUTO;
+  if (!strcmp(s, "csv")) return TIDU_FMT_CSV;
+  if (!strcmp(s, "xlsx")) return TIDU_FMT_XLSX;
+  if (!strcmp(s, "json")) return TIDU_FMT_JSON;
+  if (!strcmp(s, "ndjson")) return TIDU_FMT_NDJSON;
+  *ok = 0;
+  return TIDU_FMT_AUTO;
+}
+
+static int is_xlsx(const char *path, tidu_format fmt) {
+  if (fmt == TIDU_FMT_XLSX) return 1;
+  size_t n = strlen(path);
+  return fmt == TIDU_FMT_AUTO && n > 5 && !strcasecmp(path + n - 5, ".xlsx");
+}
+
+/* Where problems of one file are reported: the file and, for XLSX, the sheet's name (looked
+ * up on the first problem when --sheet was not given). */
+typedef struct where {
+  const char *path;
+  int xlsx;
+  const char *sheet; /* --sheet or NULL */
+  char found[128];
+  int looked;
+} where;
+
+static const char *sheet_of(where *w) {
+  if (!w->xlsx) return NULL;
+  if (w->sheet) return w->sheet;
+  if (!w->looked) {
+    tidu_rowsrc src;
+    tidu_error err;
+    w->looked = 1;
+    if (tidu_xlsx_rowsrc(w->path, NULL, &src, &err) == 0) {
+      snprintf(w->found, sizeof w->found, "%s", src.sheet ? src.sheet : "");
+      src.close(src.ctx);
+    }
+  }
+  return w->found[0] ? w->found : NULL;
+}
+
+/* Prints one problem as FILE:SHEET:ROW:COLUMN: message (sheet only for XLSX). */
+static void print_problem(where *w, const tidu_error *e) {
+  const char *sheet = sheet_of(w);
+  fprintf(stderr, "%s", e->file[0] ? e->file : w->path);
+  if (sheet) fprintf(stderr, ":%s", sheet);
+  if (e->line > 0) fprintf(stderr, ":%ld", e->line);
+  if (e->column_name[0])
+    fprintf(stderr, ":%s", e->column_name);
+  else if (e->col > 0)
+    fprintf(stderr, ":%ld", e->col);
+  fprintf(stderr, ": %s%s\n", e->warning ? "警告/warning: " : "", e->message);
+}
+
+static void add_reject(import_run *r, int file, const tidu_error *e) {
+  if (!r->rejects_path) return;
+  if (r->nrejects == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 64;
+    reject *p = realloc(r->rejects, cap * sizeof *p);
+    if (!p) return;
+    r->rejects = p;
+    r->cap = cap;
+  }
+  reject *j = &r->rejects[r->nrejects++];
+  j->file = file;
+  j->row = e->line;
+  snprintf(j->column, sizeof j->column, "%s", e->column_name);
+  snprintf(j->reason, sizeof j->reason, "%s", e->message);
+}
+
+static void drain_warnings(import_run *r, tidu_reader *rd, where *at) {
+  tidu_error w;
+  while (tidu_reader_warning(rd, &w)) {
+    w.warning = 1;
+    print_problem(at, &w);
+    r->sum.warnings++;
+  }
+}
+
+/* Counts newlines, to size the progress bar of a text file. */
+static uint64_t count_lines(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  char buf[65536];
+  size_t n;
+  uint64_t lines = 0;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p))); p++) lines++;
+  fclose(f);
+  return lines;
+}
+
+/* Reads every record of one file into the open transaction. Returns TIDU_OK, or a fatal code
+ * (I/O, memory, limits, database) after printing it. */
+static tidu_code import_file(import_run *r, int idx, const char *path) {
+  where at = {path, is_xlsx(path, r->fmt), r->sheet, "", 0};
+  tidu_read_options opt = {r->sheet};
+  tidu_reader *rd = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = tidu_reader_open(path, r->fmt, &opt, &rd, &err);
+  if (rc != TIDU_OK) {
+    print_problem(&at, &err);
+    r->problems++;
+    return rc == TIDU_ERR_INPUT || rc == TIDU_ERR_DATA ? TIDU_OK : rc;
+  }
+  int64_t import_id = 0;
+  rc = tidu_store_import_start(r->store, path, r->sheet, &import_id, &err);
+  tidu_import_summary before = r->sum;
+  if (isatty(STDERR_FILENO) && !at.xlsx) cli_progress_start(&r->progress, path, count_lines(path));
+  tidu_firm f;
+  tidu_firm_init(&f);
+  int done = 0;
+  while (rc == TIDU_OK && !done) {
+    tidu_error_clear(&err);
+    tidu_code step = tidu_reader_next(rd, &f, &done, &err);
+    drain_warnings(r, rd, &at);
+    if (step == TIDU_OK && !done) {
+      r->sum.records++;
+      step = tidu_store_put_firm(r->store, import_id, &f, &r->sum, &err);
+      cli_progress_update(&r->progress, (uint64_t)(f.src_line > 0 ? f.src_line : 0));
+    }
+    if (step == TIDU_ERR_INPUT || step == TIDU_ERR_DATA) {
+      print_problem(&at, &err);
+      add_reject(r, idx, &err);
+      r->problems++;
+      r->sum.rejected++;
+    } else if (step != TIDU_OK) {
+      print_problem(&at, &err);
+      rc = step;
+    }
+  }
+  cli_progress_end(&r->progress);
+  tidu_firm_clear(&f);
+  tidu_reader_close(rd);
+  if (rc == TIDU_OK) {
+    tidu_import_summary delta = r->sum;
+    delta.records -= before.records;
+    delta.firms_new -= before.firms_new;
+    delta.firms_updated -= before.firms_updated;
+    delta.firms_unchanged -= before.firms_unchanged;
+    delta.years_added -= before.years_added;
+    delta.years_changed -= before.years_changed;
+    delta.years_unchanged -= before.years_unchanged;
+    delta.values_changed -= before.values_changed;
+    delta.warnings -= before.warnings;
+    delta.rejected -= before.rejected;
+    rc = tidu_store_import_finish(r->store, import_id, &delta, &err);
+    if (rc != TIDU_OK) cli_print_error(&err);
+  }
+  return rc;
+}
+
+/* ---- the rejects file ---- */
+
+static void csv_cell(FILE *out, const char *s, size_t len) {
+  int quote = 0;
+  for (size_t i = 0; i < len; i++)
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
+  if (!quote) {
+    fwrite(s, 1, len, out);
+    return;
+  }
+  fputc('"', out);
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '"') fputc('"', out);
+    fputc(s[i], out);
+  }
+  fputc('"', out);
+}
+
+static void csv_text(FILE *out, const char *s) {
+  csv_cell(out, s, strlen(s));
+}
+
+/* Opens a row source over the file again, to copy the rejected rows. */
+static int reopen_rows(const char *path, const char *sheet, tidu_rowsrc *src, char **text) {
+  tidu_error err;
+  *text = NULL;
+  if (is_xlsx(path, TIDU_FMT_AUTO)) return tidu_xlsx_rowsrc(path, sheet, src, &err) == 0 ? 0 : -1;
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  char *raw = NULL;
+  size_t len = 0, cap = 0, n;
+  char buf[65536];
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    if (len + n > cap) {
+      cap = (len + n) * 2;
+      char *p = realloc(raw, cap);
+      if (!p) break;
+      raw = p;
+    }
+    memcpy(raw + len, buf, n);
+    len += n;
+  }
+  fclose(f);
+  size_t ulen = 0;
+  int rc = raw && tidu_to_utf8(raw, len, text, &ulen, &err) == TIDU_OK ? 0 : -1;
+  free(raw);
+  if (rc == 0) rc = tidu_csv_rowsrc(path, *text, ulen, src, &err) == 0 ? 0 : -1;
+  return rc;
+}
+
+static const reject *find_reject(const import_run *r, int file, long row) {
+  for (size_t i = 0; i < r->nrejects; i++)
+    if (r->rejects[i].file == file && r->rejects[i].row == row) return &r->rejects[i];
+  return NULL;
+}
+
+static void write_row(FILE *out, const char *file, long row, const char *column,
+                      const char *reason, const tidu_row *cells) {
+  csv_text(out, file);
+  fprintf(out, ",%ld,", row);
+  csv_text(out, column);
+  fputc(',', out);
+  csv_text(out, reason);
+  for (size_t i = 0; cells && i < cells->ncells; i++) {
+    fputc(',', out);
+    csv_cell(out, cells->cells[i], cells->lens[i]);
+  }
+  fputc('\n', out);
+}
+
+/* Copies the header and every rejected row of one file, each with its reason. */
+static void copy_rejects(const import_run *r, FILE *out, int idx, const char *path) {
+  tidu_rowsrc src;
+  char *text = NULL;
+  int copied = 0;
+  if (!is_xlsx(path, r->fmt) && r->fmt != TIDU_FMT_CSV && r->fmt != TIDU_FMT_AUTO) goto plain;
+  {
+    size_t n = strlen(path);
+    if (r->fmt == TIDU_FMT_AUTO && n > 5 && !strcasecmp(path + n - 5, ".json")) goto plain;
+    if (r->fmt == TIDU_FMT_AUTO && n > 7 && !strcasecmp(path + n - 7, ".ndjson")) goto plain;
+  }
+  if (reopen_rows(path, r->sheet, &src, &text) == 0) {
+    tidu_row row;
+    tidu_error err;
+    int first = 1;
+    while (src.next(src.ctx, &row, &err) == 1) {
+      const reject *j = find_reject(r, idx, row.row_no);
+      if (first || j) write_row(out, path, row.row_no, j ? j->column : "",
+                                j ? j->reason : "(表头 / header)", &row);
+      copied += j != NULL;
+      first = 0;
+    }
+    src.close(src.ctx);
+  }
+  free(text);
+plain:
+  if (copied) return;
+  for (size_t i = 0; i < r->nrejects; i++)
+    if (r->rejects[i].file == idx)
+      write_row(out, path, r->rejects[i].row, r->rejects[i].column, r->rejects[i].reason, NULL);
+}
+
+static int write_rejects(const import_run *r, int nfiles, char **files) {
+  FILE *out = fopen(r->rejects_path, "wb");
+  if (!out) {
+    fprintf(stderr, "%s: 无法写入 / cannot write\n", r->rejects_path);
+    return CLI_INPUT;
+  }
+  fputs("file,row,column,reason\n", out);
+  for (int i = 0; i < nfiles; i++) {
+    int any = 0;
+    for (size_t k = 0; k < r->nrejects && !any; k++) any = r->rejects[k].file == i;
+    if (any) copy_rejects(r, out, i, files[i]);
+  }
+  return fclose(out) == 0 ? CLI_OK : CLI_INPUT;
+}
+
+static void print_summary(const tidu_import_summary *s, int written) {
+  printf("记录/records %lld; 企业/firms: 新增/new %lld, 更新/updated %lld, 未变/unchanged %lld; "
+         "年度/years: 新增/added %lld, 变更/changed %lld, 未变/unchanged %lld; "
+         "警告/warnings %lld; 拒绝/rejected %lld%s\n",
+         s->records, s->firms_new, s->firms_updated, s->firms_unchanged, s->years_added,
+         s->years_changed, s->years_unchanged, s->warnings, s->rejected,
+         written ? "" : " (未写入 / nothing written)");
+}
+
+static int run_import(import_run *r, int nfiles, char **files) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_store_begin(r->store, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  tidu_code rc = TIDU_OK;
+  for (int i = 0; i < nfiles && rc == TIDU_OK; i++) rc = import_file(r, i, files[i]);
+  int fatal = rc != TIDU_OK;
+  int refuse = fatal || (r->problems > 0 && !r->rejects_path);
+  if (refuse || r->dry_run) {
+    tidu_store_rollback(r->store);
+  } else if (tidu_store_commit(r->store, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  if (refuse && !fatal)
+    fprintf(stderr, "%ld 个问题，未写入任何数据 / %ld problems, nothing written\n", r->problems,
+            r->problems);
+  print_summary(&r->sum, !refuse && !r->dry_run);
+  if (r->rejects_path && !fatal && write_rejects(r, nfiles, files) != CLI_OK) return CLI_INPUT;
+  if (fatal) return cli_exit_code(rc);
+  return refuse ? CLI_INPUT : CLI_OK;
+}
+
+int cmd_import(int argc, char **argv) {
+  const cli_spec *spec = &cli_import_specs[0];
+  cli_args a;
+  int rc = cli_parse(spec, argc, argv, &a);
+  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
+  if (a.npos == 0) {
+    cli_args_free(&a);
+    return cli_usage(spec, "需要至少一个文件 / needs at least one FILE");
+  }
+  import_run r;
+  memset(&r, 0, sizeof r);
+  int ok;
+  r.fmt = parse_format(cli_get(spec, &a, "format"), &ok);
+  r.sheet = cli_get(spec, &a, "sheet");
+  r.dry_run = cli_get(spec, &a, "dry-run") != NULL;
+  r.rejects_path = cli_get(spec, &a, "skip-bad");
+  if (!ok) {
+    cli_args_free(&a);
+    return cli_usage(spec, "未知格式 / unknown format '%s'", cli_get(spec, &a, "format"));
+  }
+  rc = cli_open_store(cli_get(spec, &a, "db"), &r.store);
+  if (rc == CLI_OK) rc = run_import(&r, a.npos, a.pos);
+  tidu_store_close(r.store);
+  free(r.rejects);
+  cli_args_free(&a);
+  return rc;
+}

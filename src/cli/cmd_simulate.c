@@ -1,0 +1,190 @@
+/* `tidu simulate`: what-if over a population — which firms flip between two rule versions. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "cli_batch.h"
+
+static const cli_option SIMULATE_OPTS[] = {
+    {"base", 0, "RULES", "基准规则:IDS@DATE(如 main@2023-02-17)或规则文件/目录", "base rules: IDS@DATE (e.g. main@2023-02-17) or a rule file or directory"},
+    {"with", 0, "RULES", "对比规则,写法同 --base", "rules to compare with, written as for --base"},
+    {"rules", 0, "DIR", "IDS@DATE 从 DIR 的规则中选(默认内置规则)", "IDS@DATE select from the rules under DIR (default: built-in)"},
+    {"as-of", 0, "DATE", "规则文件/目录按此日期选版本(默认今天)", "date to pick versions of a rule file or directory (default: today)"},
+    {"year", 0, "N", "评估的会计年度 [0](默认各企业最近一年)", "fiscal year [0] to assess (default: each firm's latest)"},
+    {"format", 'f', "FMT", "输出格式:table(默认)或 json", "output: table (default) or json"},
+    {"list", 'l', NULL, "列出每家翻转的企业及原因条件", "list every firm that flips, with the condition that flipped it"},
+    {"threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)"},
+    {"sheet", 0, "NAME", "XLSX 文件读取的工作表", "XLSX sheet to read"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+const cli_spec cli_simulate_specs[] = {
+    {"simulate", "--base RULES --with RULES [options] INPUT...",
+     "规则变化模拟:两套规则下哪些企业的结论不同,按方向、地区与产业链计数",
+     "what-if: which firms get a different verdict under two rule versions, counted by "
+     "direction, region and chain",
+     SIMULATE_OPTS,
+     "例 / Example:\n"
+     "  tidu simulate --base main@2023-02-17 --with main@2024-04-30 firms.pack\n"
+     "  tidu simulate --base main@2024-05-01 --with my-main.tidu --list --format json firms.csv\n"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+/* One side of the comparison: its book and selection. */
+typedef struct side {
+  tidu_rulebook *book;
+  tidu_selection *sel;
+} side;
+
+static int is_path(const char *s) {
+  struct stat st;
+  return stat(s, &st) == 0;
+}
+
+/* Loads one side from "IDS@DATE" (against `shared`) or from a rule file or directory. */
+static int load_side(const cli_spec *spec, const char *text, tidu_rulebook *shared, int64_t as_of,
+                     side *out) {
+  const char *at = strrchr(text, '@');
+  if (at && !is_path(text)) {
+    int64_t day;
+    if (cli_parse_date(at + 1, &day))
+      return cli_usage(spec, "日期无效 / bad date in '%s' (IDS@YYYY-MM-DD)", text);
+    char *ids = strndup(text, (size_t)(at - text));
+    if (!ids) return CLI_INPUT;
+    int rc = cli_select(shared, day, *ids ? ids : NULL, &out->sel);
+    free(ids);
+    return rc;
+  }
+  if (!is_path(text))
+    return cli_usage(spec, "规则写作 IDS@DATE 或文件/目录 / rules are IDS@DATE or a file or "
+                           "directory: '%s'",
+                     text);
+  tidu_errlist errs;
+  tidu_errlist_init(&errs);
+  out->book = tidu_rulebook_new();
+  struct stat st;
+  stat(text, &st);
+  tidu_code rc = !out->book ? TIDU_ERR_NOMEM
+                 : S_ISDIR(st.st_mode) ? tidu_rulebook_add_dir(out->book, text, &errs)
+                                       : tidu_rulebook_add_file(out->book, text, &errs);
+  for (size_t i = 0; i < errs.n; i++) {
+    char buf[2048];
+    tidu_rules_error_render(out->book, &errs.items[i], buf, sizeof buf);
+    fprintf(stderr, "%s\n", buf);
+  }
+  tidu_errlist_free(&errs);
+  if (rc != TIDU_OK) return CLI_INPUT;
+  return cli_select(out->book, as_of, NULL, &out->sel);
+}
+
+static void side_free(side *s) {
+  tidu_selection_free(s->sel);
+  tidu_rulebook_free(s->book);
+}
+
+static void print_table(json_t *j, const tidu_simulation *sim, int list) {
+  printf("企业数 / firms: %lld\n", (long long)json_integer_value(json_object_get(j, "firms")));
+  json_t *changes = json_object_get(j, "changes");
+  if (!json_object_size(changes)) puts("没有企业的结论改变 / no verdict changes");
+  const char *id;
+  json_t *dirs;
+  json_object_foreach(changes, id, dirs) {
+    printf("  %-20s", id);
+    const char *dir;
+    json_t *n;
+    json_object_foreach(dirs, dir, n) printf("  %s %lld", dir, (long long)json_integer_value(n));
+    putchar('\n');
+  }
+  if (!list) return;
+  size_t n = 0;
+  const tidu_flip *f = tidu_simulation_flips(sim, &n);
+  for (size_t i = 0; i < n; i++)
+    printf("%zu\t%s\t%s\t%s\t%s->%s\t%s\n", f[i].row + 1, f[i].uscc ? f[i].uscc : "",
+           f[i].name ? f[i].name : "", f[i].id, tidu_verdict_name((tidu_verdict)f[i].from),
+           tidu_verdict_name((tidu_verdict)f[i].to), f[i].cause ? f[i].cause : "");
+}
+
+static int take_ints(const cli_spec *spec, const cli_args *a, int64_t *as_of, int32_t *year,
+                     int *threads, int *json) {
+  const char *s;
+  long long v;
+  *as_of = cli_today();
+  if ((s = cli_get(spec, a, "as-of")) && cli_parse_date(s, as_of))
+    return cli_usage(spec, "日期无效 / bad date '%s'", s);
+  if ((s = cli_get(spec, a, "year"))) {
+    if (cli_parse_int(s, 1900, 2999, &v)) return cli_usage(spec, "年度无效 / bad year '%s'", s);
+    *year = (int32_t)v;
+  }
+  if ((s = cli_get(spec, a, "threads"))) {
+    if (cli_parse_int(s, 1, 64, &v)) return cli_usage(spec, "线程数无效 / bad --threads '%s'", s);
+    *threads = (int)v;
+  }
+  if ((s = cli_get(spec, a, "format"))) {
+    if (strcmp(s, "json") && strcmp(s, "table"))
+      return cli_usage(spec, "未知格式 / unknown format '%s' (table, json)", s);
+    *json = !strcmp(s, "json");
+  }
+  if (!cli_get(spec, a, "base") || !cli_get(spec, a, "with"))
+    return cli_usage(spec, "需要 --base 和 --with / --base and --with are required");
+  if (a->npos == 0) return cli_usage(spec, "缺少输入 / no INPUT");
+  return CLI_OK;
+}
+
+static int run(const cli_spec *spec, const cli_args *a, side *base, side *with) {
+  int64_t as_of = 0;
+  int32_t year = 0;
+  int threads = 0, json = 0;
+  int rc = take_ints(spec, a, &as_of, &year, &threads, &json);
+  tidu_rulebook *shared = NULL;
+  if (!rc) rc = cli_load_rules(cli_get(spec, a, "rules"), &shared);
+  if (!rc) rc = load_side(spec, cli_get(spec, a, "base"), shared, as_of, base);
+  if (!rc) rc = load_side(spec, cli_get(spec, a, "with"), shared, as_of, with);
+  cli_source *src = NULL;
+  if (!rc) rc = cli_source_open(a->pos, a->npos, cli_get(spec, a, "sheet"), "simulate", &src);
+  tidu_simulation *sim = NULL;
+  if (!rc) {
+    tidu_batch_options opt = {.sel = {base->sel, with->sel}, .as_of_days = as_of, .year = year,
+                              .threads = threads};
+    cli_source_hook(src, &opt);
+    tidu_error err;
+    tidu_error_clear(&err);
+    tidu_code c = tidu_simulate(cli_source_input(src), &opt, &sim, &err);
+    cli_source_done(src);
+    if (c != TIDU_OK) {
+      cli_print_error(&err);
+      rc = cli_exit_code(c);
+    }
+  }
+  if (!rc) {
+    int list = cli_get(spec, a, "list") != NULL;
+    json_t *j = tidu_simulation_json(sim, json && list);
+    if (j && json) {
+      json_dumpf(j, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+      putchar('\n');
+    } else if (j) {
+      print_table(j, sim, list);
+    }
+    if (!j) rc = CLI_INPUT;
+    json_decref(j);
+    if (cli_source_had_errors(src)) rc = CLI_INPUT;
+  }
+  tidu_simulation_free(sim);
+  cli_source_close(src);
+  side_free(base);
+  side_free(with);
+  tidu_rulebook_free(shared);
+  return rc;
+}
+
+int cmd_simulate(int argc, char **argv) {
+  const cli_spec *spec = &cli_simulate_specs[0];
+  cli_args a;
+  int rc = cli_parse(spec, argc, argv, &a);
+  if (rc) return rc < 0 ? CLI_OK : rc;
+  side base = {0}, with = {0};
+  rc = run(spec, &a, &base, &with);
+  cli_args_free(&a);
+  if (fflush(stdout) && !rc) rc = CLI_INPUT;
+  return rc;
+}

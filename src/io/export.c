@@ -1,0 +1,233 @@
+/* Exports of the registry: exact plain values, the CSV and NDJSON writers, and dispatch. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/export_int.h"
+#include "tidu/io.h"
+#include "tidu/num.h"
+
+struct tidu_exporter {
+  tidu_export_format fmt;
+  FILE *fp;
+  const tidu_export_ruleset *rs;
+  size_t nrs;
+  tidu_xlsx_out *xlsx;
+  char *path;
+};
+
+/* ---- values ---- */
+
+/* Writes v / scale as an exact decimal with trailing zeros trimmed (min_dec kept). */
+static size_t scaled(int64_t v, int64_t scale, int digits, int min_dec, char *buf, size_t size) {
+  int neg = v < 0;
+  uint64_t a = neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  uint64_t whole = a / (uint64_t)scale, frac = a % (uint64_t)scale;
+  char fr[32];
+  snprintf(fr, sizeof fr, "%0*llu", digits, (unsigned long long)frac);
+  int n = digits;
+  while (n > min_dec && fr[n - 1] == '0') n--;
+  fr[n] = '\0';
+  int w = snprintf(buf, size, "%s%llu%s%s", neg ? "-" : "", (unsigned long long)whole,
+                   n ? "." : "", fr);
+  return w < 0 ? 0 : (size_t)w < size ? (size_t)w : size - 1;
+}
+
+size_t tidu_export_value(const tidu_field_info *fi, int64_t v, const char *text, char *buf,
+                         size_t size) {
+  if (size == 0) return 0;
+  buf[0] = '\0';
+  switch (fi->type) {
+  case TIDU_T_TEXT:
+    return (size_t)snprintf(buf, size, "%s", text ? text : "");
+  case TIDU_T_MONEY:
+    return v == TIDU_MISSING ? 0 : scaled(v, TIDU_SCALE_MONEY, 2, 2, buf, size);
+  case TIDU_T_RATIO:
+    return v == TIDU_MISSING ? 0 : scaled(v, TIDU_SCALE_RATIO, 8, 0, buf, size);
+  case TIDU_T_YEARS:
+  case TIDU_T_SCORE:
+    return v == TIDU_MISSING ? 0 : scaled(v, 100, 2, 0, buf, size);
+  case TIDU_T_COUNT:
+    return v == TIDU_MISSING ? 0 : (size_t)snprintf(buf, size, "%lld", (long long)v);
+  case TIDU_T_BOOL:
+    return v ? (size_t)snprintf(buf, size, "true") : 0;
+  case TIDU_T_DATE:
+    if (v == TIDU_MISSING || size < 11) return 0;
+    tidu_format_date(v, buf);
+    return strlen(buf);
+  case TIDU_T_ENUM: {
+    const char *name = v ? tidu_enum_name(fi->enum_id, (int)v) : NULL;
+    return (size_t)snprintf(buf, size, "%s", name ? name : "");
+  }
+  case TIDU_T_TAGS: {
+    size_t used = 0;
+    for (int i = 0; i < tidu_enum_count(fi->enum_id) && i < 63; i++) {
+      if (!(v & ((int64_t)1 << i))) continue;
+      int n = snprintf(buf + used, size - used, "%s%s", used ? ";" : "",
+                       tidu_enum_name(fi->enum_id, i));
+      if (n < 0 || (size_t)n >= size - used) break;
+      used += (size_t)n;
+    }
+    return used;
+  }
+  }
+  return 0;
+}
+
+const char *tidu_export_verdict_zh(const char *verdict) {
+  if (!verdict) return "";
+  if (!strcmp(verdict, "pass")) return "符合";
+  if (!strcmp(verdict, "fail")) return "不符合";
+  if (!strcmp(verdict, "unknown")) return "待定";
+  return verdict;
+}
+
+/* ---- CSV ---- */
+
+static void csv_cell(FILE *fp, const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) {
+    fputs(s, fp);
+    return;
+  }
+  fputc('"', fp);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', fp);
+    fputc(*s, fp);
+  }
+  fputc('"', fp);
+}
+
+static void csv_header(tidu_exporter *ex) {
+  int first = 1;
+  for (int i = 0; i < TIDU_NFIRM; i++) {
+    fputs(first ? "" : ",", ex->fp);
+    csv_cell(ex->fp, tidu_firm_field_info(i)->zh);
+    first = 0;
+  }
+  fputs(",年度", ex->fp);
+  for (int i = 0; i < TIDU_NYEAR; i++) {
+    fputc(',', ex->fp);
+    csv_cell(ex->fp, tidu_year_field_info(i)->zh);
+  }
+  for (size_t k = 0; k < ex->nrs; k++) {
+    char h[256];
+    snprintf(h, sizeof h, ",%s结论,%s最近标准,%s差距", ex->rs[k].name, ex->rs[k].name,
+             ex->rs[k].name);
+    fputs(h, ex->fp);
+  }
+  fputc('\n', ex->fp);
+}
+
+static void csv_verdicts(tidu_exporter *ex, const tidu_export_assessment *a) {
+  for (size_t k = 0; k < ex->nrs; k++) {
+    const char *v = a ? a->verdict[k] : NULL;
+    fputc(',', ex->fp);
+    fputs(tidu_export_verdict_zh(v), ex->fp);
+    fputc(',', ex->fp);
+    if (v && a->nearest[k]) csv_cell(ex->fp, a->nearest[k]);
+    fputc(',', ex->fp);
+    if (v && !isnan(a->distance[k])) fprintf(ex->fp, "%.4f", a->distance[k]);
+  }
+}
+
+/* Appends s as one CSV cell to buf (which has room for `cap` bytes in all). */
+static void csv_append(char *buf, size_t *used, size_t cap, const char *s) {
+  int quote = strpbrk(s, ",\"\r\n") != NULL;
+  size_t u = *used;
+  if (quote && u + 1 < cap) buf[u++] = '"';
+  for (; *s && u + 2 < cap; s++) {
+    if (quote && *s == '"') buf[u++] = '"';
+    buf[u++] = *s;
+  }
+  if (quote && u + 1 < cap) buf[u++] = '"';
+  buf[u] = '\0';
+  *used = u;
+}
+
+/* One row per year (newest first); a firm without years gets one row with an empty year.
+ * Verdicts go on the firm's first row. */
+static void csv_firm(tidu_exporter *ex, const tidu_firm *f, const tidu_export_assessment *a) {
+  char firm_part[16384], buf[1024];
+  size_t used = 0;
+  firm_part[0] = '\0';
+  for (int i = 0; i < TIDU_NFIRM; i++) {
+    tidu_export_value(tidu_firm_field_info(i), f->v[i], f->text[i], buf, sizeof buf);
+    if (i && used + 2 < sizeof firm_part) firm_part[used++] = ',';
+    csv_append(firm_part, &used, sizeof firm_part, buf);
+  }
+  size_t ny = f->nyears ? f->nyears : 1;
+  for (size_t y = 0; y < ny; y++) {
+    fputs(firm_part, ex->fp);
+    fputc(',', ex->fp);
+    if (f->nyears) fprintf(ex->fp, "%d", f->years[y].year);
+    for (int i = 0; i < TIDU_NYEAR; i++) {
+      fputc(',', ex->fp);
+      if (!f->nyears) continue;
+      tidu_export_value(tidu_year_field_info(i), f->years[y].v[i], NULL, buf, sizeof buf);
+      csv_cell(ex->fp, buf);
+    }
+    csv_verdicts(ex, y == 0 ? a : NULL);
+    fputc('\n', ex->fp);
+  }
+}
+
+/* ---- dispatch ---- */
+
+static tidu_code io_error(const char *path, tidu_error *err) {
+  return tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法写入文件 / cannot write the file");
+}
+
+tidu_code tidu_export_open(const char *path, tidu_export_format fmt,
+                           const tidu_export_ruleset *rulesets, size_t nrulesets,
+                           tidu_exporter **out, tidu_error *err) {
+  *out = NULL;
+  tidu_exporter *ex = calloc(1, sizeof *ex);
+  if (!ex || !(ex->path = strdup(path))) {
+    free(ex);
+    return tidu_error_set(err, TIDU_ERR_NOMEM, path, 0, 0, "内存不足 / out of memory");
+  }
+  ex->fmt = fmt;
+  ex->rs = rulesets;
+  ex->nrs = nrulesets;
+  tidu_code rc = TIDU_OK;
+  if (fmt == TIDU_EXPORT_XLSX) {
+    rc = tidu_xlsx_out_open(path, rulesets, nrulesets, &ex->xlsx, err);
+  } else {
+    ex->fp = fopen(path, "wb");
+    if (!ex->fp) rc = io_error(path, err);
+    if (rc == TIDU_OK && fmt == TIDU_EXPORT_CSV) csv_header(ex);
+  }
+  if (rc != TIDU_OK) {
+    free(ex->path);
+    free(ex);
+    return rc;
+  }
+  *out = ex;
+  return TIDU_OK;
+}
+
+tidu_code tidu_export_add(tidu_exporter *ex, const tidu_firm *f, const tidu_export_assessment *a,
+                          tidu_error *err) {
+  if (ex->fmt == TIDU_EXPORT_XLSX) return tidu_xlsx_out_add(ex->xlsx, f, a, err);
+  if (ex->fmt == TIDU_EXPORT_CSV) {
+    csv_firm(ex, f, a);
+  } else {
+    char *json = tidu_firm_to_json(f);
+    if (!json) return tidu_error_set(err, TIDU_ERR_NOMEM, ex->path, 0, 0, "内存不足 / out of memory");
+    fputs(json, ex->fp);
+    fputc('\n', ex->fp);
+    free(json);
+  }
+  return ferror(ex->fp) ? io_error(ex->path, err) : TIDU_OK;
+}
+
+tidu_code tidu_export_close(tidu_exporter *ex, tidu_error *err) {
+  if (!ex) return TIDU_OK;
+  tidu_code rc = TIDU_OK;
+  if (ex->xlsx) rc = tidu_xlsx_out_close(ex->xlsx, err);
+  if (ex->fp && fclose(ex->fp) != 0) rc = io_error(ex->path, err);
+  free(ex->path);
+  free(ex);
+  return rc;
+}

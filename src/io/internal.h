@@ -1,0 +1,100 @@
+/* Shared internals of the firm readers: warning queue, encoding view, cell conversion, the
+ * tabular reader (over any row source) and the JSON reader. Not part of the public API. */
+#ifndef TIDU_IO_INTERNAL_H
+#define TIDU_IO_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "io/rowsrc.h"
+#include "tidu/error.h"
+#include "tidu/firm.h"
+
+/* ---- warning queue (reader.c) ---- */
+
+/* A FIFO of warnings. At most TIDU_WARNQ_MAX are kept; the rest are counted in `dropped` and
+ * summarised by one last warning when the queue drains. */
+#define TIDU_WARNQ_MAX 4096
+typedef struct tidu_warnq {
+  tidu_error *items;
+  size_t head, n, cap;
+  size_t dropped;
+} tidu_warnq;
+
+/* Copies `w` into the queue (marking it a warning). Returns TIDU_OK or TIDU_ERR_NOMEM. */
+tidu_code tidu_warnq_push(tidu_warnq *q, const tidu_error *w);
+/* Pops the oldest warning into *out; returns 1 when one was popped, 0 when empty. */
+int tidu_warnq_pop(tidu_warnq *q, tidu_error *out);
+/* Frees the queue's storage. */
+void tidu_warnq_free(tidu_warnq *q);
+
+/* ---- encoding (encoding.c) ---- */
+
+/* Like tidu_to_utf8, but avoids the copy for input that is already UTF-8: *view points into
+ * `data` (after any BOM) and *owned is NULL; otherwise *view == *owned, a new buffer the caller
+ * frees. */
+tidu_code tidu_utf8_view(const char *data, size_t len, const char **view, size_t *view_len,
+                         char **owned, tidu_error *err);
+
+/* Returns the byte offset of the first invalid UTF-8 sequence in s, or len when all is valid. */
+size_t tidu_utf8_check(const char *s, size_t len);
+
+/* ---- converting one cell or JSON string for a field (table.c) ---- */
+
+/* How a value is written: header unit and whether the source gives raw typed numbers. */
+typedef struct tidu_cellfmt {
+  int64_t unit_scale; /* 1, 10^4 for (万元) ... */
+  int percent;        /* header says (%) */
+  int typed;          /* XLSX: dates may be serial day numbers */
+} tidu_cellfmt;
+
+/* One converted value. `set` is 0 when the cell is empty or a missing marker. TEXT fields
+ * return a new string in `text` (caller frees); others return the stored integer in `v`. */
+typedef struct tidu_cellval {
+  int set;
+  int64_t v;
+  char *text;
+  int warn; /* 1 when `err` holds a warning about a value that was kept (USCC check) */
+} tidu_cellval;
+
+/* Converts s[0..len) for field `fi`. On failure returns TIDU_ERR_INPUT / TIDU_ERR_DATA (range)
+ * / TIDU_ERR_NOMEM with a bilingual message in `err` (no position: callers add it). */
+tidu_code tidu_io_convert(const struct tidu_field_info *fi, const char *s, size_t len,
+                          const tidu_cellfmt *fmt, tidu_cellval *out, tidu_error *err);
+
+/* Rewrites err's message as "<zh name>: <zh> / <en name>: <en>" and sets its position and
+ * column_name. `year` (0 = none) is shown with year fields. */
+void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
+                    const struct tidu_field_info *fi, int32_t year, const char *header);
+
+/* Stores a converted value into a firm (firm fields) or a year record (year fields). */
+tidu_code tidu_io_store(tidu_firm *f, const struct tidu_field_info *fi, int32_t year,
+                        tidu_cellval *val);
+
+/* Appends the text form of a TAGS / ENUM / BOOL value (names, ';'-joined for tags). */
+size_t tidu_io_show(const struct tidu_field_info *fi, int64_t v, const char *text, char *buf,
+                    size_t size);
+
+/* ---- tabular reader (table.c) ---- */
+
+typedef struct tidu_table tidu_table;
+
+/* Reads the header row of `src` (taken over: closed by tidu_table_close, or here on failure)
+ * and prepares to read firms. Warnings go to `warns` (borrowed). */
+tidu_code tidu_table_open(tidu_rowsrc *src, tidu_warnq *warns, tidu_table **out, tidu_error *err);
+/* Same contract as tidu_reader_next. */
+tidu_code tidu_table_next(tidu_table *t, tidu_firm *firm, int *done, tidu_error *err);
+void tidu_table_close(tidu_table *t);
+
+/* ---- JSON / NDJSON reader (json.c) ---- */
+
+typedef struct tidu_jsonr tidu_jsonr;
+
+/* Reads firms from UTF-8 JSON text (borrowed until close). `ndjson` forces one object per
+ * line; otherwise an array, a single object or NDJSON is detected. */
+tidu_code tidu_jsonr_open(const char *name, const char *text, size_t len, int ndjson,
+                          tidu_warnq *warns, tidu_jsonr **out, tidu_error *err);
+tidu_code tidu_jsonr_next(tidu_jsonr *j, tidu_firm *firm, int *done, tidu_error *err);
+void tidu_jsonr_close(tidu_jsonr *j);
+
+#endif

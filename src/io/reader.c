@@ -1,0 +1,422 @@
+/* The public firm reader (tidu/io.h): format detection, opening files and buffers, reading
+ * firms and warnings, and writing one firm back as a contract §3 JSON object. */
+#include "io/internal.h"
+#include "tidu/io.h"
+#include "tidu/num.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ==== warning queue ==== */
+
+tidu_code tidu_warnq_push(tidu_warnq *q, const tidu_error *w) {
+  if (q->n - q->head >= TIDU_WARNQ_MAX) {
+    q->dropped++;
+    return TIDU_OK;
+  }
+  if (q->n == q->cap) {
+    if (q->head > 0) {
+      memmove(q->items, q->items + q->head, (q->n - q->head) * sizeof *q->items);
+      q->n -= q->head;
+      q->head = 0;
+    } else {
+      size_t cap = q->cap ? q->cap * 2 : 16;
+      tidu_error *it = realloc(q->items, cap * sizeof *it);
+      if (!it) return TIDU_ERR_NOMEM;
+      q->items = it;
+      q->cap = cap;
+    }
+  }
+  q->items[q->n] = *w;
+  q->items[q->n].warning = 1;
+  q->n++;
+  return TIDU_OK;
+}
+
+int tidu_warnq_pop(tidu_warnq *q, tidu_error *out) {
+  if (q->head < q->n) {
+    if (out) *out = q->items[q->head];
+    if (++q->head == q->n) q->head = q->n = 0;
+    return 1;
+  }
+  if (!q->dropped) return 0;
+  tidu_error_set(out, TIDU_ERR_DATA, NULL, 0, 0,
+                 "另有 %zu 条警告未列出 / %zu more warnings not shown", q->dropped, q->dropped);
+  if (out) out->warning = 1;
+  q->dropped = 0;
+  return 1;
+}
+
+void tidu_warnq_free(tidu_warnq *q) {
+  free(q->items);
+  memset(q, 0, sizeof *q);
+}
+
+/* ==== the reader ==== */
+
+struct tidu_reader {
+  char *name;
+  void *map; /* mmap of the file, or NULL */
+  size_t map_len;
+  char *data; /* file contents read into memory, or NULL */
+  char *utf8; /* converted text, or NULL */
+  tidu_table *table;
+  tidu_jsonr *json;
+  tidu_warnq warns;
+  int finished;
+};
+
+static tidu_code nomem(tidu_error *err) {
+  return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+}
+
+/* Format by file name extension; AUTO when unknown. */
+static tidu_format format_from_name(const char *path) {
+  static const struct {
+    const char *ext;
+    tidu_format fmt;
+  } exts[] = {{".csv", TIDU_FMT_CSV},   {".tsv", TIDU_FMT_CSV},       {".txt", TIDU_FMT_CSV},
+              {".json", TIDU_FMT_JSON}, {".ndjson", TIDU_FMT_NDJSON}, {".jsonl", TIDU_FMT_NDJSON},
+              {".xlsx", TIDU_FMT_XLSX}, {".xlsm", TIDU_FMT_XLSX}};
+  const char *dot = path ? strrchr(path, '.') : NULL;
+  if (!dot) return TIDU_FMT_AUTO;
+  for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+    if (strcasecmp(dot, exts[i].ext) == 0) return exts[i].fmt;
+  return TIDU_FMT_AUTO;
+}
+
+/* Format by content: a zip is XLSX, '[' or '{' first is JSON, anything else CSV. */
+static tidu_format sniff(const char *data, size_t len) {
+  if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) return TIDU_FMT_XLSX;
+  size_t i = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+  while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) i++;
+  return i < len && (data[i] == '[' || data[i] == '{') ? TIDU_FMT_JSON : TIDU_FMT_CSV;
+}
+
+static tidu_reader *reader_new(const char *name) {
+  tidu_reader *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->name = strdup(name ? name : "");
+  if (!r->name) {
+    free(r);
+    return NULL;
+  }
+  return r;
+}
+
+/* Opens the text readers (CSV, JSON) over data[0..len). */
+static tidu_code open_text(tidu_reader *r, const char *data, size_t len, tidu_format fmt,
+                           tidu_error *err) {
+  const char *view;
+  size_t vlen;
+  tidu_code rc = tidu_utf8_view(data, len, &view, &vlen, &r->utf8, err);
+  if (rc != TIDU_OK) return rc;
+  if (fmt == TIDU_FMT_JSON || fmt == TIDU_FMT_NDJSON)
+    return tidu_jsonr_open(r->name, view, vlen, fmt == TIDU_FMT_NDJSON, &r->warns, &r->json, err);
+  tidu_rowsrc src;
+  if (tidu_csv_rowsrc(r->name, view, vlen, &src, err) != 0) return err->code;
+  return tidu_table_open(&src, &r->warns, &r->table, err);
+}
+
+/* Opens the right reader over data that stays valid until close. */
+static tidu_code open_data(tidu_reader *r, const char *data, size_t len, tidu_format fmt,
+                           const tidu_read_options *opt, tidu_error *err) {
+  if (fmt == TIDU_FMT_AUTO) fmt = sniff(data, len);
+  if (fmt != TIDU_FMT_XLSX) return open_text(r, data, len, fmt, err);
+  tidu_rowsrc src;
+  if (tidu_xlsx_rowsrc_mem(r->name, data, len, opt ? opt->sheet : NULL, &src, err) != 0)
+    return err->code;
+  return tidu_table_open(&src, &r->warns, &r->table, err);
+}
+
+/* Reads all of standard input or a non-regular file. */
+static tidu_code slurp(tidu_reader *r, int fd, size_t *len, tidu_error *err) {
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return nomem(err);
+  for (;;) {
+    if (n == cap) {
+      char *b = realloc(buf, cap * 2);
+      if (!b) {
+        free(buf);
+        return nomem(err);
+      }
+      buf = b;
+      cap *= 2;
+    }
+    ssize_t k = read(fd, buf + n, cap - n);
+    if (k == 0) break;
+    if (k < 0) {
+      free(buf);
+      return tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "读取失败 / read failed");
+    }
+    n += (size_t)k;
+  }
+  r->data = buf;
+  *len = n;
+  return TIDU_OK;
+}
+
+/* Maps or reads the file at path (or stdin for "-"). Sets *data / *len. */
+static tidu_code load(tidu_reader *r, const char *path, const char **data, size_t *len,
+                      tidu_error *err) {
+  int is_stdin = strcmp(path, "-") == 0;
+  int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "无法打开文件 / cannot open the file");
+  struct stat st;
+  tidu_code rc = TIDU_OK;
+  if (!is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    r->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (r->map == MAP_FAILED) {
+      r->map = NULL;
+      rc = tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "无法读取文件 / cannot read the file");
+    } else {
+      r->map_len = (size_t)st.st_size;
+      *data = r->map;
+      *len = r->map_len;
+    }
+  } else {
+    rc = slurp(r, fd, len, err);
+    *data = r->data;
+  }
+  if (!is_stdin) close(fd);
+  return rc;
+}
+
+/* Names the file in an error that has no file yet. */
+static tidu_code finish_open(tidu_reader *r, tidu_code rc, tidu_reader **out, tidu_error *err,
+                             tidu_error *user) {
+  if (rc == TIDU_OK) {
+    *out = r;
+    return TIDU_OK;
+  }
+  if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", r->name);
+  if (user) *user = *err;
+  tidu_reader_close(r);
+  return rc;
+}
+
+tidu_code tidu_reader_open(const char *path, tidu_format fmt, const tidu_read_options *opt,
+                           tidu_reader **out, tidu_error *user) {
+  tidu_error e;
+  tidu_error_clear(&e);
+  *out = NULL;
+  if (!path)
+    return tidu_error_set(user, TIDU_ERR_USAGE, NULL, 0, 0, "缺少文件名 / no file name given");
+  tidu_reader *r = reader_new(path);
+  if (!r) return nomem(user);
+  if (fmt == TIDU_FMT_AUTO) fmt = format_from_name(path);
+  tidu_code rc;
+  if (fmt == TIDU_FMT_XLSX && strcmp(path, "-") != 0) {
+    tidu_rowsrc src;
+    rc = tidu_xlsx_rowsrc(path, opt ? opt->sheet : NULL, &src, &e) != 0 ? e.code : TIDU_OK;
+    if (rc == TIDU_OK) rc = tidu_table_open(&src, &r->warns, &r->table, &e);
+  } else {
+    const char *data = NULL;
+    size_t len = 0;
+    rc = load(r, path, &data, &len, &e);
+    if (rc == TIDU_OK) rc = open_data(r, data ? data : "", len, fmt, opt, &e);
+  }
+  return finish_open(r, rc, out, &e, user);
+}
+
+tidu_code tidu_reader_open_mem(const char *name, const char *data, size_t len, tidu_format fmt,
+                               const tidu_read_options *opt, tidu_reader **out, tidu_error *user) {
+  tidu_error e;
+  tidu_error_clear(&e);
+  *out = NULL;
+  tidu_reader *r = reader_new(name ? name : "-");
+  if (!r) return nomem(user);
+  if (fmt == TIDU_FMT_AUTO) fmt = format_from_name(name);
+  tidu_code rc = open_data(r, data ? data : "", data ? len : 0, fmt, opt, &e);
+  return finish_open(r, rc, out, &e, user);
+}
+
+tidu_code tidu_reader_next(tidu_reader *r, tidu_firm *firm, int *done, tidu_error *user) {
+  tidu_error e;
+  tidu_error_clear(&e);
+  *done = 0;
+  if (r->finished || (!r->table && !r->json)) {
+    tidu_firm_clear(firm);
+    *done = 1;
+    return TIDU_OK;
+  }
+  tidu_code rc = r->table ? tidu_table_next(r->table, firm, done, &e)
+                          : tidu_jsonr_next(r->json, firm, done, &e);
+  if (rc == TIDU_OK) return TIDU_OK;
+  if (rc == TIDU_ERR_IO || rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT) r->finished = 1;
+  if (!e.file[0]) snprintf(e.file, sizeof e.file, "%s", r->name);
+  if (user) *user = e;
+  return rc;
+}
+
+int tidu_reader_warning(tidu_reader *r, tidu_error *warn) {
+  return r ? tidu_warnq_pop(&r->warns, warn) : 0;
+}
+
+void tidu_reader_close(tidu_reader *r) {
+  if (!r) return;
+  tidu_table_close(r->table);
+  tidu_jsonr_close(r->json);
+  tidu_warnq_free(&r->warns);
+  if (r->map) munmap(r->map, r->map_len);
+  free(r->data);
+  free(r->utf8);
+  free(r->name);
+  free(r);
+}
+
+/* ==== writing a firm as JSON ==== */
+
+typedef struct sbuf {
+  char *s;
+  size_t len, cap;
+  int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n) {
+  if (b->oom) return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *p = realloc(b->s, cap);
+    if (!p) {
+      b->oom = 1;
+      return;
+    }
+    b->s = p;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s) {
+  sb_add(b, s, strlen(s));
+}
+
+/* A JSON string literal. */
+static void sb_quoted(sbuf *b, const char *s) {
+  sb_add(b, "\"", 1);
+  for (const char *p = s; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    char esc[8];
+    if (c == '"' || c == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)c;
+      sb_add(b, esc, 2);
+    } else if (c < 0x20) {
+      snprintf(esc, sizeof esc, "\\u%04x", c);
+      sb_add(b, esc, 6);
+    } else {
+      sb_add(b, p, 1);
+    }
+  }
+  sb_add(b, "\"", 1);
+}
+
+/* v / 10^digits as an exact decimal with trailing zeros trimmed ("1234.5", "0.15", "12").
+ * Values with more than 15 significant digits cannot pass through a double exactly, so they are
+ * written as strings ("92233720368547758.07"), which the reader parses exactly. */
+static void sb_scaled(sbuf *b, int64_t v, int digits) {
+  uint64_t mag = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+  uint64_t p = 1;
+  for (int i = 0; i < digits; i++) p *= 10;
+  char frac[24], out[64];
+  snprintf(frac, sizeof frac, "%0*llu", digits, (unsigned long long)(mag % p));
+  int n = digits;
+  while (n > 0 && frac[n - 1] == '0') n--;
+  frac[n] = '\0';
+  const char *q = digits > 0 && mag >= 1000000000000000ULL ? "\"" : "";
+  snprintf(out, sizeof out, "%s%s%llu%s%s%s", q, v < 0 ? "-" : "", (unsigned long long)(mag / p),
+           n ? "." : "", frac, q);
+  sb_str(b, out);
+}
+
+/* True for a missing figure, an absent declaration or an absent text. */
+static int absent(const tidu_field_info *fi, int64_t v, const char *text) {
+  switch (fi->type) {
+  case TIDU_T_TEXT:
+    return text == NULL;
+  case TIDU_T_BOOL:
+  case TIDU_T_ENUM:
+  case TIDU_T_TAGS:
+    return v == 0;
+  default:
+    return v == TIDU_MISSING;
+  }
+}
+
+/* Writes `"name":value` for a stored value; nothing for missing figures and absent declarations. */
+static void sb_field(sbuf *b, const tidu_field_info *fi, int64_t v, const char *text, int *first) {
+  char tmp[512];
+  if (absent(fi, v, text)) return;
+  if (!*first) sb_add(b, ",", 1);
+  *first = 0;
+  sb_quoted(b, fi->name);
+  sb_add(b, ":", 1);
+  switch (fi->type) {
+  case TIDU_T_MONEY:
+  case TIDU_T_YEARS:
+  case TIDU_T_SCORE:
+    sb_scaled(b, v, 2);
+    break;
+  case TIDU_T_RATIO:
+    sb_scaled(b, v, 8);
+    break;
+  case TIDU_T_COUNT:
+    sb_scaled(b, v, 0);
+    break;
+  case TIDU_T_BOOL:
+    sb_str(b, "true");
+    break;
+  case TIDU_T_DATE:
+    tidu_format_date(v, tmp);
+    sb_quoted(b, tmp);
+    break;
+  case TIDU_T_TEXT:
+    sb_quoted(b, text);
+    break;
+  default:
+    tidu_io_show(fi, v, NULL, tmp, sizeof tmp);
+    sb_quoted(b, tmp);
+    break;
+  }
+}
+
+char *tidu_firm_to_json(const tidu_firm *f) {
+  sbuf b = {0};
+  int first = 1;
+  sb_add(&b, "{", 1);
+  for (int i = 0; i < TIDU_NFIRM; i++) {
+    const tidu_field_info *fi = tidu_firm_field_info((tidu_firm_field)i);
+    sb_field(&b, fi, f->v[i], f->text[i], &first);
+  }
+  if (f->nyears) {
+    sb_str(&b, first ? "\"years\":{" : ",\"years\":{");
+    for (size_t y = 0; y < f->nyears; y++) {
+      char key[24];
+      snprintf(key, sizeof key, "%s\"%d\":{", y ? "," : "", (int)f->years[y].year);
+      sb_str(&b, key);
+      int yfirst = 1;
+      for (int k = 0; k < TIDU_NYEAR; k++)
+        sb_field(&b, tidu_year_field_info((tidu_year_field)k), f->years[y].v[k], NULL, &yfirst);
+      sb_add(&b, "}", 1);
+    }
+    sb_add(&b, "}", 1);
+  }
+  sb_add(&b, "}", 1);
+  if (b.oom) {
+    free(b.s);
+    return NULL;
+  }
+  return b.s;
+}

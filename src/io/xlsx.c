@@ -1,0 +1,884 @@
+/* Streaming XLSX reader: rows of one worksheet through libzip and expat, with size caps. */
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "io/rowsrc.h"
+#include "tidu/num.h"
+
+/* ---- limits against zip bombs and hostile files ---- */
+#define MAX_SMALL_PART (16u << 20)       /* workbook.xml, rels, styles.xml: bytes of XML */
+#define MAX_SST_XML (1024ull << 20)      /* sharedStrings.xml: bytes of XML read */
+#define MAX_SST_TEXT (256u << 20)        /* shared strings: bytes kept */
+#define MAX_SST_COUNT (8u << 20)         /* shared strings: count */
+#define MAX_CELL_BYTES (32767u * 4u)     /* Excel's cell limit is 32767 characters */
+#define MAX_COLUMNS 16384u               /* Excel's last column, XFD */
+#define MAX_RATIO 500ull                 /* uncompressed / compressed beyond this is a bomb */
+#define BOMB_FLOOR (64ull << 20)         /* ... when the entry is also larger than this */
+#define CHUNK 65536
+
+typedef struct sst_state {
+  int in_si, in_t, in_rph;
+} sst_state;
+
+typedef struct fmt_entry {
+  int id;
+  int is_date;
+} fmt_entry;
+
+typedef struct styles_state {
+  int in_xfs;
+  fmt_entry custom[256];
+  int ncustom;
+} styles_state;
+
+typedef struct buf {
+  char *p;
+  size_t len, cap;
+} buf;
+
+static int buf_add(buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) return -1;
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+  return 0;
+}
+
+/* A named sheet of the workbook and its part's path inside the zip. */
+typedef struct sheet_ref {
+  char *name;
+  char *rid;
+  char *path;
+} sheet_ref;
+
+typedef struct xlsx {
+  zip_t *za;
+  char *name;  /* file name for messages */
+  char *sheet; /* chosen sheet's name */
+  /* shared strings: offsets into one text block */
+  buf sst_text;
+  size_t *sst_off;
+  size_t nsst, cap_sst;
+  /* styles: 1 when cellXfs[i] is a date format */
+  unsigned char *xf_date;
+  size_t nxf;
+  /* the worksheet stream */
+  zip_file_t *zf;
+  XML_Parser parser;
+  char chunk[CHUNK];
+  int suspended, finished;
+  unsigned long long read_bytes, limit_bytes;
+  /* the row being assembled: texts NUL-separated in `cells_text`, offsets per column */
+  buf cells_text;
+  size_t *cell_at; /* offset of each column's text; (size_t)-1 = empty */
+  size_t ncols, cap_cols;
+  size_t width; /* cells in the first row */
+  const char **cells;
+  size_t *lens;
+  size_t cap_out;
+  long row_no, next_row;
+  int row_ready;
+  /* the cell being read */
+  int in_cell, in_v, in_is_t;
+  char cell_type[16];
+  long cell_style;
+  size_t cell_col, next_col;
+  buf text;
+  int fed_final;
+  sst_state sst;
+  styles_state styles;
+  int failed;
+  tidu_error err;
+} xlsx;
+
+static const char *local(const char *name) {
+  const char *c = strrchr(name, ':');
+  return c ? c + 1 : name;
+}
+
+static const char *attr(const char **atts, const char *name) {
+  for (int i = 0; atts[i]; i += 2)
+    if (!strcmp(local(atts[i]), name)) return atts[i + 1];
+  return NULL;
+}
+
+static void fail(xlsx *x, tidu_code code, const char *fmt, const char *arg) {
+  if (x->failed) return;
+  x->failed = 1;
+  char msg[400];
+  snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+  tidu_error_set(&x->err, code, x->name, x->row_no, 0, "%s", msg);
+}
+
+/* ---- reading one small part whole, with a cap ---- */
+
+static tidu_code zip_err(xlsx *x, tidu_error *err, const char *what) {
+  return tidu_error_set(err, TIDU_ERR_INPUT, x->name, 0, 0,
+                        "XLSX 文件损坏 (%s) / damaged XLSX file (%s): %s", what, what,
+                        zip_strerror(x->za));
+}
+
+/* Opens an entry after checking its sizes against the caps; NULL when absent (*rc OK) or bad. */
+static zip_file_t *open_entry(xlsx *x, const char *path, unsigned long long cap, tidu_code *rc,
+                              tidu_error *err) {
+  zip_stat_t st;
+  *rc = TIDU_OK;
+  if (zip_stat(x->za, path, 0, &st) != 0) return NULL;
+  if ((st.valid & ZIP_STAT_SIZE) && st.size > cap) {
+    *rc = tidu_error_set(err, TIDU_ERR_LIMIT, x->name, 0, 0,
+                         "XLSX 部件 %s 过大 (%llu 字节) / XLSX part %s is too large (%llu bytes)",
+                         path, (unsigned long long)st.size, path, (unsigned long long)st.size);
+    return NULL;
+  }
+  if ((st.valid & ZIP_STAT_SIZE) && (st.valid & ZIP_STAT_COMP_SIZE) && st.size > BOMB_FLOOR &&
+      st.size / (st.comp_size + 1) > MAX_RATIO) {
+    *rc = tidu_error_set(err, TIDU_ERR_LIMIT, x->name, 0, 0,
+                         "XLSX 部件 %s 压缩比异常，疑似压缩炸弹 / XLSX part %s expands suspiciously "
+                         "(zip bomb?)",
+                         path, path);
+    return NULL;
+  }
+  zip_file_t *zf = zip_fopen(x->za, path, 0);
+  if (!zf) *rc = zip_err(x, err, path);
+  return zf;
+}
+
+typedef void (*setup_fn)(XML_Parser p, xlsx *x);
+
+/* Parses a whole entry with expat; handlers are installed by `setup`. Absent entries are OK
+ * unless `required`. */
+static tidu_code parse_entry(xlsx *x, const char *path, int required, unsigned long long cap,
+                             setup_fn setup, tidu_error *err) {
+  tidu_code rc;
+  zip_file_t *zf = open_entry(x, path, cap, &rc, err);
+  if (!zf) {
+    if (rc == TIDU_OK && required)
+      rc = tidu_error_set(err, TIDU_ERR_INPUT, x->name, 0, 0,
+                          "不是 XLSX 文件：缺少 %s / not an XLSX file: %s is missing", path, path);
+    return rc;
+  }
+  XML_Parser p = XML_ParserCreate(NULL);
+  if (!p) {
+    zip_fclose(zf);
+    return tidu_error_set(err, TIDU_ERR_NOMEM, x->name, 0, 0, "内存不足 / out of memory");
+  }
+  XML_SetUserData(p, x);
+  setup(p, x);
+  unsigned long long total = 0;
+  rc = TIDU_OK;
+  for (;;) {
+    zip_int64_t n = zip_fread(zf, x->chunk, sizeof x->chunk);
+    if (n < 0) {
+      rc = zip_err(x, err, path);
+      break;
+    }
+    total += (unsigned long long)n;
+    if (total > cap) {
+      rc = tidu_error_set(err, TIDU_ERR_LIMIT, x->name, 0, 0,
+                          "XLSX 部件 %s 超过 %llu 字节上限 / XLSX part %s exceeds the %llu-byte cap",
+                          path, cap, path, cap);
+      break;
+    }
+    if (XML_Parse(p, x->chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
+      if (x->failed) {
+        rc = x->err.code;
+        if (err) *err = x->err;
+      } else {
+        rc = tidu_error_set(err, TIDU_ERR_INPUT, x->name, (long)XML_GetCurrentLineNumber(p), 0,
+                            "XLSX 部件 %s 的 XML 有误 / bad XML in %s: %s", path, path,
+                            XML_ErrorString(XML_GetErrorCode(p)));
+      }
+      break;
+    }
+    if (n == 0) break;
+  }
+  if (rc == TIDU_OK && x->failed) {
+    rc = x->err.code;
+    if (err) *err = x->err;
+  }
+  XML_ParserFree(p);
+  x->parser = NULL;
+  zip_fclose(zf);
+  return rc;
+}
+
+/* ---- workbook.xml and its relationships: which part holds which sheet ---- */
+
+typedef struct book {
+  sheet_ref *sheets;
+  size_t n, cap;
+} book;
+
+
+/* The sheet list is collected through a pointer kept beside the parser. */
+typedef struct book_ctx {
+  xlsx *x;
+  book *b;
+  int oom;
+} book_ctx;
+
+static void XMLCALL on_workbook(void *ud, const char *el, const char **atts) {
+  book_ctx *c = ud;
+  if (strcmp(local(el), "sheet") != 0) return;
+  const char *name = attr(atts, "name"), *rid = attr(atts, "id");
+  if (!name || !rid) return;
+  if (c->b->n == c->b->cap) {
+    size_t cap = c->b->cap ? c->b->cap * 2 : 8;
+    sheet_ref *p = realloc(c->b->sheets, cap * sizeof *p);
+    if (!p) {
+      c->oom = 1;
+      return;
+    }
+    c->b->sheets = p;
+    c->b->cap = cap;
+  }
+  sheet_ref *s = &c->b->sheets[c->b->n++];
+  s->name = strdup(name);
+  s->rid = strdup(rid);
+  s->path = NULL;
+  if (!s->name || !s->rid) c->oom = 1;
+}
+
+static void XMLCALL on_rel(void *ud, const char *el, const char **atts) {
+  book_ctx *c = ud;
+  if (strcmp(local(el), "Relationship") != 0) return;
+  const char *id = attr(atts, "Id"), *target = attr(atts, "Target");
+  if (!id || !target) return;
+  for (size_t i = 0; i < c->b->n; i++) {
+    sheet_ref *s = &c->b->sheets[i];
+    if (strcmp(s->rid, id) != 0 || s->path) continue;
+    size_t n = strlen(target) + 4;
+    s->path = malloc(n);
+    if (!s->path) {
+      c->oom = 1;
+      return;
+    }
+    if (target[0] == '/')
+      snprintf(s->path, n, "%s", target + 1);
+    else
+      snprintf(s->path, n, "xl/%s", target);
+  }
+}
+
+
+static void setup_workbook(XML_Parser p, xlsx *x) {
+  (void)x;
+  XML_SetStartElementHandler(p, on_workbook);
+}
+
+static void setup_rels(XML_Parser p, xlsx *x) {
+  (void)x;
+  XML_SetStartElementHandler(p, on_rel);
+}
+
+static void book_free(book *b) {
+  for (size_t i = 0; i < b->n; i++) {
+    free(b->sheets[i].name);
+    free(b->sheets[i].rid);
+    free(b->sheets[i].path);
+  }
+  free(b->sheets);
+}
+
+/* parse_entry passes the xlsx as user data; the book parsers need their own context, so they
+ * run through this variant. */
+static tidu_code parse_book_entry(xlsx *x, const char *path, book_ctx *c, setup_fn setup,
+                                  tidu_error *err) {
+  tidu_code rc;
+  zip_file_t *zf = open_entry(x, path, MAX_SMALL_PART, &rc, err);
+  if (!zf)
+    return rc != TIDU_OK ? rc
+                         : tidu_error_set(err, TIDU_ERR_INPUT, x->name, 0, 0,
+                                          "不是 XLSX 文件：缺少 %s / not an XLSX file: %s is "
+                                          "missing",
+                                          path, path);
+  XML_Parser p = XML_ParserCreate(NULL);
+  if (!p) {
+    zip_fclose(zf);
+    return tidu_error_set(err, TIDU_ERR_NOMEM, x->name, 0, 0, "内存不足 / out of memory");
+  }
+  setup(p, x);
+  XML_SetUserData(p, c);
+  unsigned long long total = 0;
+  for (;;) {
+    zip_int64_t n = zip_fread(zf, x->chunk, sizeof x->chunk);
+    if (n < 0) {
+      rc = zip_err(x, err, path);
+      break;
+    }
+    total += (unsigned long long)n;
+    if (total > MAX_SMALL_PART) {
+      rc = tidu_error_set(err, TIDU_ERR_LIMIT, x->name, 0, 0,
+                          "XLSX 部件 %s 过大 / XLSX part %s is too large", path, path);
+      break;
+    }
+    if (XML_Parse(p, x->chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
+      rc = tidu_error_set(err, TIDU_ERR_INPUT, x->name, 0, 0,
+                          "XLSX 部件 %s 的 XML 有误 / bad XML in %s: %s", path, path,
+                          XML_ErrorString(XML_GetErrorCode(p)));
+      break;
+    }
+    if (n == 0) break;
+  }
+  XML_ParserFree(p);
+  zip_fclose(zf);
+  if (rc == TIDU_OK && c->oom)
+    rc = tidu_error_set(err, TIDU_ERR_NOMEM, x->name, 0, 0, "内存不足 / out of memory");
+  return rc;
+}
+
+/* Finds the part of the sheet called `want` (NULL = the first). */
+static tidu_code find_sheet(xlsx *x, const char *want, char **path, tidu_error *err) {
+  book b = {0};
+  book_ctx c = {x, &b, 0};
+  *path = NULL;
+  tidu_code rc = parse_book_entry(x, "xl/workbook.xml", &c, setup_workbook, err);
+  if (rc == TIDU_OK) rc = parse_book_entry(x, "xl/_rels/workbook.xml.rels", &c, setup_rels, err);
+  const sheet_ref *hit = NULL;
+  for (size_t i = 0; rc == TIDU_OK && i < b.n && !hit; i++)
+    if (b.sheets[i].path && (!want || !strcmp(b.sheets[i].name, want))) hit = &b.sheets[i];
+  if (rc == TIDU_OK && !hit) {
+    char names[300] = "";
+    for (size_t i = 0; i < b.n; i++) {
+      size_t used = strlen(names);
+      snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", b.sheets[i].name);
+    }
+    rc = tidu_error_set(err, TIDU_ERR_INPUT, x->name, 0, 0,
+                        "没有工作表 '%s' (现有: %s) / no sheet '%s' (the workbook has: %s)",
+                        want ? want : "", names, want ? want : "", names);
+  }
+  if (rc == TIDU_OK) {
+    *path = strdup(hit->path);
+    x->sheet = strdup(hit->name);
+    if (!*path || !x->sheet)
+      rc = tidu_error_set(err, TIDU_ERR_NOMEM, x->name, 0, 0, "内存不足 / out of memory");
+  }
+  book_free(&b);
+  return rc;
+}
+
+/* ---- sharedStrings.xml ---- */
+
+
+static void XMLCALL sst_start(void *ud, const char *el, const char **atts) {
+  xlsx *x = ud;
+  (void)atts;
+  const char *n = local(el);
+  if (!strcmp(n, "si")) {
+    x->sst.in_si = 1;
+    x->text.len = 0;
+    if (x->text.p) x->text.p[0] = '\0';
+  } else if (!strcmp(n, "rPh")) {
+    x->sst.in_rph = 1;
+  } else if (!strcmp(n, "t") && x->sst.in_si && !x->sst.in_rph) {
+    x->sst.in_t = 1;
+  }
+}
+
+static void XMLCALL sst_chars(void *ud, const char *s, int len) {
+  xlsx *x = ud;
+  if (!x->sst.in_t || x->failed) return;
+  if (x->text.len + (size_t)len > MAX_CELL_BYTES) {
+    fail(x, TIDU_ERR_LIMIT,
+         "共享字符串超过单元格长度上限 (32767 字符) / a shared string exceeds the cell limit "
+         "(32767 characters)%s",
+         NULL);
+    XML_StopParser(x->parser, XML_FALSE);
+    return;
+  }
+  if (buf_add(&x->text, s, (size_t)len) != 0) fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+}
+
+static void XMLCALL sst_end(void *ud, const char *el) {
+  xlsx *x = ud;
+  const char *n = local(el);
+  if (!strcmp(n, "t")) {
+    x->sst.in_t = 0;
+  } else if (!strcmp(n, "rPh")) {
+    x->sst.in_rph = 0;
+  } else if (!strcmp(n, "si") && !x->failed) {
+    x->sst.in_si = 0;
+    if (x->nsst >= MAX_SST_COUNT || x->sst_text.len + x->text.len + 1 > MAX_SST_TEXT) {
+      fail(x, TIDU_ERR_LIMIT,
+           "共享字符串过多或过大，疑似压缩炸弹 / too many or too large shared strings (zip "
+           "bomb?)%s",
+           NULL);
+      XML_StopParser(x->parser, XML_FALSE);
+      return;
+    }
+    if (x->nsst == x->cap_sst) {
+      size_t cap = x->cap_sst ? x->cap_sst * 2 : 1024;
+      size_t *p = realloc(x->sst_off, cap * sizeof *p);
+      if (!p) {
+        fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+        return;
+      }
+      x->sst_off = p;
+      x->cap_sst = cap;
+    }
+    x->sst_off[x->nsst++] = x->sst_text.len;
+    if (buf_add(&x->sst_text, x->text.p ? x->text.p : "", x->text.len + 1) != 0)
+      fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+  }
+}
+
+static void setup_sst(XML_Parser p, xlsx *x) {
+  x->parser = p;
+  memset(&x->sst, 0, sizeof x->sst);
+  XML_SetElementHandler(p, sst_start, sst_end);
+  XML_SetCharacterDataHandler(p, sst_chars);
+}
+
+/* ---- styles.xml: which cell formats are dates ---- */
+
+
+static int builtin_date(int id) {
+  return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
+         (id >= 50 && id <= 58);
+}
+
+/* A custom format is a date when it has y, m, d (or h, s) outside quotes and brackets. */
+static int code_is_date(const char *code) {
+  int in_quote = 0, in_bracket = 0;
+  for (const char *p = code; *p; p++) {
+    if (*p == '"') in_quote = !in_quote;
+    if (in_quote) continue;
+    if (*p == '\\' && p[1]) {
+      p++;
+      continue;
+    }
+    if (*p == '[') in_bracket = 1;
+    if (*p == ']') in_bracket = 0;
+    if (in_bracket) continue;
+    if (strchr("yYmMdD", *p)) return 1;
+  }
+  return 0;
+}
+
+static int format_is_date(const xlsx *x, int id) {
+  for (int i = 0; i < x->styles.ncustom; i++)
+    if (x->styles.custom[i].id == id) return x->styles.custom[i].is_date;
+  return builtin_date(id);
+}
+
+static void XMLCALL styles_start(void *ud, const char *el, const char **atts) {
+  xlsx *x = ud;
+  const char *n = local(el);
+  if (!strcmp(n, "numFmt") && x->styles.ncustom < 256) {
+    const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
+    if (id && code) {
+      x->styles.custom[x->styles.ncustom].id = atoi(id);
+      x->styles.custom[x->styles.ncustom].is_date = code_is_date(code);
+      x->styles.ncustom++;
+    }
+  } else if (!strcmp(n, "cellXfs")) {
+    x->styles.in_xfs = 1;
+  } else if (!strcmp(n, "xf") && x->styles.in_xfs && x->nxf < 65536) {
+    unsigned char *p = realloc(x->xf_date, x->nxf + 1);
+    if (!p) {
+      fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+      return;
+    }
+    x->xf_date = p;
+    const char *id = attr(atts, "numFmtId");
+    x->xf_date[x->nxf++] = (unsigned char)(id ? format_is_date(x, atoi(id)) : 0);
+  }
+}
+
+static void XMLCALL styles_end(void *ud, const char *el) {
+  xlsx *x = ud;
+  if (!strcmp(local(el), "cellXfs")) x->styles.in_xfs = 0;
+}
+
+static void setup_styles(XML_Parser p, xlsx *x) {
+  x->parser = p;
+  memset(&x->styles, 0, sizeof x->styles);
+  XML_SetElementHandler(p, styles_start, styles_end);
+}
+
+/* ---- the worksheet, one row at a time ---- */
+
+/* Column index of a cell reference "BC12" (0-based); -1 when absent or malformed. */
+static long ref_column(const char *ref) {
+  if (!ref) return -1;
+  long col = 0;
+  int n = 0;
+  for (; *ref >= 'A' && *ref <= 'Z' && n < 4; ref++, n++) col = col * 26 + (*ref - 'A' + 1);
+  return n == 0 || col > (long)MAX_COLUMNS ? -1 : col - 1;
+}
+
+static void reset_row(xlsx *x) {
+  x->cells_text.len = 0;
+  for (size_t i = 0; i < x->ncols; i++) x->cell_at[i] = (size_t)-1;
+  x->ncols = 0;
+  x->next_col = 0;
+}
+
+static void XMLCALL sheet_start(void *ud, const char *el, const char **atts) {
+  xlsx *x = ud;
+  if (x->failed) return;
+  const char *n = local(el);
+  if (!strcmp(n, "row")) {
+    const char *r = attr(atts, "r");
+    x->row_no = r ? atol(r) : x->next_row;
+    if (x->row_no <= 0) x->row_no = x->next_row;
+    x->next_row = x->row_no + 1;
+    reset_row(x);
+  } else if (!strcmp(n, "c")) {
+    const char *t = attr(atts, "t"), *s = attr(atts, "s");
+    long col = ref_column(attr(atts, "r"));
+    x->cell_col = col >= 0 ? (size_t)col : x->next_col;
+    if (x->cell_col >= MAX_COLUMNS) {
+      fail(x, TIDU_ERR_LIMIT, "列数超过 XLSX 上限 / more columns than XLSX allows%s", NULL);
+      XML_StopParser(x->parser, XML_FALSE);
+      return;
+    }
+    x->next_col = x->cell_col + 1;
+    snprintf(x->cell_type, sizeof x->cell_type, "%s", t ? t : "n");
+    x->cell_style = s ? atol(s) : 0;
+    x->in_cell = 1;
+    x->text.len = 0;
+  } else if (x->in_cell && !strcmp(n, "v")) {
+    x->in_v = 1;
+  } else if (x->in_cell && !strcmp(n, "t")) {
+    x->in_is_t = 1;
+  }
+}
+
+static void XMLCALL sheet_chars(void *ud, const char *s, int len) {
+  xlsx *x = ud;
+  if (!(x->in_v || x->in_is_t) || x->failed) return;
+  if (x->text.len + (size_t)len > MAX_CELL_BYTES) {
+    fail(x, TIDU_ERR_LIMIT,
+         "单元格超过 32767 字符上限 / a cell exceeds the 32767-character limit%s", NULL);
+    XML_StopParser(x->parser, XML_FALSE);
+    return;
+  }
+  if (buf_add(&x->text, s, (size_t)len) != 0) fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+}
+
+/* Writes a number without exponent ("1.5E+7" -> "15000000"), keeping all its digits. */
+static void plain_number(const char *s, char *out, size_t size) {
+  const char *e = strpbrk(s, "eE");
+  if (!e) {
+    snprintf(out, size, "%s", s);
+    return;
+  }
+  int exp = atoi(e + 1);
+  char digits[64];
+  size_t nd = 0;
+  int neg = s[0] == '-', point = -1;
+  for (const char *p = s + neg; p < e && nd < sizeof digits - 1; p++) {
+    if (*p == '.')
+      point = (int)nd;
+    else
+      digits[nd++] = *p;
+  }
+  if (point < 0) point = (int)nd;
+  point += exp;
+  size_t o = 0;
+  if (neg && o < size - 1) out[o++] = '-';
+  if (point <= 0) {
+    o += (size_t)snprintf(out + o, size - o, "0.");
+    for (int i = 0; i < -point && o < size - 1; i++) out[o++] = '0';
+    for (size_t i = 0; i < nd && o < size - 1; i++) out[o++] = digits[i];
+  } else {
+    for (int i = 0; i < point && o < size - 1; i++) out[o++] = (size_t)i < nd ? digits[i] : '0';
+    if ((size_t)point < nd && o < size - 1) out[o++] = '.';
+    for (size_t i = (size_t)point; i < nd && o < size - 1; i++) out[o++] = digits[i];
+  }
+  out[o < size ? o : size - 1] = '\0';
+}
+
+/* The text of the finished cell, converted by its type and style. */
+static const char *cell_value(xlsx *x, char *tmp, size_t size) {
+  const char *v = x->text.p ? x->text.p : "";
+  const char *t = x->cell_type;
+  if (!strcmp(t, "s")) {
+    char *end;
+    unsigned long i = strtoul(v, &end, 10);
+    if (end == v || i >= x->nsst) {
+      fail(x, TIDU_ERR_INPUT, "共享字符串编号 %s 无效 / bad shared string index %s", v);
+      return "";
+    }
+    return x->sst_text.p + x->sst_off[i];
+  }
+  if (!strcmp(t, "b")) return v[0] == '1' ? "TRUE" : "FALSE";
+  if (!strcmp(t, "d")) {
+    snprintf(tmp, size, "%.10s", v);
+    return tmp;
+  }
+  if (strcmp(t, "n") != 0 || !*v) return v;
+  if (x->cell_style >= 0 && (size_t)x->cell_style < x->nxf && x->xf_date[x->cell_style]) {
+    char *end;
+    double serial = strtod(v, &end);
+    if (end != v && serial >= 1 && serial < 2958466) {
+      /* Excel's day 0 is 1899-12-30 (counting its phantom 1900-02-29) */
+      int64_t days = (int64_t)serial - 25569;
+      tidu_format_date(days, tmp);
+      return tmp;
+    }
+  }
+  plain_number(v, tmp, size);
+  return tmp;
+}
+
+static void store_cell(xlsx *x) {
+  char tmp[128];
+  const char *v = cell_value(x, tmp, sizeof tmp);
+  if (x->failed) return;
+  size_t col = x->cell_col;
+  if (col >= x->cap_cols) {
+    size_t cap = x->cap_cols ? x->cap_cols : 32;
+    while (cap <= col) cap *= 2;
+    size_t *p = realloc(x->cell_at, cap * sizeof *p);
+    if (!p) {
+      fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+      return;
+    }
+    for (size_t i = x->cap_cols; i < cap; i++) p[i] = (size_t)-1;
+    x->cell_at = p;
+    x->cap_cols = cap;
+  }
+  x->cell_at[col] = x->cells_text.len;
+  if (buf_add(&x->cells_text, v, strlen(v) + 1) != 0) {
+    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+    return;
+  }
+  if (col + 1 > x->ncols) x->ncols = col + 1;
+}
+
+static void XMLCALL sheet_end(void *ud, const char *el) {
+  xlsx *x = ud;
+  if (x->failed) return;
+  const char *n = local(el);
+  if (!strcmp(n, "v")) {
+    x->in_v = 0;
+  } else if (!strcmp(n, "t")) {
+    x->in_is_t = 0;
+  } else if (!strcmp(n, "c") && x->in_cell) {
+    x->in_cell = 0;
+    store_cell(x);
+  } else if (!strcmp(n, "row")) {
+    x->row_ready = 1;
+    XML_StopParser(x->parser, XML_TRUE);
+  }
+}
+
+/* Builds the row's arrays from the assembled texts. Rows are padded with empty cells to the
+ * width of the first row (the header), since XLSX leaves trailing empty cells out. */
+static int emit_row(xlsx *x, tidu_row *row) {
+  if (x->width == 0) x->width = x->ncols;
+  if (x->ncols < x->width) {
+    if (x->width > x->cap_cols) {
+      size_t *p = realloc(x->cell_at, x->width * sizeof *p);
+      if (!p) return -1;
+      for (size_t i = x->cap_cols; i < x->width; i++) p[i] = (size_t)-1;
+      x->cell_at = p;
+      x->cap_cols = x->width;
+    }
+    x->ncols = x->width;
+  }
+  if (x->ncols > x->cap_out) {
+    const char **c = realloc(x->cells, x->ncols * sizeof *c);
+    if (c) x->cells = c;
+    size_t *l = realloc(x->lens, x->ncols * sizeof *l);
+    if (l) x->lens = l;
+    if (!c || !l) return -1;
+    x->cap_out = x->ncols;
+  }
+  for (size_t i = 0; i < x->ncols; i++) {
+    size_t at = x->cell_at[i];
+    x->cells[i] = at == (size_t)-1 ? "" : x->cells_text.p + at;
+    x->lens[i] = strlen(x->cells[i]);
+  }
+  row->cells = x->cells;
+  row->lens = x->lens;
+  row->ncells = x->ncols;
+  row->row_no = x->row_no;
+  return 0;
+}
+
+static int stream_error(xlsx *x, tidu_error *err) {
+  if (!x->failed) {
+    x->failed = 1;
+    tidu_error_set(&x->err, TIDU_ERR_INPUT, x->name, x->row_no, 0,
+                   "工作表 XML 有误 / bad worksheet XML (line %lu): %s",
+                   (unsigned long)XML_GetCurrentLineNumber(x->parser),
+                   XML_ErrorString(XML_GetErrorCode(x->parser)));
+  }
+  if (err) *err = x->err;
+  x->finished = 1;
+  return -1;
+}
+
+/* Feeds the parser until a row is complete or the sheet ends. */
+static int xlsx_next(void *ctx, tidu_row *row, tidu_error *err) {
+  xlsx *x = ctx;
+  if (x->failed) {
+    if (err) *err = x->err;
+    return -1;
+  }
+  x->row_ready = 0;
+  while (!x->finished) {
+    enum XML_Status st;
+    if (x->suspended) {
+      st = XML_ResumeParser(x->parser);
+    } else if (x->fed_final) {
+      x->finished = 1;
+      break;
+    } else {
+      zip_int64_t n = zip_fread(x->zf, x->chunk, sizeof x->chunk);
+      if (n < 0) {
+        fail(x, TIDU_ERR_INPUT, "XLSX 文件损坏 / damaged XLSX file: %s", zip_file_strerror(x->zf));
+        return stream_error(x, err);
+      }
+      x->read_bytes += (unsigned long long)n;
+      if (x->read_bytes > x->limit_bytes) {
+        fail(x, TIDU_ERR_LIMIT,
+             "工作表解压后超过声明大小 / the sheet expands beyond its declared size%s", NULL);
+        return stream_error(x, err);
+      }
+      x->fed_final = n == 0;
+      st = XML_Parse(x->parser, x->chunk, (int)n, n == 0);
+    }
+    if (st == XML_STATUS_ERROR || x->failed) return stream_error(x, err);
+    x->suspended = st == XML_STATUS_SUSPENDED;
+    if (x->row_ready) {
+      if (emit_row(x, row) != 0) {
+        fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+        return stream_error(x, err);
+      }
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void xlsx_close(void *ctx) {
+  xlsx *x = ctx;
+  if (!x) return;
+  if (x->parser) XML_ParserFree(x->parser);
+  if (x->zf) zip_fclose(x->zf);
+  if (x->za) zip_discard(x->za);
+  free(x->name);
+  free(x->sheet);
+  free(x->sst_text.p);
+  free(x->sst_off);
+  free(x->xf_date);
+  free(x->cells_text.p);
+  free(x->cell_at);
+  free(x->cells);
+  free(x->lens);
+  free(x->text.p);
+  free(x);
+}
+
+/* Opens the worksheet stream after the shared parts are read. */
+static tidu_code open_sheet(xlsx *x, const char *want, tidu_error *err) {
+  char *path = NULL;
+  tidu_code rc = find_sheet(x, want, &path, err);
+  if (rc == TIDU_OK)
+    rc = parse_entry(x, "xl/sharedStrings.xml", 0, MAX_SST_XML, setup_sst, err);
+  if (rc == TIDU_OK) rc = parse_entry(x, "xl/styles.xml", 0, MAX_SMALL_PART, setup_styles, err);
+  if (rc == TIDU_OK) {
+    zip_stat_t st;
+    x->limit_bytes = ~0ull;
+    if (zip_stat(x->za, path, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
+      x->limit_bytes = st.size;
+    x->zf = open_entry(x, path, ~0ull, &rc, err);
+    if (!x->zf && rc == TIDU_OK)
+      rc = tidu_error_set(err, TIDU_ERR_INPUT, x->name, 0, 0,
+                          "工作表部件缺失 / the sheet's part %s is missing", path);
+  }
+  free(path);
+  if (rc != TIDU_OK) return rc;
+  x->parser = XML_ParserCreate(NULL);
+  if (!x->parser) return tidu_error_set(err, TIDU_ERR_NOMEM, x->name, 0, 0, "内存不足 / out of memory");
+  XML_SetUserData(x->parser, x);
+  XML_SetElementHandler(x->parser, sheet_start, sheet_end);
+  XML_SetCharacterDataHandler(x->parser, sheet_chars);
+  x->next_row = 1;
+  return TIDU_OK;
+}
+
+static int finish_open(xlsx *x, const char *sheet, tidu_rowsrc *out, tidu_error *err) {
+  tidu_code rc = open_sheet(x, sheet, err);
+  if (rc != TIDU_OK) {
+    xlsx_close(x);
+    return -1;
+  }
+  out->ctx = x;
+  out->next = xlsx_next;
+  out->close = xlsx_close;
+  out->name = x->name;
+  out->sheet = x->sheet;
+  out->typed = 1;
+  return 0;
+}
+
+static xlsx *new_xlsx(const char *name, tidu_error *err) {
+  xlsx *x = calloc(1, sizeof *x);
+  if (x) x->name = strdup(name ? name : "");
+  if (!x || !x->name) {
+    free(x);
+    tidu_error_set(err, TIDU_ERR_NOMEM, name, 0, 0, "内存不足 / out of memory");
+    return NULL;
+  }
+  return x;
+}
+
+static void open_error(const char *name, int zerr, tidu_error *err) {
+  zip_error_t ze;
+  zip_error_init_with_code(&ze, zerr);
+  if (zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ || zerr == ZIP_ER_NOENT)
+    tidu_error_set(err, TIDU_ERR_IO, name, 0, 0, "无法读取文件 / cannot read the file: %s",
+                   zip_error_strerror(&ze));
+  else
+    tidu_error_set(err, TIDU_ERR_INPUT, name, 0, 0,
+                   "不是有效的 XLSX(zip) 文件 / not a valid XLSX (zip) file: %s",
+                   zip_error_strerror(&ze));
+  zip_error_fini(&ze);
+}
+
+int tidu_xlsx_rowsrc(const char *path, const char *sheet, tidu_rowsrc *out, tidu_error *err) {
+  xlsx *x = new_xlsx(path, err);
+  if (!x) return -1;
+  int zerr = 0;
+  x->za = zip_open(path, ZIP_RDONLY, &zerr);
+  if (!x->za) {
+    open_error(path, zerr, err);
+    xlsx_close(x);
+    return -1;
+  }
+  return finish_open(x, sheet, out, err);
+}
+
+int tidu_xlsx_rowsrc_mem(const char *name, const void *data, size_t len, const char *sheet,
+                         tidu_rowsrc *out, tidu_error *err) {
+  xlsx *x = new_xlsx(name, err);
+  if (!x) return -1;
+  zip_error_t ze;
+  zip_error_init(&ze);
+  zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+  if (src) x->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+  if (!x->za) {
+    open_error(name, zip_error_code_zip(&ze), err);
+    zip_source_free(src);
+    zip_error_fini(&ze);
+    xlsx_close(x);
+    return -1;
+  }
+  zip_error_fini(&ze);
+  return finish_open(x, sheet, out, err);
+}

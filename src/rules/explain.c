@@ -1,0 +1,357 @@
+/* Condition texts for explanations: Chinese and English renderings of rule expressions. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules_int.h"
+
+/* ---- string builder -------------------------------------------------------------------- */
+
+void tidu_sb_add(tidu_sb *b, const char *s, size_t n) {
+  if (b->nomem) return;
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->n + n + 1) cap *= 2;
+    char *p = realloc(b->s, cap);
+    if (!p) {
+      b->nomem = 1;
+      return;
+    }
+    b->s = p;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, s, n);
+  b->n += n;
+  b->s[b->n] = 0;
+}
+
+void tidu_sb_puts(tidu_sb *b, const char *s) {
+  tidu_sb_add(b, s, strlen(s));
+}
+
+void tidu_sb_printf(tidu_sb *b, const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if ((size_t)n < sizeof buf) {
+    tidu_sb_add(b, buf, (size_t)n);
+    return;
+  }
+  char *big = malloc((size_t)n + 1);
+  if (!big) {
+    b->nomem = 1;
+    return;
+  }
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  tidu_sb_add(b, big, (size_t)n);
+  free(big);
+}
+
+char *tidu_sb_take(tidu_sb *b) {
+  if (b->nomem) {
+    free(b->s);
+    memset(b, 0, sizeof *b);
+    return NULL;
+  }
+  char *s = b->s ? b->s : tidu_rules_strdup("");
+  memset(b, 0, sizeof *b);
+  return s;
+}
+
+/* ---- names ----------------------------------------------------------------------------- */
+
+static const struct {
+  const char *name, *zh;
+} derived_zh[] = {
+    {"profit", "净利润"},
+    {"debt_ratio", "资产负债率"},
+    {"rd_ratio", "研发费用占营业收入比例"},
+    {"main_business_share", "主营业务收入占营业收入比例"},
+    {"net_margin", "净利率"},
+    {"rd_staff_share", "研发人员占职工总数比例"},
+    {"score", "总分"},
+};
+
+const char *tidu_explain_name_zh(const char *name) {
+  for (size_t i = 0; i < sizeof derived_zh / sizeof derived_zh[0]; i++)
+    if (strcmp(derived_zh[i].name, name) == 0) return derived_zh[i].zh;
+  const tidu_field_info *fi = tidu_field_find(name);
+  if (fi && strcmp(fi->name, name) == 0) return fi->zh;
+  return name;
+}
+
+static const char *const cn_num[] = {"零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"};
+
+static void year_words(tidu_sb *b, long k, int en) {
+  if (en) {
+    tidu_sb_printf(b, k == 0 ? "latest year " : "year -%ld ", k);
+    return;
+  }
+  if (k == 0)
+    tidu_sb_puts(b, "最近一年");
+  else if (k >= 1 && k <= 9)
+    tidu_sb_printf(b, "最近第%s年", k == 1 ? "二" : cn_num[k + 1 > 10 ? 10 : k + 1]);
+  else
+    tidu_sb_printf(b, "第[%ld]年", k);
+}
+
+static void years_count(tidu_sb *b, long n, int en) {
+  if (en)
+    tidu_sb_printf(b, "last %ld years ", n);
+  else if (n >= 1 && n <= 10)
+    tidu_sb_printf(b, "最近%s年", cn_num[n]);
+  else
+    tidu_sb_printf(b, "最近%ld年", n);
+}
+
+/* ---- constants ------------------------------------------------------------------------- */
+
+/* Writes num/den in decimal with at most `maxfrac` fraction digits, trailing zeros trimmed. */
+static void decimal(tidu_i128 num, tidu_i128 den, int maxfrac, char *buf, size_t size) {
+  int neg = (num < 0) != (den < 0) && num != 0;
+  if (num < 0) num = -num;
+  if (den < 0) den = -den;
+  tidu_i128 ip = num / den, rem = num % den;
+  char digits[64];
+  int nd = 0;
+  do {
+    digits[nd++] = (char)('0' + (int)(ip % 10));
+    ip /= 10;
+  } while (ip && nd < 60);
+  char out[128];
+  size_t o = 0;
+  if (neg) out[o++] = '-';
+  while (nd) out[o++] = digits[--nd];
+  char frac[32];
+  int nf = 0;
+  for (int i = 0; i < maxfrac && rem; i++) {
+    rem *= 10;
+    frac[nf++] = (char)('0' + (int)(rem / den));
+    rem %= den;
+  }
+  while (nf && frac[nf - 1] == '0') nf--;
+  if (nf) {
+    out[o++] = '.';
+    memcpy(out + o, frac, (size_t)nf);
+    o += (size_t)nf;
+  }
+  out[o] = 0;
+  snprintf(buf, size, "%s", out);
+}
+
+void tidu_explain_const(tidu_i128 num, tidu_i128 den, int type, int en, char *buf, size_t size) {
+  char d[96];
+  tidu_i128 a = num < 0 ? -num : num;
+  if (type == TIDU_T_MONEY) {
+    if (en && a >= den * 10000) {
+      decimal(num, den * 1000000, 6, d, sizeof d);
+      snprintf(buf, size, "CNY %s mn", d);
+    } else if (a >= den * 100000000) {
+      decimal(num, den * 100000000, 4, d, sizeof d);
+      snprintf(buf, size, "%s亿元", d);
+    } else if (a >= den * 10000) {
+      decimal(num, den * 10000, 4, d, sizeof d);
+      snprintf(buf, size, "%s万元", d);
+    } else {
+      decimal(num, den, 2, d, sizeof d);
+      snprintf(buf, size, en ? "CNY %s" : "%s元", d);
+    }
+    return;
+  }
+  if (type == TIDU_T_RATIO) {
+    decimal(num * 100, den, 6, d, sizeof d);
+    snprintf(buf, size, "%s%%", d);
+    return;
+  }
+  decimal(num, den, 6, d, sizeof d);
+  snprintf(buf, size, "%s", d);
+}
+
+/* ---- expressions ----------------------------------------------------------------------- */
+
+#define BARE (-1000) /* a series argument rendered without its year words */
+
+static void expr_text(tidu_sb *b, const tidu_node *n, long shift, int type, int en);
+
+static long int_arg(const tidu_node *n) {
+  return n && n->kind == ND_NUM && n->den == 1 ? (long)n->num : 0;
+}
+
+static void call_text(tidu_sb *b, const tidu_node *n, long shift, int type, int en) {
+  const char *f = n->str;
+  const tidu_node *x = n->nkids > 0 ? n->kids[0] : NULL;
+  long k = n->nkids > 1 ? int_arg(n->kids[1]) : 0;
+  if (!x) {
+    tidu_sb_printf(b, "%s()", f);
+    return;
+  }
+  if (!strcmp(f, "sum") || !strcmp(f, "avg")) {
+    years_count(b, k, en);
+    tidu_sb_puts(b, en ? (!strcmp(f, "sum") ? "total " : "average ") : (!strcmp(f, "sum") ? "累计" : "平均"));
+    expr_text(b, x, BARE, type, en);
+  } else if (!strcmp(f, "ratio") && n->nkids == 3) {
+    years_count(b, int_arg(n->kids[2]), en);
+    tidu_sb_puts(b, en ? "total " : "累计");
+    expr_text(b, x, BARE, type, en);
+    tidu_sb_puts(b, en ? " / total " : "占累计");
+    expr_text(b, n->kids[1], BARE, type, en);
+    if (!en) tidu_sb_puts(b, "比例");
+  } else if (!strcmp(f, "growth")) {
+    if (shift >= 0 || k) year_words(b, k + (shift > 0 ? shift : 0), en);
+    expr_text(b, x, BARE, type, en);
+    tidu_sb_puts(b, en ? " growth" : "增长率");
+  } else if (!strcmp(f, "cagr")) {
+    years_count(b, k, en);
+    expr_text(b, x, BARE, type, en);
+    tidu_sb_puts(b, en ? " CAGR" : "复合增长率");
+  } else if (!strcmp(f, "avg_growth")) {
+    years_count(b, k, en);
+    expr_text(b, x, BARE, type, en);
+    tidu_sb_puts(b, en ? " average growth" : "平均增长率");
+  } else if (!strcmp(f, "years_since") || !strcmp(f, "months_since")) {
+    int years = f[0] == 'y';
+    if (en)
+      tidu_sb_printf(b, "%s since ", years ? "years" : "months");
+    expr_text(b, x, shift, type, en);
+    if (!en) tidu_sb_puts(b, years ? "至今年数" : "至今月数");
+  } else {
+    tidu_sb_printf(b, "%s(", f);
+    for (size_t i = 0; i < n->nkids; i++) {
+      if (i) tidu_sb_puts(b, ", ");
+      expr_text(b, n->kids[i], shift, type, en);
+    }
+    tidu_sb_puts(b, ")");
+  }
+}
+
+static void expr_text(tidu_sb *b, const tidu_node *n, long shift, int type, int en) {
+  char buf[128];
+  switch (n->kind) {
+  case ND_NUM: {
+    int t = n->unit == 'M' ? TIDU_T_MONEY : n->unit == '%' ? TIDU_T_RATIO : type;
+    tidu_explain_const(n->num, n->den, t, en, buf, sizeof buf);
+    tidu_sb_puts(b, buf);
+    break;
+  }
+  case ND_BOOL:
+    tidu_sb_puts(b, n->ival ? (en ? "true" : "是") : (en ? "false" : "否"));
+    break;
+  case ND_NAME: {
+    const tidu_field_info *fi = tidu_field_find(n->str);
+    int is_year = fi && fi->scope == 'Y';
+    int is_firm = fi && fi->scope == 'F';
+    if (n->ival >= 0 && shift != BARE)
+      year_words(b, n->ival + (shift > 0 ? shift : 0), en);
+    else if (n->ival < 0 && shift >= 0 && shift != BARE && !is_firm &&
+             (is_year || tidu_explain_name_zh(n->str) != n->str))
+      year_words(b, shift, en);
+    tidu_sb_puts(b, en ? n->str : tidu_explain_name_zh(n->str));
+    break;
+  }
+  case ND_CALL:
+    call_text(b, n, shift, type, en);
+    break;
+  case ND_NEG:
+    tidu_sb_puts(b, "-");
+    expr_text(b, n->kids[0], shift, type, en);
+    break;
+  case ND_BIN: {
+    int paren_l = n->kids[0]->kind == ND_BIN && (n->op == '*' || n->op == '/') &&
+                  (n->kids[0]->op == '+' || n->kids[0]->op == '-');
+    int paren_r = n->kids[1]->kind == ND_BIN && (n->op != '+');
+    if (paren_l) tidu_sb_puts(b, "(");
+    expr_text(b, n->kids[0], shift, type, en);
+    if (paren_l) tidu_sb_puts(b, ")");
+    tidu_sb_printf(b, " %c ", n->op);
+    if (paren_r) tidu_sb_puts(b, "(");
+    expr_text(b, n->kids[1], shift, n->op == '+' || n->op == '-' ? type : 100, en);
+    if (paren_r) tidu_sb_puts(b, ")");
+    break;
+  }
+  default:
+    tidu_sb_puts(b, "?");
+  }
+}
+
+static const char *cmp_sym(int op) {
+  switch (op) {
+  case TK_GE:
+    return "≥";
+  case TK_GT:
+    return ">";
+  case TK_LE:
+    return "≤";
+  case TK_LT:
+    return "<";
+  case TK_EQ:
+    return "=";
+  default:
+    return "≠";
+  }
+}
+
+static void list_strs(tidu_sb *b, const tidu_node *n, const char *sep) {
+  for (size_t i = 0; i < n->nstrs; i++) {
+    if (i) tidu_sb_puts(b, sep);
+    tidu_sb_puts(b, n->strs[i]);
+  }
+}
+
+char *tidu_explain_cond_text(const tidu_node *c, int shift, int type, int en) {
+  tidu_sb b = {0};
+  if (c->label && !en) {
+    tidu_sb_puts(&b, c->label);
+    return tidu_sb_take(&b);
+  }
+  switch (c->kind) {
+  case ND_CMP:
+    expr_text(&b, c->kids[0], shift, type, en);
+    tidu_sb_printf(&b, " %s ", cmp_sym(c->op));
+    expr_text(&b, c->kids[1], shift, type, en);
+    break;
+  case ND_EACH:
+    years_count(&b, c->ival, en);
+    expr_text(&b, c->kids[0], BARE, type, en);
+    tidu_sb_printf(&b, en ? " each %s " : "均 %s ", cmp_sym(c->op));
+    expr_text(&b, c->kids[1], shift, type, en);
+    break;
+  case ND_IN:
+    expr_text(&b, c->kids[0], shift, type, en);
+    tidu_sb_puts(&b, en ? " in {" : " 属于 {");
+    list_strs(&b, c, ", ");
+    tidu_sb_puts(&b, "}");
+    break;
+  case ND_HAS:
+    expr_text(&b, c->kids[0], shift, type, en);
+    tidu_sb_puts(&b, en ? " has " : " 包含 ");
+    list_strs(&b, c, ", ");
+    break;
+  case ND_STARTS:
+    expr_text(&b, c->kids[0], shift, type, en);
+    tidu_sb_puts(&b, en ? " starts with " : " 以 ");
+    list_strs(&b, c, en ? ", " : "、");
+    if (!en) tidu_sb_puts(&b, " 开头");
+    break;
+  case ND_PRED:
+    expr_text(&b, c->kids[0], shift, type, en);
+    break;
+  case ND_ALL:
+    tidu_sb_puts(&b, en ? "all of" : "以下条件均满足");
+    break;
+  case ND_ANY:
+    tidu_sb_puts(&b, en ? "any of" : "满足以下条件之一");
+    break;
+  case ND_NOT:
+    tidu_sb_puts(&b, en ? "not" : "不满足");
+    break;
+  default:
+    tidu_sb_puts(&b, "?");
+  }
+  return tidu_sb_take(&b);
+}

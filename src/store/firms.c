@@ -1,0 +1,637 @@
+/* Firms and their years in the registry: merging imported records, loading and iterating. */
+#include "store_int.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Column layout of the statements built here (ORDER: keep in step with the builders).
+ *   firms:      uscc, deleted_at, import_id, src_row, then each firm field but uscc
+ *   firm_years: uscc, year, import_id, src_row, then each year field            */
+#define FIRM_PREFIX 4
+#define YEAR_PREFIX 4
+
+typedef struct sqlbuf {
+  char *p;
+  size_t len, cap;
+  int oom;
+} sqlbuf;
+
+static void sb_add(sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_add(sqlbuf *b, const char *fmt, ...) {
+  if (b->oom) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0 || b->len + (size_t)n + 1 > b->cap) {
+    size_t cap = (b->cap + (size_t)(n < 0 ? 0 : n) + 1) * 2;
+    char *p = realloc(b->p, cap);
+    if (!p || n < 0) {
+      b->oom = 1;
+      return;
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  va_start(ap, fmt);
+  vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+static void firm_columns(sqlbuf *b) {
+  for (int i = 0; i < TIDU_NFIRM; i++)
+    if (i != TIDU_F_USCC) sb_add(b, ", \"%s\"", tidu_firm_field_info(i)->name);
+}
+
+static void year_columns(sqlbuf *b) {
+  for (int i = 0; i < TIDU_NYEAR; i++) sb_add(b, ", \"%s\"", tidu_year_field_info(i)->name);
+}
+
+static void params(sqlbuf *b, int from, int n) {
+  for (int i = 0; i < n; i++) sb_add(b, ", ?%d", from + i);
+}
+
+static tidu_code prepare(tidu_store *s, sqlbuf *b, sqlite3_stmt **st, tidu_error *err) {
+  tidu_code rc = TIDU_OK;
+  if (b->oom)
+    rc = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+  else if (sqlite3_prepare_v2(s->db, b->p, -1, st, NULL) != SQLITE_OK)
+    rc = tidu_store_dberr(s, err, "prepare");
+  free(b->p);
+  memset(b, 0, sizeof *b);
+  return rc;
+}
+
+/* Builds the cached statements on first use. */
+static tidu_code prepare_all(tidu_store *s, tidu_error *err) {
+  if (s->ins_hist) return TIDU_OK;
+  sqlbuf b = {0};
+  tidu_code rc;
+  sb_add(&b, "SELECT uscc, deleted_at, import_id, src_row");
+  firm_columns(&b);
+  sb_add(&b, " FROM firms WHERE uscc = ?1");
+  rc = prepare(s, &b, &s->sel_firm, err);
+  if (rc != TIDU_OK) return rc;
+  sb_add(&b, "INSERT INTO firms (uscc, created_at, updated_at, import_id, src_row, event_id");
+  firm_columns(&b);
+  sb_add(&b, ") VALUES (?1, ?2, ?2, ?3, ?4, ?5");
+  params(&b, 6, TIDU_NFIRM - 1);
+  sb_add(&b, ")");
+  rc = prepare(s, &b, &s->ins_firm, err);
+  if (rc != TIDU_OK) return rc;
+  sb_add(&b, "UPDATE firms SET updated_at = ?2");
+  for (int i = 0, k = 6; i < TIDU_NFIRM; i++)
+    if (i != TIDU_F_USCC) sb_add(&b, ", \"%s\" = ?%d", tidu_firm_field_info(i)->name, k++);
+  sb_add(&b, " WHERE uscc = ?1");
+  rc = prepare(s, &b, &s->upd_firm, err);
+  if (rc != TIDU_OK) return rc;
+  sb_add(&b, "SELECT uscc, year, import_id, src_row");
+  year_columns(&b);
+  sb_add(&b, " FROM firm_years WHERE uscc = ?1 AND year = ?2");
+  rc = prepare(s, &b, &s->sel_years, err);
+  if (rc != TIDU_OK) return rc;
+  sb_add(&b, "INSERT INTO firm_years (uscc, year, import_id, src_row, event_id");
+  year_columns(&b);
+  sb_add(&b, ") VALUES (?1, ?2, ?3, ?4, ?5");
+  params(&b, 6, TIDU_NYEAR);
+  sb_add(&b, ")");
+  rc = prepare(s, &b, &s->ins_year, err);
+  if (rc != TIDU_OK) return rc;
+  sb_add(&b, "UPDATE firm_years SET year = ?2");
+  for (int i = 0; i < TIDU_NYEAR; i++)
+    sb_add(&b, ", \"%s\" = ?%d", tidu_year_field_info(i)->name, 6 + i);
+  sb_add(&b, " WHERE uscc = ?1 AND year = ?2");
+  rc = prepare(s, &b, &s->upd_year, err);
+  if (rc != TIDU_OK) return rc;
+  sb_add(&b, "INSERT INTO value_history (uscc, year, field, old_value, new_value, import_id, "
+             "src_row, event_id, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  return prepare(s, &b, &s->ins_hist, err);
+}
+
+void tidu_store_finalize_firms(tidu_store *s) {
+  sqlite3_stmt **all[] = {&s->sel_firm, &s->ins_firm,  &s->upd_firm, &s->sel_years,
+                          &s->ins_year, &s->upd_year, &s->ins_hist};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+    sqlite3_finalize(*all[i]);
+    *all[i] = NULL;
+  }
+}
+
+/* Runs a statement that returns no rows, then resets it. */
+static tidu_code run(tidu_store *s, sqlite3_stmt *st, tidu_error *err) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc == SQLITE_DONE ? TIDU_OK : tidu_store_dberr(s, err, "write");
+}
+
+static void bind_id(sqlite3_stmt *st, int idx, int64_t id) {
+  if (id > 0)
+    sqlite3_bind_int64(st, idx, id);
+  else
+    sqlite3_bind_null(st, idx);
+}
+
+/* ---- loading rows ---- */
+
+static tidu_code load_firm_fields(sqlite3_stmt *st, tidu_firm *f, tidu_error *err) {
+  const char *uscc = (const char *)sqlite3_column_text(st, 0);
+  tidu_code rc = tidu_firm_set_text(f, TIDU_F_USCC, uscc);
+  for (int i = 0, col = FIRM_PREFIX; i < TIDU_NFIRM && rc == TIDU_OK; i++) {
+    if (i == TIDU_F_USCC) continue;
+    const tidu_field_info *fi = tidu_firm_field_info(i);
+    rc = tidu_store_column_value(st, col++, fi, &f->v[i],
+                                 fi->type == TIDU_T_TEXT ? &f->text[i] : NULL, err);
+  }
+  return rc;
+}
+
+static tidu_code load_year_fields(sqlite3_stmt *st, tidu_year *y, tidu_error *err) {
+  tidu_code rc = TIDU_OK;
+  y->src_line = (long)sqlite3_column_int64(st, 3);
+  for (int i = 0; i < TIDU_NYEAR && rc == TIDU_OK; i++)
+    rc = tidu_store_column_value(st, YEAR_PREFIX + i, tidu_year_field_info(i), &y->v[i], NULL,
+                                 err);
+  return rc;
+}
+
+/* ---- writing ---- */
+
+static void bind_firm_fields(sqlite3_stmt *st, const tidu_firm *f) {
+  for (int i = 0, k = 6; i < TIDU_NFIRM; i++)
+    if (i != TIDU_F_USCC) tidu_store_bind_value(st, k++, tidu_firm_field_info(i), f->v[i], f->text[i]);
+}
+
+static void bind_year_fields(sqlite3_stmt *st, const tidu_year *y) {
+  for (int i = 0; i < TIDU_NYEAR; i++)
+    tidu_store_bind_value(st, 6 + i, tidu_year_field_info(i), y->v[i], NULL);
+}
+
+static tidu_code insert_year(tidu_store *s, const char *uscc, const tidu_year *y, int64_t import_id,
+                             int64_t event_id, tidu_error *err) {
+  sqlite3_bind_text(s->ins_year, 1, uscc, -1, SQLITE_STATIC);
+  sqlite3_bind_int(s->ins_year, 2, y->year);
+  bind_id(s->ins_year, 3, import_id);
+  if (y->src_line > 0) sqlite3_bind_int64(s->ins_year, 4, y->src_line);
+  bind_id(s->ins_year, 5, event_id);
+  bind_year_fields(s->ins_year, y);
+  return run(s, s->ins_year, err);
+}
+
+static tidu_code insert_firm(tidu_store *s, const tidu_firm *f, int64_t import_id,
+                             int64_t event_id, const char *now, tidu_error *err) {
+  sqlite3_bind_text(s->ins_firm, 1, f->text[TIDU_F_USCC], -1, SQLITE_STATIC);
+  sqlite3_bind_text(s->ins_firm, 2, now, -1, SQLITE_STATIC);
+  bind_id(s->ins_firm, 3, import_id);
+  if (f->src_line > 0) sqlite3_bind_int64(s->ins_firm, 4, f->src_line);
+  bind_id(s->ins_firm, 5, event_id);
+  bind_firm_fields(s->ins_firm, f);
+  return run(s, s->ins_firm, err);
+}
+
+/* One value change to record. */
+typedef struct change {
+  const char *uscc;
+  int32_t year;
+  int64_t import_id, event_id;
+  long src_row;
+  const char *now;
+} change;
+
+static tidu_code record(tidu_store *s, const change *c, const tidu_field_info *fi, int64_t old_v,
+                        const char *old_t, int64_t new_v, const char *new_t, tidu_error *err) {
+  char oldbuf[512], newbuf[512];
+  int had = !tidu_store_value_absent(fi, old_v, old_t);
+  int has = !tidu_store_value_absent(fi, new_v, new_t);
+  tidu_store_value_text(fi, old_v, old_t, oldbuf, sizeof oldbuf);
+  tidu_store_value_text(fi, new_v, new_t, newbuf, sizeof newbuf);
+  sqlite3_stmt *st = s->ins_hist;
+  sqlite3_bind_text(st, 1, c->uscc, -1, SQLITE_STATIC);
+  if (c->year) sqlite3_bind_int(st, 2, c->year);
+  sqlite3_bind_text(st, 3, fi->name, -1, SQLITE_STATIC);
+  if (had) sqlite3_bind_text(st, 4, oldbuf, -1, SQLITE_TRANSIENT);
+  if (has) sqlite3_bind_text(st, 5, newbuf, -1, SQLITE_TRANSIENT);
+  bind_id(st, 6, c->import_id);
+  if (c->src_row > 0) sqlite3_bind_int64(st, 7, c->src_row);
+  bind_id(st, 8, c->event_id);
+  sqlite3_bind_text(st, 9, c->now, -1, SQLITE_STATIC);
+  return run(s, st, err);
+}
+
+static int same_value(const tidu_field_info *fi, int64_t a, const char *at, int64_t b,
+                      const char *bt) {
+  if (fi->type != TIDU_T_TEXT) return a == b;
+  if (!at || !bt) return at == bt;
+  return strcmp(at, bt) == 0;
+}
+
+/* Merges the present firm fields of `in` into `cur`, recording each change. *changed is set
+ * when any value differs. */
+static tidu_code merge_firm_fields(tidu_store *s, const change *c, tidu_firm *cur,
+                                   const tidu_firm *in, int *changed, tidu_import_summary *sum,
+                                   tidu_error *err) {
+  tidu_code rc = TIDU_OK;
+  for (int i = 0; i < TIDU_NFIRM && rc == TIDU_OK; i++) {
+    const tidu_field_info *fi = tidu_firm_field_info(i);
+    if (i == TIDU_F_USCC || tidu_store_value_absent(fi, in->v[i], in->text[i])) continue;
+    if (same_value(fi, cur->v[i], cur->text[i], in->v[i], in->text[i])) continue;
+    rc = record(s, c, fi, cur->v[i], cur->text[i], in->v[i], in->text[i], err);
+    if (rc == TIDU_OK && fi->type == TIDU_T_TEXT) rc = tidu_firm_set_text(cur, i, in->text[i]);
+    cur->v[i] = in->v[i];
+    *changed = 1;
+    if (sum) sum->values_changed++;
+  }
+  return rc;
+}
+
+static tidu_code update_firm(tidu_store *s, const tidu_firm *cur, const char *now,
+                             tidu_error *err) {
+  sqlite3_bind_text(s->upd_firm, 1, cur->text[TIDU_F_USCC], -1, SQLITE_STATIC);
+  sqlite3_bind_text(s->upd_firm, 2, now, -1, SQLITE_STATIC);
+  bind_firm_fields(s->upd_firm, cur);
+  return run(s, s->upd_firm, err);
+}
+
+static tidu_code update_year(tidu_store *s, const char *uscc, const tidu_year *y,
+                             tidu_error *err) {
+  sqlite3_bind_text(s->upd_year, 1, uscc, -1, SQLITE_STATIC);
+  sqlite3_bind_int(s->upd_year, 2, y->year);
+  bind_year_fields(s->upd_year, y);
+  return run(s, s->upd_year, err);
+}
+
+/* Loads the year row (uscc, year) into *cur; *found = 0 when there is none. */
+static tidu_code load_year(tidu_store *s, const char *uscc, int32_t year, tidu_year *cur,
+                           int64_t *import_id, int *found, tidu_error *err) {
+  sqlite3_stmt *st = s->sel_years;
+  sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, year);
+  int rc = sqlite3_step(st);
+  tidu_code out = TIDU_OK;
+  *found = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW) {
+    cur->year = year;
+    *import_id = sqlite3_column_int64(st, 2);
+    out = load_year_fields(st, cur, err);
+  } else if (rc != SQLITE_DONE) {
+    out = tidu_store_dberr(s, err, "read year");
+  }
+  sqlite3_reset(st);
+  return out;
+}
+
+/* Merges one imported year; counts it as added, changed or unchanged. */
+static tidu_code put_year(tidu_store *s, const change *base, const tidu_year *in,
+                          tidu_import_summary *sum, tidu_error *err) {
+  tidu_year cur;
+  int64_t created_by = 0;
+  int found = 0;
+  tidu_code rc = load_year(s, base->uscc, in->year, &cur, &created_by, &found, err);
+  if (rc != TIDU_OK) return rc;
+  if (!found) {
+    if (sum) sum->years_added++;
+    return insert_year(s, base->uscc, in, base->import_id, base->event_id, err);
+  }
+  change c = *base;
+  c.year = in->year;
+  c.src_row = in->src_line;
+  int changed = 0;
+  for (int i = 0; i < TIDU_NYEAR && rc == TIDU_OK; i++) {
+    const tidu_field_info *fi = tidu_year_field_info(i);
+    if (in->v[i] == TIDU_MISSING || in->v[i] == cur.v[i]) continue;
+    rc = record(s, &c, fi, cur.v[i], NULL, in->v[i], NULL, err);
+    cur.v[i] = in->v[i];
+    changed = 1;
+    if (sum) sum->values_changed++;
+  }
+  if (rc == TIDU_OK && changed) rc = update_year(s, base->uscc, &cur, err);
+  if (sum && created_by != base->import_id) {
+    if (changed)
+      sum->years_changed++;
+    else
+      sum->years_unchanged++;
+  }
+  return rc;
+}
+
+/* Loads the firm row; *found = 0 when there is none. */
+static tidu_code load_firm_row(tidu_store *s, const char *uscc, tidu_firm *cur, int *deleted,
+                               int64_t *import_id, int *found, tidu_error *err) {
+  sqlite3_stmt *st = s->sel_firm;
+  sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  tidu_code out = TIDU_OK;
+  *found = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW) {
+    if (deleted) *deleted = sqlite3_column_type(st, 1) != SQLITE_NULL;
+    if (import_id) *import_id = sqlite3_column_int64(st, 2);
+    cur->src_line = (long)sqlite3_column_int64(st, 3);
+    out = load_firm_fields(st, cur, err);
+  } else if (rc != SQLITE_DONE) {
+    out = tidu_store_dberr(s, err, "read firm");
+  }
+  sqlite3_reset(st);
+  return out;
+}
+
+static tidu_code put_existing(tidu_store *s, const change *c, tidu_firm *cur,
+                              int64_t created_by, const tidu_firm *f, tidu_import_summary *sum,
+                              tidu_error *err) {
+  int changed = 0;
+  tidu_code rc = merge_firm_fields(s, c, cur, f, &changed, sum, err);
+  if (rc == TIDU_OK && changed) rc = update_firm(s, cur, c->now, err);
+  if (sum && created_by != c->import_id) {
+    if (changed)
+      sum->firms_updated++;
+    else
+      sum->firms_unchanged++;
+  }
+  for (size_t i = 0; i < f->nyears && rc == TIDU_OK; i++) rc = put_year(s, c, &f->years[i], sum, err);
+  return rc;
+}
+
+tidu_code tidu_store_put_firm(tidu_store *s, int64_t import_id, const tidu_firm *f,
+                              tidu_import_summary *sum, tidu_error *err) {
+  const char *uscc = f->text[TIDU_F_USCC];
+  if (!uscc || !*uscc)
+    return tidu_error_set(err, TIDU_ERR_DATA, f->src_name, f->src_line, 0,
+                          "缺少统一社会信用代码 / the firm has no USCC");
+  tidu_code rc = prepare_all(s, err);
+  if (rc != TIDU_OK) return rc;
+  char now[32];
+  tidu_store_now(now);
+  change c = {uscc, 0, import_id, 0, f->src_line, now};
+  tidu_firm cur;
+  tidu_firm_init(&cur);
+  int found = 0;
+  int64_t created_by = 0;
+  rc = load_firm_row(s, uscc, &cur, NULL, &created_by, &found, err);
+  if (rc == TIDU_OK && found) rc = put_existing(s, &c, &cur, created_by, f, sum, err);
+  if (rc == TIDU_OK && !found) {
+    rc = insert_firm(s, f, import_id, 0, now, err);
+    for (size_t i = 0; i < f->nyears && rc == TIDU_OK; i++)
+      rc = insert_year(s, uscc, &f->years[i], import_id, 0, err);
+    if (sum) {
+      sum->firms_new++;
+      sum->years_added += (long long)f->nyears;
+    }
+  }
+  tidu_firm_clear(&cur);
+  return rc;
+}
+
+/* ---- single-value corrections ---- */
+
+static tidu_code set_firm_value(tidu_store *s, const change *c, tidu_firm *cur,
+                                const tidu_field_info *fi, int64_t v, const char *text,
+                                tidu_error *err) {
+  int i = fi->index;
+  if (same_value(fi, cur->v[i], cur->text[i], v, text)) return TIDU_OK;
+  tidu_code rc = record(s, c, fi, cur->v[i], cur->text[i], v, text, err);
+  if (rc == TIDU_OK && fi->type == TIDU_T_TEXT) rc = tidu_firm_set_text(cur, i, text);
+  cur->v[i] = v;
+  if (rc == TIDU_OK) rc = update_firm(s, cur, c->now, err);
+  return rc;
+}
+
+static tidu_code set_year_value(tidu_store *s, const change *c, const tidu_field_info *fi,
+                                int32_t year, int64_t v, tidu_error *err) {
+  tidu_year cur;
+  memset(&cur, 0, sizeof cur);
+  int64_t created_by = 0;
+  int found = 0;
+  tidu_code rc = load_year(s, c->uscc, year, &cur, &created_by, &found, err);
+  if (rc != TIDU_OK) return rc;
+  if (!found) {
+    cur.year = year;
+    for (int k = 0; k < TIDU_NYEAR; k++) cur.v[k] = TIDU_MISSING;
+    rc = insert_year(s, c->uscc, &cur, 0, c->event_id, err);
+  }
+  if (rc != TIDU_OK || cur.v[fi->index] == v) return rc;
+  change cy = *c;
+  cy.year = year;
+  rc = record(s, &cy, fi, cur.v[fi->index], NULL, v, NULL, err);
+  cur.v[fi->index] = v;
+  return rc == TIDU_OK ? update_year(s, c->uscc, &cur, err) : rc;
+}
+
+tidu_code tidu_store_set_value(tidu_store *s, const char *uscc, const tidu_field_info *fi,
+                               int32_t year, int64_t v, const char *text, const char *who,
+                               const char *why, tidu_error *err) {
+  if (fi->scope == 'F' && fi->index == TIDU_F_USCC)
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "统一社会信用代码不能修改 / the USCC cannot be edited");
+  if ((fi->scope == 'Y') != (year != 0))
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "%s 需要%s年度 / %s %s a year", fi->name,
+                          fi->scope == 'Y' ? "指定" : "不带", fi->name,
+                          fi->scope == 'Y' ? "needs" : "takes no");
+  tidu_code rc = prepare_all(s, err);
+  if (rc != TIDU_OK) return rc;
+  tidu_firm cur;
+  tidu_firm_init(&cur);
+  int found = 0;
+  rc = load_firm_row(s, uscc, &cur, NULL, NULL, &found, err);
+  if (rc == TIDU_OK && !found)
+    rc = tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0, "库中没有企业 %s / no firm %s on file",
+                        uscc, uscc);
+  char what[600], valbuf[512];
+  tidu_store_value_text(fi, v, text, valbuf, sizeof valbuf);
+  if (year)
+    snprintf(what, sizeof what, "%s@%d=%s", fi->name, year, valbuf);
+  else
+    snprintf(what, sizeof what, "%s=%s", fi->name, valbuf);
+  int64_t event_id = 0;
+  if (rc == TIDU_OK) rc = tidu_store_event(s, who, "edit", uscc, what, why, NULL, &event_id, err);
+  char now[32];
+  tidu_store_now(now);
+  change c = {uscc, 0, 0, event_id, 0, now};
+  if (rc == TIDU_OK && year == 0) rc = set_firm_value(s, &c, &cur, fi, v, text, err);
+  if (rc == TIDU_OK && year != 0) rc = set_year_value(s, &c, fi, year, v, err);
+  tidu_firm_clear(&cur);
+  return rc;
+}
+
+/* ---- loading one firm ---- */
+
+static tidu_code load_years(tidu_store *s, tidu_firm *f, tidu_error *err) {
+  sqlite3_stmt *st = NULL;
+  sqlbuf b = {0};
+  sb_add(&b, "SELECT uscc, year, import_id, src_row");
+  year_columns(&b);
+  sb_add(&b, " FROM firm_years WHERE uscc = ?1 ORDER BY year DESC");
+  tidu_code rc = prepare(s, &b, &st, err);
+  if (rc != TIDU_OK) return rc;
+  sqlite3_bind_text(st, 1, f->text[TIDU_F_USCC], -1, SQLITE_STATIC);
+  int step;
+  while (rc == TIDU_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    tidu_year *y = tidu_firm_year(f, sqlite3_column_int(st, 1));
+    rc = y ? load_year_fields(st, y, err)
+           : tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+  }
+  if (rc == TIDU_OK && step != SQLITE_DONE) rc = tidu_store_dberr(s, err, "read years");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int looks_like_uscc(const char *key) {
+  if (strlen(key) != 18) return 0;
+  for (const char *p = key; *p; p++)
+    if (!isalnum((unsigned char)*p)) return 0;
+  return 1;
+}
+
+/* Finds the USCC of the firm called `name` (exact, else a unique partial match). */
+static tidu_code find_by_name(tidu_store *s, const char *name, char uscc[64], tidu_error *err) {
+  static const char *const sql[2] = {
+      "SELECT uscc, name FROM firms WHERE name = ?1 ORDER BY uscc LIMIT 6",
+      "SELECT uscc, name FROM firms WHERE name LIKE '%' || ?1 || '%' ORDER BY uscc LIMIT 6"};
+  for (int pass = 0; pass < 2; pass++) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql[pass], -1, &st, NULL) != SQLITE_OK)
+      return tidu_store_dberr(s, err, "find");
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int n = 0;
+    char list[400] = "";
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      if (n++ == 0) snprintf(uscc, 64, "%s", sqlite3_column_text(st, 0));
+      size_t used = strlen(list);
+      snprintf(list + used, sizeof list - used, "%s%s %s", n > 1 ? "; " : "",
+               sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    if (n == 1) return TIDU_OK;
+    if (n > 1)
+      return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
+                            "名称 '%s' 对应多家企业，请用信用代码 / '%s' matches several firms, "
+                            "give the USCC: %s",
+                            name, name, list);
+  }
+  return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0, "库中没有企业 '%s' / no firm '%s' on file",
+                        name, name);
+}
+
+tidu_code tidu_store_get(tidu_store *s, const char *key, tidu_firm *out, int *deleted,
+                         tidu_error *err) {
+  tidu_firm_init(out);
+  tidu_code rc = prepare_all(s, err);
+  if (rc != TIDU_OK) return rc;
+  char uscc[64];
+  snprintf(uscc, sizeof uscc, "%s", key);
+  int found = 0;
+  if (looks_like_uscc(key)) {
+    for (char *p = uscc; *p; p++) *p = (char)toupper((unsigned char)*p);
+    rc = load_firm_row(s, uscc, out, deleted, NULL, &found, err);
+  }
+  if (rc == TIDU_OK && !found) {
+    rc = find_by_name(s, key, uscc, err);
+    if (rc == TIDU_OK) rc = load_firm_row(s, uscc, out, deleted, NULL, &found, err);
+  }
+  if (rc == TIDU_OK) rc = load_years(s, out, err);
+  if (rc != TIDU_OK) tidu_firm_clear(out);
+  return rc;
+}
+
+/* ---- iterating ---- */
+
+struct tidu_store_iter {
+  tidu_store *s;
+  sqlite3_stmt *firms;
+  sqlite3_stmt *years;
+  int years_state; /* SQLITE_ROW when the years statement holds an unread row */
+};
+
+static void filter_sql(sqlbuf *b) {
+  sb_add(b, " WHERE (?1 IS NULL OR region LIKE ?1 || '%%')"
+                " AND (?2 IS NULL OR industry LIKE ?2 || '%%')"
+                " AND (?3 IS NULL OR (';' || chains || ';') LIKE '%%;' || ?3 || ';%%')"
+                " AND (?4 IS NULL OR (';' || titles || ';') LIKE '%%;' || ?4 || ';%%')"
+                " AND (?5 = 1 OR deleted_at IS NULL)");
+}
+
+static void bind_filter(sqlite3_stmt *st, const tidu_store_filter *flt) {
+  const char *v[4] = {flt->region_prefix, flt->industry_prefix, flt->chain, flt->title};
+  for (int i = 0; i < 4; i++)
+    if (v[i] && *v[i]) sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(st, 5, flt->include_deleted ? 1 : 0);
+}
+
+tidu_code tidu_store_iter_open(tidu_store *s, const tidu_store_filter *flt, tidu_store_iter **out,
+                               tidu_error *err) {
+  static const tidu_store_filter none = {0};
+  if (!flt) flt = &none;
+  *out = NULL;
+  tidu_store_iter *it = calloc(1, sizeof *it);
+  if (!it) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+  it->s = s;
+  sqlbuf b = {0};
+  sb_add(&b, "SELECT uscc, deleted_at, import_id, src_row");
+  firm_columns(&b);
+  sb_add(&b, " FROM firms");
+  filter_sql(&b);
+  sb_add(&b, " ORDER BY uscc");
+  tidu_code rc = prepare(s, &b, &it->firms, err);
+  if (rc == TIDU_OK) {
+    sb_add(&b, "SELECT uscc, year, import_id, src_row");
+    year_columns(&b);
+    sb_add(&b, " FROM firm_years WHERE uscc IN (SELECT uscc FROM firms");
+    filter_sql(&b);
+    sb_add(&b, ") ORDER BY uscc, year DESC");
+    rc = prepare(s, &b, &it->years, err);
+  }
+  if (rc != TIDU_OK) {
+    tidu_store_iter_close(it);
+    return rc;
+  }
+  bind_filter(it->firms, flt);
+  bind_filter(it->years, flt);
+  it->years_state = sqlite3_step(it->years);
+  *out = it;
+  return TIDU_OK;
+}
+
+/* Adds the years of the firm `uscc` from the ordered years statement. */
+static tidu_code merge_years(tidu_store_iter *it, tidu_firm *f, tidu_error *err) {
+  const char *uscc = f->text[TIDU_F_USCC];
+  tidu_code rc = TIDU_OK;
+  while (rc == TIDU_OK && it->years_state == SQLITE_ROW) {
+    const char *yu = (const char *)sqlite3_column_text(it->years, 0);
+    int cmp = strcmp(yu ? yu : "", uscc);
+    if (cmp > 0) break;
+    if (cmp == 0) {
+      tidu_year *y = tidu_firm_year(f, sqlite3_column_int(it->years, 1));
+      rc = y ? load_year_fields(it->years, y, err)
+             : tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+    }
+    it->years_state = sqlite3_step(it->years);
+  }
+  if (rc == TIDU_OK && it->years_state != SQLITE_ROW && it->years_state != SQLITE_DONE)
+    rc = tidu_store_dberr(it->s, err, "read years");
+  return rc;
+}
+
+tidu_code tidu_store_iter_next(tidu_store_iter *it, tidu_firm *f, int *done, tidu_error *err) {
+  tidu_firm_clear(f);
+  *done = 0;
+  int rc = sqlite3_step(it->firms);
+  if (rc == SQLITE_DONE) {
+    *done = 1;
+    return TIDU_OK;
+  }
+  if (rc != SQLITE_ROW) return tidu_store_dberr(it->s, err, "read firms");
+  tidu_code out = load_firm_fields(it->firms, f, err);
+  if (out == TIDU_OK) out = merge_years(it, f, err);
+  return out;
+}
+
+void tidu_store_iter_close(tidu_store_iter *it) {
+  if (!it) return;
+  sqlite3_finalize(it->firms);
+  sqlite3_finalize(it->years);
+  free(it);
+}

@@ -1,0 +1,54 @@
+/* Internals shared by the files of src/store: the connection, statements and small helpers. */
+#ifndef TIDU_STORE_INT_H
+#define TIDU_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "tidu/store.h"
+
+struct tidu_store {
+  sqlite3 *db;
+  int in_tx;
+  /* prepared on first use by firms.c; finalized by tidu_store_close */
+  sqlite3_stmt *sel_firm;
+  sqlite3_stmt *ins_firm;
+  sqlite3_stmt *upd_firm;
+  sqlite3_stmt *sel_years;
+  sqlite3_stmt *ins_year;
+  sqlite3_stmt *upd_year;
+  sqlite3_stmt *ins_hist;
+};
+
+/* Fills err with the connection's last message; returns TIDU_ERR_DB. */
+tidu_code tidu_store_dberr(tidu_store *s, tidu_error *err, const char *what);
+
+/* Runs SQL without results. */
+tidu_code tidu_store_exec(tidu_store *s, const char *sql, tidu_error *err);
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
+void tidu_store_now(char buf[32]);
+
+/* Records an audit event; `id` (may be NULL) receives its id. */
+tidu_code tidu_store_event(tidu_store *s, const char *who, const char *action, const char *uscc,
+                           const char *what, const char *why, const char *source, int64_t *id,
+                           tidu_error *err);
+
+/* SQL column type of a field: "INTEGER" or "TEXT". */
+const char *tidu_store_coltype(const tidu_field_info *fi);
+
+/* Binds a field value (NULL when absent) to parameter `idx`. */
+int tidu_store_bind_value(sqlite3_stmt *st, int idx, const tidu_field_info *fi, int64_t v,
+                          const char *text);
+
+/* Reads column `col` of `st` into a value: *v for non-text fields, *text (malloc'd, caller
+ * frees) for TEXT. Returns TIDU_OK or an error on an unreadable stored value. */
+tidu_code tidu_store_column_value(sqlite3_stmt *st, int col, const tidu_field_info *fi,
+                                  int64_t *v, char **text, tidu_error *err);
+
+/* 1 when the value is absent (missing figure, NULL text, declaration at its default). */
+int tidu_store_value_absent(const tidu_field_info *fi, int64_t v, const char *text);
+
+/* Frees the cached statements. */
+void tidu_store_finalize_firms(tidu_store *s);
+
+#endif

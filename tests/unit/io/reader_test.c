@@ -1,0 +1,164 @@
+/* Tests of the public reader over files: format detection, encodings, fixtures in tests/data/io. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tidu/io.h"
+
+/* Reads every firm of `path` as JSON lines joined by '\n' into a new string; errors as "E ...". */
+static char *read_all(const char *path, tidu_format fmt) {
+  tidu_reader *r;
+  tidu_error err;
+  if (tidu_reader_open(path, fmt, NULL, &r, &err) != TIDU_OK)
+    fail_msg("open %s: %s", path, err.message);
+  size_t cap = 8192, n = 0;
+  char *out = calloc(1, cap);
+  assert_non_null(out);
+  tidu_firm f;
+  tidu_firm_init(&f);
+  for (;;) {
+    int done = 0;
+    tidu_code rc = tidu_reader_next(r, &f, &done, &err);
+    if (rc == TIDU_OK && done) break;
+    char line[1200];
+    if (rc == TIDU_OK) {
+      char *js = tidu_firm_to_json(&f);
+      snprintf(line, sizeof line, "%s\n", js);
+      free(js);
+    } else {
+      char e[1024];
+      tidu_error_format(&err, e, sizeof e);
+      snprintf(line, sizeof line, "E %s\n", e);
+    }
+    assert_true(n + strlen(line) < cap);
+    memcpy(out + n, line, strlen(line) + 1);
+    n += strlen(line);
+  }
+  tidu_firm_clear(&f);
+  tidu_reader_close(r);
+  return out;
+}
+
+static void gb18030_csv_file(void **state) {
+  (void)state;
+  char *s = read_all("tests/data/io/gb18030.csv", TIDU_FMT_AUTO);
+  assert_string_equal(s, "{\"uscc\":\"91320500MA1N2K3P99\",\"name\":\"苏州示例科技有限公司\","
+                         "\"years\":{\"2024\":{\"revenue\":50000000,\"rd_expense\":7505000},"
+                         "\"2023\":{\"revenue\":40000000,\"rd_expense\":6000000}}}\n");
+  free(s);
+}
+
+static void utf8_bom_crlf_file(void **state) {
+  (void)state;
+  char *s = read_all("tests/data/io/bom.csv", TIDU_FMT_AUTO);
+  assert_string_equal(s,
+                      "{\"uscc\":\"91610131MA6W8B2Q6N\",\"name\":\"西安示例\",\"years\":{\"2024\":"
+                      "{\"revenue\":150000000},\"2023\":{\"revenue\":12345.67}}}\n");
+  free(s);
+}
+
+static void json_and_ndjson_files(void **state) {
+  (void)state;
+  char *s = read_all("tests/data/io/firms.ndjson", TIDU_FMT_AUTO);
+  assert_string_equal(
+      s, "{\"uscc\":\"91320500MA1N2K3P99\",\"name\":\"苏州示例科技有限公司\",\"titles\":"
+         "\"high_tech;srdi_sme\",\"years\":{\"2024\":{\"revenue\":50000000,\"rd_expense\":"
+         "7505000.5},\"2023\":{\"revenue\":40000000}}}\n"
+         "{\"uscc\":\"91610131MA6W8B2Q6N\",\"name\":\"西安示例\",\"market_share\":0.125,"
+         "\"years\":{\"2024\":{\"revenue\":150000000}}}\n");
+  free(s);
+  s = read_all("tests/data/io/firms.json", TIDU_FMT_AUTO);
+  assert_string_equal(
+      s, "{\"uscc\":\"92110108L23456783K\",\"name\":\"北京示例\",\"founded\":\"2015-06-01\","
+         "\"listing_status\":\"neeq_innovative\",\"years\":{\"2024\":{\"revenue\":1234.56,"
+         "\"roe_weighted\":0.15,\"employees\":120},\"2023\":{\"revenue\":-1000}}}\n"
+         "{\"uscc\":\"91320500MA1N202030\",\"name\":\"苏州边界\",\"red_flags\":"
+         "\"dishonest;major_incident\"}\n");
+  free(s);
+}
+
+static void content_sniffing_and_forced_formats(void **state) {
+  (void)state;
+  char path[] = "/tmp/tidu_reader_testXXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  const char *text = "  [{\"name\":\"A\"}]";
+  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+  close(fd);
+  char *s = read_all(path, TIDU_FMT_AUTO); /* no extension: sniffed as JSON */
+  assert_string_equal(s, "{\"name\":\"A\"}\n");
+  free(s);
+  s = read_all(path, TIDU_FMT_CSV); /* forced: one header row, no firms */
+  assert_string_equal(s, "");
+  free(s);
+  unlink(path);
+}
+
+static void errors_name_the_file(void **state) {
+  (void)state;
+  tidu_reader *r = (tidu_reader *)1;
+  tidu_error err;
+  assert_int_equal(tidu_reader_open("tests/data/io/no-such.csv", TIDU_FMT_AUTO, NULL, &r, &err),
+                   TIDU_ERR_IO);
+  assert_null(r);
+  assert_string_equal(err.file, "tests/data/io/no-such.csv");
+  const char bad[] = "uscc\n\xff\xfe\xff";
+  assert_int_equal(
+      tidu_reader_open_mem("bad.csv", bad, sizeof bad - 1, TIDU_FMT_AUTO, NULL, &r, &err),
+      TIDU_ERR_INPUT);
+  assert_string_equal(err.file, "bad.csv");
+  assert_non_null(strstr(err.message, "byte offset 5"));
+  /* a NULL error pointer is fine everywhere */
+  assert_int_equal(
+      tidu_reader_open_mem("bad.csv", bad, sizeof bad - 1, TIDU_FMT_AUTO, NULL, &r, NULL),
+      TIDU_ERR_INPUT);
+  tidu_reader_close(NULL);
+  assert_int_equal(tidu_reader_warning(NULL, &err), 0);
+}
+
+static void many_warnings_are_capped_and_summarised(void **state) {
+  (void)state;
+  /* 5000 firms whose USCC check character is wrong: each a warning */
+  size_t cap = 5000 * 24 + 16, n = 0;
+  char *csv = malloc(cap);
+  assert_non_null(csv);
+  n += (size_t)snprintf(csv, cap, "uscc\n");
+  for (int i = 0; i < 5000; i++) n += (size_t)snprintf(csv + n, cap - n, "91320500MA1N2K3P98\n");
+  tidu_reader *r;
+  assert_int_equal(tidu_reader_open_mem("w.csv", csv, n, TIDU_FMT_CSV, NULL, &r, NULL), TIDU_OK);
+  tidu_firm f;
+  tidu_firm_init(&f);
+  int done = 0, firms = 0;
+  while (tidu_reader_next(r, &f, &done, NULL) == TIDU_OK && !done) firms++;
+  assert_int_equal(firms, 5000);
+  tidu_error w;
+  int warns = 0;
+  while (tidu_reader_warning(r, &w)) {
+    warns++;
+    assert_int_equal(w.warning, 1);
+  }
+  assert_int_equal(warns, 4096 + 1);
+  assert_non_null(strstr(w.message, "904 more warnings"));
+  tidu_firm_clear(&f);
+  tidu_reader_close(r);
+  free(csv);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(gb18030_csv_file),
+      cmocka_unit_test(utf8_bom_crlf_file),
+      cmocka_unit_test(json_and_ndjson_files),
+      cmocka_unit_test(content_sniffing_and_forced_formats),
+      cmocka_unit_test(errors_name_the_file),
+      cmocka_unit_test(many_warnings_are_capped_and_summarised),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
