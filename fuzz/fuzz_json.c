@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../fuzz/io_check.h"
+#include "io_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

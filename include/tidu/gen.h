@@ -22,8 +22,7 @@ typedef struct tidu_gen_options {
  * The firm depends only on (seed, years, last_year, index), so a population can be produced
  * in any order or in parallel. Returns TIDU_OK, TIDU_ERR_USAGE for bad options or
  * TIDU_ERR_NOMEM. */
-tidu_code tidu_gen_firm(const tidu_gen_options *opt, uint64_t index, tidu_firm *f,
-                        tidu_error *err);
+tidu_code tidu_gen_firm(const tidu_gen_options *opt, uint64_t index, tidu_firm *f, tidu_error *err);
 
 /* A growing output buffer. Start from {0}; free with tidu_gen_buf_free. */
 typedef struct tidu_gen_buf {

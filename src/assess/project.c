@@ -160,11 +160,11 @@ static json_t *firm_json(proj_ctx *p, proj_worker *w, const tidu_batch_chunk *bc
       e = rr ? not_reached(rr, p->horizon) : json_pack("{s:n,s:i}", "first_year", "within",
                                                         p->horizon);
     }
-    if (!e) continue;
-    json_object_set_new(e, "id", json_string(m->id));
-    json_object_set_new(e, "kind", json_string(tidu_rule_kind_name(m->kind)));
-    json_object_set_new(e, "now", json_string(tidu_verdict_name(now)));
-    json_array_append_new(res, e);
+    json_t *head = json_pack("{s:s,s:s,s:s}", "id", m->id, "kind",
+                             tidu_rule_kind_name(m->kind), "now", tidu_verdict_name(now));
+    if (head && e) json_object_update(head, e);
+    json_decref(e);
+    if (head) json_array_append_new(res, head);
   }
   return o;
 }
@@ -208,7 +208,7 @@ static tidu_code proj_chunk(void *ctx, const tidu_batch_chunk *bc, char **out, s
     tidu_result *late = NULL;
     rc = tidu_eval_materialise(w->ev, l, &late, err);
     json_t *j = rc == TIDU_OK ? firm_json(p, w, bc, l, late) : NULL;
-    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
     if (rc == TIDU_OK && (!s || append(&buf, &len, &cap, s) != 0))
       rc = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
     free(s);

@@ -180,7 +180,7 @@ int64_t cli_today(void);
 /* Parses a whole number in [lo, hi]; 0 on success, -1 when invalid. */
 int cli_parse_int(const char *s, long long lo, long long hi, long long *out);
 
-/* Short amounts for tables: "2.1亿", "850万", "3200元" (zh) or "CNY 210m", "CNY 8.5m",
+/* Short amounts for tables: "2.1亿", "850万", "3200元" (zh) or "CNY 210mn", "CNY 8.5mn",
  * "CNY 3.2k" (en). */
 void cli_short_yuan(double yuan, const char *lang, char *buf, size_t size);
 

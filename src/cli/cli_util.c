@@ -51,7 +51,8 @@ static int take_option(const cli_spec *spec, int argc, char **argv, int *i, cli_
   if (k < 0) return cli_usage(spec, "未知选项 / unknown option '%s'", a);
   const cli_option *o = &spec->opts[k];
   if (!o->arg) {
-    if (inline_val) return cli_usage(spec, "选项 --%s 不带值 / option --%s takes no value", o->name, o->name);
+    if (inline_val)
+      return cli_usage(spec, "选项 --%s 不带值 / option --%s takes no value", o->name, o->name);
     out->val[k] = "";
     return CLI_OK;
   }
@@ -362,7 +363,7 @@ typedef struct scale_step {
 static const scale_step ZH_STEPS[] = {
     {1e10, 1e8, 0, "亿"}, {1e8, 1e8, 1, "亿"}, {1e4, 1e4, 0, "万"}, {0, 1, 0, "元"}};
 static const scale_step EN_STEPS[] = {
-    {1e9, 1e9, 1, "bn"}, {1e6, 1e6, 1, "m"}, {1e3, 1e3, 1, "k"}, {0, 1, 0, ""}};
+    {1e9, 1e9, 1, "bn"}, {1e6, 1e6, 1, "mn"}, {1e3, 1e3, 1, "k"}, {0, 1, 0, ""}};
 
 void cli_short_yuan(double yuan, const char *lang, char *buf, size_t size) {
   int en = lang && !strcmp(lang, "en");

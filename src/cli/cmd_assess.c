@@ -12,15 +12,23 @@
 #include "tidu/rules.h"
 
 static const cli_option ASSESS_OPTS[] = {
-    {"as-of", 0, "DATE", "评估日期,选用当日有效的规则版本(默认今天)", "assessment date; picks the rule versions in force (default: today)"},
-    {"year", 0, "N", "评估的会计年度 [0](默认各企业最近一年)", "fiscal year [0] to assess (default: each firm's latest)"},
-    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则", "use the rule files under DIR instead of the built-in ones"},
-    {"only", 0, "IDS", "只评估这些规则集(逗号分隔,如 star,bse)", "assess only these rule sets (comma-separated, e.g. star,bse)"},
-    {"format", 'f', "FMT", "输出格式:table(默认)、json(NDJSON)、csv", "output: table (default), json (NDJSON), csv"},
-    {"explain", 'e', NULL, "表格中每家企业后列出全部标准与条件", "after each firm in the table, list every standard and condition"},
+    {"as-of", 0, "DATE", "评估日期,选用当日有效的规则版本(默认今天)",
+     "assessment date; picks the rule versions in force (default: today)"},
+    {"year", 0, "N", "评估的会计年度 [0](默认各企业最近一年)",
+     "fiscal year [0] to assess (default: each firm's latest)"},
+    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
+     "use the rule files under DIR instead of the built-in ones"},
+    {"only", 0, "IDS", "只评估这些规则集(逗号分隔,如 star,bse)",
+     "assess only these rule sets (comma-separated, e.g. star,bse)"},
+    {"format", 'f', "FMT", "输出格式:table(默认)、json(NDJSON)、csv",
+     "output: table (default), json (NDJSON), csv"},
+    {"explain", 'e', NULL, "表格中每家企业后列出全部标准与条件",
+     "after each firm in the table, list every standard and condition"},
     {"lang", 0, "LANG", "输出语言 zh(默认)或 en", "output language: zh (default) or en"},
-    {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)", "XLSX sheet to read (default: the first)"},
-    {"summary", 0, NULL, "只输出总体统计(各规则集通过/未通过/待定家数)", "print population totals only (pass / fail / unknown per rule set)"},
+    {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",
+     "XLSX sheet to read (default: the first)"},
+    {"summary", 0, NULL, "只输出总体统计(各规则集通过/未通过/待定家数)",
+     "print population totals only (pass / fail / unknown per rule set)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -39,7 +47,7 @@ const cli_spec cli_assess_specs[] = {
 enum { FMT_TABLE, FMT_JSON, FMT_CSV };
 
 /* Firms are assessed in batches of this many (one chunk). */
-#define BATCH 256
+#define BATCH    256
 #define MAX_COLS 16
 
 typedef struct column {
@@ -69,6 +77,7 @@ typedef struct assess_ctx {
   column boards[MAX_COLS];
   size_t nboards;
   const char *others[MAX_COLS * 2]; /* positioning and tiers, in selection order */
+  tidu_rule_kind other_kinds[MAX_COLS * 2];
   size_t nothers;
   int name_width;
 } assess_ctx;
@@ -87,8 +96,9 @@ static int listed(const char *const *ids, size_t n, const char *id) {
 
 /* Short column titles of the boards (contract §4 ids). */
 static const char *const BOARD_TITLES[][3] = {
-    {"main", "主板", "Main"},     {"chinext", "创业板", "ChiNext"}, {"star", "科创板", "STAR"},
-    {"bse", "北交所", "BSE"},     {"neeq", "新三板", "NEEQ"},       {"regional", "区域股权", "Regional"},
+    {"main", "主板", "Main"},   {"chinext", "创业板", "ChiNext"},
+    {"star", "科创板", "STAR"}, {"bse", "北交所", "BSE"},
+    {"neeq", "新三板", "NEEQ"}, {"regional", "区域股权", "Regional"},
 };
 
 static const char *board_title(const tidu_ruleset_info *m, int english) {
@@ -106,6 +116,7 @@ static void plan_columns(assess_ctx *c) {
       if (seen || c->nboards == MAX_COLS) continue;
       c->boards[c->nboards++] = (column){m->id, board_title(m, en(c)), 0};
     } else if (!listed(c->others, c->nothers, m->id) && c->nothers < MAX_COLS * 2) {
+      c->other_kinds[c->nothers] = m->kind;
       c->others[c->nothers++] = m->id;
     }
   }
@@ -278,11 +289,11 @@ static void board_cell(const tidu_result *r, const char *id, const char *lang, c
 
 /* Short labels of the positioning tests and tiers, for the last table column. */
 static const char *const SHORT_LABELS[][3] = {
-    {"star_tech", "科创属性", "STAR-tech"},     {"chinext_growth", "成长型", "growth"},
-    {"innovative_sme", "创新型", "innov"},      {"srdi_sme", "专精特新", "SRDI"},
-    {"little_giant", "小巨人", "giant"},        {"single_champion", "单项冠军", "champion"},
-    {"above_scale", "规上", "above-scale"},     {"high_tech", "高企", "HNTE"},
-    {"unicorn", "独角兽", "unicorn"},           {"gazelle", "瞪羚", "gazelle"},
+    {"star_tech", "科创属性", "STAR-tech"}, {"chinext_growth", "成长型", "growth"},
+    {"innovative_sme", "创新型", "innov"},  {"srdi_sme", "专精特新", "SRDI"},
+    {"little_giant", "小巨人", "giant"},    {"single_champion", "单项冠军", "champion"},
+    {"above_scale", "规上", "above-scale"}, {"high_tech", "高企", "HNTE"},
+    {"unicorn", "独角兽", "unicorn"},       {"gazelle", "瞪羚", "gazelle"},
 };
 
 static const char *short_label(const tidu_ruleset_info *m, int english) {
@@ -327,7 +338,8 @@ static void print_header(assess_ctx *c) {
   fputs(cli_bold(), stdout);
   cli_pad(stdout, en(c) ? "Firm" : "企业", c->name_width + 2);
   cli_pad(stdout, en(c) ? "Year" : "年度", 6);
-  for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, c->boards[k].title, c->boards[k].width + 2);
+  for (size_t k = 0; k < c->nboards; k++)
+    cli_pad(stdout, c->boards[k].title, c->boards[k].width + 2);
   if (c->nothers) fputs(en(c) ? "Positioning and tiers" : "定位与梯度", stdout);
   fprintf(stdout, "%s\n", cli_reset());
 }
@@ -368,9 +380,17 @@ static void csv_text(const char *s) {
 
 static void csv_header(const assess_ctx *c) {
   fputs("uscc,name,year", stdout);
-  for (size_t k = 0; k < c->nboards; k++) printf(",%s,%s_nearest", c->boards[k].id, c->boards[k].id);
-  for (size_t i = 0; i < c->nothers; i++) printf(",%s,%s_score", c->others[i], c->others[i]);
+  for (size_t k = 0; k < c->nboards; k++)
+    printf(",%s,%s_nearest", c->boards[k].id, c->boards[k].id);
+  for (size_t i = 0; i < c->nothers; i++)
+    printf(",%s,%s_%s", c->others[i], c->others[i],
+           c->other_kinds[i] == TIDU_KIND_TIER ? "score" : "nearest");
   putchar('\n');
+}
+
+static const char *nearest_id(const tidu_ruleset_result *rr) {
+  if (!rr || rr->nearest < 0 || (size_t)rr->nearest >= rr->nstandards) return "";
+  return rr->standards[rr->nearest].id ? rr->standards[rr->nearest].id : "";
 }
 
 static void csv_row(const assess_ctx *c, const tidu_result *r) {
@@ -380,15 +400,15 @@ static void csv_row(const assess_ctx *c, const tidu_result *r) {
   printf(",%d", (int)r->year);
   for (size_t k = 0; k < c->nboards; k++) {
     const tidu_ruleset_result *rr = find_result(r, c->boards[k].id);
-    const char *near = rr && rr->nearest >= 0 && (size_t)rr->nearest < rr->nstandards
-                           ? rr->standards[rr->nearest].id
-                           : NULL;
-    printf(",%s,%s", rr ? tidu_verdict_name(rr->verdict) : "", near ? near : "");
+    printf(",%s,%s", rr ? tidu_verdict_name(rr->verdict) : "", nearest_id(rr));
   }
   for (size_t i = 0; i < c->nothers; i++) {
     const tidu_ruleset_result *rr = find_result(r, c->others[i]);
     printf(",%s,", rr ? tidu_verdict_name(rr->verdict) : "");
-    if (rr && rr->nitems && rr->score_known) printf("%g", rr->score);
+    if (c->other_kinds[i] != TIDU_KIND_TIER)
+      fputs(nearest_id(rr), stdout);
+    else if (rr && rr->nitems && rr->score_known)
+      printf("%g", rr->score);
   }
   putchar('\n');
 }
@@ -544,14 +564,15 @@ static int load_rules(assess_ctx *c, const char *dir) {
     fputs("tidu assess: 内存不足 / out of memory\n", stderr);
     return CLI_INPUT;
   }
-  tidu_code rc = dir ? tidu_rulebook_add_dir(c->book, dir, &errs)
-                     : tidu_rulebook_add_builtin(c->book, &errs);
+  tidu_code rc =
+      dir ? tidu_rulebook_add_dir(c->book, dir, &errs) : tidu_rulebook_add_builtin(c->book, &errs);
   for (size_t i = 0; i < errs.n; i++) {
     char buf[2048];
     tidu_rules_error_render(c->book, &errs.items[i], buf, sizeof buf);
     fprintf(stderr, "%s\n", buf);
   }
-  if (rc != TIDU_OK && !errs.n) fprintf(stderr, "tidu assess: 无法读取规则 / cannot read rules: %s\n", dir ? dir : "builtin");
+  if (rc != TIDU_OK && !errs.n)
+    fprintf(stderr, "tidu assess: 无法读取规则 / cannot read rules: %s\n", dir ? dir : "builtin");
   tidu_errlist_free(&errs);
   return rc == TIDU_OK ? CLI_OK : CLI_INPUT;
 }
@@ -569,7 +590,8 @@ static int take_options(const cli_spec *spec, const cli_args *a, assess_ctx *c) 
     c->year = (int32_t)v;
   }
   if ((s = cli_get(spec, a, "lang"))) {
-    if (strcmp(s, "zh") && strcmp(s, "en")) return cli_usage(spec, "语言须为 zh 或 en / --lang must be zh or en");
+    if (strcmp(s, "zh") && strcmp(s, "en"))
+      return cli_usage(spec, "语言须为 zh 或 en / --lang must be zh or en");
     c->lang = s;
   }
   if ((s = cli_get(spec, a, "format"))) {

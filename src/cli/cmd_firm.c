@@ -21,7 +21,7 @@ struct cli_regeval {
   tidu_selection *sel;
   tidu_eval *ev;
   tidu_chunk *chunk;
-  int64_t as_of;
+  int64_t as_of = 0;
   size_t nrs;
   tidu_export_ruleset *rs;
   const char **verdict; /* CLI_REGEVAL_CHUNK * nrs */
@@ -414,7 +414,7 @@ static int firm_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
     return cli_usage(spec, "未知格式 / unknown format '%s'", fmt);
   if (!strcmp(fmt, "xlsx") && !cli_get(spec, a, "output"))
     return cli_usage(spec, "xlsx 需要 --output FILE / xlsx needs --output FILE");
-  int64_t as_of;
+  int64_t as_of = 0;
   int rc = as_of_date(spec, a, &as_of);
   if (rc != CLI_OK) return rc;
   tidu_firm f;
@@ -630,8 +630,8 @@ static int firm_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   list_run lr;
   memset(&lr, 0, sizeof lr);
   lr.board_k = -1;
-  size_t limit;
-  int64_t as_of;
+  size_t limit = (size_t)-1;
+  int64_t as_of = 0;
   int rc = list_options(spec, a, &lr, &limit);
   if (rc == CLI_OK) rc = as_of_date(spec, a, &as_of);
   const char *fmt = cli_get(spec, a, "format");

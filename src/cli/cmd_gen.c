@@ -6,9 +6,12 @@
 #include "tidu/gen.h"
 
 static const cli_option GEN_OPTS[] = {
-    {"seed", 's', "S", "随机种子(默认 1);相同种子输出相同字节", "random seed (default 1); same seed, same bytes"},
-    {"format", 'f', "FMT", "ndjson(默认)或 csv(长表,每企业每年一行)", "ndjson (default) or csv (long: one row per firm and year)"},
-    {"years", 'y', "K", "每家企业的年度数 1–10(默认 3–5 随机)", "fiscal years per firm, 1–10 (default: 3 to 5 at random)"},
+    {"seed", 's', "S", "随机种子(默认 1);相同种子输出相同字节",
+     "random seed (default 1); same seed, same bytes"},
+    {"format", 'f', "FMT", "ndjson(默认)或 csv(长表,每企业每年一行)",
+     "ndjson (default) or csv (long: one row per firm and year)"},
+    {"years", 'y', "K", "每家企业的年度数 1–10(默认 3–5 随机)",
+     "fiscal years per firm, 1–10 (default: 3 to 5 at random)"},
     {"last-year", 0, "YEAR", "最近会计年度(默认 2024)", "latest fiscal year (default 2024)"},
     {NULL, 0, NULL, NULL, NULL},
 };
@@ -16,7 +19,8 @@ static const cli_option GEN_OPTS[] = {
 const cli_spec cli_gen_specs[] = {
     {"gen", "[options] N", "生成 N 家合成企业(江苏、上海、陕西),写到标准输出",
      "generate N synthetic firms (Jiangsu, Shanghai, Shaanxi) on stdout", GEN_OPTS,
-     "例 / Example:\n  tidu gen 1000 --seed 7 > firms.ndjson\n  tidu gen 100 --format csv > firms.csv\n"},
+     "例 / Example:\n  tidu gen 1000 --seed 7 > firms.ndjson\n  tidu gen 100 --format csv > "
+     "firms.csv\n"},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -79,8 +83,7 @@ int cmd_gen(int argc, char **argv) {
     opt.years = (int)v;
   }
   if (!rc && (s = cli_get(spec, &a, "last-year"))) {
-    if (cli_parse_int(s, 1990, 2100, &v))
-      rc = cli_usage(spec, "年份无效 / bad year: '%s'", s);
+    if (cli_parse_int(s, 1990, 2100, &v)) rc = cli_usage(spec, "年份无效 / bad year: '%s'", s);
     opt.last_year = (int32_t)v;
   }
   if (!rc && (s = cli_get(spec, &a, "format"))) {

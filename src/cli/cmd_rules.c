@@ -9,24 +9,30 @@
 #include "tidu/rules.h"
 
 static const cli_option LIST_OPTS[] = {
-    {"as-of", 0, "DATE", "列出该日有效的版本(默认今天)", "list the versions in force on DATE (default: today)"},
+    {"as-of", 0, "DATE", "列出该日有效的版本(默认今天)",
+     "list the versions in force on DATE (default: today)"},
     {"all", 'a', NULL, "列出所有版本", "list every version"},
-    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则", "use the rule files under DIR instead of the built-in ones"},
+    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
+     "use the rule files under DIR instead of the built-in ones"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
 static const cli_option SHOW_OPTS[] = {
-    {"as-of", 0, "DATE", "显示该日有效的版本(默认今天)", "show the version in force on DATE (default: today)"},
-    {"dump", 0, "WHAT", "输出内部形式:tokens、tree 或 program", "print an internal form: tokens, tree or program"},
+    {"as-of", 0, "DATE", "显示该日有效的版本(默认今天)",
+     "show the version in force on DATE (default: today)"},
+    {"dump", 0, "WHAT", "输出内部形式:tokens、tree 或 program",
+     "print an internal form: tokens, tree or program"},
     {"lang", 0, "LANG", "条件文字 zh(默认)或 en", "condition text: zh (default) or en"},
-    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则", "use the rule files under DIR instead of the built-in ones"},
+    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
+     "use the rule files under DIR instead of the built-in ones"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
 static const cli_option NO_OPTS[] = {{NULL, 0, NULL, NULL, NULL}};
 
 static const cli_option FIELDS_OPTS[] = {
-    {"rules", 0, "DIR", "用 DIR 下的规则文件(含 prelude.tidu)", "use the rule files under DIR (with their prelude.tidu)"},
+    {"rules", 0, "DIR", "用 DIR 下的规则文件(含 prelude.tidu)",
+     "use the rule files under DIR (with their prelude.tidu)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -65,7 +71,8 @@ static tidu_rulebook *load_book(const char *dir, int quiet) {
     fputs("tidu rules: 内存不足 / out of memory\n", stderr);
     return NULL;
   }
-  tidu_code rc = dir ? tidu_rulebook_add_dir(book, dir, &errs) : tidu_rulebook_add_builtin(book, &errs);
+  tidu_code rc =
+      dir ? tidu_rulebook_add_dir(book, dir, &errs) : tidu_rulebook_add_builtin(book, &errs);
   if (!quiet) print_rule_errors(book, &errs);
   if (rc != TIDU_OK && !errs.n)
     fprintf(stderr, "tidu rules: 无法读取规则 / cannot read rules: %s\n", dir ? dir : "builtin");
@@ -110,8 +117,9 @@ static void list_cells(const tidu_ruleset_info *m, char cells[LIST_COLS][256]) {
 }
 
 static void print_list(const tidu_ruleset_info *const *metas, size_t n) {
-  static const char *const HEAD[LIST_COLS] = {"编号/id", "类别/kind", "名称/name", "版本/version",
-                                              "生效/effective", "失效/until", "出处/source"};
+  static const char *const HEAD[LIST_COLS] = {"编号/id",      "类别/kind",      "名称/name",
+                                              "版本/version", "生效/effective", "失效/until",
+                                              "出处/source"};
   int w[LIST_COLS];
   char cells[LIST_COLS][256];
   for (int k = 0; k < LIST_COLS; k++) w[k] = cli_display_width(HEAD[k]);
@@ -162,28 +170,22 @@ static int rules_list(const cli_spec *spec, const cli_args *a) {
 
 static void print_cond(const tidu_cond_result *cr, int english, const char *outer_source,
                        int indent) {
-  printf("%*s", indent, "");
   const char *text = english && cr->text_en ? cr->text_en : cr->text;
-  switch (cr->kind) {
-  case TIDU_COND_ALL:
-    printf("%s%s\n", english ? "all of" : "全部满足", text && *text ? "" : ":");
-    break;
-  case TIDU_COND_ANY:
-    printf("%s%s\n", english ? "any of" : "任一满足", text && *text ? "" : ":");
-    break;
-  case TIDU_COND_NOT:
-    printf("%s\n", english ? "not:" : "不满足:");
-    break;
-  default:
+  const char *fallback = cr->kind == TIDU_COND_ANY ? (english ? "any of" : "满足以下条件之一")
+                         : cr->kind == TIDU_COND_ALL ? (english ? "all of" : "以下条件均满足")
+                                                     : (english ? "not" : "不满足");
+  printf("%*s", indent, "");
+  if (cr->kind == TIDU_COND_CMP || cr->kind == TIDU_COND_TEST) {
     printf("· %s", text ? text : "");
     if (cr->source && (!outer_source || strcmp(cr->source, outer_source)))
       printf(" %s〔%s〕%s", cli_dim(), cr->source, cli_reset());
     putchar('\n');
     return;
   }
-  if (cr->kind != TIDU_COND_NOT && text && *text) printf("%*s  (%s)\n", indent, "", text);
+  if (cr->kind == TIDU_COND_NOT || !text || !*text) text = fallback;
+  printf("%s:\n", text);
   for (size_t i = 0; i < cr->nchildren; i++)
-    print_cond(&cr->children[i], english, outer_source, indent + 4);
+    print_cond(&cr->children[i], english, outer_source, indent + 2);
 }
 
 static void print_block(const tidu_block_result *b, const char *title, int english,
@@ -330,8 +332,7 @@ static int rules_show(const cli_spec *spec, const cli_args *a) {
     return cli_usage(spec, "未知形式 / unknown --dump '%s' (tokens, tree, program)", dump);
   if (lang && strcmp(lang, "zh") && strcmp(lang, "en"))
     return cli_usage(spec, "语言须为 zh 或 en / --lang must be zh or en");
-  if (strchr(a->pos[0], ','))
-    return cli_usage(spec, "一次显示一个规则集 / one rule set at a time");
+  if (strchr(a->pos[0], ',')) return cli_usage(spec, "一次显示一个规则集 / one rule set at a time");
   tidu_rulebook *book = load_book(cli_get(spec, a, "rules"), 0);
   if (!book) return CLI_INPUT;
   tidu_error err;
@@ -365,7 +366,8 @@ static int rules_check(const cli_spec *spec, const cli_args *a) {
   tidu_errlist_init(&errs);
   tidu_rulebook *book = tidu_rulebook_new();
   if (!book) return CLI_INPUT;
-  tidu_code rc = dir ? tidu_rulebook_add_dir(book, dir, &errs) : tidu_rulebook_add_builtin(book, &errs);
+  tidu_code rc =
+      dir ? tidu_rulebook_add_dir(book, dir, &errs) : tidu_rulebook_add_builtin(book, &errs);
   print_rule_errors(book, &errs);
   if (rc != TIDU_OK && !errs.n)
     fprintf(stderr, "tidu rules check: 无法读取 / cannot read %s\n", dir ? dir : "builtin");

@@ -10,6 +10,7 @@
 /* The command table. To add a command: write src/cli/cmd_<name>.c with
  * `int cmd_<name>(int argc, char **argv)`, declare it in cli.h, add one line here.
  * The last member (option tables for the man page) may be left out. */
+/* clang-format off */
 const cli_command cli_commands[] = {
     {"assess", cmd_assess, "评估企业的上市板块与梯度培育条件", "assess firms against listing boards and cultivation tiers", cli_assess_specs},
     {"rules", cmd_rules, "列出、查看、检查规则集", "list, show and check rule sets", cli_rules_specs},
@@ -24,6 +25,7 @@ const cli_command cli_commands[] = {
     {"help", cmd_help, "显示帮助或手册页", "show help or the man page", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
+/* clang-format on */
 
 /* ---- overall help ---- */
 

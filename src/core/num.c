@@ -91,6 +91,7 @@ static int ieq(const char *a, const char *b) {
 }
 
 static int is_missing_marker(const char *b) {
+  if (b[0] >= '0' && b[0] <= '9') return 0;
   static const char *const markers[] = {"", "-", "--", "/", "N/A", "\x02", "\x02\x02"};
   for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++)
     if (ieq(b, markers[i])) return 1;

@@ -82,6 +82,8 @@ static int find_enum(tidu_enum_id e, const char *s, size_t len) {
   if (len == 0 || len >= sizeof buf) return -1;
   memcpy(buf, s, len);
   buf[len] = '\0';
+  int v = tidu_enum_find(e, buf);
+  if (v >= 0) return v;
   for (int i = 0; i < tidu_enum_count(e); i++) {
     const char *zh = tidu_enum_label_zh(e, i);
     if (zh && strcmp(zh, buf) == 0) return i;
@@ -197,23 +199,24 @@ static tidu_code check_text(const tidu_field_info *fi, tidu_cellval *out, tidu_e
   char *t = out->text;
   size_t n = strlen(t);
   char q[80];
-  quoted(t, n, q);
   if (fi->scope == 'F' && fi->index == TIDU_F_USCC) {
     upper_ascii(t);
     tidu_uscc_status st = tidu_uscc_check(t, err);
     if (st == TIDU_USCC_MALFORMED) return TIDU_ERR_INPUT;
     out->warn = st != TIDU_USCC_VALID;
   } else if (fi->scope == 'F' && fi->index == TIDU_F_REGION) {
-    if (n != 6 || !all_digits(t, n))
-      return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0, "应为6位数字 %s / must be 6 digits %s",
-                            q, q);
+    if (n == 6 && all_digits(t, n)) return TIDU_OK;
+    quoted(t, n, q);
+    return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0, "应为6位数字 %s / must be 6 digits %s",
+                          q, q);
   } else if (fi->scope == 'F' && fi->index == TIDU_F_INDUSTRY) {
     upper_ascii(t);
-    if (n < 1 || n > 5 || t[0] < 'A' || t[0] > 'T' || !all_digits(t + 1, n - 1))
-      return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
-                            "不是国民经济行业代码（如 C3976） %s / not a GB/T 4754 industry code "
-                            "(e.g. C3976) %s",
-                            q, q);
+    if (n >= 1 && n <= 5 && t[0] >= 'A' && t[0] <= 'T' && all_digits(t + 1, n - 1)) return TIDU_OK;
+    quoted(t, n, q);
+    return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                          "不是国民经济行业代码（如 C3976） %s / not a GB/T 4754 industry code "
+                          "(e.g. C3976) %s",
+                          q, q);
   }
   return TIDU_OK;
 }
@@ -248,15 +251,16 @@ static tidu_code convert_text(const tidu_field_info *fi, const char *s, size_t l
 static tidu_code check_range(const tidu_field_info *fi, int64_t v, const char *s, size_t len,
                              tidu_error *err) {
   char q[80];
-  quoted(s, len, q);
   int non_neg = fi->type == TIDU_T_COUNT || fi->type == TIDU_T_YEARS || fi->type == TIDU_T_SCORE;
+  int ratio_out =
+      fi->type == TIDU_T_RATIO && (v > 10 * TIDU_SCALE_RATIO || v < -10 * TIDU_SCALE_RATIO);
+  if (!(non_neg && v < 0) && !ratio_out) return TIDU_OK;
+  quoted(s, len, q);
   if (non_neg && v < 0)
     return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0, "不能为负数 %s / must not be negative %s",
                           q, q);
-  if (fi->type == TIDU_T_RATIO && (v > 10 * TIDU_SCALE_RATIO || v < -10 * TIDU_SCALE_RATIO))
-    return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
-                          "比率超出 -10..10 的范围 %s / ratio outside -10..10 %s", q, q);
-  return TIDU_OK;
+  return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
+                        "比率超出 -10..10 的范围 %s / ratio outside -10..10 %s", q, q);
 }
 
 tidu_code tidu_io_convert(const tidu_field_info *fi, const char *s, size_t len,
@@ -536,6 +540,12 @@ typedef struct entry {
   size_t nerr, errpos;
 } entry;
 
+/* A hash slot: entry index + 1 (0 = empty) and the key's full hash. */
+typedef struct slot {
+  size_t idx;
+  size_t hash;
+} slot;
+
 struct tidu_table {
   tidu_rowsrc src;
   tidu_warnq *warns;
@@ -551,8 +561,9 @@ struct tidu_table {
   int loaded;
   entry *ents;
   size_t nents, cap_ents, pos;
-  size_t *slots; /* hash of keys -> entry index + 1 */
+  slot *slots; /* open-addressing hash of keys */
   size_t nslots;
+  size_t last; /* entry index + 1 of the previous row's firm (rows of a firm are often adjacent) */
 };
 
 static tidu_code warn_push(tidu_table *t, tidu_error *w) {
@@ -835,13 +846,13 @@ static size_t hash_key(const char *s) {
 
 static int rehash(tidu_table *t) {
   size_t n = t->nslots ? t->nslots * 2 : 64;
-  size_t *s = calloc(n, sizeof *s);
+  slot *s = calloc(n, sizeof *s);
   if (!s) return -1;
-  for (size_t i = 0; i < t->nents; i++) {
-    if (!t->ents[i].key) continue;
-    size_t h = hash_key(t->ents[i].key) & (n - 1);
-    while (s[h]) h = (h + 1) & (n - 1);
-    s[h] = i + 1;
+  for (size_t i = 0; i < t->nslots; i++) {
+    if (!t->slots[i].idx) continue;
+    size_t h = t->slots[i].hash & (n - 1);
+    while (s[h].idx) h = (h + 1) & (n - 1);
+    s[h] = t->slots[i];
   }
   free(t->slots);
   t->slots = s;
@@ -870,15 +881,21 @@ static entry *add_entry(tidu_table *t, char *key, long line) {
 
 /* Finds or creates the entry for `key` (taken over). NULL on ENOMEM. */
 static entry *entry_for(tidu_table *t, char *key, long line) {
+  if (t->last && strcmp(t->ents[t->last - 1].key, key) == 0) {
+    free(key);
+    return &t->ents[t->last - 1];
+  }
   if ((t->nents + 1) * 2 > t->nslots && rehash(t) < 0) {
     free(key);
     return NULL;
   }
-  size_t h = hash_key(key) & (t->nslots - 1);
-  for (; t->slots[h]; h = (h + 1) & (t->nslots - 1)) {
-    entry *e = &t->ents[t->slots[h] - 1];
-    if (strcmp(e->key, key) == 0) {
+  size_t hash = hash_key(key);
+  size_t h = hash & (t->nslots - 1);
+  for (; t->slots[h].idx; h = (h + 1) & (t->nslots - 1)) {
+    entry *e = &t->ents[t->slots[h].idx - 1];
+    if (t->slots[h].hash == hash && strcmp(e->key, key) == 0) {
       free(key);
+      t->last = t->slots[h].idx;
       return e;
     }
   }
@@ -887,7 +904,8 @@ static entry *entry_for(tidu_table *t, char *key, long line) {
     free(key);
     return NULL;
   }
-  t->slots[h] = t->nents;
+  t->slots[h].idx = t->last = t->nents;
+  t->slots[h].hash = hash;
   return e;
 }
 

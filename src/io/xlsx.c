@@ -15,7 +15,7 @@
 #define MAX_SST_COUNT (8u << 20)         /* shared strings: count */
 #define MAX_CELL_BYTES (32767u * 4u)     /* Excel's cell limit is 32767 characters */
 #define MAX_COLUMNS 16384u               /* Excel's last column, XFD */
-#define MAX_RATIO 500ull                 /* uncompressed / compressed beyond this is a bomb */
+#define MAX_RATIO 100ull                 /* uncompressed / compressed beyond this is a bomb */
 #define BOMB_FLOOR (64ull << 20)         /* ... when the entry is also larger than this */
 #define CHUNK 65536
 

@@ -850,9 +850,11 @@ int tidu_parse(const char *file, const tidu_toklist *toks, int prelude, tidu_ast
   }
   while (peek(&P)->kind != TK_EOF && !P.nomem) {
     P.failed = 0;
+    size_t start = P.pos;
     tidu_node *d = parse_decl(&P, prelude);
     if (!d) {
       if (P.nomem) break;
+      if (P.pos == start) next(&P); /* always make progress */
       recover(&P);
       continue;
     }

@@ -144,9 +144,21 @@ static tidu_code ensure_columns(tidu_store *s, tidu_error *err) {
   return rc;
 }
 
+/* 1 when every field of fields.def has its column (nothing to write on open). */
+static int columns_complete(tidu_store *s) {
+  for (int i = 0; i < TIDU_NFIRM; i++)
+    if (i != TIDU_F_USCC && !has_column(s, "firms", tidu_firm_field_info(i)->name)) return 0;
+  for (int i = 0; i < TIDU_NYEAR; i++)
+    if (!has_column(s, "firm_years", tidu_year_field_info(i)->name)) return 0;
+  return 1;
+}
+
+/* Upgrades the file in place. A file that is current is left alone without taking the write
+ * lock, so opening never waits for an import running in another process. */
 static tidu_code migrate(tidu_store *s, tidu_error *err) {
   long long version = query_int(s, "PRAGMA user_version");
   if (version < 0) return tidu_store_dberr(s, err, "user_version");
+  if (version == TIDU_STORE_VERSION && columns_complete(s)) return TIDU_OK;
   if (version > TIDU_STORE_VERSION)
     return tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0,
                           "数据库版本 %lld 高于本程序支持的 %d / database schema version %lld is "

@@ -35,6 +35,12 @@ if grep -q '苏州芯源微电子' "$tmp/table" && head -1 "$tmp/table" | grep -
 else bad "assess table shows names and board headers"; fi
 if grep -q '✓' "$tmp/table" && grep -q '✗' "$tmp/table"; then ok "assess table marks pass and fail"
 else bad "assess table marks pass and fail"; fi
+# the nearest standard's gap: market value 28亿 against star.4's 30亿
+if grep '上海浦芯' "$tmp/table" | grep -q '✗ star\.4 差2亿'; then ok "assess table shows the nearest gap"
+else bad "assess table shows the nearest gap" "$(grep '上海浦芯' "$tmp/table")"; fi
+# missing figures make a board undetermined, with the count of missing figures
+if grep '淮安恒远' "$tmp/table" | grep -q '? main\.[123] 缺[0-9]*项'; then ok "assess table marks missing figures"
+else bad "assess table marks missing figures" "$(grep '淮安恒远' "$tmp/table")"; fi
 if grep -q "$(printf '\033')" "$tmp/table"; then bad "no colour when stdout is not a terminal"
 else ok "no colour when stdout is not a terminal"; fi
 
@@ -90,6 +96,8 @@ else bad "assess --lang en headers"; fi
 check "assess reads a long CSV" "$?:$(wc -l <"$tmp/c")" "0:3"
 "$T" assess --format json "$D/firms_zh.csv" >"$tmp/z" 2>"$tmp/err"
 check "assess reads Chinese headers" "$?:$(wc -l <"$tmp/z")" "0:2"
+"$T" assess --format json "$D/firms_zh.xlsx" >"$tmp/x" 2>"$tmp/err"
+check "assess reads XLSX" "$?:$(wc -l <"$tmp/x")" "0:2"
 "$T" assess --format json - <"$EX" >"$tmp/s" 2>"$tmp/err"
 check "assess reads standard input" "$?:$(wc -l <"$tmp/s")" "0:$nfirms"
 "$T" assess --format json "$EX" "$D/firms.csv" >"$tmp/two" 2>"$tmp/err"
@@ -98,3 +106,7 @@ check "assess reads several files in turn" "$(wc -l <"$tmp/two")" $((nfirms + 3)
 # --summary (population totals)
 "$T" assess --summary "$EX" >"$tmp/sum" 2>"$tmp/err"
 check "assess --summary exits 0" "$?" 0
+
+# --color forces colour even when stdout is not a terminal
+if "$T" --color assess --only star "$EX" | grep -q "$(printf '\033')\[3"; then ok "--color forces colour"
+else bad "--color forces colour"; fi

@@ -22,6 +22,7 @@
  *   {"name": "star.1 profit sum exactly 5000万", "as_of": "2025-06-30", "year": 2024,
  *    "firm": { a contract §3 JSON firm },
  *    "expect": {"star": "pass", "star.1": "pass"},        rule-set or standard id -> verdict
+ *                                                          ("absent": none in force)
  *    "expect_score": {"innovative_sme": 65},               tier total (must be known)
  *    "expect_nearest": {"star": "star.1"},                 a board's nearest standard
  *    "expect_missing": {"star.2": ["rd_expense[2022]"]}}   exact set of missing figures
@@ -132,7 +133,7 @@ static void check_verdicts(const bcase *c, const tidu_result *r, int *bad) {
     const tidu_block_result *std = rs ? NULL : find_standard(r, key);
     const char *got = rs    ? tidu_verdict_name(rs->verdict)
                       : std ? tidu_verdict_name(std->verdict)
-                            : "(not in force or no such id)";
+                            : "absent";
     if (!w || strcmp(w, got) != 0)
       mismatch(c, bad, "verdict of", key, w ? w : "(not a string)", got);
   }

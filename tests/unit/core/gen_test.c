@@ -150,8 +150,8 @@ static void round_trip(tidu_format fmt) {
   if (fmt == TIDU_FMT_CSV) assert_int_equal(tidu_gen_write_csv_header(&b), TIDU_OK);
   for (int i = 0; i < N; i++) {
     assert_int_equal(tidu_gen_firm(&opt, (uint64_t)i, &f, NULL), TIDU_OK);
-    assert_int_equal(fmt == TIDU_FMT_CSV ? tidu_gen_write_csv(&f, &b) : tidu_gen_write_ndjson(&f, &b),
-                     TIDU_OK);
+    assert_int_equal(
+        fmt == TIDU_FMT_CSV ? tidu_gen_write_csv(&f, &b) : tidu_gen_write_ndjson(&f, &b), TIDU_OK);
   }
   tidu_reader *rd = NULL;
   tidu_error err;
@@ -184,12 +184,9 @@ static void csv_reads_back(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(same_seed_same_firm),
-      cmocka_unit_test(codes_are_valid_and_unique),
-      cmocka_unit_test(shares_are_realistic),
-      cmocka_unit_test(years_option_fixes_the_count),
-      cmocka_unit_test(ndjson_reads_back),
-      cmocka_unit_test(csv_reads_back),
+      cmocka_unit_test(same_seed_same_firm),  cmocka_unit_test(codes_are_valid_and_unique),
+      cmocka_unit_test(shares_are_realistic), cmocka_unit_test(years_option_fixes_the_count),
+      cmocka_unit_test(ndjson_reads_back),    cmocka_unit_test(csv_reads_back),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
