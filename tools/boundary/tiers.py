@@ -526,6 +526,6 @@ def dump():
 
 
 if __name__ == "__main__":
-    import gen_conds  # noqa: F401  (the condition-only rule sets)
-    gen_conds.add(case, mod, w, FEN, USCC, D)
+    import tiers_conds  # noqa: F401  (the condition-only rule sets)
+    tiers_conds.add(case, mod, w, FEN, USCC, D)
     dump()
