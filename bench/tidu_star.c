@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "tidu/batch.h"
+#include "tidu/gen.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
 #include "tidu/pack.h"
@@ -45,9 +46,11 @@ static const struct {
   tidu_year_field f;
   int years;
 } WIDE[] = {
-    {"revenue", TIDU_Y_REVENUE, 3},         {"net_profit", TIDU_Y_NET_PROFIT, 2},
+    {"revenue", TIDU_Y_REVENUE, 3},
+    {"net_profit", TIDU_Y_NET_PROFIT, 2},
     {"net_profit_deducted", TIDU_Y_NET_PROFIT_DEDUCTED, 2},
-    {"rd_expense", TIDU_Y_RD_EXPENSE, 3},   {"operating_cash_flow", TIDU_Y_OPERATING_CASH_FLOW, 3},
+    {"rd_expense", TIDU_Y_RD_EXPENSE, 3},
+    {"operating_cash_flow", TIDU_Y_OPERATING_CASH_FLOW, 3},
 };
 #define NWIDE (sizeof WIDE / sizeof WIDE[0])
 
@@ -133,8 +136,8 @@ static tidu_code star_chunk(void *ctx, const tidu_batch_chunk *bc, char **out, s
 static const char *const VNAME[4] = {"fail", "pass", "unknown", "na"};
 
 static json_t *counts(const uint64_t *c) {
-  return json_pack("{s:I,s:I,s:I}", "pass", (json_int_t)c[1], "fail", (json_int_t)c[0],
-                   "unknown", (json_int_t)c[2]);
+  return json_pack("{s:I,s:I,s:I}", "pass", (json_int_t)c[1], "fail", (json_int_t)c[0], "unknown",
+                   (json_int_t)c[2]);
 }
 
 /* Merges the workers' sums and prints them with the timings. */
@@ -149,7 +152,8 @@ static void star_report(star_ctx *s, const tidu_ruleset_info *m, size_t firms, d
     for (size_t c = 0; c < MAX_CONDS; c++) {
       t.gap[c] += s->w[w].gap[c];
       for (int k = 0; k < 4; k++) t.cond[c][k] += s->w[w].cond[c][k];
-      if (s->w[w].whole[0] + s->w[w].whole[1] + s->w[w].whole[2]) t.threshold[c] = s->w[w].threshold[c];
+      if (s->w[w].whole[0] + s->w[w].whole[1] + s->w[w].whole[2])
+        t.threshold[c] = s->w[w].threshold[c];
     }
   }
   json_t *std = json_object();
@@ -158,15 +162,15 @@ static void star_report(star_ctx *s, const tidu_ruleset_info *m, size_t firms, d
   json_t *gaps = json_array();
   for (size_t c = 0; c < t.nconds && c < MAX_CONDS; c++) {
     if (isnan(t.threshold[c])) continue; /* all/any nodes and tests: no numeric gap */
-    json_array_append_new(gaps, json_pack("{s:f,s:f,s:I,s:I,s:I}", "threshold", t.threshold[c],
-                                          "gap_sum", t.gap[c], "pass", (json_int_t)t.cond[c][1],
-                                          "fail", (json_int_t)t.cond[c][0], "unknown",
-                                          (json_int_t)t.cond[c][2]));
+    json_array_append_new(gaps,
+                          json_pack("{s:f,s:f,s:I,s:I,s:I}", "threshold", t.threshold[c], "gap_sum",
+                                    t.gap[c], "pass", (json_int_t)t.cond[c][1], "fail",
+                                    (json_int_t)t.cond[c][0], "unknown", (json_int_t)t.cond[c][2]));
   }
   json_t *o = json_pack("{s:s,s:I,s:i,s:f,s:f,s:f,s:o,s:o,s:o,s:I}", "system", "tidu", "firms",
-                        (json_int_t)firms, "threads", threads, "load_s", load, "compute_s",
-                        compute, "firms_per_s", compute > 0 ? (double)firms / compute : 0.0,
-                        "board", counts(t.whole), "standards", std, "gaps", gaps, "peak_rss_kb",
+                        (json_int_t)firms, "threads", threads, "load_s", load, "compute_s", compute,
+                        "firms_per_s", compute > 0 ? (double)firms / compute : 0.0, "board",
+                        counts(t.whole), "standards", std, "gaps", gaps, "peak_rss_kb",
                         (json_int_t)peak_rss_kb());
   json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
   putchar('\n');
@@ -231,8 +235,11 @@ static void run_star(const char *path, int threads, int64_t as_of) {
   load += in.pack ? 0 : now() - t0;
   star_ctx *s = calloc(1, sizeof *s);
   s->nstd = m->nstandards;
-  tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .threads = threads,
-                            .render = star_chunk, .render_ctx = s};
+  tidu_batch_options opt = {.sel = {sel, NULL},
+                            .as_of_days = as_of,
+                            .threads = threads,
+                            .render = star_chunk,
+                            .render_ctx = s};
   size_t firms = 0;
   double t1 = now();
   if (tidu_batch_run(&in.in, &opt, NULL, &firms, NULL, &err) != TIDU_OK) die("batch", &err);
@@ -254,23 +261,22 @@ static void run_all(const char *path, int threads, int64_t as_of) {
   input in;
   double t0 = now();
   open_input(path, &in);
-  tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .threads = threads,
-                            .aggregate = 1};
+  tidu_batch_options opt = {
+      .sel = {sel, NULL}, .as_of_days = as_of, .threads = threads, .aggregate = 1};
   tidu_batch_stats *stats = NULL;
   size_t firms = 0;
   if (tidu_batch_run(&in.in, &opt, &stats, &firms, NULL, &err) != TIDU_OK) die("batch", &err);
   double dt = now() - t0;
-  json_t *o = json_pack("{s:s,s:I,s:i,s:i,s:f,s:f,s:I}", "system", "tidu", "firms",
-                        (json_int_t)firms, "threads", threads, "rulesets",
-                        (int)tidu_selection_count(sel), "seconds", dt, "firms_per_s",
-                        dt > 0 ? (double)firms / dt : 0.0, "peak_rss_kb",
-                        (json_int_t)peak_rss_kb());
-  json_object_set_new(o, "star", json_pack("{s:I,s:I,s:I}", "pass",
-                                           (json_int_t)tidu_batch_stats_count(stats, "star", TIDU_V_PASS),
-                                           "fail",
-                                           (json_int_t)tidu_batch_stats_count(stats, "star", TIDU_V_FAIL),
-                                           "unknown",
-                                           (json_int_t)tidu_batch_stats_count(stats, "star", TIDU_V_UNKNOWN)));
+  json_t *o = json_pack(
+      "{s:s,s:I,s:i,s:i,s:f,s:f,s:I}", "system", "tidu", "firms", (json_int_t)firms, "threads",
+      threads, "rulesets", (int)tidu_selection_count(sel), "seconds", dt, "firms_per_s",
+      dt > 0 ? (double)firms / dt : 0.0, "peak_rss_kb", (json_int_t)peak_rss_kb());
+  json_object_set_new(
+      o, "star",
+      json_pack("{s:I,s:I,s:I}", "pass",
+                (json_int_t)tidu_batch_stats_count(stats, "star", TIDU_V_PASS), "fail",
+                (json_int_t)tidu_batch_stats_count(stats, "star", TIDU_V_FAIL), "unknown",
+                (json_int_t)tidu_batch_stats_count(stats, "star", TIDU_V_UNKNOWN)));
   json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
   putchar('\n');
   json_decref(o);
@@ -333,15 +339,68 @@ static void run_whatif(const char *path, int threads) {
   tidu_rulebook_free(rb);
 }
 
+/* ---- memory read bandwidth: one thread summing a 1 GiB array of int64 ---- */
+
+static void run_membw(void) {
+  size_t n = (size_t)1 << 27;
+  int64_t *a = malloc(n * sizeof *a);
+  if (!a) die("membw", NULL);
+  for (size_t i = 0; i < n; i++) a[i] = (int64_t)i;
+  double best = 1e9;
+  int64_t sink = 0;
+  for (int rep = 0; rep < 3; rep++) {
+    double t0 = now();
+    int64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (size_t i = 0; i < n; i += 4) {
+      s0 += a[i];
+      s1 += a[i + 1];
+      s2 += a[i + 2];
+      s3 += a[i + 3];
+    }
+    double dt = now() - t0;
+    sink += s0 + s1 + s2 + s3;
+    if (dt < best) best = dt;
+  }
+  printf("{\"system\":\"machine\",\"read_gb_per_s\":%.2f,\"check\":%lld}\n",
+         (double)(n * sizeof *a) / best / 1e9, (long long)(sink & 1));
+  free(a);
+}
+
+/* ---- a population written straight to a pack (the firms of `tidu gen N --seed S`) ---- */
+
+static void gen_pack(const char *path, uint64_t n, uint64_t seed, int years) {
+  tidu_pack_writer *w = NULL;
+  tidu_error err;
+  if (tidu_pack_writer_open(path, &w, &err) != TIDU_OK) die(path, &err);
+  tidu_gen_options opt = {seed, years, 2024};
+  tidu_firm f;
+  tidu_firm_init(&f);
+  for (uint64_t i = 0; i < n; i++) {
+    if (tidu_gen_firm(&opt, i, &f, &err) != TIDU_OK) die("gen", &err);
+    if (tidu_pack_writer_add(w, &f, &err) != TIDU_OK) die("pack", &err);
+  }
+  tidu_firm_clear(&f);
+  if (tidu_pack_writer_close(w, &err) != TIDU_OK) die(path, &err);
+}
+
 int main(int argc, char **argv) {
   int64_t as_of = tidu_days_from_civil(2025, 11, 8); /* current versions in force */
+  if (argc >= 2 && !strcmp(argv[1], "membw")) {
+    run_membw();
+    return 0;
+  }
+  if (argc >= 4 && !strcmp(argv[1], "genpack")) {
+    gen_pack(argv[2], strtoull(argv[3], NULL, 10), argc > 4 ? strtoull(argv[4], NULL, 10) : 1,
+             argc > 5 ? atoi(argv[5]) : 3);
+    return 0;
+  }
   if (argc >= 4 && !strcmp(argv[1], "wide")) {
     write_wide(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 2024);
     return 0;
   }
   if (argc < 3) {
-    fputs("usage: tidu_star wide PACK OUT.csv [YEAR] | star INPUT [THREADS] | all INPUT "
-          "[THREADS] | ingest CSV | whatif INPUT [THREADS]\n",
+    fputs("usage: tidu_star genpack OUT.pack N [SEED] [YEARS] | wide PACK OUT.csv [YEAR] | "
+          "star INPUT [THREADS] | all INPUT [THREADS] | ingest CSV | whatif INPUT [THREADS]\n",
           stderr);
     return 2;
   }

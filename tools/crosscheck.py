@@ -269,32 +269,35 @@ def vname(v): return {True: 'pass', False: 'fail', None: 'unknown'}[v]
 def main():
     tidu, path, as_of = sys.argv[1:4]
     maxrep = int(sys.argv[4]) if len(sys.argv) > 4 else 20
-    firms = [json.loads(l, parse_float=Decimal) for l in open(path, encoding='utf-8') if l.strip()]
-    out = subprocess.run([tidu, 'assess', '--as-of', as_of, '--format', 'json', path], capture_output=True, text=True)
-    got = [json.loads(l) for l in out.stdout.splitlines() if l.strip()]
-    if len(got) != len(firms):
-        print(f'firm count differs: {len(firms)} in, {len(got)} out; stderr: {out.stderr[:500]}'); return 1
-    diffs, checked = {}, 0
-    reports = 0
-    for o, g in zip(firms, got):
-        fm = Firm(o)
-        exp = expected(fm, as_of)
-        act = {}
-        for r in g['results']:
-            act[r['id']] = r['verdict']
-            if r.get('kind') == 'tier': act[r['id'] + '#score'] = r.get('score')
-            for s in r.get('standards', []): act[s['id']] = s['verdict']
-        for k, v in exp.items():
-            a = act.get(k)
-            e = v if k.endswith('#score') else vname(v)
-            if k.endswith('#score') and e is not None: e = int(e)
-            if k.endswith('#score') and a is not None: a = int(a)
-            checked += 1
-            if a != e:
-                diffs[k] = diffs.get(k, 0) + 1
-                if reports < maxrep:
-                    reports += 1
-                    print(f'{o.get("uscc")} {o.get("name")} {k}: expected {e}, tidu {a}')
+    proc = subprocess.Popen([tidu, 'assess', '--as-of', as_of, '--format', 'json', path],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1 << 20)
+    diffs, checked, nfirms, reports = {}, 0, 0, 0
+    with open(path, encoding='utf-8') as fin:
+        for line_in, line_out in zip((l for l in fin if l.strip()), proc.stdout):
+            o = json.loads(line_in, parse_float=Decimal)
+            g = json.loads(line_out)
+            nfirms += 1
+            fm = Firm(o)
+            exp = expected(fm, as_of)
+            act = {}
+            for r in g['results']:
+                act[r['id']] = r['verdict']
+                if r.get('kind') == 'tier': act[r['id'] + '#score'] = r.get('score')
+                for st in r.get('standards', []): act[st['id']] = st['verdict']
+            for k, v in exp.items():
+                a = act.get(k)
+                e = v if k.endswith('#score') else vname(v)
+                if k.endswith('#score') and e is not None: e = int(e)
+                if k.endswith('#score') and a is not None: a = int(a)
+                checked += 1
+                if a != e:
+                    diffs[k] = diffs.get(k, 0) + 1
+                    if reports < maxrep:
+                        reports += 1
+                        print(f'{o.get("uscc")} {o.get("name")} {k}: expected {e}, tidu {a}')
+    proc.stdout.close()
+    proc.wait()
+    firms = range(nfirms)
     print(f'checked {checked} verdicts over {len(firms)} firms at {as_of}; mismatches: {sum(diffs.values())} {diffs}')
     return 1 if diffs else 0
 

@@ -88,7 +88,7 @@ typedef enum tidu_cond_kind {
 /* One condition of one firm. Strings are owned by the tidu_result. */
 typedef struct tidu_cond_result {
   tidu_cond_kind kind;
-  const char *text;    /* Chinese: the label if given, else generated ("最近一年营业收入 ≥ 3亿元") */
+  const char *text; /* Chinese: the label if given, else generated ("最近一年营业收入 ≥ 3亿元") */
   const char *text_en; /* English, generated */
   const char *path;    /* position in the tree: "any[1]/all[0]" ("" for a top-level one) */
   tidu_type type;      /* type of the compared value, for formatting */
@@ -98,8 +98,8 @@ typedef struct tidu_cond_result {
   tidu_verdict verdict;
   const char **missing; /* "revenue[2022]", "market_cap" */
   size_t nmissing;
-  const char *source;   /* the nearest citation: condition, else standard, else rule set */
-  int depth;            /* nesting level, 0 = directly in the block */
+  const char *source; /* the nearest citation: condition, else standard, else rule set */
+  int depth;          /* nesting level, 0 = directly in the block */
   struct tidu_cond_result *children;
   size_t nchildren;
   const char *op; /* comparison symbol "≥", ">", "≤", "<", "=", "≠"; NULL when not a comparison */
@@ -121,8 +121,8 @@ typedef struct tidu_item_result {
   const char *name;
   const char *group; /* or NULL */
   double max;
-  double lo, hi;     /* points, or the range when unknown */
-  int known;         /* lo == hi and decided */
+  double lo, hi; /* points, or the range when unknown */
+  int known;     /* lo == hi and decided */
   const char **missing;
   size_t nmissing;
 } tidu_item_result;
@@ -132,7 +132,7 @@ typedef struct tidu_group_result {
   const char *name;
   double max, min;
   int has_min;
-  double lo, hi; /* capped at max */
+  double lo, hi;              /* capped at max */
   tidu_verdict floor_verdict; /* the sub-floor; PASS when no min */
 } tidu_group_result;
 
@@ -181,6 +181,11 @@ void tidu_result_free(tidu_result *r);
  * "source"; per result "name_en", "source", "requires", "groups", "score_range",
  * "pass". NULL on ENOMEM. */
 json_t *tidu_report_json(const tidu_result *r);
+
+/* The same JSON as one compact line (NDJSON), numbers written with 15 significant digits so
+ * that money keeps its cents as written (24999999.99, not 24999999.989999998). Returns a
+ * malloc'd string the caller frees, NULL on ENOMEM. */
+char *tidu_report_json_text(const tidu_result *r);
 
 /* Human lines for `tidu assess --explain`, `lang` "zh" or "en":
  *   ✗ 最近一年营业收入 2.10亿元,需 ≥ 3亿元,差 0.90亿元 〔科创板股票上市规则 2.1.2〕

@@ -36,21 +36,21 @@ typedef struct tidu_batch_input {
 typedef struct tidu_batch_chunk {
   const tidu_chunk *chunk;
   const tidu_eval *ev[TIDU_BATCH_MAX_SELECTIONS]; /* one per selection */
-  size_t first;  /* input position (0-based) of lane 0 */
-  int worker;    /* 0 .. threads-1, for per-worker state */
+  size_t first;                                   /* input position (0-based) of lane 0 */
+  int worker;                                     /* 0 .. threads-1, for per-worker state */
 } tidu_batch_chunk;
 
 typedef struct tidu_batch_options {
   const tidu_selection *sel[TIDU_BATCH_MAX_SELECTIONS]; /* sel[1] may be NULL */
-  int64_t as_of_days; /* assessment date */
-  int32_t year;       /* fiscal year [0]; 0 = each firm's latest year */
-  int threads;        /* workers; 0 = the number of online processors */
-  size_t chunk_size;  /* firms per chunk; 0 = 1024 (must divide 16384 for pack input) */
+  int64_t as_of_days;                                   /* assessment date */
+  int32_t year;      /* fiscal year [0]; 0 = each firm's latest year */
+  int threads;       /* workers; 0 = the number of online processors */
+  size_t chunk_size; /* firms per chunk; 0 = 1024 (must divide 16384 for pack input) */
   /* Called in parallel by the workers for each evaluated chunk (may be NULL). It may write
    * the chunk's output into *out (a malloc'd buffer of *out_len bytes the batch frees); the
    * batch then writes the buffers to `out` in input order. Non-OK stops the batch. */
-  tidu_code (*render)(void *render_ctx, const tidu_batch_chunk *bc, char **out,
-                      size_t *out_len, tidu_error *err);
+  tidu_code (*render)(void *render_ctx, const tidu_batch_chunk *bc, char **out, size_t *out_len,
+                      tidu_error *err);
   void *render_ctx;
   void *ctx; /* passed to on_input_error and progress */
   FILE *out; /* where rendered buffers go (NULL: they are dropped) */
@@ -73,8 +73,7 @@ typedef struct tidu_batch_stats tidu_batch_stats;
  * the firms assessed. Returns the first fatal error; record errors passed to
  * on_input_error are not fatal, and *nbad counts them when non-NULL. */
 tidu_code tidu_batch_run(const tidu_batch_input *in, const tidu_batch_options *opt,
-                         tidu_batch_stats **stats, size_t *nfirms, size_t *nbad,
-                         tidu_error *err);
+                         tidu_batch_stats **stats, size_t *nfirms, size_t *nbad, tidu_error *err);
 
 void tidu_batch_stats_free(tidu_batch_stats *s);
 
@@ -103,15 +102,15 @@ uint64_t tidu_batch_stats_firms(const tidu_batch_stats *s);
 
 /* One firm whose verdict differs between the base and the edited rules. */
 typedef struct tidu_flip {
-  size_t row;     /* input position */
-  char *uscc;     /* or NULL */
-  char *name;     /* or NULL */
-  char *id;       /* rule set or standard id that flipped */
+  size_t row;       /* input position */
+  char *uscc;       /* or NULL */
+  char *name;       /* or NULL */
+  char *id;         /* rule set or standard id that flipped */
   uint8_t from, to; /* tidu_verdict */
-  char *cause;    /* the condition that decides it under the new rules (its text), or NULL */
-  char *region;   /* the firm's region code, or NULL */
-  char *chains;   /* the firm's chains, or NULL */
-  unsigned ord;   /* order of the id within the firm's flips */
+  char *cause;      /* the condition that decides it under the new rules (its text), or NULL */
+  char *region;     /* the firm's region code, or NULL */
+  char *chains;     /* the firm's chains, or NULL */
+  unsigned ord;     /* order of the id within the firm's flips */
 } tidu_flip;
 
 typedef struct tidu_simulation tidu_simulation;
@@ -147,7 +146,7 @@ json_t *tidu_simulation_json(const tidu_simulation *s, int with_list);
 tidu_code tidu_project_chunk(const tidu_chunk *src, int t, double cap, tidu_chunk *dst,
                              tidu_error *err);
 
-#define TIDU_PROJECT_CAP 0.30
+#define TIDU_PROJECT_CAP         0.30
 #define TIDU_PROJECT_MAX_HORIZON 30
 
 /* Writes for each firm, one NDJSON line in input order:

@@ -24,7 +24,7 @@
  * Year columns are relative to the firm's base year (its latest year on file): column k holds
  * year base - k, for k = 0 .. TIDU_CHUNK_YEARS - 1. */
 
-#define TIDU_PACK_VERSION 1
+#define TIDU_PACK_VERSION    1
 #define TIDU_PACK_BLOCK_ROWS 16384
 
 /* ---- writing ---- */

@@ -56,7 +56,7 @@ tidu_code tidu_store_backup(tidu_store *s, const char *dest, tidu_error *err);
 
 /* What an import did. */
 typedef struct tidu_import_summary {
-  long long records;         /* firm records read */
+  long long records; /* firm records read */
   long long firms_new;
   long long firms_updated;
   long long firms_unchanged;
@@ -78,8 +78,8 @@ void tidu_store_rollback(tidu_store *s);
 tidu_code tidu_store_import_start(tidu_store *s, const char *file, const char *sheet,
                                   int64_t *import_id, tidu_error *err);
 /* Records the end of an import with its summary. */
-tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id,
-                                   const tidu_import_summary *sum, tidu_error *err);
+tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id, const tidu_import_summary *sum,
+                                   tidu_error *err);
 
 /* Merges one firm record into the registry on behalf of import `import_id`.
  * Figures present in `f` replace those on file; absent ones (missing figures, NULL texts, and

@@ -1,4 +1,4 @@
-/* Assessment: runs the selected rule sets over a chunk of firms and builds per-firm result trees. */
+/* Assessment: runs selected rule sets over a chunk of firms; builds per-firm result trees. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,7 +162,8 @@ tidu_code tidu_assess_chunk(const tidu_selection *sel, const tidu_chunk *chunk, 
     const tidu_ruleset *rs = tidu_selection_get(sel, r);
     rs_out *o = &ev->rs[r];
     if (tidu_regs_reserve(&ev->regs, rs->prog.nregs, lanes) != TIDU_OK ||
-        tidu_cols_reserve(&o->cols, &rs->prog, lanes) != TIDU_OK || reserve_out(o, lanes) != TIDU_OK)
+        tidu_cols_reserve(&o->cols, &rs->prog, lanes) != TIDU_OK ||
+        reserve_out(o, lanes) != TIDU_OK)
       return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
     if (!chunk->n) continue;
     tidu_eval_prog(&rs->prog, chunk, as_of_days, &ev->regs, &o->cols);
@@ -452,10 +453,10 @@ static void fill_items(mctx *m, const tidu_ruleset *rs, tidu_ruleset_result *out
     int64_t lo = C->grp_lo[g * C->cap + m->lane], hi = C->grp_hi[g * C->cap + m->lane];
     gr->lo = (double)lo / 1e6;
     gr->hi = (double)hi / 1e6;
-    gr->floor_verdict = !p->groups[g].has_min        ? TIDU_V_PASS
-                        : lo >= p->groups[g].min     ? TIDU_V_PASS
-                        : hi < p->groups[g].min      ? TIDU_V_FAIL
-                                                     : TIDU_V_UNKNOWN;
+    gr->floor_verdict = !p->groups[g].has_min    ? TIDU_V_PASS
+                        : lo >= p->groups[g].min ? TIDU_V_PASS
+                        : hi < p->groups[g].min  ? TIDU_V_FAIL
+                                                 : TIDU_V_UNKNOWN;
   }
   if (p->nitems) {
     out->score_lo = (double)C->score_lo[m->lane] / 1e6;

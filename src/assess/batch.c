@@ -89,8 +89,7 @@ static group *map_get(group_map *m, const char *key, size_t len, size_t nrs) {
       h = (h + 1) & (m->nslots - 1);
     }
   }
-  if ((m->n + 1) * 2 > m->nslots && map_rehash(m, m->nslots ? m->nslots * 2 : 64) != 0)
-    return NULL;
+  if ((m->n + 1) * 2 > m->nslots && map_rehash(m, m->nslots ? m->nslots * 2 : 64) != 0) return NULL;
   if (m->n == m->cap) {
     size_t cap = m->cap ? m->cap * 2 : 32;
     group *p = realloc(m->items, cap * sizeof *p);
@@ -287,7 +286,9 @@ static int stats_merge(tidu_batch_stats *dst, const tidu_batch_stats *src) {
   return 0;
 }
 
-uint64_t tidu_batch_stats_firms(const tidu_batch_stats *s) { return s ? s->firms : 0; }
+uint64_t tidu_batch_stats_firms(const tidu_batch_stats *s) {
+  return s ? s->firms : 0;
+}
 
 uint64_t tidu_batch_stats_count(const tidu_batch_stats *s, const char *id, tidu_verdict verdict) {
   if (!s || (unsigned)verdict > 3) return 0;
@@ -584,7 +585,8 @@ static int thread_count(const tidu_batch_options *opt) {
 static tidu_code check_args(const tidu_batch_input *in, const tidu_batch_options *opt,
                             size_t chunk_size, tidu_error *err) {
   if (!in || !opt || !opt->sel[0] || (!in->pack && !in->reader && !in->next))
-    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "缺少输入或规则 / missing input or rules");
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "缺少输入或规则 / missing input or rules");
   if (in->pack && (chunk_size == 0 || tidu_pack_block_rows(in->pack) % chunk_size != 0))
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "分块大小须整除 %zu / chunk size must divide %zu",
@@ -597,7 +599,8 @@ static tidu_code batch_prepare(batch *b, tidu_error *err) {
   size_t n = tidu_selection_count(sel);
   b->nstd = calloc(n ? n : 1, sizeof *b->nstd);
   if (!b->nstd) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
-  for (size_t i = 0; i < n; i++) b->nstd[i] = tidu_ruleset_meta(tidu_selection_get(sel, i))->nstandards;
+  for (size_t i = 0; i < n; i++)
+    b->nstd[i] = tidu_ruleset_meta(tidu_selection_get(sel, i))->nstandards;
   if (b->in->pack) b->nslices = tidu_pack_slices(b->in->pack, b->chunk_size);
   pthread_mutex_init(&b->in_lock, NULL);
   pthread_mutex_init(&b->out_lock, NULL);
@@ -642,8 +645,7 @@ static tidu_code run_workers(batch *b, worker *ws, int nt, tidu_error *err) {
 }
 
 tidu_code tidu_batch_run(const tidu_batch_input *in, const tidu_batch_options *opt,
-                         tidu_batch_stats **stats, size_t *nfirms, size_t *nbad,
-                         tidu_error *err) {
+                         tidu_batch_stats **stats, size_t *nfirms, size_t *nbad, tidu_error *err) {
   if (stats) *stats = NULL;
   size_t chunk_size = opt && opt->chunk_size ? opt->chunk_size : DEFAULT_CHUNK;
   tidu_code rc = check_args(in, opt, chunk_size, err);

@@ -8,7 +8,9 @@
 
 /* ---- growing figures ---- */
 
-static double clampd(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
+static double clampd(double x, double lo, double hi) {
+  return x < lo ? lo : x > hi ? hi : x;
+}
 
 /* The yearly growth rate of one figure from its last three years, capped; NaN = hold. */
 static double trend(int64_t x0, int64_t x1, int64_t x2, double cap) {
@@ -18,7 +20,9 @@ static double trend(int64_t x0, int64_t x1, int64_t x2, double cap) {
   return NAN;
 }
 
-static int grows(tidu_type t) { return t == TIDU_T_MONEY || t == TIDU_T_COUNT; }
+static int grows(tidu_type t) {
+  return t == TIDU_T_MONEY || t == TIDU_T_COUNT;
+}
 
 static int64_t grown(int64_t x0, double g, int years) {
   if (x0 == TIDU_MISSING || isnan(g)) return x0;
@@ -140,10 +144,10 @@ static json_t *firm_json(proj_ctx *p, proj_worker *w, const tidu_batch_chunk *bc
   const tidu_chunk *c = bc->chunk;
   int32_t y = c->base[l];
   json_t *res = json_array();
-  json_t *o = json_pack("{s:I,s:s?,s:s?,s:i,s:i,s:o}", "row", (json_int_t)(bc->first + l),
-                        "uscc", c->text[TIDU_F_USCC] ? c->text[TIDU_F_USCC][l] : NULL, "name",
-                        c->text[TIDU_F_NAME] ? c->text[TIDU_F_NAME][l] : NULL, "year", y,
-                        "horizon", p->horizon, "results", res);
+  json_t *o = json_pack("{s:I,s:s?,s:s?,s:i,s:i,s:o}", "row", (json_int_t)(bc->first + l), "uscc",
+                        c->text[TIDU_F_USCC] ? c->text[TIDU_F_USCC][l] : NULL, "name",
+                        c->text[TIDU_F_NAME] ? c->text[TIDU_F_NAME][l] : NULL, "year", y, "horizon",
+                        p->horizon, "results", res);
   for (size_t r = 0; o && r < p->nrs; r++) {
     const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(p->opt->sel[0], r));
     tidu_verdict now = tidu_eval_verdict(bc->ev[0], r, TIDU_WHOLE, l);
@@ -157,11 +161,11 @@ static json_t *firm_json(proj_ctx *p, proj_worker *w, const tidu_batch_chunk *bc
         json_object_set_new(e, "standard", json_string(m->standards[nearest].id));
     } else {
       const tidu_ruleset_result *rr = result_of(late, m);
-      e = rr ? not_reached(rr, p->horizon) : json_pack("{s:n,s:i}", "first_year", "within",
-                                                        p->horizon);
+      e = rr ? not_reached(rr, p->horizon)
+             : json_pack("{s:n,s:i}", "first_year", "within", p->horizon);
     }
-    json_t *head = json_pack("{s:s,s:s,s:s}", "id", m->id, "kind",
-                             tidu_rule_kind_name(m->kind), "now", tidu_verdict_name(now));
+    json_t *head = json_pack("{s:s,s:s,s:s}", "id", m->id, "kind", tidu_rule_kind_name(m->kind),
+                             "now", tidu_verdict_name(now));
     if (head && e) json_object_update(head, e);
     json_decref(e);
     if (head) json_array_append_new(res, head);
@@ -197,7 +201,8 @@ static tidu_code proj_chunk(void *ctx, const tidu_batch_chunk *bc, char **out, s
   note_passes(p, w, bc->ev[0], n, 0);
   for (int t = 1; t <= p->horizon; t++) {
     tidu_code rc = tidu_project_chunk(bc->chunk, t, p->cap, w->dst, err);
-    if (rc == TIDU_OK) rc = tidu_assess_chunk(p->opt->sel[0], w->dst, p->opt->as_of_days, w->ev, err);
+    if (rc == TIDU_OK)
+      rc = tidu_assess_chunk(p->opt->sel[0], w->dst, p->opt->as_of_days, w->ev, err);
     if (rc != TIDU_OK) return rc;
     note_passes(p, w, w->ev, n, t);
   }
@@ -208,7 +213,8 @@ static tidu_code proj_chunk(void *ctx, const tidu_batch_chunk *bc, char **out, s
     tidu_result *late = NULL;
     rc = tidu_eval_materialise(w->ev, l, &late, err);
     json_t *j = rc == TIDU_OK ? firm_json(p, w, bc, l, late) : NULL;
-    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
+    char *s =
+        j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
     if (rc == TIDU_OK && (!s || append(&buf, &len, &cap, s) != 0))
       rc = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
     free(s);
@@ -235,8 +241,11 @@ tidu_code tidu_project(const tidu_batch_input *in, const tidu_batch_options *opt
     long np = sysconf(_SC_NPROCESSORS_ONLN);
     o.threads = np < 1 ? 1 : np > 64 ? 64 : (int)np;
   }
-  proj_ctx p = {.opt = &o, .horizon = horizon, .cap = cap > 0 ? cap : TIDU_PROJECT_CAP,
-                .nrs = tidu_selection_count(opt->sel[0]), .nworkers = o.threads};
+  proj_ctx p = {.opt = &o,
+                .horizon = horizon,
+                .cap = cap > 0 ? cap : TIDU_PROJECT_CAP,
+                .nrs = tidu_selection_count(opt->sel[0]),
+                .nworkers = o.threads};
   p.w = calloc((size_t)o.threads, sizeof *p.w);
   if (!p.w) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   o.sel[1] = NULL;

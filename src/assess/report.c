@@ -153,9 +153,18 @@ json_t *tidu_report_json(const tidu_result *r) {
   set_str(o, "name", r->name);
   set(o, "year", json_integer(r->year));
   json_t *res = json_array();
-  for (size_t i = 0; i < r->nrulesets; i++) json_array_append_new(res, ruleset_json(&r->rulesets[i]));
+  for (size_t i = 0; i < r->nrulesets; i++)
+    json_array_append_new(res, ruleset_json(&r->rulesets[i]));
   set(o, "results", res);
   return o;
+}
+
+char *tidu_report_json_text(const tidu_result *r) {
+  json_t *j = tidu_report_json(r);
+  if (!j) return NULL;
+  char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  json_decref(j);
+  return s;
 }
 
 /* ---- explanations ---------------------------------------------------------------------- */
@@ -190,20 +199,55 @@ static void fmt(tidu_sb *b, double v, tidu_type t, const char *lang) {
   tidu_sb_puts(b, buf);
 }
 
+/* Money in plain 元 with thousands separators and cents ("49,999,999.99元"). */
+static void fmt_exact_yuan(tidu_sb *b, double v, int en) {
+  long long fen = llround(v * 100);
+  int neg = fen < 0;
+  unsigned long long a = (unsigned long long)(neg ? -fen : fen);
+  char digits[32], out[48];
+  int n = snprintf(digits, sizeof digits, "%llu", a / 100);
+  size_t o = 0;
+  if (neg) out[o++] = '-';
+  for (int i = 0; i < n; i++) {
+    if (i && (n - i) % 3 == 0) out[o++] = ',';
+    out[o++] = digits[i];
+  }
+  snprintf(out + o, sizeof out - o, ".%02llu", a % 100);
+  tidu_sb_printf(b, en ? "CNY %s" : "%s元", out);
+}
+
+/* Writes value and threshold; when the usual format would show them equal although they
+ * differ (a few 分 from the line), both are written in 元 with cents. */
+static void fmt_pair(tidu_sb *b, const tidu_cond_result *c, const char *lang, int en) {
+  char v1[64], v2[64];
+  if (c->type == TIDU_T_MONEY && !isnan(c->threshold) && c->value != c->threshold) {
+    tidu_format_yuan(c->value, lang, v1, sizeof v1);
+    tidu_format_yuan(c->threshold, lang, v2, sizeof v2);
+    if (!strcmp(v1, v2)) {
+      fmt_exact_yuan(b, c->value, en);
+      tidu_sb_printf(b, en ? ", needs %s " : ",需 %s ", c->op ? c->op : "");
+      fmt_exact_yuan(b, c->threshold, en);
+      return;
+    }
+  }
+  fmt(b, c->value, c->type, lang);
+  if (c->op && !isnan(c->threshold)) {
+    tidu_sb_printf(b, en ? ", needs %s " : ",需 %s ", c->op);
+    fmt(b, c->threshold, c->type, lang);
+  }
+}
+
 static void indent(tidu_sb *b, int n) {
   for (int i = 0; i < n; i++) tidu_sb_puts(b, "  ");
 }
 
-static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int en, const char *lang) {
+static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int en,
+                         const char *lang) {
   indent(b, depth);
   tidu_sb_printf(b, "%s %s", mark(c->verdict), en ? c->text_en : c->text);
   if (c->kind == TIDU_COND_CMP && c->has_value) {
     tidu_sb_puts(b, en ? ": " : " ");
-    fmt(b, c->value, c->type, lang);
-    if (c->op && !isnan(c->threshold)) {
-      tidu_sb_printf(b, en ? ", needs %s " : ",需 %s ", c->op);
-      fmt(b, c->threshold, c->type, lang);
-    }
+    fmt_pair(b, c, lang, en);
     if (c->verdict == TIDU_V_FAIL && !isnan(c->gap)) {
       tidu_sb_puts(b, en ? ", short by " : ",差 ");
       fmt(b, c->gap, c->type, lang);
@@ -211,7 +255,8 @@ static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int e
   }
   if (c->verdict == TIDU_V_UNKNOWN && c->nmissing && !c->nchildren) {
     tidu_sb_puts(b, en ? " — missing: " : " — 缺少: ");
-    for (size_t i = 0; i < c->nmissing; i++) tidu_sb_printf(b, "%s%s", i ? ", " : "", c->missing[i]);
+    for (size_t i = 0; i < c->nmissing; i++)
+      tidu_sb_printf(b, "%s%s", i ? ", " : "", c->missing[i]);
   }
   if (c->source && (depth <= 2 || !c->nchildren)) tidu_sb_printf(b, " 〔%s〕", c->source);
   tidu_sb_puts(b, "\n");
@@ -239,11 +284,14 @@ static void explain_ruleset(tidu_sb *b, const tidu_ruleset_result *r, int en, co
   if (m->version) tidu_sb_printf(b, " %s", m->version);
   tidu_sb_printf(b, ": %s", verdict_word(r->verdict, en));
   if (r->nearest >= 0 && r->nstandards)
-    tidu_sb_printf(b, en ? "; nearest standard %s" : ";最接近的标准 %s", r->standards[r->nearest].id);
+    tidu_sb_printf(b, en ? "; nearest standard %s" : ";最接近的标准 %s",
+                   r->standards[r->nearest].id);
   if (m->source) tidu_sb_printf(b, " 〔%s〕", m->source);
   tidu_sb_puts(b, "\n");
   for (size_t i = 0; i < r->nrequires; i++)
-    explain_block(b, &r->requires[i], r->requires[i].name ? r->requires[i].name : (en ? "requirements" : "基本条件"), en, lang);
+    explain_block(b, &r->requires[i],
+                  r -> requires[i].name ? r->requires[i].name : (en ? "requirements" : "基本条件"),
+                  en, lang);
   for (size_t i = 0; i < r->nstandards; i++)
     explain_block(b, &r->standards[i], en ? "standard" : "标准", en, lang);
   for (size_t i = 0; i < r->nitems; i++) {
@@ -274,7 +322,8 @@ static void explain_ruleset(tidu_sb *b, const tidu_ruleset_result *r, int en, co
     if (r->score_known)
       tidu_sb_printf(b, en ? "score %g" : "总分 %g", r->score);
     else
-      tidu_sb_printf(b, en ? "score %g–%g (incomplete)" : "总分 %g–%g(数据不全)", r->score_lo, r->score_hi);
+      tidu_sb_printf(b, en ? "score %g–%g (incomplete)" : "总分 %g–%g(数据不全)", r->score_lo,
+                     r->score_hi);
     if (m->has_pass_score) tidu_sb_printf(b, en ? ", pass line %g" : ",及格线 %g", m->pass_score);
     tidu_sb_puts(b, "\n");
   }
@@ -282,7 +331,8 @@ static void explain_ruleset(tidu_sb *b, const tidu_ruleset_result *r, int en, co
   if (r->nmissing) {
     indent(b, 1);
     tidu_sb_puts(b, en ? "missing: " : "缺少: ");
-    for (size_t i = 0; i < r->nmissing; i++) tidu_sb_printf(b, "%s%s", i ? ", " : "", r->missing[i]);
+    for (size_t i = 0; i < r->nmissing; i++)
+      tidu_sb_printf(b, "%s%s", i ? ", " : "", r->missing[i]);
     tidu_sb_puts(b, "\n");
   }
 }

@@ -127,8 +127,8 @@ static const tidu_cond_result *diff_leaf(const tidu_cond_result *a, size_t na,
   for (size_t i = 0; i < na && i < nb; i++) {
     if (a[i].verdict == b[i].verdict) continue;
     if (is_leaf(&b[i])) return &b[i];
-    const tidu_cond_result *d = diff_leaf(a[i].children, a[i].nchildren, b[i].children,
-                                          b[i].nchildren);
+    const tidu_cond_result *d =
+        diff_leaf(a[i].children, a[i].nchildren, b[i].children, b[i].nchildren);
     if (d) return d;
   }
   return NULL;
@@ -185,7 +185,9 @@ static const char *cause_text(const tidu_result *ra, const tidu_result *rb, cons
 
 /* ---- per chunk ---- */
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+static char *dup_or_null(const char *s) {
+  return s ? strdup(s) : NULL;
+}
 
 static const char *text_at(const tidu_chunk *c, tidu_firm_field f, size_t l) {
   return c->text[f] ? c->text[f][l] : NULL;
@@ -342,7 +344,9 @@ const tidu_flip *tidu_simulation_flips(const tidu_simulation *s, size_t *n) {
   return s->flips.items;
 }
 
-uint64_t tidu_simulation_firms(const tidu_simulation *s) { return s->firms; }
+uint64_t tidu_simulation_firms(const tidu_simulation *s) {
+  return s->firms;
+}
 
 /* ---- JSON ---- */
 
@@ -396,9 +400,8 @@ static int count_flip(json_t *changes, json_t *regions, json_t *chains, const ti
 
 static json_t *flip_json(const tidu_flip *f) {
   return json_pack("{s:I,s:s?,s:s?,s:s,s:s,s:s,s:s?}", "row", (json_int_t)f->row, "uscc", f->uscc,
-                   "name", f->name, "id", f->id, "from",
-                   tidu_verdict_name((tidu_verdict)f->from), "to",
-                   tidu_verdict_name((tidu_verdict)f->to), "cause", f->cause);
+                   "name", f->name, "id", f->id, "from", tidu_verdict_name((tidu_verdict)f->from),
+                   "to", tidu_verdict_name((tidu_verdict)f->to), "cause", f->cause);
 }
 
 json_t *tidu_simulation_json(const tidu_simulation *s, int with_list) {

@@ -153,7 +153,8 @@ void cli_truncate(const char *s, int width, char *buf, size_t size);
 /* Prints `s` and pads with spaces to `width` display columns. */
 void cli_pad(FILE *out, const char *s, int width);
 
-/* A progress bar on stderr, drawn only when stderr is a terminal. */
+/* A progress bar on stderr, drawn only when stderr is a terminal; with a total of 0 it shows
+ * a running count instead. Nothing is drawn until the first step is reached. */
 typedef struct cli_progress {
   const char *label;
   uint64_t total;

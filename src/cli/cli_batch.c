@@ -92,8 +92,7 @@ static tidu_code chain_next(void *ctx, tidu_firm *f, int *done, tidu_error *err)
   }
 }
 
-int cli_source_open(char **paths, int n, const char *sheet, const char *label,
-                    cli_source **out) {
+int cli_source_open(char **paths, int n, const char *sheet, const char *label, cli_source **out) {
   cli_source *s = calloc(1, sizeof *s);
   if (!s) {
     fputs("tidu: 内存不足 / out of memory\n", stderr);
@@ -128,8 +127,12 @@ void cli_source_close(cli_source *s) {
   free(s);
 }
 
-const tidu_batch_input *cli_source_input(cli_source *s) { return &s->in; }
-int cli_source_had_errors(const cli_source *s) { return s->errors; }
+const tidu_batch_input *cli_source_input(cli_source *s) {
+  return &s->in;
+}
+int cli_source_had_errors(const cli_source *s) {
+  return s->errors;
+}
 
 static void on_error(void *ctx, const tidu_error *e) {
   cli_source *s = ctx;
@@ -225,13 +228,12 @@ static void summary_table(json_t *j) {
   }
 }
 
-int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths,
-                       int n, const char *sheet, int json) {
+int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths, int n,
+                       const char *sheet, int json) {
   cli_source *src = NULL;
   int status = cli_source_open(paths, n, sheet, "assess", &src);
   if (status) return status;
-  tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .year = year,
-                            .aggregate = 1};
+  tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .year = year, .aggregate = 1};
   cli_source_hook(src, &opt);
   tidu_batch_stats *stats = NULL;
   tidu_error err;

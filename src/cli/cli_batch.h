@@ -12,8 +12,7 @@
 typedef struct cli_source cli_source;
 
 /* Opens the inputs; prints the problem and returns an exit status on failure. */
-int cli_source_open(char **paths, int n, const char *sheet, const char *label,
-                    cli_source **out);
+int cli_source_open(char **paths, int n, const char *sheet, const char *label, cli_source **out);
 void cli_source_close(cli_source *s);
 const tidu_batch_input *cli_source_input(cli_source *s);
 /* 1 when a record error was reported (exit status 1). */
@@ -30,7 +29,7 @@ int cli_select(const tidu_rulebook *rb, int64_t as_of, const char *ids, tidu_sel
 
 /* Runs `tidu assess --summary`: aggregates of `sel` over the inputs, as JSON (`json` = 1)
  * or as a table. Returns an exit status. */
-int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths,
-                       int n, const char *sheet, int json);
+int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths, int n,
+                       const char *sheet, int json);
 
 #endif

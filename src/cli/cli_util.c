@@ -271,9 +271,14 @@ void cli_pad(FILE *out, const char *s, int width) {
 
 /* ---- progress ---- */
 
+/* Draws the bar, or only the count when the total is unknown (0). */
 static void progress_draw(const cli_progress *p, uint64_t done) {
+  if (!p->total) {
+    fprintf(stderr, "\r%s %llu", p->label, (unsigned long long)done);
+    return;
+  }
   int bar = 30;
-  int filled = p->total ? (int)((double)done / (double)p->total * bar) : bar;
+  int filled = (int)((double)done / (double)p->total * bar);
   if (filled > bar) filled = bar;
   fprintf(stderr, "\r%s [", p->label);
   for (int i = 0; i < bar; i++) fputc(i < filled ? '#' : '.', stderr);
@@ -284,14 +289,13 @@ void cli_progress_start(cli_progress *p, const char *label, uint64_t total) {
   p->label = label;
   p->total = total;
   p->shown = 0;
-  p->active = isatty(STDERR_FILENO) && total > 0;
-  if (p->active) progress_draw(p, 0);
+  p->active = isatty(STDERR_FILENO);
 }
 
 void cli_progress_update(cli_progress *p, uint64_t done) {
   if (!p->active) return;
-  /* redraw about 200 times over the whole run */
-  uint64_t step = p->total / 200 ? p->total / 200 : 1;
+  /* redraw about 200 times over a known total, else every 10000 items */
+  uint64_t step = p->total ? (p->total / 200 ? p->total / 200 : 1) : 10000;
   if (done - p->shown < step && done != p->total) return;
   p->shown = done;
   progress_draw(p, done);
@@ -299,8 +303,10 @@ void cli_progress_update(cli_progress *p, uint64_t done) {
 
 void cli_progress_end(cli_progress *p) {
   if (!p->active) return;
-  progress_draw(p, p->total);
-  fputc('\n', stderr);
+  if (p->shown) {
+    progress_draw(p, p->total ? p->total : p->shown);
+    fputc('\n', stderr);
+  }
   p->active = 0;
 }
 

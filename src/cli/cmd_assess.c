@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_batch.h"
@@ -36,7 +37,8 @@ const cli_spec cli_assess_specs[] = {
     {"assess", "[options] FILE...", "评估企业对各上市板块、定位与梯度培育层级的达标情况",
      "assess firms against the listing boards, positioning tests and cultivation tiers",
      ASSESS_OPTS,
-     "输入 / Input: JSON, NDJSON, CSV (UTF-8 或 GB18030), XLSX; \"-\" 为标准输入 / is stdin.\n"
+     "输入 / Input: JSON, NDJSON, CSV (UTF-8 或 GB18030), XLSX, tidu pack; \"-\" 为标准输入 / is "
+     "stdin.\n"
      "表格 / Table: ✓ 达标/pass  ✗ 未达标/fail (最近标准的差距 / gap of the nearest standard)"
      "  ? 缺数据/missing figures\n"
      "例 / Example:\n  tidu assess examples/firms.ndjson\n"
@@ -80,6 +82,8 @@ typedef struct assess_ctx {
   tidu_rule_kind other_kinds[MAX_COLS * 2];
   size_t nothers;
   int name_width;
+  cli_progress prog; /* firms read, when the output goes to a file or pipe */
+  uint64_t nread;
 } assess_ctx;
 
 static int en(const assess_ctx *c) {
@@ -334,12 +338,16 @@ static void fill_row(const assess_ctx *c, const tidu_result *r, row *out) {
   others_cell(c, r, out->others, sizeof out->others);
 }
 
+/* Width of board column k with its gap; the last column of a row is not padded. */
+static int cell_width(const assess_ctx *c, size_t k) {
+  return k + 1 < c->nboards || c->nothers ? c->boards[k].width + 2 : 0;
+}
+
 static void print_header(assess_ctx *c) {
   fputs(cli_bold(), stdout);
   cli_pad(stdout, en(c) ? "Firm" : "企业", c->name_width + 2);
   cli_pad(stdout, en(c) ? "Year" : "年度", 6);
-  for (size_t k = 0; k < c->nboards; k++)
-    cli_pad(stdout, c->boards[k].title, c->boards[k].width + 2);
+  for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, c->boards[k].title, cell_width(c, k));
   if (c->nothers) fputs(en(c) ? "Positioning and tiers" : "定位与梯度", stdout);
   fprintf(stdout, "%s\n", cli_reset());
 }
@@ -347,7 +355,7 @@ static void print_header(assess_ctx *c) {
 static void print_row(const assess_ctx *c, const row *rw) {
   cli_pad(stdout, rw->name, c->name_width + 2);
   cli_pad(stdout, rw->year, 6);
-  for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, rw->boards[k], c->boards[k].width + 2);
+  for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, rw->boards[k], cell_width(c, k));
   fprintf(stdout, "%s\n", rw->others);
 }
 
@@ -497,7 +505,6 @@ static int fatal_code(tidu_code rc) {
   return rc == TIDU_ERR_IO || rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT;
 }
 
-/* Reads every firm of one file, assessing full batches as they fill. */
 /* Reads every firm of a pack file (tidu pack), assessing full batches as they fill. */
 static void read_pack(assess_ctx *c, const char *path) {
   tidu_pack *p = NULL;
@@ -519,6 +526,7 @@ static void read_pack(assess_ctx *c, const char *path) {
   tidu_pack_close(p);
 }
 
+/* Reads every firm of one file, assessing full batches as they fill. */
 static void read_file(assess_ctx *c, const char *path) {
   tidu_read_options ro = {c->sheet};
   tidu_reader *rd = NULL;
@@ -546,6 +554,7 @@ static void read_file(assess_ctx *c, const char *path) {
       continue;
     }
     if (done) break;
+    cli_progress_update(&c->prog, ++c->nread);
     if (++c->nfirms == BATCH && flush_batch(c) != TIDU_OK) {
       c->fatal = 1;
       break;
@@ -644,6 +653,16 @@ static void teardown(assess_ctx *c) {
   tidu_rulebook_free(c->book);
 }
 
+/* Reads every input in turn and writes the firms' results; returns the exit status. */
+static int assess_inputs(assess_ctx *c, char **paths, int n) {
+  cli_progress_start(&c->prog, "assess", 0);
+  if (isatty(STDOUT_FILENO)) c->prog.active = 0;
+  for (int i = 0; i < n && !c->fatal; i++) read_file(c, paths[i]);
+  cli_progress_end(&c->prog);
+  if (!c->fatal && flush_batch(c) != TIDU_OK) c->fatal = 1;
+  return c->fatal || c->input_errors ? CLI_INPUT : CLI_OK;
+}
+
 int cmd_assess(int argc, char **argv) {
   const cli_spec *spec = &cli_assess_specs[0];
   cli_args a;
@@ -657,14 +676,11 @@ int cmd_assess(int argc, char **argv) {
   }
   rc = take_options(spec, &a, c);
   if (!rc) rc = setup(spec, &a, c);
-  if (!rc && c->summary) {
+  if (!rc && c->summary)
     rc = cli_assess_summary(c->sel, c->as_of, c->year, a.pos, a.npos, c->sheet,
                             c->format == FMT_JSON);
-    c->fatal = 1; /* nothing left to read or flush */
-  }
-  for (int i = 0; !rc && i < a.npos && !c->fatal; i++) read_file(c, a.pos[i]);
-  if (!rc && !c->fatal && flush_batch(c) != TIDU_OK) c->fatal = 1;
-  if (!rc && !c->summary && (c->fatal || c->input_errors)) rc = CLI_INPUT;
+  else if (!rc)
+    rc = assess_inputs(c, a.pos, a.npos);
   if (fflush(stdout) && !rc) rc = CLI_INPUT;
   teardown(c);
   free(c);

@@ -126,9 +126,8 @@ int cmd_export(int argc, char **argv) {
   tidu_error_clear(&err);
   rc = cli_open_store(cli_get(spec, &a, "db"), &s);
   if (rc == CLI_OK && fmt != TIDU_EXPORT_JSON) rc = cli_regeval_open(as_of, &e);
-  if (rc == CLI_OK &&
-      tidu_export_open(a.pos[0], fmt, e ? cli_regeval_rulesets(e) : NULL,
-                       e ? cli_regeval_count(e) : 0, &ex, &err) != TIDU_OK) {
+  if (rc == CLI_OK && tidu_export_open(a.pos[0], fmt, e ? cli_regeval_rulesets(e) : NULL,
+                                       e ? cli_regeval_count(e) : 0, &ex, &err) != TIDU_OK) {
     cli_print_error(&err);
     rc = cli_exit_code(err.code);
   }
@@ -141,7 +140,8 @@ int cmd_export(int argc, char **argv) {
     cli_print_error(&err);
     rc = cli_exit_code(err.code);
   }
-  if (rc == CLI_OK) fprintf(stderr, "已导出 %lld 家企业 / exported %lld firms to %s\n", count, count, a.pos[0]);
+  if (rc == CLI_OK)
+    fprintf(stderr, "已导出 %lld 家企业 / exported %lld firms to %s\n", count, count, a.pos[0]);
   cli_regeval_close(e);
   tidu_store_close(s);
   cli_args_free(&a);

@@ -21,7 +21,7 @@ struct cli_regeval {
   tidu_selection *sel;
   tidu_eval *ev;
   tidu_chunk *chunk;
-  int64_t as_of = 0;
+  int64_t as_of;
   size_t nrs;
   tidu_export_ruleset *rs;
   const char **verdict; /* CLI_REGEVAL_CHUNK * nrs */
@@ -124,6 +124,7 @@ static const cli_option show_opts[] = {
     {"format", 'f', "FMT", "输出格式 table|json|xlsx", "output format table|json|xlsx"},
     {"output", 'o', "FILE", "xlsx 的输出文件", "output file for xlsx"},
     {"as-of", 0, "DATE", "评估日期(默认今天)", "assessment date (default today)"},
+    {"explain", 'e', NULL, "逐条列出每个条件的差距与依据", "list every condition with its gap and source"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -133,9 +134,12 @@ static const cli_option list_opts[] = {
     {"industry", 0, "PREFIX", "行业代码前缀(如 C39)", "industry code prefix (e.g. C39)"},
     {"chain", 0, "TAG", "产业链标签", "industry chain tag"},
     {"title", 0, "NAME", "有效资质(如 srdi_sme)", "title held (e.g. srdi_sme)"},
-    {"board", 0, "ID", "按此板块/梯度的结论筛选或排序", "board or tier for verdict filter and gaps"},
-    {"verdict", 0, "V", "结论 pass|fail|unknown(需 --board)", "verdict pass|fail|unknown (needs --board)"},
-    {"gap-below", 0, "X", "最近标准的差距小于 X(0–1,需 --board)", "nearest standard's distance below X (needs --board)"},
+    {"board", 0, "ID", "按此板块/梯度的结论筛选或排序",
+     "board or tier for verdict filter and gaps"},
+    {"verdict", 0, "V", "结论 pass|fail|unknown(需 --board)",
+     "verdict pass|fail|unknown (needs --board)"},
+    {"gap-below", 0, "X", "最近标准的差距小于 X(0–1,需 --board)",
+     "nearest standard's distance below X (needs --board)"},
     {"sort", 0, "KEY", "排序 uscc|name|region|revenue|gap", "sort by uscc|name|region|revenue|gap"},
     {"limit", 'n', "N", "最多显示 N 家", "show at most N firms"},
     {"deleted", 0, NULL, "包括已删除的企业", "include deleted firms"},
@@ -161,13 +165,13 @@ const cli_spec cli_firm_specs[] = {
      "one firm's file: identity, titles, five years of figures with growth, every assessment",
      show_opts, NULL},
     {"firm list", "[filters]", "按条件列出企业", "list firms by filters", list_opts, NULL},
-    {"firm edit", "[options] USCC field=value | field@YEAR=value ...",
-     "更正单个数值(记入历史)", "correct single values (recorded in the history)", edit_opts,
+    {"firm edit", "[options] USCC field=value | field@YEAR=value ...", "更正单个数值(记入历史)",
+     "correct single values (recorded in the history)", edit_opts,
      "例 / e.g.: tidu firm edit 91320505MA1N2K3P9H name=新名称 revenue@2024=1.25亿"},
     {"firm history", "[--db PATH] USCC", "显示企业数据的全部变更", "show every change of a firm",
      db_only_opts, NULL},
-    {"firm delete", "[options] USCC", "删除企业(可撤销)", "delete a firm (can be undone)", edit_opts,
-     NULL},
+    {"firm delete", "[options] USCC", "删除企业(可撤销)", "delete a firm (can be undone)",
+     edit_opts, NULL},
     {"firm undelete", "[options] USCC", "撤销删除", "undo a delete", edit_opts, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
@@ -287,7 +291,8 @@ static void show_years(const tidu_firm *f) {
     putchar('\n');
     if (i != TIDU_Y_REVENUE && i != TIDU_Y_NET_PROFIT) continue;
     printf("  ");
-    cli_pad(stdout, i == TIDU_Y_REVENUE ? "  营业收入增长率 / growth" : "  净利润增长率 / growth", 32);
+    cli_pad(stdout, i == TIDU_Y_REVENUE ? "  营业收入增长率 / growth" : "  净利润增长率 / growth",
+            32);
     for (size_t k = n; k-- > 0;) {
       double g = growth(f, k, i);
       if (isnan(g))
@@ -401,8 +406,10 @@ static int show_xlsx(cli_regeval *e, const tidu_firm *f, const char *path) {
     tidu_code rc2 = tidu_export_close(ex, rc == TIDU_OK ? &err : NULL);
     if (rc == TIDU_OK) rc = rc2;
   }
-  if (rc != TIDU_OK) cli_print_error(&err);
-  else printf("已写入 / written %s\n", path);
+  if (rc != TIDU_OK)
+    cli_print_error(&err);
+  else
+    printf("已写入 / written %s\n", path);
   return cli_exit_code(rc);
 }
 
@@ -438,6 +445,9 @@ static int firm_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
     show_listing(&f);
     show_years(&f);
     if (r) show_result(r, as_of);
+    char *explain = r && cli_get(spec, a, "explain") ? tidu_report_explain(r, "zh") : NULL;
+    if (explain) printf("\n%s", explain);
+    free(explain);
   }
   tidu_result_free(r);
   cli_regeval_close(e);
@@ -565,7 +575,8 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
   for (size_t i = 0; i < lr->n && i < limit; i++) {
     const list_row *r = &lr->rows[i];
     char rev[48] = "—";
-    if (r->revenue != TIDU_MISSING) cli_short_yuan((double)r->revenue / 100.0, "zh", rev, sizeof rev);
+    if (r->revenue != TIDU_MISSING)
+      cli_short_yuan((double)r->revenue / 100.0, "zh", rev, sizeof rev);
     if (json) {
       json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "uscc", r->uscc, "name", r->name, "region",
                             r->region, "industry", r->industry);
@@ -675,14 +686,16 @@ static tidu_code parse_assignment_value(const tidu_field_info *fi, const char *s
   if (fi->type == TIDU_T_ENUM) {
     *v = *s ? find_label(fi->enum_id, s) : 0;
     return *v >= 0 ? TIDU_OK
-                   : tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0, "%s 没有取值 '%s' / %s has no value '%s'",
-                                    fi->name, s, fi->name, s);
+                   : tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                                    "%s 没有取值 '%s' / %s has no value '%s'", fi->name, s,
+                                    fi->name, s);
   }
   if (fi->type == TIDU_T_TAGS) {
     *v = 0;
     char tmp[512];
     snprintf(tmp, sizeof tmp, "%s", s);
-    for (char *save = NULL, *t = strtok_r(tmp, ";,；，", &save); t; t = strtok_r(NULL, ";,；，", &save)) {
+    for (char *save = NULL, *t = strtok_r(tmp, ";,；，", &save); t;
+         t = strtok_r(NULL, ";,；，", &save)) {
       int k = find_label(fi->enum_id, t);
       if (k < 0)
         return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
@@ -742,7 +755,8 @@ static int resolve_uscc(tidu_store *s, const char *key, char uscc[64]) {
 }
 
 static int firm_edit(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  if (a->npos < 2) return cli_usage(spec, "需要 USCC 和至少一个 field=value / needs USCC and field=value");
+  if (a->npos < 2)
+    return cli_usage(spec, "需要 USCC 和至少一个 field=value / needs USCC and field=value");
   char uscc[64];
   int rc = resolve_uscc(s, a->pos[0], uscc);
   if (rc != CLI_OK) return rc;

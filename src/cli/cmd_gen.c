@@ -38,7 +38,8 @@ static int generate(const tidu_gen_options *opt, uint64_t n, int csv) {
   tidu_error err;
   tidu_code rc = csv ? tidu_gen_write_csv_header(&buf) : TIDU_OK;
   cli_progress prog;
-  cli_progress_start(&prog, "gen", n >= 100000 ? n : 0);
+  cli_progress_start(&prog, "gen", n);
+  if (n < 100000) prog.active = 0;
   int status = CLI_OK;
   for (uint64_t i = 0; i < n && rc == TIDU_OK; i++) {
     rc = tidu_gen_firm(opt, i, &f, &err);

@@ -13,7 +13,8 @@
 static const cli_option import_opts[] = {
     {"db", 0, "PATH", "登记库文件(默认 $TIDU_DB 或 ./tidu.db)",
      "registry file (default $TIDU_DB or ./tidu.db)"},
-    {"sheet", 0, "NAME", "XLSX 中要读取的工作表(默认第一个)", "XLSX sheet to read (default: the first)"},
+    {"sheet", 0, "NAME", "XLSX 中要读取的工作表(默认第一个)",
+     "XLSX sheet to read (default: the first)"},
     {"dry-run", 'n', NULL, "只检查并汇总，不写入", "check and summarise, write nothing"},
     {"skip-bad", 0, "REJECTS.csv", "写入正确的记录，错误记录(附原因)写入此 CSV",
      "write the good records; rejected rows with a reason go to this CSV"},
@@ -261,8 +262,8 @@ static const reject *find_reject(const import_run *r, int file, long row) {
   return NULL;
 }
 
-static void write_row(FILE *out, const char *file, long row, const char *column,
-                      const char *reason, const tidu_row *cells) {
+static void write_row(FILE *out, const char *file, long row, const char *column, const char *reason,
+                      const tidu_row *cells) {
   csv_text(out, file);
   fprintf(out, ",%ld,", row);
   csv_text(out, column);
@@ -292,8 +293,9 @@ static void copy_rejects(const import_run *r, FILE *out, int idx, const char *pa
     int first = 1;
     while (src.next(src.ctx, &row, &err) == 1) {
       const reject *j = find_reject(r, idx, row.row_no);
-      if (first || j) write_row(out, path, row.row_no, j ? j->column : "",
-                                j ? j->reason : "(表头 / header)", &row);
+      if (first || j)
+        write_row(out, path, row.row_no, j ? j->column : "", j ? j->reason : "(表头 / header)",
+                  &row);
       copied += j != NULL;
       first = 0;
     }

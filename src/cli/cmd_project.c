@@ -6,12 +6,18 @@
 #include "cli_batch.h"
 
 static const cli_option PROJECT_OPTS[] = {
-    {"horizon", 'n', "N", "最多预测 N 年(默认 5,最多 30)", "project at most N years ahead (default 5, at most 30)"},
-    {"cap", 0, "RATE", "年增长率上下限(默认 0.30 即 ±30%)", "cap on the yearly growth rate (default 0.30, i.e. ±30%)"},
-    {"as-of", 0, "DATE", "评估日期,选用当日有效的规则版本(默认今天)", "assessment date; picks the rule versions in force (default: today)"},
-    {"year", 0, "N", "起点会计年度 [0](默认各企业最近一年)", "starting fiscal year [0] (default: each firm's latest)"},
-    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则", "use the rule files under DIR instead of the built-in ones"},
-    {"only", 0, "IDS", "只预测这些规则集(逗号分隔)", "project only these rule sets (comma-separated)"},
+    {"horizon", 'n', "N", "最多预测 N 年(默认 5,最多 30)",
+     "project at most N years ahead (default 5, at most 30)"},
+    {"cap", 0, "RATE", "年增长率上下限(默认 0.30 即 ±30%)",
+     "cap on the yearly growth rate (default 0.30, i.e. ±30%)"},
+    {"as-of", 0, "DATE", "评估日期,选用当日有效的规则版本(默认今天)",
+     "assessment date; picks the rule versions in force (default: today)"},
+    {"year", 0, "N", "起点会计年度 [0](默认各企业最近一年)",
+     "starting fiscal year [0] (default: each firm's latest)"},
+    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
+     "use the rule files under DIR instead of the built-in ones"},
+    {"only", 0, "IDS", "只预测这些规则集(逗号分隔)",
+     "project only these rule sets (comma-separated)"},
     {"threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)"},
     {"sheet", 0, "NAME", "XLSX 文件读取的工作表", "XLSX sheet to read"},
     {NULL, 0, NULL, NULL, NULL},
@@ -85,8 +91,8 @@ int cmd_project(int argc, char **argv) {
   if (!rc) rc = cli_select(book, p.as_of, cli_get(spec, &a, "only"), &sel);
   if (!rc) rc = cli_source_open(a.pos, a.npos, cli_get(spec, &a, "sheet"), "project", &src);
   if (!rc) {
-    tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = p.as_of, .year = p.year,
-                              .threads = p.threads};
+    tidu_batch_options opt = {
+        .sel = {sel, NULL}, .as_of_days = p.as_of, .year = p.year, .threads = p.threads};
     cli_source_hook(src, &opt);
     tidu_error err;
     tidu_error_clear(&err);

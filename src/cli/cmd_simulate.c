@@ -7,13 +7,18 @@
 #include "cli_batch.h"
 
 static const cli_option SIMULATE_OPTS[] = {
-    {"base", 0, "RULES", "基准规则:IDS@DATE(如 main@2023-02-17)或规则文件/目录", "base rules: IDS@DATE (e.g. main@2023-02-17) or a rule file or directory"},
+    {"base", 0, "RULES", "基准规则:IDS@DATE(如 main@2023-02-17)或规则文件/目录",
+     "base rules: IDS@DATE (e.g. main@2023-02-17) or a rule file or directory"},
     {"with", 0, "RULES", "对比规则,写法同 --base", "rules to compare with, written as for --base"},
-    {"rules", 0, "DIR", "IDS@DATE 从 DIR 的规则中选(默认内置规则)", "IDS@DATE select from the rules under DIR (default: built-in)"},
-    {"as-of", 0, "DATE", "规则文件/目录按此日期选版本(默认今天)", "date to pick versions of a rule file or directory (default: today)"},
-    {"year", 0, "N", "评估的会计年度 [0](默认各企业最近一年)", "fiscal year [0] to assess (default: each firm's latest)"},
+    {"rules", 0, "DIR", "IDS@DATE 从 DIR 的规则中选(默认内置规则)",
+     "IDS@DATE select from the rules under DIR (default: built-in)"},
+    {"as-of", 0, "DATE", "规则文件/目录按此日期选版本(默认今天)",
+     "date to pick versions of a rule file or directory (default: today)"},
+    {"year", 0, "N", "评估的会计年度 [0](默认各企业最近一年)",
+     "fiscal year [0] to assess (default: each firm's latest)"},
     {"format", 'f', "FMT", "输出格式:table(默认)或 json", "output: table (default) or json"},
-    {"list", 'l', NULL, "列出每家翻转的企业及原因条件", "list every firm that flips, with the condition that flipped it"},
+    {"list", 'l', NULL, "列出每家翻转的企业及原因条件",
+     "list every firm that flips, with the condition that flipped it"},
     {"threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)"},
     {"sheet", 0, "NAME", "XLSX 文件读取的工作表", "XLSX sheet to read"},
     {NULL, 0, NULL, NULL, NULL},
@@ -57,15 +62,16 @@ static int load_side(const cli_spec *spec, const char *text, tidu_rulebook *shar
     return rc;
   }
   if (!is_path(text))
-    return cli_usage(spec, "规则写作 IDS@DATE 或文件/目录 / rules are IDS@DATE or a file or "
-                           "directory: '%s'",
+    return cli_usage(spec,
+                     "规则写作 IDS@DATE 或文件/目录 / rules are IDS@DATE or a file or "
+                     "directory: '%s'",
                      text);
   tidu_errlist errs;
   tidu_errlist_init(&errs);
   out->book = tidu_rulebook_new();
   struct stat st;
   stat(text, &st);
-  tidu_code rc = !out->book ? TIDU_ERR_NOMEM
+  tidu_code rc = !out->book            ? TIDU_ERR_NOMEM
                  : S_ISDIR(st.st_mode) ? tidu_rulebook_add_dir(out->book, text, &errs)
                                        : tidu_rulebook_add_file(out->book, text, &errs);
   for (size_t i = 0; i < errs.n; i++) {
@@ -144,8 +150,8 @@ static int run(const cli_spec *spec, const cli_args *a, side *base, side *with) 
   if (!rc) rc = cli_source_open(a->pos, a->npos, cli_get(spec, a, "sheet"), "simulate", &src);
   tidu_simulation *sim = NULL;
   if (!rc) {
-    tidu_batch_options opt = {.sel = {base->sel, with->sel}, .as_of_days = as_of, .year = year,
-                              .threads = threads};
+    tidu_batch_options opt = {
+        .sel = {base->sel, with->sel}, .as_of_days = as_of, .year = year, .threads = threads};
     cli_source_hook(src, &opt);
     tidu_error err;
     tidu_error_clear(&err);

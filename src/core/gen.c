@@ -421,15 +421,28 @@ static void puts_(tidu_gen_buf *b, const char *s) {
   put(b, s, strlen(s));
 }
 
+static const char DIGIT_PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                  "31323334353637383940414243444546474849505152535455565758596061"
+                                  "62636465666768697071727374757677787980818283848586878889909192"
+                                  "93949596979899";
+
+/* Appends an unsigned decimal, two digits at a time (the writers' hot spot). */
 static void put_uint(tidu_gen_buf *b, uint64_t u) {
   char tmp[24];
-  int n = 0;
-  do {
-    tmp[n++] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
-  while (n) b->data[b->len++] = tmp[--n];
-  b->data[b->len] = 0;
+  int n = sizeof tmp;
+  while (u >= 100) {
+    const char *d = &DIGIT_PAIRS[(u % 100) * 2];
+    u /= 100;
+    tmp[--n] = d[1];
+    tmp[--n] = d[0];
+  }
+  if (u >= 10) {
+    tmp[--n] = DIGIT_PAIRS[u * 2 + 1];
+    tmp[--n] = DIGIT_PAIRS[u * 2];
+  } else {
+    tmp[--n] = (char)('0' + u);
+  }
+  put(b, tmp + n, sizeof tmp - (size_t)n);
 }
 
 /* Writes v / scale as an exact decimal with trailing zeros dropped; scale is a power of 10. */

@@ -29,8 +29,8 @@ static size_t scaled(int64_t v, int64_t scale, int digits, int min_dec, char *bu
   int n = digits;
   while (n > min_dec && fr[n - 1] == '0') n--;
   fr[n] = '\0';
-  int w = snprintf(buf, size, "%s%llu%s%s", neg ? "-" : "", (unsigned long long)whole,
-                   n ? "." : "", fr);
+  int w = snprintf(buf, size, "%s%llu%s%s", neg ? "-" : "", (unsigned long long)whole, n ? "." : "",
+                   fr);
   return w < 0 ? 0 : (size_t)w < size ? (size_t)w : size - 1;
 }
 
@@ -214,7 +214,8 @@ tidu_code tidu_export_add(tidu_exporter *ex, const tidu_firm *f, const tidu_expo
     csv_firm(ex, f, a);
   } else {
     char *json = tidu_firm_to_json(f);
-    if (!json) return tidu_error_set(err, TIDU_ERR_NOMEM, ex->path, 0, 0, "内存不足 / out of memory");
+    if (!json)
+      return tidu_error_set(err, TIDU_ERR_NOMEM, ex->path, 0, 0, "内存不足 / out of memory");
     fputs(json, ex->fp);
     fputc('\n', ex->fp);
     free(json);

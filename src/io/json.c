@@ -13,6 +13,8 @@
 
 enum { MODE_ARRAY, MODE_LINES, MODE_STREAM };
 
+#define FIELD_CACHE 256
+
 struct tidu_jsonr {
   const char *name;
   const char *text;
@@ -22,13 +24,18 @@ struct tidu_jsonr {
   int first;    /* array: no element read yet */
   int finished; /* end reached or a fatal error reported */
   tidu_warnq *warns;
-  /* position bookkeeping: line and line start of `scan`, moving forward only */
+  /* position bookkeeping: line and column of byte `scan`, moving forward only */
   size_t scan;
   long scan_line;
-  size_t scan_line_start;
+  long scan_col;
   /* unknown keys already warned about */
   char **unknown;
   size_t nunknown;
+  /* field look-ups by key, cached: the same keys repeat in every object */
+  struct {
+    char *key;
+    const tidu_field_info *fi;
+  } cache[FIELD_CACHE];
 };
 
 /* ==== positions ==== */
@@ -36,18 +43,17 @@ struct tidu_jsonr {
 /* Line and column (in characters, 1-based) of byte offset `off` (never behind earlier calls). */
 static void position(tidu_jsonr *j, size_t off, long *line, long *col) {
   if (off > j->len) off = j->len;
-  if (off < j->scan) off = j->scan;
   for (; j->scan < off; j->scan++) {
-    if (j->text[j->scan] == '\n') {
+    unsigned char c = (unsigned char)j->text[j->scan];
+    if (c == '\n') {
       j->scan_line++;
-      j->scan_line_start = j->scan + 1;
+      j->scan_col = 1;
+    } else if ((c & 0xc0) != 0x80) {
+      j->scan_col++;
     }
   }
-  long c = 1;
-  for (size_t i = j->scan_line_start; i < off; i++)
-    if (((unsigned char)j->text[i] & 0xc0) != 0x80) c++;
   *line = j->scan_line;
-  *col = c;
+  *col = j->scan_col;
 }
 
 static size_t skip_ws(const tidu_jsonr *j, size_t p) {
@@ -73,6 +79,24 @@ static tidu_code syntax_error(tidu_jsonr *j, size_t base, const json_error_t *je
   }
   return tidu_error_set(err, TIDU_ERR_INPUT, j->name, line, col,
                         "JSON 语法错误：%s / JSON syntax error: %s", je->text, je->text);
+}
+
+/* ==== field look-up ==== */
+
+/* tidu_field_find through a direct-mapped cache of recent keys (misses are cached too). */
+static const tidu_field_info *find_field(tidu_jsonr *j, const char *key) {
+  size_t h = 5381;
+  for (const char *p = key; *p; p++) h = h * 33 + (unsigned char)*p;
+  h &= FIELD_CACHE - 1;
+  if (j->cache[h].key && strcmp(j->cache[h].key, key) == 0) return j->cache[h].fi;
+  const tidu_field_info *fi = tidu_field_find(key);
+  char *copy = strdup(key);
+  if (copy) {
+    free(j->cache[h].key);
+    j->cache[h].key = copy;
+    j->cache[h].fi = fi;
+  }
+  return fi;
 }
 
 /* ==== values ==== */
@@ -166,16 +190,29 @@ typedef struct objpos {
 } objpos;
 
 /* Converts and stores one field value; `path` names it in messages. */
+/* The key path of a value for messages: "revenue" or "years.2024.revenue". */
+static void key_path(char *buf, size_t size, const char *ykey, const char *key) {
+  if (ykey)
+    snprintf(buf, size, "years.%.40s.%.120s", ykey, key);
+  else
+    snprintf(buf, size, "%.160s", key);
+}
+
+/* Converts and stores one field value found under `key` (and year key `ykey`, or NULL). */
 static tidu_code put_field(tidu_jsonr *j, tidu_firm *f, const tidu_field_info *fi, int32_t year,
-                           json_t *v, const char *path, const objpos *at, tidu_error *err) {
+                           json_t *v, const char *ykey, const char *key, const objpos *at,
+                           tidu_error *err) {
+  char path[200];
   tidu_cellval val;
   tidu_code rc = convert_value(fi, v, &val, err);
   if (rc == TIDU_ERR_NOMEM) return rc;
   if (rc != TIDU_OK) {
+    key_path(path, sizeof path, ykey, key);
     tidu_io_locate(err, j->name, at->line, at->col, fi, year, path);
     return rc;
   }
   if (val.warn) {
+    key_path(path, sizeof path, ykey, key);
     tidu_io_locate(err, j->name, at->line, at->col, fi, year, path);
     if (tidu_warnq_push(j->warns, err) != TIDU_OK) rc = TIDU_ERR_NOMEM;
   }
@@ -207,7 +244,9 @@ static tidu_code read_year(tidu_jsonr *j, tidu_firm *f, const char *ykey, json_t
   char path[200];
   snprintf(path, sizeof path, "years.%.40s", ykey);
   int32_t year = year_key(ykey);
+  tidu_code rc = TIDU_OK;
   if (!year) return bad_shape(j, at, path, "不是年份 / not a year", err);
+  if (json_is_null(obj)) return TIDU_OK;
   if (!json_is_object(obj)) return bad_shape(j, at, path, "应为对象 / must be an object", err);
   tidu_year *y = tidu_firm_year(f, year);
   if (!y) return nomem(err);
@@ -215,17 +254,17 @@ static tidu_code read_year(tidu_jsonr *j, tidu_firm *f, const char *ykey, json_t
   const char *key;
   json_t *v;
   json_object_foreach(obj, key, v) {
-    snprintf(path, sizeof path, "years.%.40s.%.120s", ykey, key);
-    const tidu_field_info *fi = tidu_field_find(key);
-    if (!fi) {
-      if (unknown_key(j, path, at->line, at->col) != TIDU_OK) return nomem(err);
+    const tidu_field_info *fi = find_field(j, key);
+    if (fi && fi->scope == 'Y') {
+      rc = put_field(j, f, fi, year, v, ykey, key, at, err);
+      if (rc != TIDU_OK) return rc;
       continue;
     }
-    if (fi->scope != 'Y') return bad_shape(j, at, path, "不是年度字段 / not a yearly field", err);
-    tidu_code rc = put_field(j, f, fi, year, v, path, at, err);
-    if (rc != TIDU_OK) return rc;
+    key_path(path, sizeof path, ykey, key);
+    if (fi) return bad_shape(j, at, path, "不是年度字段 / not a yearly field", err);
+    if (unknown_key(j, path, at->line, at->col) != TIDU_OK) return nomem(err);
   }
-  return TIDU_OK;
+  return rc;
 }
 
 static tidu_code read_years(tidu_jsonr *j, tidu_firm *f, json_t *years, const objpos *at,
@@ -253,7 +292,7 @@ static tidu_code read_firm(tidu_jsonr *j, json_t *obj, const objpos *at, tidu_fi
   json_t *v;
   json_object_foreach(obj, key, v) {
     tidu_code rc = TIDU_OK;
-    const tidu_field_info *fi = strcmp(key, "years") == 0 ? NULL : tidu_field_find(key);
+    const tidu_field_info *fi = strcmp(key, "years") == 0 ? NULL : find_field(j, key);
     if (strcmp(key, "years") == 0)
       rc = read_years(j, f, v, at, err);
     else if (!fi)
@@ -262,7 +301,7 @@ static tidu_code read_firm(tidu_jsonr *j, json_t *obj, const objpos *at, tidu_fi
       rc = bad_shape(j, at, key,
                      "年度字段应放在 \"years\" 中 / a yearly field belongs under \"years\"", err);
     else
-      rc = put_field(j, f, fi, 0, v, key, at, err);
+      rc = put_field(j, f, fi, 0, v, NULL, key, at, err);
     if (rc != TIDU_OK) return rc;
   }
   if (!f->text[TIDU_F_USCC] && !f->text[TIDU_F_NAME])
@@ -392,6 +431,7 @@ tidu_code tidu_jsonr_open(const char *name, const char *text, size_t len, int nd
   j->len = text ? len : 0;
   j->warns = warns;
   j->scan_line = 1;
+  j->scan_col = 1;
   j->first = 1;
   size_t p = skip_ws(j, 0);
   if (p >= j->len) {
@@ -417,5 +457,6 @@ void tidu_jsonr_close(tidu_jsonr *j) {
   if (!j) return;
   for (size_t i = 0; i < j->nunknown; i++) free(j->unknown[i]);
   free(j->unknown);
+  for (size_t i = 0; i < FIELD_CACHE; i++) free(j->cache[i].key);
   free(j);
 }

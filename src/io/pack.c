@@ -10,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC "TIDUPACK"
+#define MAGIC       "TIDUPACK"
 #define ENDIAN_MARK 0x01020304u
-#define ALIGN 64
-#define NOSTR UINT32_MAX
-#define HASH_BITS 17
-#define FLAG_CONST 1u
+#define ALIGN       64
+#define NOSTR       UINT32_MAX
+#define HASH_BITS   17
+#define FLAG_CONST  1u
 
 enum col_kind { COL_BASE = 0, COL_FIRM = 1, COL_YEAR = 2, COL_TEXT = 3 };
 
@@ -57,7 +57,9 @@ typedef struct block_head {
 
 /* ---- the build's column list ---- */
 
-static int is_text(const tidu_field_info *fi) { return fi->type == TIDU_T_TEXT; }
+static int is_text(const tidu_field_info *fi) {
+  return fi->type == TIDU_T_TEXT;
+}
 
 /* Fills `defs` (may be NULL to count) with this build's columns; returns their number. */
 static size_t build_columns(col_def *defs) {
@@ -106,11 +108,11 @@ struct tidu_pack_writer {
   uint64_t pos; /* bytes written so far */
   col_def *defs;
   size_t ncols;
-  size_t nint;     /* columns held as int64 (base, firm, year): defs[0 .. nint) */
-  size_t ntext;    /* text columns: defs[nint .. ncols) */
-  int64_t *ival;   /* nint × BLOCK_ROWS */
-  uint32_t *toff;  /* ntext × BLOCK_ROWS */
-  char *str;       /* the block's string area */
+  size_t nint;    /* columns held as int64 (base, firm, year): defs[0 .. nint) */
+  size_t ntext;   /* text columns: defs[nint .. ncols) */
+  int64_t *ival;  /* nint × BLOCK_ROWS */
+  uint32_t *toff; /* ntext × BLOCK_ROWS */
+  char *str;      /* the block's string area */
   size_t str_len, str_cap;
   uint32_t *hash; /* interned strings: offset + 1, 0 = empty slot */
   size_t n;       /* firms in the current block */
@@ -155,9 +157,9 @@ tidu_code tidu_pack_writer_open(const char *path, tidu_pack_writer **out, tidu_e
   if (!w->ival || !w->toff || !w->hash) goto nomem;
   w->fp = fopen(path, "wb");
   if (!w->fp) {
-    tidu_code rc = tidu_error_set(err, TIDU_ERR_IO, path, 0, 0,
-                                  "无法创建文件: %s / cannot create file: %s", strerror(errno),
-                                  strerror(errno));
+    tidu_code rc =
+        tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法创建文件: %s / cannot create file: %s",
+                       strerror(errno), strerror(errno));
     free(w->path);
     w->path = NULL;
     tidu_pack_writer_abort(w);
@@ -202,8 +204,9 @@ static tidu_code intern(tidu_pack_writer *w, const char *s, uint32_t *off, tidu_
   if (w->str_len + len + 1 > w->str_cap) {
     size_t cap = w->str_cap ? w->str_cap * 2 : 65536;
     while (cap < w->str_len + len + 1) cap *= 2;
-    if (cap >= NOSTR) return tidu_error_set(err, TIDU_ERR_LIMIT, w->path, 0, 0,
-                                            "文本过长 / text too long for one block");
+    if (cap >= NOSTR)
+      return tidu_error_set(err, TIDU_ERR_LIMIT, w->path, 0, 0,
+                            "文本过长 / text too long for one block");
     char *p = realloc(w->str, cap);
     if (!p) return tidu_error_set(err, TIDU_ERR_NOMEM, w->path, 0, 0, "内存不足 / out of memory");
     w->str = p;
@@ -257,7 +260,9 @@ tidu_code tidu_pack_writer_add(tidu_pack_writer *w, const tidu_firm *f, tidu_err
   return w->n == TIDU_PACK_BLOCK_ROWS ? flush_block(w, err) : TIDU_OK;
 }
 
-size_t tidu_pack_writer_count(const tidu_pack_writer *w) { return w->total; }
+size_t tidu_pack_writer_count(const tidu_pack_writer *w) {
+  return w->total;
+}
 
 static tidu_code dir_append(tidu_pack_writer *w, const void *data, size_t len, tidu_error *err) {
   if (w->dir_len + len > w->dir_cap) {
@@ -334,9 +339,12 @@ static tidu_code write_schema(tidu_pack_writer *w, tidu_error *err) {
 tidu_code tidu_pack_writer_close(tidu_pack_writer *w, tidu_error *err) {
   if (!w) return TIDU_OK;
   tidu_code rc = flush_block(w, err);
-  pack_header h = {.version = TIDU_PACK_VERSION, .endian = ENDIAN_MARK,
-                   .block_rows = TIDU_PACK_BLOCK_ROWS, .ncols = (uint32_t)w->ncols,
-                   .nfirms = w->total, .nblocks = w->nblocks};
+  pack_header h = {.version = TIDU_PACK_VERSION,
+                   .endian = ENDIAN_MARK,
+                   .block_rows = TIDU_PACK_BLOCK_ROWS,
+                   .ncols = (uint32_t)w->ncols,
+                   .nfirms = w->total,
+                   .nblocks = w->nblocks};
   memcpy(h.magic, MAGIC, 8);
   if (rc == TIDU_OK) rc = pad_to(w, 8, err);
   h.schema_off = w->pos;
@@ -466,8 +474,7 @@ static tidu_code check_blocks(const tidu_pack *p, const char *path, tidu_error *
     if (b + 1 < p->h.nblocks && bh->n != p->h.block_rows) return bad(err, path, "block size");
     if (bh->str_off > p->size || bh->str_len > p->size - bh->str_off || bh->str_len >= NOSTR)
       return bad(err, path, "strings");
-    if (bh->str_len && p->map[bh->str_off + bh->str_len - 1] != 0)
-      return bad(err, path, "strings");
+    if (bh->str_len && p->map[bh->str_off + bh->str_len - 1] != 0) return bad(err, path, "strings");
     for (size_t c = 0; c < p->ncols; c++) {
       const col_desc *cd = desc_at(p, b, (int)c);
       if (cd->flags & FLAG_CONST) continue;
@@ -555,8 +562,12 @@ void tidu_pack_close(tidu_pack *p) {
   free(p);
 }
 
-size_t tidu_pack_count(const tidu_pack *p) { return (size_t)p->h.nfirms; }
-size_t tidu_pack_block_rows(const tidu_pack *p) { return p->h.block_rows; }
+size_t tidu_pack_count(const tidu_pack *p) {
+  return (size_t)p->h.nfirms;
+}
+size_t tidu_pack_block_rows(const tidu_pack *p) {
+  return p->h.block_rows;
+}
 
 size_t tidu_pack_slices(const tidu_pack *p, size_t cap) {
   size_t n = 0;
@@ -679,8 +690,8 @@ static void year_shift(tidu_pack_cursor *c, size_t b, size_t first, int64_t d) {
         c->chunk.yr[y][k] = c->missing;
         continue;
       }
-      c->chunk.yr[y][k] = int_column(c, b, c->p->year_col[y][src], first, &c->year_const[y][src],
-                                     TIDU_MISSING);
+      c->chunk.yr[y][k] =
+          int_column(c, b, c->p->year_col[y][src], first, &c->year_const[y][src], TIDU_MISSING);
     }
   }
 }
@@ -754,8 +765,9 @@ tidu_code tidu_pack_read(tidu_pack_cursor *c, size_t index, int32_t year, const 
   for (int f = 0; rc == TIDU_OK && f < TIDU_NFIRM; f++)
     if (!c->chunk.firm[f] && !c->chunk.text[f]) rc = TIDU_ERR_NOMEM;
   if (rc != TIDU_OK)
-    return tidu_error_set(err, rc, NULL, 0, 0, rc == TIDU_ERR_NOMEM ? "内存不足 / out of memory"
-                                                                     : "数据包已损坏 / damaged pack");
+    return tidu_error_set(err, rc, NULL, 0, 0,
+                          rc == TIDU_ERR_NOMEM ? "内存不足 / out of memory"
+                                               : "数据包已损坏 / damaged pack");
   if (first) *first = b * p->h.block_rows + start;
   *out = &c->chunk;
   return TIDU_OK;

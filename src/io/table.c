@@ -315,7 +315,8 @@ void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
     snprintf(en_name, sizeof en_name, "%s", fi ? fi->name : header ? header : "");
   }
   int n;
-  if (zh_name[0])
+  int named = zh_name[0] && strncmp(zh_part, zh_name, strlen(zh_name)) != 0;
+  if (named)
     n = snprintf(err->message, sizeof err->message, "%s: %s / %s: %s", zh_name, zh_part, en_name,
                  en_part);
   else
@@ -498,12 +499,15 @@ static int map_header(const char *h, column *col, tidu_error *err) {
     unit = find_unit(u, ilen);
     if (unit < 0 && ilen >= 4 && (ilen == 4 || (ilen == 7 && memcmp(u + 4, "年", 3) == 0)))
       col->year = year_at(u);
-    if (unit < 0 && !col->year) return 1;
-    trim(h, &base);
+    if (unit < 0 && !col->year)
+      base = n; /* not a unit: the parentheses belong to the name */
+    else
+      trim(h, &base);
   }
   col->fi = find_field(h, base);
   if (!col->fi && !col->year) col->fi = find_year_field(h, base, &col->year);
-  if (!col->fi) {
+  if (!col->fi || (col->year && col->fi->scope != 'Y')) {
+    col->fi = NULL;
     col->year = 0;
     return 1;
   }
@@ -741,7 +745,7 @@ static tidu_code convert_row(tidu_table *t, const tidu_row *row, rowvals *rv, ti
                           "列数不足：表头有 %zu 列，此行只有 %zu 列 / short row: the header has "
                           "%zu columns, this row %zu",
                           t->needed, row->ncells, t->needed, row->ncells);
-  for (size_t i = t->ncols; i < row->ncells; i++) {
+  for (size_t i = t->needed; i < row->ncells; i++) {
     size_t n = row->lens[i];
     trim(row->cells[i], &n);
     if (n == 0) continue;

@@ -9,15 +9,15 @@
 #include "tidu/num.h"
 
 /* ---- limits against zip bombs and hostile files ---- */
-#define MAX_SMALL_PART (16u << 20)       /* workbook.xml, rels, styles.xml: bytes of XML */
-#define MAX_SST_XML (1024ull << 20)      /* sharedStrings.xml: bytes of XML read */
-#define MAX_SST_TEXT (256u << 20)        /* shared strings: bytes kept */
-#define MAX_SST_COUNT (8u << 20)         /* shared strings: count */
-#define MAX_CELL_BYTES (32767u * 4u)     /* Excel's cell limit is 32767 characters */
-#define MAX_COLUMNS 16384u               /* Excel's last column, XFD */
-#define MAX_RATIO 100ull                 /* uncompressed / compressed beyond this is a bomb */
-#define BOMB_FLOOR (64ull << 20)         /* ... when the entry is also larger than this */
-#define CHUNK 65536
+#define MAX_SMALL_PART (16u << 20)     /* workbook.xml, rels, styles.xml: bytes of XML */
+#define MAX_SST_XML    (1024ull << 20) /* sharedStrings.xml: bytes of XML read */
+#define MAX_SST_TEXT   (256u << 20)    /* shared strings: bytes kept */
+#define MAX_SST_COUNT  (8u << 20)      /* shared strings: count */
+#define MAX_CELL_BYTES (32767u * 4u)   /* Excel's cell limit is 32767 characters */
+#define MAX_COLUMNS    16384u          /* Excel's last column, XFD */
+#define MAX_RATIO      100ull          /* uncompressed / compressed beyond this is a bomb */
+#define BOMB_FLOOR     (64ull << 20)   /* ... when the entry is also larger than this */
+#define CHUNK          65536
 
 typedef struct sst_state {
   int in_si, in_t, in_rph;
@@ -142,10 +142,11 @@ static zip_file_t *open_entry(xlsx *x, const char *path, unsigned long long cap,
   }
   if ((st.valid & ZIP_STAT_SIZE) && (st.valid & ZIP_STAT_COMP_SIZE) && st.size > BOMB_FLOOR &&
       st.size / (st.comp_size + 1) > MAX_RATIO) {
-    *rc = tidu_error_set(err, TIDU_ERR_LIMIT, x->name, 0, 0,
-                         "XLSX 部件 %s 压缩比异常，疑似压缩炸弹 / XLSX part %s expands suspiciously "
-                         "(zip bomb?)",
-                         path, path);
+    *rc =
+        tidu_error_set(err, TIDU_ERR_LIMIT, x->name, 0, 0,
+                       "XLSX 部件 %s 压缩比异常，疑似压缩炸弹 / XLSX part %s expands suspiciously "
+                       "(zip bomb?)",
+                       path, path);
     return NULL;
   }
   zip_file_t *zf = zip_fopen(x->za, path, 0);
@@ -184,9 +185,10 @@ static tidu_code parse_entry(xlsx *x, const char *path, int required, unsigned l
     }
     total += (unsigned long long)n;
     if (total > cap) {
-      rc = tidu_error_set(err, TIDU_ERR_LIMIT, x->name, 0, 0,
-                          "XLSX 部件 %s 超过 %llu 字节上限 / XLSX part %s exceeds the %llu-byte cap",
-                          path, cap, path, cap);
+      rc =
+          tidu_error_set(err, TIDU_ERR_LIMIT, x->name, 0, 0,
+                         "XLSX 部件 %s 超过 %llu 字节上限 / XLSX part %s exceeds the %llu-byte cap",
+                         path, cap, path, cap);
       break;
     }
     if (XML_Parse(p, x->chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
@@ -218,7 +220,6 @@ typedef struct book {
   sheet_ref *sheets;
   size_t n, cap;
 } book;
-
 
 /* The sheet list is collected through a pointer kept beside the parser. */
 typedef struct book_ctx {
@@ -269,7 +270,6 @@ static void XMLCALL on_rel(void *ud, const char *el, const char **atts) {
       snprintf(s->path, n, "xl/%s", target);
   }
 }
-
 
 static void setup_workbook(XML_Parser p, xlsx *x) {
   (void)x;
@@ -369,7 +369,6 @@ static tidu_code find_sheet(xlsx *x, const char *want, char **path, tidu_error *
 
 /* ---- sharedStrings.xml ---- */
 
-
 static void XMLCALL sst_start(void *ud, const char *el, const char **atts) {
   xlsx *x = ud;
   (void)atts;
@@ -396,7 +395,8 @@ static void XMLCALL sst_chars(void *ud, const char *s, int len) {
     XML_StopParser(x->parser, XML_FALSE);
     return;
   }
-  if (buf_add(&x->text, s, (size_t)len) != 0) fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+  if (buf_add(&x->text, s, (size_t)len) != 0)
+    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
 }
 
 static void XMLCALL sst_end(void *ud, const char *el) {
@@ -440,7 +440,6 @@ static void setup_sst(XML_Parser p, xlsx *x) {
 }
 
 /* ---- styles.xml: which cell formats are dates ---- */
-
 
 static int builtin_date(int id) {
   return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
@@ -564,7 +563,8 @@ static void XMLCALL sheet_chars(void *ud, const char *s, int len) {
     XML_StopParser(x->parser, XML_FALSE);
     return;
   }
-  if (buf_add(&x->text, s, (size_t)len) != 0) fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+  if (buf_add(&x->text, s, (size_t)len) != 0)
+    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
 }
 
 /* Writes a number without exponent ("1.5E+7" -> "15000000"), keeping all its digits. */
@@ -788,14 +788,12 @@ static void xlsx_close(void *ctx) {
 static tidu_code open_sheet(xlsx *x, const char *want, tidu_error *err) {
   char *path = NULL;
   tidu_code rc = find_sheet(x, want, &path, err);
-  if (rc == TIDU_OK)
-    rc = parse_entry(x, "xl/sharedStrings.xml", 0, MAX_SST_XML, setup_sst, err);
+  if (rc == TIDU_OK) rc = parse_entry(x, "xl/sharedStrings.xml", 0, MAX_SST_XML, setup_sst, err);
   if (rc == TIDU_OK) rc = parse_entry(x, "xl/styles.xml", 0, MAX_SMALL_PART, setup_styles, err);
   if (rc == TIDU_OK) {
     zip_stat_t st;
     x->limit_bytes = ~0ull;
-    if (zip_stat(x->za, path, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
-      x->limit_bytes = st.size;
+    if (zip_stat(x->za, path, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE)) x->limit_bytes = st.size;
     x->zf = open_entry(x, path, ~0ull, &rc, err);
     if (!x->zf && rc == TIDU_OK)
       rc = tidu_error_set(err, TIDU_ERR_INPUT, x->name, 0, 0,
@@ -804,7 +802,8 @@ static tidu_code open_sheet(xlsx *x, const char *want, tidu_error *err) {
   free(path);
   if (rc != TIDU_OK) return rc;
   x->parser = XML_ParserCreate(NULL);
-  if (!x->parser) return tidu_error_set(err, TIDU_ERR_NOMEM, x->name, 0, 0, "内存不足 / out of memory");
+  if (!x->parser)
+    return tidu_error_set(err, TIDU_ERR_NOMEM, x->name, 0, 0, "内存不足 / out of memory");
   XML_SetUserData(x->parser, x);
   XML_SetElementHandler(x->parser, sheet_start, sheet_end);
   XML_SetCharacterDataHandler(x->parser, sheet_chars);

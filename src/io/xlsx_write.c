@@ -221,7 +221,8 @@ tidu_code tidu_xlsx_out_open(const char *path, const tidu_export_ruleset *rs, si
   if (!x->wb) {
     free(x->path);
     free(x);
-    return tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法创建 XLSX 文件 / cannot create the XLSX file");
+    return tidu_error_set(err, TIDU_ERR_IO, path, 0, 0,
+                          "无法创建 XLSX 文件 / cannot create the XLSX file");
   }
   x->rs = rs;
   x->nrs = nrs;
@@ -267,8 +268,8 @@ tidu_code tidu_xlsx_out_close(tidu_xlsx_out *x, tidu_error *err) {
   lxw_error e = workbook_close(x->wb);
   tidu_code rc = TIDU_OK;
   if (e != LXW_NO_ERROR)
-    rc = tidu_error_set(err, TIDU_ERR_IO, x->path, 0, 0, "写入 XLSX 失败 / writing the XLSX failed: %s",
-                        lxw_strerror(e));
+    rc = tidu_error_set(err, TIDU_ERR_IO, x->path, 0, 0,
+                        "写入 XLSX 失败 / writing the XLSX failed: %s", lxw_strerror(e));
   free(x->path);
   free(x);
   return rc;

@@ -1,4 +1,5 @@
-/* Rule books: loading rule files (text, file, directory, built-in), selection and error rendering. */
+/* Rule books: loading rule files (text, file, directory, built-in), selection and error rendering.
+ */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -465,8 +466,8 @@ struct tidu_selection {
   size_t n;
 };
 
-static const char *const canonical[] = {"main",      "chinext",        "star", "bse", "neeq",
-                                        "regional",  "star_tech",      "chinext_growth", NULL};
+static const char *const canonical[] = {"main",     "chinext",   "star",           "bse", "neeq",
+                                        "regional", "star_tech", "chinext_growth", NULL};
 
 static int order_key(const tidu_ruleset *rs) {
   for (int i = 0; canonical[i]; i++)
@@ -501,7 +502,8 @@ static int64_t until_of(const tidu_rulebook *rb, const tidu_ruleset *rs) {
   for (size_t i = 0; i < rb->n; i++) {
     const tidu_ruleset *o = rb->rs[i];
     if (o == rs || strcmp(o->meta.id, rs->meta.id) || !same_scope(o, rs)) continue;
-    if (o->meta.effective > rs->meta.effective && o->meta.effective < best) best = o->meta.effective;
+    if (o->meta.effective > rs->meta.effective && o->meta.effective < best)
+      best = o->meta.effective;
   }
   return best;
 }
@@ -540,9 +542,10 @@ static int check_ids(const tidu_rulebook *rb, const char *list, tidu_error *err)
       }
       if (!found) {
         if (best && bestd <= 2)
-          tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
-                         "未知规则集 '%s'(是否为 '%s'?) / unknown rule set '%s' (did you mean '%s'?)",
-                         id, best, id, best);
+          tidu_error_set(
+              err, TIDU_ERR_USAGE, NULL, 0, 0,
+              "未知规则集 '%s'(是否为 '%s'?) / unknown rule set '%s' (did you mean '%s'?)", id,
+              best, id, best);
         else
           tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "未知规则集 '%s' / unknown rule set '%s'",
                          id, id);
@@ -620,8 +623,8 @@ size_t tidu_rulebook_metrics(const tidu_rulebook *rb, tidu_metric_info *out, siz
     for (size_t i = 0; i < rb->pre.nb; i++, n++)
       if (n < cap) {
         const tidu_binding *b = &rb->pre.b[i];
-        out[n] = (tidu_metric_info){b->name, tidu_explain_name_zh(b->name), 'D', b->type,
-                                    b->formula};
+        out[n] =
+            (tidu_metric_info){b->name, tidu_explain_name_zh(b->name), 'D', b->type, b->formula};
       }
   }
   return n;
@@ -636,7 +639,8 @@ tidu_code tidu_ruleset_dump(const tidu_ruleset *rs, tidu_dump_mode mode, char **
     *out = tidu_dump_tree(rs->ast);
   else {
     tidu_toklist toks = {0};
-    if (tidu_lex(rs->meta.file, rs->text, rs->len, &toks, NULL) >= 0) *out = tidu_dump_tokens(&toks);
+    if (tidu_lex(rs->meta.file, rs->text, rs->len, &toks, NULL) >= 0)
+      *out = tidu_dump_tokens(&toks);
     tidu_toklist_free(&toks);
   }
   if (!*out) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");

@@ -31,9 +31,9 @@ typedef struct comp {
   size_t ngroups;
 } comp;
 
-static const char *const functions[] = {"sum",  "avg", "ratio", "growth", "cagr",        "avg_growth",
-                                        "min",  "max", "floor", "years_since", "months_since", "each",
-                                        NULL};
+static const char *const functions[] = {"sum",          "avg",  "ratio", "growth", "cagr",
+                                        "avg_growth",   "min",  "max",   "floor",  "years_since",
+                                        "months_since", "each", NULL};
 
 const char *const *tidu_rules_functions(void) {
   return functions;
@@ -51,7 +51,8 @@ static void cerr(comp *C, const tidu_span *sp, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   C->nerr++;
-  if (tidu_rules_err(C->errs, TIDU_ERR_RULE, C->file, sp, "%s", msg) == TIDU_ERR_NOMEM) C->nomem = 1;
+  if (tidu_rules_err(C->errs, TIDU_ERR_RULE, C->file, sp, "%s", msg) == TIDU_ERR_NOMEM)
+    C->nomem = 1;
 }
 
 size_t tidu_rules_edit_distance(const char *a, const char *b) {
@@ -258,8 +259,7 @@ static const char *type_word(tidu_type t) {
 
 static int check_index(comp *C, const tidu_node *n, long idx) {
   if (idx < 0 || idx > TIDU_CHUNK_YEARS - 1) {
-    cerr(C, &n->sp,
-         "年份下标 [%ld] 超出范围(0..%d) / year index [%ld] out of range (0..%d)", idx,
+    cerr(C, &n->sp, "年份下标 [%ld] 超出范围(0..%d) / year index [%ld] out of range (0..%d)", idx,
          TIDU_CHUNK_YEARS - 1, idx, TIDU_CHUNK_YEARS - 1);
     return 0;
   }
@@ -287,7 +287,8 @@ static int load_name(comp *C, const tidu_node *n, int shift, int *type) {
   const sbind *b = find_binding(C, n->str);
   if (b) {
     if (b->is_cond) {
-      cerr(C, &n->sp, "'%s' 是条件,不能作为数值 / '%s' is a condition, not a value", n->str, n->str);
+      cerr(C, &n->sp, "'%s' 是条件,不能作为数值 / '%s' is a condition, not a value", n->str,
+           n->str);
       return -1;
     }
     if (C->expand >= MAX_EXPAND) {
@@ -299,15 +300,15 @@ static int load_name(comp *C, const tidu_node *n, int shift, int *type) {
     if (b->is_series) {
       if (n->ival < 0 && shift < 0) {
         cerr(C, &n->sp,
-             "序列 '%s' 需要年份下标,如 %s[0] / series '%s' needs a year index, e.g. %s[0]",
-             n->str, n->str, n->str, n->str);
+             "序列 '%s' 需要年份下标,如 %s[0] / series '%s' needs a year index, e.g. %s[0]", n->str,
+             n->str, n->str, n->str);
         return -1;
       }
       sub = n->ival >= 0 ? (int)n->ival + (shift > 0 ? shift : 0) : shift;
       if (!check_index(C, n, sub)) return -1;
     } else if (n->ival >= 0) {
-      cerr(C, &n->sp, "'%s' 不是年度序列,不能带下标 / '%s' is not a year series: no index",
-           n->str, n->str);
+      cerr(C, &n->sp, "'%s' 不是年度序列,不能带下标 / '%s' is not a year series: no index", n->str,
+           n->str);
       return -1;
     }
     C->expand++;
@@ -366,7 +367,9 @@ static int const_reg(comp *C, tidu_i128 num, tidu_i128 den, const tidu_span *sp)
 static int int_literal(comp *C, const tidu_node *call, size_t i, long lo, long hi, long *out) {
   const tidu_node *a = call->kids[i];
   if (a->kind != ND_NUM || a->den != 1 || a->unit || a->num < lo || a->num > hi) {
-    cerr(C, &a->sp, "%s() 的第 %zu 个参数应为 %ld..%ld 的整数 / argument %zu of %s() must be an integer %ld..%ld",
+    cerr(C, &a->sp,
+         "%s() 的第 %zu 个参数应为 %ld..%ld 的整数 / argument %zu of %s() must be an integer "
+         "%ld..%ld",
          call->str, i + 1, lo, hi, i + 1, call->str, lo, hi);
     return 0;
   }
@@ -548,8 +551,8 @@ static void set_texts(comp *C, int ci, const tidu_node *n, int shift, int type) 
   tidu_pcond *c = &C->p->conds[ci];
   free(c->text);
   free(c->text_en);
-  c->text = tidu_explain_cond_text(n, shift < 0 ? 0 : shift, type, 0);
-  c->text_en = tidu_explain_cond_text(n, shift < 0 ? 0 : shift, type, 1);
+  c->text = tidu_explain_cond_text(n, shift, type, 0);
+  c->text_en = tidu_explain_cond_text(n, shift, type, 1);
   if (!c->text || !c->text_en) C->nomem = 1;
 }
 
@@ -617,7 +620,8 @@ static int enum_mask(comp *C, const tidu_node *n, const tidu_field_info *fi, cha
       for (int e = 0; e < tidu_enum_count(fi->enum_id); e++)
         consider(names[i], tidu_enum_name(fi->enum_id, e), &best, &bestd);
       if (best && bestd <= 3)
-        cerr(C, &n->sp, "'%s' 没有取值 '%s'(是否为 '%s'?) / '%s' has no value '%s' (did you mean '%s'?)",
+        cerr(C, &n->sp,
+             "'%s' 没有取值 '%s'(是否为 '%s'?) / '%s' has no value '%s' (did you mean '%s'?)",
              fi->name, names[i], best, fi->name, names[i], best);
       else
         cerr(C, &n->sp, "'%s' 没有取值 '%s' / '%s' has no value '%s'", fi->name, names[i], fi->name,
@@ -662,15 +666,15 @@ static void block_kids(comp *C, int ci, const tidu_node *n, int depth, const cha
 /* A comparison leaf: generic, enumeration, bool, or an exact cagr comparison. */
 static int cmp_leaf(comp *C, const tidu_node *n, int ci, int shift) {
   const tidu_node *l = n->kids[0], *r = n->kids[1];
-  const tidu_field_info *lf = l->kind == ND_NAME && !find_binding(C, l->str) ? find_field(l->str) : NULL;
+  const tidu_field_info *lf =
+      l->kind == ND_NAME && !find_binding(C, l->str) ? find_field(l->str) : NULL;
   tidu_pcond *c = &C->p->conds[ci];
   if (lf && (lf->type == TIDU_T_ENUM || lf->type == TIDU_T_BOOL)) {
     c->kind = PC_TEST;
     c->type = lf->type;
     if (lf->type == TIDU_T_ENUM && r->kind != ND_NAME) {
-      cerr(C, &n->sp,
-           "不能把枚举 '%s' 与数值比较 / cannot compare enumeration '%s' with a number", l->str,
-           l->str);
+      cerr(C, &n->sp, "不能把枚举 '%s' 与数值比较 / cannot compare enumeration '%s' with a number",
+           l->str, l->str);
       return 0;
     }
     if (n->op != TK_EQ && n->op != TK_NE) {
@@ -680,7 +684,9 @@ static int cmp_leaf(comp *C, const tidu_node *n, int ci, int shift) {
     }
     if (lf->type == TIDU_T_BOOL) {
       if (r->kind != ND_BOOL) {
-        cerr(C, &r->sp, "'%s' 是是非项,只能与 true/false 比较 / '%s' is a yes/no field: compare with true or false",
+        cerr(C, &r->sp,
+             "'%s' 是是非项,只能与 true/false 比较 / '%s' is a yes/no field: compare with true or "
+             "false",
              l->str, l->str);
         return 0;
       }
@@ -688,9 +694,8 @@ static int cmp_leaf(comp *C, const tidu_node *n, int ci, int shift) {
       return 1;
     }
     if (r->kind != ND_NAME || r->ival >= 0) {
-      cerr(C, &r->sp,
-           "不能把枚举 '%s' 与数值比较 / cannot compare enumeration '%s' with a number", l->str,
-           l->str);
+      cerr(C, &r->sp, "不能把枚举 '%s' 与数值比较 / cannot compare enumeration '%s' with a number",
+           l->str, l->str);
       return 0;
     }
     uint64_t mask;
@@ -723,7 +728,24 @@ static int cmp_leaf(comp *C, const tidu_node *n, int ci, int shift) {
     return 1;
   }
   int a = cexpr(C, l, shift, &tl);
-  int b = a < 0 ? -1 : cexpr(C, r, shift, &tr);
+  if (a < 0) return 0;
+  if (r->kind == ND_NUM || (r->kind == ND_NEG && r->kids[0]->kind == ND_NUM)) {
+    /* a constant on the right: no register for it */
+    const tidu_node *k = r->kind == ND_NUM ? r : r->kids[0];
+    tr = k->unit == 'M' ? TIDU_T_MONEY : k->unit == '%' ? TIDU_T_RATIO : TIDU_TY_NUM;
+    if (tl == TIDU_T_BOOL) {
+      cerr(C, &n->sp, "不能比较是非值与数值 / cannot compare a yes/no value with a number");
+      return 0;
+    }
+    int kc = add_const(C, r->kind == ND_NUM ? k->num : -k->num, k->den);
+    emit(C, OP_CMPK, ci, a, kc, cmp_of(n->op), &n->sp);
+    c = &C->p->conds[ci];
+    c->type = tl != TIDU_TY_NUM ? tl : tr != TIDU_TY_NUM ? tr : TIDU_T_COUNT;
+    c->numeric = n->op != TK_EQ && n->op != TK_NE;
+    c->cmp = cmp_of(n->op);
+    return 1;
+  }
+  int b = cexpr(C, r, shift, &tr);
   if (b < 0) return 0;
   if ((tl == TIDU_T_BOOL) != (tr == TIDU_T_BOOL)) {
     cerr(C, &n->sp, "不能比较是非值与数值 / cannot compare a yes/no value with a number");
@@ -791,10 +813,10 @@ static int ccond(comp *C, const tidu_node *n, int parent, int depth, const char 
                  const char *cite, int shift, int hidden) {
   if (C->nomem) return -1;
   tidu_pcond_kind kind = n->kind == ND_ALL || n->kind == ND_EACH ? PC_ALL
-                         : n->kind == ND_ANY                    ? PC_ANY
-                         : n->kind == ND_NOT                    ? PC_NOT
-                         : n->kind == ND_CMP                    ? PC_CMP
-                                                                : PC_TEST;
+                         : n->kind == ND_ANY                     ? PC_ANY
+                         : n->kind == ND_NOT                     ? PC_NOT
+                         : n->kind == ND_CMP                     ? PC_CMP
+                                                                 : PC_TEST;
   int ci = new_cond(C, kind, n, parent, depth, path, cite, hidden);
   if (ci < 0) return -1;
   const char *src = C->p->conds[ci].source;
@@ -816,6 +838,16 @@ static int ccond(comp *C, const tidu_node *n, int parent, int depth, const char 
     int k = ccond(C, n->kids[0], ci, depth + 1, sub, src, shift, hidden);
     add_kid_index(C, ci, k);
     emit(C, OP_NOT, ci, k, 0, 0, &n->sp);
+    if (!n->label && k >= 0 && C->p->conds[k].text) {
+      /* "不满足: <the negated condition>" */
+      tidu_sb zh = {0}, en = {0};
+      tidu_sb_printf(&zh, "不满足:%s", C->p->conds[k].text);
+      tidu_sb_printf(&en, "not: %s", C->p->conds[k].text_en ? C->p->conds[k].text_en : "");
+      tidu_pcond *c = &C->p->conds[ci];
+      c->text = tidu_sb_take(&zh);
+      c->text_en = tidu_sb_take(&en);
+      if (!c->text || !c->text_en) C->nomem = 1;
+    }
     break;
   }
   case ND_EACH: {
@@ -1183,9 +1215,9 @@ int tidu_compile(const char *file, const tidu_ast *a, const tidu_prelude *pre, t
   for (size_t i = 0; i < a->ndecls && !C.nomem; i++) {
     const tidu_node *d = a->decls[i];
     if (d->kind == ND_REQUIRE)
-      p->requires[p->nrequires++].root = cblock(&C, d->kids[0], d->cite ? d->cite : rs_cite);
-    else if (d->kind == ND_STANDARD)
-      p->standards[p->nstandards++].root = cblock(&C, d->kids[0], d->cite ? d->cite : rs_cite);
+    p->requires[p->nrequires++].root = cblock(&C, d->kids[0], d->cite ? d->cite : rs_cite);
+    else if (d->kind == ND_STANDARD) p->standards[p->nstandards++].root =
+        cblock(&C, d->kids[0], d->cite ? d->cite : rs_cite);
   }
   for (size_t i = 0; i < a->ndecls && !C.nomem; i++)
     if (a->decls[i]->kind == ND_SCORE) citem(&C, a->decls[i], p->nitems++, rs_cite);

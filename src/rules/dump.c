@@ -39,9 +39,9 @@ char *tidu_dump_tokens(const tidu_toklist *toks) {
 }
 
 static const char *const node_names[] = {
-    "num", "bool", "name", "call", "neg", "bin", "cmp",      "in",      "has",   "startswith",
-    "each", "pred", "all", "any", "not", "let", "standard", "require", "info", "score",
-    "band", "group", "pass", "file"};
+    "num",      "bool",       "name", "call",  "neg",  "bin",   "cmp",  "in",
+    "has",      "startswith", "each", "pred",  "all",  "any",   "not",  "let",
+    "standard", "require",    "info", "score", "band", "group", "pass", "file"};
 
 static void dump_node(tidu_sb *b, const tidu_node *n, int depth) {
   for (int i = 0; i < depth; i++) tidu_sb_puts(b, "  ");
@@ -112,7 +112,8 @@ char *tidu_dump_prog(const tidu_prog *p) {
     tidu_sb_printf(&b, "%04zu %-8s", i, tidu_opcode_name((tidu_opcode)in->op));
     switch ((tidu_opcode)in->op) {
     case OP_LOADY:
-      tidu_sb_printf(&b, " r%d = %s[%d] /%d", in->a, tidu_year_field_info(in->b)->name, in->c, in->d);
+      tidu_sb_printf(&b, " r%d = %s[%d] /%d", in->a, tidu_year_field_info(in->b)->name, in->c,
+                     in->d);
       break;
     case OP_LOADF:
       tidu_sb_printf(&b, " r%d = %s /%d", in->a, tidu_firm_field_info(in->b)->name, in->c);
@@ -122,6 +123,9 @@ char *tidu_dump_prog(const tidu_prog *p) {
       break;
     case OP_CMP:
       tidu_sb_printf(&b, " c%d = r%d %s r%d", in->a, in->b, cmp_names[in->d], in->c);
+      break;
+    case OP_CMPK:
+      tidu_sb_printf(&b, " c%d = r%d %s const %d", in->a, in->b, cmp_names[in->d], in->c);
       break;
     case OP_CMPCAGR:
       tidu_sb_printf(&b, " c%d = cagr(r%d, r%d, %d) %s r%d", in->a, in->b, in->c, in->e,

@@ -96,7 +96,7 @@ static i128 gcd128(i128 a, i128 b) {
 
 /* Reduces n/d by their gcd when they grow large. */
 static void tidy(i128 *n, i128 *d) {
-  if ((*d < BIG && *n < BIG && *n > -BIG)) return;
+  if ((*d < BIG && *n<BIG && * n> - BIG)) return;
   i128 g = gcd128(*n, *d);
   if (g > 1) {
     *n /= g;
@@ -104,8 +104,18 @@ static void tidy(i128 *n, i128 *d) {
   }
 }
 
-static double to_double(i128 n, i128 d) {
-  /* keep precision: split the integer part */
+static inline int fits64(i128 v) {
+  return v == (i128)(int64_t)v;
+}
+
+static inline double to_double(i128 n, i128 d) {
+  if (fits64(n) && fits64(d)) {
+    int64_t a = (int64_t)n, b = (int64_t)d;
+    if (b == 1) return (double)a;
+    /* exact to the last bit when both are below 2^53; else split the integer part */
+    if (a < (1LL << 53) && a > -(1LL << 53) && b < (1LL << 53)) return (double)a / (double)b;
+    return (double)(a / b) + (double)(a % b) / (double)b;
+  }
   i128 q = n / d, r = n % d;
   return (double)q + (double)r / (double)d;
 }
@@ -123,7 +133,7 @@ static slot reg(tidu_regs *R, int r) {
   return s;
 }
 
-static double val(const slot *s, size_t i) {
+static inline double val(const slot *s, size_t i) {
   return s->st[i] == ST_EXACT ? to_double(s->num[i], s->den[i]) : s->f[i];
 }
 
@@ -294,27 +304,28 @@ static int verdict_of(int c, int op) {
 }
 
 /* thr - x (for >=, >) or x - thr (for <=, <) at lane i, as a double, exact when possible. */
-static double diff(const slot *x, const slot *t, size_t i, int x_minus_t) {
+static double diff(const slot *x, size_t ix, const slot *t, size_t it, int x_minus_t) {
   const slot *p = x_minus_t ? x : t, *q = x_minus_t ? t : x;
-  if (p->st[i] == ST_EXACT && q->st[i] == ST_EXACT) {
+  size_t i = x_minus_t ? ix : it, j = x_minus_t ? it : ix;
+  if (p->st[i] == ST_EXACT && q->st[j] == ST_EXACT) {
     i128 a, b, nn, dd;
-    if (p->den[i] == q->den[i] && !__builtin_sub_overflow(p->num[i], q->num[i], &nn))
+    if (p->den[i] == q->den[j] && !__builtin_sub_overflow(p->num[i], q->num[j], &nn))
       return to_double(nn, p->den[i]);
-    if (!__builtin_mul_overflow(p->num[i], q->den[i], &a) &&
-        !__builtin_mul_overflow(q->num[i], p->den[i], &b) && !__builtin_sub_overflow(a, b, &nn) &&
-        !__builtin_mul_overflow(p->den[i], q->den[i], &dd))
+    if (!__builtin_mul_overflow(p->num[i], q->den[j], &a) &&
+        !__builtin_mul_overflow(q->num[j], p->den[i], &b) && !__builtin_sub_overflow(a, b, &nn) &&
+        !__builtin_mul_overflow(p->den[i], q->den[j], &dd))
       return to_double(nn, dd);
   }
-  return val(p, i) - val(q, i);
+  return val(p, i) - val(q, j);
 }
 
 /* Writes a comparison's verdict, value, threshold, gap and distance at lane i. */
 static void record_cmp(tidu_cols *C, size_t o, size_t i, int cmp, int op, const slot *x,
-                       const slot *t, double xv) {
+                       const slot *t, size_t it, double xv) {
   int pass = verdict_of(cmp, op);
   C->verdict[o + i] = pass ? V_PASS : V_FAIL;
   C->value[o + i] = xv;
-  double tv = val(t, i);
+  double tv = val(t, it);
   C->thr[o + i] = tv;
   if (op == CMP_EQ || op == CMP_NE) {
     C->gap[o + i] = NAN;
@@ -326,7 +337,7 @@ static void record_cmp(tidu_cols *C, size_t o, size_t i, int cmp, int op, const 
     C->dist[o + i] = 0;
     return;
   }
-  double g = diff(x, t, i, op == CMP_LE || op == CMP_LT);
+  double g = diff(x, i, t, it, op == CMP_LE || op == CMP_LT);
   C->gap[o + i] = g;
   double d = tv == 0 ? 1 : g / fabs(tv);
   C->dist[o + i] = d > 1 ? 1 : d;
@@ -353,7 +364,58 @@ static void op_cmp(tidu_cols *C, size_t o, const slot *x, const slot *t, int op,
       c = x->num[i] < t->num[i] ? -1 : x->num[i] > t->num[i];
     else
       c = cmp_at(x, i, t, i);
-    record_cmp(C, o, i, c, op, x, t, val(x, i));
+    record_cmp(C, o, i, c, op, x, t, i, val(x, i));
+  }
+}
+
+/* Comparison with a constant tn/td (td > 0): cross-multiplied, 64-bit operands multiply
+ * into 128 bits without overflow. */
+static void op_cmpk(tidu_cols *C, size_t o, const slot *x, i128 tn, i128 td, int op, size_t n) {
+  double tv = to_double(tn, td);
+  double inv_t = tv == 0 ? 0 : 1 / fabs(tv);
+  int small_t = fits64(tn) && fits64(td);
+  for (size_t i = 0; i < n; i++) {
+    uint8_t st = x->st[i];
+    if (!st) {
+      mark_unknown(C, o, i);
+      C->thr[o + i] = tv;
+      continue;
+    }
+    int c;
+    double xv;
+    i128 xn = x->num[i], xd = x->den[i];
+    if (st == ST_EXACT && small_t && fits64(xn) && fits64(xd)) {
+      int64_t xn64 = (int64_t)xn, xd64 = (int64_t)xd;
+      i128 a = (i128)xn64 * (int64_t)td, b = (i128)(int64_t)tn * xd64;
+      c = a < b ? -1 : a > b;
+      xv = xn64 < (1LL << 53) && xn64 > -(1LL << 53) ? (double)xn64 / (double)xd64
+                                                     : to_double(xn, xd);
+      int pass = verdict_of(c, op);
+      C->verdict[o + i] = pass ? V_PASS : V_FAIL;
+      C->value[o + i] = xv;
+      C->thr[o + i] = tv;
+      if (op == CMP_EQ || op == CMP_NE) {
+        C->gap[o + i] = NAN;
+        C->dist[o + i] = pass ? 0 : 1;
+      } else if (pass) {
+        C->gap[o + i] = 0;
+        C->dist[o + i] = 0;
+      } else {
+        i128 diffn = (op == CMP_GE || op == CMP_GT) ? b - a : a - b;
+        i128 dd;
+        double g = __builtin_mul_overflow(xd, td, &dd) ? fabs(tv - xv) : to_double(diffn, dd);
+        C->gap[o + i] = g;
+        double d = tv == 0 ? 1 : g * inv_t;
+        C->dist[o + i] = d > 1 ? 1 : d;
+      }
+      continue;
+    }
+    i128 tnum = tn, tden = td;
+    uint8_t tst = ST_EXACT;
+    double tf = tv;
+    slot t1 = {&tnum, &tden, &tst, &tf};
+    c = cmp_at(x, i, &t1, 0);
+    record_cmp(C, o, i, c, op, x, &t1, 0, val(x, i));
   }
 }
 
@@ -383,8 +445,10 @@ static void op_cmpcagr(tidu_cols *C, size_t o, const slot *x0, const slot *xl, c
       i128 pn, pd, a, b;
       /* x0/xl CMP pn/pd  <=>  x0n*xld*pd CMP xln*x0d*pn */
       if (rat_pow1(t->num[i], t->den[i], years - 1, &pn, &pd) &&
-          !__builtin_mul_overflow(x0->num[i], xl->den[i], &a) && !__builtin_mul_overflow(a, pd, &a) &&
-          !__builtin_mul_overflow(xl->num[i], x0->den[i], &b) && !__builtin_mul_overflow(b, pn, &b)) {
+          !__builtin_mul_overflow(x0->num[i], xl->den[i], &a) &&
+          !__builtin_mul_overflow(a, pd, &a) &&
+          !__builtin_mul_overflow(xl->num[i], x0->den[i], &b) &&
+          !__builtin_mul_overflow(b, pn, &b)) {
         c = a < b ? -1 : a > b;
         done = 1;
       }
@@ -422,36 +486,41 @@ static void set_test(tidu_cols *C, size_t o, size_t i, int v) {
   C->dist[o + i] = v == V_PASS ? 0 : 1;
 }
 
+/* all / any over the children, child by child so each pass is a plain loop over lanes.
+ * Verdict bits: 1 fail seen, 2 unknown seen, 4 pass seen (kept in the verdict column). */
 static void op_all_any(tidu_cols *C, const tidu_pcond *pc, size_t o, size_t n, int any) {
+  uint8_t *restrict seen = C->verdict + o;
+  double *restrict dist = C->dist + o;
   for (size_t i = 0; i < n; i++) {
-    int seen_fail = 0, seen_unknown = 0, seen_pass = 0;
-    double dist = any ? 1e300 : 0;
-    for (size_t k = 0; k < pc->nkids; k++) {
-      size_t ko = (size_t)pc->kids[k] * C->cap;
-      int v = C->verdict[ko + i];
-      seen_fail |= v == V_FAIL;
-      seen_unknown |= v == V_UNKNOWN;
-      seen_pass |= v == V_PASS;
-      double d = C->dist[ko + i];
+    seen[i] = 0;
+    dist[i] = any ? 1e300 : 0;
+  }
+  for (size_t k = 0; k < pc->nkids; k++) {
+    size_t ko = (size_t)pc->kids[k] * C->cap;
+    const uint8_t *restrict kv = C->verdict + ko;
+    const double *restrict kd = C->dist + ko;
+    for (size_t i = 0; i < n; i++) {
+      seen[i] |= (uint8_t)(1u << (kv[i] == V_FAIL ? 0 : kv[i] == V_UNKNOWN ? 1 : 2));
+      double d = kd[i];
       if (any)
-        dist = d < dist ? d : dist;
+        dist[i] = d < dist[i] ? d : dist[i];
       else
-        dist += d;
+        dist[i] += d;
     }
+  }
+  for (size_t i = 0; i < n; i++) {
     int v;
-    if (any)
-      v = seen_pass ? V_PASS : seen_unknown ? V_UNKNOWN : V_FAIL;
-    else
-      v = seen_fail ? V_FAIL : seen_unknown ? V_UNKNOWN : V_PASS;
-    if (!pc->nkids) {
+    if (!pc->nkids)
       v = any ? V_FAIL : V_PASS;
-      dist = any ? 1 : 0;
-    }
-    C->verdict[o + i] = (uint8_t)v;
+    else if (any)
+      v = seen[i] & 4 ? V_PASS : seen[i] & 2 ? V_UNKNOWN : V_FAIL;
+    else
+      v = seen[i] & 1 ? V_FAIL : seen[i] & 2 ? V_UNKNOWN : V_PASS;
+    seen[i] = (uint8_t)v;
+    if (v == V_PASS || !pc->nkids) dist[i] = v == V_PASS ? 0 : 1;
     C->value[o + i] = NAN;
     C->thr[o + i] = NAN;
     C->gap[o + i] = NAN;
-    C->dist[o + i] = v == V_PASS ? 0 : dist;
   }
 }
 
@@ -582,8 +651,9 @@ static void load_dates(slot *r, const tidu_chunk *ch, int field, int months, int
 
 /* ---- the loop -------------------------------------------------------------------------- */
 
-void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tidu_regs *R,
-                    tidu_cols *C) {
+/* Runs the program over one tile of lanes: `ch` and `C` are views starting at the tile. */
+static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tidu_regs *R,
+                     tidu_cols *C) {
   size_t n = ch->n;
   for (size_t pc = 0; pc < p->ncode; pc++) {
     const tidu_instr *in = &p->code[pc];
@@ -676,8 +746,9 @@ void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tid
     case OP_SCORE:
     case OP_GROUPV: {
       slot r = reg(R, in->a);
-      const int64_t *src = in->op == OP_SCORE ? (in->b ? C->score_hi : C->score_lo)
-                                              : (in->b ? C->grp_hi : C->grp_lo) + (size_t)in->c * C->cap;
+      const int64_t *src = in->op == OP_SCORE
+                               ? (in->b ? C->score_hi : C->score_lo)
+                               : (in->b ? C->grp_hi : C->grp_lo) + (size_t)in->c * C->cap;
       for (size_t i = 0; i < n; i++) {
         r.num[i] = src[i];
         r.den[i] = 1000000;
@@ -688,6 +759,11 @@ void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tid
     case OP_CMP: {
       slot a = reg(R, in->b), b = reg(R, in->c);
       op_cmp(C, (size_t)in->a * C->cap, &a, &b, in->d, n);
+      break;
+    }
+    case OP_CMPK: {
+      slot a = reg(R, in->b);
+      op_cmpk(C, (size_t)in->a * C->cap, &a, p->consts[in->c].num, p->consts[in->c].den, in->d, n);
       break;
     }
     case OP_CMPCAGR: {
@@ -702,7 +778,8 @@ void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tid
       uint64_t mask = p->masks[in->c];
       for (size_t i = 0; i < n; i++) {
         int64_t v = col[i] == TIDU_MISSING ? 0 : col[i];
-        int hit = in->op == OP_IN ? (v >= 0 && v < 64 && ((mask >> v) & 1)) : ((uint64_t)v & mask) != 0;
+        int hit =
+            in->op == OP_IN ? (v >= 0 && v < 64 && ((mask >> v) & 1)) : ((uint64_t)v & mask) != 0;
         set_test(C, o, i, hit ? V_PASS : V_FAIL);
       }
       break;
@@ -711,6 +788,9 @@ void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tid
       size_t o = (size_t)in->a * C->cap;
       const char **col = ch->text[in->b];
       const tidu_strset *ss = &p->strsets[in->c];
+      size_t lens[64];
+      size_t np = ss->n < 64 ? ss->n : 64;
+      for (size_t k = 0; k < np; k++) lens[k] = strlen(ss->s[k]);
       for (size_t i = 0; i < n; i++) {
         const char *s = col ? col[i] : NULL;
         if (!s || !*s) {
@@ -718,7 +798,9 @@ void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tid
           continue;
         }
         int hit = 0;
-        for (size_t k = 0; k < ss->n && !hit; k++) hit = strncmp(s, ss->s[k], strlen(ss->s[k])) == 0;
+        for (size_t k = 0; k < ss->n && !hit; k++)
+          hit = k < np ? lens[k] == 0 || (s[0] == ss->s[k][0] && strncmp(s, ss->s[k], lens[k]) == 0)
+                       : strncmp(s, ss->s[k], strlen(ss->s[k])) == 0;
         set_test(C, o, i, hit ? V_PASS : V_FAIL);
       }
       break;
@@ -776,5 +858,52 @@ void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tid
     case OP_COUNT:
       break;
     }
+  }
+}
+
+/* Lanes per tile: small enough that the registers of a tile stay in the first-level cache. */
+#define TILE 128
+
+static void shift_cols(tidu_cols *v, const tidu_cols *c, size_t lo) {
+  *v = *c;
+  v->verdict = c->verdict + lo;
+  v->value = c->value + lo;
+  v->thr = c->thr + lo;
+  v->gap = c->gap + lo;
+  v->dist = c->dist + lo;
+  v->item_lo = c->item_lo + lo;
+  v->item_hi = c->item_hi + lo;
+  v->item_known = c->item_known + lo;
+  v->grp_lo = c->grp_lo + lo;
+  v->grp_hi = c->grp_hi + lo;
+  v->score_lo = c->score_lo + lo;
+  v->score_hi = c->score_hi + lo;
+}
+
+static void shift_chunk(tidu_chunk *v, const tidu_chunk *c, size_t lo, size_t n) {
+  v->n = n;
+  v->cap = n;
+  v->base = c->base + lo;
+  for (int f = 0; f < TIDU_NFIRM; f++) {
+    v->firm[f] = c->firm[f] ? c->firm[f] + lo : NULL;
+    v->text[f] = c->text[f] ? c->text[f] + lo : NULL;
+  }
+  for (int f = 0; f < TIDU_NYEAR; f++)
+    for (int k = 0; k < TIDU_CHUNK_YEARS; k++) v->yr[f][k] = c->yr[f][k] ? c->yr[f][k] + lo : NULL;
+}
+
+void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tidu_regs *R,
+                    tidu_cols *C) {
+  if (ch->n <= TILE) {
+    run_tile(p, ch, as_of, R, C);
+    return;
+  }
+  tidu_chunk view;
+  tidu_cols cv;
+  for (size_t lo = 0; lo < ch->n; lo += TILE) {
+    size_t n = ch->n - lo < TILE ? ch->n - lo : TILE;
+    shift_chunk(&view, ch, lo, n);
+    shift_cols(&cv, C, lo);
+    run_tile(p, &view, as_of, R, &cv);
   }
 }

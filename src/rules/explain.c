@@ -86,7 +86,8 @@ const char *tidu_explain_name_zh(const char *name) {
   return name;
 }
 
-static const char *const cn_num[] = {"零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"};
+static const char *const cn_num[] = {"零", "一", "两", "三", "四", "五",
+                                     "六", "七", "八", "九", "十"};
 
 static void year_words(tidu_sb *b, long k, int en) {
   if (en) {
@@ -193,7 +194,8 @@ static void call_text(tidu_sb *b, const tidu_node *n, long shift, int type, int 
   }
   if (!strcmp(f, "sum") || !strcmp(f, "avg")) {
     years_count(b, k, en);
-    tidu_sb_puts(b, en ? (!strcmp(f, "sum") ? "total " : "average ") : (!strcmp(f, "sum") ? "累计" : "平均"));
+    tidu_sb_puts(b, en ? (!strcmp(f, "sum") ? "total " : "average ")
+                       : (!strcmp(f, "sum") ? "累计" : "平均"));
     expr_text(b, x, BARE, type, en);
   } else if (!strcmp(f, "ratio") && n->nkids == 3) {
     years_count(b, int_arg(n->kids[2]), en);
@@ -216,8 +218,7 @@ static void call_text(tidu_sb *b, const tidu_node *n, long shift, int type, int 
     tidu_sb_puts(b, en ? " average growth" : "平均增长率");
   } else if (!strcmp(f, "years_since") || !strcmp(f, "months_since")) {
     int years = f[0] == 'y';
-    if (en)
-      tidu_sb_printf(b, "%s since ", years ? "years" : "months");
+    if (en) tidu_sb_printf(b, "%s since ", years ? "years" : "months");
     expr_text(b, x, shift, type, en);
     if (!en) tidu_sb_puts(b, years ? "至今年数" : "至今月数");
   } else {
@@ -296,10 +297,17 @@ static const char *cmp_sym(int op) {
   }
 }
 
-static void list_strs(tidu_sb *b, const tidu_node *n, const char *sep) {
+/* Lists enumeration values (Chinese labels where known) or strings. */
+static void list_strs(tidu_sb *b, const tidu_node *n, const char *sep, int en) {
+  const tidu_field_info *fi =
+      n->nkids && n->kids[0]->kind == ND_NAME ? tidu_field_find(n->kids[0]->str) : NULL;
   for (size_t i = 0; i < n->nstrs; i++) {
     if (i) tidu_sb_puts(b, sep);
-    tidu_sb_puts(b, n->strs[i]);
+    int v = fi && !en && (fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS)
+                ? tidu_enum_find(fi->enum_id, n->strs[i])
+                : -1;
+    const char *label = v >= 0 ? tidu_enum_label_zh(fi->enum_id, v) : NULL;
+    tidu_sb_puts(b, label ? label : n->strs[i]);
   }
 }
 
@@ -324,18 +332,18 @@ char *tidu_explain_cond_text(const tidu_node *c, int shift, int type, int en) {
   case ND_IN:
     expr_text(&b, c->kids[0], shift, type, en);
     tidu_sb_puts(&b, en ? " in {" : " 属于 {");
-    list_strs(&b, c, ", ");
+    list_strs(&b, c, ", ", en);
     tidu_sb_puts(&b, "}");
     break;
   case ND_HAS:
     expr_text(&b, c->kids[0], shift, type, en);
     tidu_sb_puts(&b, en ? " has " : " 包含 ");
-    list_strs(&b, c, ", ");
+    list_strs(&b, c, ", ", en);
     break;
   case ND_STARTS:
     expr_text(&b, c->kids[0], shift, type, en);
     tidu_sb_puts(&b, en ? " starts with " : " 以 ");
-    list_strs(&b, c, en ? ", " : "、");
+    list_strs(&b, c, en ? ", " : "、", en);
     if (!en) tidu_sb_puts(&b, " 开头");
     break;
   case ND_PRED:

@@ -295,12 +295,12 @@ static int lex_operator(lexer *L, size_t start, uint32_t line, uint32_t col) {
   static const struct {
     const char *s;
     tidu_tok_kind k;
-  } ops[] = {{">=", TK_GE},     {"<=", TK_LE},     {"==", TK_EQ},     {"!=", TK_NE},
-             {"->", TK_ARROW},  {">", TK_GT},      {"<", TK_LT},      {"+", TK_PLUS},
-             {"-", TK_MINUS},   {"*", TK_STAR},    {"/", TK_SLASH},   {"(", TK_LPAREN},
-             {")", TK_RPAREN},  {"[", TK_LBRACK},  {"]", TK_RBRACK},  {"{", TK_LBRACE},
-             {"}", TK_RBRACE},  {",", TK_COMMA},   {"=", TK_ASSIGN},  {"≥", TK_GE},
-             {"≤", TK_LE},      {"，", TK_COMMA}};
+  } ops[] = {{">=", TK_GE},    {"<=", TK_LE},    {"==", TK_EQ},    {"!=", TK_NE},
+             {"->", TK_ARROW}, {">", TK_GT},     {"<", TK_LT},     {"+", TK_PLUS},
+             {"-", TK_MINUS},  {"*", TK_STAR},   {"/", TK_SLASH},  {"(", TK_LPAREN},
+             {")", TK_RPAREN}, {"[", TK_LBRACK}, {"]", TK_RBRACK}, {"{", TK_LBRACE},
+             {"}", TK_RBRACE}, {",", TK_COMMA},  {"=", TK_ASSIGN}, {"≥", TK_GE},
+             {"≤", TK_LE},     {"，", TK_COMMA}};
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     if (at(L, ops[i].s)) {
       size_t n = strlen(ops[i].s);
@@ -347,8 +347,8 @@ int tidu_lex(const char *file, const char *text, size_t len, tidu_toklist *out,
       advance(&L);
       tidu_span sp = {(uint32_t)start, (uint32_t)(L.pos - start), line, col, 1};
       char msg[128];
-      snprintf(msg, sizeof msg, "无法识别的字符 '%.*s' / unexpected character", (int)(L.pos - start),
-               text + start);
+      snprintf(msg, sizeof msg, "无法识别的字符 '%.*s' / unexpected character",
+               (int)(L.pos - start), text + start);
       error_at(&L, &sp, msg);
     }
   }

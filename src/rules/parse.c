@@ -73,12 +73,12 @@ static void expect_fail(parser *P, const char *what) {
   if (P->failed) return;
   P->failed = 1;
   P->nerr++;
-  const char *found = t->kind == TK_EOF ? "end of file"
+  const char *found = t->kind == TK_EOF                                ? "end of file"
                       : (t->kind == TK_ID || t->kind >= TK_KW_RULESET) ? t->str
-                      : t->kind == TK_NUM  ? "number"
-                      : t->kind == TK_STR  ? "string"
-                      : t->kind == TK_DATE ? "date"
-                                           : tidu_tok_name(t->kind);
+                      : t->kind == TK_NUM                              ? "number"
+                      : t->kind == TK_STR                              ? "string"
+                      : t->kind == TK_DATE                             ? "date"
+                                                                       : tidu_tok_name(t->kind);
   tidu_rules_err(P->errs, TIDU_ERR_RULE, P->file, &t->sp,
                  "语法错误:需要%s,遇到 '%s' / expected %s, found '%s'", what, found, what, found);
 }
@@ -870,7 +870,8 @@ int tidu_parse(const char *file, const tidu_toklist *toks, int prelude, tidu_ast
   if (!prelude && !P.nerr && !a->has_effective && !P.nomem) {
     P.nerr++;
     tidu_rules_err(errs, TIDU_ERR_RULE, file, &a->id_sp,
-                   "规则集缺少生效日期 / rule set '%s' has no 'effective' date", a->id ? a->id : "");
+                   "规则集缺少生效日期 / rule set '%s' has no 'effective' date",
+                   a->id ? a->id : "");
   }
   return P.nomem ? -1 : P.nerr;
 }

@@ -16,36 +16,37 @@
  *
  * ORDER: opcode, its operands and its effect, written once. */
 #define TIDU_OPCODES(X)                                                                            \
-  X(LOADY, "r[a] = year field b at offset [c] (unknown when missing)")                            \
-  X(LOADF, "r[a] = firm field b (unknown when missing)")                                          \
-  X(LOADC, "r[a] = constant b")                                                                   \
-  X(ADD, "r[a] = r[b] + r[c]")                                                                    \
-  X(SUB, "r[a] = r[b] - r[c]")                                                                    \
-  X(MUL, "r[a] = r[b] * r[c]")                                                                    \
-  X(DIV, "r[a] = r[b] / r[c] (unknown when r[c] == 0)")                                           \
-  X(NEG, "r[a] = -r[b]")                                                                          \
-  X(MIN, "r[a] = min(r[b], r[c])")                                                                \
-  X(MAX, "r[a] = max(r[b], r[c])")                                                                \
-  X(FLOOR, "r[a] = floor(r[b])")                                                                  \
-  X(GROWTH, "r[a] = r[b] / r[c] - 1 (unknown when r[c] <= 0)")                                    \
-  X(CAGR, "r[a] = (r[b] / r[c])^(1/(d-1)) - 1, approximate (unknown when r[c] <= 0 or r[b] < 0)") \
-  X(YSINCE, "r[a] = whole years from date field b to the end of year [0]")                        \
-  X(MSINCE, "r[a] = whole months from date field b to the assessment date")                       \
-  X(SCORE, "r[a] = total points, low end (b = 0) or high end (b = 1) of the range")               \
-  X(GROUPV, "r[a] = points of group c, low end (b = 0) or high end (b = 1)")                      \
-  X(CMP, "cond a = r[b] CMP(d) r[c]; value, threshold, gap, distance")                            \
-  X(CMPCAGR, "cond a = cagr(r[b] first, r[c] last, e years) CMP(d) r[f], decided exactly")        \
-  X(IN, "cond a = enum firm field b is one of the values in mask c")                              \
-  X(HAS, "cond a = tag firm field b contains one of the tags in mask c")                          \
-  X(STARTS, "cond a = text firm field b starts with one of string set c")                         \
-  X(BOOLF, "cond a = bool firm field b (negated when c = 1)")                                     \
-  X(TRUTH, "cond a = r[b] != 0")                                                                  \
-  X(ALL, "cond a = all of its children (three-valued); distance = sum")                           \
-  X(ANY, "cond a = any of its children (three-valued); distance = min")                           \
-  X(NOT, "cond a = not cond b")                                                                   \
-  X(MERGE, "cond a = unknown where it differs from cond b (score ranges)")                        \
-  X(ITEM, "item a points from its bands (first passing band; a range when unknown)")              \
-  X(ITEMF, "item a points = r[b] clamped to 0 .. max (range 0 .. max when unknown)")              \
+  X(LOADY, "r[a] = year field b at offset [c] (unknown when missing)")                             \
+  X(LOADF, "r[a] = firm field b (unknown when missing)")                                           \
+  X(LOADC, "r[a] = constant b")                                                                    \
+  X(ADD, "r[a] = r[b] + r[c]")                                                                     \
+  X(SUB, "r[a] = r[b] - r[c]")                                                                     \
+  X(MUL, "r[a] = r[b] * r[c]")                                                                     \
+  X(DIV, "r[a] = r[b] / r[c] (unknown when r[c] == 0)")                                            \
+  X(NEG, "r[a] = -r[b]")                                                                           \
+  X(MIN, "r[a] = min(r[b], r[c])")                                                                 \
+  X(MAX, "r[a] = max(r[b], r[c])")                                                                 \
+  X(FLOOR, "r[a] = floor(r[b])")                                                                   \
+  X(GROWTH, "r[a] = r[b] / r[c] - 1 (unknown when r[c] <= 0)")                                     \
+  X(CAGR, "r[a] = (r[b] / r[c])^(1/(d-1)) - 1, approximate (unknown when r[c] <= 0 or r[b] < 0)")  \
+  X(YSINCE, "r[a] = whole years from date field b to the end of year [0]")                         \
+  X(MSINCE, "r[a] = whole months from date field b to the assessment date")                        \
+  X(SCORE, "r[a] = total points, low end (b = 0) or high end (b = 1) of the range")                \
+  X(GROUPV, "r[a] = points of group c, low end (b = 0) or high end (b = 1)")                       \
+  X(CMP, "cond a = r[b] CMP(d) r[c]; value, threshold, gap, distance")                             \
+  X(CMPK, "cond a = r[b] CMP(d) constant c (the common case, no register for the constant)")       \
+  X(CMPCAGR, "cond a = cagr(r[b] first, r[c] last, e years) CMP(d) r[f], decided exactly")         \
+  X(IN, "cond a = enum firm field b is one of the values in mask c")                               \
+  X(HAS, "cond a = tag firm field b contains one of the tags in mask c")                           \
+  X(STARTS, "cond a = text firm field b starts with one of string set c")                          \
+  X(BOOLF, "cond a = bool firm field b (negated when c = 1)")                                      \
+  X(TRUTH, "cond a = r[b] != 0")                                                                   \
+  X(ALL, "cond a = all of its children (three-valued); distance = sum")                            \
+  X(ANY, "cond a = any of its children (three-valued); distance = min")                            \
+  X(NOT, "cond a = not cond b")                                                                    \
+  X(MERGE, "cond a = unknown where it differs from cond b (score ranges)")                         \
+  X(ITEM, "item a points from its bands (first passing band; a range when unknown)")               \
+  X(ITEMF, "item a points = r[b] clamped to 0 .. max (range 0 .. max when unknown)")               \
   X(TOTAL, "group and total points ranges from the items")
 
 typedef enum tidu_opcode {
@@ -85,16 +86,16 @@ typedef enum tidu_pcond_kind { PC_CMP, PC_TEST, PC_ALL, PC_ANY, PC_NOT } tidu_pc
 typedef struct tidu_pcond {
   tidu_pcond_kind kind;
   int hidden;
-  int parent;          /* -1 at the top of a block */
+  int parent; /* -1 at the top of a block */
   int *kids;
   size_t nkids;
   int depth;
   char *text, *text_en; /* label or generated */
   char *path;
-  const char *source;   /* nearest citation (points into the AST / meta) */
-  tidu_type type;       /* of the compared value */
-  int numeric;          /* has a numeric gap */
-  int cmp;              /* tidu_cmp of a comparison, -1 otherwise */
+  const char *source; /* nearest citation (points into the AST / meta) */
+  tidu_type type;     /* of the compared value */
+  int numeric;        /* has a numeric gap */
+  int cmp;            /* tidu_cmp of a comparison, -1 otherwise */
   tidu_input *inputs;
   size_t ninputs;
   uint32_t line, col, chars;

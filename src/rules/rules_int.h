@@ -18,59 +18,59 @@ typedef __int128 tidu_i128;
 /* ---- tokens ---------------------------------------------------------------------------- */
 
 /* ORDER: token kinds and their spellings, written once. */
-#define TIDU_TOKENS(X)                                                                            \
-  X(EOF, "end of file")                                                                          \
-  X(ID, "identifier")                                                                            \
-  X(NUM, "number")                                                                               \
-  X(STR, "string")                                                                               \
-  X(DATE, "date")                                                                                \
-  X(GE, ">=")                                                                                    \
-  X(GT, ">")                                                                                     \
-  X(LE, "<=")                                                                                    \
-  X(LT, "<")                                                                                     \
-  X(EQ, "==")                                                                                    \
-  X(NE, "!=")                                                                                    \
-  X(PLUS, "+")                                                                                   \
-  X(MINUS, "-")                                                                                  \
-  X(STAR, "*")                                                                                   \
-  X(SLASH, "/")                                                                                  \
-  X(LPAREN, "(")                                                                                 \
-  X(RPAREN, ")")                                                                                 \
-  X(LBRACK, "[")                                                                                 \
-  X(RBRACK, "]")                                                                                 \
-  X(LBRACE, "{")                                                                                 \
-  X(RBRACE, "}")                                                                                 \
-  X(COMMA, ",")                                                                                  \
-  X(ARROW, "->")                                                                                 \
-  X(ASSIGN, "=")                                                                                 \
-  X(KW_RULESET, "ruleset")                                                                       \
-  X(KW_KIND, "kind")                                                                             \
-  X(KW_VERSION, "version")                                                                       \
-  X(KW_EFFECTIVE, "effective")                                                                   \
-  X(KW_UNTIL, "until")                                                                           \
-  X(KW_SOURCE, "source")                                                                         \
-  X(KW_NOTE, "note")                                                                             \
-  X(KW_SCOPE, "scope")                                                                           \
-  X(KW_REGION, "region")                                                                         \
-  X(KW_LET, "let")                                                                               \
-  X(KW_STANDARD, "standard")                                                                     \
-  X(KW_REQUIRE, "require")                                                                       \
-  X(KW_INFO, "info")                                                                             \
-  X(KW_ALL, "all")                                                                               \
-  X(KW_ANY, "any")                                                                               \
-  X(KW_NOT, "not")                                                                               \
-  X(KW_IN, "in")                                                                                 \
-  X(KW_HAS, "has")                                                                               \
-  X(KW_STARTSWITH, "startswith")                                                                 \
-  X(KW_SCORE, "score")                                                                           \
-  X(KW_GROUP, "group")                                                                           \
-  X(KW_MAX, "max")                                                                               \
-  X(KW_MIN, "min")                                                                               \
-  X(KW_WHEN, "when")                                                                             \
-  X(KW_ELSE, "else")                                                                             \
-  X(KW_PASS, "pass")                                                                             \
-  X(KW_DIRECT, "direct")                                                                         \
-  X(KW_TRUE, "true")                                                                             \
+#define TIDU_TOKENS(X)                                                                             \
+  X(EOF, "end of file")                                                                            \
+  X(ID, "identifier")                                                                              \
+  X(NUM, "number")                                                                                 \
+  X(STR, "string")                                                                                 \
+  X(DATE, "date")                                                                                  \
+  X(GE, ">=")                                                                                      \
+  X(GT, ">")                                                                                       \
+  X(LE, "<=")                                                                                      \
+  X(LT, "<")                                                                                       \
+  X(EQ, "==")                                                                                      \
+  X(NE, "!=")                                                                                      \
+  X(PLUS, "+")                                                                                     \
+  X(MINUS, "-")                                                                                    \
+  X(STAR, "*")                                                                                     \
+  X(SLASH, "/")                                                                                    \
+  X(LPAREN, "(")                                                                                   \
+  X(RPAREN, ")")                                                                                   \
+  X(LBRACK, "[")                                                                                   \
+  X(RBRACK, "]")                                                                                   \
+  X(LBRACE, "{")                                                                                   \
+  X(RBRACE, "}")                                                                                   \
+  X(COMMA, ",")                                                                                    \
+  X(ARROW, "->")                                                                                   \
+  X(ASSIGN, "=")                                                                                   \
+  X(KW_RULESET, "ruleset")                                                                         \
+  X(KW_KIND, "kind")                                                                               \
+  X(KW_VERSION, "version")                                                                         \
+  X(KW_EFFECTIVE, "effective")                                                                     \
+  X(KW_UNTIL, "until")                                                                             \
+  X(KW_SOURCE, "source")                                                                           \
+  X(KW_NOTE, "note")                                                                               \
+  X(KW_SCOPE, "scope")                                                                             \
+  X(KW_REGION, "region")                                                                           \
+  X(KW_LET, "let")                                                                                 \
+  X(KW_STANDARD, "standard")                                                                       \
+  X(KW_REQUIRE, "require")                                                                         \
+  X(KW_INFO, "info")                                                                               \
+  X(KW_ALL, "all")                                                                                 \
+  X(KW_ANY, "any")                                                                                 \
+  X(KW_NOT, "not")                                                                                 \
+  X(KW_IN, "in")                                                                                   \
+  X(KW_HAS, "has")                                                                                 \
+  X(KW_STARTSWITH, "startswith")                                                                   \
+  X(KW_SCORE, "score")                                                                             \
+  X(KW_GROUP, "group")                                                                             \
+  X(KW_MAX, "max")                                                                                 \
+  X(KW_MIN, "min")                                                                                 \
+  X(KW_WHEN, "when")                                                                               \
+  X(KW_ELSE, "else")                                                                               \
+  X(KW_PASS, "pass")                                                                               \
+  X(KW_DIRECT, "direct")                                                                           \
+  X(KW_TRUE, "true")                                                                               \
   X(KW_FALSE, "false")
 
 typedef enum tidu_tok_kind {
@@ -95,7 +95,7 @@ typedef struct tidu_token {
   /* NUM: the exact value num/den (den > 0), and its unit: 0 plain, 'M' money (元), '%' */
   tidu_i128 num, den;
   char unit;
-  int is_int; /* written without fraction or suffix */
+  int is_int;   /* written without fraction or suffix */
   int64_t date; /* DATE: days since 1970-01-01 */
   char *str;    /* STR: decoded text; ID: the identifier (malloc'd) */
 } tidu_token;
@@ -114,12 +114,12 @@ void tidu_toklist_free(tidu_toklist *l);
 
 typedef enum tidu_node_kind {
   /* expressions */
-  ND_NUM,   /* num/den, unit */
-  ND_BOOL,  /* ival */
-  ND_NAME,  /* str, ival = index or -1 */
-  ND_CALL,  /* str = function, kids = args */
-  ND_NEG,   /* kids[0] */
-  ND_BIN,   /* op = '+','-','*','/' */
+  ND_NUM,  /* num/den, unit */
+  ND_BOOL, /* ival */
+  ND_NAME, /* str, ival = index or -1 */
+  ND_CALL, /* str = function, kids = args */
+  ND_NEG,  /* kids[0] */
+  ND_BIN,  /* op = '+','-','*','/' */
   /* conditions */
   ND_CMP,    /* op = TK_GE.., kids[0] CMP kids[1] */
   ND_IN,     /* kids[0] in { strs } */
@@ -195,7 +195,7 @@ typedef struct tidu_binding {
   int is_series;        /* uses bare year fields */
   int is_cond;          /* let x = all {...} */
   tidu_type type;
-  char *formula;        /* source text of the definition */
+  char *formula; /* source text of the definition */
 } tidu_binding;
 
 typedef struct tidu_prelude {

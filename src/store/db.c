@@ -75,8 +75,7 @@ tidu_code tidu_store_dberr(tidu_store *s, tidu_error *err, const char *what) {
 tidu_code tidu_store_exec(tidu_store *s, const char *sql, tidu_error *err) {
   char *msg = NULL;
   if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return TIDU_OK;
-  tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0, "数据库错误 / database error: %s",
-                 msg ? msg : "?");
+  tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0, "数据库错误 / database error: %s", msg ? msg : "?");
   sqlite3_free(msg);
   return TIDU_ERR_DB;
 }
@@ -260,8 +259,8 @@ static tidu_code collect(tidu_store *s, const char *sql, char **buf, size_t *len
     size_t used = 0;
     for (int i = 0; i < n && used < sizeof line - 1; i++) {
       const char *t = (const char *)sqlite3_column_text(st, i);
-      used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", i ? " " : "",
-                               t ? t : "NULL");
+      used +=
+          (size_t)snprintf(line + used, sizeof line - used, "%s%s", i ? " " : "", t ? t : "NULL");
     }
     if (strcmp(line, "ok") != 0) {
       (*bad)++;
@@ -352,9 +351,8 @@ tidu_code tidu_store_import_start(tidu_store *s, const char *file, const char *s
   sqlite3_stmt *st = NULL;
   char now[32];
   tidu_store_now(now);
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT INTO imports (file, sheet, started_at) VALUES (?1, ?2, ?3)", -1,
-                         &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(s->db, "INSERT INTO imports (file, sheet, started_at) VALUES (?1, ?2, ?3)",
+                         -1, &st, NULL) != SQLITE_OK)
     return tidu_store_dberr(s, err, "import");
   sqlite3_bind_text(st, 1, file, -1, SQLITE_TRANSIENT);
   if (sheet) sqlite3_bind_text(st, 2, sheet, -1, SQLITE_TRANSIENT);
@@ -366,17 +364,17 @@ tidu_code tidu_store_import_start(tidu_store *s, const char *file, const char *s
   return TIDU_OK;
 }
 
-tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id,
-                                   const tidu_import_summary *sum, tidu_error *err) {
+tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id, const tidu_import_summary *sum,
+                                   tidu_error *err) {
   char now[32], text[512];
   tidu_store_now(now);
   snprintf(text, sizeof text,
            "{\"records\":%lld,\"firms_new\":%lld,\"firms_updated\":%lld,\"firms_unchanged\":%lld,"
            "\"years_added\":%lld,\"years_changed\":%lld,\"years_unchanged\":%lld,"
            "\"values_changed\":%lld,\"warnings\":%lld,\"rejected\":%lld}",
-           sum->records, sum->firms_new, sum->firms_updated, sum->firms_unchanged,
-           sum->years_added, sum->years_changed, sum->years_unchanged, sum->values_changed,
-           sum->warnings, sum->rejected);
+           sum->records, sum->firms_new, sum->firms_updated, sum->firms_unchanged, sum->years_added,
+           sum->years_changed, sum->years_unchanged, sum->values_changed, sum->warnings,
+           sum->rejected);
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db,
                          "UPDATE imports SET finished_at = ?1, records = ?2, summary = ?3 "
@@ -488,8 +486,7 @@ int tidu_store_bind_value(sqlite3_stmt *st, int idx, const tidu_field_info *fi, 
   return sqlite3_bind_text(st, idx, buf, -1, SQLITE_TRANSIENT);
 }
 
-static tidu_code parse_tags(const tidu_field_info *fi, const char *t, int64_t *v,
-                            tidu_error *err) {
+static tidu_code parse_tags(const tidu_field_info *fi, const char *t, int64_t *v, tidu_error *err) {
   *v = 0;
   while (*t) {
     const char *semi = strchr(t, ';');
@@ -509,8 +506,8 @@ static tidu_code parse_tags(const tidu_field_info *fi, const char *t, int64_t *v
   return TIDU_OK;
 }
 
-tidu_code tidu_store_column_value(sqlite3_stmt *st, int col, const tidu_field_info *fi,
-                                  int64_t *v, char **text, tidu_error *err) {
+tidu_code tidu_store_column_value(sqlite3_stmt *st, int col, const tidu_field_info *fi, int64_t *v,
+                                  char **text, tidu_error *err) {
   int absent = sqlite3_column_type(st, col) == SQLITE_NULL;
   int declared = fi->type == TIDU_T_BOOL || fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS;
   *v = declared ? 0 : TIDU_MISSING;
@@ -520,8 +517,9 @@ tidu_code tidu_store_column_value(sqlite3_stmt *st, int col, const tidu_field_in
   switch (fi->type) {
   case TIDU_T_TEXT:
     if (text) *text = strdup(t ? t : "");
-    return (!text || *text) ? TIDU_OK
-                            : tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+    return (!text || *text)
+               ? TIDU_OK
+               : tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   case TIDU_T_ENUM: {
     int i = tidu_enum_find(fi->enum_id, t ? t : "");
     if (i < 0)

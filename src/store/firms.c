@@ -114,7 +114,7 @@ static tidu_code prepare_all(tidu_store *s, tidu_error *err) {
 }
 
 void tidu_store_finalize_firms(tidu_store *s) {
-  sqlite3_stmt **all[] = {&s->sel_firm, &s->ins_firm,  &s->upd_firm, &s->sel_years,
+  sqlite3_stmt **all[] = {&s->sel_firm, &s->ins_firm, &s->upd_firm, &s->sel_years,
                           &s->ins_year, &s->upd_year, &s->ins_hist};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     sqlite3_finalize(*all[i]);
@@ -155,8 +155,7 @@ static tidu_code load_year_fields(sqlite3_stmt *st, tidu_year *y, tidu_error *er
   tidu_code rc = TIDU_OK;
   y->src_line = (long)sqlite3_column_int64(st, 3);
   for (int i = 0; i < TIDU_NYEAR && rc == TIDU_OK; i++)
-    rc = tidu_store_column_value(st, YEAR_PREFIX + i, tidu_year_field_info(i), &y->v[i], NULL,
-                                 err);
+    rc = tidu_store_column_value(st, YEAR_PREFIX + i, tidu_year_field_info(i), &y->v[i], NULL, err);
   return rc;
 }
 
@@ -164,7 +163,8 @@ static tidu_code load_year_fields(sqlite3_stmt *st, tidu_year *y, tidu_error *er
 
 static void bind_firm_fields(sqlite3_stmt *st, const tidu_firm *f) {
   for (int i = 0, k = 6; i < TIDU_NFIRM; i++)
-    if (i != TIDU_F_USCC) tidu_store_bind_value(st, k++, tidu_firm_field_info(i), f->v[i], f->text[i]);
+    if (i != TIDU_F_USCC)
+      tidu_store_bind_value(st, k++, tidu_firm_field_info(i), f->v[i], f->text[i]);
 }
 
 static void bind_year_fields(sqlite3_stmt *st, const tidu_year *y) {
@@ -183,8 +183,8 @@ static tidu_code insert_year(tidu_store *s, const char *uscc, const tidu_year *y
   return run(s, s->ins_year, err);
 }
 
-static tidu_code insert_firm(tidu_store *s, const tidu_firm *f, int64_t import_id,
-                             int64_t event_id, const char *now, tidu_error *err) {
+static tidu_code insert_firm(tidu_store *s, const tidu_firm *f, int64_t import_id, int64_t event_id,
+                             const char *now, tidu_error *err) {
   sqlite3_bind_text(s->ins_firm, 1, f->text[TIDU_F_USCC], -1, SQLITE_STATIC);
   sqlite3_bind_text(s->ins_firm, 2, now, -1, SQLITE_STATIC);
   bind_id(s->ins_firm, 3, import_id);
@@ -257,8 +257,7 @@ static tidu_code update_firm(tidu_store *s, const tidu_firm *cur, const char *no
   return run(s, s->upd_firm, err);
 }
 
-static tidu_code update_year(tidu_store *s, const char *uscc, const tidu_year *y,
-                             tidu_error *err) {
+static tidu_code update_year(tidu_store *s, const char *uscc, const tidu_year *y, tidu_error *err) {
   sqlite3_bind_text(s->upd_year, 1, uscc, -1, SQLITE_STATIC);
   sqlite3_bind_int(s->upd_year, 2, y->year);
   bind_year_fields(s->upd_year, y);
@@ -339,9 +338,8 @@ static tidu_code load_firm_row(tidu_store *s, const char *uscc, tidu_firm *cur, 
   return out;
 }
 
-static tidu_code put_existing(tidu_store *s, const change *c, tidu_firm *cur,
-                              int64_t created_by, const tidu_firm *f, tidu_import_summary *sum,
-                              tidu_error *err) {
+static tidu_code put_existing(tidu_store *s, const change *c, tidu_firm *cur, int64_t created_by,
+                              const tidu_firm *f, tidu_import_summary *sum, tidu_error *err) {
   int changed = 0;
   tidu_code rc = merge_firm_fields(s, c, cur, f, &changed, sum, err);
   if (rc == TIDU_OK && changed) rc = update_firm(s, cur, c->now, err);
@@ -351,7 +349,8 @@ static tidu_code put_existing(tidu_store *s, const change *c, tidu_firm *cur,
     else
       sum->firms_unchanged++;
   }
-  for (size_t i = 0; i < f->nyears && rc == TIDU_OK; i++) rc = put_year(s, c, &f->years[i], sum, err);
+  for (size_t i = 0; i < f->nyears && rc == TIDU_OK; i++)
+    rc = put_year(s, c, &f->years[i], sum, err);
   return rc;
 }
 
@@ -427,8 +426,7 @@ tidu_code tidu_store_set_value(tidu_store *s, const char *uscc, const tidu_field
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "统一社会信用代码不能修改 / the USCC cannot be edited");
   if ((fi->scope == 'Y') != (year != 0))
-    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
-                          "%s 需要%s年度 / %s %s a year", fi->name,
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "%s 需要%s年度 / %s %s a year", fi->name,
                           fi->scope == 'Y' ? "指定" : "不带", fi->name,
                           fi->scope == 'Y' ? "needs" : "takes no");
   tidu_code rc = prepare_all(s, err);
@@ -548,10 +546,10 @@ struct tidu_store_iter {
 
 static void filter_sql(sqlbuf *b) {
   sb_add(b, " WHERE (?1 IS NULL OR region LIKE ?1 || '%%')"
-                " AND (?2 IS NULL OR industry LIKE ?2 || '%%')"
-                " AND (?3 IS NULL OR (';' || chains || ';') LIKE '%%;' || ?3 || ';%%')"
-                " AND (?4 IS NULL OR (';' || titles || ';') LIKE '%%;' || ?4 || ';%%')"
-                " AND (?5 = 1 OR deleted_at IS NULL)");
+            " AND (?2 IS NULL OR industry LIKE ?2 || '%%')"
+            " AND (?3 IS NULL OR (';' || chains || ';') LIKE '%%;' || ?3 || ';%%')"
+            " AND (?4 IS NULL OR (';' || titles || ';') LIKE '%%;' || ?4 || ';%%')"
+            " AND (?5 = 1 OR deleted_at IS NULL)");
 }
 
 static void bind_filter(sqlite3_stmt *st, const tidu_store_filter *flt) {

@@ -60,8 +60,7 @@ static void describe(sqlite3_stmt *st, int col, char *buf, size_t size) {
 }
 
 /* The source that created the firm row (year = 0) or one year row. */
-static void creation_source(tidu_store *s, const char *uscc, int32_t year, char *buf,
-                            size_t size) {
+static void creation_source(tidu_store *s, const char *uscc, int32_t year, char *buf, size_t size) {
   const char *sql =
       year ? "SELECT r.import_id, i.file, i.started_at, r.src_row, r.event_id, e.who "
              "FROM firm_years r LEFT JOIN imports i ON i.id = r.import_id "
@@ -127,7 +126,8 @@ tidu_code tidu_store_history(tidu_store *s, const char *uscc, tidu_history_cb cb
   sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
   walk w = {0};
   int rc, stop = 0, nomem = 0;
-  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) stop = emit(s, uscc, st, &w, cb, ud, &nomem);
+  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    stop = emit(s, uscc, st, &w, cb, ud, &nomem);
   tidu_code out = TIDU_OK;
   if (nomem)
     out = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");

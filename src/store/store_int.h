@@ -42,8 +42,8 @@ int tidu_store_bind_value(sqlite3_stmt *st, int idx, const tidu_field_info *fi, 
 
 /* Reads column `col` of `st` into a value: *v for non-text fields, *text (malloc'd, caller
  * frees) for TEXT. Returns TIDU_OK or an error on an unreadable stored value. */
-tidu_code tidu_store_column_value(sqlite3_stmt *st, int col, const tidu_field_info *fi,
-                                  int64_t *v, char **text, tidu_error *err);
+tidu_code tidu_store_column_value(sqlite3_stmt *st, int col, const tidu_field_info *fi, int64_t *v,
+                                  char **text, tidu_error *err);
 
 /* 1 when the value is absent (missing figure, NULL text, declaration at its default). */
 int tidu_store_value_absent(const tidu_field_info *fi, int64_t v, const char *text);

@@ -110,3 +110,10 @@ check "assess --summary exits 0" "$?" 0
 # --color forces colour even when stdout is not a terminal
 if "$T" --color assess --only star "$EX" | grep -q "$(printf '\033')\[3"; then ok "--color forces colour"
 else bad "--color forces colour"; fi
+
+# a pack file gives the same results as the text it was made from
+"$T" pack -o "$tmp/ex.pack" "$EX" >/dev/null 2>&1
+"$T" assess --format csv "$EX" >"$tmp/from_text"
+"$T" assess --format csv "$tmp/ex.pack" >"$tmp/from_pack" 2>"$tmp/err"
+if cmp -s "$tmp/from_text" "$tmp/from_pack"; then ok "assess reads a pack file"
+else bad "assess reads a pack file"; fi

@@ -103,8 +103,12 @@ static char *batch_json(const tidu_batch_input *in, const tidu_selection *sel, i
                         int threads, size_t chunk, size_t *len) {
   char *buf = NULL;
   FILE *out = open_memstream(&buf, len);
-  tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .threads = threads,
-                            .chunk_size = chunk, .render = tidu_batch_render_json, .out = out};
+  tidu_batch_options opt = {.sel = {sel, NULL},
+                            .as_of_days = as_of,
+                            .threads = threads,
+                            .chunk_size = chunk,
+                            .render = tidu_batch_render_json,
+                            .out = out};
   size_t n = 0;
   tidu_error err;
   tidu_code rc = tidu_batch_run(in, &opt, NULL, &n, NULL, &err);
@@ -126,8 +130,8 @@ static void assert_equals_single(const char *lines, const tidu_selection *sel, i
     assert_non_null(nl);
     char *want = single_json(sel, as_of, i, ev, one, &f);
     if (strlen(want) != (size_t)(nl - p) || memcmp(want, p, (size_t)(nl - p)) != 0)
-      fail_msg("firm %llu differs:\nbatch:  %.*s\nsingle: %s", (unsigned long long)i,
-               (int)(nl - p), p, want);
+      fail_msg("firm %llu differs:\nbatch:  %.*s\nsingle: %s", (unsigned long long)i, (int)(nl - p),
+               p, want);
     free(want);
     p = nl + 1;
   }
@@ -185,8 +189,8 @@ static void batch_from_a_pack_equals_single_firm_results(void **state) {
 static tidu_batch_stats *run_stats(const tidu_selection *sel, int64_t as_of, int threads) {
   gen_src g = {0, NFIRMS};
   tidu_batch_input in = {.next = gen_next, .next_ctx = &g};
-  tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .threads = threads,
-                            .aggregate = 1};
+  tidu_batch_options opt = {
+      .sel = {sel, NULL}, .as_of_days = as_of, .threads = threads, .aggregate = 1};
   tidu_batch_stats *st = NULL;
   tidu_error err;
   if (tidu_batch_run(&in, &opt, &st, NULL, NULL, &err) != TIDU_OK) fail_msg("%s", err.message);
@@ -240,8 +244,8 @@ static void aggregates_count_unknown_apart_and_match_single_firms(void **state) 
   json_int_t in_regions = 0;
   const char *key;
   json_t *g;
-  json_object_foreach(json_object_get(json_object_get(j, "by"), "region"), key, g)
-      in_regions += json_integer_value(json_object_get(g, "firms"));
+  json_object_foreach(json_object_get(json_object_get(j, "by"), "region"), key, g) in_regions +=
+      json_integer_value(json_object_get(g, "firms"));
   assert_int_equal(in_regions, NFIRMS);
   assert_non_null(json_object_get(json_object_get(json_object_get(j, "by"), "industry"), "-"));
   json_decref(j);
@@ -276,8 +280,7 @@ static void aggregates_do_not_depend_on_threads(void **state) {
 /* ---- what-if ---- */
 
 /* Assesses the firm in `one` alone under `sel`; ev then holds its verdicts. */
-static void alone(const tidu_selection *sel, int64_t as_of, const tidu_chunk *one,
-                  tidu_eval *ev) {
+static void alone(const tidu_selection *sel, int64_t as_of, const tidu_chunk *one, tidu_eval *ev) {
   assert_int_equal(tidu_assess_chunk(sel, one, as_of, ev, NULL), TIDU_OK);
 }
 
@@ -378,8 +381,8 @@ static void projection_names_a_year_or_the_binding_condition(void **state) {
   char *buf = NULL;
   size_t len = 0;
   FILE *out = open_memstream(&buf, &len);
-  tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = tidu_days_from_civil(2025, 6, 30),
-                            .threads = 2};
+  tidu_batch_options opt = {
+      .sel = {sel, NULL}, .as_of_days = tidu_days_from_civil(2025, 6, 30), .threads = 2};
   size_t n = 0;
   tidu_error err;
   if (tidu_project(&in, &opt, 5, 0, out, &n, &err) != TIDU_OK) fail_msg("%s", err.message);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <xlsxwriter.h>
 
 #include "tidu/io.h"
 
@@ -151,6 +152,36 @@ static void many_warnings_are_capped_and_summarised(void **state) {
   free(csv);
 }
 
+static void xlsx_file_through_the_table_reader(void **state) {
+  (void)state;
+  char path[] = "/tmp/tidu_reader_xlsxXXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  lxw_workbook *wb = workbook_new(path);
+  lxw_worksheet *ws = workbook_add_worksheet(wb, "企业");
+  lxw_format *date = workbook_add_format(wb);
+  format_set_num_format(date, "yyyy-mm-dd");
+  worksheet_write_string(ws, 0, 0, "统一社会信用代码", NULL);
+  worksheet_write_string(ws, 0, 1, "企业名称", NULL);
+  worksheet_write_string(ws, 0, 2, "成立日期", NULL);
+  worksheet_write_string(ws, 0, 3, "2024年营业收入(万元)", NULL);
+  worksheet_write_string(ws, 0, 4, "roe_weighted_2024", NULL);
+  worksheet_write_string(ws, 1, 0, "91320500MA1N2K3P99", NULL);
+  worksheet_write_string(ws, 1, 1, "苏州示例", NULL);
+  lxw_datetime dt = {2015, 6, 1, 0, 0, 0};
+  worksheet_write_datetime(ws, 1, 2, &dt, date);
+  worksheet_write_number(ws, 1, 3, 1234.5678, NULL);
+  worksheet_write_number(ws, 1, 4, 0.15, NULL);
+  assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+  char *s = read_all(path, TIDU_FMT_AUTO); /* the .xlsx-less temp name is sniffed as a zip */
+  assert_string_equal(s, "{\"uscc\":\"91320500MA1N2K3P99\",\"name\":\"苏州示例\",\"founded\":"
+                         "\"2015-06-01\",\"years\":{\"2024\":{\"revenue\":12345678,"
+                         "\"roe_weighted\":0.15}}}\n");
+  free(s);
+  unlink(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(gb18030_csv_file),
@@ -159,6 +190,7 @@ int main(void) {
       cmocka_unit_test(content_sniffing_and_forced_formats),
       cmocka_unit_test(errors_name_the_file),
       cmocka_unit_test(many_warnings_are_capped_and_summarised),
+      cmocka_unit_test(xlsx_file_through_the_table_reader),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

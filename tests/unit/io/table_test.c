@@ -147,6 +147,10 @@ static void short_row_and_extra_cell(void **state) {
   assert_contains(log, "beyond the header");
   assert_contains(log, "F {\"uscc\":\"92110108L23456783K\"");
   assert_int_equal(count_lines(log, 'F'), 1);
+  /* a value under the trailing empty headers Excel leaves is not silently dropped */
+  log = run("uscc,name,,\n91320500MA1N2K3P99,A,,\n91610131MA6W8B2Q6N,B,,7\n");
+  assert_contains(log, "E firms.csv:3:4: ");
+  assert_int_equal(count_lines(log, 'F'), 1);
 }
 
 static void uscc_malformed_is_an_error_bad_check_a_warning(void **state) {
@@ -154,11 +158,11 @@ static void uscc_malformed_is_an_error_bad_check_a_warning(void **state) {
   const char *log = run("uscc,name\n"
                         "9132050OMA1N2K3P99,A\n"
                         "91320500ma1n2k3p98,B\n");
-  assert_contains(log, "E firms.csv:2:1: 统一社会信用代码: ");
+  assert_contains(log, "E firms.csv:2:1: 统一社会信用代码格式错误 ");
   assert_contains(log, "malformed USCC");
   /* kept, upper-cased, with a warning naming the row */
   assert_contains(log, "F {\"uscc\":\"91320500MA1N2K3P98\",\"name\":\"B\"}");
-  assert_contains(log, "W firms.csv:3:1: 统一社会信用代码: ");
+  assert_contains(log, "W firms.csv:3:1: 统一社会信用代码校验码不符 ");
   assert_contains(log, "expected 9");
 }
 
@@ -242,6 +246,17 @@ static void unknown_columns_warn_once(void **state) {
                   "W firms.csv:1:2: 备注: 未知的列，已忽略 / 备注: unknown column, ignored [备注]");
 }
 
+static void parentheses_that_are_part_of_a_name(void **state) {
+  (void)state;
+  const char *log = run("uscc,科技奖励(近三年),2024年新增股权融资(合格机构投资者实缴)(万元),"
+                        "企业名称(2024),新增股权融资(合格机构投资者实缴)_2023\n"
+                        "91320500MA1N2K3P99,国家级,1.5,x,7\n");
+  assert_contains(log,
+                  "F {\"uscc\":\"91320500MA1N2K3P99\",\"st_award\":\"national\",\"years\":"
+                  "{\"2024\":{\"equity_financing\":15000},\"2023\":{\"equity_financing\":7}}}");
+  assert_contains(log, "W firms.csv:1:4: 企业名称(2024): ");
+}
+
 static void header_problems_fail_the_open(void **state) {
   (void)state;
   assert_contains(run("uscc,营业收入(%)\n"), "OPEN firms.csv:1:2: ");
@@ -300,6 +315,7 @@ int main(void) {
       cmocka_unit_test(declarations_enums_tags_dates),
       cmocka_unit_test(ranges_are_checked),
       cmocka_unit_test(unknown_columns_warn_once),
+      cmocka_unit_test(parentheses_that_are_part_of_a_name),
       cmocka_unit_test(header_problems_fail_the_open),
       cmocka_unit_test(rows_without_identity_or_year),
       cmocka_unit_test(bad_row_of_a_firm_drops_the_whole_firm),

@@ -91,7 +91,7 @@ static void test_growth_exact_and_unknown(void **state) {
   set_year(&f[1], 2024, TIDU_Y_REVENUE, YUAN(130) - 1);
   set_year(&f[1], 2023, TIDU_Y_REVENUE, YUAN(100));
   set_year(&f[2], 2024, TIDU_Y_REVENUE, YUAN(130));
-  set_year(&f[2], 2023, TIDU_Y_REVENUE, 0); /* growth from zero: unknown, not infinite */
+  set_year(&f[2], 2023, TIDU_Y_REVENUE, 0);         /* growth from zero: unknown, not infinite */
   set_year(&f[3], 2024, TIDU_Y_REVENUE, YUAN(130)); /* 2023 missing */
   run r = run_firms(boundary_rules, f, 4);
   assert_int_equal(tidu_eval_verdict(r.ev, 0, 2, 0), TIDU_V_PASS);
@@ -117,7 +117,8 @@ static const char *const logic_rules =
     "  effective 2020-01-01\n"
     "  source \"规则 1\"\n"
     "standard b.1 \"任一\" { any { market_cap >= 10亿  revenue[0] >= 1亿 } }\n"
-    "standard b.2 \"全部\" source \"规则 2\" { market_cap >= 20亿  revenue[0] >= 3亿 source \"规则 3\" }\n"
+    "standard b.2 \"全部\" source \"规则 2\" { market_cap >= 20亿  revenue[0] >= 3亿 source \"规则 "
+    "3\" }\n"
     "standard b.3 \"否定\" { not own_brand }\n";
 
 static void test_three_valued(void **state) {
@@ -128,7 +129,7 @@ static void test_three_valued(void **state) {
   set_year(&f[0], 2024, TIDU_Y_REVENUE, YUAN(100000000)); /* any: pass; all: fails on revenue */
   set_year(&f[1], 2024, TIDU_Y_REVENUE, YUAN(50000000));  /* any: unknown; all: fail */
   set_year(&f[2], 2024, TIDU_Y_REVENUE, YUAN(300000000)); /* all: unknown */
-  f[2].v[TIDU_F_OWN_BRAND] = 1;                            /* not: fail */
+  f[2].v[TIDU_F_OWN_BRAND] = 1;                           /* not: fail */
   f[3].v[TIDU_F_OWN_BRAND] = 1;
   set_year(&f[3], 2024, TIDU_Y_REVENUE, YUAN(50000000));
   run r = run_firms(logic_rules, f, 4);
@@ -298,10 +299,11 @@ static void test_scope_versions_dates(void **state) {
 
 static void test_enums_tags_text(void **state) {
   (void)state;
-  const char *rules = "ruleset e \"枚举\" kind tier\n  effective 2020-01-01\n"
-                      "let bad = any { red_flags has dishonest  red_flags has major_incident }\n"
-                      "require {\n  listing_status in { none, regional }\n"
-                      "  listing_status != main\n  not bad\n  industry startswith \"C39\", \"I65\"\n}\n";
+  const char *rules =
+      "ruleset e \"枚举\" kind tier\n  effective 2020-01-01\n"
+      "let bad = any { red_flags has dishonest  red_flags has major_incident }\n"
+      "require {\n  listing_status in { none, regional }\n"
+      "  listing_status != main\n  not bad\n  industry startswith \"C39\", \"I65\"\n}\n";
   tidu_firm f[3];
   for (int i = 0; i < 3; i++) firm_blank(&f[i]);
   tidu_firm_set_text(&f[0], TIDU_F_INDUSTRY, "C3976");
@@ -321,6 +323,29 @@ static void test_enums_tags_text(void **state) {
   for (int i = 0; i < 3; i++) tidu_firm_clear(&f[i]);
 }
 
+/* A chunk larger than one evaluation tile: every lane keeps its own verdict and value. */
+static void test_many_lanes(void **state) {
+  (void)state;
+  enum { N = 300 };
+  const char *rules = "ruleset m \"多\" kind board\n  effective 2020-01-01\n"
+                      "standard m.1 \"市值\" { market_cap >= 1000元 }\n";
+  tidu_firm *f = calloc(N, sizeof *f);
+  for (int i = 0; i < N; i++) {
+    firm_blank(&f[i]);
+    f[i].v[TIDU_F_MARKET_CAP] = i % 7 == 0 ? TIDU_MISSING : YUAN(1000) - 150 + i;
+  }
+  run r = run_firms(rules, f, N);
+  for (int i = 0; i < N; i++) {
+    tidu_verdict want = i % 7 == 0 ? TIDU_V_UNKNOWN : i >= 150 ? TIDU_V_PASS : TIDU_V_FAIL;
+    assert_int_equal(tidu_eval_verdict(r.ev, 0, TIDU_WHOLE, (size_t)i), want);
+    tidu_cond_columns c = tidu_eval_cond(r.ev, 0, 1);
+    if (i % 7) assert_true(fabs(c.value[i] - (1000 - 1.5 + i / 100.0)) < 1e-9);
+  }
+  run_free(&r);
+  for (int i = 0; i < N; i++) tidu_firm_clear(&f[i]);
+  free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_money_exact),
@@ -332,6 +357,7 @@ int main(void) {
       cmocka_unit_test(test_pass_on_range),
       cmocka_unit_test(test_scope_versions_dates),
       cmocka_unit_test(test_enums_tags_text),
+      cmocka_unit_test(test_many_lanes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

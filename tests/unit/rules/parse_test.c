@@ -72,7 +72,7 @@ static void test_header_and_decls(void **state) {
   assert_int_equal(score->nkids, 2);
   assert_true(score->kids[0]->points == 20);
   assert_int_equal(score->kids[1]->nkids, 0); /* else */
-  assert_int_equal(a->decls[5]->ival, 1);      /* a formula item */
+  assert_int_equal(a->decls[5]->ival, 1);     /* a formula item */
   assert_true(a->decls[3]->ival == 1 && a->decls[3]->min == 20);
   tidu_ast_free(a);
   tidu_errlist_free(&errs);
@@ -125,7 +125,8 @@ static void test_kind_and_prelude(void **state) {
   tidu_ast *a;
   tidu_errlist errs;
   tidu_errlist_init(&errs);
-  assert_int_equal(parse_text("ruleset x \"x\" kind boards effective 2020-01-01\n", 0, &a, &errs), 1);
+  assert_int_equal(parse_text("ruleset x \"x\" kind boards effective 2020-01-01\n", 0, &a, &errs),
+                   1);
   assert_non_null(strstr(errs.items[0].message, "board, positioning or tier"));
   tidu_ast_free(a);
   tidu_errlist_free(&errs);

@@ -11,7 +11,7 @@
 #include "tidu/rules.h"
 
 /* Money in 分 from 元 and 分. */
-#define YUAN(y) ((int64_t)(y) * 100)
+#define YUAN(y) ((int64_t)(y)*100)
 
 /* A rule book holding one rule text; fails the test on any error. */
 static inline tidu_rulebook *book_of(const char *text) {

@@ -1,0 +1,61 @@
+// Reads the JSON lines of one bench/run.sh run on stdin and prints the ratios between systems,
+// and whether every system computed the same STAR verdicts and gaps.
+'use strict';
+const lines = require('fs').readFileSync(0, 'utf8').split('\n').filter((l) => l.trim());
+const rows = lines.map((l) => JSON.parse(l));
+const find = (bench, system) => rows.find((r) => r.bench === bench && r.system === system);
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
+const out = [];
+const bw = rows.find((r) => r.bench === 'membw');
+if (bw) out.push(`Memory read bandwidth, one thread: ${fmt(bw.read_gb_per_s)} GB/s`);
+
+const tl = find('star_loaded', 'tidu');
+const tc = find('star_from_csv', 'tidu');
+const duck = find('star', 'duckdb');
+const lite = find('star', 'sqlite');
+if (tl) out.push(`STAR, all gaps, loaded form: tidu ${fmt(tl.firms_per_s)} firms/s (${fmt(tl.compute_s)} s)`);
+for (const p of [duck, lite].filter(Boolean)) {
+  out.push(`  ${p.system}: ${fmt(p.firms_per_s)} firms/s (${fmt(p.compute_s)} s); tidu/${p.system} = ${fmt(tl.firms_per_s / p.firms_per_s)}x`);
+}
+if (tc) {
+  out.push(`STAR from the CSV, end to end: tidu ${fmt(tc.compute_s + tc.load_s)} s`);
+  if (duck) out.push(`  duckdb counts from CSV ${fmt(duck.end_to_end_s)} s; load+compute ${fmt(duck.load_s + duck.compute_s)} s; speed tidu/duckdb = ${fmt(duck.end_to_end_s / (tc.compute_s + tc.load_s))}x`);
+  if (lite) out.push(`  sqlite load+compute ${fmt(lite.load_s + lite.compute_s)} s; speed tidu/sqlite = ${fmt((lite.load_s + lite.compute_s) / (tc.compute_s + tc.load_s))}x`);
+}
+
+// same verdicts and gaps?
+if (tl) {
+  const tgaps = tl.gaps.map((g) => g.gap_sum);
+  for (const p of [duck, lite].filter(Boolean)) {
+    let same = JSON.stringify(p.board) === JSON.stringify(tl.board);
+    for (const id of Object.keys(p.standards))
+      same = same && JSON.stringify(p.standards[id]) === JSON.stringify(tl.standards[id]);
+    let worst = 0;
+    p.gap_sums.forEach((g, i) => {
+      const t = tgaps[i];
+      const rel = Math.abs(g - t) / Math.max(1, Math.abs(g));
+      if (!(rel <= worst)) worst = rel;
+    });
+    out.push(`  ${p.system} verdicts ${same ? 'equal' : 'DIFFER'}; ${p.gap_sums.length} gap sums, largest relative difference ${worst.toExponential(1)}`);
+  }
+}
+
+const ti = find('ingest', 'tidu');
+const di = find('ingest', 'duckdb');
+if (ti) out.push(`CSV ingestion: tidu ${fmt(ti.firms_per_s)} firms/s (${fmt(ti.seconds)} s)` +
+  (di ? `; duckdb read_csv ${fmt(di.firms_per_s)} firms/s (${fmt(di.seconds)} s); tidu/duckdb = ${fmt(ti.firms_per_s / di.firms_per_s)}x` : ''));
+const data = rows.find((r) => r.data);
+for (const b of ['all_rules', 'all_rules_big']) {
+  const a = find(b, 'tidu');
+  if (!a) continue;
+  const bytes = b === 'all_rules' && data ? data.data.pack_bytes : a.pack_bytes;
+  out.push(`All ${a.rulesets} rule sets over ${a.firms} firms: ${fmt(a.seconds)} s, ${fmt(a.firms_per_s)} firms/s, peak RSS ${fmt(a.peak_rss_kb / 1024)} MB` +
+    (bytes ? `, pack ${fmt(bytes / a.firms)} bytes/firm` : ''));
+}
+const w = find('whatif', 'tidu');
+if (w) out.push(`What-if main 2023->2024 over ${w.firms} firms: ${fmt(w.seconds)} s once loaded, ${w.flips} flips`);
+const ap = find('assess_per_firm', 'tidu');
+if (ap) out.push(`tidu assess (per-firm NDJSON) over ${ap.firms} firms from CSV: ${fmt(ap.firms / ap.seconds)} firms/s, peak RSS ${fmt(ap.peak_rss_kb / 1024)} MB, ${fmt(ap.output_bytes / ap.firms)} bytes of JSON per firm`);
+const as = find('assess_summary_pack', 'tidu');
+if (as) out.push(`tidu assess --summary from the pack: ${fmt(as.firms / as.seconds)} firms/s, peak RSS ${fmt(as.peak_rss_kb / 1024)} MB`);
+console.log(out.join('\n'));
