@@ -268,7 +268,7 @@ static void explain_block(tidu_sb *b, const tidu_block_result *blk, const char *
   indent(b, 1);
   tidu_sb_printf(b, "%s %s", mark(blk->verdict), title);
   if (blk->id) tidu_sb_printf(b, " %s", blk->id);
-  if (blk->name) tidu_sb_printf(b, " %s", blk->name);
+  if (blk->name && strcmp(blk->name, title) != 0) tidu_sb_printf(b, " %s", blk->name);
   tidu_sb_puts(b, "\n");
   for (size_t i = 0; i < blk->nconds; i++) explain_cond(b, &blk->conds[i], 2, en, lang);
 }

@@ -244,6 +244,23 @@ static tidu_code firm_flips(sim_ctx *s, const tidu_batch_chunk *bc, size_t lane,
 }
 
 /* Compares the two selections' verdict columns and records the flips. */
+/* Marks in `diff` the lanes whose verdict differs for any matched rule set or standard. */
+static void mark_differences(const sim_ctx *s, const tidu_batch_chunk *bc, uint8_t *diff,
+                             size_t n) {
+  memset(diff, 0, n);
+  for (size_t p = 0; p < s->npairs; p++) {
+    const pair *q = &s->pairs[p];
+    for (long j = -1; j < (long)q->mb->nstandards; j++) {
+      if (j >= 0 && q->std_with[j] < 0) continue;
+      const uint8_t *a = tidu_eval_verdicts(bc->ev[0], q->base, j < 0 ? TIDU_WHOLE : (size_t)j);
+      const uint8_t *b =
+          tidu_eval_verdicts(bc->ev[1], q->with, j < 0 ? TIDU_WHOLE : (size_t)q->std_with[j]);
+      for (size_t l = 0; l < n; l++) diff[l] |= a[l] != b[l];
+    }
+  }
+}
+
+/* Compares the two selections' verdict columns and records the flips. */
 static tidu_code sim_chunk(void *ctx, const tidu_batch_chunk *bc, char **out, size_t *out_len,
                            tidu_error *err) {
   sim_ctx *s = ctx;
@@ -251,21 +268,14 @@ static tidu_code sim_chunk(void *ctx, const tidu_batch_chunk *bc, char **out, si
   *out_len = 0;
   flip_list *l = &s->per_worker[bc->worker];
   size_t n = bc->chunk->n;
-  for (size_t lane = 0; lane < n; lane++) {
-    int differs = 0;
-    for (size_t p = 0; !differs && p < s->npairs; p++) {
-      const pair *q = &s->pairs[p];
-      for (long j = -1; !differs && j < (long)q->mb->nstandards; j++) {
-        if (j >= 0 && q->std_with[j] < 0) continue;
-        size_t sb = j < 0 ? TIDU_WHOLE : (size_t)j;
-        size_t sw = j < 0 ? TIDU_WHOLE : (size_t)q->std_with[j];
-        differs = tidu_eval_verdict(bc->ev[0], q->base, sb, lane) !=
-                  tidu_eval_verdict(bc->ev[1], q->with, sw, lane);
-      }
-    }
-    if (differs && firm_flips(s, bc, lane, l) != TIDU_OK)
-      return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
-  }
+  uint8_t *diff = malloc(n ? n : 1);
+  tidu_code rc = diff ? TIDU_OK : TIDU_ERR_NOMEM;
+  if (diff) mark_differences(s, bc, diff, n);
+  for (size_t lane = 0; rc == TIDU_OK && lane < n; lane++)
+    if (diff[lane]) rc = firm_flips(s, bc, lane, l);
+  free(diff);
+  if (rc != TIDU_OK)
+    return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   return TIDU_OK;
 }
 
@@ -284,7 +294,7 @@ static tidu_code gather(sim_ctx *s, tidu_simulation *sim) {
   sim->flips.cap = total ? total : 1;
   for (int w = 0; w < s->nworkers; w++) {
     flip_list *l = &s->per_worker[w];
-    memcpy(sim->flips.items + sim->flips.n, l->items, l->n * sizeof *l->items);
+    if (l->n) memcpy(sim->flips.items + sim->flips.n, l->items, l->n * sizeof *l->items);
     sim->flips.n += l->n;
     free(l->items);
     memset(l, 0, sizeof *l);

@@ -124,7 +124,8 @@ static const cli_option show_opts[] = {
     {"format", 'f', "FMT", "输出格式 table|json|xlsx", "output format table|json|xlsx"},
     {"output", 'o', "FILE", "xlsx 的输出文件", "output file for xlsx"},
     {"as-of", 0, "DATE", "评估日期(默认今天)", "assessment date (default today)"},
-    {"explain", 'e', NULL, "逐条列出每个条件的差距与依据", "list every condition with its gap and source"},
+    {"explain", 'e', NULL, "逐条列出每个条件的差距与依据",
+     "list every condition with its gap and source"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

@@ -149,6 +149,10 @@ static void decimal(tidu_i128 num, tidu_i128 den, int maxfrac, char *buf, size_t
 void tidu_explain_const(tidu_i128 num, tidu_i128 den, int type, int en, char *buf, size_t size) {
   char d[96];
   tidu_i128 a = num < 0 ? -num : num;
+  if (num == 0) {
+    snprintf(buf, size, "0");
+    return;
+  }
   if (type == TIDU_T_MONEY) {
     if (en && a >= den * 10000) {
       decimal(num, den * 1000000, 6, d, sizeof d);
