@@ -424,9 +424,7 @@ static void csv_row(const assess_ctx *c, const tidu_result *r) {
 /* ---- one batch ---- */
 
 static int emit_json(const tidu_result *r) {
-  json_t *j = tidu_report_json(r);
-  char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-  json_decref(j);
+  char *s = tidu_report_json_text(r);
   if (!s) return -1;
   puts(s);
   free(s);

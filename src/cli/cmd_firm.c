@@ -387,7 +387,7 @@ static int show_json(const tidu_firm *f, int deleted, const tidu_result *r) {
   if (f->text[TIDU_F_INDUSTRY] && tidu_industry_describe(f->text[TIDU_F_INDUSTRY], buf, sizeof buf))
     json_object_set_new(o, "industry_name", json_string(buf));
   if (r) json_object_set_new(o, "assessment", tidu_report_json(r));
-  char *out = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+  char *out = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
   json_decref(o);
   if (!out) return CLI_INPUT;
   puts(out);
@@ -589,7 +589,7 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
         if (r->nearest[0]) json_object_set_new(o, "nearest", json_string(r->nearest));
         if (!isnan(r->distance)) json_object_set_new(o, "distance", json_real(r->distance));
       }
-      char *t = json_dumps(o, JSON_COMPACT);
+      char *t = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
       if (t) puts(t);
       free(t);
       json_decref(o);

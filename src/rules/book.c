@@ -1,5 +1,4 @@
-/* Rule books: loading rule files (text, file, directory, built-in), selection and error rendering.
- */
+/* Rule books: loading rule files, selecting versions in force, rendering errors. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

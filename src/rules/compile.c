@@ -950,7 +950,11 @@ static int cblock(comp *C, const tidu_node *blk, const char *cite) {
 
 /* ---- declarations ---------------------------------------------------------------------- */
 
+/* Points ×10^6, clamped to ±10^9 points so that sums cannot overflow. */
 static int64_t micro(double v) {
+  if (!(v == v)) return 0;
+  if (v > 1e9) v = 1e9;
+  if (v < -1e9) v = -1e9;
   return (int64_t)(v * 1e6 + (v < 0 ? -0.5 : 0.5));
 }
 

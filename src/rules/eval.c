@@ -697,8 +697,13 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     }
     case OP_NEG: {
       slot r = reg(R, in->a), a = reg(R, in->b);
+      const i128 lowest = (i128)((unsigned __int128)1 << 127);
       for (size_t i = 0; i < n; i++) {
         r.st[i] = a.st[i];
+        if (a.st[i] == ST_EXACT && a.num[i] == lowest) {
+          set_approx(&r, i, -val(&a, i));
+          continue;
+        }
         r.num[i] = -a.num[i];
         r.den[i] = a.den[i];
         r.f[i] = -a.f[i];

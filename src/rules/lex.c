@@ -197,18 +197,26 @@ static void lex_date(lexer *L, size_t start, uint32_t line, uint32_t col) {
 static void lex_number(lexer *L, size_t start, uint32_t line, uint32_t col) {
   tidu_i128 num = 0, den = 1;
   int overflow = 0, is_int = 1;
+  /* past 2^90 the number is reported as too large and its digits are skipped, so that the
+   * unit multipliers below cannot overflow either */
+  const tidu_i128 limit = (tidu_i128)1 << 90;
   while (is_digit(peekc(L, 0))) {
-    if (num > ((tidu_i128)1 << 100)) overflow = 1;
-    num = num * 10 + (peekc(L, 0) - '0');
+    if (num > limit)
+      overflow = 1;
+    else
+      num = num * 10 + (peekc(L, 0) - '0');
     advance(L);
   }
   if (peekc(L, 0) == '.' && is_digit(peekc(L, 1))) {
     is_int = 0;
     advance(L);
     while (is_digit(peekc(L, 0))) {
-      if (num > ((tidu_i128)1 << 100) || den > ((tidu_i128)1 << 100)) overflow = 1;
-      num = num * 10 + (peekc(L, 0) - '0');
-      den *= 10;
+      if (num > limit || den > limit) {
+        overflow = 1;
+      } else {
+        num = num * 10 + (peekc(L, 0) - '0');
+        den *= 10;
+      }
       advance(L);
     }
   }

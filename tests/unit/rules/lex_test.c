@@ -94,12 +94,26 @@ static void test_errors_keep_going(void **state) {
   tidu_errlist_free(&errs);
 }
 
+static void test_number_too_large(void **state) {
+  (void)state;
+  const char *text = "x >= 123456789012345678901234567890123456789012345.5亿";
+  tidu_toklist t = {0};
+  tidu_errlist errs;
+  tidu_errlist_init(&errs);
+  assert_int_equal(tidu_lex("t.tidu", text, strlen(text), &t, &errs), 1);
+  assert_non_null(strstr(errs.items[0].message, "number too large"));
+  assert_int_equal(errs.items[0].col, 6);
+  tidu_toklist_free(&t);
+  tidu_errlist_free(&errs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_numbers_with_units),
       cmocka_unit_test(test_positions_are_characters),
       cmocka_unit_test(test_keywords_dates_strings),
       cmocka_unit_test(test_errors_keep_going),
+      cmocka_unit_test(test_number_too_large),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
