@@ -359,6 +359,21 @@ def add(case, mod, w, FEN, USCC, _D):
     ]
     run("unicorn", "unicorn", UN, rows, "2025-06-30", 2024)
 
+    # ---------------------------------------------------------------- unicorn (Suqian variant)
+    # A Suqian firm gets both variants: "unicorn@" is the national one, "unicorn@3213" Suqian's.
+    SQ = mod(UN, {"region": "321302", "titles": "high_tech"})
+    t = "unicorn Suqian "
+    rows = [
+        (t + "valued exactly US$1bn passes the national line but not Suqian's 'more than'", SQ, "pass",
+         {"expect": {"unicorn@3213": "fail"}}),
+        (t + "valued US$1bn and one cent passes both", mod(SQ, {"valuation_usd": D("1000000000.01")}), "pass",
+         {"expect": {"unicorn@3213": "pass"}}),
+        (t + "without the high-tech title fails Suqian's variant only",
+         mod(SQ, {"valuation_usd": D("1000000000.01"), "titles": ""}), "pass",
+         {"expect": {"unicorn@3213": "fail"}}),
+    ]
+    run("unicorn", "unicorn@", SQ, rows, "2025-06-30", 2024)
+
     # ---------------------------------------------------------------- gazelle (variant A)
     def gz_years(revs, rd_ratio=D("0.03"), emps=(200, 200, 200, 200)):
         return {2024 - k: {"revenue": r, "rd_expense": (r * rd_ratio).quantize(FEN), "employees": emps[k]}

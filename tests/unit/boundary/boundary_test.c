@@ -109,9 +109,24 @@ static void mismatch(const bcase *c, int *bad, const char *what, const char *key
   (*bad)++;
 }
 
-static const tidu_ruleset_result *find_ruleset(const tidu_result *r, const char *id) {
-  for (size_t i = 0; i < r->nrulesets; i++)
-    if (strcmp(r->rulesets[i].meta->id, id) == 0) return &r->rulesets[i];
+/* True when rule set `m` has exactly the region scope `scope` ("" = no scope). */
+static int has_scope(const tidu_ruleset_info *m, const char *scope) {
+  if (!*scope) return m->nregions == 0;
+  for (size_t k = 0; k < m->nregions; k++)
+    if (strcmp(m->regions[k], scope) == 0) return 1;
+  return 0;
+}
+
+/* Finds a rule set's result by id; "id@prefix" picks the variant scoped to that region prefix
+ * and "id@" the variant without a scope (several variants of one id may apply to one firm). */
+static const tidu_ruleset_result *find_ruleset(const tidu_result *r, const char *key) {
+  const char *at = strchr(key, '@');
+  size_t idlen = at ? (size_t)(at - key) : strlen(key);
+  for (size_t i = 0; i < r->nrulesets; i++) {
+    const tidu_ruleset_info *m = r->rulesets[i].meta;
+    if (strlen(m->id) != idlen || strncmp(m->id, key, idlen) != 0) continue;
+    if (!at || has_scope(m, at + 1)) return &r->rulesets[i];
+  }
   return NULL;
 }
 
