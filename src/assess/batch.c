@@ -401,7 +401,8 @@ struct worker {
   int index;
   pthread_t th;
   tidu_chunk *chunk;
-  tidu_firm *firms;
+  tidu_firm *firms; /* the firms of the chunk (reader input): the chunk borrows their text */
+  size_t nfirms;
   tidu_pack_cursor *cur;
   tidu_eval *ev[TIDU_BATCH_MAX_SELECTIONS];
   tidu_batch_stats *stats;
@@ -427,10 +428,10 @@ static tidu_code read_firm(batch *b, tidu_firm *f, int *done, tidu_error *e) {
 /* Fills the worker's chunk from the reader (under the input lock). */
 static tidu_code fill_chunk(worker *w, size_t *first, tidu_error *e) {
   batch *b = w->b;
-  tidu_chunk_reset(w->chunk);
+  w->nfirms = 0;
   *first = b->read_pos;
-  while (!b->eof && w->chunk->n < b->chunk_size) {
-    tidu_firm *f = &w->firms[w->chunk->n];
+  while (!b->eof && w->nfirms < b->chunk_size) {
+    tidu_firm *f = &w->firms[w->nfirms];
     int done = 0;
     tidu_code rc = read_firm(b, f, &done, e);
     if (rc == TIDU_ERR_INPUT || rc == TIDU_ERR_DATA) {
@@ -444,10 +445,16 @@ static tidu_code fill_chunk(worker *w, size_t *first, tidu_error *e) {
       b->eof = 1;
       break;
     }
-    tidu_chunk_add(w->chunk, f, b->opt->year);
+    w->nfirms++;
   }
-  b->read_pos += w->chunk->n;
+  b->read_pos += w->nfirms;
   return TIDU_OK;
+}
+
+/* Lays the firms just read out as columns (outside the input lock). */
+static void columns_of_firms(worker *w) {
+  tidu_chunk_reset(w->chunk);
+  for (size_t i = 0; i < w->nfirms; i++) tidu_chunk_add(w->chunk, &w->firms[i], w->b->opt->year);
 }
 
 /* Takes the next chunk: its sequence number, first row and data. 0 = no more. */
@@ -464,12 +471,13 @@ static int next_chunk(worker *w, size_t *seq, size_t *first, const tidu_chunk **
       if (!more) b->eof = 1;
     } else {
       rc = fill_chunk(w, first, &e);
-      more = rc == TIDU_OK && w->chunk->n > 0;
+      more = rc == TIDU_OK && w->nfirms > 0;
       *c = w->chunk;
-      if (rc == TIDU_OK && w->chunk->n == 0) b->eof = 1;
+      if (rc == TIDU_OK && w->nfirms == 0) b->eof = 1;
     }
   }
   pthread_mutex_unlock(&b->in_lock);
+  if (more && !b->in->pack) columns_of_firms(w);
   if (more && b->in->pack) {
     rc = tidu_pack_read(w->cur, *seq, b->opt->year, c, first, &e);
     more = rc == TIDU_OK;

@@ -1,6 +1,7 @@
 /* `tidu pack`: writes firms from any input into a columnar pack file for repeated questions. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_batch.h"
@@ -46,6 +47,7 @@ static int copy_all(pack_ctx *c) {
   cli_progress prog;
   cli_progress_start(&prog, "pack", in->pack ? tidu_pack_count(in->pack) : 0);
   int status = CLI_OK;
+  int tty = isatty(STDERR_FILENO);
   size_t row = 0;
   for (;;) {
     tidu_error err;
@@ -64,9 +66,12 @@ static int copy_all(pack_ctx *c) {
       status = -1; /* fatal: the file is not finished */
       break;
     }
-    cli_progress_update(&prog, tidu_pack_writer_count(c->w));
+    size_t n = tidu_pack_writer_count(c->w);
+    cli_progress_update(&prog, n);
+    if (!in->pack && tty && n % 65536 == 0) fprintf(stderr, "\rpack: %zu 家企业 / firms", n);
   }
   cli_progress_end(&prog);
+  if (!in->pack && tty && tidu_pack_writer_count(c->w) >= 65536) fputc('\n', stderr);
   tidu_firm_clear(&f);
   return status;
 }
