@@ -151,14 +151,18 @@ tidu_code tidu_project_chunk(const tidu_chunk *src, int t, double cap, tidu_chun
 
 /* Writes for each firm, one NDJSON line in input order:
  *   {"row": r, "uscc": ..., "name": ..., "year": Y, "horizon": N,
- *    "results": [{"id": "star", "kind": "board", "now": "fail", "first_year": 2027,
- *                 "standard": "star.4"},
+ *    "results": [{"id": "star", "kind": "board", "now": "fail", "first_year": 2027},
+ *                {"id": "bse", "kind": "board", "now": "pass", "first_year": Y,
+ *                 "standard": "bse.1"},
  *                {"id": "main", "kind": "board", "now": "fail", "first_year": null,
  *                 "within": N, "standard": "main.3",
- *                 "binding": {"text": "...", "value": v, "threshold": t, "gap": g}}]}
- * "first_year" is the first fiscal year (Y+1 .. Y+N, or Y when it passes now) in which the
- * rule set passes; null when not within N years, with the binding condition of the nearest
- * standard in year Y+N (the failing condition with the largest relative gap).
+ *                 "binding": {"text": "...", "verdict": "fail", "value": v, "threshold": t,
+ *                             "gap": g}}]}
+ * "first_year" is the first fiscal year (Y when it passes now, else Y+1 .. Y+N) in which the
+ * rule set passes ("standard" names the passing one when it passes now); null when not
+ * within N years, with the nearest standard in year Y+N and its binding condition: the
+ * failing or unknown condition with the largest relative gap (value, threshold and gap when
+ * the figures are known). Rule sets that do not apply to the firm are left out.
  * Uses opt->sel[0]; opt->render and opt->aggregate are ignored. `horizon` is
  * 1 .. TIDU_PROJECT_MAX_HORIZON; `cap` <= 0 means TIDU_PROJECT_CAP. */
 tidu_code tidu_project(const tidu_batch_input *in, const tidu_batch_options *opt, int horizon,

@@ -68,6 +68,9 @@ const tidu_field_info *tidu_year_field_info(tidu_year_field f);
 /* Finds a field by English name, Chinese name or alias (exact match after trimming);
  * NULL when unknown. */
 const tidu_field_info *tidu_field_find(const char *name);
+/* 1 when field `fi` holds no value: a missing figure, a declaration at its default (0) or, for
+ * TEXT fields, a NULL `text`. */
+int tidu_field_absent(const tidu_field_info *fi, int64_t v, const char *text);
 /* Enumeration values: count, the name of value i, and the index of a name (-1 if none). */
 int tidu_enum_count(tidu_enum_id e);
 const char *tidu_enum_name(tidu_enum_id e, int value);

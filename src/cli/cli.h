@@ -59,6 +59,12 @@ void cli_print_help(FILE *out, const cli_spec *spec);
 /* Reports a usage problem: "tidu CMD: message" plus a hint to --help, on stderr. Returns
  * CLI_USAGE so callers can `return cli_usage(...)`. */
 int cli_usage(const cli_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For a command with subcommands, whose `specs` (ended by a NULL name) are named "<cmd> <sub>":
+ * returns the spec of subcommand argv[1]. Otherwise returns NULL and sets *status: with no
+ * argument, `usage` is printed to stderr and *status is CLI_USAGE; with --help or -h, to stdout
+ * and CLI_OK; an unknown subcommand is reported, the usage printed to stderr, CLI_USAGE. */
+const cli_spec *cli_find_sub(const char *cmd, const cli_spec *specs, void (*usage)(FILE *out),
+                             int argc, char **argv, int *status);
 
 /* ---- the command table (main.c) ---- */
 
@@ -128,6 +134,15 @@ int cli_regeval_find(const cli_regeval *e, const char *id);
 int cli_regeval_run(cli_regeval *e, const struct tidu_firm *firms, size_t n);
 /* The verdicts of firm `lane` of the last run (pointers into e). */
 void cli_regeval_get(const cli_regeval *e, size_t lane, struct tidu_export_assessment *a);
+/* Reads the firms `flt` selects from `s` in chunks of CLI_REGEVAL_CHUNK, assesses each chunk
+ * with `e` when it is not NULL, and calls `each` for every firm with its verdicts (NULL without
+ * `e`). Stops at the first exit status other than CLI_OK, from `each` or from reading (printed,
+ * CLI_INPUT), and returns it. */
+struct tidu_store_filter;
+typedef int (*cli_firm_fn)(void *ctx, const struct tidu_firm *f,
+                           const struct tidu_export_assessment *a);
+int cli_regeval_each(struct tidu_store *s, const struct tidu_store_filter *flt, cli_regeval *e,
+                     cli_firm_fn each, void *ctx);
 
 /* ---- terminal ---- */
 

@@ -144,6 +144,23 @@ int cli_usage(const cli_spec *spec, const char *fmt, ...) {
   return CLI_USAGE;
 }
 
+const cli_spec *cli_find_sub(const char *cmd, const cli_spec *specs, void (*usage)(FILE *out),
+                             int argc, char **argv, int *status) {
+  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    usage(argc < 2 ? stderr : stdout);
+    *status = argc < 2 ? CLI_USAGE : CLI_OK;
+    return NULL;
+  }
+  size_t n = strlen(cmd);
+  for (const cli_spec *sp = specs; sp->name; sp++)
+    if (!strncmp(sp->name, cmd, n) && sp->name[n] == ' ' && !strcmp(sp->name + n + 1, argv[1]))
+      return sp;
+  fprintf(stderr, "tidu %s: 未知子命令 / unknown subcommand '%s'\n", cmd, argv[1]);
+  usage(stderr);
+  *status = CLI_USAGE;
+  return NULL;
+}
+
 /* ---- colour ---- */
 
 static int color_mode = -1;

@@ -105,10 +105,17 @@ static const char *const BOARD_TITLES[][3] = {
     {"neeq", "新三板", "NEEQ"}, {"regional", "区域股权", "Regional"},
 };
 
-static const char *board_title(const tidu_ruleset_info *m, int english) {
-  for (size_t i = 0; i < sizeof BOARD_TITLES / sizeof BOARD_TITLES[0]; i++)
-    if (!strcmp(BOARD_TITLES[i][0], m->id)) return BOARD_TITLES[i][english ? 2 : 1];
+/* The Chinese or English title of rule set `m` in `titles` ({id, zh, en} rows); its own name
+ * when it has no row. */
+static const char *title_of(const char *const titles[][3], size_t n, const tidu_ruleset_info *m,
+                            int english) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(titles[i][0], m->id)) return titles[i][english ? 2 : 1];
   return english && m->name_en ? m->name_en : m->name;
+}
+
+static const char *board_title(const tidu_ruleset_info *m, int english) {
+  return title_of(BOARD_TITLES, sizeof BOARD_TITLES / sizeof BOARD_TITLES[0], m, english);
 }
 
 static void plan_columns(assess_ctx *c) {
@@ -301,9 +308,7 @@ static const char *const SHORT_LABELS[][3] = {
 };
 
 static const char *short_label(const tidu_ruleset_info *m, int english) {
-  for (size_t i = 0; i < sizeof SHORT_LABELS / sizeof SHORT_LABELS[0]; i++)
-    if (!strcmp(SHORT_LABELS[i][0], m->id)) return SHORT_LABELS[i][english ? 2 : 1];
-  return english && m->name_en ? m->name_en : m->name;
+  return title_of(SHORT_LABELS, sizeof SHORT_LABELS / sizeof SHORT_LABELS[0], m, english);
 }
 
 static void others_cell(const assess_ctx *c, const tidu_result *r, char *buf, size_t size) {

@@ -91,14 +91,6 @@ static int db_backup(tidu_store *s, const char *dest) {
   return CLI_OK;
 }
 
-static const cli_spec *find_spec(const char *sub) {
-  char name[32];
-  snprintf(name, sizeof name, "db %s", sub);
-  for (const cli_spec *sp = cli_db_specs; sp->name; sp++)
-    if (!strcmp(sp->name, name)) return sp;
-  return NULL;
-}
-
 static void print_usage(FILE *out) {
   fputs("用法 / Usage: tidu db init|info|check|backup [--db PATH] [FILE]\n", out);
   for (const cli_spec *sp = cli_db_specs; sp->name; sp++)
@@ -106,18 +98,11 @@ static void print_usage(FILE *out) {
 }
 
 int cmd_db(int argc, char **argv) {
-  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-    print_usage(argc < 2 ? stderr : stdout);
-    return argc < 2 ? CLI_USAGE : CLI_OK;
-  }
-  const cli_spec *spec = find_spec(argv[1]);
-  if (!spec) {
-    fprintf(stderr, "tidu db: 未知子命令 / unknown subcommand '%s'\n", argv[1]);
-    print_usage(stderr);
-    return CLI_USAGE;
-  }
+  int rc;
+  const cli_spec *spec = cli_find_sub("db", cli_db_specs, print_usage, argc, argv, &rc);
+  if (!spec) return rc;
   cli_args a;
-  int rc = cli_parse(spec, argc - 1, argv + 1, &a);
+  rc = cli_parse(spec, argc - 1, argv + 1, &a);
   if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
   int is_backup = !strcmp(argv[1], "backup");
   if (a.npos != (is_backup ? 1 : 0)) {

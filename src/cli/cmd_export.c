@@ -49,55 +49,30 @@ static int pick_format(const char *opt, const char *path, tidu_export_format *fm
   return 0;
 }
 
-/* Writes one chunk of firms with their verdicts. */
-static int write_chunk(tidu_exporter *ex, cli_regeval *e, tidu_firm *firms, size_t n,
-                       long long *count) {
-  int rc = e ? cli_regeval_run(e, firms, n) : CLI_OK;
+typedef struct export_run {
+  tidu_exporter *ex;
+  long long count;
+} export_run;
+
+/* Writes one firm with its verdicts. */
+static int write_one(void *ctx, const tidu_firm *f, const tidu_export_assessment *a) {
+  export_run *r = ctx;
   tidu_error err;
   tidu_error_clear(&err);
-  for (size_t i = 0; rc == CLI_OK && i < n; i++) {
-    tidu_export_assessment a;
-    if (e) cli_regeval_get(e, i, &a);
-    if (tidu_export_add(ex, &firms[i], e ? &a : NULL, &err) != TIDU_OK) {
-      cli_print_error(&err);
-      rc = cli_exit_code(err.code);
-    }
-    (*count)++;
+  int rc = CLI_OK;
+  if (tidu_export_add(r->ex, f, a, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    rc = cli_exit_code(err.code);
   }
+  r->count++;
   return rc;
 }
 
 static int run_export(tidu_store *s, const tidu_store_filter *flt, tidu_exporter *ex,
                       cli_regeval *e, long long *count) {
-  tidu_store_iter *it = NULL;
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (tidu_store_iter_open(s, flt, &it, &err) != TIDU_OK) {
-    cli_print_error(&err);
-    return CLI_INPUT;
-  }
-  tidu_firm *firms = calloc(CLI_REGEVAL_CHUNK, sizeof *firms);
-  if (!firms) {
-    tidu_store_iter_close(it);
-    return CLI_INPUT;
-  }
-  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_init(&firms[i]);
-  int rc = CLI_OK, done = 0;
-  while (rc == CLI_OK && !done) {
-    size_t n = 0;
-    while (n < CLI_REGEVAL_CHUNK && !done && rc == CLI_OK) {
-      if (tidu_store_iter_next(it, &firms[n], &done, &err) != TIDU_OK) {
-        cli_print_error(&err);
-        rc = CLI_INPUT;
-      } else if (!done) {
-        n++;
-      }
-    }
-    if (rc == CLI_OK && n) rc = write_chunk(ex, e, firms, n, count);
-  }
-  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_clear(&firms[i]);
-  free(firms);
-  tidu_store_iter_close(it);
+  export_run r = {ex, *count};
+  int rc = cli_regeval_each(s, flt, e, write_one, &r);
+  *count = r.count;
   return rc;
 }
 

@@ -117,6 +117,53 @@ void cli_regeval_get(const cli_regeval *e, size_t lane, tidu_export_assessment *
   a->distance = e->distance + lane * e->nrs;
 }
 
+/* Reads up to CLI_REGEVAL_CHUNK firms into firms[0..*n); sets *done at the end. */
+static int read_chunk(tidu_store_iter *it, tidu_firm *firms, size_t *n, int *done) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  *n = 0;
+  while (*n < CLI_REGEVAL_CHUNK && !*done) {
+    if (tidu_store_iter_next(it, &firms[*n], done, &err) != TIDU_OK) {
+      cli_print_error(&err);
+      return CLI_INPUT;
+    }
+    if (!*done) (*n)++;
+  }
+  return CLI_OK;
+}
+
+int cli_regeval_each(tidu_store *s, const tidu_store_filter *flt, cli_regeval *e, cli_firm_fn each,
+                     void *ctx) {
+  tidu_store_iter *it = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_store_iter_open(s, flt, &it, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  tidu_firm *firms = calloc(CLI_REGEVAL_CHUNK, sizeof *firms);
+  if (!firms) {
+    tidu_store_iter_close(it);
+    return CLI_INPUT;
+  }
+  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_init(&firms[i]);
+  int rc = CLI_OK, done = 0;
+  while (rc == CLI_OK && !done) {
+    size_t n = 0;
+    rc = read_chunk(it, firms, &n, &done);
+    if (rc == CLI_OK && e && n) rc = cli_regeval_run(e, firms, n);
+    for (size_t i = 0; rc == CLI_OK && i < n; i++) {
+      tidu_export_assessment a;
+      if (e) cli_regeval_get(e, i, &a);
+      rc = each(ctx, &firms[i], e ? &a : NULL);
+    }
+  }
+  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_clear(&firms[i]);
+  free(firms);
+  tidu_store_iter_close(it);
+  return rc;
+}
+
 /* ==== options ==== */
 
 static const cli_option show_opts[] = {
@@ -177,14 +224,6 @@ const cli_spec cli_firm_specs[] = {
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
-static const cli_spec *find_spec(const char *sub) {
-  char name[32];
-  snprintf(name, sizeof name, "firm %s", sub);
-  for (const cli_spec *sp = cli_firm_specs; sp->name; sp++)
-    if (!strcmp(sp->name, name)) return sp;
-  return NULL;
-}
-
 static int as_of_date(const cli_spec *spec, const cli_args *a, int64_t *days) {
   const char *s = cli_get(spec, a, "as-of");
   *days = cli_today();
@@ -224,19 +263,13 @@ static void show_identity(const tidu_firm *f, int deleted) {
   if (deleted) show_line("状态 / Status", "已删除 / deleted (tidu firm undelete 可恢复)");
 }
 
-static int absent(const tidu_field_info *fi, int64_t v, const char *text) {
-  if (fi->type == TIDU_T_TEXT) return text == NULL;
-  if (fi->type == TIDU_T_BOOL || fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS) return v == 0;
-  return v == TIDU_MISSING;
-}
-
 /* Every other field that holds a value, with Chinese labels for enumerations. */
 static void show_declarations(const tidu_firm *f) {
   for (int i = 0; i < TIDU_NFIRM; i++) {
     if (i == TIDU_F_USCC || i == TIDU_F_NAME || i == TIDU_F_REGION || i == TIDU_F_INDUSTRY)
       continue;
     const tidu_field_info *fi = tidu_firm_field_info(i);
-    if (absent(fi, f->v[i], f->text[i])) continue;
+    if (tidu_field_absent(fi, f->v[i], f->text[i])) continue;
     char value[512] = "", label[256];
     if (fi->type == TIDU_T_ENUM) {
       snprintf(value, sizeof value, "%s", tidu_enum_label_zh(fi->enum_id, (int)f->v[i]));
@@ -511,38 +544,13 @@ static int keep_row(list_run *lr, const tidu_firm *f, const tidu_export_assessme
   return r->name ? 1 : -1;
 }
 
+static int collect_one(void *ctx, const tidu_firm *f, const tidu_export_assessment *a) {
+  return keep_row(ctx, f, a) < 0 ? CLI_INPUT : CLI_OK;
+}
+
 /* Reads the registry in chunks, assessing when a board is asked for. */
 static int collect(tidu_store *s, const tidu_store_filter *flt, cli_regeval *e, list_run *lr) {
-  tidu_store_iter *it = NULL;
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (tidu_store_iter_open(s, flt, &it, &err) != TIDU_OK) {
-    cli_print_error(&err);
-    return CLI_INPUT;
-  }
-  tidu_firm firms[CLI_REGEVAL_CHUNK];
-  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_init(&firms[i]);
-  int rc = CLI_OK, done = 0;
-  while (rc == CLI_OK && !done) {
-    size_t n = 0;
-    while (n < CLI_REGEVAL_CHUNK && !done) {
-      if (tidu_store_iter_next(it, &firms[n], &done, &err) != TIDU_OK) {
-        cli_print_error(&err);
-        rc = CLI_INPUT;
-        break;
-      }
-      if (!done) n++;
-    }
-    if (rc == CLI_OK && e && n) rc = cli_regeval_run(e, firms, n);
-    for (size_t i = 0; rc == CLI_OK && i < n; i++) {
-      tidu_export_assessment a;
-      if (e) cli_regeval_get(e, i, &a);
-      if (keep_row(lr, &firms[i], e ? &a : NULL) < 0) rc = CLI_INPUT;
-    }
-  }
-  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_clear(&firms[i]);
-  tidu_store_iter_close(it);
-  return rc;
+  return cli_regeval_each(s, flt, e, collect_one, lr);
 }
 
 static const char *g_sort;
@@ -859,18 +867,11 @@ static void print_usage(FILE *out) {
 }
 
 int cmd_firm(int argc, char **argv) {
-  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-    print_usage(argc < 2 ? stderr : stdout);
-    return argc < 2 ? CLI_USAGE : CLI_OK;
-  }
-  const cli_spec *spec = find_spec(argv[1]);
-  if (!spec) {
-    fprintf(stderr, "tidu firm: 未知子命令 / unknown subcommand '%s'\n", argv[1]);
-    print_usage(stderr);
-    return CLI_USAGE;
-  }
+  int rc;
+  const cli_spec *spec = cli_find_sub("firm", cli_firm_specs, print_usage, argc, argv, &rc);
+  if (!spec) return rc;
   cli_args a;
-  int rc = cli_parse(spec, argc - 1, argv + 1, &a);
+  rc = cli_parse(spec, argc - 1, argv + 1, &a);
   if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
   tidu_store *s = NULL;
   rc = cli_open_store(cli_get(spec, &a, "db"), &s);

@@ -446,25 +446,13 @@ static void rules_overview(FILE *out) {
 }
 
 int cmd_rules(int argc, char **argv) {
-  if (argc < 2) {
-    rules_overview(stderr);
-    return CLI_USAGE;
-  }
-  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-    rules_overview(stdout);
-    return CLI_OK;
-  }
-  for (size_t i = 0; cli_rules_specs[i].name; i++) {
-    const cli_spec *spec = &cli_rules_specs[i];
-    if (strcmp(spec->name + 6, argv[1])) continue;
-    cli_args a;
-    int rc = cli_parse(spec, argc - 1, argv + 1, &a);
-    if (rc) return rc < 0 ? CLI_OK : rc;
-    rc = SUB_HANDLERS[i](spec, &a);
-    cli_args_free(&a);
-    return rc;
-  }
-  fprintf(stderr, "tidu rules: 未知子命令 / unknown subcommand '%s'\n", argv[1]);
-  rules_overview(stderr);
-  return CLI_USAGE;
+  int rc;
+  const cli_spec *spec = cli_find_sub("rules", cli_rules_specs, rules_overview, argc, argv, &rc);
+  if (!spec) return rc;
+  cli_args a;
+  rc = cli_parse(spec, argc - 1, argv + 1, &a);
+  if (rc) return rc < 0 ? CLI_OK : rc;
+  rc = SUB_HANDLERS[spec - cli_rules_specs](spec, &a);
+  cli_args_free(&a);
+  return rc;
 }

@@ -70,6 +70,14 @@ static void man_text(FILE *out, const char *s) {
   }
 }
 
+/* Writes "zh / en" and a newline. */
+static void man_pair(FILE *out, const char *zh, const char *en) {
+  man_text(out, zh);
+  fputs(" / ", out);
+  man_text(out, en);
+  fputs("\n", out);
+}
+
 static void man_spec(FILE *out, const cli_spec *sp) {
   fputs(".SS \"tidu ", out);
   man_text(out, sp->name);
@@ -81,10 +89,7 @@ static void man_spec(FILE *out, const cli_spec *sp) {
     fputs("\n", out);
   }
   fputs(".PP\n", out);
-  man_text(out, sp->zh);
-  fputs(" / ", out);
-  man_text(out, sp->en);
-  fputs("\n", out);
+  man_pair(out, sp->zh, sp->en);
   for (const cli_option *o = sp->opts; o && o->name; o++) {
     fputs(".TP\n.B ", out);
     if (o->short_name) fprintf(out, "\\-%c, ", o->short_name);
@@ -96,10 +101,7 @@ static void man_spec(FILE *out, const cli_spec *sp) {
       fputs("\\fR", out);
     }
     fputs("\n", out);
-    man_text(out, o->zh);
-    fputs(" / ", out);
-    man_text(out, o->en);
-    fputs("\n", out);
+    man_pair(out, o->zh, o->en);
   }
 }
 

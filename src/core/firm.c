@@ -57,6 +57,19 @@ const tidu_field_info *tidu_field_find(const char *name) {
   return NULL;
 }
 
+int tidu_field_absent(const tidu_field_info *fi, int64_t v, const char *text) {
+  switch (fi->type) {
+  case TIDU_T_TEXT:
+    return text == NULL;
+  case TIDU_T_BOOL:
+  case TIDU_T_ENUM:
+  case TIDU_T_TAGS:
+    return v == 0;
+  default:
+    return v == TIDU_MISSING;
+  }
+}
+
 /* ---- enumerations ---- */
 
 #define TIDU_ENUM(id, ...) static const char *const enum_##id[] = {__VA_ARGS__, NULL};

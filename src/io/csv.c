@@ -24,14 +24,7 @@ typedef struct csv {
 /* ---- buffers ---- */
 
 static int buf_reserve(csv *c, size_t extra) {
-  if (c->blen + extra <= c->bcap) return 0;
-  size_t cap = c->bcap ? c->bcap : 1024;
-  while (cap < c->blen + extra) cap *= 2;
-  char *b = realloc(c->buf, cap);
-  if (!b) return -1;
-  c->buf = b;
-  c->bcap = cap;
-  return 0;
+  return tidu_io_reserve(&c->buf, &c->bcap, c->blen + extra, 1024);
 }
 
 static int buf_append(csv *c, const char *s, size_t n) {

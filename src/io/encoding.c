@@ -47,14 +47,7 @@ typedef struct outbuf {
 } outbuf;
 
 static int reserve(outbuf *o, size_t extra) {
-  if (o->len + extra <= o->cap) return 0;
-  size_t cap = o->cap ? o->cap : 256;
-  while (cap < o->len + extra) cap *= 2;
-  char *d = realloc(o->data, cap);
-  if (!d) return -1;
-  o->data = d;
-  o->cap = cap;
-  return 0;
+  return tidu_io_reserve(&o->data, &o->cap, o->len + extra, 256);
 }
 
 /* Converts from `from` to UTF-8. Excel's lone 0x80 becomes the euro sign when `euro`.

@@ -28,6 +28,13 @@ int tidu_warnq_pop(tidu_warnq *q, tidu_error *out);
 /* Frees the queue's storage. */
 void tidu_warnq_free(tidu_warnq *q);
 
+/* ---- growing byte buffers (reader.c) ---- */
+
+/* Makes room for `need` bytes in the buffer *data of capacity *cap: the capacity starts at
+ * `first` and doubles until it holds `need`. Returns 0, or -1 when out of memory (then *data
+ * and *cap are unchanged and the caller still owns *data). */
+int tidu_io_reserve(char **data, size_t *cap, size_t need, size_t first);
+
 /* ---- encoding (encoding.c) ---- */
 
 /* Like tidu_to_utf8, but avoids the copy for input that is already UTF-8: *view points into

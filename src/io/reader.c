@@ -58,6 +58,19 @@ void tidu_warnq_free(tidu_warnq *q) {
   memset(q, 0, sizeof *q);
 }
 
+/* ==== growing byte buffers ==== */
+
+int tidu_io_reserve(char **data, size_t *cap, size_t need, size_t first) {
+  if (need <= *cap) return 0;
+  size_t n = *cap ? *cap : first;
+  while (n < need) n *= 2;
+  char *p = realloc(*data, n);
+  if (!p) return -1;
+  *data = p;
+  *cap = n;
+  return 0;
+}
+
 /* ==== the reader ==== */
 
 struct tidu_reader {
@@ -283,16 +296,9 @@ typedef struct sbuf {
 
 static void sb_add(sbuf *b, const char *s, size_t n) {
   if (b->oom) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n + 1) cap *= 2;
-    char *p = realloc(b->s, cap);
-    if (!p) {
-      b->oom = 1;
-      return;
-    }
-    b->s = p;
-    b->cap = cap;
+  if (tidu_io_reserve(&b->s, &b->cap, b->len + n + 1, 256) < 0) {
+    b->oom = 1;
+    return;
   }
   memcpy(b->s + b->len, s, n);
   b->len += n;
@@ -341,24 +347,10 @@ static void sb_scaled(sbuf *b, int64_t v, int digits) {
   sb_str(b, out);
 }
 
-/* True for a missing figure, an absent declaration or an absent text. */
-static int absent(const tidu_field_info *fi, int64_t v, const char *text) {
-  switch (fi->type) {
-  case TIDU_T_TEXT:
-    return text == NULL;
-  case TIDU_T_BOOL:
-  case TIDU_T_ENUM:
-  case TIDU_T_TAGS:
-    return v == 0;
-  default:
-    return v == TIDU_MISSING;
-  }
-}
-
 /* Writes `"name":value` for a stored value; nothing for missing figures and absent declarations. */
 static void sb_field(sbuf *b, const tidu_field_info *fi, int64_t v, const char *text, int *first) {
   char tmp[512];
-  if (absent(fi, v, text)) return;
+  if (tidu_field_absent(fi, v, text)) return;
   if (!*first) sb_add(b, ",", 1);
   *first = 0;
   sb_quoted(b, fi->name);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <zip.h>
 
+#include "io/internal.h"
 #include "io/rowsrc.h"
 #include "tidu/num.h"
 
@@ -40,14 +41,7 @@ typedef struct buf {
 } buf;
 
 static int buf_add(buf *b, const char *s, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) return -1;
-    b->p = p;
-    b->cap = cap;
-  }
+  if (tidu_io_reserve(&b->p, &b->cap, b->len + n + 1, 256) < 0) return -1;
   memcpy(b->p + b->len, s, n);
   b->len += n;
   b->p[b->len] = '\0';

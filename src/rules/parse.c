@@ -154,6 +154,19 @@ static int name_like(tidu_tok_kind k) {
          k == TK_KW_NOTE || k == TK_KW_PASS || k == TK_KW_DIRECT || k == TK_KW_INFO;
 }
 
+/* Reads a whole-number token as `*out`, capped at `cap`; reports `what` was expected if the
+ * next token is not one. */
+static int parse_count(parser *P, const char *what, long cap, long *out) {
+  const tidu_token *t = peek(P);
+  if (t->kind != TK_NUM || !t->is_int) {
+    expect_fail(P, what);
+    return 0;
+  }
+  next(P);
+  *out = t->num > cap ? cap : (long)t->num;
+  return 1;
+}
+
 /* arg = expr | INT */
 /* primary = NUMBER | "true" | "false" | "(" expr ")" | ID [ "[" INT "]" ] | ID "(" args ")" */
 static tidu_node *parse_primary(parser *P) {
@@ -213,15 +226,8 @@ static tidu_node *parse_primary(parser *P) {
     if (!n->str) P->nomem = 1;
     n->ival = -1;
     if (accept(P, TK_LBRACK)) {
-      const tidu_token *it = peek(P);
-      if (it->kind != TK_NUM || !it->is_int) {
-        expect_fail(P, "a year index (0, 1, 2 ...)");
-        tidu_node_free(n);
-        return NULL;
-      }
-      next(P);
-      n->ival = it->num > 1000 ? 1000 : (long)it->num;
-      if (!expect(P, TK_RBRACK, "']'")) {
+      if (!parse_count(P, "a year index (0, 1, 2 ...)", 1000, &n->ival) ||
+          !expect(P, TK_RBRACK, "']'")) {
         tidu_node_free(n);
         return NULL;
       }
@@ -316,6 +322,27 @@ static tidu_node *parse_block(parser *P, tidu_node_kind kind, const tidu_span *s
   return n;
 }
 
+/* Adds the next token's text to n's strings when `ok` says it is of the kind wanted; otherwise
+ * reports that `what` was expected. */
+static int add_next_str(parser *P, tidu_node *n, int ok, const char *what) {
+  if (!ok) {
+    expect_fail(P, what);
+    return 0;
+  }
+  return add_str(P, &n->strs, &n->nstrs, next(P)->str);
+}
+
+/* Makes a node of `kind` spanning `l` with `l` as its first kid; frees `l` when that fails. */
+static tidu_node *wrap(parser *P, tidu_node_kind kind, tidu_node *l) {
+  tidu_node *n = new_node(P, kind, &l->sp);
+  if (!n) {
+    tidu_node_free(l);
+    return NULL;
+  }
+  add_kid(P, n, l);
+  return n;
+}
+
 /* pred = expr CMP expr | expr "in" "{" ID { "," ID } "}" | expr "has" ID
  *      | expr "startswith" STRING { "," STRING } | "each" "(" expr "," INT ")" CMP expr | expr */
 static tidu_node *parse_pred(parser *P) {
@@ -329,15 +356,7 @@ static tidu_node *parse_pred(parser *P) {
       tidu_node_free(n);
       return NULL;
     }
-    const tidu_token *it = peek(P);
-    if (it->kind != TK_NUM || !it->is_int) {
-      expect_fail(P, "a number of years");
-      tidu_node_free(n);
-      return NULL;
-    }
-    next(P);
-    n->ival = it->num > 100 ? 100 : (long)it->num;
-    if (!expect(P, TK_RPAREN, "')'")) {
+    if (!parse_count(P, "a number of years", 100, &n->ival) || !expect(P, TK_RPAREN, "')'")) {
       tidu_node_free(n);
       return NULL;
     }
@@ -360,38 +379,24 @@ static tidu_node *parse_pred(parser *P) {
   tidu_node *n = NULL;
   if (cmp_op(k)) {
     next(P);
-    n = new_node(P, ND_CMP, &l->sp);
-    if (!n) {
-      tidu_node_free(l);
-      return NULL;
-    }
+    n = wrap(P, ND_CMP, l);
+    if (!n) return NULL;
     n->op = k;
-    add_kid(P, n, l);
     if (!add_kid(P, n, parse_expr(P))) {
       tidu_node_free(n);
       return NULL;
     }
   } else if (k == TK_KW_IN) {
     next(P);
-    n = new_node(P, ND_IN, &l->sp);
-    if (!n) {
-      tidu_node_free(l);
-      return NULL;
-    }
-    add_kid(P, n, l);
+    n = wrap(P, ND_IN, l);
+    if (!n) return NULL;
     if (!expect(P, TK_LBRACE, "'{'")) {
       tidu_node_free(n);
       return NULL;
     }
     do {
-      const tidu_token *v = peek(P);
-      if (!name_like(v->kind) && v->kind != TK_ID) {
-        expect_fail(P, "a value name");
-        tidu_node_free(n);
-        return NULL;
-      }
-      next(P);
-      if (!add_str(P, &n->strs, &n->nstrs, v->str)) {
+      tidu_tok_kind vk = peek(P)->kind;
+      if (!add_next_str(P, n, name_like(vk) || vk == TK_ID, "a value name")) {
         tidu_node_free(n);
         return NULL;
       }
@@ -402,51 +407,25 @@ static tidu_node *parse_pred(parser *P) {
     }
   } else if (k == TK_KW_HAS) {
     next(P);
-    n = new_node(P, ND_HAS, &l->sp);
-    if (!n) {
-      tidu_node_free(l);
-      return NULL;
-    }
-    add_kid(P, n, l);
-    const tidu_token *v = peek(P);
-    if (!name_like(v->kind)) {
-      expect_fail(P, "a tag name");
-      tidu_node_free(n);
-      return NULL;
-    }
-    next(P);
-    if (!add_str(P, &n->strs, &n->nstrs, v->str)) {
+    n = wrap(P, ND_HAS, l);
+    if (!n) return NULL;
+    if (!add_next_str(P, n, name_like(peek(P)->kind), "a tag name")) {
       tidu_node_free(n);
       return NULL;
     }
   } else if (k == TK_KW_STARTSWITH) {
     next(P);
-    n = new_node(P, ND_STARTS, &l->sp);
-    if (!n) {
-      tidu_node_free(l);
-      return NULL;
-    }
-    add_kid(P, n, l);
+    n = wrap(P, ND_STARTS, l);
+    if (!n) return NULL;
     do {
-      const tidu_token *v = peek(P);
-      if (v->kind != TK_STR) {
-        expect_fail(P, "a string");
-        tidu_node_free(n);
-        return NULL;
-      }
-      next(P);
-      if (!add_str(P, &n->strs, &n->nstrs, v->str)) {
+      if (!add_next_str(P, n, peek(P)->kind == TK_STR, "a string")) {
         tidu_node_free(n);
         return NULL;
       }
     } while (peek(P)->kind == TK_COMMA && peek2(P)->kind == TK_STR && accept(P, TK_COMMA));
   } else {
-    n = new_node(P, ND_PRED, &l->sp);
-    if (!n) {
-      tidu_node_free(l);
-      return NULL;
-    }
-    add_kid(P, n, l);
+    n = wrap(P, ND_PRED, l);
+    if (!n) return NULL;
     return n;
   }
   extend(n, prev(P));
@@ -616,28 +595,38 @@ static tidu_node *parse_band(parser *P) {
   return n;
 }
 
-/* score = "score" ID STRING "max" NUMBER [ "group" ID ] [ cite ]
- *         ( "{" band { band } "}" | "=" expr ) */
-static tidu_node *parse_score(parser *P) {
+/* titled = ID STRING "max" NUMBER  (the head shared by score and group)
+ * `what` names, for error messages, the id, the name and the maximum expected. The node
+ * keeps the id in str, the name in str2 and the maximum in max. */
+static tidu_node *parse_titled(parser *P, tidu_node_kind kind, const char *const what[3]) {
   const tidu_token *id = peek(P);
   if (!is_id_tok(id)) {
-    expect_fail(P, "an item id");
+    expect_fail(P, what[0]);
     return NULL;
   }
   next(P);
-  tidu_node *n = new_node(P, ND_SCORE, &id->sp);
+  tidu_node *n = new_node(P, kind, &id->sp);
   if (!n) return NULL;
   n->str = tidu_rules_strdup(id->str);
   if (peek(P)->kind != TK_STR) {
-    expect_fail(P, "the item's name");
+    expect_fail(P, what[1]);
     tidu_node_free(n);
     return NULL;
   }
   n->str2 = tidu_rules_strdup(next(P)->str);
-  if (!expect(P, TK_KW_MAX, "'max'") || !parse_number(P, &n->max, "the item's maximum")) {
+  if (!expect(P, TK_KW_MAX, "'max'") || !parse_number(P, &n->max, what[2])) {
     tidu_node_free(n);
     return NULL;
   }
+  return n;
+}
+
+/* score = "score" ID STRING "max" NUMBER [ "group" ID ] [ cite ]
+ *         ( "{" band { band } "}" | "=" expr ) */
+static tidu_node *parse_score(parser *P) {
+  static const char *const what[3] = {"an item id", "the item's name", "the item's maximum"};
+  tidu_node *n = parse_titled(P, ND_SCORE, what);
+  if (!n) return NULL;
   if (accept(P, TK_KW_GROUP)) {
     if (!is_id_tok(peek(P))) {
       expect_fail(P, "a group id");
@@ -673,25 +662,9 @@ static tidu_node *parse_score(parser *P) {
 
 /* group = "group" ID STRING "max" NUMBER [ "min" NUMBER ] */
 static tidu_node *parse_group(parser *P) {
-  const tidu_token *id = peek(P);
-  if (!is_id_tok(id)) {
-    expect_fail(P, "a group id");
-    return NULL;
-  }
-  next(P);
-  tidu_node *n = new_node(P, ND_GROUP, &id->sp);
+  static const char *const what[3] = {"a group id", "the group's name", "the group's maximum"};
+  tidu_node *n = parse_titled(P, ND_GROUP, what);
   if (!n) return NULL;
-  n->str = tidu_rules_strdup(id->str);
-  if (peek(P)->kind != TK_STR) {
-    expect_fail(P, "the group's name");
-    tidu_node_free(n);
-    return NULL;
-  }
-  n->str2 = tidu_rules_strdup(next(P)->str);
-  if (!expect(P, TK_KW_MAX, "'max'") || !parse_number(P, &n->max, "the group's maximum")) {
-    tidu_node_free(n);
-    return NULL;
-  }
   if (accept(P, TK_KW_MIN)) {
     n->ival = 1;
     if (!parse_number(P, &n->min, "the group's minimum")) {

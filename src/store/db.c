@@ -424,19 +424,6 @@ tidu_code tidu_store_event(tidu_store *s, const char *who, const char *action, c
 
 /* ---- values in columns ---- */
 
-int tidu_store_value_absent(const tidu_field_info *fi, int64_t v, const char *text) {
-  switch (fi->type) {
-  case TIDU_T_TEXT:
-    return text == NULL;
-  case TIDU_T_BOOL:
-  case TIDU_T_ENUM:
-  case TIDU_T_TAGS:
-    return v == 0;
-  default:
-    return v == TIDU_MISSING;
-  }
-}
-
 static size_t tags_text(tidu_enum_id e, int64_t v, char *buf, size_t size) {
   size_t used = 0;
   buf[0] = '\0';
@@ -453,7 +440,7 @@ size_t tidu_store_value_text(const tidu_field_info *fi, int64_t v, const char *t
                              size_t size) {
   if (size == 0) return 0;
   buf[0] = '\0';
-  if (tidu_store_value_absent(fi, v, text)) return 0;
+  if (tidu_field_absent(fi, v, text)) return 0;
   int n = 0;
   switch (fi->type) {
   case TIDU_T_TEXT:
@@ -478,7 +465,7 @@ size_t tidu_store_value_text(const tidu_field_info *fi, int64_t v, const char *t
 
 int tidu_store_bind_value(sqlite3_stmt *st, int idx, const tidu_field_info *fi, int64_t v,
                           const char *text) {
-  if (tidu_store_value_absent(fi, v, text)) return sqlite3_bind_null(st, idx);
+  if (tidu_field_absent(fi, v, text)) return sqlite3_bind_null(st, idx);
   if (fi->type == TIDU_T_TEXT) return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
   if (strcmp(tidu_store_coltype(fi), "INTEGER") == 0) return sqlite3_bind_int64(st, idx, v);
   char buf[512];

@@ -206,8 +206,8 @@ typedef struct change {
 static tidu_code record(tidu_store *s, const change *c, const tidu_field_info *fi, int64_t old_v,
                         const char *old_t, int64_t new_v, const char *new_t, tidu_error *err) {
   char oldbuf[512], newbuf[512];
-  int had = !tidu_store_value_absent(fi, old_v, old_t);
-  int has = !tidu_store_value_absent(fi, new_v, new_t);
+  int had = !tidu_field_absent(fi, old_v, old_t);
+  int has = !tidu_field_absent(fi, new_v, new_t);
   tidu_store_value_text(fi, old_v, old_t, oldbuf, sizeof oldbuf);
   tidu_store_value_text(fi, new_v, new_t, newbuf, sizeof newbuf);
   sqlite3_stmt *st = s->ins_hist;
@@ -238,7 +238,7 @@ static tidu_code merge_firm_fields(tidu_store *s, const change *c, tidu_firm *cu
   tidu_code rc = TIDU_OK;
   for (int i = 0; i < TIDU_NFIRM && rc == TIDU_OK; i++) {
     const tidu_field_info *fi = tidu_firm_field_info(i);
-    if (i == TIDU_F_USCC || tidu_store_value_absent(fi, in->v[i], in->text[i])) continue;
+    if (i == TIDU_F_USCC || tidu_field_absent(fi, in->v[i], in->text[i])) continue;
     if (same_value(fi, cur->v[i], cur->text[i], in->v[i], in->text[i])) continue;
     rc = record(s, c, fi, cur->v[i], cur->text[i], in->v[i], in->text[i], err);
     if (rc == TIDU_OK && fi->type == TIDU_T_TEXT) rc = tidu_firm_set_text(cur, i, in->text[i]);

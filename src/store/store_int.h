@@ -45,9 +45,6 @@ int tidu_store_bind_value(sqlite3_stmt *st, int idx, const tidu_field_info *fi, 
 tidu_code tidu_store_column_value(sqlite3_stmt *st, int col, const tidu_field_info *fi, int64_t *v,
                                   char **text, tidu_error *err);
 
-/* 1 when the value is absent (missing figure, NULL text, declaration at its default). */
-int tidu_store_value_absent(const tidu_field_info *fi, int64_t v, const char *text);
-
 /* Frees the cached statements. */
 void tidu_store_finalize_firms(tidu_store *s);
 

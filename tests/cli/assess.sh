@@ -1,13 +1,8 @@
 #!/bin/sh
 # Command tests for `tidu assess`: table, NDJSON (contract §4), CSV, --as-of, --explain, inputs.
-T=${TIDU_BIN:?TIDU_BIN is not set}
+. "$(dirname "$0")/lib/checks.sh"
 EX=examples/firms.ndjson
 D=tests/data/cli
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1${2:+ ($2)}"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
 
 # JSON structure check without a JSON library: braces and brackets balance outside strings.
 balanced() {

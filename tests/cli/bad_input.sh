@@ -1,12 +1,7 @@
 #!/bin/sh
 # Command tests for bad input: each bad record gives one FILE:LINE error, the rest is assessed.
-T=${TIDU_BIN:?TIDU_BIN is not set}
+. "$(dirname "$0")/lib/checks.sh"
 D=tests/data/cli
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1${2:+ ($2)}"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
 
 # one_error NAME FILE LINE FIRMS: exit 1, exactly one error line naming FILE:LINE, FIRMS out
 one_error() {

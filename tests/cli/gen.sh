@@ -1,11 +1,6 @@
 #!/bin/sh
 # Command tests for `tidu gen`: deterministic, seed-dependent, valid input for assess.
-T=${TIDU_BIN:?TIDU_BIN is not set}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1${2:+ ($2)}"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
+. "$(dirname "$0")/lib/checks.sh"
 
 a=$("$T" gen 500 --seed 42 | cksum)
 b=$("$T" gen 500 --seed 42 | cksum)

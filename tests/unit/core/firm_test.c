@@ -44,6 +44,21 @@ static void firm_defaults_missing_and_declarations_absent(void **state) {
   tidu_firm_clear(&f);
 }
 
+static void absent_means_missing_default_or_no_text(void **state) {
+  (void)state;
+  tidu_firm f;
+  tidu_firm_init(&f);
+  for (int i = 0; i < TIDU_NFIRM; i++)
+    assert_true(tidu_field_absent(tidu_firm_field_info(i), f.v[i], f.text[i]));
+  const tidu_field_info *cap = tidu_firm_field_info(TIDU_F_MARKET_CAP);
+  const tidu_field_info *titles = tidu_firm_field_info(TIDU_F_TITLES);
+  const tidu_field_info *name = tidu_firm_field_info(TIDU_F_NAME);
+  assert_false(tidu_field_absent(cap, 0, NULL)); /* a figure of 0 is a value */
+  assert_false(tidu_field_absent(titles, 1, NULL));
+  assert_false(tidu_field_absent(name, TIDU_MISSING, "苏州"));
+  tidu_firm_clear(&f);
+}
+
 static void years_stay_sorted_newest_first(void **state) {
   (void)state;
   tidu_firm f;
@@ -93,6 +108,7 @@ int main(void) {
       cmocka_unit_test(registry_finds_english_chinese_and_alias),
       cmocka_unit_test(enums_round_trip),
       cmocka_unit_test(firm_defaults_missing_and_declarations_absent),
+      cmocka_unit_test(absent_means_missing_default_or_no_text),
       cmocka_unit_test(years_stay_sorted_newest_first),
       cmocka_unit_test(chunk_columns_are_relative_to_base_year),
   };

@@ -12,29 +12,7 @@
 #include <dirent.h>
 
 #include "../../../fuzz/io_check.h"
-
-/* Reads a whole file into a new buffer; NULL when it cannot be read. */
-static uint8_t *slurp(const char *path, size_t *len) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  size_t cap = 4096, n = 0;
-  uint8_t *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, fp);
-    if (n < cap) break;
-    uint8_t *b = realloc(buf, cap * 2);
-    if (!b) {
-      free(buf);
-      buf = NULL;
-      break;
-    }
-    buf = b;
-    cap *= 2;
-  }
-  fclose(fp);
-  *len = n;
-  return buf;
-}
+#include "unit/test_util.h"
 
 /* Runs every file of `dir` through `check`; returns how many were replayed. */
 static int replay(const char *dir, int json) {
@@ -47,7 +25,7 @@ static int replay(const char *dir, int json) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
     size_t len = 0;
-    uint8_t *data = slurp(path, &len);
+    uint8_t *data = (uint8_t *)test_read_file(path, &len);
     assert_non_null(data);
     if (!json) io_check_values(data, len);
     int bad = io_check_input(data, len, json ? TIDU_FMT_JSON : TIDU_FMT_CSV);

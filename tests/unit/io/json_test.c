@@ -9,54 +9,16 @@
 
 #include <cmocka.h>
 
+#include "io_helpers.h"
 #include "tidu/io.h"
-
-static char log_buf[16384];
 
 /* Reads `text` as `name` and logs "F <json>" / "E <error> [column]" / "W <warning>" lines. */
 static const char *run_fmt(const char *name, const char *text, tidu_format fmt) {
-  tidu_reader *r;
-  tidu_error err;
-  size_t n = 0;
-  char line[1024];
-  log_buf[0] = '\0';
-  if (tidu_reader_open_mem(name, text, strlen(text), fmt, NULL, &r, &err) != TIDU_OK) {
-    tidu_error_format(&err, line, sizeof line);
-    snprintf(log_buf, sizeof log_buf, "OPEN %s", line);
-    return log_buf;
-  }
-  tidu_firm f;
-  tidu_firm_init(&f);
-  for (int guard = 0; guard < 100; guard++) {
-    int done = 0;
-    tidu_code rc = tidu_reader_next(r, &f, &done, &err);
-    if (rc == TIDU_OK && done) break;
-    if (rc == TIDU_OK) {
-      char *js = tidu_firm_to_json(&f);
-      assert_non_null(js);
-      n += (size_t)snprintf(log_buf + n, sizeof log_buf - n, "F %s\n", js);
-      free(js);
-      continue;
-    }
-    tidu_error_format(&err, line, sizeof line);
-    n += (size_t)snprintf(log_buf + n, sizeof log_buf - n, "E %s [%s]\n", line, err.column_name);
-  }
-  tidu_error w;
-  while (tidu_reader_warning(r, &w)) {
-    tidu_error_format(&w, line, sizeof line);
-    n += (size_t)snprintf(log_buf + n, sizeof log_buf - n, "W %s\n", line);
-  }
-  tidu_firm_clear(&f);
-  tidu_reader_close(r);
-  return log_buf;
+  return read_log(name, text, fmt, 0);
 }
 
 static const char *run(const char *text) {
   return run_fmt("firms.json", text, TIDU_FMT_JSON);
-}
-
-static void assert_contains(const char *hay, const char *needle) {
-  if (!strstr(hay, needle)) fail_msg("expected to find\n  %s\nin\n%s", needle, hay);
 }
 
 static void array_of_firms(void **state) {

@@ -12,6 +12,7 @@
 #include <xlsxwriter.h>
 
 #include "tidu/io.h"
+#include "unit/test_util.h"
 
 /* Reads every firm of `path` as JSON lines joined by '\n' into a new string; errors as "E ...". */
 static char *read_all(const char *path, tidu_format fmt) {
@@ -155,9 +156,7 @@ static void many_warnings_are_capped_and_summarised(void **state) {
 static void xlsx_file_through_the_table_reader(void **state) {
   (void)state;
   char path[] = "/tmp/tidu_reader_xlsxXXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  close(fd);
+  test_temp_file(path);
   lxw_workbook *wb = workbook_new(path);
   lxw_worksheet *ws = workbook_add_worksheet(wb, "企业");
   lxw_format *date = workbook_add_format(wb);

@@ -9,53 +9,13 @@
 
 #include <cmocka.h>
 
+#include "io_helpers.h"
 #include "tidu/io.h"
-
-static char log_buf[16384];
 
 /* Reads all of `csv` as "firms.csv" and logs "F <json>", "E <error> [column]" and, at the end,
  * "W <warning> [column]" lines. Returns the log, or "OPEN <error>" when opening fails. */
 static const char *run(const char *csv) {
-  tidu_reader *r;
-  tidu_error err;
-  size_t n = 0;
-  log_buf[0] = '\0';
-  char line[1024];
-  if (tidu_reader_open_mem("firms.csv", csv, strlen(csv), TIDU_FMT_CSV, NULL, &r, &err) !=
-      TIDU_OK) {
-    tidu_error_format(&err, line, sizeof line);
-    snprintf(log_buf, sizeof log_buf, "OPEN %s", line);
-    return log_buf;
-  }
-  tidu_firm f;
-  tidu_firm_init(&f);
-  for (int guard = 0; guard < 100; guard++) {
-    int done = 0;
-    tidu_code rc = tidu_reader_next(r, &f, &done, &err);
-    if (rc == TIDU_OK && done) break;
-    if (rc == TIDU_OK) {
-      char *js = tidu_firm_to_json(&f);
-      assert_non_null(js);
-      n += (size_t)snprintf(log_buf + n, sizeof log_buf - n, "F %s\n", js);
-      free(js);
-      continue;
-    }
-    tidu_error_format(&err, line, sizeof line);
-    n += (size_t)snprintf(log_buf + n, sizeof log_buf - n, "E %s [%s]\n", line, err.column_name);
-    if (rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT || rc == TIDU_ERR_IO) break;
-  }
-  tidu_error w;
-  while (tidu_reader_warning(r, &w)) {
-    tidu_error_format(&w, line, sizeof line);
-    n += (size_t)snprintf(log_buf + n, sizeof log_buf - n, "W %s [%s]\n", line, w.column_name);
-  }
-  tidu_firm_clear(&f);
-  tidu_reader_close(r);
-  return log_buf;
-}
-
-static void assert_contains(const char *hay, const char *needle) {
-  if (!strstr(hay, needle)) fail_msg("expected to find\n  %s\nin\n%s", needle, hay);
+  return read_log("firms.csv", csv, TIDU_FMT_CSV, LOG_WARN_COLUMNS | LOG_STOP_FATAL);
 }
 
 static int count_lines(const char *log, char kind) {

@@ -13,6 +13,7 @@
 #include <zip.h>
 
 #include "io/rowsrc.h"
+#include "unit/test_util.h"
 
 static char g_path[64];
 
@@ -113,25 +114,19 @@ static void test_first_sheet_and_unknown_sheet(void **state) {
   assert_non_null(strstr(err.message, "企业"));
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *p = malloc((size_t)n);
-  assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
-  *len = (size_t)n;
-  return p;
+/* The bytes of the workbook write_book makes (caller frees), and their count in *len. */
+static char *book_bytes(size_t *len) {
+  write_book(g_path, 0);
+  char *data = test_read_file(g_path, len);
+  assert_non_null(data);
+  return data;
 }
 
 /* The in-memory variant reads the same rows. */
 static void test_reads_from_memory(void **state) {
   (void)state;
-  write_book(g_path, 0);
   size_t len;
-  char *data = slurp(g_path, &len);
+  char *data = book_bytes(&len);
   tidu_rowsrc src;
   tidu_error err;
   assert_int_equal(tidu_xlsx_rowsrc_mem("mem.xlsx", data, len, "企业", &src, &err), 0);
@@ -143,9 +138,8 @@ static void test_reads_from_memory(void **state) {
 /* Truncated files and garbage give an input error, never a crash. */
 static void test_truncated_and_garbage(void **state) {
   (void)state;
-  write_book(g_path, 0);
   size_t len;
-  char *data = slurp(g_path, &len);
+  char *data = book_bytes(&len);
   tidu_rowsrc src;
   tidu_error err;
   for (size_t cut = 0; cut < len; cut += len / 16 + 1) {

@@ -6,27 +6,12 @@
 #include <cmocka.h>
 
 #include "rules_helpers.h"
-
-static char *read_all(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-    free(s);
-    s = NULL;
-  }
-  if (s) s[n] = 0;
-  fclose(f);
-  return s;
-}
+#include "unit/test_util.h"
 
 static void test_examples_compile(void **state) {
   (void)state;
   const char *path = getenv("TIDU_DOCS") ? getenv("TIDU_DOCS") : "docs/rules-language.md";
-  char *doc = read_all(path);
+  char *doc = test_read_file(path, NULL);
   assert_non_null(doc);
   const char *open = "```tidu-example\n";
   int found = 0;
@@ -41,18 +26,8 @@ static void test_examples_compile(void **state) {
     char name[64];
     snprintf(name, sizeof name, "rules-language.md+%d", line - 1);
     tidu_rulebook *rb = tidu_rulebook_new();
-    tidu_errlist errs;
-    tidu_errlist_init(&errs);
-    tidu_code rc = tidu_rulebook_add_text(rb, name, p, (size_t)(end - p) + 1, &errs);
-    for (size_t i = 0; i < errs.n; i++) {
-      char buf[2048];
-      tidu_rules_error_render(rb, &errs.items[i], buf, sizeof buf);
-      fprintf(stderr, "%s", buf);
-    }
-    assert_int_equal(rc, TIDU_OK);
-    assert_int_equal(errs.n, 0);
+    add_text_clean(rb, name, p, (size_t)(end - p) + 1);
     assert_int_equal(tidu_rulebook_count(rb), 1);
-    tidu_errlist_free(&errs);
     tidu_rulebook_free(rb);
     p = end;
   }
@@ -66,11 +41,7 @@ static void test_shipped_rules_compile(void **state) {
   tidu_errlist errs;
   tidu_errlist_init(&errs);
   tidu_code rc = tidu_rulebook_add_builtin(rb, &errs);
-  for (size_t i = 0; i < errs.n; i++) {
-    char buf[2048];
-    tidu_rules_error_render(rb, &errs.items[i], buf, sizeof buf);
-    fprintf(stderr, "%s", buf);
-  }
+  print_errors(rb, &errs);
   assert_int_equal(rc, TIDU_OK);
   assert_true(tidu_rulebook_count(rb) > 0);
   tidu_errlist_free(&errs);

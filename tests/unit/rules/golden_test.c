@@ -8,25 +8,10 @@
 #include <dirent.h>
 
 #include "rules_helpers.h"
+#include "unit/test_util.h"
 #include "rules/rules_int.h"
 
 #define DIR_GOLDEN "tests/golden/rules"
-
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-    free(s);
-    s = NULL;
-  }
-  if (s) s[n] = 0;
-  fclose(f);
-  return s;
-}
 
 static void check(const char *base, const char *ext, const char *got) {
   char path[512];
@@ -38,7 +23,7 @@ static void check(const char *base, const char *ext, const char *got) {
     fclose(f);
     return;
   }
-  char *want = slurp(path);
+  char *want = test_read_file(path, NULL);
   if (!want) fprintf(stderr, "missing golden file %s (run with TIDU_REGEN=1)\n", path);
   assert_non_null(want);
   if (strcmp(want, got) != 0) fprintf(stderr, "%s differs; got:\n%s", path, got);
@@ -59,7 +44,7 @@ static void golden_one(const char *file) {
   char path[512], base[256];
   snprintf(path, sizeof path, "%s/%s", DIR_GOLDEN, file);
   snprintf(base, sizeof base, "%.*s", (int)(strlen(file) - 5), file);
-  char *text = slurp(path);
+  char *text = test_read_file(path, NULL);
   assert_non_null(text);
   tidu_sb errtext = {0};
   static const char *const exts[] = {"tokens", "tree", "prog"};

@@ -13,20 +13,32 @@
 /* Money in 分 from 元 and 分. */
 #define YUAN(y) ((int64_t)(y)*100)
 
-/* A rule book holding one rule text; fails the test on any error. */
-static inline tidu_rulebook *book_of(const char *text) {
-  tidu_rulebook *rb = tidu_rulebook_new();
-  tidu_errlist errs;
-  tidu_errlist_init(&errs);
-  tidu_code rc = tidu_rulebook_add_text(rb, "test.tidu", text, strlen(text), &errs);
-  for (size_t i = 0; i < errs.n; i++) {
+/* Prints each of `errs`, rendered against the texts of `rb`, to stderr. */
+static inline void print_errors(const tidu_rulebook *rb, const tidu_errlist *errs) {
+  for (size_t i = 0; i < errs->n; i++) {
     char buf[2048];
-    tidu_rules_error_render(rb, &errs.items[i], buf, sizeof buf);
+    tidu_rules_error_render(rb, &errs->items[i], buf, sizeof buf);
     fprintf(stderr, "%s", buf);
   }
+}
+
+/* Adds `len` bytes of rule text named `name` to `rb`, then fails the test on any error, after
+ * printing the rendered errors to stderr. */
+static inline void add_text_clean(tidu_rulebook *rb, const char *name, const char *text,
+                                  size_t len) {
+  tidu_errlist errs;
+  tidu_errlist_init(&errs);
+  tidu_code rc = tidu_rulebook_add_text(rb, name, text, len, &errs);
+  print_errors(rb, &errs);
   assert_int_equal(rc, TIDU_OK);
   assert_int_equal(errs.n, 0);
   tidu_errlist_free(&errs);
+}
+
+/* A rule book holding one rule text; fails the test on any error. */
+static inline tidu_rulebook *book_of(const char *text) {
+  tidu_rulebook *rb = tidu_rulebook_new();
+  add_text_clean(rb, "test.tidu", text, strlen(text));
   return rb;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tidu/store.h"
+#include "unit/test_util.h"
 
 #define USCC_A "91320500MA1N2K3P99"
 #define USCC_B "91310000MA1FL5LL2X"
@@ -231,9 +232,7 @@ static void test_edit_and_soft_delete(void **state) {
 static void test_v1_file_is_upgraded(void **state) {
   (void)state;
   char path[] = "/tmp/tidu_v1_XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  close(fd);
+  test_temp_file(path);
   sqlite3 *db = NULL;
   assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
   const char *v1 =
@@ -298,9 +297,7 @@ static void test_v1_file_is_upgraded(void **state) {
 static void test_newer_file_is_refused(void **state) {
   (void)state;
   char path[] = "/tmp/tidu_v9_XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  close(fd);
+  test_temp_file(path);
   sqlite3 *db = NULL;
   assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
   assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
