@@ -28,8 +28,20 @@ tidu_code tidu_regs_reserve(tidu_regs *r, size_t nregs, size_t n) {
   if (!realloc_n((void **)&r->num, tot, sizeof *r->num) ||
       !realloc_n((void **)&r->den, tot, sizeof *r->den) ||
       !realloc_n((void **)&r->st, tot, sizeof *r->st) ||
-      !realloc_n((void **)&r->f, tot, sizeof *r->f))
+      !realloc_n((void **)&r->f, tot, sizeof *r->f) ||
+      !realloc_n((void **)&r->pool, (nr + 1) * TIDU_EVAL_TILE, sizeof *r->pool) ||
+      !realloc_n((void **)&r->buf, nr, sizeof *r->buf) ||
+      !realloc_n((void **)&r->vp, nr, sizeof *r->vp) ||
+      !realloc_n((void **)&r->fden, nr, sizeof *r->fden) ||
+      !realloc_n((void **)&r->fast, nr, sizeof *r->fast))
     return TIDU_ERR_NOMEM;
+  for (size_t k = 0; k < nr; k++) {
+    r->buf[k] = r->pool + k * TIDU_EVAL_TILE;
+    r->vp[k] = r->buf[k];
+    r->fden[k] = 1;
+    r->fast[k] = 0;
+  }
+  r->spare = r->pool + nr * TIDU_EVAL_TILE;
   r->nregs = nr;
   r->cap = cap;
   return TIDU_OK;
@@ -40,6 +52,11 @@ void tidu_regs_free(tidu_regs *r) {
   free(r->den);
   free(r->st);
   free(r->f);
+  free(r->pool);
+  free(r->buf);
+  free(r->vp);
+  free(r->fden);
+  free(r->fast);
   memset(r, 0, sizeof *r);
 }
 
@@ -60,6 +77,7 @@ tidu_code tidu_cols_reserve(tidu_cols *c, const tidu_prog *p, size_t n) {
   c->ncond = p->nconds;
   c->nitems = p->nitems;
   c->ngroups = p->ngroups;
+  c->nan_cap = 0;
   return TIDU_OK;
 }
 
@@ -76,6 +94,7 @@ void tidu_cols_free(tidu_cols *c) {
   free(c->grp_hi);
   free(c->score_lo);
   free(c->score_hi);
+  free(c->nan_cond);
   memset(c, 0, sizeof *c);
 }
 
@@ -94,9 +113,7 @@ static i128 gcd128(i128 a, i128 b) {
 
 #define BIG ((i128)1 << 100)
 
-/* Reduces n/d by their gcd when they grow large. */
-static void tidy(i128 *n, i128 *d) {
-  if ((*d < BIG && *n<BIG && * n> - BIG)) return;
+static void reduce(i128 *n, i128 *d) {
   i128 g = gcd128(*n, *d);
   if (g > 1) {
     *n /= g;
@@ -104,18 +121,28 @@ static void tidy(i128 *n, i128 *d) {
   }
 }
 
+/* Reduces n/d by their gcd when they grow large (at or beyond 2^100). */
+static inline void tidy(i128 *n, i128 *d) {
+  /* n + BIG < 2 BIG (unsigned) tests -BIG < n < BIG in one comparison */
+  unsigned __int128 u = (unsigned __int128)*n + (unsigned __int128)BIG;
+  if (*d < BIG && u - 1 < (unsigned __int128)(2 * BIG) - 1) return;
+  reduce(n, d);
+}
+
 static inline int fits64(i128 v) {
   return v == (i128)(int64_t)v;
 }
 
+/* a / b as a double, for 64-bit a and b. */
+static inline double q64(int64_t a, int64_t b) {
+  if (b == 1) return (double)a;
+  /* exact to the last bit when both are below 2^53; else split the integer part */
+  if (a < (1LL << 53) && a > -(1LL << 53) && b < (1LL << 53)) return (double)a / (double)b;
+  return (double)(a / b) + (double)(a % b) / (double)b;
+}
+
 static inline double to_double(i128 n, i128 d) {
-  if (fits64(n) && fits64(d)) {
-    int64_t a = (int64_t)n, b = (int64_t)d;
-    if (b == 1) return (double)a;
-    /* exact to the last bit when both are below 2^53; else split the integer part */
-    if (a < (1LL << 53) && a > -(1LL << 53) && b < (1LL << 53)) return (double)a / (double)b;
-    return (double)(a / b) + (double)(a % b) / (double)b;
-  }
+  if (fits64(n) && fits64(d)) return q64((int64_t)n, (int64_t)d);
   i128 q = n / d, r = n % d;
   return (double)q + (double)r / (double)d;
 }
@@ -374,6 +401,8 @@ static void op_cmpk(tidu_cols *C, size_t o, const slot *x, i128 tn, i128 td, int
   double tv = to_double(tn, td);
   double inv_t = tv == 0 ? 0 : 1 / fabs(tv);
   int small_t = fits64(tn) && fits64(td);
+  uint8_t pass_tab[3];
+  for (int k = -1; k <= 1; k++) pass_tab[k + 1] = (uint8_t)verdict_of(k, op);
   for (size_t i = 0; i < n; i++) {
     uint8_t st = x->st[i];
     if (!st) {
@@ -390,7 +419,7 @@ static void op_cmpk(tidu_cols *C, size_t o, const slot *x, i128 tn, i128 td, int
       c = a < b ? -1 : a > b;
       xv = xn64 < (1LL << 53) && xn64 > -(1LL << 53) ? (double)xn64 / (double)xd64
                                                      : to_double(xn, xd);
-      int pass = verdict_of(c, op);
+      int pass = pass_tab[c + 1];
       C->verdict[o + i] = pass ? V_PASS : V_FAIL;
       C->value[o + i] = xv;
       C->thr[o + i] = tv;
@@ -402,8 +431,9 @@ static void op_cmpk(tidu_cols *C, size_t o, const slot *x, i128 tn, i128 td, int
         C->dist[o + i] = 0;
       } else {
         i128 diffn = (op == CMP_GE || op == CMP_GT) ? b - a : a - b;
-        i128 dd;
-        double g = __builtin_mul_overflow(xd, td, &dd) ? fabs(tv - xv) : to_double(diffn, dd);
+        /* both below 2^63 in magnitude: the product fits in 128 bits */
+        i128 dd = (i128)xd64 * (int64_t)td;
+        double g = to_double(diffn, dd);
         C->gap[o + i] = g;
         double d = tv == 0 ? 1 : g * inv_t;
         C->dist[o + i] = d > 1 ? 1 : d;
@@ -478,50 +508,119 @@ static void op_cmpcagr(tidu_cols *C, size_t o, const slot *x0, const slot *xl, c
   }
 }
 
-static void set_test(tidu_cols *C, size_t o, size_t i, int v) {
-  C->verdict[o + i] = (uint8_t)v;
-  C->value[o + i] = NAN;
-  C->thr[o + i] = NAN;
-  C->gap[o + i] = NAN;
-  C->dist[o + i] = v == V_PASS ? 0 : 1;
+/* Lanes per block of the simple loops below: a fixed count the compiler turns into vector code. */
+#define BLOCK 16
+
+static inline void nan_lanes(double *restrict a, size_t m) {
+  for (size_t i = 0; i < m; i++) a[i] = NAN;
 }
 
-/* all / any over the children, child by child so each pass is a plain loop over lanes.
- * Verdict bits: 1 fail seen, 2 unknown seen, 4 pass seen (kept in the verdict column). */
+/* Fills n lanes of a column with NaN. */
+static void fill_nan(double *a, size_t n) {
+  size_t whole = n - n % BLOCK;
+  for (size_t i = 0; i < whole; i += BLOCK) nan_lanes(a + i, BLOCK);
+  nan_lanes(a + whole, n - whole);
+}
+
+static inline void test_dist_lanes(double *restrict dist, const uint8_t *restrict v, size_t m) {
+  for (size_t i = 0; i < m; i++) dist[i] = (double)(v[i] != V_PASS);
+}
+
+/* Value, threshold and gap NaN, distance 0 where the verdict passes and 1 elsewhere: the
+ * columns of a test or an all/any node once its verdicts are written. */
+static void fill_test_cols(tidu_cols *C, size_t o, size_t n) {
+  const uint8_t *v = C->verdict + o;
+  double *dist = C->dist + o;
+  size_t whole = n - n % BLOCK;
+  for (size_t i = 0; i < whole; i += BLOCK) test_dist_lanes(dist + i, v + i, BLOCK);
+  test_dist_lanes(dist + whole, v + whole, n - whole);
+  if (C->nan_cap) return;
+  fill_nan(C->value + o, n);
+  fill_nan(C->thr + o, n);
+  fill_nan(C->gap + o, n);
+}
+
+/* Order of verdicts for all (the lowest wins) and any (the highest wins): fail 0, unknown 1,
+ * pass (and anything else) 2; without branches, since verdicts vary lane by lane. */
+static inline uint8_t rank_of(uint8_t v) {
+  uint8_t known = v != V_FAIL;
+  return (uint8_t)(known + (known & (v != V_UNKNOWN)));
+}
+
+/* d, or 0 where `zero` is set, without a branch. */
+static inline double zero_if(double d, int zero) {
+  uint64_t bits;
+  memcpy(&bits, &d, sizeof bits);
+  bits &= (uint64_t)zero - 1;
+  memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+/* Folds one child into an any node's rank and distance (the highest rank, the least distance)
+ * over m lanes. */
+static inline void fold_any(uint8_t *restrict rank, double *restrict dist,
+                            const uint8_t *restrict kv, const double *restrict kd, size_t m) {
+  for (size_t i = 0; i < m; i++) {
+    uint8_t r = rank_of(kv[i]);
+    rank[i] = r > rank[i] ? r : rank[i];
+    double d = kd[i];
+    dist[i] = d < dist[i] ? d : dist[i];
+  }
+}
+
+/* Folds one child into an all node's rank and distance (the lowest rank, the distances summed). */
+static inline void fold_all(uint8_t *restrict rank, double *restrict dist,
+                            const uint8_t *restrict kv, const double *restrict kd, size_t m) {
+  for (size_t i = 0; i < m; i++) {
+    uint8_t r = rank_of(kv[i]);
+    rank[i] = r < rank[i] ? r : rank[i];
+    dist[i] += kd[i];
+  }
+}
+
+/* Verdicts from ranks (0 fail, 1 unknown, 2 pass); a passing node's distance is 0. */
+static inline void settle_lanes(uint8_t *restrict out, double *restrict dist,
+                                const uint8_t *restrict rank, size_t m) {
+  for (size_t i = 0; i < m; i++) {
+    uint8_t r = rank[i];
+    out[i] = r == 2 ? V_PASS : r == 1 ? V_UNKNOWN : V_FAIL;
+    dist[i] = zero_if(dist[i], r == 2);
+  }
+}
+
+/* all / any over the children, child by child so each pass is a plain loop over lanes. */
 static void op_all_any(tidu_cols *C, const tidu_pcond *pc, size_t o, size_t n, int any) {
-  uint8_t *restrict seen = C->verdict + o;
+  uint8_t *restrict out = C->verdict + o;
   double *restrict dist = C->dist + o;
+  if (!pc->nkids) {
+    for (size_t i = 0; i < n; i++) out[i] = any ? V_FAIL : V_PASS;
+    fill_test_cols(C, o, n);
+    return;
+  }
+  uint8_t rank[TIDU_EVAL_TILE];
   for (size_t i = 0; i < n; i++) {
-    seen[i] = 0;
+    rank[i] = any ? 0 : 2;
     dist[i] = any ? 1e300 : 0;
   }
+  size_t whole = n - n % BLOCK;
   for (size_t k = 0; k < pc->nkids; k++) {
     size_t ko = (size_t)pc->kids[k] * C->cap;
-    const uint8_t *restrict kv = C->verdict + ko;
-    const double *restrict kd = C->dist + ko;
-    for (size_t i = 0; i < n; i++) {
-      seen[i] |= (uint8_t)(1u << (kv[i] == V_FAIL ? 0 : kv[i] == V_UNKNOWN ? 1 : 2));
-      double d = kd[i];
-      if (any)
-        dist[i] = d < dist[i] ? d : dist[i];
-      else
-        dist[i] += d;
+    const uint8_t *kv = C->verdict + ko;
+    const double *kd = C->dist + ko;
+    if (any) {
+      for (size_t i = 0; i < whole; i += BLOCK) fold_any(rank + i, dist + i, kv + i, kd + i, BLOCK);
+      fold_any(rank + whole, dist + whole, kv + whole, kd + whole, n - whole);
+    } else {
+      for (size_t i = 0; i < whole; i += BLOCK) fold_all(rank + i, dist + i, kv + i, kd + i, BLOCK);
+      fold_all(rank + whole, dist + whole, kv + whole, kd + whole, n - whole);
     }
   }
-  for (size_t i = 0; i < n; i++) {
-    int v;
-    if (!pc->nkids)
-      v = any ? V_FAIL : V_PASS;
-    else if (any)
-      v = seen[i] & 4 ? V_PASS : seen[i] & 2 ? V_UNKNOWN : V_FAIL;
-    else
-      v = seen[i] & 1 ? V_FAIL : seen[i] & 2 ? V_UNKNOWN : V_PASS;
-    seen[i] = (uint8_t)v;
-    if (v == V_PASS || !pc->nkids) dist[i] = v == V_PASS ? 0 : 1;
-    C->value[o + i] = NAN;
-    C->thr[o + i] = NAN;
-    C->gap[o + i] = NAN;
-  }
+  for (size_t i = 0; i < whole; i += BLOCK) settle_lanes(out + i, dist + i, rank + i, BLOCK);
+  settle_lanes(out + whole, dist + whole, rank + whole, n - whole);
+  if (C->nan_cap) return;
+  fill_nan(C->value + o, n);
+  fill_nan(C->thr + o, n);
+  fill_nan(C->gap + o, n);
 }
 
 static int64_t clamp_micro(const slot *s, size_t i, int64_t max) {
@@ -541,31 +640,42 @@ static int64_t clamp_micro(const slot *s, size_t i, int64_t max) {
   return (int64_t)v;
 }
 
+/* Points of a banded item: the first band that passes decides; bands that are unknown before
+ * it widen the range. Band by band, each pass a plain loop over lanes. */
 static void op_item(tidu_cols *C, const tidu_pitem *it, size_t idx, size_t n) {
   size_t o = idx * C->cap;
+  int64_t lo[TIDU_EVAL_TILE], hi[TIDU_EVAL_TILE];
+  uint8_t unknown[TIDU_EVAL_TILE], decided[TIDU_EVAL_TILE];
   for (size_t i = 0; i < n; i++) {
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    int unknown = 0, decided = 0;
-    for (size_t b = 0; b < it->nbands && !decided; b++) {
-      int v = it->bands[b].cond < 0 ? V_PASS : C->verdict[(size_t)it->bands[b].cond * C->cap + i];
-      if (v == V_FAIL) continue;
-      int64_t p = it->bands[b].points;
-      if (p < lo) lo = p;
-      if (p > hi) hi = p;
-      if (v == V_PASS)
-        decided = 1;
-      else
-        unknown = 1;
+    lo[i] = INT64_MAX;
+    hi[i] = INT64_MIN;
+    unknown[i] = 0;
+    decided[i] = 0;
+  }
+  for (size_t b = 0; b < it->nbands; b++) {
+    int64_t p = it->bands[b].points;
+    int cond = it->bands[b].cond;
+    const uint8_t *kv = cond < 0 ? NULL : C->verdict + (size_t)cond * C->cap;
+    for (size_t i = 0; i < n; i++) {
+      uint8_t v = kv ? kv[i] : (uint8_t)V_PASS;
+      int act = !decided[i] && v != V_FAIL;
+      lo[i] = act && p < lo[i] ? p : lo[i];
+      hi[i] = act && p > hi[i] ? p : hi[i];
+      decided[i] |= (uint8_t)(act && v == V_PASS);
+      unknown[i] |= (uint8_t)(act && v != V_PASS);
     }
-    if (!decided) {
-      if (0 < lo) lo = 0;
-      if (0 > hi) hi = 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    int64_t l = lo[i], h = hi[i];
+    if (!decided[i]) {
+      if (0 < l) l = 0;
+      if (0 > h) h = 0;
     }
-    if (hi > it->max) hi = it->max;
-    if (lo > it->max) lo = it->max;
-    C->item_lo[o + i] = lo;
-    C->item_hi[o + i] = hi;
-    C->item_known[o + i] = !unknown;
+    if (h > it->max) h = it->max;
+    if (l > it->max) l = it->max;
+    C->item_lo[o + i] = l;
+    C->item_hi[o + i] = h;
+    C->item_known[o + i] = !unknown[i];
   }
 }
 
@@ -612,25 +722,334 @@ static void op_total(tidu_cols *C, const tidu_prog *p, size_t n) {
   }
 }
 
-/* ---- loads ----------------------------------------------------------------------------- */
+/* ---- the integer form -----------------------------------------------------------------
+ * Most registers of a tile are integers over one denominator per register (money in 分,
+ * ratios ×10^8, counts, points ×10^6). They run as int64 with overflow checks; an instruction
+ * whose operands are not all in that form, or whose result overflows, brings its operands to
+ * the general form and runs the exact rational path instead. Each integer instruction gives
+ * the same numerator and denominator the general path gives, so every result is the same. */
 
-static void load_col(slot *r, const int64_t *col, i128 den, size_t n) {
+#define NA64 INT64_MIN /* unknown in the integer form */
+
+/* Brings register r to the general form for this tile. */
+static void to_general(tidu_regs *R, int r, size_t n) {
+  if (!R->fast[r]) return;
+  slot s = reg(R, r);
+  const int64_t *v = R->vp[r];
+  i128 d = R->fden[r];
   for (size_t i = 0; i < n; i++) {
-    int64_t v = col[i];
-    r->num[i] = v;
-    r->den[i] = den;
-    r->st[i] = v != TIDU_MISSING;
+    s.num[i] = v[i];
+    s.den[i] = d;
+    s.st[i] = v[i] != NA64;
+  }
+  R->fast[r] = 0;
+}
+
+/* Takes the spare buffer, just written, as register r's integers over `den`. */
+static void take_spare(tidu_regs *R, int r, int64_t den) {
+  int64_t *t = R->buf[r];
+  R->buf[r] = R->spare;
+  R->spare = t;
+  R->vp[r] = R->buf[r];
+  R->fden[r] = den;
+  R->fast[r] = 1;
+}
+
+static int both_fast(const tidu_regs *R, int a, int b) {
+  return R->fast[a] && R->fast[b];
+}
+
+/* r = a + b or a - b over one denominator; 0 (nothing written) when it does not apply. */
+static int fast_add(tidu_regs *R, int r, int a, int b, size_t n, int sub) {
+  if (!both_fast(R, a, b) || R->fden[a] != R->fden[b]) return 0;
+  const int64_t *restrict x = R->vp[a], *restrict y = R->vp[b];
+  int64_t *restrict out = R->spare;
+  int bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = x[i], w = y[i], s;
+    int o = sub ? __builtin_sub_overflow(u, w, &s) : __builtin_add_overflow(u, w, &s);
+    int na = (u == NA64) | (w == NA64);
+    bad |= (!na) & (o | (s == NA64));
+    out[i] = na ? NA64 : s;
+  }
+  if (bad) return 0;
+  take_spare(R, r, R->fden[a]);
+  return 1;
+}
+
+static int fast_mul(tidu_regs *R, int r, int a, int b, size_t n) {
+  int64_t den;
+  if (!both_fast(R, a, b) || __builtin_mul_overflow(R->fden[a], R->fden[b], &den)) return 0;
+  const int64_t *restrict x = R->vp[a], *restrict y = R->vp[b];
+  int64_t *restrict out = R->spare;
+  int bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = x[i], w = y[i], s;
+    int o = __builtin_mul_overflow(u, w, &s);
+    int na = (u == NA64) | (w == NA64);
+    bad |= (!na) & (o | (s == NA64));
+    out[i] = na ? NA64 : s;
+  }
+  if (bad) return 0;
+  take_spare(R, r, den);
+  return 1;
+}
+
+static int fast_minmax(tidu_regs *R, int r, int a, int b, size_t n, int want_max) {
+  if (!both_fast(R, a, b) || R->fden[a] != R->fden[b]) return 0;
+  const int64_t *restrict x = R->vp[a], *restrict y = R->vp[b];
+  int64_t *restrict out = R->spare;
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = x[i], w = y[i];
+    int64_t m = want_max ? (u >= w ? u : w) : (u <= w ? u : w);
+    out[i] = (u == NA64) | (w == NA64) ? NA64 : m;
+  }
+  take_spare(R, r, R->fden[a]);
+  return 1;
+}
+
+static int fast_neg(tidu_regs *R, int r, int a, size_t n) {
+  if (!R->fast[a]) return 0;
+  const int64_t *restrict x = R->vp[a];
+  int64_t *restrict out = R->spare;
+  for (size_t i = 0; i < n; i++) out[i] = x[i] == NA64 ? NA64 : -x[i];
+  take_spare(R, r, R->fden[a]);
+  return 1;
+}
+
+static int fast_floor(tidu_regs *R, int r, int a, size_t n) {
+  if (!R->fast[a]) return 0;
+  const int64_t *restrict x = R->vp[a];
+  int64_t *restrict out = R->spare;
+  int64_t d = R->fden[a];
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = x[i], q = u / d;
+    if (u % d != 0 && u < 0) q--;
+    out[i] = u == NA64 ? NA64 : q;
+  }
+  take_spare(R, r, 1);
+  return 1;
+}
+
+/* r = a / b (or a / b - 1 for growth) from two integer registers into the general form:
+ * 64-bit operands cannot overflow the 128-bit products. */
+static int fast_div(tidu_regs *R, int r, int a, int b, size_t n, int growth) {
+  if (!both_fast(R, a, b)) return 0;
+  const int64_t *x = R->vp[a], *y = R->vp[b];
+  i128 da = R->fden[a], db = R->fden[b];
+  /* with both denominators below 2^36 the results stay below 2^100: tidy has nothing to do */
+  int small = da < ((i128)1 << 36) && db < ((i128)1 << 36);
+  slot s = reg(R, r);
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = x[i], w = y[i];
+    if (u == NA64 || w == NA64 || w == 0 || (growth && w < 0)) {
+      s.st[i] = ST_UNKNOWN;
+      continue;
+    }
+    i128 nn = (i128)u * db, dd = da * (i128)w;
+    if (dd < 0) {
+      nn = -nn;
+      dd = -dd;
+    }
+    if (growth) nn -= dd;
+    if (!small) tidy(&nn, &dd);
+    s.num[i] = nn;
+    s.den[i] = dd;
+    s.st[i] = ST_EXACT;
+  }
+  R->fast[r] = 0;
+  return 1;
+}
+
+/* verdict_of as a table: [op][cmp + 1] */
+static const uint8_t PASS_TAB[6][3] = {{0, 1, 1}, {0, 0, 1}, {1, 1, 0},
+                                       {1, 0, 0}, {0, 1, 0}, {1, 0, 1}};
+
+static inline int pass_of(int c, int op) {
+  return op >= 0 && op < 6 ? PASS_TAB[op][c + 1] : verdict_of(c, op);
+}
+
+/* The lanes of fast_cmpk. `unit`: the constant's denominator is 1 and tn * D fits in 64 bits,
+ * so the comparison is one of two int64 (the same sign as the 128-bit cross product). */
+static inline __attribute__((always_inline)) void cmpk_lanes(tidu_cols *C, size_t o,
+                                                             const int64_t *restrict v, int64_t D,
+                                                             int64_t td64, i128 K, double tv,
+                                                             int op, size_t n, int unit) {
+  double inv_t = tv == 0 ? 0 : 1 / fabs(tv);
+  double dD = (double)D;
+  i128 dd = (i128)D * td64;
+  int64_t K64 = (int64_t)K;
+  int up = op == CMP_GE || op == CMP_GT, eq = op == CMP_EQ || op == CMP_NE;
+  uint8_t pass_tab[3];
+  for (int c = -1; c <= 1; c++) pass_tab[c + 1] = (uint8_t)pass_of(c, op);
+  uint8_t *restrict verdict = C->verdict + o;
+  double *restrict value = C->value + o, *restrict thr = C->thr + o, *restrict gap = C->gap + o,
+                   *restrict dist = C->dist + o;
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = v[i];
+    thr[i] = tv;
+    if (u == NA64) {
+      verdict[i] = V_UNKNOWN;
+      value[i] = NAN;
+      gap[i] = NAN;
+      dist[i] = 1;
+      continue;
+    }
+    i128 A = unit ? (i128)u : (i128)u * td64;
+    int c = unit ? (u > K64) - (u < K64) : (A > K) - (A < K);
+    int pass = pass_tab[c + 1];
+    verdict[i] = pass ? V_PASS : V_FAIL;
+    value[i] = u < (1LL << 53) && u > -(1LL << 53) ? (double)u / dD : q64(u, D);
+    if (eq) {
+      gap[i] = NAN;
+      dist[i] = pass ? 0 : 1;
+    } else if (pass) {
+      gap[i] = 0;
+      dist[i] = 0;
+    } else {
+      /* to_double(diff, dd), with the 64-bit case of the unit path taken directly */
+      int64_t d64;
+      double g = unit && !__builtin_sub_overflow(up ? K64 : u, up ? u : K64, &d64)
+                     ? q64(d64, D)
+                     : to_double(up ? K - A : A - K, dd);
+      gap[i] = g;
+      double d = tv == 0 ? 1 : g * inv_t;
+      dist[i] = d > 1 ? 1 : d;
+    }
   }
 }
 
-static void load_dates(slot *r, const tidu_chunk *ch, int field, int months, int64_t as_of,
-                       size_t n) {
+/* Comparison of an integer register with a constant tn/td: the same numbers as op_cmpk's
+ * 64-bit path, with the constant's side computed once. */
+static int fast_cmpk(tidu_cols *C, size_t o, const tidu_regs *R, int x, i128 tn, i128 td, int op,
+                     size_t n) {
+  if (!R->fast[x] || !fits64(tn) || !fits64(td)) return 0;
+  int64_t D = R->fden[x], td64 = (int64_t)td;
+  i128 K = (i128)(int64_t)tn * D;
+  double tv = to_double(tn, td);
+  if (td64 == 1 && fits64(K))
+    cmpk_lanes(C, o, R->vp[x], D, td64, K, tv, op, n, 1);
+  else
+    cmpk_lanes(C, o, R->vp[x], D, td64, K, tv, op, n, 0);
+  return 1;
+}
+
+/* Comparison of two integer registers over one denominator: the same numbers as op_cmp. */
+static int fast_cmp(tidu_cols *C, size_t o, const tidu_regs *R, int x, int t, int op, size_t n) {
+  if (!both_fast(R, x, t) || R->fden[x] != R->fden[t]) return 0;
+  const int64_t *restrict xv = R->vp[x], *restrict tv = R->vp[t];
+  int64_t D = R->fden[x];
+  int x_minus_t = op == CMP_LE || op == CMP_LT, eq = op == CMP_EQ || op == CMP_NE;
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = xv[i], w = tv[i];
+    if (u == NA64 || w == NA64) {
+      mark_unknown(C, o, i);
+      C->thr[o + i] = w != NA64 ? q64(w, D) : NAN;
+      continue;
+    }
+    int c = u < w ? -1 : u > w;
+    int pass = pass_of(c, op);
+    double tw = q64(w, D);
+    C->verdict[o + i] = pass ? V_PASS : V_FAIL;
+    C->value[o + i] = q64(u, D);
+    C->thr[o + i] = tw;
+    if (eq) {
+      C->gap[o + i] = NAN;
+      C->dist[o + i] = pass ? 0 : 1;
+    } else if (pass) {
+      C->gap[o + i] = 0;
+      C->dist[o + i] = 0;
+    } else {
+      i128 diffn = x_minus_t ? (i128)u - w : (i128)w - u;
+      double g = to_double(diffn, D);
+      C->gap[o + i] = g;
+      double d = tw == 0 ? 1 : g / fabs(tw);
+      C->dist[o + i] = d > 1 ? 1 : d;
+    }
+  }
+  return 1;
+}
+
+static int fast_truth(tidu_cols *C, size_t o, const tidu_regs *R, int a, size_t n) {
+  if (!R->fast[a]) return 0;
+  const int64_t *restrict x = R->vp[a];
+  uint8_t *restrict verdict = C->verdict + o;
+  for (size_t i = 0; i < n; i++)
+    verdict[i] = x[i] == NA64 ? V_UNKNOWN : x[i] != 0 ? V_PASS : V_FAIL;
+  fill_test_cols(C, o, n);
+  return 1;
+}
+
+static int fast_itemf(tidu_cols *C, const tidu_pitem *it, size_t idx, const tidu_regs *R, int a,
+                      size_t n) {
+  if (!R->fast[a]) return 0;
+  const int64_t *restrict x = R->vp[a];
+  i128 d = R->fden[a];
+  size_t o = idx * C->cap;
+  for (size_t i = 0; i < n; i++) {
+    if (x[i] == NA64) {
+      C->item_lo[o + i] = 0;
+      C->item_hi[o + i] = it->max;
+      C->item_known[o + i] = 0;
+      continue;
+    }
+    i128 q = floordiv((i128)x[i] * 1000000, d);
+    int64_t p = q < 0 ? 0 : q > it->max ? it->max : (int64_t)q;
+    C->item_lo[o + i] = p;
+    C->item_hi[o + i] = p;
+    C->item_known[o + i] = 1;
+  }
+  return 1;
+}
+
+/* A constant into register r: the integer form when it is one. */
+static void load_const(tidu_regs *R, int r, i128 cn, i128 cd, size_t n) {
+  if (fits64(cn) && (int64_t)cn != NA64 && fits64(cd) && cd > 0) {
+    int64_t *restrict out = R->spare;
+    for (size_t i = 0; i < n; i++) out[i] = (int64_t)cn;
+    take_spare(R, r, (int64_t)cd);
+    return;
+  }
+  slot s = reg(R, r);
+  for (size_t i = 0; i < n; i++) {
+    s.num[i] = cn;
+    s.den[i] = cd;
+    s.st[i] = ST_EXACT;
+  }
+  R->fast[r] = 0;
+}
+
+/* Points (×10^6) into register r. */
+static void load_points(tidu_regs *R, int r, const int64_t *src, size_t n) {
+  int64_t *restrict out = R->spare;
+  int na = 0;
+  for (size_t i = 0; i < n; i++) {
+    out[i] = src[i];
+    na |= src[i] == NA64;
+  }
+  if (!na) {
+    take_spare(R, r, 1000000);
+    return;
+  }
+  slot s = reg(R, r);
+  for (size_t i = 0; i < n; i++) {
+    s.num[i] = src[i];
+    s.den[i] = 1000000;
+    s.st[i] = ST_EXACT;
+  }
+  R->fast[r] = 0;
+}
+
+/* Whole years or months since a date field into register r (integers, unknown when missing). */
+static void load_dates(tidu_regs *R, int r, const tidu_chunk *ch, int field, int months,
+                       int64_t as_of, size_t n) {
   const int64_t *col = ch->firm[field];
+  int64_t *restrict out = R->spare;
   int ay, am, ad;
   tidu_civil_from_days(as_of, &ay, &am, &ad);
   for (size_t i = 0; i < n; i++) {
     if (col[i] == TIDU_MISSING) {
-      r->st[i] = ST_UNKNOWN;
+      out[i] = NA64;
       continue;
     }
     int y, m, d;
@@ -643,10 +1062,9 @@ static void load_dates(slot *r, const tidu_chunk *ch, int field, int months, int
       int ey = ch->base[i];
       v = ey - y;
     }
-    r->num[i] = v;
-    r->den[i] = 1;
-    r->st[i] = ST_EXACT;
+    out[i] = v;
   }
+  take_spare(R, r, 1);
 }
 
 /* ---- the loop -------------------------------------------------------------------------- */
@@ -658,44 +1076,51 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
   for (size_t pc = 0; pc < p->ncode; pc++) {
     const tidu_instr *in = &p->code[pc];
     switch ((tidu_opcode)in->op) {
-    case OP_LOADY: {
-      slot r = reg(R, in->a);
-      load_col(&r, ch->yr[in->b][in->c], in->d, n);
+    case OP_LOADY:
+      R->vp[in->a] = ch->yr[in->b][in->c];
+      R->fden[in->a] = in->d;
+      R->fast[in->a] = 1;
       break;
-    }
-    case OP_LOADF: {
-      slot r = reg(R, in->a);
-      load_col(&r, ch->firm[in->b], in->c, n);
+    case OP_LOADF:
+      R->vp[in->a] = ch->firm[in->b];
+      R->fden[in->a] = in->c;
+      R->fast[in->a] = 1;
       break;
-    }
-    case OP_LOADC: {
-      slot r = reg(R, in->a);
-      i128 cn = p->consts[in->b].num, cd = p->consts[in->b].den;
-      for (size_t i = 0; i < n; i++) {
-        r.num[i] = cn;
-        r.den[i] = cd;
-        r.st[i] = ST_EXACT;
-      }
+    case OP_LOADC:
+      load_const(R, in->a, p->consts[in->b].num, p->consts[in->b].den, n);
       break;
-    }
     case OP_ADD:
     case OP_SUB: {
+      if (fast_add(R, in->a, in->b, in->c, n, in->op == OP_SUB)) break;
+      to_general(R, in->b, n);
+      to_general(R, in->c, n);
       slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
       op_add(&r, &a, &b, n, in->op == OP_ADD ? 1 : -1);
+      R->fast[in->a] = 0;
       break;
     }
     case OP_MUL: {
+      if (fast_mul(R, in->a, in->b, in->c, n)) break;
+      to_general(R, in->b, n);
+      to_general(R, in->c, n);
       slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
       op_mul(&r, &a, &b, n);
+      R->fast[in->a] = 0;
       break;
     }
     case OP_DIV:
     case OP_GROWTH: {
+      if (fast_div(R, in->a, in->b, in->c, n, in->op == OP_GROWTH)) break;
+      to_general(R, in->b, n);
+      to_general(R, in->c, n);
       slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
       op_div(&r, &a, &b, n, in->op == OP_GROWTH);
+      R->fast[in->a] = 0;
       break;
     }
     case OP_NEG: {
+      if (fast_neg(R, in->a, in->b, n)) break;
+      to_general(R, in->b, n);
       slot r = reg(R, in->a), a = reg(R, in->b);
       const i128 lowest = (i128)((unsigned __int128)1 << 127);
       for (size_t i = 0; i < n; i++) {
@@ -708,15 +1133,22 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
         r.den[i] = a.den[i];
         r.f[i] = -a.f[i];
       }
+      R->fast[in->a] = 0;
       break;
     }
     case OP_MIN:
     case OP_MAX: {
+      if (fast_minmax(R, in->a, in->b, in->c, n, in->op == OP_MAX)) break;
+      to_general(R, in->b, n);
+      to_general(R, in->c, n);
       slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
       op_minmax(&r, &a, &b, n, in->op == OP_MAX);
+      R->fast[in->a] = 0;
       break;
     }
     case OP_FLOOR: {
+      if (fast_floor(R, in->a, in->b, n)) break;
+      to_general(R, in->b, n);
       slot r = reg(R, in->a), a = reg(R, in->b);
       for (size_t i = 0; i < n; i++) {
         if (a.st[i] == ST_EXACT) {
@@ -729,9 +1161,12 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
           r.st[i] = ST_UNKNOWN;
         }
       }
+      R->fast[in->a] = 0;
       break;
     }
     case OP_CAGR: {
+      to_general(R, in->b, n);
+      to_general(R, in->c, n);
       slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
       for (size_t i = 0; i < n; i++) {
         if (!a.st[i] || !b.st[i] || sign_of(&b, i) <= 0 || sign_of(&a, i) < 0) {
@@ -740,38 +1175,43 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
         }
         set_approx(&r, i, pow(val(&a, i) / val(&b, i), 1.0 / (double)(in->d - 1)) - 1);
       }
+      R->fast[in->a] = 0;
       break;
     }
     case OP_YSINCE:
-    case OP_MSINCE: {
-      slot r = reg(R, in->a);
-      load_dates(&r, ch, in->b, in->op == OP_MSINCE, as_of, n);
+    case OP_MSINCE:
+      load_dates(R, in->a, ch, in->b, in->op == OP_MSINCE, as_of, n);
       break;
-    }
     case OP_SCORE:
     case OP_GROUPV: {
-      slot r = reg(R, in->a);
       const int64_t *src = in->op == OP_SCORE
                                ? (in->b ? C->score_hi : C->score_lo)
                                : (in->b ? C->grp_hi : C->grp_lo) + (size_t)in->c * C->cap;
-      for (size_t i = 0; i < n; i++) {
-        r.num[i] = src[i];
-        r.den[i] = 1000000;
-        r.st[i] = ST_EXACT;
-      }
+      load_points(R, in->a, src, n);
       break;
     }
     case OP_CMP: {
+      size_t o = (size_t)in->a * C->cap;
+      if (fast_cmp(C, o, R, in->b, in->c, in->d, n)) break;
+      to_general(R, in->b, n);
+      to_general(R, in->c, n);
       slot a = reg(R, in->b), b = reg(R, in->c);
-      op_cmp(C, (size_t)in->a * C->cap, &a, &b, in->d, n);
+      op_cmp(C, o, &a, &b, in->d, n);
       break;
     }
     case OP_CMPK: {
+      size_t o = (size_t)in->a * C->cap;
+      const tidu_const *k = &p->consts[in->c];
+      if (fast_cmpk(C, o, R, in->b, k->num, k->den, in->d, n)) break;
+      to_general(R, in->b, n);
       slot a = reg(R, in->b);
-      op_cmpk(C, (size_t)in->a * C->cap, &a, p->consts[in->c].num, p->consts[in->c].den, in->d, n);
+      op_cmpk(C, o, &a, k->num, k->den, in->d, n);
       break;
     }
     case OP_CMPCAGR: {
+      to_general(R, in->b, n);
+      to_general(R, in->c, n);
+      to_general(R, in->f, n);
       slot a = reg(R, in->b), b = reg(R, in->c), t = reg(R, in->f);
       op_cmpcagr(C, (size_t)in->a * C->cap, &a, &b, &t, in->d, in->e, n);
       break;
@@ -779,14 +1219,20 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     case OP_IN:
     case OP_HAS: {
       size_t o = (size_t)in->a * C->cap;
-      const int64_t *col = ch->firm[in->b];
+      const int64_t *restrict col = ch->firm[in->b];
+      uint8_t *restrict verdict = C->verdict + o;
       uint64_t mask = p->masks[in->c];
-      for (size_t i = 0; i < n; i++) {
-        int64_t v = col[i] == TIDU_MISSING ? 0 : col[i];
-        int hit =
-            in->op == OP_IN ? (v >= 0 && v < 64 && ((mask >> v) & 1)) : ((uint64_t)v & mask) != 0;
-        set_test(C, o, i, hit ? V_PASS : V_FAIL);
-      }
+      if (in->op == OP_IN)
+        for (size_t i = 0; i < n; i++) {
+          int64_t v = col[i] == TIDU_MISSING ? 0 : col[i];
+          verdict[i] = v >= 0 && v < 64 && ((mask >> (v & 63)) & 1) ? V_PASS : V_FAIL;
+        }
+      else
+        for (size_t i = 0; i < n; i++) {
+          int64_t v = col[i] == TIDU_MISSING ? 0 : col[i];
+          verdict[i] = ((uint64_t)v & mask) != 0 ? V_PASS : V_FAIL;
+        }
+      fill_test_cols(C, o, n);
       break;
     }
     case OP_STARTS: {
@@ -799,31 +1245,38 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       for (size_t i = 0; i < n; i++) {
         const char *s = col ? col[i] : NULL;
         if (!s || !*s) {
-          set_test(C, o, i, V_UNKNOWN);
+          C->verdict[o + i] = V_UNKNOWN;
           continue;
         }
         int hit = 0;
         for (size_t k = 0; k < ss->n && !hit; k++)
           hit = k < np ? lens[k] == 0 || (s[0] == ss->s[k][0] && strncmp(s, ss->s[k], lens[k]) == 0)
                        : strncmp(s, ss->s[k], strlen(ss->s[k])) == 0;
-        set_test(C, o, i, hit ? V_PASS : V_FAIL);
+        C->verdict[o + i] = hit ? V_PASS : V_FAIL;
       }
+      fill_test_cols(C, o, n);
       break;
     }
     case OP_BOOLF: {
       size_t o = (size_t)in->a * C->cap;
-      const int64_t *col = ch->firm[in->b];
+      const int64_t *restrict col = ch->firm[in->b];
+      uint8_t *restrict verdict = C->verdict + o;
+      int neg = in->c == 1;
       for (size_t i = 0; i < n; i++) {
         int t = col[i] != 0 && col[i] != TIDU_MISSING;
-        set_test(C, o, i, (t ^ (in->c == 1)) ? V_PASS : V_FAIL);
+        verdict[i] = (t ^ neg) ? V_PASS : V_FAIL;
       }
+      fill_test_cols(C, o, n);
       break;
     }
     case OP_TRUTH: {
       size_t o = (size_t)in->a * C->cap;
+      if (fast_truth(C, o, R, in->b, n)) break;
+      to_general(R, in->b, n);
       slot a = reg(R, in->b);
       for (size_t i = 0; i < n; i++)
-        set_test(C, o, i, !a.st[i] ? V_UNKNOWN : sign_of(&a, i) != 0 ? V_PASS : V_FAIL);
+        C->verdict[o + i] = !a.st[i] ? V_UNKNOWN : sign_of(&a, i) != 0 ? V_PASS : V_FAIL;
+      fill_test_cols(C, o, n);
       break;
     }
     case OP_ALL:
@@ -832,10 +1285,13 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       break;
     case OP_NOT: {
       size_t o = (size_t)in->a * C->cap, k = (size_t)in->b * C->cap;
+      const uint8_t *restrict kv = C->verdict + k;
+      uint8_t *restrict verdict = C->verdict + o;
       for (size_t i = 0; i < n; i++) {
-        int v = C->verdict[k + i];
-        set_test(C, o, i, v == V_PASS ? V_FAIL : v == V_FAIL ? V_PASS : V_UNKNOWN);
+        uint8_t v = kv[i];
+        verdict[i] = v == V_PASS ? V_FAIL : v == V_FAIL ? V_PASS : V_UNKNOWN;
       }
+      fill_test_cols(C, o, n);
       break;
     }
     case OP_MERGE: {
@@ -853,6 +1309,8 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       op_item(C, &p->items[in->a], (size_t)in->a, n);
       break;
     case OP_ITEMF: {
+      if (fast_itemf(C, &p->items[in->a], (size_t)in->a, R, in->b, n)) break;
+      to_general(R, in->b, n);
       slot s = reg(R, in->b);
       op_itemf(C, &p->items[in->a], (size_t)in->a, &s, n);
       break;
@@ -867,7 +1325,7 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
 }
 
 /* Lanes per tile: small enough that the registers of a tile stay in the first-level cache. */
-#define TILE 128
+#define TILE TIDU_EVAL_TILE
 
 static void shift_cols(tidu_cols *v, const tidu_cols *c, size_t lo) {
   *v = *c;
@@ -897,8 +1355,49 @@ static void shift_chunk(tidu_chunk *v, const tidu_chunk *c, size_t lo, size_t n)
     for (int k = 0; k < TIDU_CHUNK_YEARS; k++) v->yr[f][k] = c->yr[f][k] ? c->yr[f][k] + lo : NULL;
 }
 
+/* 1 for the instructions that write a condition whose value, threshold and gap are NaN. */
+static int writes_nan_cond(uint8_t op) {
+  return op == OP_ALL || op == OP_ANY || op == OP_NOT || op == OP_IN || op == OP_HAS ||
+         op == OP_STARTS || op == OP_BOOLF || op == OP_TRUTH;
+}
+
+static int writes_cond(uint8_t op) {
+  return writes_nan_cond(op) || op == OP_CMP || op == OP_CMPK || op == OP_CMPCAGR;
+}
+
+/* Makes C->nan_cond describe `p` and fills those conditions' three columns with NaN over all
+ * lanes, unless that was already done for a program with the same conditions. On failure to
+ * allocate, nan_cap stays 0 and every run writes the NaN columns itself. */
+static void prepare_nan_conds(const tidu_prog *p, tidu_cols *C) {
+  int same = C->nan_cap == C->cap && C->nan_ncond == p->nconds && C->nan_cond;
+  for (size_t pc = 0; pc < p->ncode && same; pc++) {
+    const tidu_instr *in = &p->code[pc];
+    if (writes_cond(in->op) && C->nan_cond[in->a] != writes_nan_cond(in->op)) same = 0;
+  }
+  if (same) return;
+  C->nan_cap = 0;
+  uint8_t *m = realloc(C->nan_cond, p->nconds ? p->nconds : 1);
+  if (!m) return;
+  C->nan_cond = m;
+  memset(m, 0, p->nconds);
+  for (size_t pc = 0; pc < p->ncode; pc++)
+    if (writes_nan_cond(p->code[pc].op)) m[p->code[pc].a] = 1;
+  for (size_t k = 0; k < p->nconds; k++) {
+    if (!m[k]) continue;
+    size_t o = k * C->cap;
+    for (size_t i = 0; i < C->cap; i++) {
+      C->value[o + i] = NAN;
+      C->thr[o + i] = NAN;
+      C->gap[o + i] = NAN;
+    }
+  }
+  C->nan_ncond = p->nconds;
+  C->nan_cap = C->cap;
+}
+
 void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tidu_regs *R,
                     tidu_cols *C) {
+  prepare_nan_conds(p, C);
   if (ch->n <= TILE) {
     run_tile(p, ch, as_of, R, C);
     return;

@@ -9,12 +9,26 @@
 #include "tidu/firm.h"
 #include "rules/prog.h"
 
-/* Register file: nregs × cap lanes. Reused between runs; grows as needed. */
+/* Lanes the evaluator runs at a time (one tile). */
+#define TIDU_EVAL_TILE 128
+
+/* Register file: nregs × cap lanes. Reused between runs; grows as needed. Zero it before the
+ * first reserve; tidu_regs_free releases everything.
+ * A register is held in one of two forms for the tile being run: the general form (num, den,
+ * st, f per lane) or, when `fast[r]` is set, the integer form: every lane is the integer
+ * vp[r][lane] over the one denominator fden[r] > 0, INT64_MIN meaning unknown. vp[r] points
+ * either into the chunk's column (a load) or at the register's own buffer buf[r]. */
 typedef struct tidu_regs {
   __int128 *num, *den;
   uint8_t *st; /* 0 unknown, 1 exact (num/den), 2 approximate (f) */
   double *f;
   size_t nregs, cap;
+  int64_t *pool;      /* (nregs + 1) × TIDU_EVAL_TILE integers behind buf and spare */
+  int64_t **buf;      /* each register's own integer buffer */
+  int64_t *spare;     /* the buffer an integer instruction writes before taking it */
+  const int64_t **vp; /* where each register's integers are */
+  int64_t *fden;      /* each register's denominator in the integer form */
+  uint8_t *fast;      /* 1: the register is in the integer form */
 } tidu_regs;
 
 /* The result columns of one program over one chunk (cap lanes per column). */
@@ -26,6 +40,11 @@ typedef struct tidu_cols {
   uint8_t *item_known;
   int64_t *grp_lo, *grp_hi; /* [group * cap + lane], capped at the group's max */
   int64_t *score_lo, *score_hi;
+  /* Conditions whose value, threshold and gap are NaN for every firm (tests, all, any, not):
+   * nan_cond[k] is 1 for those of the program last run, whose three columns then hold NaN on
+   * all nan_cap lanes, so that a run of the same program need not write them again. */
+  uint8_t *nan_cond;
+  size_t nan_ncond, nan_cap;
 } tidu_cols;
 
 /* Makes room for `prog` over `n` lanes. TIDU_ERR_NOMEM on failure. */
