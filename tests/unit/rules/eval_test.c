@@ -82,6 +82,33 @@ static void test_ratio_growth_cagr_exact(void **state) {
   for (int i = 0; i < 4; i++) tidu_firm_clear(&f[i]);
 }
 
+/* Sums beyond 64 bits fall back to exact arithmetic, lane by lane within one tile: the firms
+ * whose revenue sum overflows int64 分 are still decided exactly at the line, and their
+ * neighbours in the same tile keep their own verdicts. */
+static void test_overflow_falls_back_exactly(void **state) {
+  (void)state;
+  static const char *const big_rules = "ruleset o \"溢出\" kind board\n"
+                                       "  effective 2020-01-01\n"
+                                       "standard o.1 \"合计\" { sum(revenue, 2) >= 1200000000亿 }\n";
+  const int64_t half = 6000000000000000000LL; /* 6e18 分 = 6e16 元; two of them overflow int64 */
+  tidu_firm f[4];
+  for (int i = 0; i < 4; i++) firm_blank(&f[i]);
+  set_year(&f[0], 2024, TIDU_Y_REVENUE, half); /* exactly at the line: passes */
+  set_year(&f[0], 2023, TIDU_Y_REVENUE, half);
+  set_year(&f[1], 2024, TIDU_Y_REVENUE, YUAN(100)); /* small neighbour: fails */
+  set_year(&f[1], 2023, TIDU_Y_REVENUE, YUAN(100));
+  set_year(&f[2], 2024, TIDU_Y_REVENUE, half); /* one 分 under: fails */
+  set_year(&f[2], 2023, TIDU_Y_REVENUE, half - 1);
+  set_year(&f[3], 2024, TIDU_Y_REVENUE, half); /* a year missing: unknown */
+  run r = run_firms(big_rules, f, 4);
+  assert_int_equal(tidu_eval_verdict(r.ev, 0, 0, 0), TIDU_V_PASS);
+  assert_int_equal(tidu_eval_verdict(r.ev, 0, 0, 1), TIDU_V_FAIL);
+  assert_int_equal(tidu_eval_verdict(r.ev, 0, 0, 2), TIDU_V_FAIL);
+  assert_int_equal(tidu_eval_verdict(r.ev, 0, 0, 3), TIDU_V_UNKNOWN);
+  run_free(&r);
+  for (int i = 0; i < 4; i++) tidu_firm_clear(&f[i]);
+}
+
 static void test_growth_exact_and_unknown(void **state) {
   (void)state;
   tidu_firm f[4];
@@ -351,6 +378,7 @@ int main(void) {
       cmocka_unit_test(test_money_exact),
       cmocka_unit_test(test_ratio_growth_cagr_exact),
       cmocka_unit_test(test_growth_exact_and_unknown),
+      cmocka_unit_test(test_overflow_falls_back_exactly),
       cmocka_unit_test(test_three_valued),
       cmocka_unit_test(test_nearest_standard),
       cmocka_unit_test(test_score_ranges),
