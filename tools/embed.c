@@ -1,4 +1,5 @@
-/* Build tool: turns the shipped rule files into a C table so the binary carries its default rules. */
+/* Build tool: turns the shipped rule files into a C table so the binary carries its default rules.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 

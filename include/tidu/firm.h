@@ -123,9 +123,9 @@ int32_t tidu_firm_latest_year(const tidu_firm *f);
 typedef struct tidu_chunk {
   size_t n;
   size_t cap;
-  int32_t *base;                         /* year [0] per firm */
-  int64_t *firm[TIDU_NFIRM];             /* non-text firm fields */
-  const char **text[TIDU_NFIRM];         /* text firm fields (NULL entries = missing) */
+  int32_t *base;                 /* year [0] per firm */
+  int64_t *firm[TIDU_NFIRM];     /* non-text firm fields */
+  const char **text[TIDU_NFIRM]; /* text firm fields (NULL entries = missing) */
   int64_t *yr[TIDU_NYEAR][TIDU_CHUNK_YEARS];
 } tidu_chunk;
 

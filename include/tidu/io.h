@@ -48,8 +48,7 @@ void tidu_reader_close(tidu_reader *r);
  * *out / *out_len (caller frees). UTF-8 input is checked strictly; otherwise it is converted
  * from GB18030 (with Excel's 0x80 as the euro sign). Returns TIDU_ERR_INPUT naming the byte
  * offset when the input is neither. */
-tidu_code tidu_to_utf8(const char *data, size_t len, char **out, size_t *out_len,
-                       tidu_error *err);
+tidu_code tidu_to_utf8(const char *data, size_t len, char **out, size_t *out_len, tidu_error *err);
 
 /* Writes one firm as a contract §3 JSON object (one line, no trailing newline) into a newly
  * allocated string (caller frees); NULL on ENOMEM. */

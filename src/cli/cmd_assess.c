@@ -337,7 +337,10 @@ typedef struct row {
 static void fill_row(const assess_ctx *c, const tidu_result *r, row *out) {
   const char *name = r->name ? r->name : (r->uscc ? r->uscc : "—");
   cli_truncate(name, c->name_width, out->name, sizeof out->name);
-  snprintf(out->year, sizeof out->year, "%d", (int)r->year);
+  if (r->year > 0)
+    snprintf(out->year, sizeof out->year, "%d", (int)r->year);
+  else
+    snprintf(out->year, sizeof out->year, "—");
   for (size_t k = 0; k < c->nboards; k++)
     board_cell(r, c->boards[k].id, c->lang, out->boards[k], sizeof out->boards[k]);
   others_cell(c, r, out->others, sizeof out->others);

@@ -1,4 +1,5 @@
-/* The firm model: field registry, enumerations, one firm's record and chunks of firms as columns. */
+/* The firm model: field registry, enumerations, one firm's record and chunks of firms as columns.
+ */
 #include "tidu/firm.h"
 
 #include <stdlib.h>

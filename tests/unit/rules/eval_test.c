@@ -87,9 +87,10 @@ static void test_ratio_growth_cagr_exact(void **state) {
  * neighbours in the same tile keep their own verdicts. */
 static void test_overflow_falls_back_exactly(void **state) {
   (void)state;
-  static const char *const big_rules = "ruleset o \"溢出\" kind board\n"
-                                       "  effective 2020-01-01\n"
-                                       "standard o.1 \"合计\" { sum(revenue, 2) >= 1200000000亿 }\n";
+  static const char *const big_rules =
+      "ruleset o \"溢出\" kind board\n"
+      "  effective 2020-01-01\n"
+      "standard o.1 \"合计\" { sum(revenue, 2) >= 1200000000亿 }\n";
   const int64_t half = 6000000000000000000LL; /* 6e18 分 = 6e16 元; two of them overflow int64 */
   tidu_firm f[4];
   for (int i = 0; i < 4; i++) firm_blank(&f[i]);
