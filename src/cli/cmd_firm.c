@@ -576,8 +576,13 @@ static int cmp_rows(const void *pa, const void *pb) {
 
 static void print_rows(const list_run *lr, size_t limit, int json) {
   if (!json) {
-    printf("%-20s %-28s %-8s %-7s %-6s %12s", "统一社会信用代码", "企业名称", "地区", "行业",
-           "年度", "营业收入");
+    static const struct {
+      const char *title;
+      int width;
+    } cols[] = {
+        {"统一社会信用代码", 21}, {"企业名称", 29}, {"地区", 9}, {"行业", 8}, {"年度", 7}, {"", 0}};
+    for (size_t k = 0; cols[k].width; k++) cli_pad(stdout, cols[k].title, cols[k].width);
+    printf("%*s%s", 12 - cli_display_width("营业收入"), "", "营业收入");
     if (lr->board) printf("  %s: 结论/verdict 最近/nearest 差距/distance", lr->board);
     putchar('\n');
   }
@@ -607,7 +612,8 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
     cli_truncate(r->name, 28, name, sizeof name);
     printf("%-20s ", r->uscc);
     cli_pad(stdout, name, 29);
-    printf("%-8s %-7s %-6d %12s", r->region, r->industry, r->year, rev);
+    printf("%-8s %-7s %-6d %*s%s", r->region, r->industry, r->year,
+           12 - cli_display_width(rev) > 0 ? 12 - cli_display_width(rev) : 0, "", rev);
     if (lr->board) {
       printf("  %-8s %-10s", r->verdict ? r->verdict : "n/a", r->nearest);
       if (!isnan(r->distance)) printf(" %.3f", r->distance);
