@@ -62,6 +62,9 @@ typedef struct tidu_field_info {
   int index;
 } tidu_field_info;
 
+/* The scale of a type's stored integers (TIDU_SCALE_MONEY for money, … , 1 for the rest). */
+int64_t tidu_type_scale(tidu_type t);
+
 /* Registry look-ups. All return pointers to static data. */
 const tidu_field_info *tidu_firm_field_info(tidu_firm_field f);
 const tidu_field_info *tidu_year_field_info(tidu_year_field f);

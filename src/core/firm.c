@@ -71,6 +71,21 @@ int tidu_field_absent(const tidu_field_info *fi, int64_t v, const char *text) {
   }
 }
 
+int64_t tidu_type_scale(tidu_type t) {
+  switch (t) {
+  case TIDU_T_MONEY:
+    return TIDU_SCALE_MONEY;
+  case TIDU_T_RATIO:
+    return TIDU_SCALE_RATIO;
+  case TIDU_T_YEARS:
+    return TIDU_SCALE_YEARS;
+  case TIDU_T_SCORE:
+    return TIDU_SCALE_SCORE;
+  default:
+    return 1;
+  }
+}
+
 /* ---- enumerations ---- */
 
 #define TIDU_ENUM(id, ...) static const char *const enum_##id[] = {__VA_ARGS__, NULL};

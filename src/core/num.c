@@ -269,21 +269,6 @@ static tidu_code parse_bool(const char *b, const char *s, size_t len, int64_t *o
   return not_a(err, "不是是/否值", "not a yes/no value", s, len);
 }
 
-static int64_t type_scale(tidu_type type) {
-  switch (type) {
-  case TIDU_T_MONEY:
-    return TIDU_SCALE_MONEY;
-  case TIDU_T_RATIO:
-    return TIDU_SCALE_RATIO;
-  case TIDU_T_YEARS:
-    return TIDU_SCALE_YEARS;
-  case TIDU_T_SCORE:
-    return TIDU_SCALE_SCORE;
-  default:
-    return 1;
-  }
-}
-
 /* Checks that the unit marks of d fit the type; returns NULL or a bilingual reason. */
 static const char *unit_misfit(tidu_type type, const decimal *d) {
   if (d->percent && type != TIDU_T_RATIO)
@@ -315,7 +300,7 @@ tidu_code tidu_parse_value(tidu_type type, const char *s, size_t len, int64_t un
     quote_text(s, len, q);
     return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0, "%s: %s", q, misfit);
   }
-  int64_t mul = type_scale(type);
+  int64_t mul = tidu_type_scale(type);
   int exp = d.exp;
   if (d.mult)
     exp += d.mult;

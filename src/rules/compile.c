@@ -165,21 +165,6 @@ static void add_input(comp *C, char scope, int field, int k) {
   C->nin++;
 }
 
-static int64_t scale_den(tidu_type t) {
-  switch (t) {
-  case TIDU_T_MONEY:
-    return TIDU_SCALE_MONEY;
-  case TIDU_T_RATIO:
-    return TIDU_SCALE_RATIO;
-  case TIDU_T_YEARS:
-    return TIDU_SCALE_YEARS;
-  case TIDU_T_SCORE:
-    return TIDU_SCALE_SCORE;
-  default:
-    return 1;
-  }
-}
-
 /* ---- bindings -------------------------------------------------------------------------- */
 
 static const sbind *find_binding(const comp *C, const char *name) {
@@ -336,7 +321,7 @@ static int load_name(comp *C, const tidu_node *n, int shift, int *type) {
            n->str);
       return -1;
     }
-    emit(C, OP_LOADF, r, fi->index, (int)scale_den(fi->type), 0, &n->sp);
+    emit(C, OP_LOADF, r, fi->index, (int)tidu_type_scale(fi->type), 0, &n->sp);
     add_input(C, 'F', fi->index, 0);
     return r;
   }
@@ -352,7 +337,7 @@ static int load_name(comp *C, const tidu_node *n, int shift, int *type) {
     return -1;
   }
   if (!check_index(C, n, idx)) return -1;
-  emit(C, OP_LOADY, r, fi->index, (int)idx, (int)scale_den(fi->type), &n->sp);
+  emit(C, OP_LOADY, r, fi->index, (int)idx, (int)tidu_type_scale(fi->type), &n->sp);
   add_input(C, 'Y', fi->index, (int)idx);
   return r;
 }
