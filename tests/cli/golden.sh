@@ -36,3 +36,9 @@ grep '常州精研传动' "$EX" >"$tmp/tier_firm.ndjson"
 "$T" assess --as-of 2025-06-30 --explain --only innovative_sme,bse "$tmp/tier_firm.ndjson" \
   >"$tmp/explain-tier-zh.txt"
 golden explain-tier-zh.txt
+
+# The checked-in man page is the generated one (regenerate: tidu help --man > docs/tidu.1).
+"$T" help --man >"$tmp/tidu.1"
+if cmp -s "$tmp/tidu.1" docs/tidu.1; then ok "docs/tidu.1 is up to date"; else
+  bad "docs/tidu.1 is up to date" "run: tidu help --man > docs/tidu.1"
+fi
