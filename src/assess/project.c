@@ -101,14 +101,40 @@ static void note_passes(proj_ctx *p, proj_worker *w, const tidu_eval *ev, size_t
   }
 }
 
-/* The failing condition with the largest relative gap in a block's tree. */
+/* The condition that binds a block that is not met: among the failing leaves of an `all`, the
+ * one with the largest relative gap; of an `any`, the binding condition of its nearest
+ * alternative; a failing `not` binds as a whole. Passing nodes never bind. */
+static const tidu_cond_result *binding_of(const tidu_cond_result *c) {
+  if (c->verdict == TIDU_V_PASS) return NULL;
+  switch (c->kind) {
+  case TIDU_COND_CMP:
+  case TIDU_COND_TEST:
+  case TIDU_COND_NOT:
+    return c;
+  case TIDU_COND_ANY: {
+    const tidu_cond_result *near = NULL;
+    for (size_t i = 0; i < c->nchildren; i++)
+      if (!near || c->children[i].distance < near->distance) near = &c->children[i];
+    return near ? binding_of(near) : c;
+  }
+  case TIDU_COND_ALL:
+  default:
+    break;
+  }
+  const tidu_cond_result *best = NULL;
+  for (size_t i = 0; i < c->nchildren; i++) {
+    const tidu_cond_result *b = binding_of(&c->children[i]);
+    if (b && (!best || b->distance > best->distance)) best = b;
+  }
+  return best ? best : c;
+}
+
+/* The binding condition of a list of conditions read as `all`; `best` is the one to beat. */
 static const tidu_cond_result *binding(const tidu_cond_result *c, size_t n,
                                        const tidu_cond_result *best) {
   for (size_t i = 0; i < n; i++) {
-    if ((c[i].kind == TIDU_COND_CMP || c[i].kind == TIDU_COND_TEST) &&
-        c[i].verdict != TIDU_V_PASS && (!best || c[i].distance > best->distance))
-      best = &c[i];
-    best = binding(c[i].children, c[i].nchildren, best);
+    const tidu_cond_result *b = binding_of(&c[i]);
+    if (b && (!best || b->distance > best->distance)) best = b;
   }
   return best;
 }
@@ -118,9 +144,10 @@ static json_t *not_reached(const tidu_ruleset_result *rr, int horizon) {
   if (!o || rr->nearest < 0) return o;
   const tidu_block_result *b = &rr->standards[rr->nearest];
   json_object_set_new(o, "standard", json_string(b->id));
-  const tidu_cond_result *c = binding(b->conds, b->nconds, NULL);
-  for (size_t i = 0; !c && i < rr->nrequires; i++)
-    c = binding(rr->requires[i].conds, rr->requires[i].nconds, NULL);
+  const tidu_cond_result *c = NULL;
+  for (size_t i = 0; i < rr->nrequires; i++) /* a gate binds first on a tie */
+    c = binding(rr->requires[i].conds, rr->requires[i].nconds, c);
+  c = binding(b->conds, b->nconds, c);
   if (!c) return o;
   json_t *bj = json_pack("{s:s,s:s}", "text", c->text, "verdict", tidu_verdict_name(c->verdict));
   if (bj && c->has_value) {
