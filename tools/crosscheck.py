@@ -150,7 +150,9 @@ def star_tech(fm, v2024):
     r1 = OR(cmp(rdr, '>=', F(5, 100)), cmp(rd3, '>=', (8000 if v2024 else 6000) * W))
     r2 = cmp(staff, '>=', F(10, 100))
     r3 = cmp(rdr, '>=', F(10, 100)) if software else cmp(pat, '>=', 7 if v2024 else 5)
-    r4 = OR(cagr_ge(fm, 'revenue', F(25 if v2024 else 20, 100)), cmp(fm.y('revenue', 0), '>=', 3 * Y))
+    # R4 is waived for applicants under STAR standard 5 and for overseas-listed red chips
+    r4 = OR(cagr_ge(fm, 'revenue', F(25 if v2024 else 20, 100)), cmp(fm.y('revenue', 0), '>=', 3 * Y),
+            fm.b('star_std5_applicant'), fm.b('overseas_red_chip'))
     regular = AND(r1, r2, r3, r4)
     exc = OR(fm.b('core_tech_recognized'), fm.b('national_sci_award'), fm.b('national_major_project'),
              fm.b('import_substitution'), cmp(pat, '>=', 50))
