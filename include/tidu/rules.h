@@ -177,6 +177,46 @@ tidu_code tidu_ruleset_dump(const tidu_ruleset *rs, tidu_dump_mode mode, char **
 tidu_code tidu_rules_dump_text(const char *name, const char *text, size_t len, tidu_dump_mode mode,
                                char **out, tidu_errlist *errs);
 
+/* ---- threshold edits (what-if on one number) ------------------------------------------ */
+
+/* The numeric comparisons of a block are numbered from 1 in source order: every `x OP y`
+ * and `each(x, n) OP y` written inside a standard (or, together, inside all the `require`
+ * blocks of a rule set), at any depth of all/any/not. Comparisons inside `let` bindings are
+ * not counted. A threshold is addressed as "STANDARD_ID.N" ("main.1.3") or
+ * "RULESET.require.N" ("innovative_sme.require.1"). */
+typedef struct tidu_threshold {
+  char *block; /* "main.1" or "main.require" */
+  int n;       /* 1-based position */
+  char *text; /* the comparison in words, without its label ("最近一年净利润 ≥ 1亿元") */
+  char *literal; /* the right-hand constant as written ("1亿"), or NULL when not a constant */
+  int line, col; /* position of the comparison in the rule file */
+} tidu_threshold;
+
+/* Lists every numbered comparison of `rs` (standards first, then the require blocks).
+ * *out is a malloc'd array the caller frees with tidu_thresholds_free. */
+tidu_code tidu_ruleset_thresholds(const tidu_ruleset *rs, tidu_threshold **out, size_t *n,
+                                  tidu_error *err);
+void tidu_thresholds_free(tidu_threshold *t, size_t n);
+
+/* Builds the rule sets of `base` with thresholds replaced. Each of `specs` is
+ * "ADDRESS=VALUE", VALUE a number literal of the rule language ("1.2亿", "12%", "5000万").
+ * The source text of the addressed rule set is edited (the literal replaced; the label of the
+ * edited comparison, which states the old number, is dropped so the text is generated) and
+ * compiled again under the same file name, so the normal compiler checks it. Every rule set
+ * of `base` goes into a new book (`prelude_from` supplies the prelude; may be NULL for the
+ * built-in one), selected on `as_of_days`.
+ * On success *book and *sel are new (free the selection, then the book) and *changes (when
+ * non-NULL) is a malloc'd array of nspecs malloc'd strings describing each change,
+ * "main.1 #3 最近一年净利润 ≥ 1亿元 → ≥ 1.2亿元" (free with tidu_thresholds_changes_free).
+ * Errors: TIDU_ERR_USAGE for a bad spec, an unknown block (with a suggestion), N out of range,
+ * a right side that is not a constant, or a bad VALUE; TIDU_ERR_RULE when the edited text does
+ * not compile (every error in `errs`, renderable against *book, which is then still set). */
+tidu_code tidu_rules_set_thresholds(const tidu_selection *base, const tidu_rulebook *prelude_from,
+                                    const char *const *specs, size_t nspecs, int64_t as_of_days,
+                                    tidu_rulebook **book, tidu_selection **sel, char ***changes,
+                                    tidu_errlist *errs, tidu_error *err);
+void tidu_thresholds_changes_free(char **changes, size_t n);
+
 /* ---- the names the language knows ----------------------------------------------------- */
 
 typedef struct tidu_metric_info {

@@ -188,8 +188,26 @@ static void print_cond(const tidu_cond_result *cr, int english, const char *oute
     print_cond(&cr->children[i], english, outer_source, indent + 2);
 }
 
+/* The numbered comparisons of one block, as `tidu simulate --set BLOCK.N=VALUE` counts them. */
+typedef struct numbered {
+  const tidu_threshold *t;
+  size_t n;
+} numbered;
+
+static void print_numbers(const numbered *nb, const char *block) {
+  int head = 0;
+  for (size_t i = 0; nb && block && i < nb->n; i++) {
+    const tidu_threshold *t = &nb->t[i];
+    if (strcmp(t->block, block)) continue;
+    if (!head)
+      printf("  %s编号 / numbers (simulate --set %s.N=VALUE):%s\n", cli_dim(), block, cli_reset());
+    head = 1;
+    printf("    #%d %s%s\n", t->n, t->text, t->literal ? "" : "  (右侧非常数 / not a constant)");
+  }
+}
+
 static void print_block(const tidu_block_result *b, const char *title, int english,
-                        const char *rs_source) {
+                        const char *rs_source, const numbered *nb, const char *block) {
   printf("\n%s%s%s", cli_bold(), title, cli_reset());
   if (b->id) printf(" %s", b->id);
   if (b->name) printf(" %s", b->name);
@@ -198,6 +216,7 @@ static void print_block(const tidu_block_result *b, const char *title, int engli
   putchar('\n');
   const char *outer = b->source ? b->source : rs_source;
   for (size_t i = 0; i < b->nconds; i++) print_cond(&b->conds[i], english, outer, 2);
+  print_numbers(nb, block);
 }
 
 static void print_meta(const tidu_ruleset_info *m) {
@@ -235,15 +254,20 @@ static void print_items(const tidu_ruleset_result *rr) {
   }
 }
 
-static void print_result(const tidu_ruleset_result *rr, int english) {
+static void print_result(const tidu_ruleset_result *rr, int english, const numbered *nb) {
   const tidu_ruleset_info *m = rr->meta;
   print_meta(m);
+  char req[160];
+  snprintf(req, sizeof req, "%s.require", m->id);
   for (size_t i = 0; i < rr->nrequires; i++)
-    print_block(&rr->requires[i], english ? "Common conditions" : "共同条件", english, m->source);
+    print_block(&rr->requires[i], english ? "Common conditions" : "共同条件", english, m->source,
+                nb, i + 1 == rr->nrequires ? req : NULL);
   for (size_t i = 0; i < rr->nstandards; i++)
-    print_block(&rr->standards[i], english ? "Standard" : "标准", english, m->source);
+    print_block(&rr->standards[i], english ? "Standard" : "标准", english, m->source, nb,
+                rr->standards[i].id);
   print_items(rr);
-  if (rr->has_pass) print_block(&rr->pass, english ? "Pass line" : "通过线", english, m->source);
+  if (rr->has_pass)
+    print_block(&rr->pass, english ? "Pass line" : "通过线", english, m->source, NULL, NULL);
   for (size_t i = 0; i < m->ninfos; i++) {
     if (i == 0) printf("\n%s说明 / information%s\n", cli_bold(), cli_reset());
     printf("  · %s", m->infos[i].text);
@@ -278,7 +302,12 @@ static int show_conditions(const tidu_selection *sel, int64_t as_of, int english
     for (size_t k = 0; rc == TIDU_OK && k < r->nrulesets; k++)
       if (r->rulesets[k].meta == m) {
         if (i) puts("\n────────");
-        print_result(&r->rulesets[k], english);
+        numbered nb = {NULL, 0};
+        tidu_threshold *t = NULL;
+        if (tidu_ruleset_thresholds(tidu_selection_get(sel, i), &t, &nb.n, NULL) == TIDU_OK)
+          nb.t = t;
+        print_result(&r->rulesets[k], english, &nb);
+        tidu_thresholds_free(t, nb.n);
       }
     tidu_result_free(r);
   }

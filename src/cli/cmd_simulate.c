@@ -7,9 +7,18 @@
 #include "cli_batch.h"
 
 static const cli_option SIMULATE_OPTS[] = {
-    {"base", 0, "RULES", "基准规则:IDS@DATE(如 main@2023-02-17)或规则文件/目录",
-     "base rules: IDS@DATE (e.g. main@2023-02-17) or a rule file or directory"},
+    {"base", 0, "RULES",
+     "基准规则:IDS@DATE(如 main@2023-02-17)、IDS(--as-of 当日生效的版本)或规则文件/目录",
+     "base rules: IDS@DATE (e.g. main@2023-02-17), IDS (the versions in force on --as-of) or a "
+     "rule file or directory"},
     {"with", 0, "RULES", "对比规则,写法同 --base", "rules to compare with, written as for --base"},
+    {"set", 0, "ID.N=VALUE",
+     "对比规则 = 基准规则改一个阈值:标准 ID 的第 N 个数值比较(按 `tidu rules show` 的编号)右侧改为 "
+     "VALUE(如 main.1.3=1.2亿、star.2.3=12%);RULESET.require.N 指共同条件;可重复",
+     "compare the base rules with one threshold changed: the right side of the N-th numeric "
+     "comparison of standard ID (numbered as in `tidu rules show`) becomes VALUE (e.g. "
+     "main.1.3=1.2亿, star.2.3=12%); RULESET.require.N addresses the require blocks; "
+     "repeatable"},
     {"rules", 0, "DIR", "IDS@DATE 从 DIR 的规则中选(默认内置规则)",
      "IDS@DATE select from the rules under DIR (default: built-in)"},
     {"as-of", 0, "DATE", "规则文件/目录按此日期选版本(默认今天)",
@@ -25,22 +34,30 @@ static const cli_option SIMULATE_OPTS[] = {
 };
 
 const cli_spec cli_simulate_specs[] = {
-    {"simulate", "--base RULES --with RULES [options] INPUT...",
+    {"simulate", "--base RULES (--with RULES | --set ID.N=VALUE...) [options] INPUT...",
      "规则变化模拟:两套规则下哪些企业的结论不同,按方向、地区与产业链计数",
      "what-if: which firms get a different verdict under two rule versions, counted by "
      "direction, region and chain",
      SIMULATE_OPTS,
      "例 / Example:\n"
      "  tidu simulate --base main@2023-02-17 --with main@2024-04-30 firms.pack\n"
-     "  tidu simulate --base main@2024-05-01 --with my-main.tidu --list --format json firms.csv\n"},
+     "  tidu simulate --base main@2024-05-01 --with my-main.tidu --list --format json firms.csv\n"
+     "  tidu simulate --base main@2024-04-30 --set main.1.3=1.2亿 firms.pack\n"},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
-/* One side of the comparison: its book and selection. */
+/* One side of the comparison: its book, selection and the day it was selected on. */
 typedef struct side {
   tidu_rulebook *book;
   tidu_selection *sel;
+  int64_t day;
 } side;
+
+/* Every --set value, in order (cli_parse keeps only the last). */
+typedef struct set_list {
+  const char *v[CLI_MAX_OPTS];
+  size_t n;
+} set_list;
 
 static int is_path(const char *s) {
   struct stat st;
@@ -59,7 +76,13 @@ static int load_side(const cli_spec *spec, const char *text, tidu_rulebook *shar
     if (!ids) return CLI_INPUT;
     int rc = cli_select(shared, day, *ids ? ids : NULL, &out->sel);
     free(ids);
+    out->day = day;
     return rc;
+  }
+  if (!is_path(text) && !strchr(text, '/') && !strstr(text, ".tidu")) {
+    /* plain IDS: the versions in force on --as-of */
+    out->day = as_of;
+    return cli_select(shared, as_of, text, &out->sel);
   }
   if (!is_path(text))
     return cli_usage(spec,
@@ -81,6 +104,7 @@ static int load_side(const cli_spec *spec, const char *text, tidu_rulebook *shar
   }
   tidu_errlist_free(&errs);
   if (rc != TIDU_OK) return CLI_INPUT;
+  out->day = as_of;
   return cli_select(out->book, as_of, NULL, &out->sel);
 }
 
@@ -90,6 +114,10 @@ static void side_free(side *s) {
 }
 
 static void print_table(json_t *j, const tidu_simulation *sim, int list) {
+  size_t k;
+  json_t *c;
+  json_array_foreach(json_object_get(j, "set"), k, c)
+      printf("改动 / changed: %s\n", json_string_value(c));
   printf("企业数 / firms: %lld\n", (long long)json_integer_value(json_object_get(j, "firms")));
   json_t *changes = json_object_get(j, "changes");
   if (!json_object_size(changes)) puts("没有企业的结论改变 / no verdict changes");
@@ -131,13 +159,44 @@ static int take_ints(const cli_spec *spec, const cli_args *a, int64_t *as_of, in
       return cli_usage(spec, "未知格式 / unknown format '%s' (table, json)", s);
     *json = !strcmp(s, "json");
   }
-  if (!cli_get(spec, a, "base") || !cli_get(spec, a, "with"))
-    return cli_usage(spec, "需要 --base 和 --with / --base and --with are required");
+  if (!cli_get(spec, a, "base")) return cli_usage(spec, "需要 --base / --base is required");
+  if (!cli_get(spec, a, "with") == !cli_get(spec, a, "set"))
+    return cli_usage(spec, "需要 --with 或 --set(二选一) / give either --with or --set");
   if (a->npos == 0) return cli_usage(spec, "缺少输入 / no INPUT");
   return CLI_OK;
 }
 
-static int run(const cli_spec *spec, const cli_args *a, side *base, side *with) {
+/* Builds the "with" side from the base rules with the --set thresholds replaced. */
+static int load_edited(const set_list *sets, const side *base, const tidu_rulebook *shared,
+                       side *with, char ***changes) {
+  tidu_errlist errs;
+  tidu_errlist_init(&errs);
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code c =
+      tidu_rules_set_thresholds(base->sel, base->book ? base->book : shared, sets->v, sets->n,
+                                base->day, &with->book, &with->sel, changes, &errs, &err);
+  for (size_t i = 0; i < errs.n; i++) {
+    char buf[2048];
+    tidu_rules_error_render(with->book, &errs.items[i], buf, sizeof buf);
+    fprintf(stderr, "%s\n", buf);
+  }
+  tidu_errlist_free(&errs);
+  if (c == TIDU_OK) return CLI_OK;
+  cli_print_error(&err);
+  /* a value that makes the rules fail to compile is a bad --set value too */
+  return c == TIDU_ERR_RULE ? CLI_USAGE : cli_exit_code(c);
+}
+
+/* The --set changes as a JSON array of strings under "set". */
+static void add_changes(json_t *j, char **changes, size_t n) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < n; i++) json_array_append_new(arr, json_string(changes[i]));
+  if (arr) json_object_set_new(j, "set", arr);
+}
+
+static int run(const cli_spec *spec, const cli_args *a, const set_list *sets, side *base,
+               side *with) {
   int64_t as_of = 0;
   int32_t year = 0;
   int threads = 0, json = 0;
@@ -145,7 +204,11 @@ static int run(const cli_spec *spec, const cli_args *a, side *base, side *with) 
   tidu_rulebook *shared = NULL;
   if (!rc) rc = cli_load_rules(cli_get(spec, a, "rules"), &shared);
   if (!rc) rc = load_side(spec, cli_get(spec, a, "base"), shared, as_of, base);
-  if (!rc) rc = load_side(spec, cli_get(spec, a, "with"), shared, as_of, with);
+  char **changes = NULL;
+  if (!rc && sets->n)
+    rc = load_edited(sets, base, shared, with, &changes);
+  else if (!rc)
+    rc = load_side(spec, cli_get(spec, a, "with"), shared, as_of, with);
   cli_source *src = NULL;
   if (!rc) rc = cli_source_open(a->pos, a->npos, cli_get(spec, a, "sheet"), "simulate", &src);
   tidu_simulation *sim = NULL;
@@ -165,6 +228,7 @@ static int run(const cli_spec *spec, const cli_args *a, side *base, side *with) 
   if (!rc) {
     int list = cli_get(spec, a, "list") != NULL;
     json_t *j = tidu_simulation_json(sim, json && list);
+    if (j && sets->n) add_changes(j, changes, sets->n);
     if (j && json) {
       json_dumpf(j, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
       putchar('\n');
@@ -175,6 +239,7 @@ static int run(const cli_spec *spec, const cli_args *a, side *base, side *with) 
     json_decref(j);
     if (cli_source_had_errors(src)) rc = CLI_INPUT;
   }
+  tidu_thresholds_changes_free(changes, sets->n);
   tidu_simulation_free(sim);
   cli_source_close(src);
   side_free(base);
@@ -183,13 +248,42 @@ static int run(const cli_spec *spec, const cli_args *a, side *base, side *with) 
   return rc;
 }
 
+/* 1 when argv[i] is an option that takes a value in the next argument. */
+static int takes_value(const char *arg) {
+  for (const cli_option *o = SIMULATE_OPTS; o->name; o++) {
+    if (!o->arg) continue;
+    if (arg[0] == '-' && arg[1] == '-' && !strcmp(arg + 2, o->name)) return 1;
+    if (o->short_name && arg[0] == '-' && arg[1] == o->short_name && !arg[2]) return 1;
+  }
+  return 0;
+}
+
+/* Collects every --set value (cli_parse keeps only the last occurrence). */
+static int collect_sets(const cli_spec *spec, int argc, char **argv, set_list *out) {
+  out->n = 0;
+  for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+    const char *v = NULL;
+    if (!strncmp(argv[i], "--set=", 6))
+      v = argv[i] + 6;
+    else if (!strcmp(argv[i], "--set") && i + 1 < argc)
+      v = argv[i + 1];
+    if (v && out->n == CLI_MAX_OPTS)
+      return cli_usage(spec, "--set 太多 / too many --set (at most %d)", CLI_MAX_OPTS);
+    if (v) out->v[out->n++] = v;
+    if (takes_value(argv[i])) i++;
+  }
+  return CLI_OK;
+}
+
 int cmd_simulate(int argc, char **argv) {
   const cli_spec *spec = &cli_simulate_specs[0];
   cli_args a;
   int rc = cli_parse(spec, argc, argv, &a);
   if (rc) return rc < 0 ? CLI_OK : rc;
   side base = {0}, with = {0};
-  rc = run(spec, &a, &base, &with);
+  set_list sets;
+  rc = collect_sets(spec, argc, argv, &sets);
+  if (!rc) rc = run(spec, &a, &sets, &base, &with);
   cli_args_free(&a);
   if (fflush(stdout) && !rc) rc = CLI_INPUT;
   return rc;

@@ -603,6 +603,10 @@ const tidu_ruleset *tidu_selection_get(const tidu_selection *sel, size_t i) {
   return sel && i < sel->n ? sel->rs[i] : NULL;
 }
 
+const char *tidu_rulebook_prelude_text(const tidu_rulebook *rb) {
+  return rb && rb->has_pre ? rb->pre.text : NULL;
+}
+
 /* ---- metrics and dumps ----------------------------------------------------------------- */
 
 size_t tidu_rulebook_metrics(const tidu_rulebook *rb, tidu_metric_info *out, size_t cap) {

@@ -249,6 +249,9 @@ const char *tidu_explain_name_zh(const char *name);
 /* Formats a constant of `type` compactly ("3亿元", "15%", "5000万元"). */
 void tidu_explain_const(tidu_i128 num, tidu_i128 den, int type, int en, char *buf, size_t size);
 
+/* The prelude's source text of a book (NULL when it uses the built-in one). Borrowed. */
+const char *tidu_rulebook_prelude_text(const tidu_rulebook *rb);
+
 /* Edit distance for suggestions. */
 size_t tidu_rules_edit_distance(const char *a, const char *b);
 

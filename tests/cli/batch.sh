@@ -64,6 +64,55 @@ check "simulate without --with is a usage error" "$?" 2
 "$T" simulate --base main@2023-02-30x --with main@2024-04-30 "$tmp/firms.pack" >/dev/null 2>&1
 check "simulate with a bad date is a usage error" "$?" 2
 
+# simulate --set: one threshold edited. Firms where only main.1's "最近一年净利润" decides:
+# three years of profit (1亿 in 2022 and 2023), cash flow and revenue high enough under both
+# versions, market value too low for main.2 and main.3.
+for p0 in 50000000 60000000 80000000 99999999 100000000 120000000; do
+  printf '{"name":"P%s","region":"320500","market_cap":1000000000,"years":{' "$p0"
+  printf '"2024":{"revenue":700000000,"net_profit":%s,"net_profit_deducted":%s,"operating_cash_flow":100000000},' "$p0" "$p0"
+  for y in 2023 2022; do
+    printf '"%s":{"revenue":700000000,"net_profit":100000000,"net_profit_deducted":100000000,"operating_cash_flow":100000000}' "$y"
+    [ "$y" = 2023 ] && printf ','
+  done
+  printf '}}\n'
+done >"$tmp/p0.ndjson"
+"$T" simulate --base main@2023-02-17 --with main@2024-04-30 --list "$tmp/p0.ndjson" >"$tmp/p0_with" 2>&1
+check "simulate --with on the profit firms exits 0" "$?" 0
+"$T" simulate --base main@2023-02-17 --set main.1.3=1亿 --list "$tmp/p0.ndjson" >"$tmp/p0_set" 2>&1
+check "simulate --set exits 0" "$?" 0
+grep -P '^\d+\t' "$tmp/p0_with" | cut -f1,4,5 >"$tmp/p0_with.flips"
+grep -P '^\d+\t' "$tmp/p0_set" | cut -f1,4,5 >"$tmp/p0_set.flips"
+check "the 2024 profit line flips firms 2, 3 and 4" "$(cut -f1 "$tmp/p0_with.flips" | sort -u | tr '\n' ' ')" "2 3 4 "
+if [ -s "$tmp/p0_set.flips" ] && cmp -s "$tmp/p0_with.flips" "$tmp/p0_set.flips"; then
+  ok "--set main.1.3=1亿 flips exactly the firms main@2024-04-30 flips"
+else bad "--set main.1.3=1亿 flips exactly the firms main@2024-04-30 flips" "$(cat "$tmp/p0_set")"; fi
+if grep -q 'main.1 #3 最近一年净利润 ≥ 6000万元 → ≥ 1亿元' "$tmp/p0_set"; then ok "simulate --set says what changed"
+else bad "simulate --set says what changed" "$(head -2 "$tmp/p0_set")"; fi
+"$T" simulate --base main --as-of 2023-06-01 --set main.1.3=1亿 --list "$tmp/p0.ndjson" 2>&1 |
+  grep -P '^\d+\t' | cut -f1,4,5 >"$tmp/p0_ids.flips"
+if cmp -s "$tmp/p0_ids.flips" "$tmp/p0_set.flips"; then ok "--base IDS takes the versions in force on --as-of"
+else bad "--base IDS takes the versions in force on --as-of"; fi
+"$T" simulate --base main@2023-02-17 --set main.1.3=6000万 --format json "$tmp/p0.ndjson" >"$tmp/p0_same.json"
+if grep -q '"changes": {}' "$tmp/p0_same.json"; then ok "simulate --set to the same value changes nothing"
+else bad "simulate --set to the same value changes nothing" "$(head -c 300 "$tmp/p0_same.json")"; fi
+if grep -q '"set"' "$tmp/p0_same.json"; then ok "simulate --set JSON lists the change"
+else bad "simulate --set JSON lists the change"; fi
+"$T" simulate --base main@2023-02-17 --set main.1.3=1亿 --set main.1.2=2亿 "$tmp/p0.ndjson" >"$tmp/p0_two" 2>&1
+check "simulate --set is repeatable" "$(grep -c '改动 / changed' "$tmp/p0_two")" 2
+for bad_set in main.9.1=1 main.1.9=1 main.1.3=abc main.1.3=12% main.1=1; do
+  "$T" simulate --base main@2023-02-17 --set "$bad_set" "$tmp/p0.ndjson" >/dev/null 2>"$tmp/err"
+  check "simulate --set $bad_set is a usage error" "$?" 2
+done
+"$T" simulate --base main@2023-02-17 --set main.9.1=1 "$tmp/p0.ndjson" 2>&1 | grep -q "did you mean 'main.1'"
+check "an unknown standard gets a suggestion" "$?" 0
+"$T" simulate --base main@2023-02-17 --set main.1.9=1 "$tmp/p0.ndjson" 2>&1 | grep -q "has 5 numeric"
+check "N out of range says how many there are" "$?" 0
+"$T" simulate --base main@2023-02-17 --with main@2024-04-30 --set main.1.3=1亿 "$tmp/p0.ndjson" >/dev/null 2>&1
+check "simulate with both --with and --set is a usage error" "$?" 2
+"$T" rules show main --as-of 2024-05-01 >"$tmp/show_main"
+if grep -q '#3 最近一年净利润 ≥ 1亿元' "$tmp/show_main"; then ok "rules show numbers the comparisons"
+else bad "rules show numbers the comparisons"; fi
+
 # project: one line per firm
 "$T" project --as-of 2025-06-30 --only star,main --horizon 4 "$tmp/firms.pack" >"$tmp/proj"
 check "project exits 0" "$?" 0
