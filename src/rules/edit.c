@@ -87,23 +87,6 @@ static char *cmp_text(const tidu_ruleset *rs, const tidu_node *c) {
   return tidu_explain_cond_text(&tmp, 0, cmp_type(rs, c), 0);
 }
 
-static const char *cmp_sym(int op) {
-  switch (op) {
-  case TK_GE:
-    return "≥";
-  case TK_GT:
-    return ">";
-  case TK_LE:
-    return "≤";
-  case TK_LT:
-    return "<";
-  case TK_EQ:
-    return "=";
-  default:
-    return "≠";
-  }
-}
-
 static int is_const(const tidu_node *c) {
   return c->nkids > 1 && c->kids[1]->kind == ND_NUM;
 }
@@ -372,7 +355,7 @@ static char *describe(const tidu_ruleset *rs, const edit *e, const tidu_node *c)
   char val[96];
   tidu_explain_const(e->num, e->den, unit_type(e->unit, cmp_type(rs, c)), 0, val, sizeof val);
   tidu_sb b = {0};
-  tidu_sb_printf(&b, "%s #%ld %s → %s %s", e->block, e->n, old, cmp_sym(c->op), val);
+  tidu_sb_printf(&b, "%s #%ld %s → %s %s", e->block, e->n, old, tidu_cmp_symbol(c->op), val);
   free(old);
   return tidu_sb_take(&b);
 }

@@ -284,7 +284,8 @@ static void expr_text(tidu_sb *b, const tidu_node *n, long shift, int type, int 
   }
 }
 
-static const char *cmp_sym(int op) {
+/* The symbol people read for a comparison token (≥, >, ≤, <, =, ≠). */
+const char *tidu_cmp_symbol(int op) {
   switch (op) {
   case TK_GE:
     return "≥";
@@ -324,13 +325,13 @@ char *tidu_explain_cond_text(const tidu_node *c, int shift, int type, int en) {
   switch (c->kind) {
   case ND_CMP:
     expr_text(&b, c->kids[0], shift, type, en);
-    tidu_sb_printf(&b, " %s ", cmp_sym(c->op));
+    tidu_sb_printf(&b, " %s ", tidu_cmp_symbol(c->op));
     expr_text(&b, c->kids[1], shift, type, en);
     break;
   case ND_EACH:
     years_count(&b, c->ival, en);
     expr_text(&b, c->kids[0], BARE, type, en);
-    tidu_sb_printf(&b, en ? " each %s " : "均 %s ", cmp_sym(c->op));
+    tidu_sb_printf(&b, en ? " each %s " : "均 %s ", tidu_cmp_symbol(c->op));
     expr_text(&b, c->kids[1], shift, type, en);
     break;
   case ND_IN:

@@ -240,6 +240,9 @@ void tidu_sb_printf(tidu_sb *b, const char *fmt, ...) __attribute__((format(prin
 /* Returns the string (malloc'd, "" when empty) and resets the builder; NULL on ENOMEM. */
 char *tidu_sb_take(tidu_sb *b);
 
+/* The symbol people read for a comparison token (≥, >, ≤, <, =, ≠). explain.c */
+const char *tidu_cmp_symbol(int op);
+
 /* Condition texts (explain.c). `shift` is the year shift of a series expansion (0 when none),
  * `type` the compared value's type (for formatting constants), `en` 0 Chinese / 1 English.
  * Returns a malloc'd string or NULL on ENOMEM. */
