@@ -145,6 +145,12 @@ tidu_code tidu_store_set_value(tidu_store *s, const char *uscc, const tidu_field
                                int32_t year, int64_t v, const char *text, const char *who,
                                const char *why, tidu_error *err);
 
+/* Removes one fiscal year of a firm (a year typed by mistake): every value it held is recorded
+ * in the history as removed, with an audit event (who, why). TIDU_ERR_DATA when the firm has
+ * no such year. */
+tidu_code tidu_store_delete_year(tidu_store *s, const char *uscc, int32_t year, const char *who,
+                                 const char *why, tidu_error *err);
+
 /* Soft delete and undo; both recorded as audit events. */
 tidu_code tidu_store_delete(tidu_store *s, const char *uscc, const char *who, const char *why,
                             tidu_error *err);

@@ -1,5 +1,6 @@
 /* Firms and their years in the registry: merging imported records, loading and iterating. */
 #include "store_int.h"
+#include "tidu/values.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -354,13 +355,46 @@ static tidu_code put_existing(tidu_store *s, const change *c, tidu_firm *cur, in
   return rc;
 }
 
+/* The library's one check of every value (tidu_field_check), before anything is written; the
+ * error names the field, the year and the record's place. */
+static tidu_code check_firm(const tidu_firm *f, tidu_error *err) {
+  tidu_code rc = TIDU_OK;
+  const tidu_field_info *fi = NULL;
+  int32_t year = 0;
+  long line = f->src_line;
+  for (int i = 0; i < TIDU_NFIRM && rc == TIDU_OK; i++)
+    rc = tidu_field_check(fi = tidu_firm_field_info(i), f->v[i], f->text[i], err);
+  for (size_t k = 0; k < f->nyears && rc == TIDU_OK; k++)
+    for (int i = 0; i < TIDU_NYEAR && rc == TIDU_OK; i++) {
+      rc = tidu_field_check(fi = tidu_year_field_info(i), f->years[k].v[i], NULL, err);
+      year = f->years[k].year;
+      if (f->years[k].src_line) line = f->years[k].src_line;
+    }
+  if (rc == TIDU_OK) return rc;
+  char msg[sizeof err->message];
+  snprintf(msg, sizeof msg, "%s", err->message);
+  char *en = strstr(msg, " / ");
+  if (en) *en = '\0';
+  const char *en_msg = en ? en + 3 : msg;
+  tidu_code code = err->code;
+  if (year)
+    tidu_error_set(err, code, f->src_name, line, 0, "%d年%s: %s / %s_%d: %s", (int)year, fi->zh,
+                   msg, fi->name, (int)year, en_msg);
+  else
+    tidu_error_set(err, code, f->src_name, line, 0, "%s: %s / %s: %s", fi->zh, msg, fi->name,
+                   en_msg);
+  return code;
+}
+
 tidu_code tidu_store_put_firm(tidu_store *s, int64_t import_id, const tidu_firm *f,
                               tidu_import_summary *sum, tidu_error *err) {
   const char *uscc = f->text[TIDU_F_USCC];
   if (!uscc || !*uscc)
     return tidu_error_set(err, TIDU_ERR_DATA, f->src_name, f->src_line, 0,
                           "缺少统一社会信用代码 / the firm has no USCC");
-  tidu_code rc = prepare_all(s, err);
+  tidu_code rc = check_firm(f, err);
+  if (rc != TIDU_OK) return rc;
+  rc = prepare_all(s, err);
   if (rc != TIDU_OK) return rc;
   char now[32];
   tidu_store_now(now);
@@ -429,7 +463,9 @@ tidu_code tidu_store_set_value(tidu_store *s, const char *uscc, const tidu_field
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "%s 需要%s年度 / %s %s a year", fi->name,
                           fi->scope == 'Y' ? "指定" : "不带", fi->name,
                           fi->scope == 'Y' ? "needs" : "takes no");
-  tidu_code rc = prepare_all(s, err);
+  tidu_code rc = tidu_field_check(fi, v, text, err);
+  if (rc != TIDU_OK) return rc;
+  rc = prepare_all(s, err);
   if (rc != TIDU_OK) return rc;
   tidu_firm cur;
   tidu_firm_init(&cur);
@@ -452,6 +488,42 @@ tidu_code tidu_store_set_value(tidu_store *s, const char *uscc, const tidu_field
   if (rc == TIDU_OK && year == 0) rc = set_firm_value(s, &c, &cur, fi, v, text, err);
   if (rc == TIDU_OK && year != 0) rc = set_year_value(s, &c, fi, year, v, err);
   tidu_firm_clear(&cur);
+  return rc;
+}
+
+tidu_code tidu_store_delete_year(tidu_store *s, const char *uscc, int32_t year, const char *who,
+                                 const char *why, tidu_error *err) {
+  tidu_code rc = prepare_all(s, err);
+  if (rc != TIDU_OK) return rc;
+  tidu_year cur;
+  memset(&cur, 0, sizeof cur);
+  int64_t created_by = 0;
+  int found = 0;
+  rc = load_year(s, uscc, year, &cur, &created_by, &found, err);
+  if (rc == TIDU_OK && !found)
+    rc = tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
+                        "企业 %s 没有 %d 年度的数据 / firm %s has no year %d on file", uscc,
+                        (int)year, uscc, (int)year);
+  char what[64];
+  snprintf(what, sizeof what, "year@%d", (int)year);
+  int64_t event_id = 0;
+  if (rc == TIDU_OK)
+    rc = tidu_store_event(s, who, "delete-year", uscc, what, why, NULL, &event_id, err);
+  char now[32];
+  tidu_store_now(now);
+  change c = {uscc, year, 0, event_id, 0, now};
+  for (int i = 0; i < TIDU_NYEAR && rc == TIDU_OK; i++)
+    if (cur.v[i] != TIDU_MISSING)
+      rc = record(s, &c, tidu_year_field_info(i), cur.v[i], NULL, TIDU_MISSING, NULL, err);
+  if (rc != TIDU_OK) return rc;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "DELETE FROM firm_years WHERE uscc = ?1 AND year = ?2", -1, &st,
+                         NULL) != SQLITE_OK)
+    return tidu_store_dberr(s, err, "delete year");
+  sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, year);
+  rc = sqlite3_step(st) == SQLITE_DONE ? TIDU_OK : tidu_store_dberr(s, err, "delete year");
+  sqlite3_finalize(st);
   return rc;
 }
 
