@@ -128,8 +128,9 @@ tidu_code tidu_sql_exec(tidu_sql *db, const char *sql, tidu_error *err) {
 
 /* ---- statements ---- */
 
-/* Rewrites ?N (and bare ?) to $N outside quotes and comments; sets *nparams. */
-static char *to_dollar(const char *sql, int *nparams) {
+/* Rewrites ?N (and bare ?) to $N outside quotes and comments; sets *nparams and marks the
+ * numbers used in used[] (of 256; higher ones are left unmarked). */
+static char *to_dollar(const char *sql, int *nparams, unsigned char used[256]) {
   size_t cap = strlen(sql) * 2 + 16, n = 0;
   char *out = malloc(cap);
   if (!out) return NULL;
@@ -166,6 +167,7 @@ static char *to_dollar(const char *sql, int *nparams) {
         k = ++next;
       }
       if (k > max) max = k;
+      if (k < 256) used[k] = 1;
       n += (size_t)snprintf(out + n, cap - n, "$%d", k);
       continue;
     }
@@ -191,12 +193,16 @@ tidu_code tidu_sql_prepare(tidu_sql *db, const char *sql, tidu_sql_stmt **out, t
     if (sqlite3_prepare_v2(db->lite, x, -1, &st->lite, NULL) != SQLITE_OK)
       rc = tidu_sql_fail(db, err, "prepare");
   } else {
-    st->sql = to_dollar(x, &st->nparams);
+    unsigned char used[256] = {0};
+    st->sql = to_dollar(x, &st->nparams, used);
     if (st->sql && st->nparams > 0) {
       st->values = calloc((size_t)st->nparams, sizeof *st->values);
       st->is_int = calloc((size_t)st->nparams, sizeof *st->is_int);
+      st->used = calloc((size_t)st->nparams, 1);
+      if (st->used)
+        for (int i = 0; i < st->nparams; i++) st->used[i] = i + 1 < 256 ? used[i + 1] : 1;
     }
-    if (!st->sql || (st->nparams > 0 && (!st->values || !st->is_int))) rc = nomem(err);
+    if (!st->sql || (st->nparams > 0 && (!st->values || !st->is_int || !st->used))) rc = nomem(err);
   }
   free(x);
   if (rc != TIDU_OK) {
@@ -317,6 +323,7 @@ void tidu_sql_finalize(tidu_sql_stmt *st) {
   for (int i = 0; i < st->nparams && st->values; i++) free(st->values[i]);
   free(st->values);
   free(st->is_int);
+  free(st->used);
   free(st->sql);
   free(st);
 }

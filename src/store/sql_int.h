@@ -26,10 +26,11 @@ struct tidu_sql_stmt {
   int nparams;
   char **values; /* bound values as text (NULL = SQL NULL) */
   int *is_int;
-  int runs;        /* executions so far; the second one prepares a named statement */
-  char name[24];   /* named prepared statement, "" until prepared */
-  int stream;      /* fetched in batches through a cursor */
-  int cursor_open; /* the cursor of this execution is declared */
+  unsigned char *used; /* parameters the SQL refers to (others are typed text) */
+  int runs;            /* executions so far; the second one prepares a named statement */
+  char name[24];       /* named prepared statement, "" until prepared */
+  int stream;          /* fetched in batches through a cursor */
+  int cursor_open;     /* the cursor of this execution is declared */
   char cursor[24];
   PGresult *res; /* current result (or batch) */
   int row, nrows;

@@ -15,6 +15,7 @@ extern char **environ;
 
 #define FETCH_ROWS 2000
 #define INT8OID    20
+#define TEXTOID    25
 
 static void set_err(tidu_sql *db, const char *msg) {
   free(db->pg_err);
@@ -76,7 +77,7 @@ static int tx_healthy(tidu_sql *db) {
 static Oid *param_types(tidu_sql_stmt *st, Oid *small, size_t nsmall) {
   Oid *t = (size_t)st->nparams <= nsmall ? small : malloc((size_t)st->nparams * sizeof *t);
   if (!t) return NULL;
-  for (int i = 0; i < st->nparams; i++) t[i] = st->is_int[i] ? INT8OID : 0;
+  for (int i = 0; i < st->nparams; i++) t[i] = !st->used[i] ? TEXTOID : st->is_int[i] ? INT8OID : 0;
   return t;
 }
 
