@@ -22,6 +22,8 @@ const cli_command cli_commands[] = {
     {"pack", cmd_pack, "把企业数据写成列式数据包", "write firms into a columnar pack file", cli_pack_specs},
     {"simulate", cmd_simulate, "规则变化模拟(哪些企业结论改变)", "what-if: which firms flip between two rule versions", cli_simulate_specs},
     {"project", cmd_project, "按增长趋势预测达标年份", "project the year each firm would qualify at its growth", cli_project_specs},
+    {"pool", cmd_pool, "上市后备企业库:提名、入库、出库、复核、分层、重点企业", "listing reserve pool: propose, admit, exit, review, layers, key firms", cli_pool_specs},
+    {"events", cmd_events, "审计事件:谁在何时做了什么", "audit events: who did what, when and why", cli_events_specs},
     {"help", cmd_help, "显示帮助或手册页", "show help or the man page", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };

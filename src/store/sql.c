@@ -296,6 +296,12 @@ const char *tidu_sql_column_text(tidu_sql_stmt *st, int col) {
   return PQgetvalue(st->res, st->row, col);
 }
 
+int64_t tidu_sql_changes(tidu_sql_stmt *st) {
+  if (st->lite) return sqlite3_changes(st->db->lite);
+  const char *n = st->res ? PQcmdTuples(st->res) : "";
+  return *n ? strtoll(n, NULL, 10) : 0;
+}
+
 void tidu_sql_reset(tidu_sql_stmt *st) {
   if (!st) return;
   if (st->lite) {

@@ -88,6 +88,9 @@ int tidu_sql_column_null(tidu_sql_stmt *st, int col);
 int64_t tidu_sql_column_int64(tidu_sql_stmt *st, int col);
 const char *tidu_sql_column_text(tidu_sql_stmt *st, int col);
 
+/* Rows changed by the statement's last execution (INSERT/UPDATE/DELETE); call before reset. */
+int64_t tidu_sql_changes(tidu_sql_stmt *st);
+
 /* Makes the statement ready to run again and clears its bindings. */
 void tidu_sql_reset(tidu_sql_stmt *st);
 void tidu_sql_finalize(tidu_sql_stmt *st); /* accepts NULL */

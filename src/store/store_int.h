@@ -4,6 +4,7 @@
 #define TIDU_STORE_INT_H
 
 #include "sql.h"
+#include "store/prog_store.h"
 #include "tidu/store.h"
 
 struct tidu_store {
@@ -17,6 +18,8 @@ struct tidu_store {
   tidu_sql_stmt *ins_year;
   tidu_sql_stmt *upd_year;
   tidu_sql_stmt *ins_hist;
+  /* the programme's named queries, prepared on first use (programme.c) */
+  tidu_sql_stmt *pq[PQ_COUNT];
 };
 
 /* Fills err with the connection's last message; returns TIDU_ERR_DB. */
