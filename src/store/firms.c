@@ -512,14 +512,13 @@ tidu_code tidu_store_delete_year(tidu_store *s, const char *uscc, int32_t year, 
     if (cur.v[i] != TIDU_MISSING)
       rc = record(s, &c, tidu_year_field_info(i), cur.v[i], NULL, TIDU_MISSING, NULL, err);
   if (rc != TIDU_OK) return rc;
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db, "DELETE FROM firm_years WHERE uscc = ?1 AND year = ?2", -1, &st,
-                         NULL) != SQLITE_OK)
-    return tidu_store_dberr(s, err, "delete year");
-  sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 2, year);
-  rc = sqlite3_step(st) == SQLITE_DONE ? TIDU_OK : tidu_store_dberr(s, err, "delete year");
-  sqlite3_finalize(st);
+  tidu_sql_stmt *st = NULL;
+  rc = tidu_sql_prepare(s->db, "DELETE FROM firm_years WHERE uscc = ?1 AND year = ?2", &st, err);
+  if (rc != TIDU_OK) return rc;
+  tidu_sql_bind_text(st, 1, uscc);
+  tidu_sql_bind_int64(st, 2, year);
+  rc = tidu_sql_run(st, err);
+  tidu_sql_finalize(st);
   return rc;
 }
 
