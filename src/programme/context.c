@@ -94,14 +94,10 @@ static int find_rs(const tidu_selection *sel, const char *id) {
   return -1;
 }
 
-static tidu_code rules_error(const tidu_rulebook *rb, const tidu_errlist *errs, tidu_error *err) {
+/* The first compile error of a programme rule file (file, line and column kept). */
+static tidu_code rules_error(const tidu_errlist *errs, tidu_error *err) {
   if (errs->n) {
-    *err = errs->items[0];
-    char buf[480];
-    tidu_rules_error_render(rb, &errs->items[0], buf, sizeof buf);
-    char *nl = strchr(buf, '\n');
-    if (nl) *nl = 0;
-    (void)buf;
+    if (err) *err = errs->items[0];
     return errs->items[0].code ? errs->items[0].code : TIDU_ERR_RULE;
   }
   return tidu_error_set(err, TIDU_ERR_RULE, NULL, 0, 0, "规则错误 / rule error");
@@ -149,7 +145,7 @@ tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme 
   p->pbook = tidu_rulebook_new();
   if (!p->book || !p->pbook) rc = prog_nomem(err);
   if (rc == TIDU_OK && tidu_rulebook_add_builtin(p->book, &errs) != TIDU_OK)
-    rc = rules_error(p->book, &errs, err);
+    rc = rules_error(&errs, err);
   if (rc == TIDU_OK) {
     tidu_code r2 = opt && opt->rules_dir ? tidu_rulebook_add_dir(p->pbook, opt->rules_dir, &errs)
                                          : tidu_rulebook_add_builtin_programme(p->pbook, &errs);
@@ -157,7 +153,7 @@ tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme 
       rc = r2 == TIDU_ERR_IO ? tidu_error_set(err, TIDU_ERR_IO, opt->rules_dir, 0, 0,
                                               "无法读取规则目录 / cannot "
                                               "read the rules directory")
-                             : rules_error(p->pbook, &errs, err);
+                             : rules_error(&errs, err);
   }
   if (rc == TIDU_OK) p->sel = tidu_rulebook_select(p->book, p->as_of, NULL, err);
   if (rc == TIDU_OK && !p->sel) rc = err ? err->code : TIDU_ERR_RULE;
