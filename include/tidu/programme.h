@@ -205,11 +205,12 @@ typedef struct tidu_review {
 } tidu_review;
 
 /* Assesses every registry firm at fiscal year `year` with the boards and the programme rule
- * sets pool_entry and pool_exit: registry firms not in the pool (or rejected/exited before
- * the year) that meet the entry standard are proposed entries; admitted firms that meet an
- * exit standard (or no longer meet the entry standard) are proposed exits with the reason.
- * With `apply`, entries are recorded as proposals (source review) and exits as exits; a
- * second apply finds nothing new. */
+ * sets pool_entry and pool_exit: registry firms never in the pool that meet the entry standard
+ * are proposed entries (a rejected or exited firm is proposed again only by hand, with
+ * tidu_pool_add); admitted firms that meet an exit standard, or fail (not: are unknown on) the
+ * entry standard, are proposed exits with the reason. With `apply`, entries are recorded as
+ * proposals (source review) and exits as exits, in one transaction; a second apply finds
+ * nothing new. */
 tidu_code tidu_pool_review(tidu_programme *p, tidu_store *s, int32_t year, int apply,
                            const tidu_actor *a, tidu_review *out, tidu_error *err);
 void tidu_review_free(tidu_review *r);

@@ -298,7 +298,7 @@ tidu_code tidu_events_list(tidu_store *s, const tidu_event_filter *f, tidu_event
   memset(out, 0, sizeof *out);
   ev_ctx c = {out, 0, 0};
   tidu_parg a[] = {PA_S(f ? f->uscc : NULL), PA_S(f ? f->action : NULL), PA_S(f ? f->since : NULL),
-                   PA_I(f && f->limit ? (int64_t)f->limit : -1)};
+                   PA_I(f && f->limit ? (int64_t)f->limit : INT64_MAX)};
   tidu_code rc = tidu_store_pq(s, PQ_EVENTS, a, 4, add_event, &c, NULL, err);
   if (rc == TIDU_OK && c.nomem) rc = prog_nomem(err);
   if (rc != TIDU_OK) tidu_event_list_free(out);
