@@ -26,7 +26,7 @@ endif
 CFLAGS   := $(CSTD) $(WARN) $(OPT) $(INC) $(EXTRA_CFLAGS)
 LDFLAGS  := $(LDSAN) $(EXTRA_LDFLAGS)
 
-LIB_DIRS := core rules assess io store programme server
+LIB_DIRS := core rules assess io store app programme server
 LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)) $(GEN)/builtin_rules.c
 CLI_SRC  := $(wildcard src/cli/*.c)
 RULES    := rules/prelude.tidu $(sort $(wildcard rules/*/*.tidu))

@@ -118,7 +118,7 @@ struct tidu_store;
 int cli_open_store(const char *opt, struct tidu_store **out);
 
 /* Assessing registry firms in chunks with the built-in rules (cmd_firm.c; used by export). */
-#define CLI_REGEVAL_CHUNK 256
+#define CLI_REGEVAL_CHUNK 256 /* = TIDU_REGEVAL_CHUNK */
 typedef struct cli_regeval cli_regeval;
 struct tidu_firm;
 struct tidu_export_ruleset;

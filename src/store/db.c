@@ -62,6 +62,32 @@ static const char *const migrations[TIDU_STORE_VERSION] = {
     "ALTER TABLE firm_years ADD COLUMN event_id INTEGER REFERENCES events(id);"
     "CREATE INDEX value_history_firm ON value_history (uscc, id);"
     "CREATE INDEX events_firm ON events (uscc, id);",
+    /* 2 -> 3: accounts of the server: users, their sessions and API tokens (secrets stored
+     * only as digests), and the firms assigned to an institution's users */
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " pw_hash TEXT NOT NULL,"
+    " role TEXT NOT NULL,"
+    " scope TEXT,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_at TEXT NOT NULL);"
+    "CREATE TABLE sessions ("
+    " id_digest TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " csrf TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " expires_at TEXT NOT NULL);"
+    "CREATE TABLE api_tokens ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " digest TEXT NOT NULL UNIQUE,"
+    " label TEXT,"
+    " created_at TEXT NOT NULL);"
+    "CREATE TABLE user_firms ("
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " uscc TEXT NOT NULL,"
+    " PRIMARY KEY (user_id, uscc));",
 };
 
 /* ---- small helpers shared by the store ---- */
