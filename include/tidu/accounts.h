@@ -73,6 +73,10 @@ tidu_code tidu_store_token_add(tidu_store *s, int64_t user_id, const char *diges
 tidu_code tidu_store_token_get(tidu_store *s, const char *digest, tidu_user *u, int *found,
                                tidu_error *err);
 
+/* Records an audit event: who did `action` (on firm `uscc`, may be NULL) and what. */
+tidu_code tidu_store_audit(tidu_store *s, const char *who, const char *action, const char *uscc,
+                           const char *what, tidu_error *err);
+
 /* ---- the accounts use cases ------------------------------------------------------------ */
 
 /* A new random secret, TIDU_SECRET_LEN hex characters and a NUL. */

@@ -144,6 +144,11 @@ typedef int (*cli_firm_fn)(void *ctx, const struct tidu_firm *f,
 int cli_regeval_each(struct tidu_store *s, const struct tidu_store_filter *flt, cli_regeval *e,
                      cli_firm_fn each, void *ctx);
 
+/* The server and its accounts (cmd_serve.c). */
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+extern const cli_spec cli_serve_specs[];
+
 /* ---- terminal ---- */
 
 /* Colour: 1 when `f` is a terminal, NO_COLOR is unset and TERM is not "dumb"; the global

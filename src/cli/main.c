@@ -22,6 +22,8 @@ const cli_command cli_commands[] = {
     {"pack", cmd_pack, "把企业数据写成列式数据包", "write firms into a columnar pack file", cli_pack_specs},
     {"simulate", cmd_simulate, "规则变化模拟(哪些企业结论改变)", "what-if: which firms flip between two rule versions", cli_simulate_specs},
     {"project", cmd_project, "按增长趋势预测达标年份", "project the year each firm would qualify at its growth", cli_project_specs},
+    {"serve", cmd_serve, "启动网页界面与 JSON 接口服务", "serve the web UI and the JSON API", cli_serve_specs},
+    {"user", cmd_user, "管理服务的用户账户", "manage the server's user accounts", NULL},
     {"help", cmd_help, "显示帮助或手册页", "show help or the man page", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };

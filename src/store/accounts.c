@@ -253,3 +253,8 @@ tidu_code tidu_store_token_get(tidu_store *s, const char *digest, tidu_user *u, 
   sqlite3_finalize(st);
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? TIDU_OK : tidu_store_dberr(s, err, "token");
 }
+
+tidu_code tidu_store_audit(tidu_store *s, const char *who, const char *action, const char *uscc,
+                           const char *what, tidu_error *err) {
+  return tidu_store_event(s, who, action, uscc, what, NULL, "server", NULL, err);
+}
