@@ -48,7 +48,7 @@ $(GEN)/builtin_rules.c: $(RULES) $(GEN)/embed
 	$(GEN)/embed $(RULES) > $@.tmp && mv $@.tmp $@
 
 # The web UI and ECharts (npm, pinned by web/package-lock.json) are compiled into the binary.
-WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js web/pages/*.js))
+WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/pages/*.js))
 ECHARTS  := web/node_modules/echarts/dist/echarts.min.js
 $(GEN)/web_assets.c: $(WEB) web/node_modules/.tidu-stamp docs/openapi.json $(GEN)/embed
 	$(GEN)/embed -t tidu_web_files -i server/assets.h -s web/ $(WEB) $(ECHARTS) docs/openapi.json \

@@ -44,8 +44,9 @@ static const char *secure_flag(const srv_req *rq) {
   return rq->s->opt.secure_cookies || (proto && !strcmp(proto, "https")) ? "; Secure" : "";
 }
 
-/* GET /api/session: who is signed in, and the CSRF token the UI sends back. */
+/* GET /api/session: who is signed in (null when nobody) and the CSRF token the UI sends back. */
 int route_session_get(srv_req *rq, srv_resp *rs) {
+  if (!rq->authed) return srv_json(rs, 200, json_pack("{s:n,s:n}", "user", "csrf"));
   return srv_json(rs, 200, json_pack("{s:o,s:s}", "user", user_json(&rq->user), "csrf", rq->csrf));
 }
 

@@ -14,7 +14,7 @@ const srv_route srv_routes[] = {
     {"GET",    "/api/rules",                route_rules_list,     SRV_PUBLIC, 0, "rule sets with versions, dates, sources"},
     {"GET",    "/api/rules/{id}",           route_rules_get,      SRV_PUBLIC, 0, "one rule set: standards, thresholds"},
     {"GET",    "/api/fields",               route_fields,         SRV_PUBLIC, 0, "the fields of a firm record"},
-    {"GET",    "/api/session",              route_session_get,    SRV_USER,   1, "the signed-in user and CSRF token"},
+    {"GET",    "/api/session",              route_session_get,    SRV_PUBLIC, 1, "the signed-in user and CSRF token"},
     {"POST",   "/api/session",              route_session_login,  SRV_PUBLIC, 1, "sign in"},
     {"DELETE", "/api/session",              route_session_logout, SRV_USER,   1, "sign out"},
     {"GET",    "/api/users",                route_users_list,     SRV_ADMIN,  1, "users"},
