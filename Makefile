@@ -9,7 +9,7 @@ CC       ?= gcc
 CFG      ?= release
 BUILD    ?= build/$(CFG)
 GEN      := $(BUILD)/gen
-WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wvla
+WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wvla -Wformat=2
 CSTD     := -std=c17 -D_GNU_SOURCE
 INC      := -Iinclude -Isrc -I$(GEN)
 LIBS     := -ljansson -lsqlite3 -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm
@@ -30,7 +30,7 @@ LIB_DIRS := core rules assess io store app programme server
 LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)) $(GEN)/builtin_rules.c \
             $(GEN)/web_assets.c
 CLI_SRC  := $(wildcard src/cli/*.c)
-RULES    := rules/prelude.tidu $(sort $(wildcard rules/*/*.tidu))
+RULES    := rules/prelude.tidu $(sort $(wildcard rules/*/*.tidu)) $(sort $(wildcard rules/tags/*.tags))
 LIB_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(wildcard tests/unit/*/*_test.c)

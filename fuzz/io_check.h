@@ -12,7 +12,7 @@
 #include "tidu/num.h"
 
 /* Reads one firm back from its JSON text; returns 0 when its JSON is the same text again. */
-static int io_check_round_trip(const char *js) {
+static inline int io_check_round_trip(const char *js) {
   tidu_reader *r = NULL;
   if (tidu_reader_open_mem("rt.json", js, strlen(js), TIDU_FMT_JSON, NULL, &r, NULL) != TIDU_OK)
     return -1;
@@ -30,7 +30,7 @@ static int io_check_round_trip(const char *js) {
 }
 
 /* Exercises the value parsers on the raw bytes (bounded length). */
-static void io_check_values(const uint8_t *data, size_t size) {
+static inline void io_check_values(const uint8_t *data, size_t size) {
   static const tidu_type types[] = {TIDU_T_MONEY, TIDU_T_RATIO, TIDU_T_COUNT, TIDU_T_YEARS,
                                     TIDU_T_SCORE, TIDU_T_BOOL,  TIDU_T_DATE};
   size_t n = size < 300 ? size : 300;
@@ -48,7 +48,7 @@ static void io_check_values(const uint8_t *data, size_t size) {
 }
 
 /* Reads all records of data as `fmt`. Returns 0, or -1 when an invariant is broken. */
-static int io_check_input(const uint8_t *data, size_t size, tidu_format fmt) {
+static inline int io_check_input(const uint8_t *data, size_t size, tidu_format fmt) {
   tidu_reader *r = NULL;
   tidu_error err;
   if (tidu_reader_open_mem("fuzz", (const char *)data, size, fmt, NULL, &r, &err) != TIDU_OK)

@@ -9,8 +9,9 @@
 #include "tidu/store.h"
 
 /* Roles. An official sees the firms whose region code starts with its scope ("3205" = Suzhou);
- * an institution sees the firms assigned to it; an enterprise sees only the firm whose USCC is
- * its scope; an admin sees everything and manages users. */
+ * an institution user sees the firms assigned to its institution (programme institutions); an
+ * enterprise sees only the firm whose USCC is its scope; an admin sees everything and manages
+ * users. */
 typedef enum tidu_role {
   TIDU_ROLE_ADMIN = 0,
   TIDU_ROLE_OFFICIAL,
@@ -26,7 +27,7 @@ typedef struct tidu_user {
   int64_t id;
   char name[64];
   tidu_role role;
-  char scope[64]; /* region prefix (official), USCC (enterprise), "" otherwise */
+  char scope[64]; /* region prefix (official), institution name (institution), USCC (enterprise) */
   int disabled;
   char created_at[32];
 } tidu_user;
@@ -54,10 +55,10 @@ tidu_code tidu_store_user_set_password(tidu_store *s, const char *name, const ch
                                        tidu_error *err);
 tidu_code tidu_store_user_set_disabled(tidu_store *s, const char *name, int disabled,
                                        tidu_error *err);
-/* Assigns a firm to a user (institutions); *assigned = 1 when the pair is on file. */
-tidu_code tidu_store_user_assign(tidu_store *s, int64_t user_id, const char *uscc, tidu_error *err);
-tidu_code tidu_store_user_assigned(tidu_store *s, int64_t user_id, const char *uscc, int *assigned,
-                                   tidu_error *err);
+/* *assigned = 1 when firm `uscc` is assigned to the institution named `institution` (or with
+ * that id) in the programme's inst_assignments. */
+tidu_code tidu_store_inst_assigned(tidu_store *s, const char *institution, const char *uscc,
+                                   int *assigned, tidu_error *err);
 
 /* Sessions keyed by the digest of their id; `expires_at` ISO 8601 UTC. */
 tidu_code tidu_store_session_add(tidu_store *s, const char *id_digest, int64_t user_id,

@@ -29,10 +29,11 @@ tidu_code tidu_errlist_push(tidu_errlist *l, const tidu_error *e);
 typedef enum tidu_rule_kind {
   TIDU_KIND_BOARD = 0,
   TIDU_KIND_POSITIONING,
-  TIDU_KIND_TIER
+  TIDU_KIND_TIER,
+  TIDU_KIND_PROGRAMME /* the cultivation programme's own rules (pool entry, exits, rewards) */
 } tidu_rule_kind;
 
-/* "board", "positioning", "tier". */
+/* "board", "positioning", "tier", "programme". */
 const char *tidu_rule_kind_name(tidu_rule_kind k);
 
 /* A set of compiled rule sets, possibly several versions per id, plus the prelude. */
@@ -58,8 +59,11 @@ tidu_code tidu_rulebook_add_file(tidu_rulebook *rb, const char *path, tidu_errli
 /* Compiles every `*.tidu` below `dir` (recursively, sorted by path; prelude.tidu first).
  * Goes on after errors and collects all of them. Returns the first error's code. */
 tidu_code tidu_rulebook_add_dir(tidu_rulebook *rb, const char *dir, tidu_errlist *errs);
-/* Compiles the rule files built into the binary (rules/prelude.tidu and rules/<kind>/...). */
+/* Compiles the rule files built into the binary (rules/prelude.tidu and rules/<kind>/...),
+ * except the programme's (rules/programme/), which assessments do not run. */
 tidu_code tidu_rulebook_add_builtin(tidu_rulebook *rb, tidu_errlist *errs);
+/* Compiles the built-in programme rule sets (the .tidu files of rules/programme). */
+tidu_code tidu_rulebook_add_builtin_programme(tidu_rulebook *rb, tidu_errlist *errs);
 
 /* Number of rule sets in the book and the i-th one (in the order they were added). */
 size_t tidu_rulebook_count(const tidu_rulebook *rb);

@@ -14,7 +14,7 @@
 
 /* The schema version this build writes (PRAGMA user_version). Older files are upgraded in
  * place by tidu_store_open; newer files are refused. */
-#define TIDU_STORE_VERSION 3
+#define TIDU_STORE_VERSION 4
 
 typedef struct tidu_store tidu_store;
 

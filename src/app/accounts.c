@@ -69,6 +69,11 @@ static tidu_code check_scope(tidu_role role, const char *scope, tidu_error *err)
       return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                             "官员账户需要行政区划代码前缀(1–6 位数字,如 3205) / an official "
                             "needs a region code prefix of 1-6 digits (e.g. 3205)");
+  } else if (role == TIDU_ROLE_INSTITUTION) {
+    if (!scope || !*scope)
+      return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                            "机构账户需要机构名称或编号 / an institution user needs its "
+                            "institution's name or id");
   } else if (role == TIDU_ROLE_ENTERPRISE) {
     if (!scope || tidu_uscc_check(scope, NULL) == TIDU_USCC_MALFORMED)
       return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
@@ -210,7 +215,8 @@ int tidu_access_firm(tidu_store *s, const tidu_user *u, const char *uscc, const 
     return u->scope[0] && !strcmp(uscc, u->scope);
   case TIDU_ROLE_INSTITUTION: {
     int assigned = 0;
-    return tidu_store_user_assigned(s, u->id, uscc, &assigned, NULL) == TIDU_OK && assigned;
+    return u->scope[0] && tidu_store_inst_assigned(s, u->scope, uscc, &assigned, NULL) == TIDU_OK &&
+           assigned;
   }
   }
   return 0;

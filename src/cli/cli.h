@@ -111,6 +111,11 @@ extern const cli_spec cli_db_specs[];
 extern const cli_spec cli_import_specs[];
 extern const cli_spec cli_firm_specs[];
 extern const cli_spec cli_export_specs[];
+/* The cultivation programme (cmd_pool.c, cmd_keyfirms.c, cmd_prog.c). */
+int cmd_pool(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+extern const cli_spec cli_pool_specs[];
+extern const cli_spec cli_events_specs[];
 /* The registry's path: `opt` (--db) when given, else $TIDU_DB, else "tidu.db". */
 const char *cli_db_path(const char *opt);
 /* Opens the registry at cli_db_path(opt), printing any error; returns an exit status. */

@@ -28,12 +28,11 @@ static const cli_option user_opts[] = {
     {"db", 0, "PATH", "登记库文件", "registry file"},
     {"role", 0, "ROLE", "角色 admin|official|institution|enterprise",
      "role admin|official|institution|enterprise"},
-    {"scope", 0, "S", "官员:行政区划代码前缀;企业:统一社会信用代码",
-     "official: region code prefix; enterprise: its USCC"},
+    {"scope", 0, "S", "官员:行政区划代码前缀;机构:机构名称;企业:统一社会信用代码",
+     "official: region code prefix; institution: its name; enterprise: its USCC"},
     {"password-stdin", 0, NULL, "从标准输入读口令(默认随机生成并显示一次)",
      "read the password from stdin (default: generate and show it once)"},
     {"label", 0, "TEXT", "令牌用途说明", "what the token is for"},
-    {"firm", 0, "USCC", "把企业分配给机构用户", "assign a firm to an institution user"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -43,7 +42,7 @@ const cli_spec cli_serve_specs[] = {
      "首次在空登记库上启动时创建管理员 admin 并显示一次随机口令。\n"
      "The first start on a registry without users creates user admin and prints its random "
      "password once.\n例 / Example:\n  tidu serve --db tidu.db --listen 127.0.0.1:8080\n"},
-    {"user", "add|list|disable|enable|passwd|token|assign NAME [options]", "管理服务的用户账户",
+    {"user", "add|list|disable|enable|passwd|token NAME [options]", "管理服务的用户账户",
      "manage the server's user accounts", user_opts,
      "例 / Examples:\n  tidu user add zhang --role official --scope 3205\n"
      "  tidu user add firm1 --role enterprise --scope 91320500MA1N2K3P99\n"
@@ -186,16 +185,6 @@ static tidu_code user_run(const cli_spec *spec, const cli_args *a, tidu_store *s
     if (rc == TIDU_OK) printf("%s\n", token);
     return rc;
   }
-  if (!strcmp(sub, "assign")) {
-    tidu_user u;
-    int found = 0;
-    const char *uscc = cli_get(spec, a, "firm");
-    if (!uscc) return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "需要 --firm / --firm USCC");
-    tidu_code rc = tidu_store_user_get(s, name, &u, NULL, 0, &found, err);
-    if (rc == TIDU_OK && !found)
-      return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0, "没有此用户 / no user '%s'", name);
-    return rc == TIDU_OK ? tidu_store_user_assign(s, u.id, uscc, err) : rc;
-  }
   return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "未知子命令 / unknown subcommand '%s'",
                         sub);
 }
@@ -207,8 +196,7 @@ int cmd_user(int argc, char **argv) {
   if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
   if (a.npos < 1 || (strcmp(a.pos[0], "list") && a.npos < 2)) {
     cli_args_free(&a);
-    return cli_usage(spec, "用法 / usage: tidu user add|list|disable|enable|passwd|token|assign "
-                           "NAME");
+    return cli_usage(spec, "用法 / usage: tidu user add|list|disable|enable|passwd|token NAME");
   }
   tidu_store *s = NULL;
   rc = cli_open_store(cli_get(spec, &a, "db"), &s);

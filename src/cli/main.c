@@ -24,6 +24,8 @@ const cli_command cli_commands[] = {
     {"project", cmd_project, "按增长趋势预测达标年份", "project the year each firm would qualify at its growth", cli_project_specs},
     {"serve", cmd_serve, "启动网页界面与 JSON 接口服务", "serve the web UI and the JSON API", cli_serve_specs},
     {"user", cmd_user, "管理服务的用户账户", "manage the server's user accounts", NULL},
+    {"pool", cmd_pool, "上市后备企业库:提名、入库、出库、复核、分层、重点企业", "listing reserve pool: propose, admit, exit, review, layers, key firms", cli_pool_specs},
+    {"events", cmd_events, "审计事件:谁在何时做了什么", "audit events: who did what, when and why", cli_events_specs},
     {"help", cmd_help, "显示帮助或手册页", "show help or the man page", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };

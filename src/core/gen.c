@@ -302,6 +302,39 @@ static void gen_declarations(rng *r, const traits *t, int32_t last_year, tidu_fi
   }
 }
 
+/* The programme's declarations (issue 7): listing intention, target board and stage, drawn
+ * from a stream of their own so that the other fields of a firm do not change. Proportions:
+ * about 6 % of small firms and up to a third of large or titled ones declare an intention;
+ * NEEQ / regional firms have at least completed the joint-stock reform (股改). */
+static void gen_programme(uint64_t seed, uint64_t index, const traits *t, tidu_firm *f) {
+  rng r = {seed ^ (index * 0x9E3779B97F4A7C15ULL) ^ 0x5EEDF00DULL};
+  next_u64(&r);
+  int64_t titles = f->v[TIDU_F_TITLES];
+  int64_t status = f->v[TIDU_F_LISTING_STATUS];
+  double size = clamp(log10(fmax(t->revenue0, 1e6) / 1e7) / 2.0, 0.0, 1.0); /* 1000万 .. 10亿 */
+  double p_yes = 0.04 + 0.20 * size + ((titles >> 3) & 1 ? 0.12 : 0) +
+                 ((titles >> 4) & 1 ? 0.15 : 0) + (status >= 2 ? 0.25 : 0);
+  double u = unif(&r);
+  int intention = u < p_yes ? 1 : (u < p_yes + 0.10 ? 2 : (u < p_yes + 0.35 ? 3 : 0));
+  f->v[TIDU_F_LISTING_INTENTION] = intention; /* none, yes, undecided, no */
+  if (intention != 1 && status < 2) return;
+  /* target board: none main chinext star bse neeq regional overseas */
+  int board;
+  double b = unif(&r);
+  if (t->revenue0 >= 5e8)
+    board = b < 0.45 ? 1 : (b < 0.75 ? 2 : (b < 0.9 ? 3 : 7));
+  else if (t->ind->rd_heavy)
+    board = b < 0.35 ? 3 : (b < 0.6 ? 2 : (b < 0.85 ? 4 : 5));
+  else
+    board = b < 0.35 ? 4 : (b < 0.6 ? 5 : (b < 0.8 ? 2 : 6));
+  f->v[TIDU_F_TARGET_BOARD] = board;
+  /* stage: none cultivating restructuring shareholding counselling filed registered listed */
+  double s = unif(&r);
+  int stage = s < 0.45 ? 1 : (s < 0.65 ? 2 : (s < 0.82 ? 3 : (s < 0.93 ? 4 : (s < 0.98 ? 5 : 6))));
+  if (status >= 1 && stage < 3) stage = 3;
+  f->v[TIDU_F_LISTING_STAGE] = stage;
+}
+
 /* Missing figures: about 2 % of the year figures are not on file. */
 static int64_t maybe(rng *r, int64_t v) {
   return chance(r, 0.02) ? TIDU_MISSING : v;
@@ -379,6 +412,7 @@ tidu_code tidu_gen_firm(const tidu_gen_options *opt, uint64_t index, tidu_firm *
   tidu_code rc = gen_identity(&r, opt, index, &t, last - nyears + 1, f, err);
   if (rc != TIDU_OK) return rc;
   gen_declarations(&r, &t, last, f);
+  gen_programme(opt->seed, index, &t, f);
   double revenue = t.revenue0;
   for (int k = 0; k < nyears && rc == TIDU_OK; k++) {
     rc = gen_year(&r, &t, last - k, revenue, k == nyears - 1, f, err);

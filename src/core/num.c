@@ -187,10 +187,9 @@ static int parse_decimal(const char *b, decimal *d) {
     int eneg = 0, e = 0, n = 0;
     p++;
     if (*p == '+' || *p == '-') eneg = *p++ == '-';
-    for (; *p >= '0' && *p <= '9'; p++, n++) {
-      if (n >= 3) return -1;
-      e = e * 10 + (*p - '0');
-    }
+    /* any number of digits; the exponent saturates (1e308 is too large, not "not a number") */
+    for (; *p >= '0' && *p <= '9'; p++, n++)
+      if (e < 100000) e = e * 10 + (*p - '0');
     if (n == 0) return -1;
     d->exp += eneg ? -e : e;
   }

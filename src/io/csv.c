@@ -164,6 +164,7 @@ static int csv_next(void *ctx, tidu_row *row, tidu_error *err) {
     c->cells[i] = c->buf + c->offs[i];
   }
   row->cells = c->cells;
+  row->numeric = NULL;
   row->lens = c->lens;
   row->ncells = n;
   row->row_no = row_line;

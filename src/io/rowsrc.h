@@ -10,6 +10,7 @@
 typedef struct tidu_row {
   const char **cells;
   const size_t *lens;
+  const unsigned char *numeric; /* XLSX: 1 where a cell is a number, not text; NULL for CSV */
   size_t ncells;
   long row_no; /* 1-based line (CSV) or row (XLSX) number of the row's start */
 } tidu_row;

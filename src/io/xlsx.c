@@ -1,5 +1,6 @@
 /* Streaming XLSX reader: rows of one worksheet through libzip and expat, with size caps. */
 #include <expat.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +11,18 @@
 #include "tidu/num.h"
 
 /* ---- limits against zip bombs and hostile files ---- */
-#define MAX_SMALL_PART (16u << 20)     /* workbook.xml, rels, styles.xml: bytes of XML */
-#define MAX_SST_XML    (1024ull << 20) /* sharedStrings.xml: bytes of XML read */
-#define MAX_SST_TEXT   (256u << 20)    /* shared strings: bytes kept */
-#define MAX_SST_COUNT  (8u << 20)      /* shared strings: count */
-#define MAX_CELL_BYTES (32767u * 4u)   /* Excel's cell limit is 32767 characters */
-#define MAX_COLUMNS    16384u          /* Excel's last column, XFD */
-#define MAX_RATIO      100ull          /* uncompressed / compressed beyond this is a bomb */
-#define BOMB_FLOOR     (64ull << 20)   /* ... when the entry is also larger than this */
-#define CHUNK          65536
+#define MAX_SMALL_PART   (16u << 20)     /* workbook.xml, rels, styles.xml: bytes of XML */
+#define MAX_SST_XML      (1024ull << 20) /* sharedStrings.xml: bytes of XML read */
+#define MAX_SST_TEXT     (256u << 20)    /* shared strings: bytes kept */
+#define MAX_SST_COUNT    (8u << 20)      /* shared strings: count */
+#define MAX_CELL_BYTES   (32767u * 4u)   /* Excel's cell limit is 32767 characters */
+#define MAX_COLUMNS      16384u          /* Excel's last column, XFD */
+#define MAX_ROWS         1048576L        /* Excel's last row */
+#define MAX_ROW_BYTES    (16u << 20)     /* text of one row, shared strings expanded */
+#define MAX_SST_EXPANDED (1ull << 30)    /* shared-string bytes copied into rows, whole sheet */
+#define MAX_RATIO        100ull          /* uncompressed / compressed beyond this is a bomb */
+#define BOMB_FLOOR       (64ull << 20)   /* ... when the entry is also larger than this */
+#define CHUNK            65536
 
 typedef struct sst_state {
   int in_si, in_t, in_rph;
@@ -74,16 +78,19 @@ typedef struct xlsx {
   unsigned long long read_bytes, limit_bytes;
   /* the row being assembled: texts NUL-separated in `cells_text`, offsets per column */
   buf cells_text;
-  size_t *cell_at; /* offset of each column's text; (size_t)-1 = empty */
+  size_t *cell_at;         /* offset of each column's text; (size_t)-1 = empty */
+  unsigned char *cell_num; /* 1 where the column's cell is a number */
   size_t ncols, cap_cols;
   size_t width; /* cells in the first row */
   const char **cells;
   size_t *lens;
+  unsigned char *nums;
   size_t cap_out;
+  unsigned long long sst_expanded; /* bytes of shared strings copied into rows so far */
   long row_no, next_row;
   int row_ready;
   /* the cell being read */
-  int in_cell, in_v, in_is_t;
+  int in_cell, in_v, in_is_t, in_rph;
   char cell_type[16];
   long cell_style;
   size_t cell_col, next_col;
@@ -106,12 +113,20 @@ static const char *attr(const char **atts, const char *name) {
   return NULL;
 }
 
-static void fail(xlsx *x, tidu_code code, const char *fmt, const char *arg) {
+static void fail(xlsx *x, tidu_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Records the first error of the stream (later ones are dropped: the first is the cause). */
+static void fail(xlsx *x, tidu_code code, const char *fmt, ...) {
   if (x->failed) return;
   x->failed = 1;
-  char msg[400];
-  snprintf(msg, sizeof msg, fmt, arg ? arg : "");
-  tidu_error_set(&x->err, code, x->name, x->row_no, 0, "%s", msg);
+  char msg[sizeof x->err.message];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  tidu_error_set(&x->err, code, x->name, x->row_no, x->in_cell ? (long)x->cell_col + 1 : 0, "%s",
+                 msg);
 }
 
 /* ---- reading one small part whole, with a cap ---- */
@@ -384,13 +399,11 @@ static void XMLCALL sst_chars(void *ud, const char *s, int len) {
   if (x->text.len + (size_t)len > MAX_CELL_BYTES) {
     fail(x, TIDU_ERR_LIMIT,
          "共享字符串超过单元格长度上限 (32767 字符) / a shared string exceeds the cell limit "
-         "(32767 characters)%s",
-         NULL);
+         "(32767 characters)");
     XML_StopParser(x->parser, XML_FALSE);
     return;
   }
-  if (buf_add(&x->text, s, (size_t)len) != 0)
-    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+  if (buf_add(&x->text, s, (size_t)len) != 0) fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
 }
 
 static void XMLCALL sst_end(void *ud, const char *el) {
@@ -405,8 +418,7 @@ static void XMLCALL sst_end(void *ud, const char *el) {
     if (x->nsst >= MAX_SST_COUNT || x->sst_text.len + x->text.len + 1 > MAX_SST_TEXT) {
       fail(x, TIDU_ERR_LIMIT,
            "共享字符串过多或过大，疑似压缩炸弹 / too many or too large shared strings (zip "
-           "bomb?)%s",
-           NULL);
+           "bomb?)");
       XML_StopParser(x->parser, XML_FALSE);
       return;
     }
@@ -414,7 +426,7 @@ static void XMLCALL sst_end(void *ud, const char *el) {
       size_t cap = x->cap_sst ? x->cap_sst * 2 : 1024;
       size_t *p = realloc(x->sst_off, cap * sizeof *p);
       if (!p) {
-        fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+        fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
         return;
       }
       x->sst_off = p;
@@ -422,7 +434,7 @@ static void XMLCALL sst_end(void *ud, const char *el) {
     }
     x->sst_off[x->nsst++] = x->sst_text.len;
     if (buf_add(&x->sst_text, x->text.p ? x->text.p : "", x->text.len + 1) != 0)
-      fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+      fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
   }
 }
 
@@ -479,7 +491,7 @@ static void XMLCALL styles_start(void *ud, const char *el, const char **atts) {
   } else if (!strcmp(n, "xf") && x->styles.in_xfs && x->nxf < 65536) {
     unsigned char *p = realloc(x->xf_date, x->nxf + 1);
     if (!p) {
-      fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+      fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
       return;
     }
     x->xf_date = p;
@@ -501,13 +513,45 @@ static void setup_styles(XML_Parser p, xlsx *x) {
 
 /* ---- the worksheet, one row at a time ---- */
 
-/* Column index of a cell reference "BC12" (0-based); -1 when absent or malformed. */
-static long ref_column(const char *ref) {
-  if (!ref) return -1;
-  long col = 0;
+/* Parses a cell reference "BC12" into its 0-based column and its row. Returns 0, or -1 when it
+ * is malformed or lies outside Excel's grid (past column XFD or row 1048576). */
+static int parse_ref(const char *ref, size_t *col, long *row) {
+  unsigned long c = 0;
   int n = 0;
-  for (; *ref >= 'A' && *ref <= 'Z' && n < 4; ref++, n++) col = col * 26 + (*ref - 'A' + 1);
-  return n == 0 || col > (long)MAX_COLUMNS ? -1 : col - 1;
+  for (; *ref >= 'A' && *ref <= 'Z'; ref++) {
+    if (++n > 3) return -1;
+    c = c * 26 + (unsigned long)(*ref - 'A' + 1);
+  }
+  if (n == 0 || c > MAX_COLUMNS) return -1;
+  long r = 0;
+  int digits = 0;
+  for (; *ref >= '0' && *ref <= '9'; ref++) {
+    if (++digits > 7) return -1;
+    r = r * 10 + (*ref - '0');
+  }
+  if (*ref != '\0' || digits == 0 || r < 1 || r > MAX_ROWS) return -1;
+  *col = (size_t)(c - 1);
+  *row = r;
+  return 0;
+}
+
+/* Parses a decimal attribute of at most 9 digits; -1 when it is not one. */
+static long small_number(const char *s) {
+  long v = 0;
+  int n = 0;
+  for (; *s >= '0' && *s <= '9'; s++) {
+    if (++n > 9) return -1;
+    v = v * 10 + (*s - '0');
+  }
+  return n && *s == '\0' ? v : -1;
+}
+
+/* Copies at most 16 bytes of an attribute for a message, cut at a character boundary. */
+static void short_text(const char *s, char out[24]) {
+  size_t n = strlen(s);
+  size_t k = n < 16 ? n : 16;
+  while (k > 0 && k < n && ((unsigned char)s[k] & 0xc0) == 0x80) k--;
+  snprintf(out, 24, "%.*s%s", (int)k, s, k < n ? "…" : "");
 }
 
 static void reset_row(xlsx *x) {
@@ -523,27 +567,50 @@ static void XMLCALL sheet_start(void *ud, const char *el, const char **atts) {
   const char *n = local(el);
   if (!strcmp(n, "row")) {
     const char *r = attr(atts, "r");
-    x->row_no = r ? atol(r) : x->next_row;
-    if (x->row_no <= 0) x->row_no = x->next_row;
-    x->next_row = x->row_no + 1;
-    reset_row(x);
-  } else if (!strcmp(n, "c")) {
-    const char *t = attr(atts, "t"), *s = attr(atts, "s");
-    long col = ref_column(attr(atts, "r"));
-    x->cell_col = col >= 0 ? (size_t)col : x->next_col;
-    if (x->cell_col >= MAX_COLUMNS) {
-      fail(x, TIDU_ERR_LIMIT, "列数超过 XLSX 上限 / more columns than XLSX allows%s", NULL);
+    long no = r ? small_number(r) : x->next_row;
+    if (no < 1 || no > MAX_ROWS) {
+      char q[24];
+      short_text(r, q);
+      fail(x, TIDU_ERR_INPUT, "行号 \"%s\" 无效 / bad row number \"%s\"", q, q);
       XML_StopParser(x->parser, XML_FALSE);
       return;
     }
-    x->next_col = x->cell_col + 1;
+    x->row_no = no;
+    x->next_row = no + 1;
+    reset_row(x);
+  } else if (!strcmp(n, "c")) {
+    const char *t = attr(atts, "t"), *s = attr(atts, "s"), *ref = attr(atts, "r");
+    size_t col = x->next_col;
+    long ref_row = x->row_no;
+    if (ref && parse_ref(ref, &col, &ref_row) != 0) {
+      char q[24];
+      short_text(ref, q);
+      fail(x, TIDU_ERR_INPUT,
+           "单元格位置 \"%s\" 无效（列须在 A..XFD、行须在 1..1048576 之内） / bad cell "
+           "reference \"%s\" (columns A..XFD, rows 1..1048576)",
+           q, q);
+      XML_StopParser(x->parser, XML_FALSE);
+      return;
+    }
+    if (col >= MAX_COLUMNS) {
+      fail(x, TIDU_ERR_LIMIT, "列数超过 XLSX 上限 XFD / more columns than XLSX allows (XFD)");
+      XML_StopParser(x->parser, XML_FALSE);
+      return;
+    }
+    x->cell_col = col;
+    x->next_col = col + 1;
     snprintf(x->cell_type, sizeof x->cell_type, "%s", t ? t : "n");
-    x->cell_style = s ? atol(s) : 0;
+    x->cell_style = s ? small_number(s) : 0;
     x->in_cell = 1;
+    x->in_v = x->in_is_t = x->in_rph = 0;
+    /* every cell starts empty: a cell without <v> (a styled blank) has no text */
     x->text.len = 0;
+    if (x->text.p) x->text.p[0] = '\0';
   } else if (x->in_cell && !strcmp(n, "v")) {
     x->in_v = 1;
-  } else if (x->in_cell && !strcmp(n, "t")) {
+  } else if (x->in_cell && !strcmp(n, "rPh")) {
+    x->in_rph = 1;
+  } else if (x->in_cell && !strcmp(n, "t") && !x->in_rph) {
     x->in_is_t = 1;
   }
 }
@@ -552,23 +619,33 @@ static void XMLCALL sheet_chars(void *ud, const char *s, int len) {
   xlsx *x = ud;
   if (!(x->in_v || x->in_is_t) || x->failed) return;
   if (x->text.len + (size_t)len > MAX_CELL_BYTES) {
-    fail(x, TIDU_ERR_LIMIT,
-         "单元格超过 32767 字符上限 / a cell exceeds the 32767-character limit%s", NULL);
+    fail(x, TIDU_ERR_LIMIT, "单元格超过 32767 字符上限 / a cell exceeds the 32767-character limit");
     XML_StopParser(x->parser, XML_FALSE);
     return;
   }
-  if (buf_add(&x->text, s, (size_t)len) != 0)
-    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+  if (buf_add(&x->text, s, (size_t)len) != 0) fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
 }
 
-/* Writes a number without exponent ("1.5E+7" -> "15000000"), keeping all its digits. */
+/* Writes a number without exponent ("1.5E+7" -> "15000000"), keeping all its digits. A number
+ * whose plain form would not fit `size` (or whose exponent is out of any sensible range) is
+ * passed through as written; the value parser then reports it as too large. */
 static void plain_number(const char *s, char *out, size_t size) {
   const char *e = strpbrk(s, "eE");
-  if (!e) {
+  if (!e || strlen(s) >= 64) {
     snprintf(out, size, "%s", s);
     return;
   }
-  int exp = atoi(e + 1);
+  const char *q = e + 1;
+  int eneg = *q == '-';
+  if (*q == '+' || *q == '-') q++;
+  int exp = 0, ndig = 0;
+  for (; *q >= '0' && *q <= '9'; q++)
+    if (++ndig <= 4) exp = exp * 10 + (*q - '0');
+  if (*q != '\0' || ndig == 0 || ndig > 4 || exp > 40) {
+    snprintf(out, size, "%s", s);
+    return;
+  }
+  if (eneg) exp = -exp;
   char digits[64];
   size_t nd = 0;
   int neg = s[0] == '-', point = -1;
@@ -594,25 +671,47 @@ static void plain_number(const char *s, char *out, size_t size) {
   out[o < size ? o : size - 1] = '\0';
 }
 
-/* The text of the finished cell, converted by its type and style. */
-static const char *cell_value(xlsx *x, char *tmp, size_t size) {
+/* The text of the finished cell, converted by its type and style; *numeric is set for a
+ * number cell (t="n", the default) that is not a date. An empty cell of any type is "". */
+static const char *cell_value(xlsx *x, char *tmp, size_t size, int *numeric) {
   const char *v = x->text.p ? x->text.p : "";
   const char *t = x->cell_type;
+  *numeric = 0;
+  if (!*v) return "";
   if (!strcmp(t, "s")) {
-    char *end;
-    unsigned long i = strtoul(v, &end, 10);
-    if (end == v || i >= x->nsst) {
-      fail(x, TIDU_ERR_INPUT, "共享字符串编号 %s 无效 / bad shared string index %s", v);
+    long i = small_number(v);
+    if (i < 0 || (size_t)i >= x->nsst) {
+      char q[24];
+      short_text(v, q);
+      if (x->nsst == 0)
+        fail(x, TIDU_ERR_INPUT,
+             "单元格引用共享字符串 \"%s\"，但工作簿没有共享字符串表 (xl/sharedStrings.xml) / a "
+             "cell refers to shared string \"%s\" but the workbook has no shared string table",
+             q, q);
+      else
+        fail(x, TIDU_ERR_INPUT,
+             "共享字符串编号 \"%s\" 无效（共有 %zu 个） / bad shared string index \"%s\" (the "
+             "workbook has %zu)",
+             q, x->nsst, q, x->nsst);
       return "";
     }
-    return x->sst_text.p + x->sst_off[i];
+    const char *text = x->sst_text.p + x->sst_off[i];
+    x->sst_expanded += strlen(text);
+    if (x->sst_expanded > MAX_SST_EXPANDED) {
+      fail(x, TIDU_ERR_LIMIT,
+           "共享字符串展开后超过 %llu 字节上限，疑似恶意文件 / shared strings expand beyond "
+           "the %llu-byte cap (a hostile file?)",
+           (unsigned long long)MAX_SST_EXPANDED, (unsigned long long)MAX_SST_EXPANDED);
+      return "";
+    }
+    return text;
   }
   if (!strcmp(t, "b")) return v[0] == '1' ? "TRUE" : "FALSE";
   if (!strcmp(t, "d")) {
     snprintf(tmp, size, "%.10s", v);
     return tmp;
   }
-  if (strcmp(t, "n") != 0 || !*v) return v;
+  if (strcmp(t, "n") != 0) return v;
   if (x->cell_style >= 0 && (size_t)x->cell_style < x->nxf && x->xf_date[x->cell_style]) {
     char *end;
     double serial = strtod(v, &end);
@@ -623,30 +722,50 @@ static const char *cell_value(xlsx *x, char *tmp, size_t size) {
       return tmp;
     }
   }
+  *numeric = 1;
   plain_number(v, tmp, size);
   return tmp;
 }
 
+/* Grows the per-column arrays to hold column `col`. */
+static int reserve_cols(xlsx *x, size_t col) {
+  if (col < x->cap_cols) return 0;
+  size_t cap = x->cap_cols ? x->cap_cols : 32;
+  while (cap <= col) cap *= 2;
+  size_t *p = realloc(x->cell_at, cap * sizeof *p);
+  if (!p) return -1;
+  x->cell_at = p;
+  unsigned char *q = realloc(x->cell_num, cap);
+  if (!q) return -1;
+  x->cell_num = q;
+  for (size_t i = x->cap_cols; i < cap; i++) {
+    p[i] = (size_t)-1;
+    q[i] = 0;
+  }
+  x->cap_cols = cap;
+  return 0;
+}
+
 static void store_cell(xlsx *x) {
   char tmp[128];
-  const char *v = cell_value(x, tmp, sizeof tmp);
+  int numeric = 0;
+  const char *v = cell_value(x, tmp, sizeof tmp, &numeric);
   if (x->failed) return;
-  size_t col = x->cell_col;
-  if (col >= x->cap_cols) {
-    size_t cap = x->cap_cols ? x->cap_cols : 32;
-    while (cap <= col) cap *= 2;
-    size_t *p = realloc(x->cell_at, cap * sizeof *p);
-    if (!p) {
-      fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
-      return;
-    }
-    for (size_t i = x->cap_cols; i < cap; i++) p[i] = (size_t)-1;
-    x->cell_at = p;
-    x->cap_cols = cap;
+  size_t col = x->cell_col, n = strlen(v);
+  if (reserve_cols(x, col) != 0) {
+    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
+    return;
+  }
+  if (x->cells_text.len + n + 1 > MAX_ROW_BYTES) {
+    fail(x, TIDU_ERR_LIMIT, "一行的内容超过 %u 字节上限 / a row holds more than %u bytes of text",
+         MAX_ROW_BYTES, MAX_ROW_BYTES);
+    XML_StopParser(x->parser, XML_FALSE);
+    return;
   }
   x->cell_at[col] = x->cells_text.len;
-  if (buf_add(&x->cells_text, v, strlen(v) + 1) != 0) {
-    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+  x->cell_num[col] = (unsigned char)numeric;
+  if (buf_add(&x->cells_text, v, n + 1) != 0) {
+    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
     return;
   }
   if (col + 1 > x->ncols) x->ncols = col + 1;
@@ -658,11 +777,13 @@ static void XMLCALL sheet_end(void *ud, const char *el) {
   const char *n = local(el);
   if (!strcmp(n, "v")) {
     x->in_v = 0;
+  } else if (!strcmp(n, "rPh")) {
+    x->in_rph = 0;
   } else if (!strcmp(n, "t")) {
     x->in_is_t = 0;
   } else if (!strcmp(n, "c") && x->in_cell) {
-    x->in_cell = 0;
     store_cell(x);
+    x->in_cell = 0;
   } else if (!strcmp(n, "row")) {
     x->row_ready = 1;
     XML_StopParser(x->parser, XML_TRUE);
@@ -674,13 +795,7 @@ static void XMLCALL sheet_end(void *ud, const char *el) {
 static int emit_row(xlsx *x, tidu_row *row) {
   if (x->width == 0) x->width = x->ncols;
   if (x->ncols < x->width) {
-    if (x->width > x->cap_cols) {
-      size_t *p = realloc(x->cell_at, x->width * sizeof *p);
-      if (!p) return -1;
-      for (size_t i = x->cap_cols; i < x->width; i++) p[i] = (size_t)-1;
-      x->cell_at = p;
-      x->cap_cols = x->width;
-    }
+    if (x->width > 0 && reserve_cols(x, x->width - 1) != 0) return -1;
     x->ncols = x->width;
   }
   if (x->ncols > x->cap_out) {
@@ -688,16 +803,20 @@ static int emit_row(xlsx *x, tidu_row *row) {
     if (c) x->cells = c;
     size_t *l = realloc(x->lens, x->ncols * sizeof *l);
     if (l) x->lens = l;
-    if (!c || !l) return -1;
+    unsigned char *m = realloc(x->nums, x->ncols);
+    if (m) x->nums = m;
+    if (!c || !l || !m) return -1;
     x->cap_out = x->ncols;
   }
   for (size_t i = 0; i < x->ncols; i++) {
     size_t at = x->cell_at[i];
     x->cells[i] = at == (size_t)-1 ? "" : x->cells_text.p + at;
     x->lens[i] = strlen(x->cells[i]);
+    x->nums[i] = at == (size_t)-1 ? 0 : x->cell_num[i];
   }
   row->cells = x->cells;
   row->lens = x->lens;
+  row->numeric = x->nums;
   row->ncells = x->ncols;
   row->row_no = x->row_no;
   return 0;
@@ -740,7 +859,7 @@ static int xlsx_next(void *ctx, tidu_row *row, tidu_error *err) {
       x->read_bytes += (unsigned long long)n;
       if (x->read_bytes > x->limit_bytes) {
         fail(x, TIDU_ERR_LIMIT,
-             "工作表解压后超过声明大小 / the sheet expands beyond its declared size%s", NULL);
+             "工作表解压后超过声明大小 / the sheet expands beyond its declared size");
         return stream_error(x, err);
       }
       x->fed_final = n == 0;
@@ -750,7 +869,7 @@ static int xlsx_next(void *ctx, tidu_row *row, tidu_error *err) {
     x->suspended = st == XML_STATUS_SUSPENDED;
     if (x->row_ready) {
       if (emit_row(x, row) != 0) {
-        fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory%s", NULL);
+        fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
         return stream_error(x, err);
       }
       return 1;
@@ -772,8 +891,10 @@ static void xlsx_close(void *ctx) {
   free(x->xf_date);
   free(x->cells_text.p);
   free(x->cell_at);
+  free(x->cell_num);
   free(x->cells);
   free(x->lens);
+  free(x->nums);
   free(x->text.p);
   free(x);
 }

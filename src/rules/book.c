@@ -53,7 +53,10 @@ static tidu_code first_code(const tidu_errlist *l, size_t from) {
 }
 
 const char *tidu_rule_kind_name(tidu_rule_kind k) {
-  return k == TIDU_KIND_BOARD ? "board" : k == TIDU_KIND_POSITIONING ? "positioning" : "tier";
+  return k == TIDU_KIND_BOARD         ? "board"
+         : k == TIDU_KIND_POSITIONING ? "positioning"
+         : k == TIDU_KIND_TIER        ? "tier"
+                                      : "programme";
 }
 
 /* ---- the book -------------------------------------------------------------------------- */
@@ -377,14 +380,34 @@ tidu_code tidu_rulebook_add_dir(tidu_rulebook *rb, const char *dir, tidu_errlist
   return first;
 }
 
+static int is_programme_path(const char *path) {
+  return strncmp(path, "rules/programme/", 16) == 0;
+}
+
+static int is_rule_path(const char *path) {
+  size_t n = strlen(path);
+  return n > 5 && strcmp(path + n - 5, ".tidu") == 0;
+}
+
 tidu_code tidu_rulebook_add_builtin(tidu_rulebook *rb, tidu_errlist *errs) {
   tidu_code first = TIDU_OK;
   for (int pass = 0; pass < 2; pass++)
     for (const tidu_builtin_file *f = tidu_builtin_files; f->path; f++) {
       if (is_prelude_name(f->path) != (pass == 0)) continue;
+      if (is_programme_path(f->path) || !is_rule_path(f->path)) continue;
       tidu_code rc = tidu_rulebook_add_text(rb, f->path, f->text, f->len, errs);
       if (rc != TIDU_OK && first == TIDU_OK) first = rc;
     }
+  return first;
+}
+
+tidu_code tidu_rulebook_add_builtin_programme(tidu_rulebook *rb, tidu_errlist *errs) {
+  tidu_code first = TIDU_OK;
+  for (const tidu_builtin_file *f = tidu_builtin_files; f->path; f++) {
+    if (!is_programme_path(f->path) || !is_rule_path(f->path)) continue;
+    tidu_code rc = tidu_rulebook_add_text(rb, f->path, f->text, f->len, errs);
+    if (rc != TIDU_OK && first == TIDU_OK) first = rc;
+  }
   return first;
 }
 

@@ -802,8 +802,10 @@ static int parse_header(parser *P, tidu_ast *a) {
     a->kind = TIDU_KIND_POSITIONING;
   else if (k->kind == TK_ID && strcmp(k->str, "tier") == 0)
     a->kind = TIDU_KIND_TIER;
+  else if (k->kind == TK_ID && strcmp(k->str, "programme") == 0)
+    a->kind = TIDU_KIND_PROGRAMME;
   else
-    return expect_fail(P, "board, positioning or tier"), 0;
+    return expect_fail(P, "board, positioning, tier or programme"), 0;
   next(P);
   return header_meta(P, a);
 }

@@ -142,23 +142,16 @@ tidu_code tidu_store_user_set_disabled(tidu_store *s, const char *name, int disa
   return finish(s, st, err);
 }
 
-tidu_code tidu_store_user_assign(tidu_store *s, int64_t user_id, const char *uscc,
-                                 tidu_error *err) {
-  sqlite3_stmt *st = NULL;
-  if (prepare(s, "INSERT OR IGNORE INTO user_firms (user_id, uscc) VALUES (?1, ?2)", &st, err))
-    return TIDU_ERR_DB;
-  sqlite3_bind_int64(st, 1, user_id);
-  sqlite3_bind_text(st, 2, uscc, -1, SQLITE_TRANSIENT);
-  return finish(s, st, err);
-}
-
-tidu_code tidu_store_user_assigned(tidu_store *s, int64_t user_id, const char *uscc, int *assigned,
-                                   tidu_error *err) {
+tidu_code tidu_store_inst_assigned(tidu_store *s, const char *institution, const char *uscc,
+                                   int *assigned, tidu_error *err) {
   sqlite3_stmt *st = NULL;
   *assigned = 0;
-  if (prepare(s, "SELECT 1 FROM user_firms WHERE user_id = ?1 AND uscc = ?2", &st, err))
+  if (prepare(s,
+              "SELECT 1 FROM inst_assignments a JOIN institutions i ON i.id = a.inst_id "
+              "WHERE (i.name = ?1 OR CAST(i.id AS TEXT) = ?1) AND a.uscc = ?2",
+              &st, err))
     return TIDU_ERR_DB;
-  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_text(st, 1, institution, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, uscc, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st);
   *assigned = rc == SQLITE_ROW;

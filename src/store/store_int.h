@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "store/prog_store.h"
 #include "tidu/store.h"
 
 struct tidu_store {
@@ -17,6 +18,8 @@ struct tidu_store {
   sqlite3_stmt *ins_year;
   sqlite3_stmt *upd_year;
   sqlite3_stmt *ins_hist;
+  /* the programme's named queries, prepared on first use (programme.c) */
+  sqlite3_stmt *pq[PQ_COUNT];
 };
 
 /* Fills err with the connection's last message; returns TIDU_ERR_DB. */

@@ -21,6 +21,9 @@ balanced() {
 
 nfirms=$(wc -l <"$EX")
 
+# 29 single checks and one per rule set in the JSON loop (6)
+plan $((29 + 6))
+
 # table: header plus one row per firm, exit 0
 "$T" assess "$EX" >"$tmp/table" 2>"$tmp/err"
 check "assess table exits 0" "$?" 0

@@ -14,6 +14,8 @@ one_error() {
   check "$1: other firms still assessed" "$(wc -l <"$tmp/out" | tr -d ' ')" "$4"
 }
 
+# one_error: 4 checks, 4 times; usage: 1 check, 11 times; 7 single checks
+plan $((4 * 4 + 11 + 7))
 one_error "malformed USCC" "$D/bad_uscc.ndjson" 2 2
 one_error "text in a number column" "$D/bad_number.csv" 4 2
 one_error "short CSV row" "$D/short_row.csv" 5 2

@@ -10,6 +10,9 @@ check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'";
 # A number after "KEY": in the first line of FILE that has it.
 num() { grep -o "\"$1\": *[0-9]*" "$2" | head -1 | sed 's/.*: *//'; }
 
+# 35 single checks, 9 summary keys, 5 bad --set values
+echo "PLAN: $((35 + 9 + 5))"
+
 "$T" gen 2000 --seed 5 >"$tmp/firms.ndjson"
 "$T" gen 300 --seed 6 --format csv >"$tmp/more.csv"
 

@@ -7,6 +7,8 @@ ok() { echo "PASS: $1"; }
 bad() { echo "FAIL: $1${2:+ ($2)}"; }
 check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
 
+echo "PLAN: 6"
+
 "$T" gen 300 --seed 9 >"$tmp/firms.ndjson"
 "$T" import --db "$tmp/reg.db" "$tmp/firms.ndjson" >/dev/null 2>&1
 check "import for the registry test exits 0" "$?" 0

@@ -2,6 +2,8 @@
 # Command tests for `tidu gen`: deterministic, seed-dependent, valid input for assess.
 . "$(dirname "$0")/lib/checks.sh"
 
+plan 19
+
 a=$("$T" gen 500 --seed 42 | cksum)
 b=$("$T" gen 500 --seed 42 | cksum)
 c=$("$T" gen 500 --seed 43 | cksum)

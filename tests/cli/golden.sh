@@ -18,6 +18,9 @@ golden() { # NAME: compares $tmp/NAME with $G/NAME
   fi
 }
 
+# two checks at each of two dates, three explanations, the man page
+plan $((2 * 2 + 3 + 1))
+
 for d in 2024-01-15 2025-06-30; do
   "$T" assess --as-of "$d" --format csv "$EX" >"$tmp/examples-$d.csv" 2>"$tmp/err"
   check "assess csv at $d exits 0 with no messages" "$?:$(cat "$tmp/err")" "0:"

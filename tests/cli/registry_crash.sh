@@ -10,6 +10,8 @@ DB="$W/r.db"
 ok() { echo "PASS: $1"; }
 no() { echo "FAIL: $1${2:+ ($2)}"; }
 
+echo "PLAN: 6"
+
 "$T" import --db "$DB" tests/data/store/firms_yuan.csv >/dev/null 2>&1
 "$T" firm edit --db "$DB" 91320505MA1N2K3P9H employees@2024=321 >/dev/null 2>&1
 hash_before=$(sqlite3 "$DB" .dump | sha256sum)

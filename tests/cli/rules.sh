@@ -2,6 +2,9 @@
 # Command tests for `tidu rules` and `tidu help`: listing, showing, checking, fields, man page.
 . "$(dirname "$0")/lib/checks.sh"
 
+# 24 single checks, 7 rule sets listed, 3 dump modes
+plan $((24 + 7 + 3))
+
 "$T" rules list >"$tmp/list"
 check "rules list exits 0" "$?" 0
 for id in main chinext star bse neeq innovative_sme srdi_sme; do

@@ -8,3 +8,5 @@ ok() { echo "PASS: $1"; }
 bad() { echo "FAIL: $1${2:+ ($2)}"; }
 # check NAME GOT WANT: passes when the two strings are equal
 check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
+# plan N: announces the number of checks the script will run (tests/run.sh holds it to that)
+plan() { echo "PLAN: $1"; }

@@ -127,7 +127,7 @@ static void test_kind_and_prelude(void **state) {
   tidu_errlist_init(&errs);
   assert_int_equal(parse_text("ruleset x \"x\" kind boards effective 2020-01-01\n", 0, &a, &errs),
                    1);
-  assert_non_null(strstr(errs.items[0].message, "board, positioning or tier"));
+  assert_non_null(strstr(errs.items[0].message, "board, positioning, tier or programme"));
   tidu_ast_free(a);
   tidu_errlist_free(&errs);
   assert_int_equal(parse_text("let a = 1\nstandard s \"x\" { a > 0 }\n", 1, &a, &errs), 1);

@@ -1,0 +1,308 @@
+/* The programme context: its rule books and selections, and the scan that assesses registry
+ * firms in chunks with the programme's computed fields filled in. */
+#include "programme/prog_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tidu/num.h"
+
+static const char *const EXCHANGE[PROG_NEXCHANGE] = {"main", "chinext", "star", "bse"};
+static const char *const TIER_IDS[PROG_NTIERS] = {"above_scale", "innovative_sme", "srdi_sme",
+                                                  "little_giant", "single_champion"};
+
+/* ---- small helpers ---- */
+
+char *prog_strdup(const char *s) {
+  return s ? strdup(s) : NULL;
+}
+
+tidu_code prog_nomem(tidu_error *err) {
+  return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+}
+
+int prog_list_has(const char *list, const char *item) {
+  if (!list || !item || !*item) return 0;
+  size_t n = strlen(item);
+  for (const char *p = list; *p;) {
+    while (*p == ' ' || *p == ';' || *p == ',') p++;
+    const char *e = p;
+    while (*e && *e != ';' && *e != ',') e++;
+    size_t len = (size_t)(e - p);
+    while (len && p[len - 1] == ' ') len--;
+    if (len == n && !strncmp(p, item, n)) return 1;
+    p = e;
+  }
+  return 0;
+}
+
+int prog_date_ok(const char *d) {
+  int64_t days;
+  return d && strlen(d) == 10 && tidu_parse_date(d, 10, 0, &days, NULL) == TIDU_OK;
+}
+
+void prog_today(char buf[11]) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+tidu_code prog_event(tidu_store *s, const tidu_actor *a, const char *action, const char *uscc,
+                     const char *what, const char *why, int64_t *id, tidu_error *err) {
+  return tidu_store_event_add(s, a && a->who ? a->who : NULL, action, uscc, what, why,
+                              a ? a->source : NULL, id, err);
+}
+
+tidu_code prog_begin(tidu_store *s, int *own, tidu_error *err) {
+  *own = !tidu_store_in_tx(s);
+  return *own ? tidu_store_begin(s, err) : TIDU_OK;
+}
+
+tidu_code prog_finish(tidu_store *s, int own, tidu_code rc, tidu_error *err) {
+  if (!own) return rc;
+  if (rc == TIDU_OK) return tidu_store_commit(s, err);
+  tidu_store_rollback(s);
+  return rc;
+}
+
+static int one_row(void *ud, int ncols, const char *const *text, const int64_t *num) {
+  (void)ncols, (void)text, (void)num;
+  *(int *)ud = 1;
+  return 1;
+}
+
+tidu_code prog_need_firm(tidu_store *s, const char *uscc, tidu_error *err) {
+  int found = 0;
+  if (!uscc || !*uscc)
+    return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0, "缺少统一社会信用代码 / USCC missing");
+  tidu_code rc = tidu_store_pq(s, PQ_FIRM_EXISTS, &PA_S(uscc), 1, one_row, &found, NULL, err);
+  if (rc == TIDU_OK && !found)
+    rc = tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
+                        "登记库中没有企业 %s / no firm %s in the registry", uscc, uscc);
+  return rc;
+}
+
+/* ---- opening ---- */
+
+static int find_rs(const tidu_selection *sel, const char *id) {
+  for (size_t i = 0; sel && i < tidu_selection_count(sel); i++)
+    if (!strcmp(tidu_ruleset_meta(tidu_selection_get(sel, i))->id, id)) return (int)i;
+  return -1;
+}
+
+static tidu_code rules_error(const tidu_rulebook *rb, const tidu_errlist *errs, tidu_error *err) {
+  if (errs->n) {
+    *err = errs->items[0];
+    char buf[480];
+    tidu_rules_error_render(rb, &errs->items[0], buf, sizeof buf);
+    char *nl = strchr(buf, '\n');
+    if (nl) *nl = 0;
+    (void)buf;
+    return errs->items[0].code ? errs->items[0].code : TIDU_ERR_RULE;
+  }
+  return tidu_error_set(err, TIDU_ERR_RULE, NULL, 0, 0, "规则错误 / rule error");
+}
+
+static tidu_code set_order(tidu_programme *p, const char *order, tidu_error *err) {
+  const char *o = order && *order ? order : "main,chinext,star,bse,neeq,regional";
+  p->norder = 0;
+  for (const char *q = o; *q;) {
+    while (*q == ',' || *q == ' ') q++;
+    const char *e = q;
+    while (*e && *e != ',') e++;
+    size_t len = (size_t)(e - q);
+    if (len) {
+      if (p->norder == PROG_MAXBOARDS || len >= sizeof p->order[0])
+        return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                              "分层顺序过长 / board order too long: %s", o);
+      memcpy(p->order[p->norder], q, len);
+      p->order[p->norder][len] = 0;
+      int k = find_rs(p->sel, p->order[p->norder]);
+      if (k < 0 ||
+          tidu_ruleset_meta(tidu_selection_get(p->sel, (size_t)k))->kind != TIDU_KIND_BOARD)
+        return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                              "未知上市板块 '%s' / unknown board '%s'", p->order[p->norder],
+                              p->order[p->norder]);
+      p->rs_order[p->norder++] = k;
+    }
+    q = e;
+  }
+  return TIDU_OK;
+}
+
+tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme **out,
+                              tidu_error *err) {
+  *out = NULL;
+  tidu_programme *p = calloc(1, sizeof *p);
+  if (!p) return prog_nomem(err);
+  p->as_of = opt ? opt->as_of : 0;
+  snprintf(p->scope, sizeof p->scope, "%s", opt && opt->scope ? opt->scope : "");
+  tidu_errlist errs;
+  tidu_errlist_init(&errs);
+  tidu_code rc = TIDU_OK;
+  p->book = tidu_rulebook_new();
+  p->pbook = tidu_rulebook_new();
+  if (!p->book || !p->pbook) rc = prog_nomem(err);
+  if (rc == TIDU_OK && tidu_rulebook_add_builtin(p->book, &errs) != TIDU_OK)
+    rc = rules_error(p->book, &errs, err);
+  if (rc == TIDU_OK) {
+    tidu_code r2 = opt && opt->rules_dir ? tidu_rulebook_add_dir(p->pbook, opt->rules_dir, &errs)
+                                         : tidu_rulebook_add_builtin_programme(p->pbook, &errs);
+    if (r2 != TIDU_OK)
+      rc = r2 == TIDU_ERR_IO ? tidu_error_set(err, TIDU_ERR_IO, opt->rules_dir, 0, 0,
+                                              "无法读取规则目录 / cannot "
+                                              "read the rules directory")
+                             : rules_error(p->pbook, &errs, err);
+  }
+  if (rc == TIDU_OK) p->sel = tidu_rulebook_select(p->book, p->as_of, NULL, err);
+  if (rc == TIDU_OK && !p->sel) rc = err ? err->code : TIDU_ERR_RULE;
+  if (rc == TIDU_OK) p->sel_scale = tidu_rulebook_select(p->book, p->as_of, "above_scale", err);
+  if (rc == TIDU_OK && !p->sel_scale) rc = err ? err->code : TIDU_ERR_RULE;
+  if (rc == TIDU_OK) p->psel = tidu_rulebook_select(p->pbook, p->as_of, NULL, err);
+  if (rc == TIDU_OK && !p->psel) rc = err ? err->code : TIDU_ERR_RULE;
+  if (rc == TIDU_OK) rc = set_order(p, opt ? opt->board_order : NULL, err);
+  if (rc == TIDU_OK) {
+    for (int i = 0; i < PROG_NEXCHANGE; i++) p->rs_exchange[i] = find_rs(p->sel, EXCHANGE[i]);
+    for (int i = 0; i < PROG_NTIERS; i++) p->tiers[i] = find_rs(p->sel, TIER_IDS[i]);
+    p->rs_entry = find_rs(p->psel, "pool_entry");
+    p->rs_exit = find_rs(p->psel, "pool_exit");
+    p->rs_reward = find_rs(p->psel, "reward");
+    p->ev = tidu_eval_new();
+    p->ev_prev = tidu_eval_new();
+    p->pev = tidu_eval_new();
+    p->chunk = tidu_chunk_new(PROG_CHUNK);
+    p->chunk_prev = tidu_chunk_new(PROG_CHUNK);
+    if (!p->ev || !p->ev_prev || !p->pev || !p->chunk || !p->chunk_prev) rc = prog_nomem(err);
+  }
+  tidu_errlist_free(&errs);
+  if (rc != TIDU_OK) {
+    tidu_programme_close(p);
+    return rc;
+  }
+  *out = p;
+  return TIDU_OK;
+}
+
+void tidu_programme_close(tidu_programme *p) {
+  if (!p) return;
+  tidu_eval_free(p->ev);
+  tidu_eval_free(p->ev_prev);
+  tidu_eval_free(p->pev);
+  tidu_chunk_free(p->chunk);
+  tidu_chunk_free(p->chunk_prev);
+  tidu_selection_free(p->sel);
+  tidu_selection_free(p->sel_scale);
+  tidu_selection_free(p->psel);
+  tidu_rulebook_free(p->book);
+  tidu_rulebook_free(p->pbook);
+  free(p);
+}
+
+/* ---- the scan ---- */
+
+tidu_verdict prog_pverdict(const tidu_programme *p, const prog_chunk *c, int rs, size_t lane) {
+  (void)p;
+  if (rs < 0) return TIDU_V_NA;
+  return tidu_eval_verdict(c->pev, (size_t)rs, TIDU_WHOLE, lane);
+}
+
+const char *prog_std_id(const tidu_selection *sel, int rs, int std) {
+  if (rs < 0 || std < 0) return NULL;
+  const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(sel, (size_t)rs));
+  return (size_t)std < m->nstandards ? m->standards[std].id : NULL;
+}
+
+const char *prog_passing_std(const tidu_programme *p, const prog_chunk *c, int rs, size_t lane) {
+  if (rs < 0) return NULL;
+  const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(p->psel, (size_t)rs));
+  for (size_t k = 0; k < m->nstandards; k++)
+    if (tidu_eval_verdict(c->pev, (size_t)rs, k, lane) == TIDU_V_PASS) return m->standards[k].id;
+  return NULL;
+}
+
+/* Fills the computed fields of each lane from the board and above_scale verdicts. */
+static void fill_computed(tidu_programme *p, size_t n) {
+  tidu_chunk *c = p->chunk;
+  for (size_t i = 0; i < n; i++) {
+    int elig = 0;
+    double gap = INFINITY;
+    for (int b = 0; b < PROG_NEXCHANGE; b++) {
+      int rs = p->rs_exchange[b];
+      if (rs < 0) continue;
+      tidu_verdict v = tidu_eval_verdict(p->ev, (size_t)rs, TIDU_WHOLE, i);
+      if (v == TIDU_V_NA) continue;
+      if (v == TIDU_V_PASS) elig = 1;
+      double d = v == TIDU_V_PASS ? 0 : tidu_eval_distance(p->ev, (size_t)rs, TIDU_WHOLE, i);
+      if (d < gap) gap = d;
+    }
+    c->firm[TIDU_F_BOARD_ELIGIBLE][i] = elig;
+    c->firm[TIDU_F_BOARD_GAP][i] =
+        isfinite(gap) ? (int64_t)llround(gap * (double)TIDU_SCALE_RATIO) : TIDU_MISSING;
+    int newly = 0;
+    if (p->tiers[T_ABOVE_SCALE] >= 0) {
+      tidu_verdict now = tidu_eval_verdict(p->ev, (size_t)p->tiers[T_ABOVE_SCALE], TIDU_WHOLE, i);
+      tidu_verdict before = tidu_eval_verdict(p->ev_prev, 0, TIDU_WHOLE, i);
+      newly = now == TIDU_V_PASS && before == TIDU_V_FAIL;
+    }
+    c->firm[TIDU_F_NEWLY_ABOVE_SCALE][i] = newly;
+    const char *region = c->text[TIDU_F_REGION][i];
+    c->firm[TIDU_F_IN_SCOPE][i] =
+        !p->scope[0] || (region && !strncmp(region, p->scope, strlen(p->scope)));
+  }
+}
+
+static tidu_code run_chunk(tidu_programme *p, const tidu_firm *firms, size_t n, int32_t year,
+                           prog_fn fn, void *ud, tidu_error *err) {
+  tidu_chunk_reset(p->chunk);
+  tidu_chunk_reset(p->chunk_prev);
+  for (size_t i = 0; i < n; i++) {
+    if (tidu_chunk_add(p->chunk, &firms[i], year) != TIDU_OK ||
+        tidu_chunk_add(p->chunk_prev, &firms[i], year - 1) != TIDU_OK)
+      return prog_nomem(err);
+  }
+  tidu_code rc = tidu_assess_chunk(p->sel, p->chunk, p->as_of, p->ev, err);
+  if (rc == TIDU_OK) rc = tidu_assess_chunk(p->sel_scale, p->chunk_prev, p->as_of, p->ev_prev, err);
+  if (rc != TIDU_OK) return rc;
+  fill_computed(p, n);
+  rc = tidu_assess_chunk(p->psel, p->chunk, p->as_of, p->pev, err);
+  if (rc != TIDU_OK) return rc;
+  prog_chunk c = {firms, n, year, p->ev, p->ev_prev, p->pev, p->chunk};
+  return fn(ud, p, &c, err);
+}
+
+tidu_code prog_scan(tidu_programme *p, tidu_store *s, int32_t year, char *const *uscc, size_t n,
+                    prog_fn fn, void *ud, tidu_error *err) {
+  tidu_firm *firms = calloc(PROG_CHUNK, sizeof *firms);
+  if (!firms) return prog_nomem(err);
+  for (size_t i = 0; i < PROG_CHUNK; i++) tidu_firm_init(&firms[i]);
+  tidu_store_iter *it = NULL;
+  tidu_code rc = TIDU_OK;
+  if (!uscc) rc = tidu_store_iter_open(s, NULL, &it, err);
+  size_t next = 0;
+  int done = 0;
+  while (rc == TIDU_OK && !done) {
+    size_t k = 0;
+    while (rc == TIDU_OK && k < PROG_CHUNK && !done) {
+      if (it) {
+        rc = tidu_store_iter_next(it, &firms[k], &done, err);
+        if (rc == TIDU_OK && !done) k++;
+      } else if (next < n) {
+        int deleted = 0;
+        tidu_firm_clear(&firms[k]);
+        rc = tidu_store_get(s, uscc[next++], &firms[k], &deleted, err);
+        if (rc == TIDU_OK) k++;
+      } else {
+        done = 1;
+      }
+    }
+    if (rc == TIDU_OK && k) rc = run_chunk(p, firms, k, year, fn, ud, err);
+  }
+  tidu_store_iter_close(it);
+  for (size_t i = 0; i < PROG_CHUNK; i++) tidu_firm_clear(&firms[i]);
+  free(firms);
+  return rc;
+}
