@@ -11,8 +11,8 @@ BUILD    ?= build/$(CFG)
 GEN      := $(BUILD)/gen
 WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wvla -Wformat=2
 CSTD     := -std=c17 -D_GNU_SOURCE
-INC      := -Iinclude -Isrc -I$(GEN)
-LIBS     := -ljansson -lsqlite3 -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm
+INC      := -Iinclude -Isrc -I$(GEN) $(shell pkg-config --cflags libpq 2>/dev/null)
+LIBS     := -ljansson -lsqlite3 -lpq -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm
 
 ifeq ($(CFG),release)
   OPT := -O2 -g

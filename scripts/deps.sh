@@ -2,7 +2,7 @@
 # Installs the Debian and npm packages tidu needs, when missing. Safe to run repeatedly.
 set -e
 PKGS="gcc make clang libclang-rt-14-dev clang-format pkg-config libjansson-dev libcmocka-dev \
-libsqlite3-dev sqlite3 libzip-dev libexpat1-dev libxlsxwriter-dev libmicrohttpd-dev libsodium-dev \
+libsqlite3-dev sqlite3 libpq-dev postgresql-15 libzip-dev libexpat1-dev libxlsxwriter-dev libmicrohttpd-dev libsodium-dev \
 zip unzip chromium fonts-wqy-microhei wrk nginx-light"
 missing=""
 for p in $PKGS; do

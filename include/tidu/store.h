@@ -1,4 +1,5 @@
-/* The registry: one SQLite file holding every firm's record (一企一档), its history and imports. */
+/* The registry: every firm's record (一企一档), its history and imports, in one SQLite file or
+ * one PostgreSQL database — chosen by the name given to tidu_store_open, invisible to callers. */
 #ifndef TIDU_STORE_H
 #define TIDU_STORE_H
 
@@ -8,19 +9,21 @@
 #include "tidu/error.h"
 #include "tidu/firm.h"
 
-/* Ownership: a tidu_store owns its SQLite connection; everything returned through an out
+/* Ownership: a tidu_store owns its database connection; everything returned through an out
  * parameter is owned by the caller and freed with the function named beside it. Strings
  * passed in are borrowed for the duration of the call. */
 
-/* The schema version this build writes (PRAGMA user_version). Older files are upgraded in
- * place by tidu_store_open; newer files are refused. */
+/* The schema version this build writes (SQLite: PRAGMA user_version; PostgreSQL: table
+ * tidu_schema). Older databases are upgraded in place by tidu_store_open; newer ones refused. */
 #define TIDU_STORE_VERSION 4
 
 typedef struct tidu_store tidu_store;
 
-/* Opens (creating if needed) the registry at `path` (":memory:" for a private in-memory one):
- * WAL journal, foreign keys on, a busy timeout, migrations applied, one column per field of
- * fields.def ensured. Returns TIDU_OK and *out, or TIDU_ERR_DB / TIDU_ERR_IO with *out NULL. */
+/* Opens (creating if needed) the registry at `path`: a SQLite file (":memory:" for a private
+ * in-memory one; WAL journal, foreign keys on, a busy timeout) or, when `path` is a
+ * postgresql://… URL, a PostgreSQL database (which must exist; its tables are created).
+ * Migrations are applied and one column per field of fields.def ensured. Returns TIDU_OK and
+ * *out, or TIDU_ERR_DB / TIDU_ERR_IO with *out NULL. */
 tidu_code tidu_store_open(const char *path, tidu_store **out, tidu_error *err);
 
 /* Opens an existing registry without creating or migrating it (for `db info` on old files). */
@@ -32,7 +35,8 @@ void tidu_store_close(tidu_store *s);
 /* Counts shown by `tidu db info`. */
 typedef struct tidu_store_info {
   int schema_version;
-  char journal_mode[16];
+  char journal_mode[16];   /* SQLite's journal mode ("wal"); "mvcc" on PostgreSQL */
+  char backend[64];        /* "sqlite 3.40.1", "postgresql 15.8" */
   long long firms;         /* live firms */
   long long firms_deleted; /* soft-deleted firms */
   long long firm_years;
@@ -43,13 +47,15 @@ typedef struct tidu_store_info {
 
 tidu_code tidu_store_info_get(tidu_store *s, tidu_store_info *info, tidu_error *err);
 
-/* Runs PRAGMA integrity_check and foreign_key_check. Returns TIDU_OK when both are clean;
- * TIDU_ERR_DB otherwise with the first problem in `err`. *report (caller frees, may be NULL on
- * ENOMEM) lists every line the checks printed ("ok" when clean). */
+/* SQLite: PRAGMA integrity_check and foreign_key_check; PostgreSQL: constraints not validated
+ * and invalid indexes (foreign keys and types are enforced on every write). Returns TIDU_OK when
+ * both are clean; TIDU_ERR_DB otherwise with the first problem in `err`. *report (caller frees, may
+ * be NULL on ENOMEM) lists every line the checks printed ("ok" when clean). */
 tidu_code tidu_store_check(tidu_store *s, char **report, tidu_error *err);
 
-/* Copies the whole database to `dest` with SQLite's online backup API (readers and writers
- * may go on meanwhile). */
+/* Copies the whole database to the file `dest`, readers and writers going on meanwhile:
+ * SQLite with its online backup API (the copy is a registry file); PostgreSQL with pg_dump
+ * --format=custom of the server's version (restore with pg_restore). */
 tidu_code tidu_store_backup(tidu_store *s, const char *dest, tidu_error *err);
 
 /* ---- transactions and imports ---- */
@@ -69,7 +75,10 @@ typedef struct tidu_import_summary {
 } tidu_import_summary;
 
 /* One write transaction. Everything between begin and commit is atomic: a crash or a kill
- * leaves the file as it was before begin. */
+ * leaves the database as it was before begin. Write transactions are serialised (SQLite's
+ * write lock; on PostgreSQL an advisory lock taken by begin), so a transaction sees every
+ * write committed before it began and none commits under it; readers never wait and never see
+ * an uncommitted write. */
 tidu_code tidu_store_begin(tidu_store *s, tidu_error *err);
 tidu_code tidu_store_commit(tidu_store *s, tidu_error *err);
 void tidu_store_rollback(tidu_store *s);
@@ -144,6 +153,12 @@ tidu_code tidu_store_history(tidu_store *s, const char *uscc, tidu_history_cb cb
 tidu_code tidu_store_set_value(tidu_store *s, const char *uscc, const tidu_field_info *fi,
                                int32_t year, int64_t v, const char *text, const char *who,
                                const char *why, tidu_error *err);
+
+/* Removes one fiscal year of a firm (a year typed by mistake): every value it held is recorded
+ * in the history as removed, with an audit event (who, why). TIDU_ERR_DATA when the firm has
+ * no such year. */
+tidu_code tidu_store_delete_year(tidu_store *s, const char *uscc, int32_t year, const char *who,
+                                 const char *why, tidu_error *err);
 
 /* Soft delete and undo; both recorded as audit events. */
 tidu_code tidu_store_delete(tidu_store *s, const char *uscc, const char *who, const char *why,

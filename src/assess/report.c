@@ -7,6 +7,7 @@
 #include "rules/rules_int.h"
 #include "tidu/assess.h"
 #include "tidu/num.h"
+#include "tidu/values.h"
 
 /* ---- JSON ------------------------------------------------------------------------------ */
 
@@ -188,15 +189,55 @@ static int64_t stored(double v, tidu_type t) {
   }
 }
 
-static void fmt(tidu_sb *b, double v, tidu_type t, const char *lang) {
+/* What a compared number is measured in, beyond its type: whole years or months since a date
+ * (years_since, months_since), or US dollars (valuation_usd). Read from the English text, which
+ * is always generated from the expression. */
+typedef enum unit { U_PLAIN, U_YEARS, U_MONTHS, U_USD } unit;
+
+static unit unit_of(const tidu_cond_result *c) {
+  const char *t = c->text_en ? c->text_en : "";
+  if (strstr(t, "valuation_usd")) return U_USD;
+  if (!strncmp(t, "years since", 11)) return U_YEARS;
+  if (!strncmp(t, "months since", 12)) return U_MONTHS;
+  return U_PLAIN;
+}
+
+/* US dollars: "10亿美元", "8.5亿美元", "USD 1000 mn". */
+static void fmt_usd(tidu_sb *b, double v, int en) {
+  if (en)
+    tidu_sb_printf(b, "USD %.2f mn", v / 1e6);
+  else if (fabs(v) >= 1e8)
+    tidu_sb_printf(b, "%.2f亿美元", v / 1e8);
+  else if (fabs(v) >= 1e4)
+    tidu_sb_printf(b, "%.2f万美元", v / 1e4);
+  else
+    tidu_sb_printf(b, "%.2f美元", v);
+}
+
+/* A ratio as a percentage with two decimals, or `digits` when two would hide a difference. */
+static void fmt_ratio(tidu_sb *b, double v, int digits) {
+  tidu_sb_printf(b, "%.*f%%", digits, v * 100.0);
+}
+
+static void fmt_u(tidu_sb *b, double v, tidu_type t, unit u, const char *lang) {
   char buf[64];
+  int en = !strcmp(lang, "en");
+  if (u == U_USD) {
+    fmt_usd(b, v, en);
+    return;
+  }
   if (t == TIDU_T_MONEY)
     tidu_format_yuan(v, lang, buf, sizeof buf);
-  else if (t == TIDU_T_COUNT && v != floor(v))
+  else if (t == TIDU_T_RATIO) {
+    fmt_ratio(b, v, 2);
+    return;
+  } else if (t == TIDU_T_COUNT && v != floor(v))
     snprintf(buf, sizeof buf, "%.4g", v);
   else
     tidu_format_value(t, stored(v, t), lang, buf, sizeof buf);
   tidu_sb_puts(b, buf);
+  if (u == U_YEARS) tidu_sb_puts(b, en ? " years" : "年");
+  if (u == U_MONTHS) tidu_sb_puts(b, en ? " months" : "个月");
 }
 
 /* Money in plain 元 with thousands separators and cents ("49,999,999.99元"). */
@@ -217,10 +258,11 @@ static void fmt_exact_yuan(tidu_sb *b, double v, int en) {
 }
 
 /* Writes value and threshold; when the usual format would show them equal although they
- * differ (a few 分 from the line), both are written in 元 with cents. */
+ * differ (a few 分 from the line, a ratio a hair under it), both get more digits. */
 static void fmt_pair(tidu_sb *b, const tidu_cond_result *c, const char *lang, int en) {
   char v1[64], v2[64];
-  if (c->type == TIDU_T_MONEY && !isnan(c->threshold) && c->value != c->threshold) {
+  unit u = unit_of(c);
+  if (u == U_PLAIN && c->type == TIDU_T_MONEY && !isnan(c->threshold) && c->value != c->threshold) {
     tidu_format_yuan(c->value, lang, v1, sizeof v1);
     tidu_format_yuan(c->threshold, lang, v2, sizeof v2);
     if (!strcmp(v1, v2)) {
@@ -230,10 +272,34 @@ static void fmt_pair(tidu_sb *b, const tidu_cond_result *c, const char *lang, in
       return;
     }
   }
-  fmt(b, c->value, c->type, lang);
+  if (c->type == TIDU_T_RATIO && !isnan(c->threshold) && c->value != c->threshold) {
+    int digits = 2;
+    while (digits < 8) {
+      snprintf(v1, sizeof v1, "%.*f", digits, c->value * 100.0);
+      snprintf(v2, sizeof v2, "%.*f", digits, c->threshold * 100.0);
+      if (strcmp(v1, v2)) break;
+      digits++;
+    }
+    fmt_ratio(b, c->value, digits);
+    if (c->op) {
+      tidu_sb_printf(b, en ? ", needs %s " : ",需 %s ", c->op);
+      fmt_ratio(b, c->threshold, digits);
+    }
+    return;
+  }
+  fmt_u(b, c->value, c->type, u, lang);
   if (c->op && !isnan(c->threshold)) {
     tidu_sb_printf(b, en ? ", needs %s " : ",需 %s ", c->op);
-    fmt(b, c->threshold, c->type, lang);
+    fmt_u(b, c->threshold, c->type, u, lang);
+  }
+}
+
+/* Missing-figure keys as people read them: "加权平均净资产收益率(2024)" in Chinese. */
+static void missing_list(tidu_sb *b, const char **missing, size_t n, int en) {
+  for (size_t i = 0; i < n; i++) {
+    char label[256];
+    tidu_field_label(missing[i], en, label, sizeof label);
+    tidu_sb_printf(b, "%s%s", i ? (en ? ", " : "、") : "", label);
   }
 }
 
@@ -242,21 +308,64 @@ static void indent(tidu_sb *b, int n) {
 }
 
 static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int en,
+                         const char *lang);
+
+/* A text that already states a negation ("不属于软件行业", "无…", "未…", "非…"). */
+static int negative_text(const char *t) {
+  return t && (!strncmp(t, "不", 3) || !strncmp(t, "无", 3) || !strncmp(t, "未", 3) ||
+               !strncmp(t, "非", 3));
+}
+
+/* `not X`: one line instead of "✓ 不满足:X" over "✗ X". When X's Chinese text already states
+ * the negation (the author labelled the whole `not`), it is shown with the not's verdict;
+ * otherwise X is shown with its answer: "✓ 被列入严重失信主体名单:否". X's own parts follow. */
+static void explain_not(tidu_sb *b, const tidu_cond_result *c, int depth, int en,
+                        const char *lang) {
+  const tidu_cond_result *x = &c->children[0];
+  const char *text = en ? x->text_en : x->text;
+  indent(b, depth);
+  tidu_sb_printf(b, "%s %s", mark(c->verdict), text ? text : "");
+  if (en || !negative_text(text)) {
+    const char *answer = x->verdict == TIDU_V_PASS   ? (en ? "yes" : "是")
+                         : x->verdict == TIDU_V_FAIL ? (en ? "no" : "否")
+                                                     : (en ? "unknown" : "未知");
+    tidu_sb_printf(b, en ? ": %s" : ":%s", answer);
+    if (x->kind == TIDU_COND_CMP && x->has_value) {
+      tidu_sb_puts(b, en ? " (" : "(");
+      fmt_pair(b, x, lang, en);
+      tidu_sb_puts(b, en ? ")" : ")");
+    }
+  }
+  if (c->verdict == TIDU_V_UNKNOWN && x->nmissing && !x->nchildren) {
+    tidu_sb_puts(b, en ? " — missing: " : " — 缺少: ");
+    missing_list(b, x->missing, x->nmissing, en);
+  }
+  const char *source = c->source ? c->source : x->source;
+  if (source) tidu_sb_printf(b, " 〔%s〕", source);
+  tidu_sb_puts(b, "\n");
+  for (size_t i = 0; i < x->nchildren; i++) explain_cond(b, &x->children[i], depth + 1, en, lang);
+}
+
+static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int en,
                          const char *lang) {
+  if (c->kind == TIDU_COND_NOT && c->nchildren == 1) {
+    explain_not(b, c, depth, en, lang);
+    return;
+  }
   indent(b, depth);
   tidu_sb_printf(b, "%s %s", mark(c->verdict), en ? c->text_en : c->text);
   if (c->kind == TIDU_COND_CMP && c->has_value) {
     tidu_sb_puts(b, en ? ": " : " ");
     fmt_pair(b, c, lang, en);
     if (c->verdict == TIDU_V_FAIL && !isnan(c->gap)) {
-      tidu_sb_puts(b, en ? ", short by " : ",差 ");
-      fmt(b, c->gap, c->type, lang);
+      int over = c->op && (!strcmp(c->op, "≤") || !strcmp(c->op, "<"));
+      tidu_sb_puts(b, over ? (en ? ", over by " : ",超出 ") : (en ? ", short by " : ",差 "));
+      fmt_u(b, c->gap, c->type, unit_of(c), lang);
     }
   }
   if (c->verdict == TIDU_V_UNKNOWN && c->nmissing && !c->nchildren) {
     tidu_sb_puts(b, en ? " — missing: " : " — 缺少: ");
-    for (size_t i = 0; i < c->nmissing; i++)
-      tidu_sb_printf(b, "%s%s", i ? ", " : "", c->missing[i]);
+    missing_list(b, c->missing, c->nmissing, en);
   }
   if (c->source && (depth <= 2 || !c->nchildren)) tidu_sb_printf(b, " 〔%s〕", c->source);
   tidu_sb_puts(b, "\n");
@@ -303,8 +412,7 @@ static void explain_ruleset(tidu_sb *b, const tidu_ruleset_result *r, int en, co
       tidu_sb_printf(b, "? %s: %g–%g / %g", it->name, it->lo, it->hi, it->max);
     if (it->nmissing) {
       tidu_sb_puts(b, en ? " — missing: " : " — 缺少: ");
-      for (size_t k = 0; k < it->nmissing; k++)
-        tidu_sb_printf(b, "%s%s", k ? ", " : "", it->missing[k]);
+      missing_list(b, it->missing, it->nmissing, en);
     }
     tidu_sb_puts(b, "\n");
   }
@@ -331,8 +439,7 @@ static void explain_ruleset(tidu_sb *b, const tidu_ruleset_result *r, int en, co
   if (r->nmissing) {
     indent(b, 1);
     tidu_sb_puts(b, en ? "missing: " : "缺少: ");
-    for (size_t i = 0; i < r->nmissing; i++)
-      tidu_sb_printf(b, "%s%s", i ? ", " : "", r->missing[i]);
+    missing_list(b, r->missing, r->nmissing, en);
     tidu_sb_puts(b, "\n");
   }
 }

@@ -196,11 +196,16 @@ void cli_progress_end(cli_progress *p);
 /* Prints an error on stderr as "FILE:LINE:COL: message" (parts that are unknown are left
  * out); warnings get "警告/warning: " before the message. */
 void cli_print_error(const tidu_error *err);
+/* Prints " (是否为 / did you mean 'revenue' 营业收入?)" for a mistyped field name, or nothing. */
+void cli_suggest_field(FILE *out, const char *name);
 /* Maps a library code to an exit status: USAGE -> 2, OK -> 0, anything else -> 1. */
 int cli_exit_code(tidu_code code);
 
 /* Parses a YYYY-MM-DD date into days since 1970-01-01; 0 on success, -1 when invalid. */
 int cli_parse_date(const char *s, int64_t *days);
+/* A stored UTC time "2026-01-05T02:03:04Z" shown in the local time zone
+ * ("2026-01-05 10:03:04 +0800"); other text is copied as it is. */
+void cli_local_time(const char *utc, char *buf, size_t size);
 /* Today's date (UTC) in days since 1970-01-01. */
 int64_t cli_today(void);
 /* Parses a whole number in [lo, hi]; 0 on success, -1 when invalid. */

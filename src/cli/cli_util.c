@@ -1,5 +1,6 @@
 /* Shared helpers of the tidu command: option parsing, help, colour, widths, progress, errors. */
 #include "cli.h"
+#include "tidu/values.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -396,4 +397,23 @@ void cli_short_yuan(double yuan, const char *lang, char *buf, size_t size) {
   char num[48];
   trimmed(a / st->div, st->digits, num, sizeof num);
   snprintf(buf, size, "%s%s%s%s", yuan < 0 ? "-" : "", en ? "CNY " : "", num, st->unit);
+}
+
+void cli_suggest_field(FILE *out, const char *name) {
+  const tidu_field_info *fi = tidu_field_suggest(name);
+  if (fi) fprintf(out, " (是否为 / did you mean '%s' %s?)", fi->name, fi->zh);
+}
+
+void cli_local_time(const char *utc, char *buf, size_t size) {
+  struct tm tm;
+  memset(&tm, 0, sizeof tm);
+  const char *end = utc ? strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+  if (!end || *end) {
+    snprintf(buf, size, "%s", utc ? utc : "?");
+    return;
+  }
+  time_t t = timegm(&tm);
+  struct tm local;
+  localtime_r(&t, &local);
+  strftime(buf, size, "%Y-%m-%d %H:%M:%S %z", &local);
 }

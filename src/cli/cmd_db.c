@@ -7,8 +7,8 @@
 #include "tidu/store.h"
 
 static const cli_option db_opts[] = {
-    {"db", 0, "PATH", "登记库文件(默认 $TIDU_DB 或 ./tidu.db)",
-     "registry file (default $TIDU_DB or ./tidu.db)"},
+    {"db", 0, "PATH|URL", "登记库文件或 postgresql:// 地址(默认 $TIDU_DB 或 ./tidu.db)",
+     "registry file or postgresql:// URL (default $TIDU_DB or ./tidu.db)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -19,7 +19,12 @@ const cli_spec cli_db_specs[] = {
     {"db check", "[--db PATH]", "检查登记库的完整性与外键", "check integrity and foreign keys",
      db_opts, NULL},
     {"db backup", "[--db PATH] FILE", "在线备份登记库到 FILE", "copy the registry to FILE online",
-     db_opts, NULL},
+     db_opts,
+     "SQLite: 备份是一个登记库文件。PostgreSQL: 用与服务器同版本的 pg_dump 写出自定义格式，"
+     "用 pg_restore 恢复。\nSQLite: the copy is a registry file. PostgreSQL: pg_dump of the "
+     "server's version in custom format; restore with pg_restore."},
+    {"db migrate", "[--db PATH]", "把登记库升级到本程序的版本",
+     "upgrade the registry to this build's schema", db_opts, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -57,6 +62,7 @@ static int db_info(tidu_store *s, const char *path) {
     return CLI_INPUT;
   }
   printf("文件/file           %s\n", path);
+  printf("后端/backend        %s\n", info.backend);
   printf("版本/schema         %d (本程序/this build %d)\n", info.schema_version,
          TIDU_STORE_VERSION);
   printf("日志模式/journal    %s\n", info.journal_mode);
@@ -92,7 +98,7 @@ static int db_backup(tidu_store *s, const char *dest) {
 }
 
 static void print_usage(FILE *out) {
-  fputs("用法 / Usage: tidu db init|info|check|backup [--db PATH] [FILE]\n", out);
+  fputs("用法 / Usage: tidu db init|info|check|backup|migrate [--db PATH] [FILE]\n", out);
   for (const cli_spec *sp = cli_db_specs; sp->name; sp++)
     fprintf(out, "  tidu %-10s %s / %s\n", sp->name, sp->zh, sp->en);
 }
@@ -114,7 +120,7 @@ int cmd_db(int argc, char **argv) {
   tidu_store *s = NULL;
   rc = cli_open_store(path, &s);
   if (rc == CLI_OK) {
-    if (!strcmp(argv[1], "init"))
+    if (!strcmp(argv[1], "init") || !strcmp(argv[1], "migrate"))
       rc = db_init(s, path);
     else if (!strcmp(argv[1], "info"))
       rc = db_info(s, path);

@@ -14,6 +14,7 @@
 #include "tidu/num.h"
 #include "tidu/regeval.h"
 #include "tidu/store.h"
+#include "tidu/values.h"
 
 /* ==== assessing registry firms in chunks (shared with cmd_export.c) ==== */
 
@@ -125,6 +126,15 @@ static const cli_option edit_opts[] = {
     {"db", 0, "PATH", "登记库文件", "registry file"},
     {"by", 0, "NAME", "修改人(默认 $USER)", "who makes the change (default $USER)"},
     {"reason", 0, "TEXT", "修改原因", "why"},
+    {"delete-year", 0, "YEAR", "删除该年度的全部数据(记入历史)",
+     "remove that fiscal year's figures (recorded in the history)"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+static const cli_option delete_opts[] = {
+    {"db", 0, "PATH", "登记库文件", "registry file"},
+    {"by", 0, "NAME", "修改人(默认 $USER)", "who makes the change (default $USER)"},
+    {"reason", 0, "TEXT", "修改原因", "why"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -140,12 +150,14 @@ const cli_spec cli_firm_specs[] = {
     {"firm list", "[filters]", "按条件列出企业", "list firms by filters", list_opts, NULL},
     {"firm edit", "[options] USCC field=value | field@YEAR=value ...", "更正单个数值(记入历史)",
      "correct single values (recorded in the history)", edit_opts,
-     "例 / e.g.: tidu firm edit 91320505MA1N2K3P9H name=新名称 revenue@2024=1.25亿"},
+     "例 / e.g.: tidu firm edit 91320505MA1N2K3P9H name=新名称 revenue@2024=1.25亿 "
+     "titles=高企;小巨人\n"
+     "         tidu firm edit 91320505MA1N2K3P9H --delete-year 2025 --reason 年度录错"},
     {"firm history", "[--db PATH] USCC", "显示企业数据的全部变更", "show every change of a firm",
      db_only_opts, NULL},
-    {"firm delete", "[options] USCC", "删除企业(可撤销)", "delete a firm (can be undone)",
-     edit_opts, NULL},
-    {"firm undelete", "[options] USCC", "撤销删除", "undo a delete", edit_opts, NULL},
+    {"firm delete", "[options] USCC|NAME", "删除企业(可撤销)", "delete a firm (can be undone)",
+     delete_opts, NULL},
+    {"firm undelete", "[options] USCC|NAME", "撤销删除", "undo a delete", delete_opts, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -614,38 +626,41 @@ static int firm_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
 
 /* ==== firm edit ==== */
 
-static int find_label(tidu_enum_id e, const char *s) {
-  int k = tidu_enum_find(e, s);
-  for (int i = 0; k < 0 && i < tidu_enum_count(e); i++)
-    if (!strcmp(tidu_enum_label_zh(e, i), s)) k = i;
-  return k;
+/* A bare number ("5000") for a money field whose size suggests 万元 was meant: warn. */
+static void warn_bare_money(const tidu_field_info *fi, const char *arg, const char *value,
+                            int64_t v) {
+  if (fi->type != TIDU_T_MONEY || v == TIDU_MISSING || v == 0) return;
+  for (const char *p = value; *p; p++)
+    if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '+' || *p == ',' ||
+          *p == ' '))
+      return; /* a unit or a suffix was written */
+  int64_t a = v < 0 ? -v : v;
+  if (a >= 1000000LL * TIDU_SCALE_MONEY) return; /* 100万元 or more reads as 元 */
+  char shown[64];
+  tidu_format_value(fi->type, v, "zh", shown, sizeof shown);
+  fprintf(stderr,
+          "tidu firm edit: 警告/warning: %s 按元计为 %s;若指万元请写 %s万 / read as yuan (%s); "
+          "write %s万 for 万元\n",
+          arg, shown, value, shown, value);
 }
 
-/* Parses the value text of one assignment for `fi`. */
-static tidu_code parse_assignment_value(const tidu_field_info *fi, const char *s, int64_t *v,
-                                        tidu_error *err) {
-  if (fi->type == TIDU_T_ENUM) {
-    *v = *s ? find_label(fi->enum_id, s) : 0;
-    return *v >= 0 ? TIDU_OK
-                   : tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
-                                    "%s 没有取值 '%s' / %s has no value '%s'", fi->name, s,
-                                    fi->name, s);
-  }
-  if (fi->type == TIDU_T_TAGS) {
-    *v = 0;
-    char tmp[512];
-    snprintf(tmp, sizeof tmp, "%s", s);
-    for (char *save = NULL, *t = strtok_r(tmp, ";,；，", &save); t;
-         t = strtok_r(NULL, ";,；，", &save)) {
-      int k = find_label(fi->enum_id, t);
-      if (k < 0)
-        return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
-                              "%s 没有取值 '%s' / %s has no value '%s'", fi->name, t, fi->name, t);
-      *v |= (int64_t)1 << k;
-    }
-    return TIDU_OK;
-  }
-  return tidu_parse_value(fi->type, s, strlen(s), 1, 0, v, err);
+static int parse_year(const char *s, int32_t *year) {
+  long long y = 0;
+  if (cli_parse_int(s, 1900, 2200, &y) != 0) return -1;
+  *year = (int32_t)y;
+  return 0;
+}
+
+/* Warns about a fiscal year after the current one: it would become the firm's latest year. */
+static void warn_future_year(const char *arg, int32_t year) {
+  int y, m, d;
+  tidu_civil_from_days(cli_today(), &y, &m, &d);
+  if (year <= y) return;
+  fprintf(stderr,
+          "tidu firm edit: 警告/warning: %s 的年度 %d 晚于今年(%d),将成为该企业的最近年度;"
+          "若是笔误,可用 --delete-year %d 删除 / year %d is after the current year (%d) and "
+          "becomes the firm's latest year; if mistyped, remove it with --delete-year %d\n",
+          arg, (int)year, y, (int)year, (int)year, y, (int)year);
 }
 
 static int apply_assignment(tidu_store *s, const char *uscc, const char *arg, const char *who,
@@ -654,7 +669,7 @@ static int apply_assignment(tidu_store *s, const char *uscc, const char *arg, co
   tidu_error_clear(&err);
   const char *eq = strchr(arg, '=');
   if (!eq) {
-    fprintf(stderr, "tidu firm edit: 应为 field=value / expected field=value: '%s'\n", arg);
+    fprintf(stderr, "tidu firm edit: 应为 字段=值 / expected field=value: '%s'\n", arg);
     return CLI_USAGE;
   }
   char name[128];
@@ -663,22 +678,34 @@ static int apply_assignment(tidu_store *s, const char *uscc, const char *arg, co
   char *at = strchr(name, '@');
   if (at) {
     *at = '\0';
-    year = atoi(at + 1);
+    if (parse_year(at + 1, &year) != 0) {
+      fprintf(stderr, "tidu firm edit: 年度无效 / bad year '%s' in '%s'\n", at + 1, arg);
+      return CLI_USAGE;
+    }
   }
   const tidu_field_info *fi = tidu_field_find(name);
   if (!fi) {
-    fprintf(stderr, "tidu firm edit: 未知字段 / unknown field '%s'\n", name);
+    fprintf(stderr, "tidu firm edit: 未知字段 / unknown field '%s'", name);
+    cli_suggest_field(stderr, name);
+    fputc('\n', stderr);
     return CLI_USAGE;
   }
   int64_t v = TIDU_MISSING;
-  const char *text = NULL;
-  tidu_code rc = TIDU_OK;
-  if (fi->type == TIDU_T_TEXT)
-    text = eq[1] ? eq + 1 : NULL;
-  else
-    rc = parse_assignment_value(fi, eq + 1, &v, &err);
-  if (rc == TIDU_OK) rc = tidu_store_set_value(s, uscc, fi, year, v, text, who, why, &err);
-  if (rc != TIDU_OK) cli_print_error(&err);
+  char *text = NULL;
+  tidu_code rc = tidu_field_parse(fi, eq + 1, &v, &text, &err);
+  if (rc == TIDU_OK) {
+    warn_bare_money(fi, arg, eq + 1, v);
+    if (year) warn_future_year(arg, year);
+    rc = tidu_store_set_value(s, uscc, fi, year, v, text, who, why, &err);
+  }
+  free(text);
+  if (rc != TIDU_OK) {
+    char msg[sizeof err.message];
+    snprintf(msg, sizeof msg, "%s", err.message);
+    tidu_error_set(&err, rc, NULL, 0, 0, "%s: %s", arg, msg);
+    fprintf(stderr, "tidu firm edit: ");
+    cli_print_error(&err);
+  }
   return cli_exit_code(rc);
 }
 
@@ -696,8 +723,12 @@ static int resolve_uscc(tidu_store *s, const char *key, char uscc[64]) {
 }
 
 static int firm_edit(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  if (a->npos < 2)
-    return cli_usage(spec, "需要 USCC 和至少一个 field=value / needs USCC and field=value");
+  const char *drop = cli_get(spec, a, "delete-year");
+  if (a->npos < 1 || (a->npos < 2 && !drop))
+    return cli_usage(spec, "需要 USCC 和至少一个 字段=值 / needs USCC and field=value");
+  int32_t drop_year = 0;
+  if (drop && parse_year(drop, &drop_year) != 0)
+    return cli_usage(spec, "年度无效 / bad year '%s'", drop);
   char uscc[64];
   int rc = resolve_uscc(s, a->pos[0], uscc);
   if (rc != CLI_OK) return rc;
@@ -707,8 +738,13 @@ static int firm_edit(const cli_spec *spec, const cli_args *a, tidu_store *s) {
     return CLI_INPUT;
   }
   const char *who = who_default(cli_get(spec, a, "by"));
+  const char *why = cli_get(spec, a, "reason");
+  if (drop && tidu_store_delete_year(s, uscc, drop_year, who, why, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    rc = CLI_INPUT;
+  }
   for (int i = 1; i < a->npos && rc == CLI_OK; i++)
-    rc = apply_assignment(s, uscc, a->pos[i], who, cli_get(spec, a, "reason"));
+    rc = apply_assignment(s, uscc, a->pos[i], who, why);
   if (rc != CLI_OK) {
     tidu_store_rollback(s);
     return rc;
@@ -717,21 +753,38 @@ static int firm_edit(const cli_spec *spec, const cli_args *a, tidu_store *s) {
     cli_print_error(&err);
     return CLI_INPUT;
   }
-  printf("已更新 / updated %s (%d)\n", uscc, a->npos - 1);
+  if (drop) printf("已删除年度 / removed year %d of %s\n", (int)drop_year, uscc);
+  if (a->npos > 1) printf("已更新 / updated %s (%d)\n", uscc, a->npos - 1);
   return CLI_OK;
 }
 
 /* ==== firm history, delete, undelete ==== */
 
-/* Formats a stored history value for people. */
-static void history_value(const char *field, const char *stored, char *buf, size_t size) {
-  const tidu_field_info *fi = tidu_field_find(field);
+/* Formats a stored history value for people: amounts in 万/亿, enumerations and tags by their
+ * Chinese labels. */
+static void history_value(const tidu_field_info *fi, const char *stored, char *buf, size_t size) {
   if (!stored) {
     snprintf(buf, size, "—");
     return;
   }
-  if (fi && fi->type != TIDU_T_TEXT && fi->type != TIDU_T_ENUM && fi->type != TIDU_T_TAGS &&
-      fi->type != TIDU_T_DATE) {
+  if (fi && (fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS)) {
+    size_t used = 0;
+    buf[0] = '\0';
+    const char *p = stored;
+    while (*p && used + 1 < size) {
+      const char *semi = strchr(p, ';');
+      size_t n = semi ? (size_t)(semi - p) : strlen(p);
+      int k = tidu_enum_parse(fi->enum_id, p, n);
+      const char *label = k >= 0 ? tidu_enum_label_zh(fi->enum_id, k) : NULL;
+      int w = label ? snprintf(buf + used, size - used, "%s%s", used ? "、" : "", label)
+                    : snprintf(buf + used, size - used, "%s%.*s", used ? "、" : "", (int)n, p);
+      if (w < 0 || (size_t)w >= size - used) break;
+      used += (size_t)w;
+      p = semi ? semi + 1 : p + n;
+    }
+    return;
+  }
+  if (fi && fi->type != TIDU_T_TEXT && fi->type != TIDU_T_DATE) {
     tidu_format_value(fi->type, strtoll(stored, NULL, 10), "zh", buf, size);
     return;
   }
@@ -740,18 +793,25 @@ static void history_value(const char *field, const char *stored, char *buf, size
 
 static int on_history(const tidu_history_entry *e, void *ud) {
   int *n = ud;
-  char oldv[256], newv[256], field[96];
-  history_value(e->field, e->old_value, oldv, sizeof oldv);
-  history_value(e->field, e->new_value, newv, sizeof newv);
+  const tidu_field_info *fi = tidu_field_find(e->field);
+  char oldv[512], newv[512], field[256], when[64];
+  history_value(fi, e->old_value, oldv, sizeof oldv);
+  history_value(fi, e->new_value, newv, sizeof newv);
+  const char *zh = fi ? fi->zh : e->field;
   if (e->year)
-    snprintf(field, sizeof field, "%s@%d", e->field, e->year);
+    snprintf(field, sizeof field, "%s(%d) %s@%d", zh, e->year, e->field, e->year);
   else
-    snprintf(field, sizeof field, "%s", e->field);
-  printf("%s  %-28s %s → %s\n", e->changed_at, field, oldv, newv);
+    snprintf(field, sizeof field, "%s %s", zh, e->field);
+  cli_local_time(e->changed_at, when, sizeof when);
+  printf("%s  ", when);
+  cli_pad(stdout, field, 40);
+  printf(" %s → %s\n", oldv, newv);
   if (e->old_source) printf("    原值来源 / old from: %s\n", e->old_source);
-  if (e->new_source) printf("    新值来源 / new from: %s", e->new_source);
-  if (e->why) printf("  原因/why: %s", e->why);
-  if (e->new_source) putchar('\n');
+  if (e->new_source || e->why) {
+    printf("    新值来源 / new from: %s", e->new_source ? e->new_source : "—");
+    if (e->why) printf("  原因/why: %s", e->why);
+    putchar('\n');
+  }
   (*n)++;
   return 0;
 }

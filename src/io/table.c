@@ -2,6 +2,7 @@
 #include "io/internal.h"
 #include "tidu/num.h"
 #include "tidu/uscc.h"
+#include "tidu/values.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,34 +77,14 @@ static void quoted(const char *s, size_t len, char out[80]) {
 
 /* ==== converting cells ==== */
 
-/* Finds an enumeration value by English name (any case) or Chinese label; -1 if none. */
+/* Finds an enumeration value by English name (any case), Chinese label or a common spelling
+ * (tidu_enum_parse, shared with firm edit); -1 if none. */
 static int find_enum(tidu_enum_id e, const char *s, size_t len) {
-  char buf[128];
-  if (len == 0 || len >= sizeof buf) return -1;
-  memcpy(buf, s, len);
-  buf[len] = '\0';
-  int v = tidu_enum_find(e, buf);
-  if (v >= 0) return v;
-  for (int i = 0; i < tidu_enum_count(e); i++) {
-    const char *zh = tidu_enum_label_zh(e, i);
-    if (zh && strcmp(zh, buf) == 0) return i;
-  }
-  lower_ascii(buf);
-  return tidu_enum_find(e, buf);
+  return tidu_enum_parse(e, s, len);
 }
 
 static tidu_code bad_choice(tidu_enum_id e, const char *s, size_t len, tidu_error *err) {
-  char q[80], names[400] = "";
-  size_t used = 0;
-  quoted(s, len, q);
-  for (int i = 0; i < tidu_enum_count(e) && used + 40 < sizeof names; i++) {
-    int n =
-        snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", tidu_enum_name(e, i));
-    if (n > 0) used += (size_t)n;
-  }
-  return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
-                        "不是可选值 %s（可选：%s） / not an allowed value %s (allowed: %s)", q,
-                        names, q, names);
+  return tidu_enum_error(e, s, len, err);
 }
 
 /* A separator of tag lists at s: ';' '；' ',' '，' '、' '|'. Returns its length or 0. */
@@ -247,20 +228,12 @@ static tidu_code convert_text(const tidu_field_info *fi, const char *s, size_t l
   return rc;
 }
 
-/* Range checks of measured figures. */
+/* Range checks of measured figures: the library's one check for every write. */
 static tidu_code check_range(const tidu_field_info *fi, int64_t v, const char *s, size_t len,
                              tidu_error *err) {
-  char q[80];
-  int non_neg = fi->type == TIDU_T_COUNT || fi->type == TIDU_T_YEARS || fi->type == TIDU_T_SCORE;
-  int ratio_out =
-      fi->type == TIDU_T_RATIO && (v > 10 * TIDU_SCALE_RATIO || v < -10 * TIDU_SCALE_RATIO);
-  if (!(non_neg && v < 0) && !ratio_out) return TIDU_OK;
-  quoted(s, len, q);
-  if (non_neg && v < 0)
-    return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0, "不能为负数 %s / must not be negative %s",
-                          q, q);
-  return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
-                        "比率超出 -10..10 的范围 %s / ratio outside -10..10 %s", q, q);
+  (void)s;
+  (void)len;
+  return tidu_field_check(fi, v, NULL, err);
 }
 
 tidu_code tidu_io_convert(const tidu_field_info *fi, const char *s, size_t len,
@@ -484,6 +457,23 @@ static int split_paren(const char *s, size_t n, size_t *base_len, const char **i
   return 0;
 }
 
+/* "营业收入/万元", "营业收入／万元": a unit after the last slash; returns 1 and its parts. */
+static int split_slash(const char *s, size_t n, size_t *base_len, const char **inner,
+                       size_t *inner_len) {
+  for (size_t i = n; i-- > 0;) {
+    size_t w = s[i] == '/' ? 1 : (i + 3 <= n && memcmp(s + i, "／", 3) == 0) ? 3 : 0;
+    if (!w) continue;
+    size_t ulen = n - i - w;
+    const char *u = s + i + w;
+    if (find_unit(trim(u, &ulen), ulen) < 0) return 0;
+    *base_len = i;
+    *inner = s + i + w;
+    *inner_len = n - i - w;
+    return 1;
+  }
+  return 0;
+}
+
 /* Maps one header: field, year and unit. Returns 0 when mapped, 1 when unknown, -1 when the
  * unit does not fit the field (err set). */
 static int map_header(const char *h, column *col, tidu_error *err) {
@@ -494,8 +484,13 @@ static int map_header(const char *h, column *col, tidu_error *err) {
   size_t base = n, ilen = 0;
   const char *inner = NULL;
   int unit = -1;
-  if (split_paren(h, n, &base, &inner, &ilen)) {
+  if (split_paren(h, n, &base, &inner, &ilen) || split_slash(h, n, &base, &inner, &ilen)) {
     const char *u = trim(inner, &ilen);
+    size_t skip = ilen > 9 && !memcmp(u, "单位：", 9)  ? 9
+                  : ilen > 7 && !memcmp(u, "单位:", 7) ? 7
+                                                       : 0;
+    u += skip; /* "（单位：万元）" */
+    ilen -= skip;
     unit = find_unit(u, ilen);
     if (unit < 0 && ilen >= 4 && (ilen == 4 || (ilen == 7 && memcmp(u + 4, "年", 3) == 0)))
       col->year = year_at(u);
@@ -661,7 +656,15 @@ static tidu_code read_header(tidu_table *t, const tidu_row *row, tidu_error *err
     if (rc == 0 && c->fi->scope == 'F' && c->fi->index == TIDU_F_NAME) t->name_col = (long)i;
     if (rc > 0) {
       tidu_error w;
-      tidu_error_set(&w, TIDU_ERR_INPUT, NULL, 0, 0, "未知的列，已忽略 / unknown column, ignored");
+      const tidu_field_info *near = tidu_field_suggest(c->header);
+      if (near)
+        tidu_error_set(
+            &w, TIDU_ERR_INPUT, NULL, 0, 0,
+            "未知的列，已忽略（是否为 %s？） / unknown column, ignored (did you mean %s?)",
+            near->zh, near->name);
+      else
+        tidu_error_set(&w, TIDU_ERR_INPUT, NULL, 0, 0,
+                       "未知的列，已忽略 / unknown column, ignored");
       header_error(t, i, &w);
       if (warn_push(t, &w) != TIDU_OK) return nomem(err);
     }

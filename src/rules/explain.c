@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rules/rules_int.h"
+#include "tidu/values.h"
 
 /* ---- string builder -------------------------------------------------------------------- */
 
@@ -66,24 +67,8 @@ char *tidu_sb_take(tidu_sb *b) {
 
 /* ---- names ----------------------------------------------------------------------------- */
 
-static const struct {
-  const char *name, *zh;
-} derived_zh[] = {
-    {"profit", "净利润"},
-    {"debt_ratio", "资产负债率"},
-    {"rd_ratio", "研发费用占营业收入比例"},
-    {"main_business_share", "主营业务收入占营业收入比例"},
-    {"net_margin", "净利率"},
-    {"rd_staff_share", "研发人员占职工总数比例"},
-    {"score", "总分"},
-};
-
 const char *tidu_explain_name_zh(const char *name) {
-  for (size_t i = 0; i < sizeof derived_zh / sizeof derived_zh[0]; i++)
-    if (strcmp(derived_zh[i].name, name) == 0) return derived_zh[i].zh;
-  const tidu_field_info *fi = tidu_field_find(name);
-  if (fi && strcmp(fi->name, name) == 0) return fi->zh;
-  return name;
+  return tidu_metric_name_zh(name);
 }
 
 static const char *const cn_num[] = {"零", "一", "两", "三", "四", "五",
@@ -323,11 +308,16 @@ char *tidu_explain_cond_text(const tidu_node *c, int shift, int type, int en) {
     return tidu_sb_take(&b);
   }
   switch (c->kind) {
-  case ND_CMP:
+  case ND_CMP: {
     expr_text(&b, c->kids[0], shift, type, en);
     tidu_sb_printf(&b, " %s ", tidu_cmp_symbol(c->op));
     expr_text(&b, c->kids[1], shift, type, en);
+    const tidu_node *l = c->kids[0];
+    if (l->kind == ND_CALL && c->kids[1]->kind == ND_NUM &&
+        (!strcmp(l->str, "years_since") || !strcmp(l->str, "months_since")))
+      tidu_sb_puts(&b, l->str[0] == 'y' ? (en ? " years" : "年") : (en ? " months" : "个月"));
     break;
+  }
   case ND_EACH:
     years_count(&b, c->ival, en);
     expr_text(&b, c->kids[0], BARE, type, en);

@@ -1,5 +1,6 @@
 /* Firms and their years in the registry: merging imported records, loading and iterating. */
 #include "store_int.h"
+#include "tidu/values.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -56,12 +57,12 @@ static void params(sqlbuf *b, int from, int n) {
   for (int i = 0; i < n; i++) sb_add(b, ", ?%d", from + i);
 }
 
-static tidu_code prepare(tidu_store *s, sqlbuf *b, sqlite3_stmt **st, tidu_error *err) {
+static tidu_code prepare(tidu_store *s, sqlbuf *b, tidu_sql_stmt **st, tidu_error *err) {
   tidu_code rc = TIDU_OK;
   if (b->oom)
     rc = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
-  else if (sqlite3_prepare_v2(s->db, b->p, -1, st, NULL) != SQLITE_OK)
-    rc = tidu_store_dberr(s, err, "prepare");
+  else
+    rc = tidu_sql_prepare(s->db, b->p, st, err);
   free(b->p);
   memset(b, 0, sizeof *b);
   return rc;
@@ -114,33 +115,31 @@ static tidu_code prepare_all(tidu_store *s, tidu_error *err) {
 }
 
 void tidu_store_finalize_firms(tidu_store *s) {
-  sqlite3_stmt **all[] = {&s->sel_firm, &s->ins_firm, &s->upd_firm, &s->sel_years,
-                          &s->ins_year, &s->upd_year, &s->ins_hist};
+  tidu_sql_stmt **all[] = {&s->sel_firm, &s->ins_firm, &s->upd_firm, &s->sel_years,
+                           &s->ins_year, &s->upd_year, &s->ins_hist};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-    sqlite3_finalize(*all[i]);
+    tidu_sql_finalize(*all[i]);
     *all[i] = NULL;
   }
 }
 
 /* Runs a statement that returns no rows, then resets it. */
-static tidu_code run(tidu_store *s, sqlite3_stmt *st, tidu_error *err) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
-  return rc == SQLITE_DONE ? TIDU_OK : tidu_store_dberr(s, err, "write");
+static tidu_code run(tidu_store *s, tidu_sql_stmt *st, tidu_error *err) {
+  (void)s;
+  return tidu_sql_run(st, err);
 }
 
-static void bind_id(sqlite3_stmt *st, int idx, int64_t id) {
+static void bind_id(tidu_sql_stmt *st, int idx, int64_t id) {
   if (id > 0)
-    sqlite3_bind_int64(st, idx, id);
+    tidu_sql_bind_int64(st, idx, id);
   else
-    sqlite3_bind_null(st, idx);
+    tidu_sql_bind_null(st, idx);
 }
 
 /* ---- loading rows ---- */
 
-static tidu_code load_firm_fields(sqlite3_stmt *st, tidu_firm *f, tidu_error *err) {
-  const char *uscc = (const char *)sqlite3_column_text(st, 0);
+static tidu_code load_firm_fields(tidu_sql_stmt *st, tidu_firm *f, tidu_error *err) {
+  const char *uscc = tidu_sql_column_text(st, 0);
   tidu_code rc = tidu_firm_set_text(f, TIDU_F_USCC, uscc);
   for (int i = 0, col = FIRM_PREFIX; i < TIDU_NFIRM && rc == TIDU_OK; i++) {
     if (i == TIDU_F_USCC) continue;
@@ -151,9 +150,9 @@ static tidu_code load_firm_fields(sqlite3_stmt *st, tidu_firm *f, tidu_error *er
   return rc;
 }
 
-static tidu_code load_year_fields(sqlite3_stmt *st, tidu_year *y, tidu_error *err) {
+static tidu_code load_year_fields(tidu_sql_stmt *st, tidu_year *y, tidu_error *err) {
   tidu_code rc = TIDU_OK;
-  y->src_line = (long)sqlite3_column_int64(st, 3);
+  y->src_line = (long)tidu_sql_column_int64(st, 3);
   for (int i = 0; i < TIDU_NYEAR && rc == TIDU_OK; i++)
     rc = tidu_store_column_value(st, YEAR_PREFIX + i, tidu_year_field_info(i), &y->v[i], NULL, err);
   return rc;
@@ -161,23 +160,23 @@ static tidu_code load_year_fields(sqlite3_stmt *st, tidu_year *y, tidu_error *er
 
 /* ---- writing ---- */
 
-static void bind_firm_fields(sqlite3_stmt *st, const tidu_firm *f) {
+static void bind_firm_fields(tidu_sql_stmt *st, const tidu_firm *f) {
   for (int i = 0, k = 6; i < TIDU_NFIRM; i++)
     if (i != TIDU_F_USCC)
       tidu_store_bind_value(st, k++, tidu_firm_field_info(i), f->v[i], f->text[i]);
 }
 
-static void bind_year_fields(sqlite3_stmt *st, const tidu_year *y) {
+static void bind_year_fields(tidu_sql_stmt *st, const tidu_year *y) {
   for (int i = 0; i < TIDU_NYEAR; i++)
     tidu_store_bind_value(st, 6 + i, tidu_year_field_info(i), y->v[i], NULL);
 }
 
 static tidu_code insert_year(tidu_store *s, const char *uscc, const tidu_year *y, int64_t import_id,
                              int64_t event_id, tidu_error *err) {
-  sqlite3_bind_text(s->ins_year, 1, uscc, -1, SQLITE_STATIC);
-  sqlite3_bind_int(s->ins_year, 2, y->year);
+  tidu_sql_bind_text(s->ins_year, 1, uscc);
+  tidu_sql_bind_int64(s->ins_year, 2, y->year);
   bind_id(s->ins_year, 3, import_id);
-  if (y->src_line > 0) sqlite3_bind_int64(s->ins_year, 4, y->src_line);
+  if (y->src_line > 0) tidu_sql_bind_int64(s->ins_year, 4, y->src_line);
   bind_id(s->ins_year, 5, event_id);
   bind_year_fields(s->ins_year, y);
   return run(s, s->ins_year, err);
@@ -185,10 +184,10 @@ static tidu_code insert_year(tidu_store *s, const char *uscc, const tidu_year *y
 
 static tidu_code insert_firm(tidu_store *s, const tidu_firm *f, int64_t import_id, int64_t event_id,
                              const char *now, tidu_error *err) {
-  sqlite3_bind_text(s->ins_firm, 1, f->text[TIDU_F_USCC], -1, SQLITE_STATIC);
-  sqlite3_bind_text(s->ins_firm, 2, now, -1, SQLITE_STATIC);
+  tidu_sql_bind_text(s->ins_firm, 1, f->text[TIDU_F_USCC]);
+  tidu_sql_bind_text(s->ins_firm, 2, now);
   bind_id(s->ins_firm, 3, import_id);
-  if (f->src_line > 0) sqlite3_bind_int64(s->ins_firm, 4, f->src_line);
+  if (f->src_line > 0) tidu_sql_bind_int64(s->ins_firm, 4, f->src_line);
   bind_id(s->ins_firm, 5, event_id);
   bind_firm_fields(s->ins_firm, f);
   return run(s, s->ins_firm, err);
@@ -210,16 +209,16 @@ static tidu_code record(tidu_store *s, const change *c, const tidu_field_info *f
   int has = !tidu_field_absent(fi, new_v, new_t);
   tidu_store_value_text(fi, old_v, old_t, oldbuf, sizeof oldbuf);
   tidu_store_value_text(fi, new_v, new_t, newbuf, sizeof newbuf);
-  sqlite3_stmt *st = s->ins_hist;
-  sqlite3_bind_text(st, 1, c->uscc, -1, SQLITE_STATIC);
-  if (c->year) sqlite3_bind_int(st, 2, c->year);
-  sqlite3_bind_text(st, 3, fi->name, -1, SQLITE_STATIC);
-  if (had) sqlite3_bind_text(st, 4, oldbuf, -1, SQLITE_TRANSIENT);
-  if (has) sqlite3_bind_text(st, 5, newbuf, -1, SQLITE_TRANSIENT);
+  tidu_sql_stmt *st = s->ins_hist;
+  tidu_sql_bind_text(st, 1, c->uscc);
+  if (c->year) tidu_sql_bind_int64(st, 2, c->year);
+  tidu_sql_bind_text(st, 3, fi->name);
+  if (had) tidu_sql_bind_text(st, 4, oldbuf);
+  if (has) tidu_sql_bind_text(st, 5, newbuf);
   bind_id(st, 6, c->import_id);
-  if (c->src_row > 0) sqlite3_bind_int64(st, 7, c->src_row);
+  if (c->src_row > 0) tidu_sql_bind_int64(st, 7, c->src_row);
   bind_id(st, 8, c->event_id);
-  sqlite3_bind_text(st, 9, c->now, -1, SQLITE_STATIC);
+  tidu_sql_bind_text(st, 9, c->now);
   return run(s, st, err);
 }
 
@@ -251,15 +250,15 @@ static tidu_code merge_firm_fields(tidu_store *s, const change *c, tidu_firm *cu
 
 static tidu_code update_firm(tidu_store *s, const tidu_firm *cur, const char *now,
                              tidu_error *err) {
-  sqlite3_bind_text(s->upd_firm, 1, cur->text[TIDU_F_USCC], -1, SQLITE_STATIC);
-  sqlite3_bind_text(s->upd_firm, 2, now, -1, SQLITE_STATIC);
+  tidu_sql_bind_text(s->upd_firm, 1, cur->text[TIDU_F_USCC]);
+  tidu_sql_bind_text(s->upd_firm, 2, now);
   bind_firm_fields(s->upd_firm, cur);
   return run(s, s->upd_firm, err);
 }
 
 static tidu_code update_year(tidu_store *s, const char *uscc, const tidu_year *y, tidu_error *err) {
-  sqlite3_bind_text(s->upd_year, 1, uscc, -1, SQLITE_STATIC);
-  sqlite3_bind_int(s->upd_year, 2, y->year);
+  tidu_sql_bind_text(s->upd_year, 1, uscc);
+  tidu_sql_bind_int64(s->upd_year, 2, y->year);
   bind_year_fields(s->upd_year, y);
   return run(s, s->upd_year, err);
 }
@@ -267,20 +266,19 @@ static tidu_code update_year(tidu_store *s, const char *uscc, const tidu_year *y
 /* Loads the year row (uscc, year) into *cur; *found = 0 when there is none. */
 static tidu_code load_year(tidu_store *s, const char *uscc, int32_t year, tidu_year *cur,
                            int64_t *import_id, int *found, tidu_error *err) {
-  sqlite3_stmt *st = s->sel_years;
-  sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 2, year);
-  int rc = sqlite3_step(st);
-  tidu_code out = TIDU_OK;
-  *found = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW) {
+  tidu_sql_stmt *st = s->sel_years;
+  tidu_sql_bind_text(st, 1, uscc);
+  tidu_sql_bind_int64(st, 2, year);
+  int row = 0;
+  tidu_code out = tidu_sql_step(st, &row, err);
+  *found = out == TIDU_OK && row;
+  if (*found) {
     cur->year = year;
-    *import_id = sqlite3_column_int64(st, 2);
+    *import_id = tidu_sql_column_int64(st, 2);
     out = load_year_fields(st, cur, err);
-  } else if (rc != SQLITE_DONE) {
-    out = tidu_store_dberr(s, err, "read year");
   }
-  sqlite3_reset(st);
+  tidu_sql_reset(st);
+  (void)s;
   return out;
 }
 
@@ -321,20 +319,19 @@ static tidu_code put_year(tidu_store *s, const change *base, const tidu_year *in
 /* Loads the firm row; *found = 0 when there is none. */
 static tidu_code load_firm_row(tidu_store *s, const char *uscc, tidu_firm *cur, int *deleted,
                                int64_t *import_id, int *found, tidu_error *err) {
-  sqlite3_stmt *st = s->sel_firm;
-  sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  tidu_code out = TIDU_OK;
-  *found = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW) {
-    if (deleted) *deleted = sqlite3_column_type(st, 1) != SQLITE_NULL;
-    if (import_id) *import_id = sqlite3_column_int64(st, 2);
-    cur->src_line = (long)sqlite3_column_int64(st, 3);
+  tidu_sql_stmt *st = s->sel_firm;
+  tidu_sql_bind_text(st, 1, uscc);
+  int row = 0;
+  tidu_code out = tidu_sql_step(st, &row, err);
+  *found = out == TIDU_OK && row;
+  if (*found) {
+    if (deleted) *deleted = !tidu_sql_column_null(st, 1);
+    if (import_id) *import_id = tidu_sql_column_int64(st, 2);
+    cur->src_line = (long)tidu_sql_column_int64(st, 3);
     out = load_firm_fields(st, cur, err);
-  } else if (rc != SQLITE_DONE) {
-    out = tidu_store_dberr(s, err, "read firm");
   }
-  sqlite3_reset(st);
+  tidu_sql_reset(st);
+  (void)s;
   return out;
 }
 
@@ -354,13 +351,46 @@ static tidu_code put_existing(tidu_store *s, const change *c, tidu_firm *cur, in
   return rc;
 }
 
+/* The library's one check of every value (tidu_field_check), before anything is written; the
+ * error names the field, the year and the record's place. */
+static tidu_code check_firm(const tidu_firm *f, tidu_error *err) {
+  tidu_code rc = TIDU_OK;
+  const tidu_field_info *fi = NULL;
+  int32_t year = 0;
+  long line = f->src_line;
+  for (int i = 0; i < TIDU_NFIRM && rc == TIDU_OK; i++)
+    rc = tidu_field_check(fi = tidu_firm_field_info(i), f->v[i], f->text[i], err);
+  for (size_t k = 0; k < f->nyears && rc == TIDU_OK; k++)
+    for (int i = 0; i < TIDU_NYEAR && rc == TIDU_OK; i++) {
+      rc = tidu_field_check(fi = tidu_year_field_info(i), f->years[k].v[i], NULL, err);
+      year = f->years[k].year;
+      if (f->years[k].src_line) line = f->years[k].src_line;
+    }
+  if (rc == TIDU_OK) return rc;
+  char msg[sizeof err->message];
+  snprintf(msg, sizeof msg, "%s", err->message);
+  char *en = strstr(msg, " / ");
+  if (en) *en = '\0';
+  const char *en_msg = en ? en + 3 : msg;
+  tidu_code code = err->code;
+  if (year)
+    tidu_error_set(err, code, f->src_name, line, 0, "%d年%s: %s / %s_%d: %s", (int)year, fi->zh,
+                   msg, fi->name, (int)year, en_msg);
+  else
+    tidu_error_set(err, code, f->src_name, line, 0, "%s: %s / %s: %s", fi->zh, msg, fi->name,
+                   en_msg);
+  return code;
+}
+
 tidu_code tidu_store_put_firm(tidu_store *s, int64_t import_id, const tidu_firm *f,
                               tidu_import_summary *sum, tidu_error *err) {
   const char *uscc = f->text[TIDU_F_USCC];
   if (!uscc || !*uscc)
     return tidu_error_set(err, TIDU_ERR_DATA, f->src_name, f->src_line, 0,
                           "缺少统一社会信用代码 / the firm has no USCC");
-  tidu_code rc = prepare_all(s, err);
+  tidu_code rc = check_firm(f, err);
+  if (rc != TIDU_OK) return rc;
+  rc = prepare_all(s, err);
   if (rc != TIDU_OK) return rc;
   char now[32];
   tidu_store_now(now);
@@ -429,7 +459,9 @@ tidu_code tidu_store_set_value(tidu_store *s, const char *uscc, const tidu_field
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "%s 需要%s年度 / %s %s a year", fi->name,
                           fi->scope == 'Y' ? "指定" : "不带", fi->name,
                           fi->scope == 'Y' ? "needs" : "takes no");
-  tidu_code rc = prepare_all(s, err);
+  tidu_code rc = tidu_field_check(fi, v, text, err);
+  if (rc != TIDU_OK) return rc;
+  rc = prepare_all(s, err);
   if (rc != TIDU_OK) return rc;
   tidu_firm cur;
   tidu_firm_init(&cur);
@@ -455,25 +487,59 @@ tidu_code tidu_store_set_value(tidu_store *s, const char *uscc, const tidu_field
   return rc;
 }
 
+tidu_code tidu_store_delete_year(tidu_store *s, const char *uscc, int32_t year, const char *who,
+                                 const char *why, tidu_error *err) {
+  tidu_code rc = prepare_all(s, err);
+  if (rc != TIDU_OK) return rc;
+  tidu_year cur;
+  memset(&cur, 0, sizeof cur);
+  int64_t created_by = 0;
+  int found = 0;
+  rc = load_year(s, uscc, year, &cur, &created_by, &found, err);
+  if (rc == TIDU_OK && !found)
+    rc = tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
+                        "企业 %s 没有 %d 年度的数据 / firm %s has no year %d on file", uscc,
+                        (int)year, uscc, (int)year);
+  char what[64];
+  snprintf(what, sizeof what, "year@%d", (int)year);
+  int64_t event_id = 0;
+  if (rc == TIDU_OK)
+    rc = tidu_store_event(s, who, "delete-year", uscc, what, why, NULL, &event_id, err);
+  char now[32];
+  tidu_store_now(now);
+  change c = {uscc, year, 0, event_id, 0, now};
+  for (int i = 0; i < TIDU_NYEAR && rc == TIDU_OK; i++)
+    if (cur.v[i] != TIDU_MISSING)
+      rc = record(s, &c, tidu_year_field_info(i), cur.v[i], NULL, TIDU_MISSING, NULL, err);
+  if (rc != TIDU_OK) return rc;
+  tidu_sql_stmt *st = NULL;
+  rc = tidu_sql_prepare(s->db, "DELETE FROM firm_years WHERE uscc = ?1 AND year = ?2", &st, err);
+  if (rc != TIDU_OK) return rc;
+  tidu_sql_bind_text(st, 1, uscc);
+  tidu_sql_bind_int64(st, 2, year);
+  rc = tidu_sql_run(st, err);
+  tidu_sql_finalize(st);
+  return rc;
+}
+
 /* ---- loading one firm ---- */
 
 static tidu_code load_years(tidu_store *s, tidu_firm *f, tidu_error *err) {
-  sqlite3_stmt *st = NULL;
+  tidu_sql_stmt *st = NULL;
   sqlbuf b = {0};
   sb_add(&b, "SELECT uscc, year, import_id, src_row");
   year_columns(&b);
   sb_add(&b, " FROM firm_years WHERE uscc = ?1 ORDER BY year DESC");
   tidu_code rc = prepare(s, &b, &st, err);
   if (rc != TIDU_OK) return rc;
-  sqlite3_bind_text(st, 1, f->text[TIDU_F_USCC], -1, SQLITE_STATIC);
-  int step;
-  while (rc == TIDU_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    tidu_year *y = tidu_firm_year(f, sqlite3_column_int(st, 1));
+  tidu_sql_bind_text(st, 1, f->text[TIDU_F_USCC]);
+  int row = 0;
+  while (rc == TIDU_OK && (rc = tidu_sql_step(st, &row, err)) == TIDU_OK && row) {
+    tidu_year *y = tidu_firm_year(f, tidu_sql_column_int64(st, 1));
     rc = y ? load_year_fields(st, y, err)
            : tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   }
-  if (rc == TIDU_OK && step != SQLITE_DONE) rc = tidu_store_dberr(s, err, "read years");
-  sqlite3_finalize(st);
+  tidu_sql_finalize(st);
   return rc;
 }
 
@@ -488,21 +554,24 @@ static int looks_like_uscc(const char *key) {
 static tidu_code find_by_name(tidu_store *s, const char *name, char uscc[64], tidu_error *err) {
   static const char *const sql[2] = {
       "SELECT uscc, name FROM firms WHERE name = ?1 ORDER BY uscc LIMIT 6",
-      "SELECT uscc, name FROM firms WHERE name LIKE '%' || ?1 || '%' ORDER BY uscc LIMIT 6"};
+      "SELECT uscc, name FROM firms WHERE name LIKE '%' || CAST(?1 AS TEXT) || '%' ORDER BY uscc "
+      "LIMIT 6"};
   for (int pass = 0; pass < 2; pass++) {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql[pass], -1, &st, NULL) != SQLITE_OK)
-      return tidu_store_dberr(s, err, "find");
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    tidu_sql_stmt *st = NULL;
+    tidu_code rc = tidu_sql_prepare(s->db, sql[pass], &st, err);
+    if (rc != TIDU_OK) return rc;
+    tidu_sql_bind_text(st, 1, name);
     int n = 0;
     char list[400] = "";
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      if (n++ == 0) snprintf(uscc, 64, "%s", sqlite3_column_text(st, 0));
+    int row = 0;
+    while ((rc = tidu_sql_step(st, &row, err)) == TIDU_OK && row) {
+      if (n++ == 0) snprintf(uscc, 64, "%s", tidu_sql_column_text(st, 0));
       size_t used = strlen(list);
       snprintf(list + used, sizeof list - used, "%s%s %s", n > 1 ? "; " : "",
-               sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+               tidu_sql_column_text(st, 0), tidu_sql_column_text(st, 1));
     }
-    sqlite3_finalize(st);
+    tidu_sql_finalize(st);
+    if (rc != TIDU_OK) return rc;
     if (n == 1) return TIDU_OK;
     if (n > 1)
       return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
@@ -539,24 +608,27 @@ tidu_code tidu_store_get(tidu_store *s, const char *key, tidu_firm *out, int *de
 
 struct tidu_store_iter {
   tidu_store *s;
-  sqlite3_stmt *firms;
-  sqlite3_stmt *years;
-  int years_state; /* SQLITE_ROW when the years statement holds an unread row */
+  tidu_sql_stmt *firms;
+  tidu_sql_stmt *years;
+  int years_row; /* 1 when the years statement holds an unread row */
+  int own_tx;    /* the iterator opened a read transaction */
 };
 
 static void filter_sql(sqlbuf *b) {
-  sb_add(b, " WHERE (?1 IS NULL OR region LIKE ?1 || '%%')"
-            " AND (?2 IS NULL OR industry LIKE ?2 || '%%')"
-            " AND (?3 IS NULL OR (';' || chains || ';') LIKE '%%;' || ?3 || ';%%')"
-            " AND (?4 IS NULL OR (';' || titles || ';') LIKE '%%;' || ?4 || ';%%')"
-            " AND (?5 = 1 OR deleted_at IS NULL)");
+  sb_add(b, " WHERE (CAST(?1 AS TEXT) IS NULL OR region LIKE CAST(?1 AS TEXT) || '%%')"
+            " AND (CAST(?2 AS TEXT) IS NULL OR industry LIKE CAST(?2 AS TEXT) || '%%')"
+            " AND (CAST(?3 AS TEXT) IS NULL"
+            " OR (';' || chains || ';') LIKE '%%;' || CAST(?3 AS TEXT) || ';%%')"
+            " AND (CAST(?4 AS TEXT) IS NULL"
+            " OR (';' || titles || ';') LIKE '%%;' || CAST(?4 AS TEXT) || ';%%')"
+            " AND (CAST(?5 AS BIGINT) = 1 OR deleted_at IS NULL)");
 }
 
-static void bind_filter(sqlite3_stmt *st, const tidu_store_filter *flt) {
+static void bind_filter(tidu_sql_stmt *st, const tidu_store_filter *flt) {
   const char *v[4] = {flt->region_prefix, flt->industry_prefix, flt->chain, flt->title};
   for (int i = 0; i < 4; i++)
-    if (v[i] && *v[i]) sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int(st, 5, flt->include_deleted ? 1 : 0);
+    if (v[i] && *v[i]) tidu_sql_bind_text(st, i + 1, v[i]);
+  tidu_sql_bind_int64(st, 5, flt->include_deleted ? 1 : 0);
 }
 
 tidu_code tidu_store_iter_open(tidu_store *s, const tidu_store_filter *flt, tidu_store_iter **out,
@@ -586,9 +658,27 @@ tidu_code tidu_store_iter_open(tidu_store *s, const tidu_store_filter *flt, tidu
     tidu_store_iter_close(it);
     return rc;
   }
+  /* Both statements read one snapshot; on PostgreSQL they stream through cursors, which live
+   * in a transaction: the caller's, or a read-only one the iterator holds until closed. */
+  if (tidu_sql_kind(s->db) == TIDU_SQL_PG) {
+    if (!tidu_sql_in_tx(s->db)) {
+      rc = tidu_sql_begin_read(s->db, err);
+      it->own_tx = rc == TIDU_OK;
+    }
+    tidu_sql_stream(it->firms);
+    tidu_sql_stream(it->years);
+  }
+  if (rc != TIDU_OK) {
+    tidu_store_iter_close(it);
+    return rc;
+  }
   bind_filter(it->firms, flt);
   bind_filter(it->years, flt);
-  it->years_state = sqlite3_step(it->years);
+  rc = tidu_sql_step(it->years, &it->years_row, err);
+  if (rc != TIDU_OK) {
+    tidu_store_iter_close(it);
+    return rc;
+  }
   *out = it;
   return TIDU_OK;
 }
@@ -597,31 +687,30 @@ tidu_code tidu_store_iter_open(tidu_store *s, const tidu_store_filter *flt, tidu
 static tidu_code merge_years(tidu_store_iter *it, tidu_firm *f, tidu_error *err) {
   const char *uscc = f->text[TIDU_F_USCC];
   tidu_code rc = TIDU_OK;
-  while (rc == TIDU_OK && it->years_state == SQLITE_ROW) {
-    const char *yu = (const char *)sqlite3_column_text(it->years, 0);
+  while (rc == TIDU_OK && it->years_row) {
+    const char *yu = tidu_sql_column_text(it->years, 0);
     int cmp = strcmp(yu ? yu : "", uscc);
     if (cmp > 0) break;
     if (cmp == 0) {
-      tidu_year *y = tidu_firm_year(f, sqlite3_column_int(it->years, 1));
+      tidu_year *y = tidu_firm_year(f, tidu_sql_column_int64(it->years, 1));
       rc = y ? load_year_fields(it->years, y, err)
              : tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
     }
-    it->years_state = sqlite3_step(it->years);
+    if (rc == TIDU_OK) rc = tidu_sql_step(it->years, &it->years_row, err);
   }
-  if (rc == TIDU_OK && it->years_state != SQLITE_ROW && it->years_state != SQLITE_DONE)
-    rc = tidu_store_dberr(it->s, err, "read years");
   return rc;
 }
 
 tidu_code tidu_store_iter_next(tidu_store_iter *it, tidu_firm *f, int *done, tidu_error *err) {
   tidu_firm_clear(f);
   *done = 0;
-  int rc = sqlite3_step(it->firms);
-  if (rc == SQLITE_DONE) {
+  int row = 0;
+  tidu_code rc = tidu_sql_step(it->firms, &row, err);
+  if (rc != TIDU_OK) return rc;
+  if (!row) {
     *done = 1;
     return TIDU_OK;
   }
-  if (rc != SQLITE_ROW) return tidu_store_dberr(it->s, err, "read firms");
   tidu_code out = load_firm_fields(it->firms, f, err);
   if (out == TIDU_OK) out = merge_years(it, f, err);
   return out;
@@ -629,7 +718,8 @@ tidu_code tidu_store_iter_next(tidu_store_iter *it, tidu_firm *f, int *done, tid
 
 void tidu_store_iter_close(tidu_store_iter *it) {
   if (!it) return;
-  sqlite3_finalize(it->firms);
-  sqlite3_finalize(it->years);
+  tidu_sql_finalize(it->firms);
+  tidu_sql_finalize(it->years);
+  if (it->own_tx) tidu_sql_rollback(it->s->db);
   free(it);
 }

@@ -40,21 +40,21 @@ static provenance *add_prov(walk *w, int32_t year, const char *field) {
 
 /* Describes an import row or an edit event. Columns: import_id, file, started_at, src_row,
  * event_id, who starting at `col`. */
-static void describe(sqlite3_stmt *st, int col, char *buf, size_t size) {
+static void describe(tidu_sql_stmt *st, int col, char *buf, size_t size) {
   buf[0] = '\0';
-  if (sqlite3_column_type(st, col) != SQLITE_NULL) {
-    long long id = sqlite3_column_int64(st, col);
-    const char *file = (const char *)sqlite3_column_text(st, col + 1);
-    const char *at = (const char *)sqlite3_column_text(st, col + 2);
-    long long row = sqlite3_column_int64(st, col + 3);
+  if (!tidu_sql_column_null(st, col)) {
+    long long id = tidu_sql_column_int64(st, col);
+    const char *file = tidu_sql_column_text(st, col + 1);
+    const char *at = tidu_sql_column_text(st, col + 2);
+    long long row = tidu_sql_column_int64(st, col + 3);
     if (row > 0)
       snprintf(buf, size, "%s:%lld (导入/import #%lld, %s)", file ? file : "?", row, id,
                at ? at : "?");
     else
       snprintf(buf, size, "%s (导入/import #%lld, %s)", file ? file : "?", id, at ? at : "?");
-  } else if (sqlite3_column_type(st, col + 4) != SQLITE_NULL) {
-    const char *who = (const char *)sqlite3_column_text(st, col + 5);
-    snprintf(buf, size, "修改/edit #%lld (%s)", (long long)sqlite3_column_int64(st, col + 4),
+  } else if (!tidu_sql_column_null(st, col + 4)) {
+    const char *who = tidu_sql_column_text(st, col + 5);
+    snprintf(buf, size, "修改/edit #%lld (%s)", (long long)tidu_sql_column_int64(st, col + 4),
              who ? who : "?");
   }
 }
@@ -68,28 +68,28 @@ static void creation_source(tidu_store *s, const char *uscc, int32_t year, char 
            : "SELECT r.import_id, i.file, i.started_at, r.src_row, r.event_id, e.who "
              "FROM firms r LEFT JOIN imports i ON i.id = r.import_id "
              "LEFT JOIN events e ON e.id = r.event_id WHERE r.uscc = ?1";
-  sqlite3_stmt *st = NULL;
+  tidu_sql_stmt *st = NULL;
   buf[0] = '\0';
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return;
-  sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-  if (year) sqlite3_bind_int(st, 2, year);
-  if (sqlite3_step(st) == SQLITE_ROW) describe(st, 0, buf, size);
-  sqlite3_finalize(st);
+  if (tidu_sql_prepare(s->db, sql, &st, NULL) != TIDU_OK) return;
+  tidu_sql_bind_text(st, 1, uscc);
+  if (year) tidu_sql_bind_int64(st, 2, year);
+  int row = 0;
+  if (tidu_sql_step(st, &row, NULL) == TIDU_OK && row) describe(st, 0, buf, size);
+  tidu_sql_finalize(st);
 }
 
-static const char *text_or_null(sqlite3_stmt *st, int col) {
-  return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL
-                                                     : (const char *)sqlite3_column_text(st, col);
+static const char *text_or_null(tidu_sql_stmt *st, int col) {
+  return tidu_sql_column_text(st, col);
 }
 
 /* Fills the entry for the current history row and remembers its source. */
-static int emit(tidu_store *s, const char *uscc, sqlite3_stmt *st, walk *w, tidu_history_cb cb,
+static int emit(tidu_store *s, const char *uscc, tidu_sql_stmt *st, walk *w, tidu_history_cb cb,
                 void *ud, int *nomem) {
   tidu_history_entry e;
   memset(&e, 0, sizeof e);
-  e.changed_at = (const char *)sqlite3_column_text(st, 0);
-  e.year = sqlite3_column_int(st, 1);
-  e.field = (const char *)sqlite3_column_text(st, 2);
+  e.changed_at = tidu_sql_column_text(st, 0);
+  e.year = (int32_t)tidu_sql_column_int64(st, 1);
+  e.field = tidu_sql_column_text(st, 2);
   e.old_value = text_or_null(st, 3);
   e.new_value = text_or_null(st, 4);
   e.who = text_or_null(st, 10);
@@ -115,26 +115,22 @@ static int emit(tidu_store *s, const char *uscc, sqlite3_stmt *st, walk *w, tidu
 
 tidu_code tidu_store_history(tidu_store *s, const char *uscc, tidu_history_cb cb, void *ud,
                              tidu_error *err) {
-  sqlite3_stmt *st = NULL;
+  tidu_sql_stmt *st = NULL;
   const char *sql = "SELECT h.changed_at, h.year, h.field, h.old_value, h.new_value,"
                     " h.import_id, i.file, i.started_at, h.src_row, h.event_id, e.who, e.why"
                     " FROM value_history h LEFT JOIN imports i ON i.id = h.import_id"
                     " LEFT JOIN events e ON e.id = h.event_id"
                     " WHERE h.uscc = ?1 ORDER BY h.id";
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return tidu_store_dberr(s, err, "history");
-  sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
+  tidu_code out = tidu_sql_prepare(s->db, sql, &st, err);
+  if (out != TIDU_OK) return out;
+  tidu_sql_bind_text(st, 1, uscc);
   walk w = {0};
-  int rc, stop = 0, nomem = 0;
-  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+  int row = 0, stop = 0, nomem = 0;
+  while (!stop && (out = tidu_sql_step(st, &row, err)) == TIDU_OK && row)
     stop = emit(s, uscc, st, &w, cb, ud, &nomem);
-  tidu_code out = TIDU_OK;
-  if (nomem)
-    out = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
-  else if (!stop && rc != SQLITE_DONE)
-    out = tidu_store_dberr(s, err, "history");
+  if (nomem) out = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   free(w.list);
-  sqlite3_finalize(st);
+  tidu_sql_finalize(st);
   return out;
 }
 
@@ -143,53 +139,52 @@ tidu_code tidu_store_history(tidu_store *s, const char *uscc, tidu_history_cb cb
 /* Sets or clears deleted_at, recording the change as the pseudo-field "deleted". */
 static tidu_code set_deleted(tidu_store *s, const char *uscc, int del, const char *who,
                              const char *why, tidu_error *err) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db, "SELECT deleted_at FROM firms WHERE uscc = ?1", -1, &st, NULL) !=
-      SQLITE_OK)
-    return tidu_store_dberr(s, err, "delete");
-  sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
+  tidu_sql_stmt *st = NULL;
+  tidu_code out = tidu_sql_prepare(s->db, "SELECT deleted_at FROM firms WHERE uscc = ?1", &st, err);
+  if (out != TIDU_OK) return out;
+  tidu_sql_bind_text(st, 1, uscc);
+  int row = 0;
+  out = tidu_sql_step(st, &row, err);
   char old[32] = "";
-  int was = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-  if (was) snprintf(old, sizeof old, "%s", sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  if (rc != SQLITE_ROW)
+  int was = out == TIDU_OK && row && !tidu_sql_column_null(st, 0);
+  if (was) snprintf(old, sizeof old, "%s", tidu_sql_column_text(st, 0));
+  tidu_sql_finalize(st);
+  if (out != TIDU_OK) return out;
+  if (!row)
     return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0, "库中没有企业 %s / no firm %s on file",
                           uscc, uscc);
   if (was == del)
     return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0, "企业 %s %s / firm %s is %s", uscc,
                           del ? "已删除" : "未删除", uscc, del ? "already deleted" : "not deleted");
   int64_t event_id = 0;
-  tidu_code out =
+  out =
       tidu_store_event(s, who, del ? "delete" : "undelete", uscc, NULL, why, NULL, &event_id, err);
   char now[32];
   tidu_store_now(now);
-  if (out == TIDU_OK &&
-      sqlite3_prepare_v2(s->db,
-                         "INSERT INTO value_history (uscc, year, field, old_value, new_value, "
-                         "event_id, changed_at) VALUES (?1, NULL, 'deleted', ?2, ?3, ?4, ?5)",
-                         -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-    if (was) sqlite3_bind_text(st, 2, old, -1, SQLITE_STATIC);
-    if (del) sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, event_id);
-    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE) out = tidu_store_dberr(s, err, "delete");
-    sqlite3_finalize(st);
-  } else if (out == TIDU_OK) {
-    out = tidu_store_dberr(s, err, "delete");
-  }
   st = NULL;
-  if (out == TIDU_OK &&
-      sqlite3_prepare_v2(s->db, "UPDATE firms SET deleted_at = ?2 WHERE uscc = ?1", -1, &st,
-                         NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-    if (del) sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE) out = tidu_store_dberr(s, err, "delete");
-  } else if (out == TIDU_OK) {
-    out = tidu_store_dberr(s, err, "delete");
+  if (out == TIDU_OK)
+    out = tidu_sql_prepare(s->db,
+                           "INSERT INTO value_history (uscc, year, field, old_value, new_value, "
+                           "event_id, changed_at) VALUES (?1, NULL, 'deleted', ?2, ?3, ?4, ?5)",
+                           &st, err);
+  if (out == TIDU_OK) {
+    tidu_sql_bind_text(st, 1, uscc);
+    tidu_sql_bind_text(st, 2, was ? old : NULL);
+    tidu_sql_bind_text(st, 3, del ? now : NULL);
+    tidu_sql_bind_int64(st, 4, event_id);
+    tidu_sql_bind_text(st, 5, now);
+    out = tidu_sql_run(st, err);
   }
-  sqlite3_finalize(st);
+  tidu_sql_finalize(st);
+  st = NULL;
+  if (out == TIDU_OK)
+    out = tidu_sql_prepare(s->db, "UPDATE firms SET deleted_at = ?2 WHERE uscc = ?1", &st, err);
+  if (out == TIDU_OK) {
+    tidu_sql_bind_text(st, 1, uscc);
+    tidu_sql_bind_text(st, 2, del ? now : NULL);
+    out = tidu_sql_run(st, err);
+  }
+  tidu_sql_finalize(st);
   return out;
 }
 

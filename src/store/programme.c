@@ -31,8 +31,9 @@ static const char *const queries[PQ_COUNT] = {
     " FROM pool p JOIN firms f ON f.uscc = p.uscc ORDER BY p.uscc",
     /* PQ_EVENTS */
     "SELECT id, at, who, action, uscc, what, why, source FROM events"
-    " WHERE (?1 IS NULL OR uscc = ?1) AND (?2 IS NULL OR action = ?2 OR action LIKE ?2 || '.%')"
-    " AND (?3 IS NULL OR at >= ?3) ORDER BY id LIMIT ?4",
+    " WHERE (CAST(?1 AS TEXT) IS NULL OR uscc = ?1) AND (CAST(?2 AS TEXT) IS NULL OR action = ?2"
+    " OR action LIKE CAST(?2 AS TEXT) || '.%') AND (CAST(?3 AS TEXT) IS NULL OR at >= ?3)"
+    " ORDER BY id LIMIT ?4",
     /* PQ_EVENT_ADD */
     "INSERT INTO events (at, who, action, uscc, what, why, source)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -86,7 +87,8 @@ static const char *const queries[PQ_COUNT] = {
     "UPDATE financing SET status = ?2, event_id = ?3 WHERE id = ?1",
     /* PQ_FIN_LIST */
     "SELECT n.id, n.uscc, f.name, n.amount, n.round, n.purpose, n.status FROM financing n"
-    " JOIN firms f ON f.uscc = n.uscc WHERE (?1 IS NULL OR n.uscc = ?1) ORDER BY n.id",
+    " JOIN firms f ON f.uscc = n.uscc WHERE (CAST(?1 AS TEXT) IS NULL OR n.uscc = ?1)"
+    " ORDER BY n.id",
     /* PQ_ACT_ADD */
     "INSERT INTO activities (kind, title, on_date, chain, note, event_id)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -99,11 +101,12 @@ static const char *const queries[PQ_COUNT] = {
     "SELECT a.id, a.kind, a.title, a.on_date, a.chain, count(x.uscc),"
     " coalesce(sum(x.interest), 0), coalesce(sum(x.amount_closed), 0) FROM activities a"
     " LEFT JOIN activity_firms x ON x.activity_id = a.id"
-    " WHERE (?1 IS NULL OR a.kind = ?1) AND (?2 IS NULL OR a.on_date LIKE ?2 || '%')"
+    " WHERE (CAST(?1 AS TEXT) IS NULL OR a.kind = ?1)"
+    " AND (CAST(?2 AS TEXT) IS NULL OR a.on_date LIKE CAST(?2 AS TEXT) || '%')"
     " GROUP BY a.id, a.kind, a.title, a.on_date, a.chain ORDER BY a.on_date, a.id",
     /* PQ_ACT_CHAINS */
     "SELECT DISTINCT chain FROM activities WHERE kind = 'roadshow' AND chain IS NOT NULL"
-    " AND on_date LIKE ?1 || '%'",
+    " AND on_date LIKE CAST(?1 AS TEXT) || '%'",
     /* PQ_POOL_CHAINS */
     "SELECT f.chains FROM pool p JOIN firms f ON f.uscc = p.uscc WHERE p.state = 'admitted'"
     " AND f.chains IS NOT NULL",
@@ -129,43 +132,39 @@ tidu_code tidu_store_pq(tidu_store *s, tidu_pq q, const tidu_parg *args, size_t 
                         tidu_prow_fn fn, void *ud, int64_t *changes, tidu_error *err) {
   if ((unsigned)q >= PQ_COUNT)
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "unknown query %d", (int)q);
-  sqlite3_stmt *st = s->pq[q];
+  tidu_sql_stmt *st = s->pq[q];
   if (!st) {
-    if (sqlite3_prepare_v2(s->db, queries[q], -1, &st, NULL) != SQLITE_OK)
-      return tidu_store_dberr(s, err, "programme");
+    tidu_code rc = tidu_sql_prepare(s->db, queries[q], &st, err);
+    if (rc != TIDU_OK) return rc;
     s->pq[q] = st;
   }
-  sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
+  tidu_sql_reset(st);
   for (size_t i = 0; i < nargs; i++) {
     int idx = (int)i + 1;
     if (args[i].is_int)
-      sqlite3_bind_int64(st, idx, args[i].i);
-    else if (args[i].s)
-      sqlite3_bind_text(st, idx, args[i].s, -1, SQLITE_TRANSIENT);
+      tidu_sql_bind_int64(st, idx, args[i].i);
     else
-      sqlite3_bind_null(st, idx);
+      tidu_sql_bind_text(st, idx, args[i].s);
   }
-  int rc;
-  int stop = 0;
-  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    int n = sqlite3_column_count(st);
+  int row = 0, stop = 0;
+  tidu_code rc;
+  while (!stop && (rc = tidu_sql_step(st, &row, err)) == TIDU_OK && row) {
+    int n = tidu_sql_column_count(st);
     if (n > MAX_COLS) n = MAX_COLS;
     const char *text[MAX_COLS];
     int64_t num[MAX_COLS];
     for (int c = 0; c < n; c++) {
-      text[c] = (const char *)sqlite3_column_text(st, c);
-      num[c] = sqlite3_column_int64(st, c);
+      text[c] = tidu_sql_column_text(st, c);
+      num[c] = tidu_sql_column_int64(st, c);
     }
     if (fn) stop = fn(ud, n, text, num);
   }
-  if (!stop && rc != SQLITE_DONE) {
-    tidu_code e = tidu_store_dberr(s, err, "programme");
-    sqlite3_reset(st);
-    return e;
+  if (!stop && rc != TIDU_OK) {
+    tidu_sql_reset(st);
+    return rc;
   }
-  sqlite3_reset(st);
-  if (changes) *changes = sqlite3_changes(s->db);
+  if (changes) *changes = tidu_sql_changes(st);
+  tidu_sql_reset(st);
   return TIDU_OK;
 }
 
@@ -177,7 +176,7 @@ tidu_code tidu_store_event_add(tidu_store *s, const char *who, const char *actio
 
 void tidu_store_finalize_prog(tidu_store *s) {
   for (int i = 0; i < PQ_COUNT; i++) {
-    sqlite3_finalize(s->pq[i]);
+    tidu_sql_finalize(s->pq[i]);
     s->pq[i] = NULL;
   }
 }

@@ -1,25 +1,25 @@
-/* Internals shared by the files of src/store: the connection, statements and small helpers. */
+/* Internals shared by the files of src/store: the connection, statements and small helpers.
+ * Everything here talks to the database through the backend-neutral layer of sql.h. */
 #ifndef TIDU_STORE_INT_H
 #define TIDU_STORE_INT_H
 
-#include <sqlite3.h>
-
+#include "sql.h"
 #include "store/prog_store.h"
 #include "tidu/store.h"
 
 struct tidu_store {
-  sqlite3 *db;
+  tidu_sql *db;
   int in_tx;
   /* prepared on first use by firms.c; finalized by tidu_store_close */
-  sqlite3_stmt *sel_firm;
-  sqlite3_stmt *ins_firm;
-  sqlite3_stmt *upd_firm;
-  sqlite3_stmt *sel_years;
-  sqlite3_stmt *ins_year;
-  sqlite3_stmt *upd_year;
-  sqlite3_stmt *ins_hist;
+  tidu_sql_stmt *sel_firm;
+  tidu_sql_stmt *ins_firm;
+  tidu_sql_stmt *upd_firm;
+  tidu_sql_stmt *sel_years;
+  tidu_sql_stmt *ins_year;
+  tidu_sql_stmt *upd_year;
+  tidu_sql_stmt *ins_hist;
   /* the programme's named queries, prepared on first use (programme.c) */
-  sqlite3_stmt *pq[PQ_COUNT];
+  tidu_sql_stmt *pq[PQ_COUNT];
 };
 
 /* Fills err with the connection's last message; returns TIDU_ERR_DB. */
@@ -36,17 +36,20 @@ tidu_code tidu_store_event(tidu_store *s, const char *who, const char *action, c
                            const char *what, const char *why, const char *source, int64_t *id,
                            tidu_error *err);
 
-/* SQL column type of a field: "INTEGER" or "TEXT". */
+/* SQL column type of a field: "BIGINT" or "TEXT". */
 const char *tidu_store_coltype(const tidu_field_info *fi);
 
 /* Binds a field value (NULL when absent) to parameter `idx`. */
-int tidu_store_bind_value(sqlite3_stmt *st, int idx, const tidu_field_info *fi, int64_t v,
-                          const char *text);
+void tidu_store_bind_value(tidu_sql_stmt *st, int idx, const tidu_field_info *fi, int64_t v,
+                           const char *text);
 
 /* Reads column `col` of `st` into a value: *v for non-text fields, *text (malloc'd, caller
  * frees) for TEXT. Returns TIDU_OK or an error on an unreadable stored value. */
-tidu_code tidu_store_column_value(sqlite3_stmt *st, int col, const tidu_field_info *fi, int64_t *v,
+tidu_code tidu_store_column_value(tidu_sql_stmt *st, int col, const tidu_field_info *fi, int64_t *v,
                                   char **text, tidu_error *err);
+
+/* Binds text or NULL. */
+void tidu_store_bind_opt(tidu_sql_stmt *st, int idx, const char *text);
 
 /* Frees the cached statements. */
 void tidu_store_finalize_firms(tidu_store *s);

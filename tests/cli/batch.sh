@@ -89,7 +89,7 @@ check "the 2024 profit line flips firms 2, 3 and 4" "$(cut -f1 "$tmp/p0_with.fli
 if [ -s "$tmp/p0_set.flips" ] && cmp -s "$tmp/p0_with.flips" "$tmp/p0_set.flips"; then
   ok "--set main.1.3=1亿 flips exactly the firms main@2024-04-30 flips"
 else bad "--set main.1.3=1亿 flips exactly the firms main@2024-04-30 flips" "$(cat "$tmp/p0_set")"; fi
-if grep -q 'main.1 #3 最近一年净利润 ≥ 6000万元 → ≥ 1亿元' "$tmp/p0_set"; then ok "simulate --set says what changed"
+if grep -q 'main.1 #3 最近一年净利润(扣非前后孰低) ≥ 6000万元 → ≥ 1亿元' "$tmp/p0_set"; then ok "simulate --set says what changed"
 else bad "simulate --set says what changed" "$(head -2 "$tmp/p0_set")"; fi
 "$T" simulate --base main --as-of 2023-06-01 --set main.1.3=1亿 --list "$tmp/p0.ndjson" 2>&1 |
   grep -P '^\d+\t' | cut -f1,4,5 >"$tmp/p0_ids.flips"
@@ -113,7 +113,7 @@ check "N out of range says how many there are" "$?" 0
 "$T" simulate --base main@2023-02-17 --with main@2024-04-30 --set main.1.3=1亿 "$tmp/p0.ndjson" >/dev/null 2>&1
 check "simulate with both --with and --set is a usage error" "$?" 2
 "$T" rules show main --as-of 2024-05-01 >"$tmp/show_main"
-if grep -q '#3 最近一年净利润 ≥ 1亿元' "$tmp/show_main"; then ok "rules show numbers the comparisons"
+if grep -q '#3 最近一年净利润(扣非前后孰低) ≥ 1亿元' "$tmp/show_main"; then ok "rules show numbers the comparisons"
 else bad "rules show numbers the comparisons"; fi
 
 # project: one line per firm

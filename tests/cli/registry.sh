@@ -85,7 +85,7 @@ check list-board-verdict 'grep -q "$A" "$W/out"' "$(cat "$W/out")"
 check list-gap-sorted 'head -1 "$W/out" | grep -q "\"distance\":0"' "$(cat "$W/out")"
 "$T" firm edit --db "$W/a.db" --by wang --reason 年报更正 $A employees@2024=330 listing_stage=counselling >"$W/out" 2>&1
 "$T" firm history --db "$W/a.db" $A >"$W/out" 2>&1
-check edit-in-history 'grep -q "employees@2024" "$W/out" && grep -q "wang" "$W/out" && grep -q "年报更正" "$W/out" && grep -q "counselling" "$W/out"' "$(cat "$W/out")"
+check edit-in-history 'grep -q "employees@2024" "$W/out" && grep -q "wang" "$W/out" && grep -q "年报更正" "$W/out" && grep -q "辅导备案" "$W/out"' "$(cat "$W/out")"
 "$T" firm edit --db "$W/a.db" $A nosuchfield=1 >/dev/null 2>&1
 check edit-unknown-field '[ $? -eq 2 ]'
 "$T" firm delete --db "$W/a.db" $A >/dev/null 2>&1

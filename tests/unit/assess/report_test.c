@@ -104,7 +104,7 @@ static void test_json_shape(void **state) {
   json_t *sum = NULL;
   for (size_t i = 0; i < json_array_size(conds); i++) {
     json_t *c = json_array_get(conds, i);
-    if (!strcmp(str_of(c, "text"), "最近两年累计净利润 ≥ 5000万元")) sum = c;
+    if (!strcmp(str_of(c, "text"), "最近两年累计净利润(扣非前后孰低) ≥ 5000万元")) sum = c;
   }
   assert_non_null(sum);
   assert_string_equal(str_of(sum, "verdict"), "fail");
@@ -142,9 +142,9 @@ static void test_explain_lines(void **state) {
   assert_non_null(zh);
   assert_non_null(strstr(zh, "✓ 科创板 (star)"));
   assert_non_null(
-      strstr(zh, "✗ 最近两年累计净利润 ≥ 5000万元 49,999,999.99元,需 ≥ 50,000,000.00元,差 0.01元 "
+      strstr(zh, "✗ 最近两年累计净利润(扣非前后孰低) ≥ 5000万元 49,999,999.99元,需 ≥ 50,000,000.00元,差 0.01元 "
                  "〔科创板股票上市规则 2.1.2〕"));
-  assert_non_null(strstr(zh, "缺少: rd_expense[2024]"));
+  assert_non_null(strstr(zh, "缺少: 研发费用(2024)"));
   char *en = tidu_report_explain(x.res, "en");
   assert_non_null(strstr(en, "STAR Market"));
   free(zh);

@@ -158,7 +158,7 @@ static void firm_to_json_round_trips(void **state) {
   f.v[TIDU_F_LISTING_STATUS] = 7;
   f.v[TIDU_F_OWN_BRAND] = 1;
   tidu_year *y = tidu_firm_year(&f, 2024);
-  y->v[TIDU_Y_REVENUE] = -1;
+  y->v[TIDU_Y_NET_PROFIT] = -1; /* negative amounts keep their cents */
   y->v[TIDU_Y_EMPLOYEES] = 0;
   y->v[TIDU_Y_ROE_WEIGHTED] = 1;
   tidu_firm_year(&f, 2021); /* a year on file with no figures */
@@ -168,7 +168,7 @@ static void firm_to_json_round_trips(void **state) {
       js, "{\"uscc\":\"91320500MA1N2K3P99\",\"name\":\"引号\\\"与\\\\反斜杠\\u000a换行\","
           "\"founded\":\"2015-06-01\",\"market_cap\":999999999999.99,\"listing_status\":\"main\","
           "\"niche_years\":0.01,\"own_brand\":true,\"titles\":\"high_tech;single_champion\","
-          "\"market_share\":-1.23456789,\"years\":{\"2024\":{\"revenue\":-0.01,\"roe_weighted\":"
+          "\"market_share\":-1.23456789,\"years\":{\"2024\":{\"net_profit\":-0.01,\"roe_weighted\":"
           "0.00000001,\"employees\":0},\"2021\":{}}}");
   tidu_firm back;
   tidu_firm_init(&back);

@@ -80,7 +80,7 @@ static void json_and_ndjson_files(void **state) {
   assert_string_equal(
       s, "{\"uscc\":\"92110108L23456783K\",\"name\":\"北京示例\",\"founded\":\"2015-06-01\","
          "\"listing_status\":\"neeq_innovative\",\"years\":{\"2024\":{\"revenue\":1234.56,"
-         "\"roe_weighted\":0.15,\"employees\":120},\"2023\":{\"revenue\":-1000}}}\n"
+         "\"roe_weighted\":0.15,\"employees\":120},\"2023\":{\"net_profit\":-1000}}}\n"
          "{\"uscc\":\"91320500MA1N202030\",\"name\":\"苏州边界\",\"red_flags\":"
          "\"dishonest;major_incident\"}\n");
   free(s);

@@ -70,14 +70,14 @@ static void money_unit_header_keeps_cents(void **state) {
 
 static void wide_layout(void **state) {
   (void)state;
-  const char *log = run("uscc,name,2024年营业收入(万元),revenue_2023,营业收入（2022）,"
+  const char *log = run("uscc,name,2024年营业收入(万元),revenue_2023,净利润（2022）,"
                         "employees_2024\n"
                         "91320500MA1N2K3P99,A,1.5,\"1,000\",(5.00),-\n"
                         "91610131MA6W8B2Q6N,B,,,,\n");
   assert_string_equal(
       log,
       "F {\"uscc\":\"91320500MA1N2K3P99\",\"name\":\"A\",\"years\":{\"2024\":{\"revenue\":15000},"
-      "\"2023\":{\"revenue\":1000},\"2022\":{\"revenue\":-5}}}\n"
+      "\"2023\":{\"revenue\":1000},\"2022\":{\"net_profit\":-5}}}\n"
       "F {\"uscc\":\"91610131MA6W8B2Q6N\",\"name\":\"B\",\"years\":{\"2024\":{},\"2023\":{},"
       "\"2022\":{}}}\n");
 }

@@ -1,0 +1,61 @@
+/* One validation path for every write (import, firm edit, the server): enumeration values as
+ * people write them, range checks, typed values, and the names people read for fields. */
+#ifndef TIDU_VALUES_H
+#define TIDU_VALUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tidu/error.h"
+#include "tidu/firm.h"
+
+/* Finds an enumeration value written as its English name (any case), its Chinese label, or a
+ * common spelling on forms (titles: 高企, 专精特新, 小巨人, 专精特新“小巨人”企业,
+ * 制造业单项冠军企业 …); quotes and spaces are ignored. Returns the value or -1. */
+int tidu_enum_parse(tidu_enum_id e, const char *s, size_t len);
+
+/* Writes the allowed values of an enumeration for messages: Chinese labels joined by "、"
+ * (en = 0) or English names joined by ", " (en = 1), cut at a whole entry. Returns the length. */
+size_t tidu_enum_choices(tidu_enum_id e, int en, char *buf, size_t size);
+
+/* Fills `err` with "not an allowed value" for s[0..len), listing the allowed values in Chinese
+ * and in English; returns TIDU_ERR_INPUT. */
+tidu_code tidu_enum_error(tidu_enum_id e, const char *s, size_t len, tidu_error *err);
+
+/* Parses a tag list ("高企；小巨人", "high_tech;srdi_sme", separators ; , | ； ， 、) into a bit
+ * set; "无" / "none" and empty entries add nothing. TIDU_ERR_INPUT naming the first unknown
+ * entry. */
+tidu_code tidu_tags_parse(tidu_enum_id e, const char *s, size_t len, int64_t *bits,
+                          tidu_error *err);
+
+/* Checks a value of field `fi` before it is stored, whoever writes it: counts, years, scores
+ * and money that cannot be negative (revenue, R&D, assets, market value …) are not negative;
+ * ratios lie in -10..10; enumerations in range; region codes are 6 digits and industry codes
+ * GB/T 4754 codes. `text` is for TEXT fields, `v` for the others (TIDU_MISSING passes).
+ * TIDU_OK, or TIDU_ERR_DATA / TIDU_ERR_INPUT with a message (zh / en). */
+tidu_code tidu_field_check(const tidu_field_info *fi, int64_t v, const char *text, tidu_error *err);
+
+/* Parses a value of field `fi` as a person types it (`firm edit`, the server): amounts with
+ * 万/亿/%, dates, yes/no, enumeration and tag labels as tidu_enum_parse reads them; then
+ * tidu_field_check. An empty string is "absent" (TIDU_MISSING, or 0 for declarations, NULL
+ * text). For TEXT fields *text receives a copy (caller frees). */
+tidu_code tidu_field_parse(const tidu_field_info *fi, const char *s, int64_t *v, char **text,
+                           tidu_error *err);
+
+/* The Chinese name of a metric: a field of fields.def or a derived metric of the rules'
+ * prelude (profit, debt_ratio …); `name` itself when unknown. Static storage. */
+const char *tidu_metric_name_zh(const char *name);
+
+/* The name people read for a missing-figure key "roe_weighted[2024]" or "market_cap":
+ * "加权平均净资产收益率(2024)" (en = 0), the key itself (en = 1). Returns the length. */
+size_t tidu_field_label(const char *key, int en, char *buf, size_t size);
+
+/* Edit distance between two UTF-8 texts in characters (ASCII case ignored; texts beyond 48
+ * characters are cut). */
+int tidu_text_distance(const char *a, const char *b);
+
+/* The field whose name, Chinese name or alias is nearest to a mistyped `name` ("revnue",
+ * "营业收人"), or NULL when none is close. */
+const tidu_field_info *tidu_field_suggest(const char *name);
+
+#endif

@@ -1,0 +1,60 @@
+/* Internals of the SQL layer shared by its dispatch (sql.c) and the two drivers. */
+#ifndef TIDU_STORE_SQL_INT_H
+#define TIDU_STORE_SQL_INT_H
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "sql.h"
+
+struct tidu_sql {
+  tidu_sql_backend kind;
+  int in_tx;
+  char *name; /* file path or URL as given */
+  sqlite3 *lite;
+  PGconn *pg;
+  char *pg_err;       /* last PostgreSQL error message (malloc'd) */
+  unsigned next_name; /* numbering of prepared statements and cursors */
+};
+
+struct tidu_sql_stmt {
+  tidu_sql *db;
+  sqlite3_stmt *lite;
+  int lite_state; /* SQLite: 0 before the first step, else the last sqlite3_step result */
+  /* PostgreSQL */
+  char *sql; /* with $N parameters */
+  int nparams;
+  char **values; /* bound values as text (NULL = SQL NULL) */
+  int *is_int;
+  unsigned char *used; /* parameters the SQL refers to (others are typed text) */
+  int runs;            /* executions so far; the second one prepares a named statement */
+  char name[24];       /* named prepared statement, "" until prepared */
+  int stream;          /* fetched in batches through a cursor */
+  int cursor_open;     /* the cursor of this execution is declared */
+  char cursor[24];
+  PGresult *res; /* current result (or batch) */
+  int row, nrows;
+  int executed; /* executed since the last reset */
+  int finished; /* no more rows */
+};
+
+/* Expands the portable dialect's tokens for the backend; caller frees. */
+char *tidu_sql_expand(tidu_sql_backend kind, const char *sql);
+
+/* Drivers. */
+tidu_code tidu_lite_open(tidu_sql *db, int flags, tidu_error *err);
+tidu_code tidu_pg_open(tidu_sql *db, int flags, tidu_error *err);
+void tidu_pg_close(tidu_sql *db);
+tidu_code tidu_pg_exec(tidu_sql *db, const char *sql, tidu_error *err);
+tidu_code tidu_pg_step(tidu_sql_stmt *st, int *row, tidu_error *err);
+void tidu_pg_reset(tidu_sql_stmt *st);
+void tidu_pg_finalize(tidu_sql_stmt *st);
+int tidu_pg_has_column(tidu_sql *db, const char *table, const char *col);
+void tidu_pg_describe(tidu_sql *db, char *buf, size_t size);
+long tidu_pg_check(tidu_sql *db, tidu_sql_line_cb line, void *ud, tidu_error *err);
+tidu_code tidu_pg_backup(tidu_sql *db, const char *dest, tidu_error *err);
+long tidu_lite_check(tidu_sql *db, tidu_sql_line_cb line, void *ud, tidu_error *err);
+tidu_code tidu_lite_backup(tidu_sql *db, const char *dest, tidu_error *err);
+int tidu_lite_has_column(tidu_sql *db, const char *table, const char *col);
+
+#endif

@@ -1,0 +1,59 @@
+# A private PostgreSQL cluster for the command tests, sourced after checks.sh (or with $tmp set):
+# initdb + pg_ctl in a temporary folder, Unix socket only (no TCP port), stopped on exit even
+# when a test fails. PostgreSQL refuses to run as root: then the server runs as `postgres`.
+#   pg_start DIR      starts a cluster in DIR (created), sets PG_URL_BASE (append a database name)
+#   pg_createdb NAME  creates a UTF-8 database and prints its URL
+#   pg_stop DIR       stops it (also done by the exit trap)
+#   pg_available      0 when the server binaries are installed
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_DIRS=""
+
+pg_available() { [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ]; }
+
+# Runs a server program as the owner of the cluster.
+pg_as() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_stop() {
+  [ -f "$1/data/postmaster.pid" ] && pg_as "$PG_BIN/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null 2>&1
+  return 0
+}
+
+pg_stop_all() {
+  for d in $PG_DIRS; do pg_stop "$d"; done
+}
+
+pg_start() {
+  dir=$1
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then
+    chmod 755 "$dir" "$(dirname "$dir")"
+    chown postgres "$dir"
+  fi
+  pg_as "$PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C --auth=trust >"$dir/initdb.log" 2>&1 || return 1
+  cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$dir'
+fsync = off
+full_page_writes = off
+wal_level = replica
+max_wal_senders = 4
+hot_standby = on
+CONF
+  PG_DIRS="$PG_DIRS $dir"
+  trap 'pg_stop_all; rm -rf "$tmp"' EXIT
+  pg_as "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null 2>&1 || {
+    cat "$dir/server.log" >&2
+    return 1
+  }
+  PG_URL_BASE="postgresql:///?host=$dir&user=postgres"
+  PG_SOCK=$dir
+}
+
+pg_psql() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -U postgres "$@"; }
+
+pg_createdb() {
+  pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" >/dev/null || return 1
+  echo "postgresql:///$1?host=$PG_SOCK&user=postgres"
+}
