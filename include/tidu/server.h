@@ -32,7 +32,8 @@ typedef struct tidu_server_options {
 tidu_code tidu_server_run(const tidu_server_options *opt, volatile sig_atomic_t *stop,
                           tidu_error *err);
 
-/* The route table as "METHOD PATH" lines (caller frees), for the OpenAPI check. */
+/* The route table as "METHOD PATH ACCESS" lines, ACCESS public|user|admin (caller frees), for
+ * the OpenAPI and access checks. */
 char *tidu_server_routes(void);
 
 #endif

@@ -39,7 +39,8 @@ char *tidu_server_routes(void) {
   if (!out) return NULL;
   out[0] = 0;
   for (const srv_route *r = srv_routes; r->method; r++) {
-    int n = snprintf(out + len, cap - len, "%s %s\n", r->method, r->pattern);
+    static const char *const ACCESS[] = {"public", "user", "admin"};
+    int n = snprintf(out + len, cap - len, "%s %s %s\n", r->method, r->pattern, ACCESS[r->access]);
     if (n < 0 || (size_t)n >= cap - len) break;
     len += (size_t)n;
   }
