@@ -116,6 +116,22 @@ int cmd_pool(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 extern const cli_spec cli_pool_specs[];
 extern const cli_spec cli_events_specs[];
+int cmd_ladder(int argc, char **argv);
+int cmd_transitions(int argc, char **argv);
+int cmd_progress(int argc, char **argv);
+int cmd_inst(int argc, char **argv);
+int cmd_finance(int argc, char **argv);
+int cmd_event(int argc, char **argv);
+int cmd_targets(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+extern const cli_spec cli_ladder_specs[];
+extern const cli_spec cli_transitions_specs[];
+extern const cli_spec cli_progress_specs[];
+extern const cli_spec cli_inst_specs[];
+extern const cli_spec cli_finance_specs[];
+extern const cli_spec cli_event_specs[];
+extern const cli_spec cli_targets_specs[];
+extern const cli_spec cli_report_specs[];
 /* The registry's path: `opt` (--db) when given, else $TIDU_DB, else "tidu.db". */
 const char *cli_db_path(const char *opt);
 /* Opens the registry at cli_db_path(opt), printing any error; returns an exit status. */
