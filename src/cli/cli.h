@@ -139,7 +139,7 @@ struct tidu_store;
 int cli_open_store(const char *opt, struct tidu_store **out);
 
 /* Assessing registry firms in chunks with the built-in rules (cmd_firm.c; used by export). */
-#define CLI_REGEVAL_CHUNK 256
+#define CLI_REGEVAL_CHUNK 256 /* = TIDU_REGEVAL_CHUNK */
 typedef struct cli_regeval cli_regeval;
 struct tidu_firm;
 struct tidu_export_ruleset;
@@ -164,6 +164,11 @@ typedef int (*cli_firm_fn)(void *ctx, const struct tidu_firm *f,
                            const struct tidu_export_assessment *a);
 int cli_regeval_each(struct tidu_store *s, const struct tidu_store_filter *flt, cli_regeval *e,
                      cli_firm_fn each, void *ctx);
+
+/* The server and its accounts (cmd_serve.c). */
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+extern const cli_spec cli_serve_specs[];
 
 /* ---- terminal ---- */
 

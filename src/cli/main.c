@@ -22,6 +22,8 @@ const cli_command cli_commands[] = {
     {"pack", cmd_pack, "把企业数据写成列式数据包", "write firms into a columnar pack file", cli_pack_specs},
     {"simulate", cmd_simulate, "规则变化模拟(哪些企业结论改变)", "what-if: which firms flip between two rule versions", cli_simulate_specs},
     {"project", cmd_project, "按增长趋势预测达标年份", "project the year each firm would qualify at its growth", cli_project_specs},
+    {"serve", cmd_serve, "启动网页界面与 JSON 接口服务", "serve the web UI and the JSON API", cli_serve_specs},
+    {"user", cmd_user, "管理服务的用户账户", "manage the server's user accounts", NULL},
     {"pool", cmd_pool, "上市后备企业库:提名、入库、出库、复核、分层、重点企业", "listing reserve pool: propose, admit, exit, review, layers, key firms", cli_pool_specs},
     {"ladder", cmd_ladder, "梯度:各层级企业数", "the gradient ladder: firms per rung", cli_ladder_specs},
     {"transitions", cmd_transitions, "梯度变化:小升规、规转强、强转股、股上市与奖励", "ladder moves against the year before, with rewards", cli_transitions_specs},
