@@ -155,16 +155,33 @@ tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme 
                                               "read the rules directory")
                              : rules_error(&errs, err);
   }
-  if (rc == TIDU_OK) p->sel = tidu_rulebook_select(p->book, p->as_of, NULL, err);
-  if (rc == TIDU_OK && !p->sel) rc = err ? err->code : TIDU_ERR_RULE;
+  if (rc == TIDU_OK) p->sel_full = tidu_rulebook_select(p->book, p->as_of, NULL, err);
+  if (rc == TIDU_OK && !p->sel_full) rc = err ? err->code : TIDU_ERR_RULE;
+  p->sel = p->sel_full;
   if (rc == TIDU_OK) p->sel_scale = tidu_rulebook_select(p->book, p->as_of, "above_scale", err);
   if (rc == TIDU_OK && !p->sel_scale) rc = err ? err->code : TIDU_ERR_RULE;
   if (rc == TIDU_OK) p->psel = tidu_rulebook_select(p->pbook, p->as_of, NULL, err);
   if (rc == TIDU_OK && !p->psel) rc = err ? err->code : TIDU_ERR_RULE;
   if (rc == TIDU_OK) rc = set_order(p, opt ? opt->board_order : NULL, err);
   if (rc == TIDU_OK) {
-    for (int i = 0; i < PROG_NEXCHANGE; i++) p->rs_exchange[i] = find_rs(p->sel, EXCHANGE[i]);
-    for (int i = 0; i < PROG_NTIERS; i++) p->tiers[i] = find_rs(p->sel, TIER_IDS[i]);
+    char ids[256] = "above_scale";
+    for (size_t b = 0; b < p->norder; b++) {
+      size_t used = strlen(ids);
+      snprintf(ids + used, sizeof ids - used, ",%s", p->order[b]);
+    }
+    for (int i = 0; i < PROG_NEXCHANGE; i++) {
+      size_t used = strlen(ids);
+      if (find_rs(p->sel_full, EXCHANGE[i]) >= 0)
+        snprintf(ids + used, sizeof ids - used, ",%s", EXCHANGE[i]);
+    }
+    p->sel_core = find_rs(p->sel_full, "above_scale") >= 0
+                      ? tidu_rulebook_select(p->book, p->as_of, ids, err)
+                      : NULL;
+    if (find_rs(p->sel_full, "above_scale") >= 0 && !p->sel_core)
+      rc = err ? err->code : TIDU_ERR_RULE;
+  }
+  if (rc == TIDU_OK) {
+    prog_use_full(p, 0);
     p->rs_entry = find_rs(p->psel, "pool_entry");
     p->rs_exit = find_rs(p->psel, "pool_exit");
     p->rs_reward = find_rs(p->psel, "reward");
@@ -191,12 +208,20 @@ void tidu_programme_close(tidu_programme *p) {
   tidu_eval_free(p->pev);
   tidu_chunk_free(p->chunk);
   tidu_chunk_free(p->chunk_prev);
-  tidu_selection_free(p->sel);
+  tidu_selection_free(p->sel_full);
+  tidu_selection_free(p->sel_core);
   tidu_selection_free(p->sel_scale);
   tidu_selection_free(p->psel);
   tidu_rulebook_free(p->book);
   tidu_rulebook_free(p->pbook);
   free(p);
+}
+
+void prog_use_full(tidu_programme *p, int full) {
+  p->sel = full || !p->sel_core ? p->sel_full : p->sel_core;
+  for (size_t b = 0; b < p->norder; b++) p->rs_order[b] = find_rs(p->sel, p->order[b]);
+  for (int i = 0; i < PROG_NEXCHANGE; i++) p->rs_exchange[i] = find_rs(p->sel, EXCHANGE[i]);
+  for (int i = 0; i < PROG_NTIERS; i++) p->tiers[i] = find_rs(p->sel, TIER_IDS[i]);
 }
 
 /* ---- the scan ---- */

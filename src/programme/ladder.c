@@ -343,11 +343,16 @@ tidu_code tidu_transitions_compute(tidu_programme *p, tidu_store *s, int32_t yea
   memset(out, 0, sizeof *out);
   out->year = year;
   scan_ctx now, before;
+  prog_use_full(p, 1); /* eligibility changes are reported for every board and tier */
   tidu_code rc = scan_year(p, s, year, 1, &now, err);
-  if (rc != TIDU_OK) return rc;
+  if (rc != TIDU_OK) {
+    prog_use_full(p, 0);
+    return rc;
+  }
   rc = scan_year(p, s, year - 1, 1, &before, err);
   if (rc != TIDU_OK) {
     free_recs(&now);
+    prog_use_full(p, 0);
     return rc;
   }
   recorded rec = {0};
@@ -402,6 +407,7 @@ tidu_code tidu_transitions_compute(tidu_programme *p, tidu_store *s, int32_t yea
   free(rec.v);
   free_recs(&now);
   free_recs(&before);
+  prog_use_full(p, 0);
   if (rc != TIDU_OK) tidu_transitions_free(out);
   return rc;
 }

@@ -18,7 +18,9 @@ enum { T_ABOVE_SCALE = 0, T_INNOVATIVE, T_SRDI, T_LITTLE_GIANT, T_CHAMPION, PROG
 
 struct tidu_programme {
   tidu_rulebook *book; /* boards and tiers (built in) */
-  tidu_selection *sel;
+  tidu_selection *sel;       /* the selection in use: sel_core, or sel_full for transitions */
+  tidu_selection *sel_full;  /* every board, positioning test and tier in force */
+  tidu_selection *sel_core;  /* the boards of the layering order, the exchanges, above_scale */
   tidu_selection *sel_scale; /* above_scale alone, for the year before */
   tidu_rulebook *pbook;      /* the programme's rule sets */
   tidu_selection *psel;
@@ -47,6 +49,10 @@ typedef struct prog_chunk {
 } prog_chunk;
 
 typedef tidu_code (*prog_fn)(void *ud, tidu_programme *p, const prog_chunk *c, tidu_error *err);
+
+/* Switches the scans to every rule set in force (full = 1) or only to those the pool, layers,
+ * ladder and targets read (full = 0, the default), and recomputes the indices. */
+void prog_use_full(tidu_programme *p, int full);
 
 /* Assesses registry firms at fiscal year `year` in chunks: all live firms when `uscc` is NULL,
  * else the `n` firms listed. Calls `fn` for each chunk. */
