@@ -37,7 +37,7 @@ check import-firms "$(q 'select count(*) from firms')" 3000
 "$T" pool review --year $Y --scope 32 --apply --who 审核员 >"$tmp/r1" 2>&1
 entries=$(q "select count(*) from pool where state = 'proposed' and source = 'review'")
 # every proposal declares an intention, lies in Jiangsu and has no red flag
-bad_props=$(q "select count(*) from pool p join firms f on f.uscc = p.uscc where not (f.listing_intention = 'yes' and f.region like '32%' and coalesce(f.red_flags, '') not like '%dishonest%')")
+bad_props=$(q "select count(*) from pool p join firms f on f.uscc = p.uscc where not (f.listing_intention = 'yes' and f.region like '32%' and coalesce(f.red_flags, '') = '')")
 check review-proposals-meet-the-gates "$bad_props" 0
 # firms with a 专精特新 / 小巨人 title, an intention, in Jiangsu, without red flags: all proposed
 titled=$(q "select count(*) from firms where listing_intention = 'yes' and region like '32%' and (titles like '%srdi_sme%' or titles like '%little_giant%') and coalesce(red_flags, '') = ''")

@@ -178,6 +178,10 @@ static void test_review(void **state) {
   assert_int_equal(r.applied, 0);
   tidu_review_free(&r);
   assert_int_equal(tidu_pool_admit(s, A, NULL, &ACT, &err), TIDU_OK);
+  /* admitted and unchanged: the review proposes no exit */
+  assert_int_equal(tidu_pool_review(p, s, 2024, 0, &ACT, &r, &err), TIDU_OK);
+  assert_int_equal(r.n, 0);
+  tidu_review_free(&r);
   /* the firm declares it no longer intends to list */
   const tidu_field_info *fi = tidu_field_find("listing_intention");
   assert_int_equal(tidu_store_set_value(s, A, fi, 0, tidu_enum_find(TIDU_E_listing_intention, "no"),
