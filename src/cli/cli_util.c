@@ -368,35 +368,8 @@ int cli_parse_int(const char *s, long long lo, long long hi, long long *out) {
   return 0;
 }
 
-/* Formats x with up to `digits` decimals, dropping trailing zeros. */
-static void trimmed(double x, int digits, char *buf, size_t size) {
-  snprintf(buf, size, "%.*f", digits, x);
-  if (!strchr(buf, '.')) return;
-  size_t n = strlen(buf);
-  while (n && buf[n - 1] == '0') buf[--n] = 0;
-  if (n && buf[n - 1] == '.') buf[--n] = 0;
-}
-
-/* One step of the short amount scale: at least `from`, divided by `div`, then the unit. */
-typedef struct scale_step {
-  double from, div;
-  int digits;
-  const char *unit;
-} scale_step;
-
-static const scale_step ZH_STEPS[] = {
-    {1e10, 1e8, 0, "亿"}, {1e8, 1e8, 1, "亿"}, {1e4, 1e4, 0, "万"}, {0, 1, 0, "元"}};
-static const scale_step EN_STEPS[] = {
-    {1e9, 1e9, 1, "bn"}, {1e6, 1e6, 1, "mn"}, {1e3, 1e3, 1, "k"}, {0, 1, 0, ""}};
-
 void cli_short_yuan(double yuan, const char *lang, char *buf, size_t size) {
-  int en = lang && !strcmp(lang, "en");
-  const scale_step *st = en ? EN_STEPS : ZH_STEPS;
-  double a = fabs(yuan);
-  while (a < st->from) st++;
-  char num[48];
-  trimmed(a / st->div, st->digits, num, sizeof num);
-  snprintf(buf, size, "%s%s%s%s", yuan < 0 ? "-" : "", en ? "CNY " : "", num, st->unit);
+  tidu_short_yuan(yuan, lang, buf, size);
 }
 
 void cli_suggest_field(FILE *out, const char *name) {
