@@ -1,5 +1,7 @@
 /* Shared helpers of the tidu command: option parsing, help, colour, widths, progress, errors. */
 #include "cli.h"
+#include "tidu/codes.h"
+#include "tidu/store.h"
 #include "tidu/values.h"
 
 #include <math.h>
@@ -389,4 +391,59 @@ void cli_local_time(const char *utc, char *buf, size_t size) {
   struct tm local;
   localtime_r(&t, &local);
   strftime(buf, size, "%Y-%m-%d %H:%M:%S %z", &local);
+}
+
+/* ---- registry filters ---- */
+
+int cli_check_filter(const cli_spec *spec, tidu_store_filter *flt) {
+  char hint[1024];
+  const char *r = flt->region_prefix;
+  if (r && *r) {
+    int digits = 1;
+    for (const char *p = r; *p; p++) digits &= *p >= '0' && *p <= '9';
+    if (!digits) {
+      if (tidu_region_suggest(r, hint, sizeof hint))
+        return cli_usage(spec,
+                         "--region 应为行政区划代码前缀,'%s' 不是;是否为: %s / --region takes a "
+                         "code prefix, not '%s'; did you mean: %s",
+                         r, hint, r, hint);
+      return cli_usage(spec,
+                       "--region 应为行政区划代码前缀(如 3205) / --region takes a code prefix "
+                       "(e.g. 3205), not '%s'",
+                       r);
+    }
+    if (!tidu_region_prefix_known(r))
+      fprintf(
+          stderr,
+          "tidu %s: 警告/warning: 没有以 %s 开头的已知行政区划代码 / no known region code starts "
+          "with %s\n",
+          spec->name, r, r);
+  }
+  const char *ind = flt->industry_prefix;
+  if (ind && *ind) {
+    int ok = ind[0] >= 'A' && ind[0] <= 'T';
+    for (const char *p = ind + 1; ok && *p; p++) ok = *p >= '0' && *p <= '9';
+    if (!ok) {
+      if (tidu_industry_suggest(ind, hint, sizeof hint))
+        return cli_usage(spec,
+                         "--industry 应为行业代码前缀,'%s' 不是;是否为: %s / --industry takes a "
+                         "GB/T 4754 code prefix, not '%s'; did you mean: %s",
+                         ind, hint, ind, hint);
+      return cli_usage(spec,
+                       "--industry 应为行业代码前缀(如 C39) / --industry takes a code prefix "
+                       "(e.g. C39), not '%s'",
+                       ind);
+    }
+  }
+  if (flt->title && *flt->title) {
+    int k = tidu_enum_parse(TIDU_E_titles, flt->title, strlen(flt->title));
+    if (k < 0) {
+      char zh[400];
+      tidu_enum_choices(TIDU_E_titles, 0, zh, sizeof zh);
+      return cli_usage(spec, "未知资质 '%s'(可选:%s) / unknown title '%s'", flt->title, zh,
+                       flt->title);
+    }
+    flt->title = tidu_enum_name(TIDU_E_titles, k);
+  }
+  return CLI_OK;
 }

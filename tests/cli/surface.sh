@@ -3,7 +3,7 @@
 # path for imports and edits, titles as officials write them, mistyped years, Chinese names in
 # explanations and history, explanation wording, "did you mean" for fields and headers.
 . "$(dirname "$0")/lib/checks.sh"
-plan 24
+plan 32
 U=91320505MA1N2K3P9H
 DB="$tmp/t.db"
 js() { "$T" export --db "$DB" --format json "$tmp/x.json" >/dev/null 2>&1 && cat "$tmp/x.json"; }
@@ -79,3 +79,34 @@ check "11.19 years carry their unit; ≤ conditions are exceeded, not short" \
 check "11.19 percentages with one precision" "$(grep -cE '[0-9]\.[0-9]{3,}%' "$tmp/zh")" 0
 check "11.19 the 扣非孰低 figure is labelled as such" \
   "$(grep -c '最近一年净利润(扣非前后孰低) > 0' "$tmp/zh" | sed 's/^[1-9][0-9]*$/some/')" some
+
+# 11.16: CSV export for Excel: a BOM, units in the headers; it reads back to the same figures
+"$T" export --db "$DB" "$tmp/o.csv" >/dev/null 2>&1
+check "11.16 CSV export starts with a UTF-8 BOM" "$(head -c 3 "$tmp/o.csv" | od -An -tx1 | tr -d ' ')" efbbbf
+check "11.16 CSV headers carry the unit of the values" \
+  "$(head -1 "$tmp/o.csv" | grep -c '营业收入(元),.*加权平均净资产收益率(%)')" 1
+"$T" db init --db "$tmp/back.db" >/dev/null 2>&1
+"$T" import --db "$tmp/back.db" "$tmp/o.csv" >/dev/null 2>&1
+js >"$tmp/one.json"
+DB="$tmp/back.db" js >"$tmp/two.json"
+check "11.16 the CSV export imports back to the same record" "$(cmp -s "$tmp/one.json" "$tmp/two.json" && echo same)" same
+
+# 11.18: the gap in the condition's own unit, and a distance that --gap-below filters on
+"$T" firm show --db "$DB" --as-of 2025-06-30 $U >"$tmp/show" 2>&1
+check "11.18 firm show gives gaps in the condition's unit and names the distance" \
+  "$(grep -c '差[0-9.]*[万亿]' "$tmp/show" | sed 's/^[1-9][0-9]*$/some/'):$(grep -c '相对距离/distance' "$tmp/show" | sed 's/^[1-9][0-9]*$/some/'):$(grep -c '差距/distance' "$tmp/show")" "some:some:0"
+"$T" firm list --db "$DB" --as-of 2025-06-30 --board star --format json >"$tmp/list.json" 2>&1
+d=$(grep -o '"distance":[0-9.e-]*' "$tmp/list.json" | cut -d: -f2)
+above=$(awk -v d="$d" 'BEGIN { printf "%.6f", d + 0.000001 }')
+check "11.18 --gap-below keeps a firm whose distance is below X and drops it at X" \
+  "$("$T" firm list --db "$DB" --as-of 2025-06-30 --board star --gap-below "$above" --format json 2>/dev/null | grep -c "$U"):$("$T" firm list --db "$DB" --as-of 2025-06-30 --board star --gap-below "$d" --format json 2>/dev/null | grep -c "$U")" "1:0"
+
+# 11.21: filters that match nothing known; honest counts
+"$T" firm list --db "$DB" --region 苏州 >/dev/null 2>"$tmp/err"
+check "11.21 --region 苏州 suggests 3205 (exit 2)" "$?:$(grep -c '3205 江苏省苏州市' "$tmp/err")" "2:1"
+"$T" firm list --db "$DB" --title 小巨人 >"$tmp/out" 2>&1
+check "11.21 --title takes the Chinese name" "$(grep -c "$U" "$tmp/out")" 1
+"$T" firm list --db "$DB" -n 0 >"$tmp/out" 2>&1
+check "11.21 firm list -n counts honestly" "$(grep -c '显示 0 家,共 1 家' "$tmp/out")" 1
+"$T" firm delete --db "$DB" 苏州测试 >/dev/null 2>&1
+check "11.21 firm delete accepts a name as show does" "$?:$("$T" firm list --db "$DB" | grep -c "$U")" "0:0"
