@@ -26,8 +26,9 @@ endif
 CFLAGS   := $(CSTD) $(WARN) $(OPT) $(INC) $(EXTRA_CFLAGS)
 LDFLAGS  := $(LDSAN) $(EXTRA_LDFLAGS)
 
-LIB_DIRS := core rules assess io store programme server
-LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)) $(GEN)/builtin_rules.c
+LIB_DIRS := core rules assess io store app programme server
+LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)) $(GEN)/builtin_rules.c \
+            $(GEN)/web_assets.c
 CLI_SRC  := $(wildcard src/cli/*.c)
 RULES    := rules/prelude.tidu $(sort $(wildcard rules/*/*.tidu)) $(sort $(wildcard rules/tags/*.tags))
 LIB_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
@@ -40,9 +41,22 @@ FUZZ_SECONDS ?= 60
 .PHONY: all check test demo deps fuzz format clean bench
 all: $(BUILD)/tidu
 
-$(GEN)/builtin_rules.c: $(RULES) tools/embed.c | $(GEN)
-	$(CC) -std=c17 -O1 -o $(GEN)/embed tools/embed.c
+$(GEN)/embed: tools/embed.c | $(GEN)
+	$(CC) -std=c17 -O1 -o $@ tools/embed.c
+
+$(GEN)/builtin_rules.c: $(RULES) $(GEN)/embed
 	$(GEN)/embed $(RULES) > $@.tmp && mv $@.tmp $@
+
+# The web UI and ECharts (npm, pinned by web/package-lock.json) are compiled into the binary.
+WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/pages/*.js))
+ECHARTS  := web/node_modules/echarts/dist/echarts.min.js
+$(GEN)/web_assets.c: $(WEB) web/node_modules/.tidu-stamp docs/openapi.json $(GEN)/embed
+	$(GEN)/embed -t tidu_web_files -i server/assets.h -s web/ $(WEB) $(ECHARTS) docs/openapi.json \
+	  > $@.tmp && mv $@.tmp $@
+
+web/node_modules/.tidu-stamp: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(GEN):
 	mkdir -p $@

@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "tidu/error.h"
+#include "tidu/sheet.h"
 #include "tidu/store.h"
 
 /* ---- who did it ------------------------------------------------------------------------- */
@@ -58,6 +59,7 @@ typedef struct tidu_programme_options {
   const char *scope;       /* region code prefix of the programme ("32"); NULL = everywhere */
   const char *board_order; /* layering order, comma-separated; NULL = main,chinext,star,bse,
                               neeq,regional */
+  int64_t reward_cap_fen;  /* 小升规 reward per firm, in 分 (0 = 50万元, Shanghai's cap) */
 } tidu_programme_options;
 
 /* Compiles the built-in boards and tiers and the programme rule sets. TIDU_ERR_RULE when a
@@ -285,11 +287,26 @@ tidu_code tidu_ladder_compute(tidu_programme *p, tidu_store *s, int32_t year, ti
                               int record, const tidu_actor *a, tidu_ladder *out, tidu_error *err);
 void tidu_ladder_free(tidu_ladder *l);
 
+/* A move on the ladder between two years, named by the highest boundary it crosses. */
+typedef enum tidu_move {
+  TIDU_MOVE_NONE = 0,
+  TIDU_MOVE_UP_SCALE,   /* 小升规: into 规上 or higher from 小微 */
+  TIDU_MOVE_UP_STRONG,  /* 规转强: into 专精特新 or higher */
+  TIDU_MOVE_UP_SHARES,  /* 强转股: into 股改 or higher */
+  TIDU_MOVE_UP_LISTING, /* 股上市: into NEEQ/专板 or listed */
+  TIDU_MOVE_UP_WITHIN,  /* 升级: up without crossing one of the four boundaries */
+  TIDU_MOVE_DOWN,       /* 下降 */
+  TIDU_NMOVES
+} tidu_move;
+
+const char *tidu_move_name(tidu_move m); /* "up_scale", … */
+const char *tidu_move_zh(tidu_move m);   /* "小升规", … */
+
 typedef struct tidu_transition {
   char uscc[19];
   char *name;
   uint8_t from, to;   /* rungs */
-  char *move;         /* "小升规", "规转强", "强转股", "股上市", "下降" */
+  int move;           /* tidu_move */
   char *gained;       /* boards/tiers newly eligible: "bse,srdi_sme" or NULL */
   char *lost;         /* no longer eligible, or NULL */
   int reward;         /* 1: a 小升规 reward candidate */
@@ -301,7 +318,7 @@ typedef struct tidu_transitions {
   int32_t year;
   tidu_transition *items; /* firms with a move, a change of eligibility, or a reward */
   size_t n;
-  size_t moves[5]; /* 小升规, 规转强, 强转股, 股上市, 下降 */
+  size_t moves[TIDU_NMOVES];
   size_t rewards;
   int64_t reward_total_fen;
 } tidu_transitions;
@@ -579,20 +596,6 @@ size_t tidu_tagset_match(const tidu_tagset *ts, const char *industry, const char
 
 /* ---- reports -------------------------------------------------------------------------------- */
 
-/* A table ready to send upward: Chinese headers, money in 万元. */
-typedef enum tidu_cell_kind { TIDU_CELL_TEXT = 0, TIDU_CELL_INT, TIDU_CELL_WAN } tidu_cell_kind;
-
-typedef struct tidu_sheet {
-  char *title; /* sheet name */
-  size_t ncols;
-  char **headers;
-  tidu_cell_kind *kinds;
-  size_t nrows;
-  char **text;  /* nrows * ncols (TEXT cells; NULL = empty) */
-  int64_t *num; /* nrows * ncols (INT cells; WAN cells in 分) */
-  size_t cap;
-} tidu_sheet;
-
 typedef enum tidu_report_kind {
   TIDU_REPORT_POOL = 0,
   TIDU_REPORT_LAYERS,
@@ -609,12 +612,5 @@ int tidu_report_kind_find(const char *name);
 /* Builds report `kind` for fiscal year `year`. *out is freed with tidu_sheet_free. */
 tidu_code tidu_prog_report(tidu_programme *p, tidu_store *s, tidu_report_kind kind, int32_t year,
                            tidu_sheet **out, tidu_error *err);
-void tidu_sheet_free(tidu_sheet *sh);
-
-/* Writes a sheet to `path` as "csv" (UTF-8 with BOM, 万元 with two decimals), "json" (an
- * array of objects keyed by header) or "xlsx" (libxlsxwriter). Written to a temporary name
- * and renamed. */
-tidu_code tidu_sheet_write(const tidu_sheet *sh, const char *format, const char *path,
-                           tidu_error *err);
 
 #endif

@@ -116,6 +116,22 @@ int cmd_pool(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 extern const cli_spec cli_pool_specs[];
 extern const cli_spec cli_events_specs[];
+int cmd_ladder(int argc, char **argv);
+int cmd_transitions(int argc, char **argv);
+int cmd_progress(int argc, char **argv);
+int cmd_inst(int argc, char **argv);
+int cmd_finance(int argc, char **argv);
+int cmd_event(int argc, char **argv);
+int cmd_targets(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+extern const cli_spec cli_ladder_specs[];
+extern const cli_spec cli_transitions_specs[];
+extern const cli_spec cli_progress_specs[];
+extern const cli_spec cli_inst_specs[];
+extern const cli_spec cli_finance_specs[];
+extern const cli_spec cli_event_specs[];
+extern const cli_spec cli_targets_specs[];
+extern const cli_spec cli_report_specs[];
 /* The registry's path: `opt` (--db) when given, else $TIDU_DB, else "tidu.db". */
 const char *cli_db_path(const char *opt);
 /* Opens the registry at cli_db_path(opt), printing any error; returns an exit status. */
@@ -130,7 +146,7 @@ struct tidu_store_filter;
 int cli_check_filter(const cli_spec *spec, struct tidu_store_filter *flt);
 
 /* Assessing registry firms in chunks with the built-in rules (cmd_firm.c; used by export). */
-#define CLI_REGEVAL_CHUNK 256
+#define CLI_REGEVAL_CHUNK 256 /* = TIDU_REGEVAL_CHUNK */
 typedef struct cli_regeval cli_regeval;
 struct tidu_firm;
 struct tidu_export_ruleset;
@@ -139,7 +155,7 @@ struct tidu_export_assessment;
 int cli_regeval_open(int64_t as_of, cli_regeval **out);
 /* Asks each run to also say where every rule set stands in the condition's own unit
  * (tidu_report_standing, in `lang`): the `gap` texts of tidu_export_assessment. */
-#define CLI_STANDING 96
+#define CLI_STANDING 96 /* = TIDU_REGEVAL_STANDING */
 int cli_regeval_want_standing(cli_regeval *e, const char *lang);
 void cli_regeval_close(cli_regeval *e);
 size_t cli_regeval_count(const cli_regeval *e);
@@ -159,6 +175,11 @@ typedef int (*cli_firm_fn)(void *ctx, const struct tidu_firm *f,
                            const struct tidu_export_assessment *a);
 int cli_regeval_each(struct tidu_store *s, const struct tidu_store_filter *flt, cli_regeval *e,
                      cli_firm_fn each, void *ctx);
+
+/* The server and its accounts (cmd_serve.c). */
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+extern const cli_spec cli_serve_specs[];
 
 /* ---- terminal ---- */
 

@@ -12,200 +12,92 @@
 #include "tidu/export.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
+#include "tidu/regeval.h"
 #include "tidu/store.h"
 #include "tidu/values.h"
 
 /* ==== assessing registry firms in chunks (shared with cmd_export.c) ==== */
 
+/* The CLI's face over tidu_regeval: it owns the built-in rule book and prints errors. */
 struct cli_regeval {
   tidu_rulebook *book;
-  tidu_selection *sel;
-  tidu_eval *ev;
-  tidu_chunk *chunk;
-  int64_t as_of;
-  size_t nrs;
-  tidu_export_ruleset *rs;
-  const char **verdict; /* CLI_REGEVAL_CHUNK * nrs */
-  const char **nearest;
-  double *distance;
-  char (*standing)[CLI_STANDING]; /* per cell, when asked for (cli_regeval_want_standing) */
-  const char **gap;               /* pointers into standing */
-  const char *lang;
+  tidu_regeval *e;
 };
 
 int cli_regeval_open(int64_t as_of, cli_regeval **out) {
   *out = NULL;
-  cli_regeval *e = calloc(1, sizeof *e);
-  if (!e) return CLI_INPUT;
-  e->as_of = as_of;
-  int rc = cli_load_rules(NULL, &e->book);
-  if (rc == CLI_OK) rc = cli_select(e->book, as_of, NULL, &e->sel);
+  cli_regeval *c = calloc(1, sizeof *c);
+  if (!c) return CLI_INPUT;
+  int rc = cli_load_rules(NULL, &c->book);
   if (rc == CLI_OK) {
-    e->nrs = tidu_selection_count(e->sel);
-    e->ev = tidu_eval_new();
-    e->chunk = tidu_chunk_new(CLI_REGEVAL_CHUNK);
-    e->rs = calloc(e->nrs ? e->nrs : 1, sizeof *e->rs);
-    size_t cells = CLI_REGEVAL_CHUNK * (e->nrs ? e->nrs : 1);
-    e->verdict = calloc(cells, sizeof *e->verdict);
-    e->nearest = calloc(cells, sizeof *e->nearest);
-    e->distance = calloc(cells, sizeof *e->distance);
-    if (!e->ev || !e->chunk || !e->rs || !e->verdict || !e->nearest || !e->distance) rc = CLI_INPUT;
-  }
-  for (size_t k = 0; rc == CLI_OK && k < e->nrs; k++) {
-    const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(e->sel, k));
-    e->rs[k].id = m->id;
-    e->rs[k].name = m->name;
-    e->rs[k].is_board = m->kind == TIDU_KIND_BOARD;
-  }
-  if (rc != CLI_OK) {
-    cli_regeval_close(e);
-    return rc;
-  }
-  *out = e;
-  return CLI_OK;
-}
-
-void cli_regeval_close(cli_regeval *e) {
-  if (!e) return;
-  tidu_eval_free(e->ev);
-  tidu_chunk_free(e->chunk);
-  tidu_selection_free(e->sel);
-  tidu_rulebook_free(e->book);
-  free(e->rs);
-  free(e->verdict);
-  free(e->nearest);
-  free(e->distance);
-  free(e->standing);
-  free(e->gap);
-  free(e);
-}
-
-int cli_regeval_want_standing(cli_regeval *e, const char *lang) {
-  size_t cells = CLI_REGEVAL_CHUNK * (e->nrs ? e->nrs : 1);
-  e->lang = lang ? lang : "zh";
-  if (e->standing) return CLI_OK;
-  e->standing = calloc(cells, sizeof *e->standing);
-  e->gap = calloc(cells, sizeof *e->gap);
-  return e->standing && e->gap ? CLI_OK : CLI_INPUT;
-}
-
-/* Fills the standing texts of the last run's firms (one result tree per firm). */
-static int fill_standing(cli_regeval *e, size_t n) {
-  for (size_t lane = 0; lane < n; lane++) {
-    tidu_result *r = NULL;
     tidu_error err;
     tidu_error_clear(&err);
-    if (tidu_eval_materialise(e->ev, lane, &r, &err) != TIDU_OK) {
+    if (tidu_regeval_open(c->book, as_of, &c->e, &err) != TIDU_OK) {
       cli_print_error(&err);
-      return CLI_INPUT;
+      rc = cli_exit_code(err.code);
     }
-    for (size_t k = 0; k < e->nrs; k++) {
-      size_t at = lane * e->nrs + k;
-      e->standing[at][0] = '\0';
-      e->gap[at] = NULL;
-      for (size_t i = 0; i < r->nrulesets; i++) {
-        if (strcmp(r->rulesets[i].meta->id, e->rs[k].id)) continue;
-        char buf[CLI_STANDING];
-        tidu_report_standing(&r->rulesets[i], e->lang, buf, sizeof buf);
-        snprintf(e->standing[at], CLI_STANDING, "%s", buf[0] == ' ' ? buf + 1 : buf);
-        e->gap[at] = e->standing[at];
-        break;
-      }
-    }
-    tidu_result_free(r);
   }
+  if (rc != CLI_OK) {
+    cli_regeval_close(c);
+    return rc;
+  }
+  *out = c;
   return CLI_OK;
 }
 
-size_t cli_regeval_count(const cli_regeval *e) {
-  return e->nrs;
-}
-
-const tidu_export_ruleset *cli_regeval_rulesets(const cli_regeval *e) {
-  return e->rs;
-}
-
-int cli_regeval_find(const cli_regeval *e, const char *id) {
-  for (size_t k = 0; k < e->nrs; k++)
-    if (!strcmp(e->rs[k].id, id)) return (int)k;
-  return -1;
-}
-
-int cli_regeval_run(cli_regeval *e, const tidu_firm *firms, size_t n) {
-  tidu_chunk_reset(e->chunk);
-  for (size_t i = 0; i < n; i++)
-    if (tidu_chunk_add(e->chunk, &firms[i], 0) != TIDU_OK) return CLI_INPUT;
+int cli_regeval_want_standing(cli_regeval *c, const char *lang) {
   tidu_error err;
   tidu_error_clear(&err);
-  if (tidu_assess_chunk(e->sel, e->chunk, e->as_of, e->ev, &err) != TIDU_OK) {
+  if (tidu_regeval_want_standing(c->e, lang, &err) != TIDU_OK) {
     cli_print_error(&err);
     return CLI_INPUT;
   }
-  for (size_t lane = 0; lane < n; lane++)
-    for (size_t k = 0; k < e->nrs; k++) {
-      size_t at = lane * e->nrs + k;
-      tidu_verdict v = tidu_eval_verdict(e->ev, k, TIDU_WHOLE, lane);
-      const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(e->sel, k));
-      int near = tidu_eval_nearest(e->ev, k, lane);
-      e->verdict[at] = v == TIDU_V_NA ? NULL : tidu_verdict_name(v);
-      e->nearest[at] = near >= 0 && (size_t)near < m->nstandards ? m->standards[near].id : NULL;
-      e->distance[at] = m->nstandards ? tidu_eval_distance(e->ev, k, TIDU_WHOLE, lane) : NAN;
-    }
-  return e->standing ? fill_standing(e, n) : CLI_OK;
+  return CLI_OK;
 }
 
-void cli_regeval_get(const cli_regeval *e, size_t lane, tidu_export_assessment *a) {
-  a->verdict = e->verdict + lane * e->nrs;
-  a->nearest = e->nearest + lane * e->nrs;
-  a->distance = e->distance + lane * e->nrs;
-  a->gap = e->gap ? e->gap + lane * e->nrs : NULL;
+void cli_regeval_close(cli_regeval *c) {
+  if (!c) return;
+  tidu_regeval_close(c->e);
+  tidu_rulebook_free(c->book);
+  free(c);
 }
 
-/* Reads up to CLI_REGEVAL_CHUNK firms into firms[0..*n); sets *done at the end. */
-static int read_chunk(tidu_store_iter *it, tidu_firm *firms, size_t *n, int *done) {
+size_t cli_regeval_count(const cli_regeval *c) {
+  return tidu_regeval_count(c->e);
+}
+
+const tidu_export_ruleset *cli_regeval_rulesets(const cli_regeval *c) {
+  return tidu_regeval_rulesets(c->e);
+}
+
+int cli_regeval_find(const cli_regeval *c, const char *id) {
+  return tidu_regeval_find(c->e, id);
+}
+
+int cli_regeval_run(cli_regeval *c, const tidu_firm *firms, size_t n) {
   tidu_error err;
   tidu_error_clear(&err);
-  *n = 0;
-  while (*n < CLI_REGEVAL_CHUNK && !*done) {
-    if (tidu_store_iter_next(it, &firms[*n], done, &err) != TIDU_OK) {
-      cli_print_error(&err);
-      return CLI_INPUT;
-    }
-    if (!*done) (*n)++;
+  if (tidu_regeval_run(c->e, firms, n, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
   }
   return CLI_OK;
 }
 
-int cli_regeval_each(tidu_store *s, const tidu_store_filter *flt, cli_regeval *e, cli_firm_fn each,
+void cli_regeval_get(const cli_regeval *c, size_t lane, tidu_export_assessment *a) {
+  tidu_regeval_get(c->e, lane, a);
+}
+
+int cli_regeval_each(tidu_store *s, const tidu_store_filter *flt, cli_regeval *c, cli_firm_fn each,
                      void *ctx) {
-  tidu_store_iter *it = NULL;
   tidu_error err;
   tidu_error_clear(&err);
-  if (tidu_store_iter_open(s, flt, &it, &err) != TIDU_OK) {
+  int stopped = 0;
+  if (tidu_regeval_each(s, flt, c ? c->e : NULL, each, ctx, &stopped, &err) != TIDU_OK) {
     cli_print_error(&err);
     return CLI_INPUT;
   }
-  tidu_firm *firms = calloc(CLI_REGEVAL_CHUNK, sizeof *firms);
-  if (!firms) {
-    tidu_store_iter_close(it);
-    return CLI_INPUT;
-  }
-  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_init(&firms[i]);
-  int rc = CLI_OK, done = 0;
-  while (rc == CLI_OK && !done) {
-    size_t n = 0;
-    rc = read_chunk(it, firms, &n, &done);
-    if (rc == CLI_OK && e && n) rc = cli_regeval_run(e, firms, n);
-    for (size_t i = 0; rc == CLI_OK && i < n; i++) {
-      tidu_export_assessment a;
-      if (e) cli_regeval_get(e, i, &a);
-      rc = each(ctx, &firms[i], e ? &a : NULL);
-    }
-  }
-  for (size_t i = 0; i < CLI_REGEVAL_CHUNK; i++) tidu_firm_clear(&firms[i]);
-  free(firms);
-  tidu_store_iter_close(it);
-  return rc;
+  return stopped;
 }
 
 /* ==== options ==== */
@@ -463,7 +355,7 @@ static tidu_result *assess_one(cli_regeval *e, const tidu_firm *f) {
   if (cli_regeval_run(e, f, 1) != CLI_OK) return NULL;
   tidu_result *r = NULL;
   tidu_error err;
-  if (tidu_eval_materialise(e->ev, 0, &r, &err) != TIDU_OK) {
+  if (tidu_eval_materialise(tidu_regeval_eval(e->e), 0, &r, &err) != TIDU_OK) {
     cli_print_error(&err);
     return NULL;
   }
@@ -497,7 +389,8 @@ static int show_xlsx(cli_regeval *e, const tidu_firm *f, const char *path) {
   tidu_error_clear(&err);
   tidu_export_assessment a;
   cli_regeval_get(e, 0, &a);
-  tidu_code rc = tidu_export_open(path, TIDU_EXPORT_XLSX, e->rs, e->nrs, &ex, &err);
+  tidu_code rc = tidu_export_open(path, TIDU_EXPORT_XLSX, cli_regeval_rulesets(e),
+                                  cli_regeval_count(e), &ex, &err);
   if (rc == TIDU_OK) rc = tidu_export_add(ex, f, &a, &err);
   if (ex) {
     tidu_code rc2 = tidu_export_close(ex, rc == TIDU_OK ? &err : NULL);

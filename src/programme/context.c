@@ -140,6 +140,7 @@ tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme 
   tidu_programme *p = calloc(1, sizeof *p);
   if (!p) return prog_nomem(err);
   p->as_of = opt ? opt->as_of : 0;
+  p->reward_cap_fen = opt && opt->reward_cap_fen > 0 ? opt->reward_cap_fen : 50000000LL;
   snprintf(p->scope, sizeof p->scope, "%s", opt && opt->scope ? opt->scope : "");
   tidu_errlist errs;
   tidu_errlist_init(&errs);

@@ -30,6 +30,7 @@ struct tidu_programme {
   int rs_exchange[PROG_NEXCHANGE];
   int tiers[PROG_NTIERS];
   int rs_entry, rs_exit, rs_reward; /* indices in psel, -1 when absent */
+  int64_t reward_cap_fen;
   tidu_eval *ev, *ev_prev, *pev;
   tidu_chunk *chunk, *chunk_prev;
 };
@@ -60,6 +61,26 @@ const char *prog_passing_std(const tidu_programme *p, const prog_chunk *c, int r
 
 /* Nearest board standard: board selection index, distance and whether it passes. */
 const char *prog_std_id(const tidu_selection *sel, int rs, int std);
+
+/* Listing progress recorded up to the end of a year, as the highest rung per USCC (sorted). */
+typedef struct prog_rung {
+  char uscc[19];
+  uint8_t rung;
+} prog_rung;
+
+typedef struct prog_rungs {
+  prog_rung *v;
+  size_t n, cap;
+  int nomem;
+} prog_rungs;
+
+tidu_code prog_load_progress(tidu_store *s, int32_t year, prog_rungs *pr, tidu_error *err);
+/* The ladder rung (tidu_rung) of lane i of an evaluated chunk at the end of its year. */
+int prog_rung_of(const tidu_programme *p, const prog_chunk *c, size_t i, int64_t year_end,
+                 const prog_rungs *pr);
+
+/* Chinese name of a target metric (the metric itself when unknown). */
+const char *prog_metric_zh(const char *metric);
 
 /* Records an audit event with the actor. */
 tidu_code prog_event(tidu_store *s, const tidu_actor *a, const char *action, const char *uscc,

@@ -161,6 +161,28 @@ static const char *const migrations[TIDU_STORE_VERSION] = {
     " PRIMARY KEY (year, uscc));"
     "CREATE INDEX progress_firm ON progress (uscc, on_date);"
     "CREATE INDEX events_action ON events (action, id);",
+    /* 3 -> 4: accounts of the server: users, their sessions and API tokens (secrets stored
+     * only as digests); an institution user's firms are its institution's inst_assignments */
+    "CREATE TABLE users ("
+    " id {id},"
+    " name TEXT NOT NULL UNIQUE,"
+    " pw_hash TEXT NOT NULL,"
+    " role TEXT NOT NULL,"
+    " scope TEXT,"
+    " disabled BIGINT NOT NULL DEFAULT 0,"
+    " created_at TEXT NOT NULL);"
+    "CREATE TABLE sessions ("
+    " id_digest TEXT PRIMARY KEY,"
+    " user_id BIGINT NOT NULL REFERENCES users(id),"
+    " csrf TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " expires_at TEXT NOT NULL);"
+    "CREATE TABLE api_tokens ("
+    " id {id},"
+    " user_id BIGINT NOT NULL REFERENCES users(id),"
+    " digest TEXT NOT NULL UNIQUE,"
+    " label TEXT,"
+    " created_at TEXT NOT NULL);",
 };
 
 /* ---- small helpers shared by the store ---- */

@@ -615,19 +615,32 @@ struct tidu_store_iter {
 };
 
 static void filter_sql(sqlbuf *b) {
-  sb_add(b, " WHERE (CAST(?1 AS TEXT) IS NULL OR region LIKE CAST(?1 AS TEXT) || '%%')"
-            " AND (CAST(?2 AS TEXT) IS NULL OR industry LIKE CAST(?2 AS TEXT) || '%%')"
+  sb_add(b, " WHERE (CAST(?1 AS TEXT) IS NULL OR region LIKE CAST(?1 AS TEXT) || '%%' ESCAPE '!')"
+            " AND (CAST(?2 AS TEXT) IS NULL OR industry LIKE CAST(?2 AS TEXT) || '%%' ESCAPE '!')"
             " AND (CAST(?3 AS TEXT) IS NULL"
-            " OR (';' || chains || ';') LIKE '%%;' || CAST(?3 AS TEXT) || ';%%')"
+            " OR (';' || chains || ';') LIKE '%%;' || CAST(?3 AS TEXT) || ';%%' ESCAPE '!')"
             " AND (CAST(?4 AS TEXT) IS NULL"
-            " OR (';' || titles || ';') LIKE '%%;' || CAST(?4 AS TEXT) || ';%%')"
+            " OR (';' || titles || ';') LIKE '%%;' || CAST(?4 AS TEXT) || ';%%' ESCAPE '!')"
             " AND (CAST(?5 AS BIGINT) = 1 OR deleted_at IS NULL)");
+}
+
+/* Filter values are matched literally: LIKE's wildcards (and the escape character) in them are
+ * escaped, so "%" or "_" typed into a filter match only themselves. */
+static void bind_literal(tidu_sql_stmt *st, int idx, const char *v) {
+  char buf[256];
+  size_t n = 0;
+  for (; *v && n + 2 < sizeof buf; v++) {
+    if (*v == '%' || *v == '_' || *v == '!') buf[n++] = '!';
+    buf[n++] = *v;
+  }
+  buf[n] = 0;
+  tidu_sql_bind_text(st, idx, buf);
 }
 
 static void bind_filter(tidu_sql_stmt *st, const tidu_store_filter *flt) {
   const char *v[4] = {flt->region_prefix, flt->industry_prefix, flt->chain, flt->title};
   for (int i = 0; i < 4; i++)
-    if (v[i] && *v[i]) tidu_sql_bind_text(st, i + 1, v[i]);
+    if (v[i] && *v[i]) bind_literal(st, i + 1, v[i]);
   tidu_sql_bind_int64(st, 5, flt->include_deleted ? 1 : 0);
 }
 

@@ -17,7 +17,7 @@ echo "PLAN: $((33 + 5))"
 
 # ---- db init / info / check / backup ----
 "$T" db init --db "$W/a.db" >"$W/out" 2>&1
-check db-init '[ $? -eq 0 ] && grep -q "v3" "$W/out"' "$(cat "$W/out")"
+check db-init '[ $? -eq 0 ] && grep -q "v4" "$W/out"' "$(cat "$W/out")"
 TIDU_DB="$W/a.db" "$T" db info >"$W/out" 2>&1
 check db-info-env 'grep -q "wal" "$W/out" && grep -q "firms.*0" "$W/out"'
 

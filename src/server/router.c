@@ -1,0 +1,124 @@
+/* The route table of `tidu serve` and the dispatch: match, authenticate, check CSRF, call. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server_int.h"
+
+/* Every API route, once. docs/openapi.json describes the same list (a test keeps them equal). */
+/* clang-format off */
+const srv_route srv_routes[] = {
+    {"GET",    "/api/health",               route_health,         SRV_PUBLIC, 0, "liveness"},
+    {"GET",    "/api/openapi.json",         route_openapi,        SRV_PUBLIC, 0, "this API described"},
+    {"POST",   "/api/assess",               route_assess,         SRV_PUBLIC, 0, "assess one firm (contract §3 in, §4 out)"},
+    {"GET",    "/api/rules",                route_rules_list,     SRV_PUBLIC, 0, "rule sets with versions, dates, sources"},
+    {"GET",    "/api/rules/{id}",           route_rules_get,      SRV_PUBLIC, 0, "one rule set: standards, thresholds"},
+    {"GET",    "/api/fields",               route_fields,         SRV_PUBLIC, 0, "the fields of a firm record"},
+    {"GET",    "/api/session",              route_session_get,    SRV_PUBLIC, 1, "the signed-in user and CSRF token"},
+    {"POST",   "/api/session",              route_session_login,  SRV_PUBLIC, 1, "sign in"},
+    {"DELETE", "/api/session",              route_session_logout, SRV_USER,   1, "sign out"},
+    {"GET",    "/api/users",                route_users_list,     SRV_ADMIN,  1, "users"},
+    {"POST",   "/api/users",                route_users_add,      SRV_ADMIN,  1, "add a user"},
+    {"PATCH",  "/api/users/{name}",         route_users_edit,     SRV_ADMIN,  1, "disable, enable, set password"},
+    {"POST",   "/api/users/{name}/tokens",  route_users_token,    SRV_ADMIN,  1, "issue an API token"},
+    {"GET",    "/api/firms",                route_firms_list,     SRV_USER,   1, "firms: filters, sorting, paging"},
+    {"GET",    "/api/firms/stats",          route_firms_stats,    SRV_USER,   1, "counts per board verdict and region"},
+    {"GET",    "/api/firms/{uscc}",         route_firms_get,      SRV_USER,   1, "one firm's file with its assessment"},
+    {"GET",    "/api/firms/{uscc}/history", route_firms_history,  SRV_USER,   1, "changes of a firm's values"},
+    {"PATCH",  "/api/firms/{uscc}",         route_firms_edit,     SRV_USER,   1, "correct values of a firm"},
+    {"POST",   "/api/import",               route_import,         SRV_USER,   1, "import CSV/XLSX/JSON (row errors)"},
+    {"GET",    "/api/export",               route_export,         SRV_USER,   1, "download XLSX/CSV/JSON"},
+    {"POST",   "/api/simulate",             route_simulate,       SRV_USER,   1, "what-if of thresholds on the registry"},
+    {NULL, NULL, NULL, 0, 0, NULL},
+};
+/* clang-format on */
+
+char *tidu_server_routes(void) {
+  size_t cap = 4096, len = 0;
+  char *out = malloc(cap);
+  if (!out) return NULL;
+  out[0] = 0;
+  for (const srv_route *r = srv_routes; r->method; r++) {
+    static const char *const ACCESS[] = {"public", "user", "admin"};
+    int n = snprintf(out + len, cap - len, "%s %s %s\n", r->method, r->pattern, ACCESS[r->access]);
+    if (n < 0 || (size_t)n >= cap - len) break;
+    len += (size_t)n;
+  }
+  return out;
+}
+
+/* Matches `path` against a pattern; {name} matches one non-empty segment without '/'. */
+static int match(const char *pattern, const char *path, const char **params, char *buf,
+                 size_t size) {
+  size_t used = 0;
+  int np = 0;
+  while (*pattern && *path) {
+    if (*pattern == '{') {
+      const char *end = strchr(path, '/');
+      size_t n = end ? (size_t)(end - path) : strlen(path);
+      if (n == 0 || used + n + 1 > size || np >= SRV_MAX_PARAMS) return 0;
+      memcpy(buf + used, path, n);
+      buf[used + n] = 0;
+      params[np++] = buf + used;
+      used += n + 1;
+      path += n;
+      pattern = strchr(pattern, '}') + 1;
+      continue;
+    }
+    if (*pattern != *path) return 0;
+    pattern++;
+    path++;
+  }
+  return !*pattern && !*path;
+}
+
+static int is_safe_method(const char *m) {
+  return !strcmp(m, "GET") || !strcmp(m, "HEAD");
+}
+
+static int call_route(const srv_route *r, srv_req *rq, srv_resp *rs) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (r->needs_store || r->access != SRV_PUBLIC) {
+    rq->store = srv_store_get(rq->s, &err);
+    if (!rq->store) return srv_lib_error(rs, &err);
+    srv_authenticate(rq);
+  }
+  int status;
+  if (r->access != SRV_PUBLIC && !rq->authed)
+    status = srv_error(rs, 401, "unauthenticated", NULL, "请先登录 / please sign in");
+  else if (r->access == SRV_ADMIN && rq->user.role != TIDU_ROLE_ADMIN)
+    status = srv_error(rs, 403, "forbidden", NULL, "需要管理员权限 / admins only");
+  else if (!is_safe_method(rq->method) && rq->authed && !rq->by_token &&
+           (!srv_header(rq, "X-CSRF-Token") ||
+            !tidu_secret_equal(srv_header(rq, "X-CSRF-Token"), rq->csrf)))
+    status = srv_error(rs, 403, "csrf", "X-CSRF-Token",
+                       "缺少或错误的 CSRF 令牌 / missing or wrong CSRF token");
+  else
+    status = r->handler(rq, rs);
+  srv_store_put(rq->s, rq->store);
+  rq->store = NULL;
+  return status;
+}
+
+int srv_dispatch(srv_req *rq, srv_resp *rs) {
+  const char *lang = srv_query(rq, "lang");
+  const char *al = srv_header(rq, "Accept-Language");
+  rq->lang = (lang && !strcmp(lang, "en")) || (!lang && al && !strncmp(al, "en", 2)) ? "en" : "zh";
+  if (strncmp(rq->path, "/api/", 5)) return route_static(rq, rs);
+  char buf[512];
+  int path_matched = 0;
+  for (const srv_route *r = srv_routes; r->method; r++) {
+    const char *params[SRV_MAX_PARAMS] = {NULL, NULL};
+    if (!match(r->pattern, rq->path, params, buf, sizeof buf)) continue;
+    path_matched = 1;
+    if (strcmp(r->method, rq->method) &&
+        !(strcmp(rq->method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+      continue;
+    memcpy(rq->params, params, sizeof params);
+    return call_route(r, rq, rs);
+  }
+  if (path_matched)
+    return srv_error(rs, 405, "method_not_allowed", NULL, "不支持的方法 / method not allowed");
+  return srv_error(rs, 404, "not_found", NULL, "没有这个接口 / no such API route");
+}
