@@ -9,13 +9,15 @@ import { rulesPage } from './pages/rules.js';
 import { ioPage } from './pages/io.js';
 import { usersPage } from './pages/users.js';
 import { loginPage } from './pages/login.js';
-import { poolPage } from './pages/pool.js';
+import { instPage, ladderPage, poolPage } from './pages/pool.js';
 
 const PAGES = {
   assess: { page: assessPage, nav: 'nav_assess' },
   firms: { page: firmsPage, nav: 'nav_firms', user: true },
   firm: { page: firmPage, user: true },
-  pool: { page: poolPage, nav: 'nav_pool', user: true },
+  pool: { page: poolPage, nav: 'nav_pool', user: true, prog: true },
+  ladder: { page: ladderPage, nav: 'nav_ladder', user: true, prog: true },
+  inst: { page: instPage, nav: 'nav_inst', user: true, prog: true },
   rules: { page: rulesPage, nav: 'nav_rules' },
   io: { page: ioPage, nav: 'nav_io', user: true },
   users: { page: usersPage, nav: 'nav_users', admin: true },
@@ -28,6 +30,7 @@ function drawNav(active) {
     if (!p.nav) continue;
     if (p.admin && (!session.user || session.user.role !== 'admin')) continue;
     if (p.user && !session.user) continue;
+    if (p.prog && !['admin', 'official'].includes(session.user.role)) continue;
     nav.append(h('a', { href: `#/${id}`, class: id === active ? 'active' : null }, t(p.nav)));
   }
   document.getElementById('lang').textContent = t('lang_switch');

@@ -3,6 +3,8 @@ const T = {
   nav_assess: ['上市成熟度测评', 'Self-assessment'],
   nav_firms: ['企业库', 'Firms'],
   nav_pool: ['后备库', 'Reserve pool'],
+  nav_ladder: ['梯度', 'Ladder'],
+  nav_inst: ['机构与融资', 'Institutions'],
   nav_rules: ['规则', 'Rules'],
   nav_io: ['导入导出', 'Import / export'],
   nav_users: ['用户', 'Users'],

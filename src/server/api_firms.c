@@ -229,6 +229,7 @@ typedef struct stats_run {
   json_t *boards;  /* id -> {pass, fail, unknown} */
   json_t *regions; /* city code (4 digits) -> count */
   long long total;
+  int latest_year; /* the latest fiscal year on file among the firms */
 } stats_run;
 
 static void bump(json_t *obj, const char *key) {
@@ -240,6 +241,7 @@ static int count_firm(void *ctx, const tidu_firm *f, const tidu_export_assessmen
   stats_run *st = ctx;
   if (!visible_firm(st->rq, f)) return 0;
   st->total++;
+  if (tidu_firm_latest_year(f) > st->latest_year) st->latest_year = tidu_firm_latest_year(f);
   const tidu_export_ruleset *rs = tidu_regeval_rulesets(st->e);
   for (size_t k = 0; k < tidu_regeval_count(st->e); k++) {
     if (!a->verdict[k]) continue;
@@ -269,7 +271,7 @@ int route_firms_stats(srv_req *rq, srv_resp *rs) {
   tidu_error_clear(&err);
   tidu_regeval *e = NULL;
   if (tidu_regeval_open(rq->s->book, as_of, &e, &err) != TIDU_OK) return srv_lib_error(rs, &err);
-  stats_run st = {rq, e, json_object(), json_object(), 0};
+  stats_run st = {rq, e, json_object(), json_object(), 0, 0};
   tidu_store_filter flt;
   char region[64];
   tidu_code rc = TIDU_OK;
@@ -293,8 +295,8 @@ int route_firms_stats(srv_req *rq, srv_resp *rs) {
     return srv_lib_error(rs, &err);
   }
   return srv_json(rs, 200,
-                  json_pack("{s:I,s:o,s:o}", "total", (json_int_t)st.total, "rulesets", st.boards,
-                            "regions", regions));
+                  json_pack("{s:I,s:i,s:o,s:o}", "total", (json_int_t)st.total, "latest_year",
+                            st.latest_year, "rulesets", st.boards, "regions", regions));
 }
 
 /* ---- one firm ---- */

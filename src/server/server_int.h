@@ -147,6 +147,20 @@ int route_firms_edit(srv_req *rq, srv_resp *rs);
 int route_import(srv_req *rq, srv_resp *rs);
 int route_export(srv_req *rq, srv_resp *rs);
 int route_fields(srv_req *rq, srv_resp *rs);
+int route_pool_list(srv_req *rq, srv_resp *rs);
+int route_pool_add(srv_req *rq, srv_resp *rs);
+int route_pool_review(srv_req *rq, srv_resp *rs);
+int route_pool_layers(srv_req *rq, srv_resp *rs);
+int route_pool_decide(srv_req *rq, srv_resp *rs);
+int route_ladder(srv_req *rq, srv_resp *rs);
+int route_transitions(srv_req *rq, srv_resp *rs);
+int route_shortlist(srv_req *rq, srv_resp *rs);
+int route_progress(srv_req *rq, srv_resp *rs);
+int route_institutions(srv_req *rq, srv_resp *rs);
+int route_financing(srv_req *rq, srv_resp *rs);
+int route_activities(srv_req *rq, srv_resp *rs);
+int route_targets(srv_req *rq, srv_resp *rs);
+int route_events(srv_req *rq, srv_resp *rs);
 
 /* Resolves the session cookie or bearer token into rq->user. */
 void srv_authenticate(srv_req *rq);

@@ -15,7 +15,7 @@ mkdirSync(shots, { recursive: true });
 const TESTS = [];
 const test = (name, fn) => TESTS.push({ name, fn });
 let checks = 0;
-const PLANNED = 24;
+const PLANNED = 30;
 function check(name, ok, detail) {
   checks++;
   console.log(`${ok ? 'PASS' : 'FAIL'}: ${name}${ok || !detail ? '' : ` (${detail})`}`);
@@ -168,6 +168,42 @@ test('rules and what-if', async (ctx) => {
   check('what-if: the simulation ran on the registry', /→/.test(txt), txt.slice(0, 200));
   await page.screenshot({ path: `${shots}/rules.png`, fullPage: true });
   check('rules: no console errors', errors.length === 0, errors.join(' | '));
+  await page.close();
+});
+
+test('reserve pool: accept a review proposal; the ladder', async (ctx) => {
+  const page = await ctx.newPage();
+  const errors = watch(page);
+  await page.goto(`${url}/#/pool`);
+  await page.waitForSelector('#run-review');
+  await page.click('#run-review');
+  await page.waitForSelector('#proposals button.accept');
+  const uscc = await page.getAttribute('#proposals tbody tr:first-child', 'data-uscc');
+  await page.click('#proposals tbody tr:first-child button.accept');
+  await until(page, () => document.querySelector('#proposals tbody tr:first-child .state').textContent.includes('已入库'));
+  const admitted = await page.evaluate(async (u) => {
+    const r = await fetch('/api/pool?state=admitted');
+    return (await r.json()).items.some((x) => x.uscc === u);
+  }, uscc);
+  check('pool: the accepted proposal is admitted in the registry', admitted, uscc);
+  const ev = await page.evaluate(async (u) => (await (await fetch(`/api/events?uscc=${u}`)).json()).items.map((e) => `${e.action}:${e.who}`), uscc);
+  check('pool: the decision is an event with the user', ev.some((x) => x.startsWith('pool.admit') && x.endsWith(':admin')), ev.join(','));
+  await until(page, () => document.querySelector('#chart-layers canvas'));
+  await page.screenshot({ path: `${shots}/pool.png` });
+  await page.goto(`${url}/#/ladder`);
+  await until(page, () => document.querySelector('#chart-flow canvas'));
+  const drawn = await page.evaluate(() => {
+    const c = window.echarts.getInstanceByDom(document.getElementById('chart-ladder'));
+    return c.getOption().series[0].data.reduce((a, b) => a + b, 0);
+  });
+  check('ladder: every firm sits on a rung', drawn >= 300, `${drawn}`);
+  const flows = await page.evaluate(() => window.echarts.getInstanceByDom(document.getElementById('chart-flow')).getOption().series[0].links.length);
+  check('ladder: the moves between rungs are drawn', flows > 0, `${flows}`);
+  await page.screenshot({ path: `${shots}/ladder.png` });
+  await page.goto(`${url}/#/inst`);
+  await page.waitForSelector('h1');
+  check('institutions page opens', (await page.locator('h1').count()) === 2);
+  check('pool and ladder: no console errors', errors.length === 0, errors.join(' | '));
   await page.close();
 });
 
