@@ -192,4 +192,12 @@ char *tidu_report_json_text(const tidu_result *r);
  * indented by nesting. Returns a malloc'd string the caller frees, NULL on ENOMEM. */
 char *tidu_report_explain(const tidu_result *r, const char *lang);
 
+/* Where a rule set stands, in a few characters, after its verdict mark: " star.1" (the
+ * standard that passes), " star.4 差2亿+1" (the nearest standard, its largest shortfall in the
+ * condition's own unit, and how many more of its conditions fail), " star.2 缺3项" (the
+ * undetermined standard nearest to passing and how many figures it lacks), " 共同条件"
+ * (a failing common condition); English with lang "en". Returns the length written. */
+size_t tidu_report_standing(const tidu_ruleset_result *rr, const char *lang, char *buf,
+                            size_t size);
+
 #endif

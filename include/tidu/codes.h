@@ -27,4 +27,15 @@ char tidu_industry_section_of(int division);
  * code is malformed or its division does not belong to its section. */
 size_t tidu_industry_describe(const char *code, char *buf, size_t size);
 
+/* Region codes whose names start with `text` ("苏州" -> "3205 江苏省苏州市"), as the prefixes
+ * filters take, joined by ", ". Returns the length written (0 when none). */
+size_t tidu_region_suggest(const char *text, char *buf, size_t size);
+
+/* 1 when some shipped division code starts with `prefix` ("3205"), else 0. */
+int tidu_region_prefix_known(const char *prefix);
+
+/* Industry sections and divisions whose names contain `text` ("软件" -> "I65
+ * 软件和信息技术服务业"), joined by ", ". Returns the length written (0 when none). */
+size_t tidu_industry_suggest(const char *text, char *buf, size_t size);
+
 #endif

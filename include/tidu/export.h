@@ -25,6 +25,8 @@ typedef struct tidu_export_assessment {
   const char *const *verdict; /* "pass", "fail", "unknown", or NULL when it does not apply */
   const char *const *nearest; /* nearest standard id, or NULL */
   const double *distance;     /* relative distance to the nearest standard (0 = passes); NaN */
+  const char *const *gap;     /* where it stands in the condition's own unit ("star.4 差2亿+1",
+                                 tidu_report_standing), or NULL (the whole array may be NULL) */
 } tidu_export_assessment;
 
 typedef struct tidu_exporter tidu_exporter;

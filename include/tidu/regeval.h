@@ -32,6 +32,11 @@ int tidu_regeval_find(const tidu_regeval *e, const char *id);
 /* Assesses firms[0..n), n <= TIDU_REGEVAL_CHUNK, at each firm's latest year. The firms must
  * outlive the results. */
 tidu_code tidu_regeval_run(tidu_regeval *e, const tidu_firm *firms, size_t n, tidu_error *err);
+/* Asks every later run to also say where each rule set stands, in the condition's own unit
+ * (tidu_report_standing in lang "zh" or "en"): the `gap` texts of tidu_export_assessment. This
+ * builds each firm's result tree, so it costs more than verdicts alone. */
+#define TIDU_REGEVAL_STANDING 96
+tidu_code tidu_regeval_want_standing(tidu_regeval *e, const char *lang, tidu_error *err);
 /* The verdicts of firm `lane` of the last run (pointers into e, valid until the next run). */
 void tidu_regeval_get(const tidu_regeval *e, size_t lane, tidu_export_assessment *a);
 /* The evaluation context of the last run, for tidu_eval_materialise. */

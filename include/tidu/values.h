@@ -58,4 +58,8 @@ int tidu_text_distance(const char *a, const char *b);
  * "营业收人"), or NULL when none is close. */
 const tidu_field_info *tidu_field_suggest(const char *name);
 
+/* Short amounts for tables: "2.1亿", "850万", "3200元" (zh) or "CNY 210mn", "CNY 8.5mn",
+ * "CNY 3.2k" (en). Returns the length written. */
+size_t tidu_short_yuan(double yuan, const char *lang, char *buf, size_t size);
+
 #endif

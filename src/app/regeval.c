@@ -1,5 +1,6 @@
 /* Assessing registry firms in chunks, shared by `tidu firm list`, `tidu export` and the server. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,9 @@ struct tidu_regeval {
   const char **verdict; /* TIDU_REGEVAL_CHUNK * nrs */
   const char **nearest;
   double *distance;
+  char (*standing)[TIDU_REGEVAL_STANDING]; /* when asked for (tidu_regeval_want_standing) */
+  const char **gap;                        /* pointers into standing */
+  const char *lang;
 };
 
 static tidu_code nomem(tidu_error *err) {
@@ -63,7 +67,42 @@ void tidu_regeval_close(tidu_regeval *e) {
   free(e->verdict);
   free(e->nearest);
   free(e->distance);
+  free(e->standing);
+  free(e->gap);
   free(e);
+}
+
+tidu_code tidu_regeval_want_standing(tidu_regeval *e, const char *lang, tidu_error *err) {
+  size_t cells = TIDU_REGEVAL_CHUNK * (e->nrs ? e->nrs : 1);
+  e->lang = lang && !strcmp(lang, "en") ? "en" : "zh";
+  if (e->standing) return TIDU_OK;
+  e->standing = calloc(cells, sizeof *e->standing);
+  e->gap = calloc(cells, sizeof *e->gap);
+  return e->standing && e->gap ? TIDU_OK : nomem(err);
+}
+
+/* Fills the standing texts of the last run's firms (one result tree per firm). */
+static tidu_code fill_standing(tidu_regeval *e, size_t n, tidu_error *err) {
+  for (size_t lane = 0; lane < n; lane++) {
+    tidu_result *r = NULL;
+    tidu_code rc = tidu_eval_materialise(e->ev, lane, &r, err);
+    if (rc != TIDU_OK) return rc;
+    for (size_t k = 0; k < e->nrs; k++) {
+      size_t at = lane * e->nrs + k;
+      e->standing[at][0] = '\0';
+      e->gap[at] = NULL;
+      for (size_t i = 0; i < r->nrulesets; i++) {
+        if (strcmp(r->rulesets[i].meta->id, e->rs[k].id)) continue;
+        char buf[TIDU_REGEVAL_STANDING];
+        tidu_report_standing(&r->rulesets[i], e->lang, buf, sizeof buf);
+        snprintf(e->standing[at], TIDU_REGEVAL_STANDING, "%s", buf[0] == ' ' ? buf + 1 : buf);
+        e->gap[at] = e->standing[at];
+        break;
+      }
+    }
+    tidu_result_free(r);
+  }
+  return TIDU_OK;
 }
 
 size_t tidu_regeval_count(const tidu_regeval *e) {
@@ -105,13 +144,14 @@ tidu_code tidu_regeval_run(tidu_regeval *e, const tidu_firm *firms, size_t n, ti
       e->nearest[at] = near >= 0 && (size_t)near < m->nstandards ? m->standards[near].id : NULL;
       e->distance[at] = m->nstandards ? tidu_eval_distance(e->ev, k, TIDU_WHOLE, lane) : NAN;
     }
-  return TIDU_OK;
+  return e->standing ? fill_standing(e, n, err) : TIDU_OK;
 }
 
 void tidu_regeval_get(const tidu_regeval *e, size_t lane, tidu_export_assessment *a) {
   a->verdict = e->verdict + lane * e->nrs;
   a->nearest = e->nearest + lane * e->nrs;
   a->distance = e->distance + lane * e->nrs;
+  a->gap = e->gap ? e->gap + lane * e->nrs : NULL;
 }
 
 /* Reads up to TIDU_REGEVAL_CHUNK firms into firms[0..*n); sets *done at the end. */

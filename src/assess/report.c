@@ -444,6 +444,146 @@ static void explain_ruleset(tidu_sb *b, const tidu_ruleset_result *r, int en, co
   }
 }
 
+/* ---- one rule set in a few characters ------------------------------------------------- */
+
+/* Collects the failing leaves of a failed condition list, following only the nearest
+ * alternative of an `any`. */
+static void failing_leaves(const tidu_cond_result *conds, size_t n, const tidu_cond_result **out,
+                           size_t *nout, size_t cap) {
+  for (size_t i = 0; i < n; i++) {
+    const tidu_cond_result *cr = &conds[i];
+    if (cr->verdict != TIDU_V_FAIL) continue;
+    if (cr->kind == TIDU_COND_ALL) {
+      failing_leaves(cr->children, cr->nchildren, out, nout, cap);
+    } else if (cr->kind == TIDU_COND_ANY && cr->nchildren) {
+      size_t best = 0;
+      for (size_t k = 1; k < cr->nchildren; k++)
+        if (cr->children[k].distance < cr->children[best].distance) best = k;
+      failing_leaves(&cr->children[best], 1, out, nout, cap);
+    } else if (*nout < cap) {
+      out[(*nout)++] = cr;
+    }
+  }
+}
+
+/* Collects the distinct missing figures of the unknown conditions (up to `cap`). */
+static void collect_missing(const tidu_cond_result *conds, size_t n, const char **seen,
+                            size_t *nseen, size_t cap) {
+  for (size_t i = 0; i < n; i++) {
+    const tidu_cond_result *cr = &conds[i];
+    if (cr->verdict != TIDU_V_UNKNOWN) continue;
+    collect_missing(cr->children, cr->nchildren, seen, nseen, cap);
+    for (size_t m = 0; m < cr->nmissing; m++) {
+      size_t k = 0;
+      while (k < *nseen && strcmp(seen[k], cr->missing[m])) k++;
+      if (k == *nseen && *nseen < cap) seen[(*nseen)++] = cr->missing[m];
+    }
+  }
+}
+
+static size_t count_missing(const tidu_cond_result *conds, size_t n) {
+  const char *seen[64];
+  size_t nseen = 0;
+  collect_missing(conds, n, seen, &nseen, 64);
+  return nseen ? nseen : 1;
+}
+
+/* "差2.1亿", "差3.5%", "差4" for one failing comparison; "" without a numeric gap. */
+static void format_gap(const tidu_cond_result *cr, const char *lang, char *buf, size_t size) {
+  buf[0] = 0;
+  if (!cr->has_value || isnan(cr->gap) || cr->gap <= 0) return;
+  char num[32];
+  switch (cr->type) {
+  case TIDU_T_MONEY:
+    tidu_short_yuan(cr->gap, lang, num, sizeof num);
+    break;
+  case TIDU_T_RATIO:
+    snprintf(num, sizeof num, "%.1f%%", cr->gap * 100.0);
+    break;
+  default:
+    snprintf(num, sizeof num, "%g", cr->gap);
+    break;
+  }
+  snprintf(buf, size, "%s%s", strcmp(lang, "en") ? "差" : "-", num);
+}
+
+/* The standard a cell describes: the nearest one, except that an undetermined board shows
+ * its nearest undetermined standard (the one that missing figures could still decide). */
+static int shown_standard(const tidu_ruleset_result *rr) {
+  if (rr->nearest < 0 || (size_t)rr->nearest >= rr->nstandards) return -1;
+  if (rr->verdict != TIDU_V_UNKNOWN || rr->standards[rr->nearest].verdict == TIDU_V_UNKNOWN)
+    return rr->nearest;
+  int best = rr->nearest;
+  for (size_t i = 0; i < rr->nstandards; i++) {
+    const tidu_block_result *b = &rr->standards[i];
+    if (b->verdict != TIDU_V_UNKNOWN) continue;
+    if (rr->standards[best].verdict != TIDU_V_UNKNOWN || b->distance < rr->standards[best].distance)
+      best = (int)i;
+  }
+  return best;
+}
+
+/* A failing or undetermined common-conditions block, or NULL. */
+static const tidu_block_result *open_require(const tidu_ruleset_result *rr) {
+  for (size_t i = 0; i < rr->nrequires; i++)
+    if (rr->requires[i].verdict == TIDU_V_FAIL) return &rr->requires[i];
+  for (size_t i = 0; i < rr->nrequires; i++)
+    if (rr->requires[i].verdict == TIDU_V_UNKNOWN) return &rr->requires[i];
+  return NULL;
+}
+
+static void block_gap(const tidu_block_result *b, const char *lang, char *gap, size_t size);
+
+size_t tidu_report_standing(const tidu_ruleset_result *rr, const char *lang, char *buf,
+                            size_t size) {
+  buf[0] = 0;
+  int shown = shown_standard(rr);
+  const tidu_block_result *req = open_require(rr);
+  if (rr->verdict != TIDU_V_PASS && req &&
+      (shown < 0 || rr->standards[shown].verdict == TIDU_V_PASS || req->verdict == TIDU_V_FAIL)) {
+    char gap[96];
+    block_gap(req, lang, gap, sizeof gap);
+    snprintf(buf, size, " %s%s", strcmp(lang, "en") ? "共同条件" : "common", gap);
+    return strlen(buf);
+  }
+  if (shown < 0) return 0;
+  const tidu_block_result *b = &rr->standards[shown];
+  if (rr->verdict == TIDU_V_PASS) {
+    snprintf(buf, size, " %s", b->id ? b->id : "");
+    return strlen(buf);
+  }
+  char gap[96];
+  block_gap(b, lang, gap, sizeof gap);
+  snprintf(buf, size, " %s%s", b->id ? b->id : "", gap);
+  return strlen(buf);
+}
+
+/* " 差2亿+1" for a failing block, " 缺3项" for an undetermined one, "" otherwise. */
+static void block_gap(const tidu_block_result *b, const char *lang, char *gap, size_t size) {
+  gap[0] = 0;
+  if (b->verdict == TIDU_V_UNKNOWN) {
+    size_t nm = count_missing(b->conds, b->nconds);
+    if (strcmp(lang, "en"))
+      snprintf(gap, size, " 缺%zu项", nm);
+    else
+      snprintf(gap, size, " %zu missing", nm);
+    return;
+  }
+  if (b->verdict != TIDU_V_FAIL) return;
+  const tidu_cond_result *leaves[32];
+  size_t n = 0;
+  failing_leaves(b->conds, b->nconds, leaves, &n, 32);
+  size_t worst = 0;
+  for (size_t i = 1; i < n; i++)
+    if (leaves[i]->distance > leaves[worst]->distance) worst = i;
+  char one[64] = "";
+  if (n) format_gap(leaves[worst], lang, one, sizeof one);
+  if (one[0] && n > 1)
+    snprintf(gap, size, " %s+%zu", one, n - 1);
+  else if (one[0])
+    snprintf(gap, size, " %s", one);
+}
+
 char *tidu_report_explain(const tidu_result *r, const char *lang) {
   int en = lang && strcmp(lang, "en") == 0;
   const char *l = en ? "en" : "zh";

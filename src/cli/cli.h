@@ -138,6 +138,13 @@ const char *cli_db_path(const char *opt);
 struct tidu_store;
 int cli_open_store(const char *opt, struct tidu_store **out);
 
+/* Checks the registry filters a user typed: a region that is not a code prefix ("苏州") is a
+ * usage error naming the codes meant ("3205 江苏省苏州市"), an unknown prefix a warning; an
+ * industry that is not a code prefix likewise; a title in Chinese is turned into its id.
+ * Returns CLI_OK or CLI_USAGE (reported). */
+struct tidu_store_filter;
+int cli_check_filter(const cli_spec *spec, struct tidu_store_filter *flt);
+
 /* Assessing registry firms in chunks with the built-in rules (cmd_firm.c; used by export). */
 #define CLI_REGEVAL_CHUNK 256 /* = TIDU_REGEVAL_CHUNK */
 typedef struct cli_regeval cli_regeval;
@@ -146,6 +153,10 @@ struct tidu_export_ruleset;
 struct tidu_export_assessment;
 /* Loads the rules in force on `as_of`; prints problems and returns an exit status. */
 int cli_regeval_open(int64_t as_of, cli_regeval **out);
+/* Asks each run to also say where every rule set stands in the condition's own unit
+ * (tidu_report_standing, in `lang`): the `gap` texts of tidu_export_assessment. */
+#define CLI_STANDING 96 /* = TIDU_REGEVAL_STANDING */
+int cli_regeval_want_standing(cli_regeval *e, const char *lang);
 void cli_regeval_close(cli_regeval *e);
 size_t cli_regeval_count(const cli_regeval *e);
 const struct tidu_export_ruleset *cli_regeval_rulesets(const cli_regeval *e);

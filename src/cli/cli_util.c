@@ -1,5 +1,7 @@
 /* Shared helpers of the tidu command: option parsing, help, colour, widths, progress, errors. */
 #include "cli.h"
+#include "tidu/codes.h"
+#include "tidu/store.h"
 #include "tidu/values.h"
 
 #include <math.h>
@@ -368,35 +370,8 @@ int cli_parse_int(const char *s, long long lo, long long hi, long long *out) {
   return 0;
 }
 
-/* Formats x with up to `digits` decimals, dropping trailing zeros. */
-static void trimmed(double x, int digits, char *buf, size_t size) {
-  snprintf(buf, size, "%.*f", digits, x);
-  if (!strchr(buf, '.')) return;
-  size_t n = strlen(buf);
-  while (n && buf[n - 1] == '0') buf[--n] = 0;
-  if (n && buf[n - 1] == '.') buf[--n] = 0;
-}
-
-/* One step of the short amount scale: at least `from`, divided by `div`, then the unit. */
-typedef struct scale_step {
-  double from, div;
-  int digits;
-  const char *unit;
-} scale_step;
-
-static const scale_step ZH_STEPS[] = {
-    {1e10, 1e8, 0, "亿"}, {1e8, 1e8, 1, "亿"}, {1e4, 1e4, 0, "万"}, {0, 1, 0, "元"}};
-static const scale_step EN_STEPS[] = {
-    {1e9, 1e9, 1, "bn"}, {1e6, 1e6, 1, "mn"}, {1e3, 1e3, 1, "k"}, {0, 1, 0, ""}};
-
 void cli_short_yuan(double yuan, const char *lang, char *buf, size_t size) {
-  int en = lang && !strcmp(lang, "en");
-  const scale_step *st = en ? EN_STEPS : ZH_STEPS;
-  double a = fabs(yuan);
-  while (a < st->from) st++;
-  char num[48];
-  trimmed(a / st->div, st->digits, num, sizeof num);
-  snprintf(buf, size, "%s%s%s%s", yuan < 0 ? "-" : "", en ? "CNY " : "", num, st->unit);
+  tidu_short_yuan(yuan, lang, buf, size);
 }
 
 void cli_suggest_field(FILE *out, const char *name) {
@@ -416,4 +391,59 @@ void cli_local_time(const char *utc, char *buf, size_t size) {
   struct tm local;
   localtime_r(&t, &local);
   strftime(buf, size, "%Y-%m-%d %H:%M:%S %z", &local);
+}
+
+/* ---- registry filters ---- */
+
+int cli_check_filter(const cli_spec *spec, tidu_store_filter *flt) {
+  char hint[1024];
+  const char *r = flt->region_prefix;
+  if (r && *r) {
+    int digits = 1;
+    for (const char *p = r; *p; p++) digits &= *p >= '0' && *p <= '9';
+    if (!digits) {
+      if (tidu_region_suggest(r, hint, sizeof hint))
+        return cli_usage(spec,
+                         "--region 应为行政区划代码前缀,'%s' 不是;是否为: %s / --region takes a "
+                         "code prefix, not '%s'; did you mean: %s",
+                         r, hint, r, hint);
+      return cli_usage(spec,
+                       "--region 应为行政区划代码前缀(如 3205) / --region takes a code prefix "
+                       "(e.g. 3205), not '%s'",
+                       r);
+    }
+    if (!tidu_region_prefix_known(r))
+      fprintf(
+          stderr,
+          "tidu %s: 警告/warning: 没有以 %s 开头的已知行政区划代码 / no known region code starts "
+          "with %s\n",
+          spec->name, r, r);
+  }
+  const char *ind = flt->industry_prefix;
+  if (ind && *ind) {
+    int ok = ind[0] >= 'A' && ind[0] <= 'T';
+    for (const char *p = ind + 1; ok && *p; p++) ok = *p >= '0' && *p <= '9';
+    if (!ok) {
+      if (tidu_industry_suggest(ind, hint, sizeof hint))
+        return cli_usage(spec,
+                         "--industry 应为行业代码前缀,'%s' 不是;是否为: %s / --industry takes a "
+                         "GB/T 4754 code prefix, not '%s'; did you mean: %s",
+                         ind, hint, ind, hint);
+      return cli_usage(spec,
+                       "--industry 应为行业代码前缀(如 C39) / --industry takes a code prefix "
+                       "(e.g. C39), not '%s'",
+                       ind);
+    }
+  }
+  if (flt->title && *flt->title) {
+    int k = tidu_enum_parse(TIDU_E_titles, flt->title, strlen(flt->title));
+    if (k < 0) {
+      char zh[400];
+      tidu_enum_choices(TIDU_E_titles, 0, zh, sizeof zh);
+      return cli_usage(spec, "未知资质 '%s'(可选:%s) / unknown title '%s'", flt->title, zh,
+                       flt->title);
+    }
+    flt->title = tidu_enum_name(TIDU_E_titles, k);
+  }
+  return CLI_OK;
 }

@@ -26,8 +26,13 @@ const cli_spec cli_export_specs[] = {
      "导出企业清单：数据、各板块与梯度结论、最近标准与差距",
      "export firms with figures, verdicts per board and tier, nearest standard and gaps",
      export_opts,
-     "json 为合同 §3 的 NDJSON，可直接再导入或评估。\n"
-     "json is contract §3 NDJSON: it can be imported or assessed again as it is."},
+     "json:每行一家企业(NDJSON),可直接用 tidu import 再导入或用 tidu assess 评估。\n"
+     "csv:UTF-8 带 BOM(Excel 可直接打开),表头为中文并标明单位;--encoding gb18030 可选。\n"
+     "差距:最近标准中差得最多的一项,按该条件的单位;相对距离:各项 min(1, 差距/门槛) 之和。\n"
+     "json: one firm per line (NDJSON), ready for tidu import or tidu assess as it is.\n"
+     "csv: UTF-8 with a BOM (opens in Excel), Chinese headers with units; --encoding gb18030.\n"
+     "gap: the largest shortfall of the nearest standard in its condition's unit; distance: "
+     "the sum of min(1, gap/threshold)."},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -101,6 +106,7 @@ int cmd_export(int argc, char **argv) {
   tidu_error_clear(&err);
   rc = cli_open_store(cli_get(spec, &a, "db"), &s);
   if (rc == CLI_OK && fmt != TIDU_EXPORT_JSON) rc = cli_regeval_open(as_of, &e);
+  if (rc == CLI_OK && e) rc = cli_regeval_want_standing(e, "zh");
   if (rc == CLI_OK && tidu_export_open(a.pos[0], fmt, e ? cli_regeval_rulesets(e) : NULL,
                                        e ? cli_regeval_count(e) : 0, &ex, &err) != TIDU_OK) {
     cli_print_error(&err);
@@ -110,6 +116,7 @@ int cmd_export(int argc, char **argv) {
   tidu_store_filter flt = {cli_get(spec, &a, "region"), cli_get(spec, &a, "industry"),
                            cli_get(spec, &a, "chain"), cli_get(spec, &a, "title"),
                            cli_get(spec, &a, "deleted") != NULL};
+  if (rc == CLI_OK) rc = cli_check_filter(spec, &flt);
   if (rc == CLI_OK) rc = run_export(s, &flt, ex, e, &count);
   if (ex && tidu_export_close(ex, &err) != TIDU_OK && rc == CLI_OK) {
     cli_print_error(&err);

@@ -45,6 +45,16 @@ int cli_regeval_open(int64_t as_of, cli_regeval **out) {
   return CLI_OK;
 }
 
+int cli_regeval_want_standing(cli_regeval *c, const char *lang) {
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_regeval_want_standing(c->e, lang, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  return CLI_OK;
+}
+
 void cli_regeval_close(cli_regeval *c) {
   if (!c) return;
   tidu_regeval_close(c->e);
@@ -112,8 +122,9 @@ static const cli_option list_opts[] = {
      "board or tier for verdict filter and gaps"},
     {"verdict", 0, "V", "结论 pass|fail|unknown(需 --board)",
      "verdict pass|fail|unknown (needs --board)"},
-    {"gap-below", 0, "X", "最近标准的差距小于 X(0–1,需 --board)",
-     "nearest standard's distance below X (needs --board)"},
+    {"gap-below", 0, "X", "相对距离小于 X:最近标准各项 min(1, 差距/门槛) 之和,0 为达标(需 --board)",
+     "distance below X: the sum over the nearest standard of min(1, gap/threshold), 0 = passes "
+     "(needs --board)"},
     {"sort", 0, "KEY", "排序 uscc|name|region|revenue|gap", "sort by uscc|name|region|revenue|gap"},
     {"limit", 'n', "N", "最多显示 N 家", "show at most N firms"},
     {"deleted", 0, NULL, "包括已删除的企业", "include deleted firms"},
@@ -308,25 +319,32 @@ static void show_result(const tidu_result *r, int64_t as_of) {
   char date[11];
   tidu_format_date(as_of, date);
   printf("\n评估 / Assessment (%s, 年度/year %d)\n", date, r->year);
+  printf("  差距按条件自身的单位(差2亿 = 还差2亿元;+1 = 另有1项未满足);相对距离 = 最近标准各项"
+         "相对差距之和,每项 min(1, 差距/门槛),0 为达标\n"
+         "  gaps in the condition's own unit; distance = sum over the nearest standard of "
+         "min(1, gap/threshold), 0 = passes\n");
   for (size_t i = 0; i < r->nrulesets; i++) {
     const tidu_ruleset_result *rr = &r->rulesets[i];
-    char label[160];
+    char label[160], standing[160];
     snprintf(label, sizeof label, "  %s (%s)", rr->meta->name, rr->meta->id);
-    cli_pad(stdout, label, 44);
+    cli_pad(stdout, label, 46);
     printf("%s", verdict_colour(rr->verdict));
     cli_pad(stdout, verdict_word(rr->verdict), 14);
     printf("%s", cli_reset());
-    if (rr->nearest >= 0 && (size_t)rr->nearest < rr->nstandards) {
-      const tidu_block_result *b = &rr->standards[rr->nearest];
-      printf(" 最近/nearest %s", b->id ? b->id : "?");
-      if (rr->verdict != TIDU_V_PASS) printf(" 差距/distance %.3f", b->distance);
-    }
+    tidu_report_standing(rr, "zh", standing, sizeof standing);
+    cli_pad(stdout, standing[0] == ' ' ? standing + 1 : standing, 24);
+    if (rr->verdict != TIDU_V_PASS && rr->nearest >= 0 && (size_t)rr->nearest < rr->nstandards)
+      printf(" 相对距离/distance %.2f", rr->standards[rr->nearest].distance);
     if (rr->score_known && rr->meta->has_pass_score)
       printf(" 得分/score %.1f/%.0f", rr->score, rr->meta->pass_score);
     if (rr->nmissing) {
-      printf(" 缺/missing:");
-      for (size_t k = 0; k < rr->nmissing && k < 4; k++) printf(" %s", rr->missing[k]);
-      if (rr->nmissing > 4) printf(" …");
+      printf(" 缺少/missing: ");
+      for (size_t k = 0; k < rr->nmissing && k < 4; k++) {
+        char name[160];
+        tidu_field_label(rr->missing[k], 0, name, sizeof name);
+        printf("%s%s", k ? "、" : "", name);
+      }
+      if (rr->nmissing > 4) printf(" 等%zu项", rr->nmissing);
     }
     putchar('\n');
   }
@@ -438,6 +456,7 @@ typedef struct list_row {
   int64_t revenue;
   const char *verdict;
   char nearest[24];
+  char gap[CLI_STANDING];
   double distance;
 } list_row;
 
@@ -478,6 +497,8 @@ static int keep_row(list_run *lr, const tidu_firm *f, const tidu_export_assessme
   r->verdict = v;
   if (a && lr->board_k >= 0 && a->nearest[lr->board_k])
     copy_code(r->nearest, sizeof r->nearest, a->nearest[lr->board_k]);
+  if (a && lr->board_k >= 0 && a->gap && a->gap[lr->board_k])
+    copy_code(r->gap, sizeof r->gap, a->gap[lr->board_k]);
   r->distance = d;
   return r->name ? 1 : -1;
 }
@@ -512,6 +533,11 @@ static int cmp_rows(const void *pa, const void *pb) {
   return strcmp(a->uscc, b->uscc);
 }
 
+static const char *verdict_zh(const char *v) {
+  if (!v) return "不适用";
+  return !strcmp(v, "pass") ? "符合" : !strcmp(v, "fail") ? "不符合" : "待定";
+}
+
 static void print_rows(const list_run *lr, size_t limit, int json) {
   if (!json) {
     static const struct {
@@ -520,15 +546,16 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
     } cols[] = {
         {"统一社会信用代码", 21}, {"企业名称", 29}, {"地区", 9}, {"行业", 8}, {"年度", 7}, {"", 0}};
     for (size_t k = 0; cols[k].width; k++) cli_pad(stdout, cols[k].title, cols[k].width);
-    printf("%*s%s", 12 - cli_display_width("营业收入"), "", "营业收入");
-    if (lr->board) printf("  %s: 结论/verdict 最近/nearest 差距/distance", lr->board);
+    printf("%*s%s", 14 - cli_display_width("营业收入"), "", "营业收入");
+    if (lr->board) printf("  %s: 结论      差距(最近标准)          相对距离", lr->board);
     putchar('\n');
   }
-  for (size_t i = 0; i < lr->n && i < limit; i++) {
+  size_t shown = 0;
+  for (size_t i = 0; i < lr->n && i < limit; i++, shown++) {
     const list_row *r = &lr->rows[i];
     char rev[48] = "—";
     if (r->revenue != TIDU_MISSING)
-      cli_short_yuan((double)r->revenue / 100.0, "zh", rev, sizeof rev);
+      tidu_format_value(TIDU_T_MONEY, r->revenue, "zh", rev, sizeof rev);
     if (json) {
       json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "uscc", r->uscc, "name", r->name, "region",
                             r->region, "industry", r->industry);
@@ -538,6 +565,7 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
       if (lr->board) {
         json_object_set_new(o, "verdict", r->verdict ? json_string(r->verdict) : json_null());
         if (r->nearest[0]) json_object_set_new(o, "nearest", json_string(r->nearest));
+        if (r->gap[0]) json_object_set_new(o, "gap", json_string(r->gap));
         if (!isnan(r->distance)) json_object_set_new(o, "distance", json_real(r->distance));
       }
       char *t = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
@@ -551,14 +579,21 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
     printf("%-20s ", r->uscc);
     cli_pad(stdout, name, 29);
     printf("%-8s %-7s %-6d %*s%s", r->region, r->industry, r->year,
-           12 - cli_display_width(rev) > 0 ? 12 - cli_display_width(rev) : 0, "", rev);
+           14 - cli_display_width(rev) > 0 ? 14 - cli_display_width(rev) : 0, "", rev);
     if (lr->board) {
-      printf("  %-8s %-10s", r->verdict ? r->verdict : "n/a", r->nearest);
-      if (!isnan(r->distance)) printf(" %.3f", r->distance);
+      printf("  ");
+      cli_pad(stdout, verdict_zh(r->verdict), 10);
+      cli_pad(stdout, r->gap[0] ? r->gap : r->nearest, 24);
+      if (!isnan(r->distance) && r->verdict && strcmp(r->verdict, "pass"))
+        printf("%.2f", r->distance);
     }
     putchar('\n');
   }
-  if (!json) printf("共 %zu 家 / %zu firms\n", lr->n, lr->n);
+  if (json) return;
+  if (shown < lr->n)
+    printf("显示 %zu 家,共 %zu 家 / showing %zu of %zu firms\n", shown, lr->n, shown, lr->n);
+  else
+    printf("共 %zu 家 / %zu firms\n", lr->n, lr->n);
 }
 
 static int list_options(const cli_spec *spec, const cli_args *a, list_run *lr, size_t *limit) {
@@ -609,10 +644,12 @@ static int firm_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
       fprintf(stderr, "tidu firm list: 没有规则集 / no rule set '%s'\n", lr.board);
       rc = CLI_USAGE;
     }
+    if (rc == CLI_OK) rc = cli_regeval_want_standing(e, "zh");
   }
   tidu_store_filter flt = {cli_get(spec, a, "region"), cli_get(spec, a, "industry"),
                            cli_get(spec, a, "chain"), cli_get(spec, a, "title"),
                            cli_get(spec, a, "deleted") != NULL};
+  if (rc == CLI_OK) rc = cli_check_filter(spec, &flt);
   if (rc == CLI_OK) rc = collect(s, &flt, e, &lr);
   if (rc == CLI_OK) {
     qsort(lr.rows, lr.n, sizeof *lr.rows, cmp_rows);
@@ -838,17 +875,19 @@ static int firm_delete(const cli_spec *spec, const cli_args *a, tidu_store *s, i
   tidu_error_clear(&err);
   const char *who = who_default(cli_get(spec, a, "by"));
   const char *why = cli_get(spec, a, "reason");
+  char uscc[64];
+  if (resolve_uscc(s, a->pos[0], uscc) != CLI_OK) return CLI_INPUT;
   tidu_code rc = tidu_store_begin(s, &err);
   if (rc == TIDU_OK)
-    rc = del ? tidu_store_delete(s, a->pos[0], who, why, &err)
-             : tidu_store_undelete(s, a->pos[0], who, why, &err);
+    rc = del ? tidu_store_delete(s, uscc, who, why, &err)
+             : tidu_store_undelete(s, uscc, who, why, &err);
   if (rc == TIDU_OK) rc = tidu_store_commit(s, &err);
   if (rc != TIDU_OK) {
     tidu_store_rollback(s);
     cli_print_error(&err);
     return cli_exit_code(rc);
   }
-  printf("%s %s\n", del ? "已删除 / deleted" : "已恢复 / restored", a->pos[0]);
+  printf("%s %s\n", del ? "已删除 / deleted" : "已恢复 / restored", uscc);
   return CLI_OK;
 }
 

@@ -178,3 +178,25 @@ size_t tidu_industry_describe(const char *code, char *buf, size_t size) {
   }
   return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
+
+size_t tidu_industry_suggest(const char *text, char *buf, size_t size) {
+  size_t used = 0, len = text ? strlen(text) : 0;
+  if (size) buf[0] = '\0';
+  if (len == 0) return 0;
+  for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+    if (!strstr(sections[i].name, text)) continue;
+    int n = snprintf(buf + used, size - used, "%s%c %s", used ? ", " : "", sections[i].letter,
+                     sections[i].name);
+    if (n < 0 || (size_t)n >= size - used) return used;
+    used += (size_t)n;
+  }
+  for (int d = 1; d < 98; d++) {
+    if (!divisions[d] || !strstr(divisions[d], text)) continue;
+    char sec = tidu_industry_section_of(d);
+    int n =
+        snprintf(buf + used, size - used, "%s%c%02d %s", used ? ", " : "", sec, d, divisions[d]);
+    if (n < 0 || (size_t)n >= size - used) return used;
+    used += (size_t)n;
+  }
+  return used;
+}

@@ -323,3 +323,34 @@ size_t tidu_region_full_name(const char *code, char *buf, size_t size) {
   int n = snprintf(buf, size, "%s%s%s", p, c ? c : "", d ? d : "");
   return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
+
+/* The shortest prefix that selects a whole division: "320500" -> "3205", "320000" -> "32". */
+static void prefix_of(const char *code, char *out, size_t size) {
+  size_t n = 6;
+  while (n > 2 && code[n - 1] == '0' && code[n - 2] == '0') n -= 2;
+  snprintf(out, size, "%.*s", (int)n, code);
+}
+
+size_t tidu_region_suggest(const char *text, char *buf, size_t size) {
+  size_t used = 0, len = text ? strlen(text) : 0;
+  if (size) buf[0] = '\0';
+  if (len == 0) return 0;
+  for (size_t i = 0; i < sizeof regions / sizeof regions[0]; i++) {
+    const char *name = regions[i].name;
+    if (strncmp(name, text, len) != 0 || !strcmp(name, "市辖区")) continue;
+    char prefix[8], full[160];
+    prefix_of(regions[i].code, prefix, sizeof prefix);
+    tidu_region_full_name(regions[i].code, full, sizeof full);
+    int n = snprintf(buf + used, size - used, "%s%s %s", used ? ", " : "", prefix, full);
+    if (n < 0 || (size_t)n >= size - used) break;
+    used += (size_t)n;
+  }
+  return used;
+}
+
+int tidu_region_prefix_known(const char *prefix) {
+  size_t len = prefix ? strlen(prefix) : 0;
+  for (size_t i = 0; i < sizeof regions / sizeof regions[0]; i++)
+    if (!strncmp(regions[i].code, prefix, len)) return 1;
+  return 0;
+}

@@ -1,5 +1,6 @@
 /* One validation path for every write: enumeration values as people write them, range checks,
  * and parsing a typed value (firm edit, the server) into its stored form. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,4 +393,38 @@ const tidu_field_info *tidu_field_suggest(const char *name) {
     }
   }
   return best;
+}
+
+/* ---- short amounts ---- */
+
+/* Formats x with up to `digits` decimals, dropping trailing zeros. */
+static void trimmed(double x, int digits, char *buf, size_t size) {
+  snprintf(buf, size, "%.*f", digits, x);
+  if (!strchr(buf, '.')) return;
+  size_t n = strlen(buf);
+  while (n && buf[n - 1] == '0') buf[--n] = 0;
+  if (n && buf[n - 1] == '.') buf[--n] = 0;
+}
+
+/* One step of the short amount scale: at least `from`, divided by `div`, then the unit. */
+typedef struct scale_step {
+  double from, div;
+  int digits;
+  const char *unit;
+} scale_step;
+
+static const scale_step ZH_STEPS[] = {
+    {1e10, 1e8, 0, "亿"}, {1e8, 1e8, 1, "亿"}, {1e4, 1e4, 0, "万"}, {0, 1, 0, "元"}};
+static const scale_step EN_STEPS[] = {
+    {1e9, 1e9, 1, "bn"}, {1e6, 1e6, 1, "mn"}, {1e3, 1e3, 1, "k"}, {0, 1, 0, ""}};
+
+size_t tidu_short_yuan(double yuan, const char *lang, char *buf, size_t size) {
+  int en = lang && !strcmp(lang, "en");
+  const scale_step *st = en ? EN_STEPS : ZH_STEPS;
+  double a = fabs(yuan);
+  while (a < st->from) st++;
+  char num[48];
+  trimmed(a / st->div, st->digits, num, sizeof num);
+  int n = snprintf(buf, size, "%s%s%s%s", yuan < 0 ? "-" : "", en ? "CNY " : "", num, st->unit);
+  return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }

@@ -98,22 +98,34 @@ static void csv_cell(FILE *fp, const char *s) {
   fputc('"', fp);
 }
 
+/* The CSV header of a field: its Chinese name with the unit its values are written in, so
+ * that Excel users read the figures right and tidu import reads the file back as it is. */
+static void csv_field_header(tidu_exporter *ex, const tidu_field_info *fi) {
+  char h[256];
+  const char *unit = strstr(fi->zh, "美元")     ? "" /* valuation_usd: in US dollars */
+                     : fi->type == TIDU_T_MONEY ? "(元)"
+                     : fi->type == TIDU_T_RATIO ? "(%)"
+                     : fi->type == TIDU_T_YEARS ? "(年)"
+                                                : "";
+  snprintf(h, sizeof h, "%s%s", fi->zh, unit);
+  csv_cell(ex->fp, h);
+}
+
 static void csv_header(tidu_exporter *ex) {
-  int first = 1;
+  fputs("\xef\xbb\xbf", ex->fp); /* BOM: Excel then reads UTF-8 */
   for (int i = 0; i < TIDU_NFIRM; i++) {
-    fputs(first ? "" : ",", ex->fp);
-    csv_cell(ex->fp, tidu_firm_field_info(i)->zh);
-    first = 0;
+    if (i) fputc(',', ex->fp);
+    csv_field_header(ex, tidu_firm_field_info(i));
   }
   fputs(",年度", ex->fp);
   for (int i = 0; i < TIDU_NYEAR; i++) {
     fputc(',', ex->fp);
-    csv_cell(ex->fp, tidu_year_field_info(i)->zh);
+    csv_field_header(ex, tidu_year_field_info(i));
   }
   for (size_t k = 0; k < ex->nrs; k++) {
-    char h[256];
-    snprintf(h, sizeof h, ",%s结论,%s最近标准,%s差距", ex->rs[k].name, ex->rs[k].name,
-             ex->rs[k].name);
+    char h[512];
+    snprintf(h, sizeof h, ",%s结论,%s最近标准,%s差距,%s相对距离", ex->rs[k].name, ex->rs[k].name,
+             ex->rs[k].name, ex->rs[k].name);
     fputs(h, ex->fp);
   }
   fputc('\n', ex->fp);
@@ -127,8 +139,21 @@ static void csv_verdicts(tidu_exporter *ex, const tidu_export_assessment *a) {
     fputc(',', ex->fp);
     if (v && a->nearest[k]) csv_cell(ex->fp, a->nearest[k]);
     fputc(',', ex->fp);
+    if (v && a->gap && a->gap[k]) csv_cell(ex->fp, a->gap[k]);
+    fputc(',', ex->fp);
     if (v && !isnan(a->distance[k])) fprintf(ex->fp, "%.4f", a->distance[k]);
   }
+}
+
+/* A value as the CSV writes it: ratios in percent (the header says "(%)"), the rest as
+ * tidu_export_value. */
+static void csv_value(const tidu_field_info *fi, int64_t v, const char *text, char *buf,
+                      size_t size) {
+  if (fi->type == TIDU_T_RATIO && v != TIDU_MISSING) {
+    scaled(v, TIDU_SCALE_RATIO / 100, 6, 0, buf, size); /* fraction × 10^8 = percent × 10^6 */
+    return;
+  }
+  tidu_export_value(fi, v, text, buf, size);
 }
 
 /* Appends s as one CSV cell to buf (which has room for `cap` bytes in all). */
@@ -152,7 +177,7 @@ static void csv_firm(tidu_exporter *ex, const tidu_firm *f, const tidu_export_as
   size_t used = 0;
   firm_part[0] = '\0';
   for (int i = 0; i < TIDU_NFIRM; i++) {
-    tidu_export_value(tidu_firm_field_info(i), f->v[i], f->text[i], buf, sizeof buf);
+    csv_value(tidu_firm_field_info(i), f->v[i], f->text[i], buf, sizeof buf);
     if (i && used + 2 < sizeof firm_part) firm_part[used++] = ',';
     csv_append(firm_part, &used, sizeof firm_part, buf);
   }
@@ -164,7 +189,7 @@ static void csv_firm(tidu_exporter *ex, const tidu_firm *f, const tidu_export_as
     for (int i = 0; i < TIDU_NYEAR; i++) {
       fputc(',', ex->fp);
       if (!f->nyears) continue;
-      tidu_export_value(tidu_year_field_info(i), f->years[y].v[i], NULL, buf, sizeof buf);
+      csv_value(tidu_year_field_info(i), f->years[y].v[i], NULL, buf, sizeof buf);
       csv_cell(ex->fp, buf);
     }
     csv_verdicts(ex, y == 0 ? a : NULL);

@@ -140,6 +140,8 @@ static void layer_header(tidu_xlsx_out *x, sheet *s) {
     worksheet_write_string(s->ws, 0, c++, h, x->hdr);
     snprintf(h, sizeof h, "%s差距", x->rs[k].name);
     worksheet_write_string(s->ws, 0, c++, h, x->hdr);
+    snprintf(h, sizeof h, "%s相对距离", x->rs[k].name);
+    worksheet_write_string(s->ws, 0, c++, h, x->hdr);
   }
   s->cols = c;
   s->rows = 1;
@@ -160,12 +162,13 @@ static void layer_firm(tidu_xlsx_out *x, sheet *s, const tidu_firm *f,
     put_value(x, ws, r, 6, tidu_year_field_info(TIDU_Y_NET_PROFIT), y->v[TIDU_Y_NET_PROFIT], NULL);
   }
   lxw_col_t c = NFIXED;
-  for (size_t k = 0; k < x->nrs; k++, c += 3) {
+  for (size_t k = 0; k < x->nrs; k++, c += 4) {
     const char *v = a ? a->verdict[k] : NULL;
     if (!v) continue;
     worksheet_write_string(ws, r, c, tidu_export_verdict_zh(v), NULL);
     if (a->nearest[k]) worksheet_write_string(ws, r, c + 1, a->nearest[k], NULL);
-    if (!isnan(a->distance[k])) worksheet_write_number(ws, r, c + 2, a->distance[k], x->dec);
+    if (a->gap && a->gap[k] && a->gap[k][0]) worksheet_write_string(ws, r, c + 2, a->gap[k], NULL);
+    if (!isnan(a->distance[k])) worksheet_write_number(ws, r, c + 3, a->distance[k], x->dec);
   }
 }
 

@@ -62,21 +62,25 @@ static void test_csv_layout(void **state) {
   tidu_export_ruleset rs[1] = {{"star", "科创板", 1}};
   const char *verdict[1] = {"pass"}, *nearest[1] = {"star.1"};
   double dist[1] = {0};
-  tidu_export_assessment a = {verdict, nearest, dist};
+  const char *gap[1] = {"star.1"};
+  tidu_export_assessment a = {verdict, nearest, dist, gap};
   tidu_exporter *ex = NULL;
   tidu_error err;
   assert_int_equal(tidu_export_open(path, TIDU_EXPORT_CSV, rs, 1, &ex, &err), TIDU_OK);
   assert_int_equal(tidu_export_add(ex, &f, &a, &err), TIDU_OK);
   assert_int_equal(tidu_export_close(ex, &err), TIDU_OK);
   char *text = slurp(path);
-  assert_non_null(strstr(text, "统一社会信用代码,企业名称,"));
-  assert_non_null(strstr(text, ",年度,营业收入,"));
-  assert_non_null(strstr(text, "科创板结论,科创板最近标准,科创板差距\n"));
+  /* a BOM for Excel; units in the headers match the values (元, ratios in %) */
+  static const char head[] = "\xef\xbb\xbf统一社会信用代码,企业名称,";
+  assert_memory_equal(text, head, sizeof head - 1);
+  assert_non_null(strstr(text, ",年度,营业收入(元),"));
+  assert_non_null(strstr(text, ",加权平均净资产收益率(%),"));
+  assert_non_null(strstr(text, "科创板结论,科创板最近标准,科创板差距,科创板相对距离\n"));
   assert_non_null(strstr(text, "\"苏州\"\"测试\"\",有限公司\""));
   assert_non_null(strstr(text, ",2024,1.00,"));
   assert_non_null(strstr(text, ",2023,2.50,"));
-  assert_non_null(strstr(text, ",符合,star.1,0.0000\n"));
-  assert_non_null(strstr(text, ",,,\n")); /* second row: no verdicts */
+  assert_non_null(strstr(text, ",符合,star.1,star.1,0.0000\n"));
+  assert_non_null(strstr(text, ",,,,\n")); /* second row: no verdicts */
   int lines = 0;
   for (char *p = text; *p; p++) lines += *p == '\n';
   assert_int_equal(lines, 3);
