@@ -191,7 +191,7 @@ tidu_code tidu_pool_shortlist(tidu_programme *p, tidu_store *s, const tidu_short
   int *picked = rc == TIDU_OK ? calloc(x.n ? x.n : 1, sizeof *picked) : NULL;
   if (rc == TIDU_OK && !picked) rc = prog_nomem(err);
   if (rc == TIDU_OK) {
-    qsort(x.v, x.n, sizeof *x.v, cmp_cand);
+    if (x.n) qsort(x.v, x.n, sizeof *x.v, cmp_cand);
     out->items = calloc((size_t)o->count, sizeof *out->items);
     if (!out->items) rc = prog_nomem(err);
   }

@@ -663,7 +663,7 @@ tidu_code tidu_activity_missing_roadshows(tidu_store *s, const char *month, cons
     tidu_strings_free(miss.v, miss.n);
     return rc;
   }
-  qsort(miss.v, miss.n, sizeof *miss.v, cmp_str);
+  if (miss.n) qsort(miss.v, miss.n, sizeof *miss.v, cmp_str);
   *out = miss.v;
   *n = miss.n;
   return TIDU_OK;
