@@ -283,8 +283,7 @@ tidu_code tidu_ladder_compute(tidu_programme *p, tidu_store *s, int32_t year, ti
     }
   }
   free_recs(&x);
-  if (rc == TIDU_OK && out->ngroups)
-    qsort(out->groups, out->ngroups, sizeof *out->groups, cmp_group);
+  if (rc == TIDU_OK && out->ngroups) qsort(out->groups, out->ngroups, sizeof *out->groups, cmp_group);
   if (rc == TIDU_OK && record) rc = record_ladder(s, out, a, err);
   if (rc != TIDU_OK) tidu_ladder_free(out);
   return rc;

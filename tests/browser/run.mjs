@@ -24,7 +24,7 @@ function check(name, ok, detail) {
 // Waits until fn (run in the page) returns a truthy value. page.waitForFunction would need
 // 'unsafe-eval', which the server's Content-Security-Policy rightly refuses.
 async function until(page, fn, arg) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 900; i++) {
     if (await page.evaluate(fn, arg)) return;
     await page.waitForTimeout(100);
   }
@@ -177,7 +177,7 @@ test('reserve pool: accept a review proposal; the ladder', async (ctx) => {
   await page.goto(`${url}/#/pool`);
   await page.waitForSelector('#run-review');
   await page.click('#run-review');
-  await page.waitForSelector('#proposals button.accept');
+  await page.waitForSelector('#proposals button.accept', { timeout: 240000 });
   const uscc = await page.getAttribute('#proposals tbody tr:first-child', 'data-uscc');
   await page.click('#proposals tbody tr:first-child button.accept');
   await until(page, () => document.querySelector('#proposals tbody tr:first-child .state').textContent.includes('已入库'));
@@ -216,7 +216,7 @@ const ctx = await chromium.launchPersistentContext(`${work}/chromium-profile`, {
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'zh-CN',
 });
-ctx.setDefaultTimeout(20000);
+ctx.setDefaultTimeout(90000); // ASan builds on a shared machine are slow
 for (const t of TESTS) {
   try {
     await t.fn(ctx);
