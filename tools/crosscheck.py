@@ -33,9 +33,26 @@ def OR(*xs):
     if any(x is None for x in xs): return None
     return False
 
+class Iv:
+    """A figure known only within bounds (None = no bound on that side); exact when lo == hi."""
+    def __init__(self, lo, hi): self.lo, self.hi = lo, hi
+
+def iv(x): return x if isinstance(x, Iv) else Iv(x, x)
+
+def cmpv(a, op, b): return {'>=': a >= b, '>': a > b, '<=': a <= b, '<': a < b}[op]
+
 def cmp(a, op, b):
+    if isinstance(a, Iv) or isinstance(b, Iv):
+        a, b = iv(a), iv(b)
+        up = op in ('>=', '>')
+        # must pass: the low side of a against the high side of b (mirrored for <=, <)
+        x, t = (a.lo, b.hi) if up else (a.hi, b.lo)
+        if x is not None and t is not None and cmpv(x, op, t): return True
+        x, t = (a.hi, b.lo) if up else (a.lo, b.hi)
+        if x is not None and t is not None and not cmpv(x, op, t): return False
+        return None
     if a is None or b is None: return None
-    return {'>=': a >= b, '>': a > b, '<=': a <= b, '<': a < b}[op]
+    return cmpv(a, op, b)
 
 class Firm:
     def __init__(self, o, year=None):
@@ -57,10 +74,20 @@ class Firm:
         return v is True or v in ('true', '1', 1, '是', 'yes')
 
 def profit(fm, k):
-    a, b = fm.y('net_profit', k), fm.y('net_profit_deducted', k)
-    return None if a is None or b is None else min(a, b)
+    """净利润 扣非前后孰低: both parts known -> their minimum; else the declared 孰低 figure; else
+    a known part is an upper bound."""
+    a, b, low = fm.y('net_profit', k), fm.y('net_profit_deducted', k), fm.y('net_profit_lower', k)
+    if a is not None and b is not None: return min(a, b)
+    if low is not None: return low
+    known = [v for v in (a, b) if v is not None]
+    return Iv(None, min(known) if known else None)
 
 def series_sum(vals):
+    if any(isinstance(v, Iv) for v in vals):
+        ivs = [iv(v) for v in vals]
+        lo = None if any(v.lo is None for v in ivs) else sum(v.lo for v in ivs)
+        hi = None if any(v.hi is None for v in ivs) else sum(v.hi for v in ivs)
+        return Iv(lo, hi)
     return None if any(v is None for v in vals) else sum(vals)
 
 def ssum(fm, name, n): return series_sum([fm.y(name, k) for k in range(n)])
@@ -70,6 +97,17 @@ def ratio(fm, a, b, n):
     x, y = ssum(fm, a, n), ssum(fm, b, n)
     if x is None or y is None or y == 0: return None
     return x / y
+def rd_ratio_3y(fm):  # computed 3-year cumulative R&D ratio, else the declared one
+    r = ratio(fm, 'rd_expense', 'revenue', 3)
+    return r if r is not None else fm.y('rd_ratio_3y', 0)
+def rd_expense_3y(fm):
+    r = ssum(fm, 'rd_expense', 3)
+    return r if r is not None else fm.y('rd_expense_3y', 0)
+
+# industry codes too coarse to choose a row: a proper prefix of a listed code, matching none
+def coarse(ind, pats):
+    return not any(ind.startswith(p) for p in pats) and any(p.startswith(ind) and p != ind for p in pats)
+
 def growth(fm, name, k=0):
     a, b = fm.y(name, k), fm.y(name, k + 1)
     if a is None or b is None or b <= 0: return None
@@ -109,7 +147,7 @@ def star_std(fm):
     mc, p0, r0 = fm.f('market_cap'), profit(fm, 0), fm.y('revenue', 0)
     s1 = AND(cmp(mc, '>=', 10 * Y), OR(AND(each_profit(fm, 2, '>', 0), cmp(psum(fm, 2), '>=', 5000 * W)),
                                        AND(cmp(p0, '>', 0), cmp(r0, '>=', 1 * Y))))
-    s2 = AND(cmp(mc, '>=', 15 * Y), cmp(r0, '>=', 2 * Y), cmp(ratio(fm, 'rd_expense', 'revenue', 3), '>=', F(15, 100)))
+    s2 = AND(cmp(mc, '>=', 15 * Y), cmp(r0, '>=', 2 * Y), cmp(rd_ratio_3y(fm), '>=', F(15, 100)))
     s3 = AND(cmp(mc, '>=', 20 * Y), cmp(r0, '>=', 3 * Y), cmp(ssum(fm, 'operating_cash_flow', 3), '>=', 1 * Y))
     s4 = AND(cmp(mc, '>=', 30 * Y), cmp(r0, '>=', 3 * Y))
     s5 = AND(cmp(mc, '>=', 40 * Y), fm.b('state_approval'), fm.b('phased_results'),
@@ -141,8 +179,8 @@ def neeq_std(fm):
     return {'neeq.1': s1, 'neeq.2': s2, 'neeq.3': s3, 'neeq.4': s4}
 
 def star_tech(fm, v2024):
-    rd3 = ssum(fm, 'rd_expense', 3)
-    rdr = ratio(fm, 'rd_expense', 'revenue', 3)
+    rd3 = rd_expense_3y(fm)
+    rdr = rd_ratio_3y(fm)
     st, emp = fm.y('rd_staff', 0), fm.y('employees', 0)
     staff = None if st is None or emp is None or emp == 0 else st / emp
     pat = fm.y('invention_patents_core', 0)
@@ -162,7 +200,7 @@ def chinext_growth(fm, v2024):
     g = F(25 if v2024 else 20, 100)
     exempt = OR(cmp(fm.y('revenue', 0), '>=', 3 * Y), fm.b('overseas_red_chip'))
     s1 = AND(cagr_ge(fm, 'rd_expense', F(15, 100)), cmp(fm.y('rd_expense', 0), '>=', 1000 * W), OR(cagr_ge(fm, 'revenue', g), exempt))
-    s2 = AND(cmp(ssum(fm, 'rd_expense', 3), '>=', 5000 * W), OR(cagr_ge(fm, 'revenue', g), exempt))
+    s2 = AND(cmp(rd_expense_3y(fm), '>=', 5000 * W), OR(cagr_ge(fm, 'revenue', g), exempt))
     s3 = AND(fm.b('modern_industry'), OR(cagr_ge(fm, 'revenue', F(30, 100)), exempt))
     return OR(s1, s2, s3)
 
@@ -171,6 +209,8 @@ def above_scale(fm):
     mbr, rev = fm.y('main_business_revenue', 0), fm.y('revenue', 0)
     sec = ind[:1]
     div = ind[1:3]
+    if coarse(ind, ('B', 'C', 'D', 'E', 'F51', 'F52', 'H', 'K7010', 'G', 'I', 'N', 'Q84', 'L', 'M', 'P',
+                    'K7020', 'K7030', 'K7040', 'K7090', 'O', 'R', 'Q85')): return None
     if sec in 'BCD' and sec: return cmp(mbr, '>=', 2000 * W)
     if sec == 'E': return fm.b('construction_qualified')
     if ind.startswith('F51'): return cmp(mbr, '>=', 2000 * W)
@@ -188,6 +228,8 @@ def is_sme(fm):
     Z = fm.y('total_assets', 0)
     def large(*c): return AND(*c)
     sec = ind[:1]
+    if coarse(ind, ('A', 'B', 'C', 'D', 'E', 'F51', 'F52', 'G53', 'G54', 'G55', 'G56', 'G57', 'G58', 'G59', 'G60',
+                    'H', 'I63', 'I64', 'I65', 'K7010', 'K7020', 'L')): return None
     if sec == 'A': L = cmp(Yv, '>=', 20000 * W)
     elif sec in 'BCD' and sec: L = large(cmp(X, '>=', 1000), cmp(Yv, '>=', 40000 * W))
     elif sec == 'E': L = large(cmp(Yv, '>=', 80000 * W), cmp(Z, '>=', 80000 * W))
@@ -234,6 +276,7 @@ def innovative_sme(fm):
                       (cmp(cnt('class1_ip'), '>=', 1), 10), (cmp(cnt('class2_ip'), '>=', 1), 5)], 0)
     rev, rd = fm.y('revenue', 0), fm.y('rd_expense', 0)
     rdr = None if rev is None or rd is None or rev == 0 else rd / rev
+    if rdr is None: rdr = fm.y('rd_ratio_stated', 0)
     i2 = band(rdr, [(F(5, 100), 20), (F(3, 100), 15), (F(2, 100), 10), (F(1, 100), 5), (None, 0)])
     g = growth(fm, 'main_business_revenue')
     i3 = band(g, [(F(15, 100), 20), (F(10, 100), 15), (F(5, 100), 10), (F(0), 5), (None, 0)])

@@ -7,7 +7,8 @@
 
 #include "tidu/error.h"
 
-/* A missing measured figure. Declarations (BOOL, ENUM, TAGS) are never missing. */
+/* A missing measured figure, or a judgement not declared. Other declarations (BOOL, ENUM, TAGS)
+ * are never missing. */
 #define TIDU_MISSING INT64_MIN
 
 /* Fixed scales of the stored integers (see fields.def). */
@@ -60,6 +61,7 @@ typedef struct tidu_field_info {
   tidu_enum_id enum_id;
   char scope;
   int index;
+  int judge; /* 1: a judgement (TIDU_JUDGE): TIDU_MISSING = not declared, 0 = declared no */
 } tidu_field_info;
 
 /* The scale of a type's stored integers (TIDU_SCALE_MONEY for money, … , 1 for the rest). */
@@ -71,8 +73,8 @@ const tidu_field_info *tidu_year_field_info(tidu_year_field f);
 /* Finds a field by English name, Chinese name or alias (exact match after trimming);
  * NULL when unknown. */
 const tidu_field_info *tidu_field_find(const char *name);
-/* 1 when field `fi` holds no value: a missing figure, a declaration at its default (0) or, for
- * TEXT fields, a NULL `text`. */
+/* 1 when field `fi` holds no value: a missing figure, an undeclared judgement (TIDU_MISSING), a
+ * declaration at its default (0) or, for TEXT fields, a NULL `text`. */
 int tidu_field_absent(const tidu_field_info *fi, int64_t v, const char *text);
 /* Enumeration values: count, the name of value i, and the index of a name (-1 if none). */
 int tidu_enum_count(tidu_enum_id e);

@@ -160,6 +160,11 @@ typedef struct tidu_selection tidu_selection;
  * The selection borrows the book: keep the book alive. Returns NULL on error. */
 tidu_selection *tidu_rulebook_select(const tidu_rulebook *rb, int64_t as_of_days,
                                      const char *only_ids, tidu_error *err);
+/* TIDU_OK when every id of `only_ids` (when NULL or empty: at least one rule set) has a version
+ * in the selection made on `as_of_days`; otherwise TIDU_ERR_INPUT saying that no version of that
+ * rule set was in force on that date and which dates the book covers. */
+tidu_code tidu_selection_check(const tidu_rulebook *rb, const tidu_selection *sel,
+                               int64_t as_of_days, const char *only_ids, tidu_error *err);
 void tidu_selection_free(tidu_selection *sel);
 size_t tidu_selection_count(const tidu_selection *sel);
 const tidu_ruleset *tidu_selection_get(const tidu_selection *sel, size_t i);

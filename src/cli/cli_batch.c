@@ -197,7 +197,11 @@ int cli_select(const tidu_rulebook *rb, int64_t as_of, const char *ids, tidu_sel
   tidu_error err;
   tidu_error_clear(&err);
   *out = tidu_rulebook_select(rb, as_of, ids, &err);
-  if (*out) return CLI_OK;
+  if (*out && tidu_selection_check(rb, *out, as_of, ids, &err) == TIDU_OK) return CLI_OK;
+  if (*out) {
+    tidu_selection_free(*out);
+    *out = NULL;
+  }
   cli_print_error(&err);
   return cli_exit_code(err.code ? err.code : TIDU_ERR_NOMEM);
 }

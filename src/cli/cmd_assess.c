@@ -497,6 +497,11 @@ static int setup(const cli_spec *spec, const cli_args *a, assess_ctx *c) {
   int rc = load_rules(c, cli_get(spec, a, "rules"));
   if (rc) return rc;
   c->sel = tidu_rulebook_select(c->book, c->as_of, cli_get(spec, a, "only"), &err);
+  if (c->sel &&
+      tidu_selection_check(c->book, c->sel, c->as_of, cli_get(spec, a, "only"), &err) != TIDU_OK) {
+    tidu_selection_free(c->sel);
+    c->sel = NULL;
+  }
   if (!c->sel) {
     cli_print_error(&err);
     return cli_exit_code(err.code ? err.code : TIDU_ERR_NOMEM);

@@ -447,6 +447,8 @@ static int rules_fields(const cli_spec *spec, const cli_args *a) {
     cli_pad(stdout, ms[i].zh ? ms[i].zh : "", w1 + 2);
     cli_pad(stdout, scope_name(ms[i].scope), 14);
     printf("%s", type_name(ms[i].type));
+    const tidu_field_info *fi = ms[i].scope == 'D' ? NULL : tidu_field_find(ms[i].name);
+    if (fi && fi->judge) printf("  判断,未申报为待定 / judgement: unknown until declared");
     if (ms[i].formula) printf("  = %s", ms[i].formula);
     putchar('\n');
   }

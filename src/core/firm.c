@@ -7,13 +7,18 @@
 
 /* ---- field registry ---- */
 
-#define TIDU_FIRM(ID, nm, ty, en, zh, al) {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'F', TIDU_F_##ID},
+#define TIDU_FIRM(ID, nm, ty, en, zh, al)                                                          \
+  {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'F', TIDU_F_##ID, 0},
+#define TIDU_JUDGE(ID, nm, ty, en, zh, al)                                                         \
+  {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'F', TIDU_F_##ID, 1},
 static const tidu_field_info firm_fields[TIDU_NFIRM] = {
 #include "tidu/fields.def"
 };
+#undef TIDU_JUDGE
 #undef TIDU_FIRM
 
-#define TIDU_YEAR(ID, nm, ty, en, zh, al) {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'Y', TIDU_Y_##ID},
+#define TIDU_YEAR(ID, nm, ty, en, zh, al)                                                          \
+  {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'Y', TIDU_Y_##ID, 0},
 static const tidu_field_info year_fields[TIDU_NYEAR] = {
 #include "tidu/fields.def"
 };
@@ -59,6 +64,7 @@ const tidu_field_info *tidu_field_find(const char *name) {
 }
 
 int tidu_field_absent(const tidu_field_info *fi, int64_t v, const char *text) {
+  if (fi->judge) return v == TIDU_MISSING;
   switch (fi->type) {
   case TIDU_T_TEXT:
     return text == NULL;
@@ -155,6 +161,7 @@ static const struct {
     {TIDU_E_red_flags, "abnormal_operation", "经营异常"},
     {TIDU_E_red_flags, "major_incident", "重大安全质量环境事故"},
     {TIDU_E_red_flags, "prohibited_product", "淘汰/禁止类产品"},
+    {TIDU_E_red_flags, "lg_related", "与现有小巨人企业存在控股关系或同集团主导产品相近"},
     {TIDU_E_listing_intention, "none", "未填报"},
     {TIDU_E_listing_intention, "yes", "有上市意向"},
     {TIDU_E_listing_intention, "undecided", "尚未确定"},
@@ -196,7 +203,8 @@ static int64_t default_value(tidu_type t) {
 
 void tidu_firm_init(tidu_firm *f) {
   memset(f, 0, sizeof *f);
-  for (int i = 0; i < TIDU_NFIRM; i++) f->v[i] = default_value(firm_fields[i].type);
+  for (int i = 0; i < TIDU_NFIRM; i++)
+    f->v[i] = firm_fields[i].judge ? TIDU_MISSING : default_value(firm_fields[i].type);
 }
 
 void tidu_firm_clear(tidu_firm *f) {

@@ -538,6 +538,7 @@ static int put_tags(tidu_gen_buf *b, tidu_enum_id e, int64_t bits) {
 
 /* Is a value worth writing? Missing figures and absent declarations are left out. */
 static int present(const tidu_field_info *fi, int64_t v) {
+  if (fi->judge) return v != TIDU_MISSING; /* a judgement declared no is written as false */
   switch (fi->type) {
   case TIDU_T_BOOL:
   case TIDU_T_ENUM:

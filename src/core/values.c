@@ -141,7 +141,8 @@ static int money_non_negative(const tidu_field_info *fi) {
                                       "valuation_usd",
                                       "equity_financing",
                                       "hightech_revenue",
-                                      "rd_expense_domestic"};
+                                      "rd_expense_domestic",
+                                      "rd_expense_3y"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (!strcmp(fi->name, names[i])) return 1;
   return 0;
@@ -263,7 +264,8 @@ tidu_code tidu_field_parse(const tidu_field_info *fi, const char *s, int64_t *v,
   case TIDU_T_TAGS:
     return tidu_tags_parse(fi->enum_id, s, len, v, err);
   case TIDU_T_ENUM:
-    *v = len ? tidu_enum_parse(fi->enum_id, s, len) : 0;
+    *v = len ? tidu_enum_parse(fi->enum_id, s, len) : fi->judge ? TIDU_MISSING : 0;
+    if (*v == TIDU_MISSING) return TIDU_OK; /* an undeclared judgement */
     return *v >= 0 ? TIDU_OK : tidu_enum_error(fi->enum_id, s, len, err);
   case TIDU_T_DATE:
     if (len == 0) return TIDU_OK;
@@ -288,6 +290,8 @@ static const struct {
     {"main_business_share", "主营业务收入占营业收入比例"},
     {"net_margin", "净利率"},
     {"rd_staff_share", "研发人员占职工总数比例"},
+    {"rd_ratio_3y_all", "最近三年累计研发投入占累计营业收入比例"},
+    {"rd_expense_3y_all", "最近三年累计研发投入"},
     {"score", "总分"},
 };
 

@@ -51,13 +51,16 @@ size_t tidu_export_value(const tidu_field_info *fi, int64_t v, const char *text,
   case TIDU_T_COUNT:
     return v == TIDU_MISSING ? 0 : (size_t)snprintf(buf, size, "%lld", (long long)v);
   case TIDU_T_BOOL:
+    if (fi->judge) /* a judgement declared no is written as false; undeclared stays blank */
+      return v == TIDU_MISSING ? 0 : (size_t)snprintf(buf, size, "%s", v ? "true" : "false");
     return v ? (size_t)snprintf(buf, size, "true") : 0;
   case TIDU_T_DATE:
     if (v == TIDU_MISSING || size < 11) return 0;
     tidu_format_date(v, buf);
     return strlen(buf);
   case TIDU_T_ENUM: {
-    const char *name = v ? tidu_enum_name(fi->enum_id, (int)v) : NULL;
+    const char *name =
+        v == TIDU_MISSING || (v == 0 && !fi->judge) ? NULL : tidu_enum_name(fi->enum_id, (int)v);
     return (size_t)snprintf(buf, size, "%s", name ? name : "");
   }
   case TIDU_T_TAGS: {

@@ -94,8 +94,10 @@ static const char *col_name(const col_def *d) {
   return tidu_firm_field_info((tidu_firm_field)d->field)->name;
 }
 
-/* The value a field reads as when a file does not have it. */
-static int64_t absent_value(tidu_type t) {
+/* The value a field reads as when a file does not have it (an undeclared judgement: missing). */
+static int64_t absent_value(const tidu_field_info *fi) {
+  tidu_type t = fi->type;
+  if (fi->judge) return TIDU_MISSING;
   if (t == TIDU_T_BOOL || t == TIDU_T_ENUM || t == TIDU_T_TAGS) return 0;
   return TIDU_MISSING;
 }
@@ -757,8 +759,7 @@ tidu_code tidu_pack_read(tidu_pack_cursor *c, size_t index, int32_t year, const 
       c->chunk.firm[f] = NULL;
       continue;
     }
-    c->chunk.firm[f] =
-        int_column(c, b, p->firm_col[f], start, &c->firm_const[f], absent_value(fi->type));
+    c->chunk.firm[f] = int_column(c, b, p->firm_col[f], start, &c->firm_const[f], absent_value(fi));
   }
   tidu_code rc = read_years(c, b, start, n, year);
   if (rc == TIDU_OK) rc = read_text(c, b, start, n);

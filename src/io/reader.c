@@ -368,7 +368,7 @@ static void sb_field(sbuf *b, const tidu_field_info *fi, int64_t v, const char *
     sb_scaled(b, v, 0);
     break;
   case TIDU_T_BOOL:
-    sb_str(b, "true");
+    sb_str(b, v ? "true" : "false"); /* false only for a judgement declared no */
     break;
   case TIDU_T_DATE:
     tidu_format_date(v, tmp);

@@ -341,7 +341,7 @@ size_t tidu_io_show(const tidu_field_info *fi, int64_t v, const char *text, char
       if (n > 0) used += (size_t)n < size - used ? (size_t)n : size - used - 1;
     }
   } else if (fi->type == TIDU_T_BOOL) {
-    snprintf(buf, size, "%s", v ? "true" : "false");
+    snprintf(buf, size, "%s", v == TIDU_MISSING ? "" : v ? "true" : "false");
   } else {
     tidu_format_value(fi->type, v, "zh", buf, size);
   }

@@ -7,6 +7,7 @@
 
 #include "rules/builtin.h"
 #include "rules/rules_int.h"
+#include "tidu/num.h"
 
 /* A source kept for rendering errors, whether or not it compiled. */
 typedef struct book_src {
@@ -610,6 +611,73 @@ tidu_selection *tidu_rulebook_select(const tidu_rulebook *rb, int64_t as_of, con
   }
   qsort(s->rs, s->n, sizeof *s->rs, sel_cmp);
   return s;
+}
+
+/* Is a version of `id` selected? */
+static int selected(const tidu_selection *sel, const char *id) {
+  for (size_t i = 0; sel && i < sel->n; i++)
+    if (!strcmp(sel->rs[i]->meta.id, id)) return 1;
+  return 0;
+}
+
+/* Says that nothing of `id` (NULL: of the whole book) was in force on `as_of`, with the dates the
+ * book does cover. */
+static tidu_code none_in_force(const tidu_rulebook *rb, const char *id, int64_t as_of,
+                               tidu_error *err) {
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  for (size_t i = 0; i < rb->n; i++) {
+    const tidu_ruleset *rs = rb->rs[i];
+    if (id && strcmp(rs->meta.id, id)) continue;
+    if (rs->meta.effective < first) first = rs->meta.effective;
+    int64_t u = until_of(rb, rs);
+    if (u > last) last = u;
+  }
+  char day[16], from[16] = "", to[16] = "";
+  tidu_format_date(as_of, day);
+  if (first != INT64_MAX) tidu_format_date(first, from);
+  if (last != INT64_MAX && last != INT64_MIN) tidu_format_date(last, to);
+  if (!from[0])
+    return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                          "规则中没有规则集 / the rules hold no rule set");
+  if (!id && as_of < first)
+    return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                          "%s 没有生效的规则集(最早的版本自 %s 起生效) / no rule set was in force "
+                          "on %s (the earliest takes effect on %s)",
+                          day, from, day, from);
+  if (!id)
+    return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                          "%s 没有生效的规则集 / no rule set was in force on %s", day, day);
+  if (as_of < first)
+    return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                          "规则集 %s 在 %s 没有生效的版本(最早的版本自 %s 起生效) / no version of "
+                          "%s was in force on %s (the earliest takes effect on %s)",
+                          id, day, from, id, day, from);
+  return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                        "规则集 %s 在 %s 没有生效的版本(各版本止于 %s) / no version of %s was in "
+                        "force on %s (its versions end on %s)",
+                        id, day, to[0] ? to : "?", id, day, to[0] ? to : "?");
+}
+
+tidu_code tidu_selection_check(const tidu_rulebook *rb, const tidu_selection *sel, int64_t as_of,
+                               const char *only_ids, tidu_error *err) {
+  if (!rb) return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "没有规则 / no rule book");
+  if (!only_ids || !*only_ids)
+    return tidu_selection_count(sel) ? TIDU_OK : none_in_force(rb, NULL, as_of, err);
+  char id[128];
+  for (const char *p = only_ids; *p;) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    while (len && *p == ' ') p++, len--;
+    while (len && p[len - 1] == ' ') len--;
+    if (len && len < sizeof id) {
+      memcpy(id, p, len);
+      id[len] = 0;
+      if (!selected(sel, id)) return none_in_force(rb, id, as_of, err);
+    }
+    if (!e) break;
+    p = e + 1;
+  }
+  return TIDU_OK;
 }
 
 void tidu_selection_free(tidu_selection *sel) {

@@ -27,13 +27,26 @@ typedef struct comp {
   tidu_input *in;
   size_t nin, capin;
   int expand;
+  int alt_form; /* > 0 while compiling the later arguments of first(): not named as missing */
   const tidu_node **groups;
   size_t ngroups;
 } comp;
 
-static const char *const functions[] = {"sum",          "avg",  "ratio", "growth", "cagr",
-                                        "avg_growth",   "min",  "max",   "floor",  "years_since",
-                                        "months_since", "each", NULL};
+static const char *const functions[] = {"sum",
+                                        "avg",
+                                        "ratio",
+                                        "growth",
+                                        "cagr",
+                                        "avg_growth",
+                                        "min",
+                                        "max",
+                                        "floor",
+                                        "years_since",
+                                        "fiscal_years_since",
+                                        "months_since",
+                                        "each",
+                                        "first",
+                                        NULL};
 
 const char *const *tidu_rules_functions(void) {
   return functions;
@@ -154,6 +167,7 @@ static int newreg(comp *C) {
 }
 
 static void add_input(comp *C, char scope, int field, int k) {
+  if (C->alt_form > 0) return;
   for (size_t i = 0; i < C->nin; i++)
     if (C->in[i].scope == scope && C->in[i].field == field && C->in[i].k == k) return;
   size_t cap = C->capin;
@@ -441,10 +455,23 @@ static int ccall(comp *C, const tidu_node *n, int shift, int *type) {
       if (i && *type == TIDU_TY_NUM) *type = t2;
       C->nextreg = base + 1;
     }
+  } else if (!strcmp(f, "first")) {
+    /* the first known argument (a figure as computed, else as declared) */
+    if (n->nkids < 2) return nargs_ok(C, n, 2, 64), -1;
+    for (size_t i = 0; i < n->nkids; i++) {
+      if (i) C->alt_form++;
+      int r = cexpr(C, n->kids[i], shift, i ? &t2 : type);
+      if (i) C->alt_form--;
+      if (r < 0) return -1;
+      if (i) emit(C, OP_FIRST, base, base, r, 0, &n->sp);
+      if (i && *type == TIDU_TY_NUM) *type = t2;
+      C->nextreg = base + 1;
+    }
   } else if (!strcmp(f, "floor")) {
     if (!nargs_ok(C, n, 1, 1) || cexpr(C, n->kids[0], shift, type) < 0) return -1;
     emit(C, OP_FLOOR, base, base, 0, 0, &n->sp);
-  } else if (!strcmp(f, "years_since") || !strcmp(f, "months_since")) {
+  } else if (!strcmp(f, "years_since") || !strcmp(f, "months_since") ||
+             !strcmp(f, "fiscal_years_since")) {
     if (!nargs_ok(C, n, 1, 1)) return -1;
     const tidu_node *a = n->kids[0];
     const tidu_field_info *fi = a->kind == ND_NAME ? find_field(a->str) : NULL;
@@ -454,7 +481,7 @@ static int ccall(comp *C, const tidu_node *n, int shift, int *type) {
       return -1;
     }
     int r = newreg(C);
-    emit(C, f[0] == 'y' ? OP_YSINCE : OP_MSINCE, r, fi->index, 0, 0, &n->sp);
+    emit(C, f[0] == 'm' ? OP_MSINCE : OP_YSINCE, r, fi->index, f[0] == 'f', 0, &n->sp);
     if (f[0] == 'm') C->p->uses_dates = 1;
     add_input(C, 'F', fi->index, 0);
     *type = TIDU_T_COUNT;
@@ -507,6 +534,207 @@ static int cexpr(comp *C, const tidu_node *n, int shift, int *type) {
     cerr(C, &n->sp, "此处需要表达式 / an expression is expected here");
     return -1;
   }
+}
+
+/* ---- bounds of min / max / first ----------------------------------------------------------
+ * min(a, b) with b unknown is still at most a: a comparison that a known operand settles is
+ * decided (a net loss already fails "profit > 0" with 扣非 missing). cbound compiles an upper
+ * (up = 1) or lower bound of an expression: unknown there means "no bound". Only sums,
+ * differences, negation, division or multiplication by a positive constant and the three
+ * functions carry bounds; anything else is bounded by its exact value. */
+
+static tidu_cmp cmp_of(int tok);
+
+static int has_bounds(comp *C, const tidu_node *n, int depth) {
+  if (!n || depth > MAX_EXPAND) return 0;
+  if (n->kind == ND_CALL &&
+      (!strcmp(n->str, "min") || !strcmp(n->str, "max") || !strcmp(n->str, "first")))
+    return 1;
+  if (n->kind == ND_NAME) {
+    const sbind *b = find_binding(C, n->str);
+    return b && !b->is_cond && has_bounds(C, b->def->kids[0], depth + 1);
+  }
+  for (size_t i = 0; i < n->nkids; i++)
+    if (has_bounds(C, n->kids[i], depth + 1)) return 1;
+  return 0;
+}
+
+static int positive_const(const tidu_node *n) {
+  return n->kind == ND_NUM && n->num > 0 && n->den > 0;
+}
+
+static int cbound(comp *C, const tidu_node *n, int shift, int up, int *type) {
+  int base = C->nextreg;
+  if (!has_bounds(C, n, 0) || C->expand >= MAX_EXPAND) return cexpr(C, n, shift, type);
+  int t2;
+  switch (n->kind) {
+  case ND_NAME: {
+    const sbind *b = find_binding(C, n->str);
+    int sub = -1;
+    if (b->is_series) {
+      sub = n->ival >= 0 ? (int)n->ival + (shift > 0 ? shift : 0) : shift;
+      if (!check_index(C, n, sub)) return -1;
+    }
+    C->expand++;
+    int r = cbound(C, b->def->kids[0], sub, up, type);
+    C->expand--;
+    C->nextreg = base + 1;
+    return r < 0 ? -1 : base;
+  }
+  case ND_NEG:
+    if (cbound(C, n->kids[0], shift, !up, type) < 0) return -1;
+    emit(C, OP_NEG, base, base, 0, 0, &n->sp);
+    return base;
+  case ND_BIN: {
+    int ta, tb, r;
+    if (n->op == '+' || n->op == '-') {
+      if (cbound(C, n->kids[0], shift, up, &ta) < 0) return -1;
+      r = cbound(C, n->kids[1], shift, n->op == '+' ? up : !up, &tb);
+    } else if ((n->op == '*' || n->op == '/') && positive_const(n->kids[1])) {
+      if (cbound(C, n->kids[0], shift, up, &ta) < 0) return -1;
+      r = cexpr(C, n->kids[1], shift, &tb);
+    } else if (n->op == '*' && positive_const(n->kids[0])) {
+      if (cexpr(C, n->kids[0], shift, &ta) < 0) return -1;
+      r = cbound(C, n->kids[1], shift, up, &tb);
+    } else {
+      return cexpr(C, n, shift, type);
+    }
+    if (r < 0) return -1;
+    tidu_opcode op = n->op == '+' ? OP_ADD : n->op == '-' ? OP_SUB : n->op == '*' ? OP_MUL : OP_DIV;
+    emit(C, op, base, base, r, 0, &n->sp);
+    C->nextreg = base + 1;
+    *type = result_type(n->op, ta, tb);
+    return base;
+  }
+  case ND_CALL: {
+    const char *f = n->str;
+    long k = 0;
+    if (!strcmp(f, "sum") || !strcmp(f, "avg")) {
+      if (!nargs_ok(C, n, 2, 2) || !int_literal(C, n, 1, 1, TIDU_CHUNK_YEARS, &k)) return -1;
+      for (long i = 0; i < k; i++) {
+        int r = cbound(C, n->kids[0], series_at(shift, i), up, type);
+        if (r < 0) return -1;
+        if (i) emit(C, OP_ADD, base, base, r, 0, &n->sp);
+        C->nextreg = base + 1;
+      }
+      if (f[0] == 'a') {
+        int c = const_reg(C, k, 1, &n->sp);
+        emit(C, OP_DIV, base, base, c, 0, &n->sp);
+        C->nextreg = base + 1;
+      }
+      return base;
+    }
+    int is_min = !strcmp(f, "min"), is_max = !strcmp(f, "max"), is_first = !strcmp(f, "first");
+    if (!is_min && !is_max && !is_first) return cexpr(C, n, shift, type);
+    if (n->nkids < 2) return nargs_ok(C, n, 2, 64), -1;
+    if (is_first) {
+      /* forms of one figure: the first known form's value; when none is known, the tightest
+       * bound any form gives */
+      for (size_t i = 0; i < n->nkids; i++) {
+        if (i) C->alt_form++;
+        int r = cbound(C, n->kids[i], shift, up, i ? &t2 : type);
+        if (i) C->alt_form--;
+        if (r < 0) return -1;
+        if (i) emit(C, up ? OP_MIN : OP_MAX, base, base, r, 1, &n->sp);
+        if (i && *type == TIDU_TY_NUM) *type = t2;
+        C->nextreg = base + 1;
+      }
+      for (size_t i = n->nkids; i-- > 0;) {
+        if (i) C->alt_form++;
+        int r = cexpr(C, n->kids[i], shift, &t2);
+        if (i) C->alt_form--;
+        if (r < 0) return -1;
+        emit(C, OP_FIRST, base, r, base, 0, &n->sp);
+        C->nextreg = base + 1;
+      }
+      return base;
+    }
+    /* the upper bound of a min (lower of a max) is the smallest (largest) known bound */
+    int known_only = is_min ? up : !up;
+    for (size_t i = 0; i < n->nkids; i++) {
+      int r = cbound(C, n->kids[i], shift, up, i ? &t2 : type);
+      if (r < 0) return -1;
+      if (i) emit(C, is_min ? OP_MIN : OP_MAX, base, base, r, known_only, &n->sp);
+      if (i && *type == TIDU_TY_NUM) *type = t2;
+      C->nextreg = base + 1;
+    }
+    return base;
+  }
+  default:
+    return cexpr(C, n, shift, type);
+  }
+}
+
+/* Can the upper (up = 1) or lower bound of an expression be known while its value is not? */
+static int informative(comp *C, const tidu_node *n, int up, int depth) {
+  if (!n || depth > MAX_EXPAND) return 0;
+  switch (n->kind) {
+  case ND_NAME: {
+    const sbind *b = find_binding(C, n->str);
+    return b && !b->is_cond && informative(C, b->def->kids[0], up, depth + 1);
+  }
+  case ND_NEG:
+    return informative(C, n->kids[0], !up, depth + 1);
+  case ND_BIN:
+    if (n->op == '+')
+      return informative(C, n->kids[0], up, depth + 1) || informative(C, n->kids[1], up, depth + 1);
+    if (n->op == '-')
+      return informative(C, n->kids[0], up, depth + 1) ||
+             informative(C, n->kids[1], !up, depth + 1);
+    if (positive_const(n->kids[1])) return informative(C, n->kids[0], up, depth + 1);
+    if (n->op == '*' && positive_const(n->kids[0]))
+      return informative(C, n->kids[1], up, depth + 1);
+    return 0;
+  case ND_CALL: {
+    int is_min = !strcmp(n->str, "min"), is_max = !strcmp(n->str, "max");
+    if ((is_min && up) || (is_max && !up)) return n->nkids >= 2;
+    if (is_min || is_max || !strcmp(n->str, "first") || !strcmp(n->str, "sum") ||
+        !strcmp(n->str, "avg")) {
+      size_t k = !strcmp(n->str, "sum") || !strcmp(n->str, "avg") ? 1 : n->nkids;
+      for (size_t i = 0; i < k && i < n->nkids; i++)
+        if (informative(C, n->kids[i], up, depth + 1)) return 1;
+    }
+    return 0;
+  }
+  default:
+    return 0;
+  }
+}
+
+/* After a comparison: decides its unknown lanes where the bounds settle it. The bounds are
+ * computed only when some lane of the comparison is unknown (SKIP) and only in the directions
+ * that can inform (the upper bound of a min, the lower bound of a max). */
+static int settle(comp *C, int ci, const tidu_node *l, const tidu_node *r, int shift, int op) {
+  if (op == TK_EQ || op == TK_NE) return 1;
+  int ge = op == TK_GE || op == TK_GT;
+  /* x >= t fails on (upper x, lower t), passes on (lower x, upper t); mirrored for <= */
+  int need[4] = {informative(C, l, 1, 0), informative(C, l, 0, 0), informative(C, r, 1, 0),
+                 informative(C, r, 0, 0)};
+  int fail_inf = ge ? need[0] || need[3] : need[1] || need[2];
+  int pass_inf = ge ? need[1] || need[2] : need[0] || need[3];
+  if (!fail_inf && !pass_inf) return 1;
+  size_t skip_at = C->p->ncode;
+  emit(C, OP_SKIP, ci, 0, 0, 0, &l->sp);
+  int t, reg[4] = {-1, -1, -1, -1}, exact[2] = {-1, -1};
+  const tidu_node *side[2] = {l, r};
+  for (int i = 0; i < 4; i++) {
+    int up = i == 0 || i == 2, s = i / 2;
+    /* the bound this test uses: x's and t's bounds of the fail test, then of the pass test */
+    int used = (i == 0 || i == 3) ? (ge ? fail_inf : pass_inf) : (ge ? pass_inf : fail_inf);
+    if (!used) continue;
+    if (need[i]) {
+      reg[i] = cbound(C, side[s], shift, up, &t);
+    } else {
+      if (exact[s] < 0) exact[s] = cexpr(C, side[s], shift, &t);
+      reg[i] = exact[s];
+    }
+    if (reg[i] < 0) return 0;
+  }
+  emit(C, OP_SETTLE, ci, reg[0], reg[1], cmp_of(op), &l->sp);
+  last_instr(C)->e = reg[2];
+  last_instr(C)->f = reg[3];
+  C->p->code[skip_at].b = (int)(C->p->ncode - skip_at - 1);
+  return 1;
 }
 
 /* ---- conditions ------------------------------------------------------------------------ */
@@ -675,7 +903,8 @@ static int cmp_leaf(comp *C, const tidu_node *n, int ci, int shift) {
              l->str, l->str);
         return 0;
       }
-      emit(C, OP_BOOLF, ci, lf->index, (r->ival != 0) != (n->op == TK_EQ), 0, &n->sp);
+      emit(C, OP_BOOLF, ci, lf->index, (r->ival != 0) != (n->op == TK_EQ), lf->judge, &n->sp);
+      if (lf->judge) add_input(C, 'F', lf->index, 0);
       return 1;
     }
     if (r->kind != ND_NAME || r->ival >= 0) {
@@ -691,7 +920,8 @@ static int cmp_leaf(comp *C, const tidu_node *n, int ci, int shift) {
       uint64_t all = cnt >= 64 ? ~0ULL : (1ULL << cnt) - 1;
       mask = all & ~mask;
     }
-    emit(C, OP_IN, ci, lf->index, add_mask(C, mask), 0, &n->sp);
+    emit(C, OP_IN, ci, lf->index, add_mask(C, mask), lf->judge, &n->sp);
+    if (lf->judge) add_input(C, 'F', lf->index, 0);
     return 1;
   }
   C->nextreg = 0;
@@ -724,6 +954,7 @@ static int cmp_leaf(comp *C, const tidu_node *n, int ci, int shift) {
     }
     int kc = add_const(C, r->kind == ND_NUM ? k->num : -k->num, k->den);
     emit(C, OP_CMPK, ci, a, kc, cmp_of(n->op), &n->sp);
+    if (!settle(C, ci, l, r, shift, n->op)) return 0;
     c = &C->p->conds[ci];
     c->type = tl != TIDU_TY_NUM ? tl : tr != TIDU_TY_NUM ? tr : TIDU_T_COUNT;
     c->numeric = n->op != TK_EQ && n->op != TK_NE;
@@ -737,6 +968,7 @@ static int cmp_leaf(comp *C, const tidu_node *n, int ci, int shift) {
     return 0;
   }
   emit(C, OP_CMP, ci, a, b, cmp_of(n->op), &n->sp);
+  if (!settle(C, ci, l, r, shift, n->op)) return 0;
   c = &C->p->conds[ci];
   c->type = tl != TIDU_TY_NUM ? tl : tr != TIDU_TY_NUM ? tr : TIDU_T_COUNT;
   c->numeric = n->op != TK_EQ && n->op != TK_NE && tl != TIDU_T_BOOL;
@@ -781,7 +1013,8 @@ static int pred_leaf(comp *C, const tidu_node *n, int ci, int depth, const char 
     const tidu_field_info *fi = b ? NULL : find_field(e->str);
     if (fi && fi->type == TIDU_T_BOOL) {
       c->type = TIDU_T_BOOL;
-      emit(C, OP_BOOLF, ci, fi->index, 0, 0, &n->sp);
+      emit(C, OP_BOOLF, ci, fi->index, 0, fi->judge, &n->sp);
+      if (fi->judge) add_input(C, 'F', fi->index, 0);
       return 1;
     }
   }
@@ -871,7 +1104,8 @@ static int ccond(comp *C, const tidu_node *n, int parent, int depth, const char 
     uint64_t mask;
     ok = fi && enum_mask(C, n, fi, n->strs, n->nstrs, &mask);
     if (ok) {
-      emit(C, tags ? OP_HAS : OP_IN, ci, fi->index, add_mask(C, mask), 0, &n->sp);
+      emit(C, tags ? OP_HAS : OP_IN, ci, fi->index, add_mask(C, mask), fi->judge, &n->sp);
+      if (fi->judge) add_input(C, 'F', fi->index, 0);
       C->p->conds[ci].type = fi->type;
     }
     break;

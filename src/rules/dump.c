@@ -131,14 +131,22 @@ char *tidu_dump_prog(const tidu_prog *p) {
       tidu_sb_printf(&b, " c%d = cagr(r%d, r%d, %d) %s r%d", in->a, in->b, in->c, in->e,
                      cmp_names[in->d], in->f);
       break;
+    case OP_SKIP:
+      tidu_sb_printf(&b, " c%d known: skip %d", in->a, in->b);
+      break;
+    case OP_SETTLE:
+      tidu_sb_printf(&b, " c%d %s: r%d..r%d vs r%d..r%d", in->a, cmp_names[in->d], in->c, in->b,
+                     in->f, in->e);
+      break;
     case OP_IN:
     case OP_HAS:
-      tidu_sb_printf(&b, " c%d = %s mask 0x%llx", in->a, tidu_firm_field_info(in->b)->name,
-                     (unsigned long long)p->masks[in->c]);
+      tidu_sb_printf(&b, " c%d = %s mask 0x%llx%s", in->a, tidu_firm_field_info(in->b)->name,
+                     (unsigned long long)p->masks[in->c], in->d ? " (judgement)" : "");
       break;
     case OP_STARTS:
     case OP_BOOLF:
-      tidu_sb_printf(&b, " c%d = %s %d", in->a, tidu_firm_field_info(in->b)->name, in->c);
+      tidu_sb_printf(&b, " c%d = %s %d%s", in->a, tidu_firm_field_info(in->b)->name, in->c,
+                     in->d ? " (judgement)" : "");
       break;
     case OP_TRUTH:
       tidu_sb_printf(&b, " c%d = r%d", in->a, in->b);
@@ -169,11 +177,13 @@ char *tidu_dump_prog(const tidu_prog *p) {
       break;
     case OP_YSINCE:
     case OP_MSINCE:
-      tidu_sb_printf(&b, " r%d = %s", in->a, tidu_firm_field_info(in->b)->name);
+      tidu_sb_printf(&b, " r%d = %s%s", in->a, tidu_firm_field_info(in->b)->name,
+                     in->op == OP_YSINCE && in->c ? " (fiscal)" : "");
       break;
     default:
       tidu_sb_printf(&b, " r%d = r%d, r%d", in->a, in->b, in->c);
       if (in->op == OP_CAGR) tidu_sb_printf(&b, ", %d", in->d);
+      if ((in->op == OP_MIN || in->op == OP_MAX) && in->d) tidu_sb_puts(&b, " (known ones)");
     }
     if (in->line) tidu_sb_printf(&b, "  ; %u:%u", in->line, in->col);
     tidu_sb_puts(&b, "\n");

@@ -292,14 +292,21 @@ static int cmp_at(const slot *a, size_t ia, const slot *b, size_t ib) {
   return va < vb ? -1 : va > vb;
 }
 
-static void op_minmax(slot *r, const slot *a, const slot *b, size_t n, int want_max) {
+/* min / max; known_only: of the known operands (unknown only when both are), for bounds */
+static void op_minmax(slot *r, const slot *a, const slot *b, size_t n, int want_max,
+                      int known_only) {
   for (size_t i = 0; i < n; i++) {
+    const slot *w;
     if (!a->st[i] || !b->st[i]) {
-      r->st[i] = ST_UNKNOWN;
-      continue;
+      if (!known_only || (!a->st[i] && !b->st[i])) {
+        r->st[i] = ST_UNKNOWN;
+        continue;
+      }
+      w = a->st[i] ? a : b;
+    } else {
+      int c = cmp_at(a, i, b, i);
+      w = (want_max ? c >= 0 : c <= 0) ? a : b;
     }
-    int c = cmp_at(a, i, b, i);
-    const slot *w = (want_max ? c >= 0 : c <= 0) ? a : b;
     r->num[i] = w->num[i];
     r->den[i] = w->den[i];
     r->f[i] = w->f[i];
@@ -376,6 +383,32 @@ static void mark_unknown(tidu_cols *C, size_t o, size_t i) {
   C->thr[o + i] = NAN;
   C->gap[o + i] = NAN;
   C->dist[o + i] = 1;
+}
+
+/* The unknown lanes of a comparison that its bounds decide: x >= t fails when even the upper
+ * bound of x is under the lower bound of t, and passes when the lower bound of x reaches the
+ * upper bound of t (mirrored for <= and <). The value shown is the deciding bound. A NULL bound
+ * is none. */
+static void op_settle(tidu_cols *C, size_t o, const slot *lu, const slot *ll, const slot *ru,
+                      const slot *rl, int op, size_t n) {
+  if (op == CMP_EQ || op == CMP_NE) return;
+  int ge = op == CMP_GE || op == CMP_GT;
+  const slot *fx = ge ? lu : ll, *ft = ge ? rl : ru; /* can it still pass? */
+  const slot *px = ge ? ll : lu, *pt = ge ? ru : rl; /* must it pass? */
+  for (size_t i = 0; i < n; i++) {
+    if (C->verdict[o + i] != V_UNKNOWN) continue;
+    if (fx && ft && fx->st[i] && ft->st[i]) {
+      int c = cmp_at(fx, i, ft, i);
+      if (!verdict_of(c, op)) {
+        record_cmp(C, o, i, c, op, fx, ft, i, val(fx, i));
+        continue;
+      }
+    }
+    if (px && pt && px->st[i] && pt->st[i]) {
+      int c = cmp_at(px, i, pt, i);
+      if (verdict_of(c, op)) record_cmp(C, o, i, c, op, px, pt, i, val(px, i));
+    }
+  }
 }
 
 static void op_cmp(tidu_cols *C, size_t o, const slot *x, const slot *t, int op, size_t n) {
@@ -1041,7 +1074,7 @@ static void load_points(tidu_regs *R, int r, const int64_t *src, size_t n) {
 }
 
 /* Whole years or months since a date field into register r (integers, unknown when missing). */
-static void load_dates(tidu_regs *R, int r, const tidu_chunk *ch, int field, int months,
+static void load_dates(tidu_regs *R, int r, const tidu_chunk *ch, int field, int months, int fiscal,
                        int64_t as_of, size_t n) {
   const int64_t *col = ch->firm[field];
   int64_t *restrict out = R->spare;
@@ -1061,6 +1094,8 @@ static void load_dates(tidu_regs *R, int r, const tidu_chunk *ch, int field, int
       /* whole years from the date to Dec 31 of year [0] */
       int ey = ch->base[i];
       v = ey - y;
+      /* complete fiscal years through year [0]: a firm founded on 1 January has that year too */
+      if (fiscal && m == 1 && d == 1) v++;
     }
     out[i] = v;
   }
@@ -1138,11 +1173,25 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     }
     case OP_MIN:
     case OP_MAX: {
-      if (fast_minmax(R, in->a, in->b, in->c, n, in->op == OP_MAX)) break;
+      if (!in->d && fast_minmax(R, in->a, in->b, in->c, n, in->op == OP_MAX)) break;
       to_general(R, in->b, n);
       to_general(R, in->c, n);
       slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
-      op_minmax(&r, &a, &b, n, in->op == OP_MAX);
+      op_minmax(&r, &a, &b, n, in->op == OP_MAX, in->d);
+      R->fast[in->a] = 0;
+      break;
+    }
+    case OP_FIRST: {
+      to_general(R, in->b, n);
+      to_general(R, in->c, n);
+      slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
+      for (size_t i = 0; i < n; i++) {
+        const slot *w = a.st[i] ? &a : &b;
+        r.num[i] = w->num[i];
+        r.den[i] = w->den[i];
+        r.f[i] = w->f[i];
+        r.st[i] = w->st[i];
+      }
       R->fast[in->a] = 0;
       break;
     }
@@ -1180,7 +1229,7 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     }
     case OP_YSINCE:
     case OP_MSINCE:
-      load_dates(R, in->a, ch, in->b, in->op == OP_MSINCE, as_of, n);
+      load_dates(R, in->a, ch, in->b, in->op == OP_MSINCE, in->op == OP_YSINCE && in->c, as_of, n);
       break;
     case OP_SCORE:
     case OP_GROUPV: {
@@ -1208,6 +1257,27 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       op_cmpk(C, o, &a, k->num, k->den, in->d, n);
       break;
     }
+    case OP_SKIP: {
+      const uint8_t *v = C->verdict + (size_t)in->a * C->cap;
+      size_t i = 0;
+      while (i < n && v[i] != V_UNKNOWN) i++;
+      if (i == n) pc += (size_t)in->b;
+      break;
+    }
+    case OP_SETTLE: {
+      slot s[4];
+      const slot *ps[4];
+      const int32_t rr[4] = {in->b, in->c, in->e, in->f};
+      for (int k = 0; k < 4; k++) {
+        ps[k] = NULL;
+        if (rr[k] < 0) continue;
+        to_general(R, rr[k], n);
+        s[k] = reg(R, rr[k]);
+        ps[k] = &s[k];
+      }
+      op_settle(C, (size_t)in->a * C->cap, ps[0], ps[1], ps[2], ps[3], in->d, n);
+      break;
+    }
     case OP_CMPCAGR: {
       to_general(R, in->b, n);
       to_general(R, in->c, n);
@@ -1224,6 +1294,11 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       uint64_t mask = p->masks[in->c];
       if (in->op == OP_IN)
         for (size_t i = 0; i < n; i++) {
+          /* an undeclared judgement (d = 1) is unknown; other declarations read as value 0 */
+          if (col[i] == TIDU_MISSING && in->d) {
+            verdict[i] = V_UNKNOWN;
+            continue;
+          }
           int64_t v = col[i] == TIDU_MISSING ? 0 : col[i];
           verdict[i] = v >= 0 && v < 64 && ((mask >> (v & 63)) & 1) ? V_PASS : V_FAIL;
         }
@@ -1252,7 +1327,14 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
         for (size_t k = 0; k < ss->n && !hit; k++)
           hit = k < np ? lens[k] == 0 || (s[0] == ss->s[k][0] && strncmp(s, ss->s[k], lens[k]) == 0)
                        : strncmp(s, ss->s[k], strlen(ss->s[k])) == 0;
-        C->verdict[o + i] = hit ? V_PASS : V_FAIL;
+        /* a code too coarse to decide ("F" against "F51": it may or may not be F51…) */
+        int coarse = 0;
+        if (!hit) {
+          size_t sl = strlen(s);
+          for (size_t k = 0; k < ss->n && !coarse; k++)
+            coarse = sl < strlen(ss->s[k]) && strncmp(s, ss->s[k], sl) == 0;
+        }
+        C->verdict[o + i] = hit ? V_PASS : coarse ? V_UNKNOWN : V_FAIL;
       }
       fill_test_cols(C, o, n);
       break;
@@ -1263,6 +1345,10 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       uint8_t *restrict verdict = C->verdict + o;
       int neg = in->c == 1;
       for (size_t i = 0; i < n; i++) {
+        if (col[i] == TIDU_MISSING && in->d) { /* an undeclared judgement */
+          verdict[i] = V_UNKNOWN;
+          continue;
+        }
         int t = col[i] != 0 && col[i] != TIDU_MISSING;
         verdict[i] = (t ^ neg) ? V_PASS : V_FAIL;
       }

@@ -205,6 +205,10 @@ static void call_text(tidu_sb *b, const tidu_node *n, long shift, int type, int 
     years_count(b, k, en);
     expr_text(b, x, BARE, type, en);
     tidu_sb_puts(b, en ? " average growth" : "平均增长率");
+  } else if (!strcmp(f, "fiscal_years_since")) {
+    if (en) tidu_sb_puts(b, "full fiscal years since ");
+    expr_text(b, x, shift, type, en);
+    if (!en) tidu_sb_puts(b, "至今完整会计年度数");
   } else if (!strcmp(f, "years_since") || !strcmp(f, "months_since")) {
     int years = f[0] == 'y';
     if (en) tidu_sb_printf(b, "%s since ", years ? "years" : "months");
@@ -314,8 +318,9 @@ char *tidu_explain_cond_text(const tidu_node *c, int shift, int type, int en) {
     expr_text(&b, c->kids[1], shift, type, en);
     const tidu_node *l = c->kids[0];
     if (l->kind == ND_CALL && c->kids[1]->kind == ND_NUM &&
-        (!strcmp(l->str, "years_since") || !strcmp(l->str, "months_since")))
-      tidu_sb_puts(&b, l->str[0] == 'y' ? (en ? " years" : "年") : (en ? " months" : "个月"));
+        (!strcmp(l->str, "years_since") || !strcmp(l->str, "months_since") ||
+         !strcmp(l->str, "fiscal_years_since")))
+      tidu_sb_puts(&b, l->str[0] != 'm' ? (en ? " years" : "年") : (en ? " months" : "个月"));
     break;
   }
   case ND_EACH:

@@ -24,22 +24,25 @@
   X(MUL, "r[a] = r[b] * r[c]")                                                                     \
   X(DIV, "r[a] = r[b] / r[c] (unknown when r[c] == 0)")                                            \
   X(NEG, "r[a] = -r[b]")                                                                           \
-  X(MIN, "r[a] = min(r[b], r[c])")                                                                 \
-  X(MAX, "r[a] = max(r[b], r[c])")                                                                 \
+  X(MIN, "r[a] = min(r[b], r[c]); d = 1: of the known ones (a bound)")                             \
+  X(MAX, "r[a] = max(r[b], r[c]); d = 1: of the known ones (a bound)")                             \
+  X(FIRST, "r[a] = r[b] when known, else r[c]")                                                    \
   X(FLOOR, "r[a] = floor(r[b])")                                                                   \
   X(GROWTH, "r[a] = r[b] / r[c] - 1 (unknown when r[c] <= 0)")                                     \
   X(CAGR, "r[a] = (r[b] / r[c])^(1/(d-1)) - 1, approximate (unknown when r[c] <= 0 or r[b] < 0)")  \
-  X(YSINCE, "r[a] = whole years from date field b to the end of year [0]")                         \
+  X(YSINCE, "r[a] = whole years from date field b to the end of year [0] (c = 1: fiscal)")         \
   X(MSINCE, "r[a] = whole months from date field b to the assessment date")                        \
   X(SCORE, "r[a] = total points, low end (b = 0) or high end (b = 1) of the range")                \
   X(GROUPV, "r[a] = points of group c, low end (b = 0) or high end (b = 1)")                       \
   X(CMP, "cond a = r[b] CMP(d) r[c]; value, threshold, gap, distance")                             \
   X(CMPK, "cond a = r[b] CMP(d) constant c (the common case, no register for the constant)")       \
   X(CMPCAGR, "cond a = cagr(r[b] first, r[c] last, e years) CMP(d) r[f], decided exactly")         \
-  X(IN, "cond a = enum firm field b is one of the values in mask c")                               \
+  X(SKIP, "when no lane of cond a is unknown, skip the next b instructions")                       \
+  X(SETTLE, "cond a, where unknown: bounds r[b] (upper), r[c] (lower) vs r[e], r[f]; -1: none")    \
+  X(IN, "cond a = enum firm field b is one of the values in mask c (unknown if d and undeclared)") \
   X(HAS, "cond a = tag firm field b contains one of the tags in mask c")                           \
-  X(STARTS, "cond a = text firm field b starts with one of string set c")                          \
-  X(BOOLF, "cond a = bool firm field b (negated when c = 1)")                                      \
+  X(STARTS, "cond a = text firm field b starts with one of string set c (unknown if a prefix)")    \
+  X(BOOLF, "cond a = bool firm field b (negated when c = 1; unknown if d and undeclared)")         \
   X(TRUTH, "cond a = r[b] != 0")                                                                   \
   X(ALL, "cond a = all of its children (three-valued); distance = sum")                            \
   X(ANY, "cond a = any of its children (three-valued); distance = min")                            \

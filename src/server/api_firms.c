@@ -450,6 +450,7 @@ static tidu_code parse_value(const tidu_field_info *fi, json_t *jv, int64_t *v, 
     *text = s;
     return TIDU_OK;
   case TIDU_T_BOOL:
+    if (fi->judge && !*s) return TIDU_OK; /* an undeclared judgement stays undeclared */
     *v = !strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "是");
     return TIDU_OK;
   case TIDU_T_ENUM: {

@@ -560,8 +560,9 @@ static tidu_code parse_tags(const tidu_field_info *fi, const char *t, int64_t *v
 tidu_code tidu_store_column_value(tidu_sql_stmt *st, int col, const tidu_field_info *fi, int64_t *v,
                                   char **text, tidu_error *err) {
   int absent = tidu_sql_column_null(st, col);
-  int declared = fi->type == TIDU_T_BOOL || fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS;
-  *v = declared ? 0 : TIDU_MISSING;
+  int declared =
+      !fi->judge && (fi->type == TIDU_T_BOOL || fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS);
+  *v = declared ? 0 : TIDU_MISSING; /* an undeclared judgement stays missing */
   if (text) *text = NULL;
   if (absent) return TIDU_OK;
   const char *t = tidu_sql_column_text(st, col);

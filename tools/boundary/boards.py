@@ -177,6 +177,31 @@ def chinext_cases():
     g = f.copy(); g.yunset(2022, "net_profit")
     cs.append(case("chinext.1 missing 净利润 of the earlier year is unknown", "2024-04-29", g,
                    {"chinext.1": "unknown", "chinext": "unknown"}, missing={"chinext.1": ["net_profit[2022]"]}))
+    # min with one unknown operand (issue 11 item 6): the known figure is an upper bound of 孰低
+    A = "2025-06-30"
+    loss = Firm("创业板亏损扣非缺失测试企业", market_cap=y(20))
+    loss.series("net_profit", [-y(11.8), w(5000)]).series("revenue", [y(5), y(5)])
+    cs.append(case("chinext net loss 11.8亿 with 扣非 missing already fails 净利润为正", A, loss,
+                   {"chinext.1": "fail", "chinext.2": "fail", "chinext.3": "fail", "chinext": "fail"}))
+    z = Firm("创业板利润零扣非缺失测试企业", market_cap=y(20))
+    z.series("net_profit", [D(0), w(5000)]).series("revenue", [y(5), y(5)])
+    cs.append(case("chinext 净利润 exactly 0 with 扣非 missing fails (为正 is >)", A, z,
+                   {"chinext.2": "fail"}))
+    z = Firm("创业板利润一分扣非缺失测试企业", market_cap=y(20))
+    z.series("net_profit", [FEN, w(5000)]).series("revenue", [y(5), y(5)])
+    cs.append(case("chinext 净利润 one 分 with 扣非 missing stays unknown", A, z,
+                   {"chinext.2": "unknown"}, missing={"chinext.2": ["net_profit_deducted[2024]"]}))
+    # 扣非前后孰低 stated as one figure
+    low = Firm("创业板孰低申报测试企业", market_cap=y(15))
+    low.series("net_profit_lower", [w(6000), w(4000)]).series("revenue", [y(4), y(4)])
+    cs.append(case("chinext.1 孰低 declared 6000万 + 4000万 meets 1亿 and 6000万", A, low,
+                   {"chinext.1": "pass", "chinext.2": "pass", "chinext": "pass"}))
+    l2 = low.copy(); l2.series("net_profit_lower", [w(6000) - FEN, w(4000) + FEN])
+    cs.append(case("chinext.1 孰低 declared one 分 under 6000万 fails chinext.1", A, l2,
+                   {"chinext.1": "fail", "chinext.2": "pass"}))
+    l3 = low.copy(); l3.series("net_profit", [w(5000), w(4000)]).series("net_profit_deducted", [w(7000), w(4000)])
+    cs.append(case("chinext computed 孰低 (5000万) wins over a declared 孰低 figure", A, l3,
+                   {"chinext.1": "fail"}))
     return cs
 
 # ------------------------------------------------------------------ star
@@ -369,8 +394,10 @@ def neeq_cases():
         return f
     b = base("挂牌一测试企业")
     b.profit([w(600), w(200)])
-    pair(cs, "neeq 存续满两年 (founded 2022-12-31, year 2024)", A, b, "neeq",
-         lambda f: f.set(founded="2022-12-31"), lambda f: f.set(founded="2023-01-01"))
+    pair(cs, "neeq 两个完整会计年度 (founded 2023-01-01, year 2024)", A, b, "neeq",
+         lambda f: f.set(founded="2023-01-01"), lambda f: f.set(founded="2023-01-02"))
+    f = b.copy(); f.set(founded="2022-12-31")
+    cs.append(case("neeq founded 2022-12-31 has two full fiscal years by 2024 and passes", A, f, {"neeq": "pass"}))
     cs.append(case("neeq without 成立日期 is unknown", A, b.copy().unset("founded"),
                    {"neeq": "unknown", "neeq.1": "pass"}, missing={"neeq": ["founded"]}))
     pair(cs, "neeq.1(a) 最近两年净利润累计 800万 (599.99…万 + 200.00…万)", A, b, "neeq.1",

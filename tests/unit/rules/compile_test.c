@@ -96,7 +96,8 @@ static void test_metrics_and_functions(void **state) {
   for (size_t i = 0; i < n; i++) {
     if (!strcmp(m[i].name, "profit")) {
       saw_profit = m[i].scope == 'D';
-      assert_string_equal(m[i].formula, "min(net_profit, net_profit_deducted)");
+      assert_string_equal(m[i].formula,
+                          "first(min(net_profit, net_profit_deducted), net_profit_lower)");
     }
     if (!strcmp(m[i].name, "revenue")) saw_revenue = m[i].scope == 'Y';
   }
