@@ -7,6 +7,7 @@
 #include "io/export_int.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
+#include "tidu/outfile.h"
 
 struct tidu_exporter {
   tidu_export_format fmt;
@@ -14,6 +15,7 @@ struct tidu_exporter {
   const tidu_export_ruleset *rs;
   size_t nrs;
   tidu_xlsx_out *xlsx;
+  tidu_outfile *out; /* the temporary file renamed over `path` by a successful close */
   char *path;
 };
 
@@ -215,15 +217,16 @@ tidu_code tidu_export_open(const char *path, tidu_export_format fmt,
   ex->fmt = fmt;
   ex->rs = rulesets;
   ex->nrs = nrulesets;
-  tidu_code rc = TIDU_OK;
-  if (fmt == TIDU_EXPORT_XLSX) {
-    rc = tidu_xlsx_out_open(path, rulesets, nrulesets, &ex->xlsx, err);
-  } else {
-    ex->fp = fopen(path, "wb");
-    if (!ex->fp) rc = io_error(path, err);
-    if (rc == TIDU_OK && fmt == TIDU_EXPORT_CSV) csv_header(ex);
+  tidu_code rc = tidu_outfile_open(path, &ex->out, err);
+  if (rc == TIDU_OK && fmt == TIDU_EXPORT_XLSX) {
+    rc = tidu_xlsx_out_open(tidu_outfile_tmpname(ex->out), path, rulesets, nrulesets, &ex->xlsx,
+                            err);
+  } else if (rc == TIDU_OK) {
+    ex->fp = tidu_outfile_fp(ex->out);
+    if (fmt == TIDU_EXPORT_CSV) csv_header(ex);
   }
   if (rc != TIDU_OK) {
+    tidu_outfile_abort(ex->out);
     free(ex->path);
     free(ex);
     return rc;
@@ -252,8 +255,20 @@ tidu_code tidu_export_close(tidu_exporter *ex, tidu_error *err) {
   if (!ex) return TIDU_OK;
   tidu_code rc = TIDU_OK;
   if (ex->xlsx) rc = tidu_xlsx_out_close(ex->xlsx, err);
-  if (ex->fp && fclose(ex->fp) != 0) rc = io_error(ex->path, err);
+  if (rc == TIDU_OK && ex->fp && ferror(ex->fp)) rc = io_error(ex->path, err);
+  if (rc == TIDU_OK)
+    rc = tidu_outfile_commit(ex->out, err);
+  else
+    tidu_outfile_abort(ex->out);
   free(ex->path);
   free(ex);
   return rc;
+}
+
+void tidu_export_abort(tidu_exporter *ex) {
+  if (!ex) return;
+  if (ex->xlsx) tidu_xlsx_out_close(ex->xlsx, NULL);
+  tidu_outfile_abort(ex->out);
+  free(ex->path);
+  free(ex);
 }
