@@ -31,7 +31,9 @@ typedef struct tidu_export_assessment {
 
 typedef struct tidu_exporter tidu_exporter;
 
-/* Creates `path` for writing. `rulesets` (borrowed until close) lists the verdict columns;
+/* Starts writing `path`: the firms go to a temporary file beside it, which tidu_export_close
+ * renames over `path` once complete (tidu_outfile_open), so a failed or killed export leaves
+ * the previous file as it was. `rulesets` (borrowed until close) lists the verdict columns;
  * nrulesets may be 0. JSON ignores verdicts. Returns TIDU_ERR_IO when the file cannot be
  * created. */
 tidu_code tidu_export_open(const char *path, tidu_export_format fmt,
@@ -50,8 +52,12 @@ tidu_code tidu_export_set_encoding(tidu_exporter *ex, tidu_export_encoding enc, 
 tidu_code tidu_export_add(tidu_exporter *ex, const tidu_firm *f, const tidu_export_assessment *a,
                           tidu_error *err);
 
-/* Finishes the file and frees the exporter (also on error). */
+/* Finishes the file, puts it in place under its name, and frees the exporter (also on
+ * error: then the previous file stays and nothing new appears). */
 tidu_code tidu_export_close(tidu_exporter *ex, tidu_error *err);
+
+/* Drops the export: the temporary file is removed, the previous file stays. Accepts NULL. */
+void tidu_export_abort(tidu_exporter *ex);
 
 /* Plain, exact text of a stored value for re-import: money in 元 ("1234.50"), ratios as
  * fractions ("0.15"), YEARS/SCORE as decimals, counts, "true" for a declared bool, enum

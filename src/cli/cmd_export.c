@@ -114,6 +114,7 @@ int cmd_export(int argc, char **argv) {
     if (enc == TIDU_ENC_GB18030 && fmt != TIDU_EXPORT_CSV)
       rc = cli_usage(spec, "--encoding 只用于 CSV / --encoding goes with CSV");
   }
+  if (rc == CLI_OK) rc = cli_guard_output(a.pos[0], cli_db_path(cli_get(spec, &a, "db")), NULL, 0);
   if (rc != CLI_OK) {
     cli_args_free(&a);
     return rc;
@@ -141,7 +142,9 @@ int cmd_export(int argc, char **argv) {
                            cli_get(spec, &a, "deleted") != NULL};
   if (rc == CLI_OK) rc = cli_check_filter(spec, &flt);
   if (rc == CLI_OK) rc = run_export(s, &flt, ex, e, &count);
-  if (ex && tidu_export_close(ex, &err) != TIDU_OK && rc == CLI_OK) {
+  if (rc != CLI_OK) {
+    tidu_export_abort(ex); /* the previous file stays as it was */
+  } else if (ex && tidu_export_close(ex, &err) != TIDU_OK) {
     cli_print_error(&err);
     rc = cli_exit_code(err.code);
   }

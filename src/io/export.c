@@ -9,6 +9,7 @@
 #include "io/export_int.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
+#include "tidu/outfile.h"
 
 struct tidu_exporter {
   tidu_export_format fmt;
@@ -22,6 +23,7 @@ struct tidu_exporter {
   const tidu_export_ruleset *rs;
   size_t nrs;
   tidu_xlsx_out *xlsx;
+  tidu_outfile *out; /* the temporary file renamed over `path` by a successful close */
   char *path;
 };
 
@@ -251,6 +253,15 @@ tidu_code tidu_export_set_encoding(tidu_exporter *ex, tidu_export_encoding enc, 
   return TIDU_OK;
 }
 
+/* Frees the buffer of a GB18030 export. */
+static void free_mem(tidu_exporter *ex) {
+  if (!ex->fp || ex->fp == ex->file) return;
+  fclose(ex->fp);
+  free(ex->mem);
+  iconv_close(ex->cd);
+  ex->fp = ex->file;
+}
+
 /* The CSV header, before the first firm (or at the end of an empty export). */
 static void csv_start(tidu_exporter *ex) {
   if (ex->header_done) return;
@@ -276,14 +287,15 @@ tidu_code tidu_export_open(const char *path, tidu_export_format fmt,
   ex->fmt = fmt;
   ex->rs = rulesets;
   ex->nrs = nrulesets;
-  tidu_code rc = TIDU_OK;
-  if (fmt == TIDU_EXPORT_XLSX) {
-    rc = tidu_xlsx_out_open(path, rulesets, nrulesets, &ex->xlsx, err);
-  } else {
-    ex->fp = ex->file = fopen(path, "wb");
-    if (!ex->fp) rc = io_error(path, err);
+  tidu_code rc = tidu_outfile_open(path, &ex->out, err);
+  if (rc == TIDU_OK && fmt == TIDU_EXPORT_XLSX) {
+    rc = tidu_xlsx_out_open(tidu_outfile_tmpname(ex->out), path, rulesets, nrulesets, &ex->xlsx,
+                            err);
+  } else if (rc == TIDU_OK) {
+    ex->fp = ex->file = tidu_outfile_fp(ex->out); /* the CSV header comes with the first firm */
   }
   if (rc != TIDU_OK) {
+    tidu_outfile_abort(ex->out);
     free(ex->path);
     free(ex);
     return rc;
@@ -315,17 +327,26 @@ tidu_code tidu_export_close(tidu_exporter *ex, tidu_error *err) {
   if (!ex) return TIDU_OK;
   tidu_code rc = TIDU_OK;
   if (ex->xlsx) rc = tidu_xlsx_out_close(ex->xlsx, err);
-  if (ex->fmt == TIDU_EXPORT_CSV && ex->file) {
+  if (rc == TIDU_OK && ex->fmt == TIDU_EXPORT_CSV && ex->file) {
     csv_start(ex);
     rc = flush_mem(ex, err);
   }
-  if (ex->fp && ex->fp != ex->file) {
-    fclose(ex->fp);
-    free(ex->mem);
-    iconv_close(ex->cd);
-  }
-  if (ex->file && fclose(ex->file) != 0 && rc == TIDU_OK) rc = io_error(ex->path, err);
+  free_mem(ex);
+  if (rc == TIDU_OK && ex->file && ferror(ex->file)) rc = io_error(ex->path, err);
+  if (rc == TIDU_OK)
+    rc = tidu_outfile_commit(ex->out, err);
+  else
+    tidu_outfile_abort(ex->out);
   free(ex->path);
   free(ex);
   return rc;
+}
+
+void tidu_export_abort(tidu_exporter *ex) {
+  if (!ex) return;
+  if (ex->xlsx) tidu_xlsx_out_close(ex->xlsx, NULL);
+  free_mem(ex);
+  tidu_outfile_abort(ex->out);
+  free(ex->path);
+  free(ex);
 }
