@@ -290,8 +290,9 @@ static const struct {
     {"main_business_share", "主营业务收入占营业收入比例"},
     {"net_margin", "净利率"},
     {"rd_staff_share", "研发人员占职工总数比例"},
-    {"rd_ratio_3y_all", "最近三年累计研发投入占累计营业收入比例"},
-    {"rd_expense_3y_all", "最近三年累计研发投入"},
+    {"rd_ratio_3y_all", "三年累计研发投入占累计营业收入比例"},
+    {"rd_expense_3y_all", "三年累计研发投入"},
+    {"is_sme", "属于中小企业"},
     {"score", "总分"},
 };
 
