@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tidu/app.h"
 #include "tidu/store.h"
 
 static const cli_option db_opts[] = {
@@ -29,9 +30,7 @@ const cli_spec cli_db_specs[] = {
 };
 
 const char *cli_db_path(const char *opt) {
-  if (opt && *opt) return opt;
-  const char *env = getenv("TIDU_DB");
-  return env && *env ? env : "tidu.db";
+  return tidu_input_db_path(opt);
 }
 
 int cli_open_store(const char *opt, tidu_store **out) {
