@@ -14,7 +14,7 @@ public_layer() {
   error.h | firm.h | fields.def | num.h | uscc.h | values.h | codes.h | gen.h | toolkit.h | source.h) echo core ;;
   rules.h) echo rules ;;
   assess.h | batch.h) echo assess ;;
-  io.h | pack.h | sheet.h | export.h) echo io ;;
+  io.h | pack.h | sheet.h | export.h | outfile.h) echo io ;;
   store.h | accounts.h) echo store ;;
   regeval.h | app.h) echo app ;;
   programme.h) echo programme ;;
