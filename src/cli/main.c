@@ -226,7 +226,7 @@ int main(int argc, char **argv) {
       static const char *const GLOBAL[] = {"--color", "--no-color", "--version", "--help"};
       const char *near = NULL;
       for (size_t k = 0; k < sizeof GLOBAL / sizeof GLOBAL[0] && !near; k++)
-        if (distance(argv[i], GLOBAL[k]) <= 2) near = GLOBAL[k];
+        if (tidu_edit_distance(argv[i], GLOBAL[k]) <= 2) near = GLOBAL[k];
       fprintf(stderr, "tidu: 未知选项 / unknown option '%s'", argv[i]);
       if (near) fprintf(stderr, " (是否想用 / did you mean '%s'?)", near);
       if (!near && find_command(argv[i] + strspn(argv[i], "-")))
