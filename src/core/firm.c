@@ -246,13 +246,7 @@ tidu_year *tidu_firm_year(tidu_firm *f, int32_t year) {
   size_t i = 0;
   while (i < f->nyears && f->years[i].year > year) i++;
   if (i < f->nyears && f->years[i].year == year) return &f->years[i];
-  if (f->nyears == f->cap_years) {
-    size_t cap = f->cap_years ? f->cap_years * 2 : 4;
-    tidu_year *ys = tidu_realloc(f->years, cap * sizeof *ys);
-    if (!ys) return NULL;
-    f->years = ys;
-    f->cap_years = cap;
-  }
+  if (TIDU_PUSH_ROOM(f->years, f->nyears, f->cap_years) != 0) return NULL;
   memmove(&f->years[i + 1], &f->years[i], (f->nyears - i) * sizeof *f->years);
   f->nyears++;
   tidu_year *y = &f->years[i];
