@@ -423,10 +423,11 @@ tidu_code tidu_sql_set_version(tidu_sql *db, int version, tidu_error *err) {
 
 int tidu_sql_has_table(tidu_sql *db, const char *table) {
   tidu_sql_stmt *st = NULL;
-  const char *sql = db->kind == TIDU_SQL_PG
-                        ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
-                          "current_schema() AND table_name = ?1"
-                        : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
+  const char *sql =
+      db->kind == TIDU_SQL_PG
+          ? "SELECT 1 FROM pg_class WHERE relnamespace = "
+            "current_schema()::regnamespace AND relname = ?1 AND relkind IN ('r', 'p')"
+          : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
   int row = 0;
   if (tidu_sql_prepare(db, sql, &st, NULL) == TIDU_OK) {
     tidu_sql_bind_text(st, 1, table);

@@ -15,6 +15,8 @@ struct tidu_sql {
   PGconn *pg;
   char *pg_err;       /* last PostgreSQL error message (malloc'd) */
   unsigned next_name; /* numbering of prepared statements and cursors */
+  char *pg_cols_of;   /* PostgreSQL: the table whose columns pg_cols lists (cache of has_column) */
+  char *pg_cols;      /* "\ncol\ncol\n"; dropped by every tidu_pg_exec (which runs the DDL) */
 };
 
 struct tidu_sql_stmt {

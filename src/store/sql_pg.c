@@ -55,12 +55,20 @@ tidu_code tidu_pg_open(tidu_sql *db, int flags, tidu_error *err) {
   return TIDU_OK;
 }
 
+static void forget_columns(tidu_sql *db) {
+  free(db->pg_cols_of);
+  free(db->pg_cols);
+  db->pg_cols_of = db->pg_cols = NULL;
+}
+
 void tidu_pg_close(tidu_sql *db) {
   if (db->pg) PQfinish(db->pg);
   db->pg = NULL;
+  forget_columns(db);
 }
 
 tidu_code tidu_pg_exec(tidu_sql *db, const char *sql, tidu_error *err) {
+  forget_columns(db);
   PGresult *res = PQexec(db->pg, sql);
   ExecStatusType s = PQresultStatus(res);
   tidu_code rc = TIDU_OK;
@@ -203,19 +211,32 @@ void tidu_pg_finalize(tidu_sql_stmt *st) {
   }
 }
 
+/* Opening a registry asks for every field's column: the table's columns are read in one query
+ * and kept until the next DDL. */
 int tidu_pg_has_column(tidu_sql *db, const char *table, const char *col) {
-  tidu_sql_stmt *st = NULL;
-  int row = 0;
-  if (tidu_sql_prepare(db,
-                       "SELECT 1 FROM information_schema.columns WHERE table_schema = "
-                       "current_schema() AND table_name = ?1 AND column_name = ?2",
-                       &st, NULL) == TIDU_OK) {
-    tidu_sql_bind_text(st, 1, table);
-    tidu_sql_bind_text(st, 2, col);
-    if (tidu_sql_step(st, &row, NULL) != TIDU_OK) row = 0;
+  if (!db->pg_cols_of || strcmp(db->pg_cols_of, table) != 0) {
+    forget_columns(db);
+    const char *vals[1] = {table};
+    PGresult *res = PQexecParams(db->pg,
+                                 "SELECT E'\\n' || string_agg(a.attname::text, E'\\n') || E'\\n'"
+                                 " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                                 " WHERE c.relnamespace = current_schema()::regnamespace"
+                                 " AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped",
+                                 1, NULL, vals, NULL, NULL, 0);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+      db->pg_cols_of = strdup(table);
+      db->pg_cols = strdup(PQgetisnull(res, 0, 0) ? "\n" : PQgetvalue(res, 0, 0));
+    }
+    PQclear(res);
+    if (!db->pg_cols_of || !db->pg_cols) {
+      forget_columns(db);
+      return 0;
+    }
   }
-  tidu_sql_finalize(st);
-  return row;
+  size_t n = strlen(col);
+  for (const char *p = strstr(db->pg_cols, col); p; p = strstr(p + 1, col))
+    if (p[-1] == '\n' && p[n] == '\n') return 1;
+  return 0;
 }
 
 void tidu_pg_describe(tidu_sql *db, char *buf, size_t size) {

@@ -1,6 +1,8 @@
 # A private PostgreSQL cluster for the command tests, sourced after checks.sh (or with $tmp set):
 # initdb + pg_ctl in a temporary folder, Unix socket only (no TCP port), stopped on exit even
 # when a test fails. PostgreSQL refuses to run as root: then the server runs as `postgres`.
+# initdb runs once per build folder: its fresh data folder is kept in $BUILD/pg-initdb and
+# copied for each cluster (initdb takes seconds; a copy of its result is the same cluster).
 #   pg_start DIR      starts a cluster in DIR (created), sets PG_URL_BASE (append a database name)
 #   pg_createdb NAME  creates a UTF-8 database and prints its URL
 #   pg_stop DIR       stops it (also done by the exit trap)
@@ -31,7 +33,16 @@ pg_start() {
     chmod 755 "$dir" "$(dirname "$dir")"
     chown postgres "$dir"
   fi
-  pg_as "$PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C --auth=trust >"$dir/initdb.log" 2>&1 || return 1
+  tpl=${BUILD:-build/release}/pg-initdb
+  if [ ! -f "$tpl/PG_VERSION" ]; then
+    # a fresh initdb, then kept as the template (moved into place whole, so never half-made)
+    rm -rf "$dir/data"
+    pg_as "$PG_BIN/initdb" -N -D "$dir/data" -U postgres -E UTF8 --locale=C --auth=trust >"$dir/initdb.log" 2>&1 || return 1
+    mkdir -p "$(dirname "$tpl")" && rm -rf "$tpl.$$" && cp -a "$dir/data" "$tpl.$$" && mv -T "$tpl.$$" "$tpl" 2>/dev/null
+    rm -rf "$tpl.$$"
+  else
+    cp -a "$tpl" "$dir/data" || return 1
+  fi
   cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$dir'
