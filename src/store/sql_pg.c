@@ -69,6 +69,10 @@ void tidu_pg_close(tidu_sql *db) {
 
 tidu_code tidu_pg_exec(tidu_sql *db, const char *sql, tidu_error *err) {
   forget_columns(db);
+  if (db->pg_copying) {
+    tidu_code rc = tidu_pg_copy_end(db, err);
+    if (rc != TIDU_OK) return rc;
+  }
   PGresult *res = PQexec(db->pg, sql);
   ExecStatusType s = PQresultStatus(res);
   tidu_code rc = TIDU_OK;
@@ -102,6 +106,10 @@ static tidu_code fetch(tidu_sql_stmt *st, tidu_error *err) {
 
 static tidu_code execute(tidu_sql_stmt *st, tidu_error *err) {
   tidu_sql *db = st->db;
+  if (db->pg_copying) {
+    tidu_code rc = tidu_pg_copy_end(db, err);
+    if (rc != TIDU_OK) return rc;
+  }
   Oid small[64];
   Oid *types = param_types(st, small, 64);
   if (!types && st->nparams > 0)
@@ -318,4 +326,62 @@ tidu_code tidu_pg_backup(tidu_sql *db, const char *dest, tidu_error *err) {
                           strerror(errno));
   }
   return TIDU_OK;
+}
+
+/* ---- COPY FROM STDIN ---- */
+
+tidu_code tidu_pg_copy_begin(tidu_sql *db, const char *sql, tidu_error *err) {
+  if (db->pg_copying) {
+    tidu_code rc = tidu_pg_copy_end(db, err);
+    if (rc != TIDU_OK) return rc;
+  }
+  PGresult *res = PQexec(db->pg, sql);
+  tidu_code rc = TIDU_OK;
+  if (PQresultStatus(res) != PGRES_COPY_IN)
+    rc = res_fail(db, res, err, "copy");
+  else
+    db->pg_copying = 1;
+  PQclear(res);
+  return rc;
+}
+
+tidu_code tidu_pg_copy_put(tidu_sql *db, const char *data, size_t len, tidu_error *err) {
+  if (!db->pg_copying)
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "没有进行中的 COPY / no COPY in progress");
+  while (len > 0) {
+    int n = len > (1u << 30) ? 1 << 30 : (int)len;
+    if (PQputCopyData(db->pg, data, n) != 1) {
+      set_err(db, PQerrorMessage(db->pg));
+      return tidu_sql_fail(db, err, "copy");
+    }
+    data += n;
+    len -= (size_t)n;
+  }
+  return TIDU_OK;
+}
+
+tidu_code tidu_pg_copy_end(tidu_sql *db, tidu_error *err) {
+  if (!db->pg_copying) return TIDU_OK;
+  db->pg_copying = 0;
+  tidu_code rc = TIDU_OK;
+  if (PQputCopyEnd(db->pg, NULL) != 1) {
+    set_err(db, PQerrorMessage(db->pg));
+    rc = tidu_sql_fail(db, err, "copy");
+  }
+  PGresult *res;
+  while ((res = PQgetResult(db->pg)) != NULL) {
+    if (rc == TIDU_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+      rc = res_fail(db, res, err, "copy");
+    PQclear(res);
+  }
+  return rc;
+}
+
+void tidu_pg_copy_abort(tidu_sql *db) {
+  if (!db->pg_copying) return;
+  db->pg_copying = 0;
+  PQputCopyEnd(db->pg, "rolled back");
+  PGresult *res;
+  while ((res = PQgetResult(db->pg)) != NULL) PQclear(res);
 }
