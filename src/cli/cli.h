@@ -137,6 +137,12 @@ const char *cli_db_path(const char *opt);
 /* Opens the registry at cli_db_path(opt), printing any error; returns an exit status. */
 struct tidu_store;
 int cli_open_store(const char *opt, struct tidu_store **out);
+/* The database read-only work reads: $TIDU_DB_READ (set by the global --db-read, e.g. a
+ * streaming replica) when given, else cli_db_path(opt). */
+const char *cli_db_read_path(const char *opt);
+/* Opens cli_db_read_path(opt) for reading only (lists, exports, population assessment): a
+ * replica is opened as it is, never migrated; the primary as cli_open_store does. */
+int cli_open_store_read(const char *opt, struct tidu_store **out);
 
 /* Checks the registry filters a user typed: a region that is not a code prefix ("苏州") is a
  * usage error naming the codes meant ("3205 江苏省苏州市"), an unknown prefix a warning; an

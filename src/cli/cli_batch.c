@@ -45,7 +45,8 @@ static void close_current(cli_source *s) {
 static tidu_code open_next(cli_source *s, tidu_error *err) {
   const char *p = s->paths[s->next++];
   if (!strncmp(p, "db:", 3)) {
-    tidu_code rc = tidu_store_open_existing(cli_db_path(p + 3), &s->store, err);
+    /* "db:" alone is the registry read-only work reads (a replica when --db-read is given) */
+    tidu_code rc = tidu_store_open_existing(p[3] ? p + 3 : cli_db_read_path(NULL), &s->store, err);
     if (rc == TIDU_OK) rc = tidu_store_iter_open(s->store, NULL, &s->iter, err);
     return rc;
   }

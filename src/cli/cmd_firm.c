@@ -905,8 +905,10 @@ int cmd_firm(int argc, char **argv) {
   rc = cli_parse(spec, argc - 1, argv + 1, &a);
   if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
   tidu_store *s = NULL;
-  rc = cli_open_store(cli_get(spec, &a, "db"), &s);
   const char *sub = argv[1];
+  int reads = !strcmp(sub, "show") || !strcmp(sub, "list") || !strcmp(sub, "history");
+  rc = reads ? cli_open_store_read(cli_get(spec, &a, "db"), &s)
+             : cli_open_store(cli_get(spec, &a, "db"), &s);
   if (rc == CLI_OK) {
     if (!strcmp(sub, "show"))
       rc = firm_show(spec, &a, s);
