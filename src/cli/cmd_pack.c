@@ -86,6 +86,8 @@ int cmd_pack(int argc, char **argv) {
     rc = cli_usage(spec, "缺少输出文件 -o FILE / no output file (-o FILE)");
   else if (a.npos == 0)
     rc = cli_usage(spec, "缺少输入 / no INPUT");
+  else
+    rc = cli_guard_output(out, NULL, a.pos, a.npos);
   pack_ctx c = {0};
   if (!rc) rc = cli_source_open(a.pos, a.npos, cli_get(spec, &a, "sheet"), "pack", &c.src);
   if (!rc) {
