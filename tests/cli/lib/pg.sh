@@ -57,6 +57,8 @@ wal_level = replica
 max_wal_senders = 4
 hot_standby = on
 CONF
+  # settings of the caller (bench/pg.sh puts durability back: fsync and full-page writes on)
+  [ -n "${PG_EXTRA_CONF:-}" ] && printf '%s\n' "$PG_EXTRA_CONF" >>"$dir/data/postgresql.conf"
   PG_DIRS="$PG_DIRS $dir"
   trap 'pg_stop_all; rm -rf "$tmp"' EXIT
   pg_as "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null 2>&1 || {
