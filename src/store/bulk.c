@@ -2,6 +2,7 @@
  * then are merged set-based — one pass per occurrence of a firm in the file (normally one) —
  * giving the rows, history and counts that merging them one by one gives (firms.c, SQLite). */
 #include "store_int.h"
+#include "tidu/toolkit.h"
 #include "tidu/values.h"
 
 #include <stdarg.h>
@@ -20,7 +21,7 @@ typedef struct buf {
 static void b_grow(buf *b, size_t more) {
   if (b->oom || b->len + more + 1 <= b->cap) return;
   size_t cap = (b->cap + more + 1) * 2;
-  char *p = realloc(b->p, cap);
+  char *p = tidu_realloc(b->p, cap);
   if (!p) {
     b->oom = 1;
     return;
