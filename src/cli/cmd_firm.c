@@ -14,6 +14,7 @@
 #include "tidu/num.h"
 #include "tidu/regeval.h"
 #include "tidu/store.h"
+#include "tidu/toolkit.h"
 #include "tidu/values.h"
 
 /* ==== assessing registry firms in chunks (shared with cmd_export.c) ==== */
@@ -26,7 +27,7 @@ struct cli_regeval {
 
 int cli_regeval_open(int64_t as_of, cli_regeval **out) {
   *out = NULL;
-  cli_regeval *c = calloc(1, sizeof *c);
+  cli_regeval *c = tidu_calloc(1, sizeof *c);
   if (!c) return CLI_INPUT;
   int rc = cli_load_rules(NULL, &c->book);
   if (rc == CLI_OK) {
@@ -515,17 +516,11 @@ static int keep_row(list_run *lr, const tidu_firm *f, const tidu_export_assessme
   double d = a && lr->board_k >= 0 ? a->distance[lr->board_k] : NAN;
   if (lr->verdict && (!v || strcmp(v, lr->verdict) != 0)) return 0;
   if (lr->has_gap && (isnan(d) || !(d < lr->gap_below))) return 0;
-  if (lr->n == lr->cap) {
-    size_t cap = lr->cap ? lr->cap * 2 : 256;
-    list_row *p = realloc(lr->rows, cap * sizeof *p);
-    if (!p) return -1;
-    lr->rows = p;
-    lr->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(lr->rows, lr->n, lr->cap) != 0) return -1;
   list_row *r = &lr->rows[lr->n++];
   memset(r, 0, sizeof *r);
   copy_code(r->uscc, sizeof r->uscc, f->text[TIDU_F_USCC]);
-  r->name = strdup(f->text[TIDU_F_NAME] ? f->text[TIDU_F_NAME] : "");
+  r->name = tidu_strdup(f->text[TIDU_F_NAME] ? f->text[TIDU_F_NAME] : "");
   copy_code(r->region, sizeof r->region, f->text[TIDU_F_REGION]);
   copy_code(r->industry, sizeof r->industry, f->text[TIDU_F_INDUSTRY]);
   r->year = f->nyears ? f->years[0].year : 0;

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli_batch.h"
+#include "tidu/toolkit.h"
 
 static const cli_option SIMULATE_OPTS[] = {
     {"base", 0, "RULES",
@@ -72,7 +73,7 @@ static int load_side(const cli_spec *spec, const char *text, tidu_rulebook *shar
     int64_t day;
     if (cli_parse_date(at + 1, &day))
       return cli_usage(spec, "日期无效 / bad date in '%s' (IDS@YYYY-MM-DD)", text);
-    char *ids = strndup(text, (size_t)(at - text));
+    char *ids = tidu_strndup(text, (size_t)(at - text));
     if (!ids) return CLI_INPUT;
     int rc = cli_select(shared, day, *ids ? ids : NULL, &out->sel);
     free(ids);

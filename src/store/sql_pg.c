@@ -1,6 +1,7 @@
 /* The SQL layer's PostgreSQL driver (libpq): statements, cursors for large reads, checks and
  * pg_dump backups. Parameters and results travel as text; 64-bit integers stay exact. */
 #include "sql_int.h"
+#include "tidu/toolkit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,7 @@ extern char **environ;
 
 static void set_err(tidu_sql *db, const char *msg) {
   free(db->pg_err);
-  db->pg_err = strdup(msg && *msg ? msg : "?");
+  db->pg_err = tidu_strdup(msg && *msg ? msg : "?");
   if (!db->pg_err) return;
   size_t n = strlen(db->pg_err);
   while (n > 0 && (db->pg_err[n - 1] == '\n' || db->pg_err[n - 1] == ' ')) db->pg_err[--n] = '\0';
@@ -75,7 +76,7 @@ static int tx_healthy(tidu_sql *db) {
 }
 
 static Oid *param_types(tidu_sql_stmt *st, Oid *small, size_t nsmall) {
-  Oid *t = (size_t)st->nparams <= nsmall ? small : malloc((size_t)st->nparams * sizeof *t);
+  Oid *t = (size_t)st->nparams <= nsmall ? small : tidu_malloc((size_t)st->nparams * sizeof *t);
   if (!t) return NULL;
   for (int i = 0; i < st->nparams; i++) t[i] = !st->used[i] ? TEXTOID : st->is_int[i] ? INT8OID : 0;
   return t;
@@ -109,7 +110,7 @@ static tidu_code execute(tidu_sql_stmt *st, tidu_error *err) {
     } else {
       snprintf(st->cursor, sizeof st->cursor, "tidu_c%u", ++db->next_name);
       size_t n = strlen(st->sql) + 64;
-      char *sql = malloc(n);
+      char *sql = tidu_malloc(n);
       if (!sql) {
         rc = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
       } else {
