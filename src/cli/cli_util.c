@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
+#include "tidu/toolkit.h"
 
 /* ---- options ---- */
 
@@ -42,10 +44,10 @@ static int unknown_option(const cli_spec *spec, const char *a) {
   snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), a);
   const char *typed = name + (name[1] == '-' ? 2 : 1);
   const cli_option *best = NULL;
-  int bd = 3; /* at most two edits away */
+  size_t bd = 3; /* at most two edits away */
   for (int i = 0; i < nopts(spec); i++) {
-    int d = tidu_text_distance(typed, spec->opts[i].name);
-    if (d < bd && d < (int)strlen(typed)) {
+    size_t d = tidu_edit_distance(typed, spec->opts[i].name);
+    if (d < bd && d < strlen(typed)) {
       bd = d;
       best = &spec->opts[i];
     }
@@ -97,7 +99,7 @@ static int take_option(const cli_spec *spec, int argc, char **argv, int *i, cli_
 
 int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *out) {
   memset(out, 0, sizeof *out);
-  out->pos = calloc((size_t)(argc > 0 ? argc : 1), sizeof *out->pos);
+  out->pos = tidu_calloc((size_t)(argc > 0 ? argc : 1), sizeof *out->pos);
   if (!out->pos) {
     fputs("tidu: 内存不足 / out of memory\n", stderr);
     return CLI_INPUT;

@@ -8,10 +8,12 @@
 
 #include "cli.h"
 #include "cli_batch.h"
+#include "tidu/app.h"
 #include "tidu/assess.h"
 #include "tidu/io.h"
 #include "tidu/pack.h"
 #include "tidu/rules.h"
+#include "tidu/toolkit.h"
 
 static const cli_option ASSESS_OPTS[] = {
     {"as-of", 0, "DATE", "评估日期,选用当日有效的规则版本(默认今天)",
@@ -413,8 +415,8 @@ static int emit_explain(const assess_ctx *c, const tidu_result *r) {
 
 /* Writes the results of the assessed chunk; rows are built first so widths can be fixed. */
 static tidu_code emit_batch(assess_ctx *c, size_t n, tidu_error *err) {
-  row *rows = c->format == FMT_TABLE ? calloc(n, sizeof *rows) : NULL;
-  tidu_result **res = calloc(n, sizeof *res);
+  row *rows = c->format == FMT_TABLE ? tidu_calloc(n, sizeof *rows) : NULL;
+  tidu_result **res = tidu_calloc(n, sizeof *res);
   tidu_code rc = (res && (rows || c->format != FMT_TABLE)) ? TIDU_OK : TIDU_ERR_NOMEM;
   for (size_t i = 0; i < n && rc == TIDU_OK; i++) {
     rc = tidu_eval_materialise(c->ev, i, &res[i], err);
@@ -461,16 +463,16 @@ static tidu_code flush_batch(assess_ctx *c) {
 
 /* ---- reading ---- */
 
-static void drain_warnings(tidu_reader *rd) {
+static void drain_warnings(tidu_source *src) {
   tidu_error w;
-  while (tidu_reader_warning(rd, &w)) {
+  while (tidu_source_warning(src, &w)) {
     w.warning = 1;
     cli_print_error(&w);
   }
 }
 
 static int fatal_code(tidu_code rc) {
-  return rc == TIDU_ERR_IO || rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT;
+  return rc != TIDU_ERR_INPUT && rc != TIDU_ERR_DATA;
 }
 
 /* Whether firm f is the one --firm names: its USCC (letters in any case), or a name that
@@ -483,40 +485,13 @@ static int wanted(assess_ctx *c, const tidu_firm *f) {
   return hit;
 }
 
-/* Reads every firm of a pack file (tidu pack), assessing full batches as they fill. */
-static void read_pack(assess_ctx *c, const char *path) {
-  tidu_pack *p = NULL;
+/* Reads every firm of one input (a file, a pack or db:PATH), assessing full batches as they
+ * fill. */
+static void read_input(assess_ctx *c, const char *path) {
+  tidu_source *src = NULL;
   tidu_error err;
   tidu_error_clear(&err);
-  if (tidu_pack_open(path, &p, &err) != TIDU_OK) {
-    cli_print_error(&err);
-    c->input_errors = 1;
-    return;
-  }
-  for (size_t i = 0; i < tidu_pack_count(p) && !c->fatal; i++) {
-    if (tidu_pack_firm(p, i, &c->firms[c->nfirms], &err) != TIDU_OK) {
-      cli_print_error(&err);
-      c->fatal = 1;
-    } else if (!wanted(c, &c->firms[c->nfirms])) {
-      tidu_firm_clear(&c->firms[c->nfirms]);
-    } else if (++c->nfirms == BATCH && flush_batch(c) != TIDU_OK) {
-      c->fatal = 1;
-    }
-  }
-  tidu_pack_close(p);
-}
-
-/* Reads every firm of one file, assessing full batches as they fill. */
-static void read_file(assess_ctx *c, const char *path) {
-  tidu_read_options ro = {c->sheet};
-  tidu_reader *rd = NULL;
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (tidu_pack_sniff(path)) {
-    read_pack(c, path);
-    return;
-  }
-  if (tidu_reader_open(path, TIDU_FMT_AUTO, &ro, &rd, &err) != TIDU_OK) {
+  if (tidu_input_open_one(path, c->sheet, &src, &err) != TIDU_OK) {
     cli_print_error(&err);
     c->input_errors = 1;
     return;
@@ -524,8 +499,8 @@ static void read_file(assess_ctx *c, const char *path) {
   for (;;) {
     int done = 0;
     tidu_error_clear(&err);
-    tidu_code rc = tidu_reader_next(rd, &c->firms[c->nfirms], &done, &err);
-    drain_warnings(rd);
+    tidu_code rc = tidu_source_next(src, &c->firms[c->nfirms], &done, &err);
+    drain_warnings(src);
     if (rc != TIDU_OK) {
       cli_print_error(&err);
       c->input_errors = 1;
@@ -544,7 +519,7 @@ static void read_file(assess_ctx *c, const char *path) {
       break;
     }
   }
-  tidu_reader_close(rd);
+  tidu_source_close(src);
 }
 
 /* ---- setup ---- */
@@ -653,7 +628,7 @@ static void teardown(assess_ctx *c) {
 static int assess_inputs(assess_ctx *c, char **paths, int n) {
   cli_progress_start(&c->prog, "assess", 0);
   if (isatty(STDOUT_FILENO)) c->prog.active = 0;
-  for (int i = 0; i < n && !c->fatal; i++) read_file(c, paths[i]);
+  for (int i = 0; i < n && !c->fatal; i++) read_input(c, paths[i]);
   cli_progress_end(&c->prog);
   if (!c->fatal && flush_batch(c) != TIDU_OK) c->fatal = 1;
   if (!c->fatal && c->firm && !c->nmatched) {
@@ -671,7 +646,7 @@ int cmd_assess(int argc, char **argv) {
   cli_args a;
   int rc = cli_parse(spec, argc, argv, &a);
   if (rc) return rc < 0 ? CLI_OK : rc;
-  assess_ctx *c = calloc(1, sizeof *c);
+  assess_ctx *c = tidu_calloc(1, sizeof *c);
   if (!c) {
     cli_args_free(&a);
     fputs("tidu assess: 内存不足 / out of memory\n", stderr);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tidu/toolkit.h"
 
 #define TIDU_VERSION "0.1.0"
 
@@ -45,7 +46,8 @@ static void print_overview(FILE *out) {
   fputs("tidu " TIDU_VERSION " — 中小企业梯度培育与上市成熟度评估 / SME cultivation and "
         "listing-readiness assessment\n\n",
         out);
-  fputs("用法 / Usage: tidu [--color|--no-color] <命令/command> [选项/options]\n\n", out);
+  fputs("用法 / Usage: tidu [--color|--no-color] [--db-read URL] <命令/command> [选项/options]\n\n",
+        out);
   fputs("命令 / Commands:\n", out);
   int w = 0;
   for (const cli_command *c = cli_commands; c->name; c++) {
@@ -59,6 +61,10 @@ static void print_overview(FILE *out) {
   }
   fputs("\n全局选项 / Global options:\n"
         "  --color / --no-color   强制开启或关闭颜色 / force colour on or off\n"
+        "  --db-read URL|PATH     只读工作(列表、导出、总体评估)读此库,如流复制备库;\n"
+        "                         写入仍到 --db (同 $TIDU_DB_READ) / read-only work (lists,\n"
+        "                         exports, population assessment) reads this database, e.g. a\n"
+        "                         streaming replica; writes stay on --db (as $TIDU_DB_READ)\n"
         "  --version              显示版本 / show the version\n"
         "  -h, --help             显示本帮助 / show this help\n\n"
         "tidu <命令> --help 查看各命令的选项 / for a command's options.\n"
@@ -142,6 +148,9 @@ static void print_man(FILE *out) {
         ".TP\n2\n用法错误 / usage errors\n"
         ".SH ENVIRONMENT\n.TP\n.B NO_COLOR\n关闭颜色 / turns colour off\n"
         ".TP\n.B COLUMNS\n表格宽度 / table width\n"
+        ".TP\n.B TIDU_DB\n登记库文件或 postgresql:// 地址 / registry file or postgresql:// URL\n"
+        ".TP\n.B TIDU_DB_READ\n只读工作所读的库(如备库),同 \\-\\-db\\-read / the database "
+        "read\\-only work reads (e.g. a replica), as \\-\\-db\\-read\n"
         ".SH \"SEE ALSO\"\ndocs/cli.md, docs/rules\\-language.md\n",
         out);
 }
@@ -152,28 +161,11 @@ static const cli_command *find_command(const char *name) {
   return NULL;
 }
 
-/* Edit distance, for "did you mean" on a mistyped command. */
-static int distance(const char *a, const char *b) {
-  int la = (int)strlen(a), lb = (int)strlen(b);
-  if (la > 31 || lb > 31) return 99;
-  int d[32][32];
-  for (int i = 0; i <= la; i++) d[i][0] = i;
-  for (int j = 0; j <= lb; j++) d[0][j] = j;
-  for (int i = 1; i <= la; i++)
-    for (int j = 1; j <= lb; j++) {
-      int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-      if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-      d[i][j] = best;
-    }
-  return d[la][lb];
-}
-
 static int unknown_command(const char *name) {
   const cli_command *best = NULL;
-  int bd = 3;
+  size_t bd = 3;
   for (const cli_command *c = cli_commands; c->name; c++) {
-    int dd = distance(name, c->name);
+    size_t dd = tidu_edit_distance(name, c->name);
     if (dd < bd) {
       bd = dd;
       best = c;
@@ -232,6 +224,13 @@ int main(int argc, char **argv) {
       cli_set_color(1);
     } else if (!strcmp(argv[i], "--no-color")) {
       cli_set_color(0);
+    } else if (!strcmp(argv[i], "--db-read") || !strncmp(argv[i], "--db-read=", 10)) {
+      const char *v = argv[i][9] == '=' ? argv[i] + 10 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v || !*v) {
+        fprintf(stderr, "tidu: --db-read 需要地址 / --db-read needs a URL or path\n");
+        return CLI_USAGE;
+      }
+      setenv("TIDU_DB_READ", v, 1);
     } else if (!strcmp(argv[i], "--version")) {
       puts("tidu " TIDU_VERSION);
       return CLI_OK;
@@ -242,7 +241,7 @@ int main(int argc, char **argv) {
       static const char *const GLOBAL[] = {"--color", "--no-color", "--version", "--help"};
       const char *near = NULL;
       for (size_t k = 0; k < sizeof GLOBAL / sizeof GLOBAL[0] && !near; k++)
-        if (distance(argv[i], GLOBAL[k]) <= 2) near = GLOBAL[k];
+        if (tidu_edit_distance(argv[i], GLOBAL[k]) <= 2) near = GLOBAL[k];
       fprintf(stderr, "tidu: 未知选项 / unknown option '%s'", argv[i]);
       if (near) fprintf(stderr, " (是否想用 / did you mean '%s'?)", near);
       if (!near && find_command(argv[i] + strspn(argv[i], "-")))

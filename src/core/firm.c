@@ -1,6 +1,7 @@
 /* The firm model: field registry, enumerations, one firm's record and chunks of firms as columns.
  */
 #include "tidu/firm.h"
+#include "tidu/toolkit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,11 @@ static const struct {
     {TIDU_E_listing_stage, "listed", "已上市"},
     {TIDU_E_application_type, "new", "新申报"},
     {TIDU_E_application_type, "renewal", "复核"},
+    {TIDU_E_product_domain_lg, "none", "其他"},
+    {TIDU_E_product_domain_lg, "six_basics", "工业六基"},
+    {TIDU_E_product_domain_lg, "key_industries", "制造强国战略十大重点产业领域"},
+    {TIDU_E_product_domain_lg, "cyber", "网络强国建设重要领域"},
+    {TIDU_E_product_domain_lg, "new_industries", "传统产业改造提升、新兴产业或未来产业领域"},
 };
 
 const char *tidu_enum_label_zh(tidu_enum_id e, int value) {
@@ -226,7 +232,7 @@ tidu_code tidu_firm_copy(tidu_firm *dst, const tidu_firm *src) {
     }
   }
   if (src->nyears) {
-    dst->years = malloc(src->nyears * sizeof *dst->years);
+    dst->years = tidu_malloc(src->nyears * sizeof *dst->years);
     if (!dst->years) {
       tidu_firm_clear(dst);
       return TIDU_ERR_NOMEM;
@@ -241,7 +247,7 @@ tidu_code tidu_firm_set_text(tidu_firm *f, tidu_firm_field fld, const char *s) {
   if ((unsigned)fld >= TIDU_NFIRM) return TIDU_ERR_USAGE;
   char *copy = NULL;
   if (s) {
-    copy = strdup(s);
+    copy = tidu_strdup(s);
     if (!copy) return TIDU_ERR_NOMEM;
   }
   free(f->text[fld]);
@@ -253,13 +259,7 @@ tidu_year *tidu_firm_year(tidu_firm *f, int32_t year) {
   size_t i = 0;
   while (i < f->nyears && f->years[i].year > year) i++;
   if (i < f->nyears && f->years[i].year == year) return &f->years[i];
-  if (f->nyears == f->cap_years) {
-    size_t cap = f->cap_years ? f->cap_years * 2 : 4;
-    tidu_year *ys = realloc(f->years, cap * sizeof *ys);
-    if (!ys) return NULL;
-    f->years = ys;
-    f->cap_years = cap;
-  }
+  if (TIDU_PUSH_ROOM(f->years, f->nyears, f->cap_years) != 0) return NULL;
   memmove(&f->years[i + 1], &f->years[i], (f->nyears - i) * sizeof *f->years);
   f->nyears++;
   tidu_year *y = &f->years[i];
@@ -282,19 +282,19 @@ int32_t tidu_firm_latest_year(const tidu_firm *f) {
 /* ---- chunks of firms as columns ---- */
 
 tidu_chunk *tidu_chunk_new(size_t cap) {
-  tidu_chunk *c = calloc(1, sizeof *c);
+  tidu_chunk *c = tidu_calloc(1, sizeof *c);
   if (!c) return NULL;
   c->cap = cap;
-  int ok = (c->base = malloc(cap * sizeof *c->base)) != NULL;
+  int ok = (c->base = tidu_malloc(cap * sizeof *c->base)) != NULL;
   for (int i = 0; ok && i < TIDU_NFIRM; i++) {
     if (firm_fields[i].type == TIDU_T_TEXT)
-      ok = (c->text[i] = malloc(cap * sizeof *c->text[i])) != NULL;
+      ok = (c->text[i] = tidu_malloc(cap * sizeof *c->text[i])) != NULL;
     else
-      ok = (c->firm[i] = malloc(cap * sizeof *c->firm[i])) != NULL;
+      ok = (c->firm[i] = tidu_malloc(cap * sizeof *c->firm[i])) != NULL;
   }
   for (int i = 0; ok && i < TIDU_NYEAR; i++)
     for (int k = 0; ok && k < TIDU_CHUNK_YEARS; k++)
-      ok = (c->yr[i][k] = malloc(cap * sizeof *c->yr[i][k])) != NULL;
+      ok = (c->yr[i][k] = tidu_malloc(cap * sizeof *c->yr[i][k])) != NULL;
   if (!ok) {
     tidu_chunk_free(c);
     return NULL;
