@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "assess/assess_int.h"
+#include "tidu/toolkit.h"
 #include "tidu/values.h"
 
 enum { V_FAIL = TIDU_V_FAIL, V_PASS = TIDU_V_PASS, V_UNK = TIDU_V_UNKNOWN, V_NA = TIDU_V_NA };
@@ -238,7 +239,7 @@ static int jgrow(jbuf *b, size_t more) {
   if (need <= *b->cap) return 1;
   size_t cap = *b->cap ? *b->cap : 4096;
   while (cap < need) cap *= 2;
-  char *p = realloc(*b->s, cap);
+  char *p = tidu_realloc(*b->s, cap);
   if (!p) {
     b->nomem = 1;
     return 0;
@@ -392,7 +393,7 @@ void tidu_json_frags_free(tidu_json_frags *f) {
 static int frags_build(tidu_json_frags *f, const tidu_selection *sel) {
   frag_free(f);
   size_t nrs = tidu_selection_count(sel);
-  f->rs = calloc(nrs ? nrs : 1, sizeof *f->rs);
+  f->rs = tidu_calloc(nrs ? nrs : 1, sizeof *f->rs);
   if (!f->rs) return -1;
   f->nrs = nrs;
   f->sel = sel;
@@ -412,7 +413,7 @@ static int frags_build(tidu_json_frags *f, const tidu_selection *sel) {
       JLIT(fb, ",\"verdict\":");
     });
     size_t nstd = rs->prog.nstandards;
-    f->rs[r].std = calloc(nstd ? nstd : 1, sizeof *f->rs[r].std);
+    f->rs[r].std = tidu_calloc(nstd ? nstd : 1, sizeof *f->rs[r].std);
     if (!f->rs[r].std) return -1;
     f->rs[r].nstd = nstd;
     for (size_t k = 0; k < nstd; k++) {
