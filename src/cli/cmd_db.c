@@ -43,6 +43,21 @@ int cli_open_store(const char *opt, tidu_store **out) {
   return cli_exit_code(rc);
 }
 
+const char *cli_db_read_path(const char *opt) {
+  const char *env = getenv("TIDU_DB_READ");
+  return env && *env ? env : cli_db_path(opt);
+}
+
+int cli_open_store_read(const char *opt, tidu_store **out) {
+  const char *env = getenv("TIDU_DB_READ");
+  if (!env || !*env) return cli_open_store(opt, out);
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = tidu_store_open_existing(env, out, &err);
+  if (rc != TIDU_OK) cli_print_error(&err);
+  return cli_exit_code(rc);
+}
+
 int cli_guard_output(const char *out, const char *db, char *const *inputs, int ninputs) {
   const char **g = tidu_calloc((size_t)ninputs + 1, sizeof *g);
   if (!g) {

@@ -196,8 +196,17 @@ static tidu_code import_file(import_run *r, int idx, const char *path) {
     delta.values_changed -= before.values_changed;
     delta.warnings -= before.warnings;
     delta.rejected -= before.rejected;
+    tidu_import_summary staged = delta;
     rc = tidu_store_import_finish(r->store, import_id, &delta, &err);
     if (rc != TIDU_OK) cli_print_error(&err);
+    /* counts a bulk merge (PostgreSQL) made at the end of the import */
+    r->sum.firms_new += delta.firms_new - staged.firms_new;
+    r->sum.firms_updated += delta.firms_updated - staged.firms_updated;
+    r->sum.firms_unchanged += delta.firms_unchanged - staged.firms_unchanged;
+    r->sum.years_added += delta.years_added - staged.years_added;
+    r->sum.years_changed += delta.years_changed - staged.years_changed;
+    r->sum.years_unchanged += delta.years_unchanged - staged.years_unchanged;
+    r->sum.values_changed += delta.values_changed - staged.values_changed;
   }
   return rc;
 }

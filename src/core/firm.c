@@ -178,6 +178,11 @@ static const struct {
     {TIDU_E_listing_stage, "listed", "已上市"},
     {TIDU_E_application_type, "new", "新申报"},
     {TIDU_E_application_type, "renewal", "复核"},
+    {TIDU_E_product_domain_lg, "none", "其他"},
+    {TIDU_E_product_domain_lg, "six_basics", "工业六基"},
+    {TIDU_E_product_domain_lg, "key_industries", "制造强国战略十大重点产业领域"},
+    {TIDU_E_product_domain_lg, "cyber", "网络强国建设重要领域"},
+    {TIDU_E_product_domain_lg, "new_industries", "传统产业改造提升、新兴产业或未来产业领域"},
 };
 
 const char *tidu_enum_label_zh(tidu_enum_id e, int value) {

@@ -435,8 +435,10 @@ tidu_code tidu_store_import_start(tidu_store *s, const char *file, const char *s
   return insert_returning(s, st, import_id, err, "import");
 }
 
-tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id, const tidu_import_summary *sum,
+tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id, tidu_import_summary *sum,
                                    tidu_error *err) {
+  tidu_code merged = tidu_store_bulk_merge(s, import_id, sum, err);
+  if (merged != TIDU_OK) return merged;
   char now[32], text[512];
   tidu_store_now(now);
   snprintf(text, sizeof text,

@@ -398,6 +398,8 @@ tidu_code tidu_store_put_firm(tidu_store *s, int64_t import_id, const tidu_firm 
                           "缺少统一社会信用代码 / the firm has no USCC");
   tidu_code rc = check_firm(f, err);
   if (rc != TIDU_OK) return rc;
+  /* PostgreSQL: staged by COPY, merged set-based by tidu_store_import_finish (bulk.c) */
+  if (tidu_sql_kind(s->db) == TIDU_SQL_PG) return tidu_store_bulk_put(s, import_id, f, err);
   rc = prepare_all(s, err);
   if (rc != TIDU_OK) return rc;
   char now[32];

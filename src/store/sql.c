@@ -374,6 +374,7 @@ tidu_code tidu_sql_commit(tidu_sql *db, tidu_error *err) {
 
 void tidu_sql_rollback(tidu_sql *db) {
   if (!db || !db->in_tx) return;
+  if (db->kind == TIDU_SQL_PG) tidu_pg_copy_abort(db);
   if (db->kind == TIDU_SQL_PG)
     tidu_pg_exec(db, "ROLLBACK", NULL);
   else
@@ -395,6 +396,28 @@ tidu_code tidu_sql_query_int64(tidu_sql *db, const char *sql, int64_t *v, tidu_e
   if (rc == TIDU_OK) *v = tidu_sql_column_int64(st, 0);
   tidu_sql_finalize(st);
   return rc;
+}
+
+/* ---- bulk loading ---- */
+
+tidu_code tidu_sql_copy_begin(tidu_sql *db, const char *sql, tidu_error *err) {
+  if (db->kind != TIDU_SQL_PG)
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "COPY 仅用于 PostgreSQL / COPY is for "
+                          "PostgreSQL only");
+  return tidu_pg_copy_begin(db, sql, err);
+}
+
+tidu_code tidu_sql_copy_put(tidu_sql *db, const char *data, size_t len, tidu_error *err) {
+  return tidu_pg_copy_put(db, data, len, err);
+}
+
+tidu_code tidu_sql_copy_end(tidu_sql *db, tidu_error *err) {
+  return db->kind == TIDU_SQL_PG ? tidu_pg_copy_end(db, err) : TIDU_OK;
+}
+
+int tidu_sql_copying(const tidu_sql *db) {
+  return db->kind == TIDU_SQL_PG && db->pg_copying;
 }
 
 /* ---- schema support ---- */
@@ -424,10 +447,11 @@ tidu_code tidu_sql_set_version(tidu_sql *db, int version, tidu_error *err) {
 
 int tidu_sql_has_table(tidu_sql *db, const char *table) {
   tidu_sql_stmt *st = NULL;
-  const char *sql = db->kind == TIDU_SQL_PG
-                        ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
-                          "current_schema() AND table_name = ?1"
-                        : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
+  const char *sql =
+      db->kind == TIDU_SQL_PG
+          ? "SELECT 1 FROM pg_class WHERE relnamespace = "
+            "current_schema()::regnamespace AND relname = ?1 AND relkind IN ('r', 'p')"
+          : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
   int row = 0;
   if (tidu_sql_prepare(db, sql, &st, NULL) == TIDU_OK) {
     tidu_sql_bind_text(st, 1, table);
