@@ -1,4 +1,5 @@
 /* Exports of the registry: exact plain values, the CSV and NDJSON writers, and dispatch. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,7 +202,9 @@ static void csv_firm(tidu_exporter *ex, const tidu_firm *f, const tidu_export_as
 
 /* ---- dispatch ---- */
 
+/* A failed write, with its cause (the disk is full, …) when the system gave one. */
 static tidu_code io_error(const char *path, tidu_error *err) {
+  if (errno) return tidu_outfile_error(err, path, errno);
   return tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法写入文件 / cannot write the file");
 }
 

@@ -18,6 +18,7 @@ struct tidu_store {
   tidu_sql_stmt *ins_year;
   tidu_sql_stmt *upd_year;
   tidu_sql_stmt *ins_hist;
+  tidu_sql_stmt *sel_last_edit;
   /* the programme's named queries, prepared on first use (programme.c) */
   tidu_sql_stmt *pq[PQ_COUNT];
 };
