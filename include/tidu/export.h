@@ -40,6 +40,14 @@ tidu_code tidu_export_open(const char *path, tidu_export_format fmt,
                            const tidu_export_ruleset *rulesets, size_t nrulesets,
                            tidu_exporter **out, tidu_error *err);
 
+/* The text encoding of a CSV export: UTF-8 with a BOM (the default; Excel reads it) or
+ * GB18030 without a BOM (for tools that read the system code page of Chinese Windows). */
+typedef enum tidu_export_encoding { TIDU_ENC_UTF8 = 0, TIDU_ENC_GB18030 } tidu_export_encoding;
+
+/* Sets the encoding of a CSV export; call it before the first tidu_export_add. Other formats,
+ * or a call after the first firm, give TIDU_ERR_USAGE. */
+tidu_code tidu_export_set_encoding(tidu_exporter *ex, tidu_export_encoding enc, tidu_error *err);
+
 /* Writes one firm (all its years). `a` may be NULL (no verdicts). */
 tidu_code tidu_export_add(tidu_exporter *ex, const tidu_firm *f, const tidu_export_assessment *a,
                           tidu_error *err);

@@ -25,7 +25,8 @@ static const cli_option ASSESS_OPTS[] = {
      "output: table (default), json (NDJSON), csv"},
     {"explain", 'e', NULL, "表格中每家企业后列出全部标准与条件",
      "after each firm in the table, list every standard and condition"},
-    {"lang", 0, "LANG", "输出语言 zh(默认)或 en", "output language: zh (default) or en"},
+    {"lang", 0, "LANG", "输出语言 zh(默认)或 en;CSV 表头 zh 为中文,en 为编号",
+     "output language: zh (default) or en; CSV headers: Chinese with zh, ids with en"},
     {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",
      "XLSX sheet to read (default: the first)"},
     {"summary", 0, NULL, "只输出总体统计(各规则集通过/未通过/待定家数)",
@@ -78,7 +79,8 @@ typedef struct assess_ctx {
   /* table and CSV layout, fixed from the selection */
   column boards[MAX_COLS];
   size_t nboards;
-  const char *others[MAX_COLS * 2]; /* positioning and tiers, in selection order */
+  const char *others[MAX_COLS * 2];      /* positioning and tiers, in selection order */
+  const char *others_name[MAX_COLS * 2]; /* their Chinese names, for CSV headers */
   tidu_rule_kind other_kinds[MAX_COLS * 2];
   size_t nothers;
   int name_width;
@@ -128,6 +130,7 @@ static void plan_columns(assess_ctx *c) {
       c->boards[c->nboards++] = (column){m->id, board_title(m, en(c)), 0};
     } else if (!listed(c->others, c->nothers, m->id) && c->nothers < MAX_COLS * 2) {
       c->other_kinds[c->nothers] = m->kind;
+      c->others_name[c->nothers] = m->name ? m->name : m->id;
       c->others[c->nothers++] = m->id;
     }
   }
@@ -257,7 +260,29 @@ static void csv_text(const char *s) {
   putchar('"');
 }
 
+/* Chinese headers with --lang zh (the default), the stable ids with --lang en. */
 static void csv_header(const assess_ctx *c) {
+  if (!en(c)) {
+    char h[256];
+    fputs("统一社会信用代码,企业名称,年度", stdout);
+    for (size_t k = 0; k < c->nboards; k++) {
+      snprintf(h, sizeof h, "%s最近标准", c->boards[k].title);
+      putchar(',');
+      csv_text(c->boards[k].title);
+      putchar(',');
+      csv_text(h);
+    }
+    for (size_t i = 0; i < c->nothers; i++) {
+      snprintf(h, sizeof h, "%s%s", c->others_name[i],
+               c->other_kinds[i] == TIDU_KIND_TIER ? "得分" : "最近标准");
+      putchar(',');
+      csv_text(c->others_name[i]);
+      putchar(',');
+      csv_text(h);
+    }
+    putchar('\n');
+    return;
+  }
   fputs("uscc,name,year", stdout);
   for (size_t k = 0; k < c->nboards; k++)
     printf(",%s,%s_nearest", c->boards[k].id, c->boards[k].id);

@@ -288,6 +288,7 @@ static const struct {
     {"main_business_share", "主营业务收入占营业收入比例"},
     {"net_margin", "净利率"},
     {"rd_staff_share", "研发人员占职工总数比例"},
+    {"is_sme", "属于中小企业"},
     {"score", "总分"},
 };
 

@@ -68,7 +68,7 @@ check "as-of 2024-01-15: main board passes" "$old" pass
 check "as-of 2025-06-30: main board fails" "$new" fail
 
 # csv: header and one row per firm
-"$T" assess --format csv "$EX" >"$tmp/csv"
+"$T" assess --format csv --lang en "$EX" >"$tmp/csv"
 check "assess csv has a row per firm" "$(wc -l <"$tmp/csv")" $((nfirms + 1))
 if head -1 "$tmp/csv" | grep -q '^uscc,name,year,main,main_nearest,'; then ok "assess csv header"
 else bad "assess csv header" "$(head -1 "$tmp/csv")"; fi
