@@ -301,6 +301,22 @@ static void list_strs(tidu_sb *b, const tidu_node *n, const char *sep, int en) {
   }
 }
 
+/* A money constant compared with a valuation in US dollars: "10亿美元", "USD 1000 mn". */
+static void usd_const(tidu_sb *b, const tidu_node *n, int en) {
+  char d[96];
+  tidu_i128 a = n->num < 0 ? -n->num : n->num;
+  if (en)
+    decimal(n->num, n->den * 1000000, 6, d, sizeof d);
+  else if (a >= n->den * 100000000)
+    decimal(n->num, n->den * 100000000, 4, d, sizeof d);
+  else
+    decimal(n->num, n->den * 10000, 4, d, sizeof d);
+  if (en)
+    tidu_sb_printf(b, "USD %s mn", d);
+  else
+    tidu_sb_printf(b, "%s%s", d, a >= n->den * 100000000 ? "亿美元" : "万美元");
+}
+
 char *tidu_explain_cond_text(const tidu_node *c, int shift, int type, int en) {
   tidu_sb b = {0};
   if (c->label && !en) {
@@ -311,8 +327,11 @@ char *tidu_explain_cond_text(const tidu_node *c, int shift, int type, int en) {
   case ND_CMP: {
     expr_text(&b, c->kids[0], shift, type, en);
     tidu_sb_printf(&b, " %s ", tidu_cmp_symbol(c->op));
-    expr_text(&b, c->kids[1], shift, type, en);
-    const tidu_node *l = c->kids[0];
+    const tidu_node *l = c->kids[0], *r = c->kids[1];
+    if (l->kind == ND_NAME && !strcmp(l->str, "valuation_usd") && r->kind == ND_NUM)
+      usd_const(&b, r, en); /* a valuation is stated in US dollars */
+    else
+      expr_text(&b, r, shift, type, en);
     if (l->kind == ND_CALL && c->kids[1]->kind == ND_NUM &&
         (!strcmp(l->str, "years_since") || !strcmp(l->str, "months_since")))
       tidu_sb_puts(&b, l->str[0] == 'y' ? (en ? " years" : "年") : (en ? " months" : "个月"));

@@ -2,7 +2,7 @@
 # Command tests of the command line itself (issue 11, items 16, 20, 21): help texts, "did you
 # mean" for options, rule versions' end dates, CSV for Excel (GB18030, Chinese headers).
 . "$(dirname "$0")/lib/checks.sh"
-plan 14
+plan 22
 EX=examples/firms.ndjson
 
 # 11.21: help --help, and every help text ends with a newline
@@ -65,3 +65,33 @@ check "11.16 the GB18030 export imports back to the same firms" \
   "$(cmp -s "$tmp/orig.json" "$tmp/back.json" && echo same)" same
 "$T" export --db "$DB" --encoding gb18030 "$tmp/x.xlsx" >/dev/null 2>"$tmp/err"
 check "11.16 --encoding is refused for XLSX (exit 2)" "$?" 2
+
+# 11.20: the assess table: a USCC column, tiers in ladder order, 160 columns, --wide, --firm
+width() { python3 -c '
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+print(max(w(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")))' "$1"; }
+COLUMNS=160 "$T" assess --as-of 2025-06-30 "$EX" >"$tmp/t160" 2>/dev/null
+check "11.20 the table has a USCC column with every firm's code" \
+  "$(head -1 "$tmp/t160" | grep -c USCC):$(grep -cE ' [0-9A-Z]{18}  2024 ' "$tmp/t160")" "1:$(wc -l <"$EX" | tr -d ' ')"
+check "11.20 the table fits 160 columns" "$([ "$(width "$tmp/t160")" -le 160 ] && echo fits)" fits
+check "11.20 tiers in ladder order: 创新型, 专精特新, 小巨人, 单项冠军" \
+  "$(grep -c '创新型 .*专精特新 .*小巨人 .*单项冠军 ' "$tmp/t160")" "$(wc -l <"$EX" | tr -d ' ')"
+"$T" assess --as-of 2025-06-30 --wide "$EX" >"$tmp/wide" 2>/dev/null
+check "11.20 --wide: one line per firm, names in full" \
+  "$(wc -l <"$tmp/wide" | tr -d ' '):$(grep -c '^苏州芯源微电子科技股份有限公司 ' "$tmp/wide")" \
+  "$(($(wc -l <"$EX") + 1)):1"
+"$T" assess --as-of 2025-06-30 --explain --firm 91320400MA1Q2BT40J "$EX" >"$tmp/one" 2>&1
+check "11.20 --explain --firm USCC explains that firm only" \
+  "$?:$(grep -cE ' [0-9A-Z]{18}  2024 ' "$tmp/one"):$(grep -c '^91320400MA1Q2BT40J 常州精研传动' "$tmp/one")" "0:1:1"
+"$T" assess --as-of 2025-06-30 --explain --firm 常州精研 "$EX" >"$tmp/byname" 2>&1
+check "11.20 --firm takes part of a name as well" "$(cmp -s "$tmp/one" "$tmp/byname" && echo same)" same
+"$T" assess --as-of 2025-06-30 --firm 不存在的企业 "$EX" >/dev/null 2>"$tmp/err"
+check "11.20 --firm that matches no firm says so (exit 1)" "$?:$(grep -c '不存在的企业' "$tmp/err")" "1:1"
+
+# 11.19: a valuation in US dollars is compared with US dollars in both languages
+head -1 "$EX" | sed 's/^{/{"valuation_usd":1500000000,/' >"$tmp/uni.ndjson"
+"$T" assess --as-of 2025-06-30 --explain --only unicorn --lang en "$tmp/uni.ndjson" >"$tmp/uni_en" 2>&1
+"$T" assess --as-of 2025-06-30 --explain --only unicorn "$tmp/uni.ndjson" >"$tmp/uni_zh" 2>&1
+check "11.19 valuations in USD: 'valuation_usd ≥ USD 1000 mn' and 15.00亿美元" \
+  "$(grep -c 'valuation_usd ≥ USD 1000 mn: USD 1500.00 mn' "$tmp/uni_en"):$(grep -c 'CNY' "$tmp/uni_en"):$(grep -c '15.00亿美元,需 ≥ 10.00亿美元' "$tmp/uni_zh")" "1:0:1"
