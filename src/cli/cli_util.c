@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "tidu/codes.h"
 #include "tidu/store.h"
+#include "tidu/toolkit.h"
 #include "tidu/values.h"
 
 #include <math.h>
@@ -42,10 +43,10 @@ static int unknown_option(const cli_spec *spec, const char *a) {
   snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), a);
   const char *typed = name + (name[1] == '-' ? 2 : 1);
   const cli_option *best = NULL;
-  int bd = 3; /* at most two edits away */
+  size_t bd = 3; /* at most two edits away */
   for (int i = 0; i < nopts(spec); i++) {
-    int d = tidu_text_distance(typed, spec->opts[i].name);
-    if (d < bd && d < (int)strlen(typed)) {
+    size_t d = tidu_edit_distance(typed, spec->opts[i].name);
+    if (d < bd && d < strlen(typed)) {
       bd = d;
       best = &spec->opts[i];
     }

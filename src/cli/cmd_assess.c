@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cli_batch.h"
+#include "tidu/app.h"
 #include "tidu/assess.h"
 #include "tidu/io.h"
 #include "tidu/pack.h"
@@ -461,16 +462,16 @@ static tidu_code flush_batch(assess_ctx *c) {
 
 /* ---- reading ---- */
 
-static void drain_warnings(tidu_reader *rd) {
+static void drain_warnings(tidu_source *src) {
   tidu_error w;
-  while (tidu_reader_warning(rd, &w)) {
+  while (tidu_source_warning(src, &w)) {
     w.warning = 1;
     cli_print_error(&w);
   }
 }
 
 static int fatal_code(tidu_code rc) {
-  return rc == TIDU_ERR_IO || rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT;
+  return rc != TIDU_ERR_INPUT && rc != TIDU_ERR_DATA;
 }
 
 /* Whether firm f is the one --firm names: its USCC (letters in any case), or a name that
@@ -483,40 +484,13 @@ static int wanted(assess_ctx *c, const tidu_firm *f) {
   return hit;
 }
 
-/* Reads every firm of a pack file (tidu pack), assessing full batches as they fill. */
-static void read_pack(assess_ctx *c, const char *path) {
-  tidu_pack *p = NULL;
+/* Reads every firm of one input (a file, a pack or db:PATH), assessing full batches as they
+ * fill. */
+static void read_input(assess_ctx *c, const char *path) {
+  tidu_source *src = NULL;
   tidu_error err;
   tidu_error_clear(&err);
-  if (tidu_pack_open(path, &p, &err) != TIDU_OK) {
-    cli_print_error(&err);
-    c->input_errors = 1;
-    return;
-  }
-  for (size_t i = 0; i < tidu_pack_count(p) && !c->fatal; i++) {
-    if (tidu_pack_firm(p, i, &c->firms[c->nfirms], &err) != TIDU_OK) {
-      cli_print_error(&err);
-      c->fatal = 1;
-    } else if (!wanted(c, &c->firms[c->nfirms])) {
-      tidu_firm_clear(&c->firms[c->nfirms]);
-    } else if (++c->nfirms == BATCH && flush_batch(c) != TIDU_OK) {
-      c->fatal = 1;
-    }
-  }
-  tidu_pack_close(p);
-}
-
-/* Reads every firm of one file, assessing full batches as they fill. */
-static void read_file(assess_ctx *c, const char *path) {
-  tidu_read_options ro = {c->sheet};
-  tidu_reader *rd = NULL;
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (tidu_pack_sniff(path)) {
-    read_pack(c, path);
-    return;
-  }
-  if (tidu_reader_open(path, TIDU_FMT_AUTO, &ro, &rd, &err) != TIDU_OK) {
+  if (tidu_input_open_one(path, c->sheet, &src, &err) != TIDU_OK) {
     cli_print_error(&err);
     c->input_errors = 1;
     return;
@@ -524,8 +498,8 @@ static void read_file(assess_ctx *c, const char *path) {
   for (;;) {
     int done = 0;
     tidu_error_clear(&err);
-    tidu_code rc = tidu_reader_next(rd, &c->firms[c->nfirms], &done, &err);
-    drain_warnings(rd);
+    tidu_code rc = tidu_source_next(src, &c->firms[c->nfirms], &done, &err);
+    drain_warnings(src);
     if (rc != TIDU_OK) {
       cli_print_error(&err);
       c->input_errors = 1;
@@ -544,7 +518,7 @@ static void read_file(assess_ctx *c, const char *path) {
       break;
     }
   }
-  tidu_reader_close(rd);
+  tidu_source_close(src);
 }
 
 /* ---- setup ---- */
@@ -648,7 +622,7 @@ static void teardown(assess_ctx *c) {
 static int assess_inputs(assess_ctx *c, char **paths, int n) {
   cli_progress_start(&c->prog, "assess", 0);
   if (isatty(STDOUT_FILENO)) c->prog.active = 0;
-  for (int i = 0; i < n && !c->fatal; i++) read_file(c, paths[i]);
+  for (int i = 0; i < n && !c->fatal; i++) read_input(c, paths[i]);
   cli_progress_end(&c->prog);
   if (!c->fatal && flush_batch(c) != TIDU_OK) c->fatal = 1;
   if (!c->fatal && c->firm && !c->nmatched) {

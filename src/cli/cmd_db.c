@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tidu/app.h"
 #include "tidu/outfile.h"
 #include "tidu/store.h"
 
@@ -33,9 +34,7 @@ const cli_spec cli_db_specs[] = {
 
 /* An empty --db or TIDU_DB is kept as "" so that opening it fails, naming the mistake. */
 const char *cli_db_path(const char *opt) {
-  if (opt) return opt;
-  const char *env = getenv("TIDU_DB");
-  return env ? env : "tidu.db";
+  return tidu_input_db_path(opt);
 }
 
 /* ---- how commands open the registry: waiting for writers, naming ourselves ---- */
@@ -104,7 +103,8 @@ int cli_guard_output(const char *out, const char *db, char *const *inputs, int n
   size_t n = 0;
   if (db) g[n++] = db;
   for (int i = 0; i < ninputs; i++)
-    g[n++] = !strncmp(inputs[i], "db:", 3) ? cli_db_path(inputs[i] + 3) : inputs[i];
+    g[n++] = !strncmp(inputs[i], "db:", 3) ? cli_db_path(inputs[i][3] ? inputs[i] + 3 : NULL)
+                                           : inputs[i];
   tidu_error err;
   tidu_error_clear(&err);
   tidu_code rc = tidu_outfile_guard(out, g, n, &err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tidu/toolkit.h"
 
 #define TIDU_VERSION "0.1.0"
 
@@ -152,28 +153,11 @@ static const cli_command *find_command(const char *name) {
   return NULL;
 }
 
-/* Edit distance, for "did you mean" on a mistyped command. */
-static int distance(const char *a, const char *b) {
-  int la = (int)strlen(a), lb = (int)strlen(b);
-  if (la > 31 || lb > 31) return 99;
-  int d[32][32];
-  for (int i = 0; i <= la; i++) d[i][0] = i;
-  for (int j = 0; j <= lb; j++) d[0][j] = j;
-  for (int i = 1; i <= la; i++)
-    for (int j = 1; j <= lb; j++) {
-      int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-      if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-      d[i][j] = best;
-    }
-  return d[la][lb];
-}
-
 static int unknown_command(const char *name) {
   const cli_command *best = NULL;
-  int bd = 3;
+  size_t bd = 3;
   for (const cli_command *c = cli_commands; c->name; c++) {
-    int dd = distance(name, c->name);
+    size_t dd = tidu_edit_distance(name, c->name);
     if (dd < bd) {
       bd = dd;
       best = c;
@@ -242,7 +226,7 @@ int main(int argc, char **argv) {
       static const char *const GLOBAL[] = {"--color", "--no-color", "--version", "--help"};
       const char *near = NULL;
       for (size_t k = 0; k < sizeof GLOBAL / sizeof GLOBAL[0] && !near; k++)
-        if (distance(argv[i], GLOBAL[k]) <= 2) near = GLOBAL[k];
+        if (tidu_edit_distance(argv[i], GLOBAL[k]) <= 2) near = GLOBAL[k];
       fprintf(stderr, "tidu: 未知选项 / unknown option '%s'", argv[i]);
       if (near) fprintf(stderr, " (是否想用 / did you mean '%s'?)", near);
       if (!near && find_command(argv[i] + strspn(argv[i], "-")))

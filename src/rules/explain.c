@@ -7,64 +7,6 @@
 #include "rules/rules_int.h"
 #include "tidu/values.h"
 
-/* ---- string builder -------------------------------------------------------------------- */
-
-void tidu_sb_add(tidu_sb *b, const char *s, size_t n) {
-  if (b->nomem) return;
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->n + n + 1) cap *= 2;
-    char *p = realloc(b->s, cap);
-    if (!p) {
-      b->nomem = 1;
-      return;
-    }
-    b->s = p;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->n, s, n);
-  b->n += n;
-  b->s[b->n] = 0;
-}
-
-void tidu_sb_puts(tidu_sb *b, const char *s) {
-  tidu_sb_add(b, s, strlen(s));
-}
-
-void tidu_sb_printf(tidu_sb *b, const char *fmt, ...) {
-  char buf[512];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  if (n < 0) return;
-  if ((size_t)n < sizeof buf) {
-    tidu_sb_add(b, buf, (size_t)n);
-    return;
-  }
-  char *big = malloc((size_t)n + 1);
-  if (!big) {
-    b->nomem = 1;
-    return;
-  }
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  tidu_sb_add(b, big, (size_t)n);
-  free(big);
-}
-
-char *tidu_sb_take(tidu_sb *b) {
-  if (b->nomem) {
-    free(b->s);
-    memset(b, 0, sizeof *b);
-    return NULL;
-  }
-  char *s = b->s ? b->s : tidu_rules_strdup("");
-  memset(b, 0, sizeof *b);
-  return s;
-}
-
 /* ---- names ----------------------------------------------------------------------------- */
 
 const char *tidu_explain_name_zh(const char *name) {
