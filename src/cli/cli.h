@@ -147,6 +147,12 @@ int cli_open_store_with(const char *opt, int flags, struct tidu_store **out);
 int cli_set_wait(const cli_spec *spec, const char *opt);
 /* Names the running command in the registry's holder file ("tidu import"); main.c calls it. */
 void cli_set_command(const char *name);
+/* The database read-only work reads: $TIDU_DB_READ (set by the global --db-read, e.g. a
+ * streaming replica) when given, else cli_db_path(opt). */
+const char *cli_db_read_path(const char *opt);
+/* Opens cli_db_read_path(opt) for reading only (lists, exports, population assessment): a
+ * replica is opened as it is, never migrated; the primary as cli_open_store does. */
+int cli_open_store_read(const char *opt, struct tidu_store **out);
 /* Refuses an output path that is the registry `db` (may be NULL) or one of `inputs` ("db:PATH"
  * names a registry), hard links and the registry's -wal/-shm/-journal files included
  * (tidu_outfile_guard). Prints the problem; returns CLI_OK or CLI_USAGE. */

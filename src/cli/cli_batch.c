@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "tidu/app.h"
+#include "tidu/toolkit.h"
 
 struct cli_source {
   tidu_source *src;
@@ -30,7 +31,7 @@ static tidu_code next_warning(void *ctx, tidu_firm *f, int *done, tidu_error *er
 }
 
 int cli_source_open(char **paths, int n, const char *sheet, const char *label, cli_source **out) {
-  cli_source *s = calloc(1, sizeof *s);
+  cli_source *s = tidu_calloc(1, sizeof *s);
   tidu_error err;
   tidu_error_clear(&err);
   tidu_code rc = s ? tidu_input_open(paths, (size_t)n, sheet, &s->src, &err)

@@ -7,6 +7,7 @@
 #include "tidu/assess.h"
 #include "tidu/num.h"
 #include "tidu/rules.h"
+#include "tidu/toolkit.h"
 
 static const cli_option LIST_OPTS[] = {
     {"as-of", 0, "DATE", "列出该日有效的版本(默认今天)",
@@ -54,7 +55,7 @@ const cli_spec cli_rules_specs[] = {
 static void print_rule_errors(const tidu_rulebook *book, const tidu_errlist *errs) {
   for (size_t i = 0; i < errs->n; i++) {
     size_t need = tidu_rules_error_render(book, &errs->items[i], NULL, 0) + 1;
-    char *buf = malloc(need);
+    char *buf = tidu_malloc(need);
     if (!buf) continue;
     tidu_rules_error_render(book, &errs->items[i], buf, need);
     fprintf(stderr, "%s\n", buf);
@@ -173,7 +174,7 @@ static int rules_list(const cli_spec *spec, const cli_args *a) {
   int all = cli_get(spec, a, "all") != NULL;
   if (!all) sel = tidu_rulebook_select(book, as_of, NULL, &err);
   size_t n = all ? tidu_rulebook_count(book) : (sel ? tidu_selection_count(sel) : 0);
-  const tidu_ruleset_info **metas = calloc(n ? n : 1, sizeof *metas);
+  const tidu_ruleset_info **metas = tidu_calloc(n ? n : 1, sizeof *metas);
   if (metas && (all || sel)) {
     for (size_t i = 0; i < n; i++)
       metas[i] = tidu_ruleset_meta(all ? tidu_rulebook_get(book, i) : tidu_selection_get(sel, i));
@@ -304,7 +305,7 @@ static void print_result(const tidu_ruleset_result *rr, int english, const numbe
  * each condition; its verdicts are not shown. */
 static int show_conditions(const tidu_selection *sel, int64_t as_of, int english) {
   size_t n = tidu_selection_count(sel);
-  tidu_firm *firms = calloc(n, sizeof *firms);
+  tidu_firm *firms = tidu_calloc(n, sizeof *firms);
   tidu_chunk *chunk = tidu_chunk_new(n);
   tidu_eval *ev = tidu_eval_new();
   tidu_error err;
@@ -449,7 +450,7 @@ static int rules_fields(const cli_spec *spec, const cli_args *a) {
   tidu_rulebook *book = load_book(cli_get(spec, a, "rules"), 0);
   if (!book) return CLI_INPUT;
   size_t n = tidu_rulebook_metrics(book, NULL, 0);
-  tidu_metric_info *ms = calloc(n ? n : 1, sizeof *ms);
+  tidu_metric_info *ms = tidu_calloc(n ? n : 1, sizeof *ms);
   if (!ms) {
     tidu_rulebook_free(book);
     return CLI_INPUT;
