@@ -320,6 +320,9 @@ tidu_code tidu_store_open_with(const char *path, const tidu_store_options *opt, 
   int flags = ((opt->flags & TIDU_STORE_CREATE) ? TIDU_SQL_CREATE : 0) |
               ((opt->flags & TIDU_STORE_READONLY) ? TIDU_SQL_READONLY : 0) |
               ((opt->flags & TIDU_STORE_DRY) ? TIDU_SQL_PRIVATE : 0);
+  /* PostgreSQL: a dry run still creates or upgrades the schema (under the writers' lock) */
+  int pg_dry = (flags & TIDU_SQL_PRIVATE) && tidu_sql_is_url(path);
+  if (pg_dry) flags &= ~TIDU_SQL_PRIVATE;
   tidu_code rc = open_db(path, flags, out, err);
   if (rc != TIDU_OK) return rc;
   int wait_ms = opt->wait_seconds < 0       ? 0
@@ -331,6 +334,8 @@ tidu_code tidu_store_open_with(const char *path, const tidu_store_options *opt, 
   if (rc != TIDU_OK) {
     tidu_store_close(*out);
     *out = NULL;
+  } else if (pg_dry) {
+    tidu_sql_mark_private((*out)->db);
   }
   return rc;
 }

@@ -103,6 +103,10 @@ tidu_sql_backend tidu_sql_kind(const tidu_sql *db) {
   return db->kind;
 }
 
+void tidu_sql_mark_private(tidu_sql *db) {
+  db->flags |= TIDU_SQL_PRIVATE;
+}
+
 int tidu_sql_readonly(const tidu_sql *db) {
   return db->readonly;
 }

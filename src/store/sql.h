@@ -64,6 +64,9 @@ tidu_code tidu_sql_open(const char *name, int flags, tidu_sql **out, tidu_error 
 void tidu_sql_close(tidu_sql *db);
 
 tidu_sql_backend tidu_sql_kind(const tidu_sql *db);
+/* From now on, transactions take no write lock and never commit (a dry run on PostgreSQL,
+ * once the schema is current). */
+void tidu_sql_mark_private(tidu_sql *db);
 /* 1 when the connection cannot write (asked for, or the file or its file system is read-only). */
 int tidu_sql_readonly(const tidu_sql *db);
 /* SQLite: how long a writer waits for another writer's lock (ms; default 10 s), the notice given
