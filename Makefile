@@ -15,8 +15,9 @@ CSTD     := -std=c17 -D_GNU_SOURCE
 INC      := -Iinclude -Isrc -I$(GEN) $(shell pkg-config --cflags libpq 2>/dev/null)
 LIBS     := -ljansson -lsqlite3 -lpq -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm
 
+# Assertions state our own invariants: on in the asan (test) and debug builds, off in release.
 ifeq ($(CFG),release)
-  OPT := -O2 -g
+  OPT := -O2 -g -DNDEBUG
 else ifeq ($(CFG),asan)
   OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   LDSAN := -fsanitize=address,undefined

@@ -4,30 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/eval.h"
-#include "rules/rules_int.h"
-#include "tidu/assess.h"
+#include "assess/assess_int.h"
 #include "tidu/toolkit.h"
 
 enum { V_FAIL = TIDU_V_FAIL, V_PASS = TIDU_V_PASS, V_UNK = TIDU_V_UNKNOWN, V_NA = TIDU_V_NA };
 
-typedef struct rs_out {
-  tidu_cols cols;
-  uint8_t *verdict; /* per lane */
-  double *dist;
-  int16_t *nearest;
-  size_t cap;
-} rs_out;
-
-struct tidu_eval {
-  const tidu_selection *sel;
-  const tidu_chunk *chunk;
-  int64_t as_of;
-  size_t n;
-  tidu_regs regs;
-  rs_out *rs;
-  size_t nrs, caprs;
-};
+typedef tidu_rs_out rs_out;
 
 const char *tidu_verdict_name(tidu_verdict v) {
   switch (v) {
@@ -56,6 +38,7 @@ void tidu_eval_free(tidu_eval *ev) {
   }
   free(ev->rs);
   tidu_regs_free(&ev->regs);
+  tidu_json_frags_free(&ev->json);
   free(ev);
 }
 

@@ -2,6 +2,7 @@
 #include "tidu/batch.h"
 #include "tidu/toolkit.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -470,6 +471,7 @@ static int next_chunk(worker *w, size_t *seq, size_t *first, const tidu_chunk **
   pthread_mutex_unlock(&b->in_lock);
   if (more && !b->sliced) columns_of_firms(w);
   if (more && b->sliced) {
+    assert(w->cur); /* a sliced source gave each worker a cursor */
     rc = b->in->source->ops->cursor_read(w->cur, *seq, b->opt->year, c, first, &e);
     more = rc == TIDU_OK;
   }
@@ -491,6 +493,7 @@ static void ordered_write(batch *b, size_t seq, const char *buf, size_t len, siz
   while (b->opt->render && b->next_write != seq && !b->stop)
     pthread_cond_wait(&b->turn, &b->out_lock);
   if (!b->stop) {
+    assert(!b->opt->render || b->next_write == seq); /* chunks are written in input order */
     if (len && b->opt->out && fwrite(buf, 1, len, b->opt->out) != len) {
       b->stop = 1;
       b->rc = TIDU_ERR_IO;

@@ -24,6 +24,8 @@ static const cli_option SHOW_OPTS[] = {
     {"dump", 0, "WHAT", "输出内部形式:tokens、tree 或 program",
      "print an internal form: tokens, tree or program"},
     {"lang", 0, "LANG", "条件文字 zh(默认)或 en", "condition text: zh (default) or en"},
+    {"format", 'f', "FMT", "text(默认)或 json:每个条件的编号(ref,如 star#12)、文字与出处",
+     "text (default) or json: every condition's ref (such as star#12), texts and source"},
     {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
      "use the rule files under DIR instead of the built-in ones"},
     {NULL, 0, NULL, NULL, NULL},
@@ -374,6 +376,21 @@ static int dump_selection(const tidu_selection *sel, tidu_dump_mode mode) {
   return CLI_OK;
 }
 
+/* Each rule set in force (one per line): its conditions with the ids per-firm JSON refers to. */
+static int show_json(const tidu_selection *sel) {
+  for (size_t i = 0; i < tidu_selection_count(sel); i++) {
+    json_t *j = tidu_report_ruleset_json(tidu_selection_get(sel, i));
+    if (!j) {
+      fputs("tidu rules show: 内存不足 / out of memory\n", stderr);
+      return CLI_INPUT;
+    }
+    json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(j);
+  }
+  return CLI_OK;
+}
+
 static int rules_show(const cli_spec *spec, const cli_args *a) {
   int64_t as_of;
   int rc = as_of_option(spec, a, &as_of);
@@ -387,6 +404,10 @@ static int rules_show(const cli_spec *spec, const cli_args *a) {
   if (lang && strcmp(lang, "zh") && strcmp(lang, "en"))
     return cli_usage(spec, "语言须为 zh 或 en / --lang must be zh or en");
   if (strchr(a->pos[0], ',')) return cli_usage(spec, "一次显示一个规则集 / one rule set at a time");
+  const char *fmt = cli_get(spec, a, "format");
+  if (fmt && strcmp(fmt, "text") && strcmp(fmt, "json"))
+    return cli_usage(spec, "未知格式 / unknown format '%s' (text, json)", fmt);
+  int json = fmt && !strcmp(fmt, "json");
   tidu_rulebook *book = load_book(cli_get(spec, a, "rules"), 0);
   if (!book) return CLI_INPUT;
   tidu_error err;
@@ -403,6 +424,8 @@ static int rules_show(const cli_spec *spec, const cli_args *a) {
     rc = CLI_INPUT;
   } else if (dump) {
     rc = dump_selection(sel, mode);
+  } else if (json) {
+    rc = show_json(sel);
   } else {
     rc = show_conditions(sel, as_of, lang && !strcmp(lang, "en"));
   }
