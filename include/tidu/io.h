@@ -16,7 +16,11 @@ typedef enum tidu_format {
 } tidu_format;
 
 typedef struct tidu_read_options {
-  const char *sheet; /* XLSX: the sheet to read (NULL = the first) */
+  const char *sheet;    /* XLSX: the sheet to read (NULL = the first) */
+  long header_row;      /* CSV/XLSX: the header's row or line; rows above it are skipped
+                         * (0 = the first non-blank row) */
+  const char *encoding; /* CSV/JSON: "utf-8", "gb18030" (gbk, gb2312) or "utf-16"; NULL or "" =
+                         * detected (BOM, valid UTF-8, else GB18030) */
 } tidu_read_options;
 
 typedef struct tidu_reader tidu_reader;

@@ -12,7 +12,7 @@
 struct cli_source {
   char **paths;
   int n, next;
-  const char *sheet;
+  tidu_read_options ro;
   const char *label;
   tidu_batch_input in;
   tidu_pack *only_pack; /* the single-pack fast path */
@@ -50,8 +50,7 @@ static tidu_code open_next(cli_source *s, tidu_error *err) {
     return rc;
   }
   if (tidu_pack_sniff(p)) return tidu_pack_open(p, &s->pack, err);
-  tidu_read_options ro = {s->sheet};
-  return tidu_reader_open(p, TIDU_FMT_AUTO, &ro, &s->reader, err);
+  return tidu_reader_open(p, TIDU_FMT_AUTO, &s->ro, &s->reader, err);
 }
 
 static void drain_warnings(tidu_reader *rd) {
@@ -100,7 +99,7 @@ int cli_source_open(char **paths, int n, const char *sheet, const char *label, c
   }
   s->paths = paths;
   s->n = n;
-  s->sheet = sheet;
+  s->ro.sheet = sheet;
   s->label = label;
   s->tty = isatty(STDERR_FILENO);
   if (n == 1 && strncmp(paths[0], "db:", 3) && tidu_pack_sniff(paths[0])) {
@@ -229,10 +228,11 @@ static void summary_table(json_t *j) {
 }
 
 int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths, int n,
-                       const char *sheet, int json) {
+                       const tidu_read_options *ro, int json) {
   cli_source *src = NULL;
-  int status = cli_source_open(paths, n, sheet, "assess", &src);
+  int status = cli_source_open(paths, n, ro ? ro->sheet : NULL, "assess", &src);
   if (status) return status;
+  if (ro) src->ro = *ro;
   tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .year = year, .aggregate = 1};
   cli_source_hook(src, &opt);
   tidu_batch_stats *stats = NULL;
@@ -257,4 +257,19 @@ int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, c
   tidu_batch_stats_free(stats);
   cli_source_close(src);
   return status;
+}
+
+int cli_read_options(const cli_spec *spec, const cli_args *a, tidu_read_options *ro) {
+  memset(ro, 0, sizeof *ro);
+  ro->sheet = cli_get(spec, a, "sheet");
+  ro->encoding = cli_get(spec, a, "encoding");
+  const char *h = cli_get(spec, a, "header-row");
+  long long row = 0;
+  if (h && cli_parse_int(h, 1, 1048576, &row) != 0)
+    return cli_usage(spec,
+                     "--header-row 应为 1 到 1048576 之间的行号 / --header-row takes a row "
+                     "number from 1 to 1048576: '%s'",
+                     h);
+  ro->header_row = (long)row;
+  return CLI_OK;
 }

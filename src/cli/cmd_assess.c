@@ -28,6 +28,7 @@ static const cli_option ASSESS_OPTS[] = {
     {"lang", 0, "LANG", "输出语言 zh(默认)或 en", "output language: zh (default) or en"},
     {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",
      "XLSX sheet to read (default: the first)"},
+    CLI_READ_OPTS,
     {"summary", 0, NULL, "只输出总体统计(各规则集通过/未通过/待定家数)",
      "print population totals only (pass / fail / unknown per rule set)"},
     {NULL, 0, NULL, NULL, NULL},
@@ -65,7 +66,7 @@ typedef struct assess_ctx {
   const char *lang;
   int32_t year;
   int64_t as_of;
-  const char *sheet;
+  tidu_read_options ro;
   tidu_rulebook *book;
   tidu_selection *sel;
   tidu_eval *ev;
@@ -397,7 +398,6 @@ static void read_pack(assess_ctx *c, const char *path) {
 
 /* Reads every firm of one file, assessing full batches as they fill. */
 static void read_file(assess_ctx *c, const char *path) {
-  tidu_read_options ro = {c->sheet};
   tidu_reader *rd = NULL;
   tidu_error err;
   tidu_error_clear(&err);
@@ -405,7 +405,7 @@ static void read_file(assess_ctx *c, const char *path) {
     read_pack(c, path);
     return;
   }
-  if (tidu_reader_open(path, TIDU_FMT_AUTO, &ro, &rd, &err) != TIDU_OK) {
+  if (tidu_reader_open(path, TIDU_FMT_AUTO, &c->ro, &rd, &err) != TIDU_OK) {
     cli_print_error(&err);
     c->input_errors = 1;
     return;
@@ -486,7 +486,8 @@ static int take_options(const cli_spec *spec, const cli_args *a, assess_ctx *c) 
   c->summary = cli_get(spec, a, "summary") != NULL;
   if (c->summary && (c->explain || c->format == FMT_CSV))
     return cli_usage(spec, "--summary 只用于 table 或 json / --summary goes with table or json");
-  c->sheet = cli_get(spec, a, "sheet");
+  int ro_rc = cli_read_options(spec, a, &c->ro);
+  if (ro_rc) return ro_rc;
   if (a->npos == 0) return cli_usage(spec, "缺少输入文件 / no input FILE");
   return CLI_OK;
 }
@@ -546,8 +547,8 @@ int cmd_assess(int argc, char **argv) {
   rc = take_options(spec, &a, c);
   if (!rc) rc = setup(spec, &a, c);
   if (!rc && c->summary)
-    rc = cli_assess_summary(c->sel, c->as_of, c->year, a.pos, a.npos, c->sheet,
-                            c->format == FMT_JSON);
+    rc =
+        cli_assess_summary(c->sel, c->as_of, c->year, a.pos, a.npos, &c->ro, c->format == FMT_JSON);
   else if (!rc)
     rc = assess_inputs(c, a.pos, a.npos);
   if (fflush(stdout) && !rc) rc = CLI_INPUT;
