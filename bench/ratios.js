@@ -11,22 +11,36 @@ if (bw) out.push(`Memory read bandwidth, one thread: ${fmt(bw.read_gb_per_s)} GB
 
 const tl = find('star_loaded', 'tidu');
 const tc = find('star_from_csv', 'tidu');
-const duck = find('star', 'duckdb');
-const lite = find('star', 'sqlite');
-if (tl) out.push(`STAR, all gaps, loaded form: tidu ${fmt(tl.firms_per_s)} firms/s (${fmt(tl.compute_s)} s)`);
-for (const p of [duck, lite].filter(Boolean)) {
-  out.push(`  ${p.system}: ${fmt(p.firms_per_s)} firms/s (${fmt(p.compute_s)} s); tidu/${p.system} = ${fmt(tl.firms_per_s / p.firms_per_s)}x`);
+const peer = (system, variant) =>
+  rows.find((r) => r.bench === 'star' && r.system === system && r.variant === variant);
+const duckBig = peer('duckdb', 'aggregate_bigint');
+const duckDec = peer('duckdb', 'aggregate_decimal');
+const duckMat = peer('duckdb', 'materialise_decimal');
+const duckCsv = peer('duckdb', 'from_csv_decimal');
+const lite = peer('sqlite', 'aggregate_integer');
+const liteMat = peer('sqlite', 'materialise_integer');
+if (tl) out.push(`STAR, counts per standard and all 15 gap sums, loaded form: tidu ${fmt(tl.firms_per_s)} firms/s (${fmt(tl.compute_s)} s)`);
+const label = {
+  aggregate_bigint: 'aggregate from the loaded table, BIGINT 分',
+  aggregate_decimal: 'aggregate from the loaded table, DECIMAL(18,2)',
+  aggregate_integer: 'aggregate from the loaded table, INTEGER 分',
+  materialise_decimal: 'CREATE TABLE AS (materialising), DECIMAL(18,2)',
+  materialise_integer: 'CREATE TABLE AS (materialising), INTEGER 分',
+};
+for (const p of [duckBig, duckDec, lite, duckMat, liteMat].filter(Boolean)) {
+  out.push(`  ${p.system} ${label[p.variant]}: ${fmt(p.firms_per_s)} firms/s (${fmt(p.compute_s)} s)` +
+    (tl ? `; tidu/${p.system} = ${fmt(tl.firms_per_s / p.firms_per_s)}x` : ''));
 }
 if (tc) {
   out.push(`STAR from the CSV, end to end: tidu ${fmt(tc.compute_s + tc.load_s)} s`);
-  if (duck) out.push(`  duckdb counts from CSV ${fmt(duck.end_to_end_s)} s; load+compute ${fmt(duck.load_s + duck.compute_s)} s; speed tidu/duckdb = ${fmt(duck.end_to_end_s / (tc.compute_s + tc.load_s))}x`);
-  if (lite) out.push(`  sqlite load+compute ${fmt(lite.load_s + lite.compute_s)} s; speed tidu/sqlite = ${fmt((lite.load_s + lite.compute_s) / (tc.compute_s + tc.load_s))}x`);
+  if (duckCsv) out.push(`  duckdb counts and gap sums straight from read_csv ${fmt(duckCsv.end_to_end_s)} s; speed tidu/duckdb = ${fmt(duckCsv.end_to_end_s / (tc.compute_s + tc.load_s))}x`);
+  if (lite) out.push(`  sqlite load+aggregate ${fmt(lite.load_s + lite.compute_s)} s; speed tidu/sqlite = ${fmt((lite.load_s + lite.compute_s) / (tc.compute_s + tc.load_s))}x`);
 }
 
 // same verdicts and gaps?
 if (tl) {
   const tgaps = tl.gaps.map((g) => g.gap_sum);
-  for (const p of [duck, lite].filter(Boolean)) {
+  for (const p of [duckBig, duckDec, duckMat, duckCsv, lite, liteMat].filter(Boolean)) {
     let same = JSON.stringify(p.board) === JSON.stringify(tl.board);
     for (const id of Object.keys(p.standards))
       same = same && JSON.stringify(p.standards[id]) === JSON.stringify(tl.standards[id]);
@@ -36,7 +50,7 @@ if (tl) {
       const rel = Math.abs(g - t) / Math.max(1, Math.abs(g));
       if (!(rel <= worst)) worst = rel;
     });
-    out.push(`  ${p.system} verdicts ${same ? 'equal' : 'DIFFER'}; ${p.gap_sums.length} gap sums, largest relative difference ${worst.toExponential(1)}`);
+    out.push(`  ${p.system} ${p.variant}: verdicts ${same ? 'equal' : 'DIFFER'}; ${p.gap_sums.length} gap sums, largest relative difference ${worst.toExponential(1)}`);
   }
 }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Benchmarks of issues 2 and 4, run by `make bench`: each line of output is one measurement as
+# Benchmarks of issues 2, 4 and 9, run by `make bench`: each line of output is one measurement as
 # JSON (also appended to bench/data/results.jsonl), then the ratios measured in this same run.
 #   BENCH_FIRMS=N   population size (default 1000000)
 #   BENCH_BIG=M     also run every rule set over M firms straight from a pack (e.g. 10000000)

@@ -15,6 +15,7 @@
 #include "tidu/rules.h"
 
 #define MAX_CONDS 256
+#define STAR_REPEAT 3 /* runs from the loaded form; the best is kept */
 
 static double now(void) {
   struct timespec ts;
@@ -234,16 +235,24 @@ static void run_star(const char *path, int threads, int64_t as_of) {
   double load = in.pack ? warm(in.pack) : 0;
   load += in.pack ? 0 : now() - t0;
   star_ctx *s = calloc(1, sizeof *s);
-  s->nstd = m->nstandards;
-  tidu_batch_options opt = {.sel = {sel, NULL},
-                            .as_of_days = as_of,
-                            .threads = threads,
-                            .render = star_chunk,
-                            .render_ctx = s};
+  /* From the loaded form the run is repeated and the best time kept, as for the peers' queries;
+     from a CSV it runs once (the reader is consumed). */
+  int repeat = in.pack ? STAR_REPEAT : 1;
+  double compute = 1e30;
   size_t firms = 0;
-  double t1 = now();
-  if (tidu_batch_run(&in.in, &opt, NULL, &firms, NULL, &err) != TIDU_OK) die("batch", &err);
-  double compute = now() - t1;
+  for (int r = 0; r < repeat; r++) {
+    memset(s, 0, sizeof *s);
+    s->nstd = m->nstandards;
+    tidu_batch_options opt = {.sel = {sel, NULL},
+                              .as_of_days = as_of,
+                              .threads = threads,
+                              .render = star_chunk,
+                              .render_ctx = s};
+    double t1 = now();
+    if (tidu_batch_run(&in.in, &opt, NULL, &firms, NULL, &err) != TIDU_OK) die("batch", &err);
+    double dt = now() - t1;
+    if (dt < compute) compute = dt;
+  }
   star_report(s, m, firms, load, compute, threads);
   free(s);
   close_input(&in);

@@ -1,6 +1,8 @@
-// DuckDB's side of bench/run.sh: STAR verdicts and every per-condition gap, CSV ingestion,
-// and a main-board what-if, each printed as one JSON line with its timings.
-// Usage: node star_duckdb.js star WIDE.csv [THREADS] | ingest WIDE.csv [THREADS]
+// DuckDB's side of bench/run.sh: STAR verdict counts and the 15 per-condition gap sums
+// aggregated straight from a loaded table (BIGINT 分 columns and DECIMAL(18,2) columns), the
+// same from the CSV, a materialising variant (a separately labelled line), and CSV ingestion.
+// Each result is one JSON line with its timings.
+// Usage: node star_duckdb.js star WIDE.csv [THREADS] [YEAR] | ingest WIDE.csv [THREADS] [YEAR]
 'use strict';
 const { DuckDBInstance } = require('@duckdb/node-api');
 
@@ -9,64 +11,89 @@ const YEAR_COLS = [
   ['revenue', 3], ['net_profit', 2], ['net_profit_deducted', 2], ['rd_expense', 3],
   ['operating_cash_flow', 3],
 ];
+const BOOLS = ['state_approval', 'phased_results', 'pharma_phase2', 'tech_advantage'];
+const REPEAT = 3; /* each query is run this many times; the best time is kept (as for tidu) */
 
-function columns(year) {
-  const cols = { uscc: 'VARCHAR', market_cap: MONEY, state_approval: 'BOOLEAN',
-    phased_results: 'BOOLEAN', pharma_phase2: 'BOOLEAN', tech_advantage: 'BOOLEAN' };
-  for (const [name, n] of YEAR_COLS)
-    for (let k = 0; k < n; k++) cols[`${name}_${year - k}`] = MONEY;
+function moneyCols(year) {
+  const cols = ['market_cap'];
+  for (const [name, n] of YEAR_COLS) for (let k = 0; k < n; k++) cols.push(`${name}_${year - k}`);
   return cols;
 }
 
 function readCsv(path, year) {
-  const spec = Object.entries(columns(year)).map(([k, v]) => `'${k}': '${v}'`).join(', ');
+  const cols = { uscc: 'VARCHAR', market_cap: MONEY };
+  for (const b of BOOLS) cols[b] = 'BOOLEAN';
+  for (const c of moneyCols(year).slice(1)) cols[c] = MONEY;
+  const spec = Object.entries(cols).map(([k, v]) => `'${k}': '${v}'`).join(', ');
   return `read_csv('${path}', header = true, auto_detect = false, columns = {${spec}})`;
 }
 
-// The STAR conditions in the order of rules/boards/star.tidu: [condition, gap when failing].
-// Missing figures are NULL, so SQL's three-valued AND / OR decide exactly as tidu does.
-function starSelect(src, year) {
+// The STAR conditions in the order of rules/boards/star.tidu: [condition, gap when failing,
+// money?]. Amounts are in 元 in the DECIMAL table and in 分 in the BIGINT table (unit = 100),
+// so thresholds are scaled; money gaps are summed exactly and reported in 元, the ratio gap is a
+// DOUBLE fraction. Missing figures are NULL, so SQL's three-valued AND / OR decide exactly as
+// tidu does (unknown stays unknown).
+function starQuery(src, year, unit) {
   const y0 = year, y1 = year - 1, y2 = year - 2;
+  const m = (yuan) => String(BigInt(yuan) * BigInt(unit));
   const prof = (y) => `CASE WHEN net_profit_${y} IS NULL OR net_profit_deducted_${y} IS NULL
     THEN NULL ELSE least(net_profit_${y}, net_profit_deducted_${y}) END`;
-  const base = `SELECT uscc, market_cap AS mc, ${prof(y0)} AS p0, ${prof(y1)} AS p1,
+  const base = `SELECT market_cap AS mc, ${prof(y0)} AS p0, ${prof(y1)} AS p1,
     revenue_${y0} AS r0, revenue_${y0} + revenue_${y1} + revenue_${y2} AS rs,
     rd_expense_${y0} + rd_expense_${y1} + rd_expense_${y2} AS ds,
     operating_cash_flow_${y0} + operating_cash_flow_${y1} + operating_cash_flow_${y2} AS ocf,
     coalesce(state_approval, false) AS sa, coalesce(phased_results, false) AS pr,
     coalesce(pharma_phase2, false) AS ph, coalesce(tech_advantage, false) AS ta FROM ${src}`;
   const conds = [
-    ['mc >= 1000000000', '1000000000 - mc'], ['p0 > 0', '0 - p0'], ['p1 > 0', '0 - p1'],
-    ['p0 + p1 >= 50000000', '50000000 - (p0 + p1)'], ['p0 > 0', '0 - p0'],
-    ['r0 >= 100000000', '100000000 - r0'],
-    ['mc >= 1500000000', '1500000000 - mc'], ['r0 >= 200000000', '200000000 - r0'],
+    [`mc >= ${m(1000000000)}`, `${m(1000000000)} - mc`, 1], ['p0 > 0', '0 - p0', 1],
+    ['p1 > 0', '0 - p1', 1], [`p0 + p1 >= ${m(50000000)}`, `${m(50000000)} - (p0 + p1)`, 1],
+    ['p0 > 0', '0 - p0', 1], [`r0 >= ${m(100000000)}`, `${m(100000000)} - r0`, 1],
+    [`mc >= ${m(1500000000)}`, `${m(1500000000)} - mc`, 1],
+    [`r0 >= ${m(200000000)}`, `${m(200000000)} - r0`, 1],
     ['CASE WHEN rs > 0 THEN ds * 100 >= rs * 15 WHEN rs < 0 THEN ds * 100 <= rs * 15 END',
-      '0.15 - ds::DOUBLE / rs::DOUBLE'],
-    ['mc >= 2000000000', '2000000000 - mc'], ['r0 >= 300000000', '300000000 - r0'],
-    ['ocf >= 100000000', '100000000 - ocf'],
-    ['mc >= 3000000000', '3000000000 - mc'], ['r0 >= 300000000', '300000000 - r0'],
-    ['mc >= 4000000000', '4000000000 - mc'],
+      '0.15 - ds::DOUBLE / rs::DOUBLE', 0],
+    [`mc >= ${m(2000000000)}`, `${m(2000000000)} - mc`, 1],
+    [`r0 >= ${m(300000000)}`, `${m(300000000)} - r0`, 1],
+    [`ocf >= ${m(100000000)}`, `${m(100000000)} - ocf`, 1],
+    [`mc >= ${m(3000000000)}`, `${m(3000000000)} - mc`, 1],
+    [`r0 >= ${m(300000000)}`, `${m(300000000)} - r0`, 1],
+    [`mc >= ${m(4000000000)}`, `${m(4000000000)} - mc`, 1],
   ];
   const c = conds.map(([cond], i) => `(${cond}) AS c${i}`).join(',\n  ');
   const g = conds.map(([cond, gap], i) =>
-    `CASE WHEN (${cond}) THEN 0 WHEN NOT (${cond}) THEN (${gap})::DOUBLE END AS g${i}`).join(',\n  ');
+    `CASE WHEN (${cond}) THEN 0 WHEN NOT (${cond}) THEN (${gap}) END AS g${i}`).join(',\n  ');
+  const inner = `SELECT sa, pr, ph, ta, ${c},\n  ${g} FROM (${base})`;
   const std = `c0 AND ((c1 AND c2 AND c3) OR (c4 AND c5)) AS s1, c6 AND c7 AND c8 AS s2,
     c9 AND c10 AND c11 AS s3, c12 AND c13 AS s4, c14 AND sa AND pr AND (ph OR ta) AS s5`;
-  return { sql: `SELECT uscc, sa, pr, ph, ta, ${c},\n  ${g} FROM (${base})`, std, n: conds.length };
-}
-
-function countSql(table, n) {
   const v = (x) => `count(*) FILTER (WHERE ${x}), count(*) FILTER (WHERE NOT (${x})),
     count(*) FILTER (WHERE (${x}) IS NULL)`;
   const stds = ['s1', 's2', 's3', 's4', 's5'].map(v).join(', ');
-  const gaps = [...Array(n).keys()].map((i) => `sum(g${i})`).join(', ');
-  return `SELECT count(*), ${v('s1 OR s2 OR s3 OR s4 OR s5')}, ${stds}, ${gaps} FROM ${table}`;
+  const sums = conds.map(([, , money], i) =>
+    money ? `(sum(g${i}) / ${unit})::DOUBLE` : `sum(g${i})`).join(', ');
+  const agg = (from) => `SELECT count(*), ${v('s1 OR s2 OR s3 OR s4 OR s5')}, ${stds}, ${sums}
+    FROM ${from}`;
+  return {
+    aggregate: agg(`(SELECT *, ${std} FROM (${inner}))`),
+    materialise: `CREATE OR REPLACE TABLE star AS SELECT *, ${std} FROM (${inner})`,
+    aggregateMaterialised: agg('star'),
+    n: conds.length,
+  };
 }
 
 async function timed(con, sql) {
   const t0 = process.hrtime.bigint();
   const r = await con.runAndReadAll(sql);
   return [Number(process.hrtime.bigint() - t0) / 1e9, r.getRows()];
+}
+
+async function best(con, sql) {
+  let t = Infinity, rows = null;
+  for (let i = 0; i < REPEAT; i++) {
+    const [s, r] = await timed(con, sql);
+    if (s < t) t = s;
+    rows = r;
+  }
+  return [t, rows];
 }
 
 function report(row, n) {
@@ -84,19 +111,35 @@ function report(row, n) {
 async function star(path, threads, year) {
   const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
   const con = await db.connect();
-  const q = starSelect('firms', year);
-  const [load] = await timed(con, `CREATE TABLE firms AS SELECT * FROM ${readCsv(path, year)}`);
-  const [compute] = await timed(con,
-    `CREATE TABLE star AS SELECT *, ${q.std} FROM (${q.sql})`);
-  const [, rows] = await timed(con, countSql('star', q.n));
-  const [countsOnly] = await timed(con,
-    `SELECT count(*) FILTER (WHERE s1 OR s2 OR s3 OR s4 OR s5) FROM (SELECT ${q.std} FROM (${q.sql}))`);
-  const e2e = starSelect(readCsv(path, year), year);
-  const [endToEnd] = await timed(con, countSql(`(SELECT ${e2e.std}, * FROM (${e2e.sql}))`, e2e.n));
-  const out = { system: 'duckdb', threads, load_s: load, compute_s: compute,
-    firms_per_s: 0, counts_only_s: countsOnly, end_to_end_s: endToEnd, ...report(rows[0], q.n) };
-  out.firms_per_s = out.firms / compute;
-  console.log(JSON.stringify(out));
+  const [loadDec] = await timed(con,
+    `CREATE TABLE firms_dec AS SELECT * FROM ${readCsv(path, year)}`);
+  const toCents = moneyCols(year).map((c) => `CAST(${c} * 100 AS BIGINT) AS ${c}`).join(', ');
+  const [loadBig] = await timed(con, `CREATE TABLE firms_big AS SELECT uscc, ${BOOLS.join(', ')},
+    ${toCents} FROM firms_dec`);
+  const base = { system: 'duckdb', threads };
+  for (const [label, table, unit, load] of [['bigint', 'firms_big', 100, loadDec + loadBig],
+    ['decimal', 'firms_dec', 1, loadDec]]) {
+    const q = starQuery(table, year, unit);
+    const [s, rows] = await best(con, q.aggregate);
+    console.log(JSON.stringify({ ...base, variant: `aggregate_${label}`, columns: label,
+      load_s: load, compute_s: s, firms_per_s: Number(rows[0][0]) / s,
+      ...report(rows[0], q.n) }));
+  }
+  {
+    const q = starQuery('firms_dec', year, 1);
+    const [m] = await best(con, q.materialise);
+    const [, rows] = await timed(con, q.aggregateMaterialised);
+    console.log(JSON.stringify({ ...base, variant: 'materialise_decimal', columns: 'decimal',
+      load_s: loadDec, compute_s: m, firms_per_s: Number(rows[0][0]) / m,
+      ...report(rows[0], q.n) }));
+  }
+  {
+    const q = starQuery(readCsv(path, year), year, 1);
+    const [s, rows] = await best(con, q.aggregate);
+    console.log(JSON.stringify({ ...base, variant: 'from_csv_decimal', columns: 'decimal',
+      load_s: 0, compute_s: s, end_to_end_s: s, firms_per_s: Number(rows[0][0]) / s,
+      ...report(rows[0], q.n) }));
+  }
 }
 
 async function ingest(path, threads, year) {

@@ -333,7 +333,7 @@ static json_t *dim_json(const tidu_batch_stats *s, const group_map *m) {
   group *sorted = malloc((m->n ? m->n : 1) * sizeof *sorted);
   if (!o || !sorted) goto fail;
   if (m->n) memcpy(sorted, m->items, m->n * sizeof *sorted);
-  qsort(sorted, m->n, sizeof *sorted, cmp_group);
+  if (m->n > 1) qsort(sorted, m->n, sizeof *sorted, cmp_group);
   for (size_t i = 0; i < m->n; i++) {
     json_t *g = json_pack("{s:I}", "firms", (json_int_t)sorted[i].firms);
     if (!g || json_object_set_new(o, sorted[i].key, g) != 0 ||

@@ -299,7 +299,7 @@ static tidu_code gather(sim_ctx *s, tidu_simulation *sim) {
     free(l->items);
     memset(l, 0, sizeof *l);
   }
-  qsort(sim->flips.items, sim->flips.n, sizeof *sim->flips.items, cmp_flip);
+  if (sim->flips.n > 1) qsort(sim->flips.items, sim->flips.n, sizeof *sim->flips.items, cmp_flip);
   return TIDU_OK;
 }
 

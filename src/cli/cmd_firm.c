@@ -652,7 +652,7 @@ static int firm_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   if (rc == CLI_OK) rc = cli_check_filter(spec, &flt);
   if (rc == CLI_OK) rc = collect(s, &flt, e, &lr);
   if (rc == CLI_OK) {
-    qsort(lr.rows, lr.n, sizeof *lr.rows, cmp_rows);
+    if (lr.n > 1) qsort(lr.rows, lr.n, sizeof *lr.rows, cmp_rows);
     print_rows(&lr, limit, fmt && !strcmp(fmt, "json"));
   }
   for (size_t i = 0; i < lr.n; i++) free(lr.rows[i].name);

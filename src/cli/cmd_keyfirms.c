@@ -90,7 +90,7 @@ void cli_prog_group_layers(const tidu_layers *l, int by_region) {
         }
       }
     }
-  qsort(g, n, sizeof *g, cmp_group);
+  if (n > 1) qsort(g, n, sizeof *g, cmp_group);
   printf("%-24s", "");
   for (size_t b = 0; b <= l->nboards; b++) printf(" %8s", b < l->nboards ? l->boards[b] : "none");
   putchar('\n');

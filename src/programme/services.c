@@ -313,7 +313,7 @@ tidu_code tidu_inst_suggest(tidu_store *s, const char *uscc, const char *board, 
     memset(in, 0, sizeof *in);
   }
   if (rc == TIDU_OK) {
-    qsort(v, n, sizeof *v, cmp_scored);
+    if (n > 1) qsort(v, n, sizeof *v, cmp_scored);
     out->items = calloc(n ? n : 1, sizeof *out->items);
     if (!out->items) rc = prog_nomem(err);
   }

@@ -369,7 +369,7 @@ tidu_code tidu_rulebook_add_dir(tidu_rulebook *rb, const char *dir, tidu_errlist
     free(pl.p);
     return TIDU_ERR_NOMEM;
   }
-  qsort(pl.p, pl.n, sizeof *pl.p, by_path);
+  if (pl.n > 1) qsort(pl.p, pl.n, sizeof *pl.p, by_path);
   tidu_code first = TIDU_OK;
   for (size_t i = 0; i < pl.n; i++) {
     tidu_code rc = tidu_rulebook_add_file(rb, pl.p[i], errs);
@@ -608,7 +608,7 @@ tidu_selection *tidu_rulebook_select(const tidu_rulebook *rb, int64_t as_of, con
     }
     s->rs[s->n++] = rs;
   }
-  qsort(s->rs, s->n, sizeof *s->rs, sel_cmp);
+  if (s->n > 1) qsort(s->rs, s->n, sizeof *s->rs, sel_cmp);
   return s;
 }
 

@@ -335,7 +335,7 @@ static int by_off_desc(const void *a, const void *b) {
 
 /* The text of `rs` with the patches applied (malloc'd), or NULL on ENOMEM. */
 static char *apply(const tidu_ruleset *rs, patch *p, size_t np, size_t *len) {
-  qsort(p, np, sizeof *p, by_off_desc);
+  if (np > 1) qsort(p, np, sizeof *p, by_off_desc);
   tidu_sb b = {0};
   size_t pos = 0;
   for (size_t i = np; i-- > 0;) {

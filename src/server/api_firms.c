@@ -204,7 +204,7 @@ int route_firms_list(srv_req *rq, srv_resp *rs) {
     sort_key = srv_query(rq, "sort") ? srv_query(rq, "sort") : "uscc";
     const char *order = srv_query(rq, "order");
     sort_desc = order && !strcmp(order, "desc");
-    qsort(lr.rows, lr.n, sizeof *lr.rows, cmp_rows);
+    if (lr.n > 1) qsort(lr.rows, lr.n, sizeof *lr.rows, cmp_rows);
     json_t *items = json_array();
     size_t from = (size_t)(page - 1) * (size_t)per_page;
     for (size_t i = from; i < lr.n && i < from + (size_t)per_page; i++)
