@@ -181,6 +181,7 @@ static tidu_code check_text(const tidu_field_info *fi, tidu_cellval *out, tidu_e
   char *t = out->text;
   size_t n = strlen(t);
   char q[80];
+  if (n > TIDU_TEXT_MAX) return tidu_field_check(fi, 0, t, err); /* too long */
   if (fi->scope == 'F' && fi->index == TIDU_F_USCC) {
     upper_ascii(t);
     tidu_uscc_status st = tidu_uscc_check(t, err);
@@ -300,6 +301,8 @@ void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
     snprintf(zh_name, sizeof zh_name, "%s", fi ? fi->zh : header ? header : "");
     snprintf(en_name, sizeof en_name, "%s", fi ? fi->name : header ? header : "");
   }
+  tidu_utf8_cut_tail(zh_name); /* a long header is cut on a character boundary */
+  tidu_utf8_cut_tail(en_name);
   int n;
   int named = zh_name[0] && strncmp(zh_part, zh_name, strlen(zh_name)) != 0;
   if (named)
@@ -308,10 +311,15 @@ void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
   else
     n = snprintf(err->message, sizeof err->message, "%s / %s", zh_part, en_part);
   if (n < 0) err->message[0] = '\0';
+  if (n >= (int)sizeof err->message) tidu_utf8_cut_tail(err->message);
   snprintf(err->file, sizeof err->file, "%s", file ? file : "");
   err->line = line;
   err->col = col;
-  snprintf(err->column_name, sizeof err->column_name, "%s", header ? header : fi ? fi->name : "");
+  if (snprintf(err->column_name, sizeof err->column_name, "%s",
+               header ? header
+               : fi   ? fi->name
+                      : "") >= (int)sizeof err->column_name)
+    tidu_utf8_cut_tail(err->column_name);
 }
 
 tidu_code tidu_io_store(tidu_firm *f, const tidu_field_info *fi, int32_t year, tidu_cellval *val) {

@@ -12,7 +12,7 @@ lacks() { if grep -qF -- "$3" "$2"; then bad "$1" "$(head -c 600 "$2")"; else ok
 imp() { "$T" import --db "$DB" "$@" >"$tmp/out" 2>"$tmp/err"; }
 stored() { "$T" export --db "$DB" --format json "$tmp/x.json" >/dev/null 2>&1 && cat "$tmp/x.json"; }
 
-plan 42
+plan 49
 "$T" db init --db "$DB" >/dev/null 2>&1
 
 # ---- item 1: a blank keeps the stored figure, "#清除" clears it, history records old -> none
@@ -97,3 +97,22 @@ lacks "damaged UTF-8: not re-read as GB18030" "$tmp/out" "91320505MA1N2K3P9H"
 check "--encoding gb18030 reads a GB18030 file" "$?" 0
 "$T" assess tests/data/io/gb18030.csv >"$tmp/out2" 2>&1
 check "GB18030 without --encoding reads the same" "$(cat "$tmp/out2")" "$(cat "$tmp/out")"
+
+# ---- issue 13 item 12: names are capped at 500 bytes and kept whole in exports and history
+long=$(printf '%0166d' 0 | sed 's/0/名/g') # 166 characters, 498 bytes
+printf 'uscc,name\n91320505MA1N2K3P9H,%s\n' "$long" >"$tmp/long.csv"
+imp "$tmp/long.csv"
+check "a 498-byte name imports" "$?" 0
+"$T" export --db "$DB" --format csv "$tmp/x.csv" >/dev/null 2>&1
+has "the CSV export holds the whole name" "$tmp/x.csv" ",$long,"
+"$T" export --db "$DB" --format json "$tmp/x.json" >/dev/null 2>&1
+has "the JSON export holds the whole name" "$tmp/x.json" "\"$long\""
+"$T" firm history --db "$DB" 91320505MA1N2K3P9H >"$tmp/hist" 2>&1
+has "the history holds the whole name" "$tmp/hist" "$long"
+printf 'uscc,name\n91320505MA1N2K3P9H,%s名名\n' "$long" >"$tmp/longer.csv"
+imp "$tmp/longer.csv"
+check "a 504-byte name: exit 1" "$?" 1
+has "a 504-byte name is too long" "$tmp/err" "too long: 504 bytes, at most 500"
+if LC_ALL=C grep -q "$(printf '\342\200\246')\"" "$tmp/err" && iconv -f UTF-8 -t UTF-8 "$tmp/err" >/dev/null 2>&1
+then ok "the quoted name is cut on a character boundary"
+else bad "the quoted name is cut on a character boundary" "$(head -c 300 "$tmp/err")"; fi
