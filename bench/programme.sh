@@ -12,13 +12,13 @@ db="$D/programme-$N.db"
 pop="$D/gen-$N.ndjson"
 [ -f "$pop" ] || "$T" gen "$N" --seed 7 >"$pop"
 if [ ! -f "$db" ]; then
-  /usr/bin/time -f "import: %e s, %M KB peak" "$T" import --db "$db" "$pop" >/dev/null
+  /usr/bin/time -f "import: %e s wall, %U s user, %S s sys, %M KB peak" "$T" import --db "$db" "$pop" >/dev/null
 fi
 sqlite3 "$db" "DELETE FROM key_firms; DELETE FROM pool; DELETE FROM events WHERE action LIKE 'pool.%';"
 step() {
   name=$1
   shift
-  /usr/bin/time -f "$name: %e s, %M KB peak" "$@" >"$D/out-$name.txt"
+  /usr/bin/time -f "$name: %e s wall, %U s user, %S s sys, %M KB peak" "$@" >"$D/out-$name.txt"
   tail -1 "$D/out-$name.txt"
 }
 step review "$T" pool review --db "$db" --year 2024 --scope 32 --apply

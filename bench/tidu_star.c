@@ -180,8 +180,7 @@ static void star_report(star_ctx *s, const tidu_ruleset_info *m, size_t firms, d
 }
 
 typedef struct input {
-  tidu_pack *pack;
-  tidu_reader *reader;
+  tidu_pack *pack; /* borrowed from the source */
   tidu_batch_input in;
 } input;
 
@@ -190,16 +189,17 @@ static void open_input(const char *path, input *in) {
   memset(in, 0, sizeof *in);
   if (tidu_pack_sniff(path)) {
     if (tidu_pack_open(path, &in->pack, &err) != TIDU_OK) die(path, &err);
-    in->in.pack = in->pack;
+    in->in.source = tidu_pack_source(in->pack);
   } else {
-    if (tidu_reader_open(path, TIDU_FMT_AUTO, NULL, &in->reader, &err) != TIDU_OK) die(path, &err);
-    in->in.reader = in->reader;
+    tidu_reader *rd = NULL;
+    if (tidu_reader_open(path, TIDU_FMT_AUTO, NULL, &rd, &err) != TIDU_OK) die(path, &err);
+    in->in.source = tidu_reader_source(rd);
   }
+  if (!in->in.source) die(path, NULL);
 }
 
 static void close_input(input *in) {
-  tidu_pack_close(in->pack);
-  tidu_reader_close(in->reader);
+  tidu_source_close(in->in.source);
 }
 
 static tidu_rulebook *rules(void) {

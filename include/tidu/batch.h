@@ -11,19 +11,17 @@
 #include "tidu/assess.h"
 #include "tidu/error.h"
 #include "tidu/firm.h"
-#include "tidu/io.h"
-#include "tidu/pack.h"
 #include "tidu/rules.h"
+#include "tidu/source.h"
 
 /* ---- inputs --------------------------------------------------------------------------- */
 
-/* Where a batch reads firms from: a pack file (read in parallel, no copy), or a firm reader
- * (CSV, XLSX, JSON, NDJSON, or a registry cursor wrapped as a reader callback). Borrowed. */
+/* Where a batch reads firms from: a firm source (source.h; one read in slices, such as a pack,
+ * is read in parallel without a copy), or a callback. Borrowed. */
 typedef struct tidu_batch_input {
-  const tidu_pack *pack; /* when non-NULL, read from the pack */
-  tidu_reader *reader;   /* else from this reader */
+  tidu_source *source; /* when non-NULL, read from this source */
   /* else from this callback: fills `firm` (cleared first) and sets *done = 1 at the end;
-   * the same contract as tidu_reader_next. */
+   * the same contract as tidu_source_next. */
   tidu_code (*next)(void *ctx, tidu_firm *firm, int *done, tidu_error *err);
   void *next_ctx;
 } tidu_batch_input;

@@ -6,6 +6,7 @@
 
 #include "tidu/error.h"
 #include "tidu/firm.h"
+#include "tidu/source.h"
 
 typedef enum tidu_format {
   TIDU_FMT_AUTO = 0, /* from the file name's extension, else by sniffing the content */
@@ -47,6 +48,19 @@ int tidu_reader_warning(tidu_reader *r, tidu_error *warn);
 
 /* Closes the reader and frees what it holds. Accepts NULL. */
 void tidu_reader_close(tidu_reader *r);
+
+/* The reader as a firm source, which then owns it; NULL when memory runs out (the reader is
+ * then closed). */
+tidu_source *tidu_reader_source(tidu_reader *rd);
+
+/* Opens `path` as a firm source: a pack (read in slices) when it starts with the pack magic,
+ * else a table file (`sheet` for XLSX, NULL = the first). Errors as tidu_reader_open and
+ * tidu_pack_open; *out = NULL then. Free with tidu_source_close. */
+tidu_code tidu_source_open_file(const char *path, const char *sheet, tidu_source **out,
+                                tidu_error *err);
+/* Same with every reading option (--sheet, --header-row, --encoding); `ro` may be NULL. */
+tidu_code tidu_source_open_file_opt(const char *path, const tidu_read_options *ro,
+                                    tidu_source **out, tidu_error *err);
 
 /* Detects the encoding of `data` and returns a newly allocated UTF-8 copy (BOM removed) in
  * *out / *out_len (caller frees). UTF-8 input is checked strictly; otherwise it is converted

@@ -7,6 +7,7 @@
 
 #include "tidu/error.h"
 #include "tidu/firm.h"
+#include "tidu/source.h"
 
 /* File layout (version 1, little-endian, every column 64-byte aligned):
  *   header   64 bytes: magic "TIDUPACK", version, endian mark, rows per block, firm count,
@@ -86,5 +87,9 @@ tidu_code tidu_pack_read(tidu_pack_cursor *c, size_t index, int32_t year, const 
 /* Rebuilds firm `row` as a record (years base .. base-5 that hold any figure). `f` is cleared
  * first and owned by the caller. */
 tidu_code tidu_pack_firm(const tidu_pack *p, size_t row, tidu_firm *f, tidu_error *err);
+
+/* The pack as a firm source read in slices (or firm by firm), which then owns it; NULL when
+ * memory runs out (the pack is then closed). */
+tidu_source *tidu_pack_source(tidu_pack *pack);
 
 #endif

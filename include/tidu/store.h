@@ -8,6 +8,7 @@
 
 #include "tidu/error.h"
 #include "tidu/firm.h"
+#include "tidu/source.h"
 
 /* Ownership: a tidu_store owns its database connection; everything returned through an out
  * parameter is owned by the caller and freed with the function named beside it. Strings
@@ -123,6 +124,14 @@ tidu_code tidu_store_iter_open(tidu_store *s, const tidu_store_filter *flt, tidu
 /* Reads the next firm into `f` (cleared first; owned by the caller). *done = 1 at the end. */
 tidu_code tidu_store_iter_next(tidu_store_iter *it, tidu_firm *f, int *done, tidu_error *err);
 void tidu_store_iter_close(tidu_store_iter *it);
+
+/* The firms of the registry that pass `flt` (may be NULL) as a firm source, in USCC order. The
+ * source owns `store` when `own` is 1 (closed with it, or at once when this call fails). */
+tidu_code tidu_store_source(tidu_store *store, const tidu_store_filter *flt, int own,
+                            tidu_source **out, tidu_error *err);
+
+/* Opens the registry at `path` (which must exist) as a firm source that owns it. */
+tidu_code tidu_store_source_open(const char *path, tidu_source **out, tidu_error *err);
 
 /* ---- history, corrections, deletion ---- */
 

@@ -54,10 +54,6 @@ const char *tidu_metric_name_zh(const char *name);
  * "加权平均净资产收益率(2024)" (en = 0), the key itself (en = 1). Returns the length. */
 size_t tidu_field_label(const char *key, int en, char *buf, size_t size);
 
-/* Edit distance between two UTF-8 texts in characters (ASCII case ignored; texts beyond 48
- * characters are cut). */
-int tidu_text_distance(const char *a, const char *b);
-
 /* The field whose name, Chinese name or alias is nearest to a mistyped `name` ("revnue",
  * "营业收人"), or NULL when none is close. */
 const tidu_field_info *tidu_field_suggest(const char *name);

@@ -379,7 +379,8 @@ typedef struct batch {
   const tidu_batch_options *opt;
   size_t chunk_size;
   int nsel;
-  size_t nslices; /* pack input */
+  size_t nslices; /* sliced input (a pack) */
+  int sliced;     /* 1 when the source is read in slices */
   pthread_mutex_t in_lock;
   size_t next_seq;
   size_t read_pos; /* firms handed out so far (reader input) */
@@ -403,7 +404,7 @@ struct worker {
   tidu_chunk *chunk;
   tidu_firm *firms; /* the firms of the chunk (reader input): the chunk borrows their text */
   size_t nfirms;
-  tidu_pack_cursor *cur;
+  void *cur; /* the source's slice cursor */
   tidu_eval *ev[TIDU_BATCH_MAX_SELECTIONS];
   tidu_batch_stats *stats;
 };
@@ -421,7 +422,7 @@ static void fail(batch *b, tidu_code rc, const tidu_error *e) {
 }
 
 static tidu_code read_firm(batch *b, tidu_firm *f, int *done, tidu_error *e) {
-  if (b->in->reader) return tidu_reader_next(b->in->reader, f, done, e);
+  if (b->in->source) return tidu_source_next(b->in->source, f, done, e);
   return b->in->next(b->in->next_ctx, f, done, e);
 }
 
@@ -466,7 +467,7 @@ static int next_chunk(worker *w, size_t *seq, size_t *first, const tidu_chunk **
   int more = !b->stop && !b->eof;
   if (more) {
     *seq = b->next_seq++;
-    if (b->in->pack) {
+    if (b->sliced) {
       more = *seq < b->nslices;
       if (!more) b->eof = 1;
     } else {
@@ -477,9 +478,9 @@ static int next_chunk(worker *w, size_t *seq, size_t *first, const tidu_chunk **
     }
   }
   pthread_mutex_unlock(&b->in_lock);
-  if (more && !b->in->pack) columns_of_firms(w);
-  if (more && b->in->pack) {
-    rc = tidu_pack_read(w->cur, *seq, b->opt->year, c, first, &e);
+  if (more && !b->sliced) columns_of_firms(w);
+  if (more && b->sliced) {
+    rc = b->in->source->ops->cursor_read(w->cur, *seq, b->opt->year, c, first, &e);
     more = rc == TIDU_OK;
   }
   if (rc != TIDU_OK) fail(b, rc, &e);
@@ -490,7 +491,7 @@ static void report_progress(batch *b, size_t n) {
   b->done += n;
   if (b->opt->progress && b->done - b->last_progress >= PROGRESS_STEP) {
     b->last_progress = b->done;
-    b->opt->progress(b->opt->ctx, b->done, b->in->pack ? tidu_pack_count(b->in->pack) : 0);
+    b->opt->progress(b->opt->ctx, b->done, b->in->source ? tidu_source_count(b->in->source) : 0);
   }
 }
 
@@ -559,7 +560,7 @@ static void worker_free(worker *w) {
     for (size_t i = 0; i < w->b->chunk_size; i++) tidu_firm_clear(&w->firms[i]);
   free(w->firms);
   tidu_chunk_free(w->chunk);
-  tidu_pack_cursor_free(w->cur);
+  if (w->cur) w->b->in->source->ops->cursor_free(w->cur);
   for (int s = 0; s < TIDU_BATCH_MAX_SELECTIONS; s++) tidu_eval_free(w->ev[s]);
   tidu_batch_stats_free(w->stats);
 }
@@ -568,8 +569,8 @@ static int worker_init(worker *w, batch *b, int index) {
   memset(w, 0, sizeof *w);
   w->b = b;
   w->index = index;
-  if (b->in->pack) {
-    w->cur = tidu_pack_cursor_new(b->in->pack, b->chunk_size);
+  if (b->sliced) {
+    w->cur = b->in->source->ops->cursor_new(b->in->source->self, b->chunk_size);
     if (!w->cur) return -1;
   } else {
     w->chunk = tidu_chunk_new(b->chunk_size);
@@ -592,13 +593,14 @@ static int thread_count(const tidu_batch_options *opt) {
 
 static tidu_code check_args(const tidu_batch_input *in, const tidu_batch_options *opt,
                             size_t chunk_size, tidu_error *err) {
-  if (!in || !opt || !opt->sel[0] || (!in->pack && !in->reader && !in->next))
+  if (!in || !opt || !opt->sel[0] || (!in->source && !in->next))
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "缺少输入或规则 / missing input or rules");
-  if (in->pack && (chunk_size == 0 || tidu_pack_block_rows(in->pack) % chunk_size != 0))
+  if (!in->source || !tidu_source_sliced(in->source)) return TIDU_OK;
+  size_t rows = in->source->ops->block_rows(in->source->self);
+  if (chunk_size == 0 || rows % chunk_size != 0)
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
-                          "分块大小须整除 %zu / chunk size must divide %zu",
-                          tidu_pack_block_rows(in->pack), tidu_pack_block_rows(in->pack));
+                          "分块大小须整除 %zu / chunk size must divide %zu", rows, rows);
   return TIDU_OK;
 }
 
@@ -609,7 +611,8 @@ static tidu_code batch_prepare(batch *b, tidu_error *err) {
   if (!b->nstd) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   for (size_t i = 0; i < n; i++)
     b->nstd[i] = tidu_ruleset_meta(tidu_selection_get(sel, i))->nstandards;
-  if (b->in->pack) b->nslices = tidu_pack_slices(b->in->pack, b->chunk_size);
+  b->sliced = b->in->source && tidu_source_sliced(b->in->source);
+  if (b->sliced) b->nslices = b->in->source->ops->slices(b->in->source->self, b->chunk_size);
   pthread_mutex_init(&b->in_lock, NULL);
   pthread_mutex_init(&b->out_lock, NULL);
   pthread_cond_init(&b->turn, NULL);

@@ -137,6 +137,10 @@ const char *cli_db_path(const char *opt);
 /* Opens the registry at cli_db_path(opt), printing any error; returns an exit status. */
 struct tidu_store;
 int cli_open_store(const char *opt, struct tidu_store **out);
+/* Refuses an output path that is the registry `db` (may be NULL) or one of `inputs` ("db:PATH"
+ * names a registry), hard links and the registry's -wal/-shm/-journal files included
+ * (tidu_outfile_guard). Prints the problem; returns CLI_OK or CLI_USAGE. */
+int cli_guard_output(const char *out, const char *db, char *const *inputs, int ninputs);
 
 /* Checks the registry filters a user typed: a region that is not a code prefix ("苏州") is a
  * usage error naming the codes meant ("3205 江苏省苏州市"), an unknown prefix a warning; an

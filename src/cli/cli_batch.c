@@ -5,114 +5,53 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tidu/io.h"
-#include "tidu/pack.h"
-#include "tidu/store.h"
+#include "tidu/app.h"
 
 struct cli_source {
-  char **paths;
-  int n, next;
-  tidu_read_options ro;
+  tidu_source *src;
   const char *label;
   tidu_batch_input in;
-  tidu_pack *only_pack; /* the single-pack fast path */
-  /* the file being read in a chain */
-  tidu_reader *reader;
-  tidu_pack *pack;
-  size_t pack_row;
-  tidu_store *store;
-  tidu_store_iter *iter;
   int errors;
   cli_progress prog;
   int tty;
   int shown;
 };
 
-/* ---- a chain of inputs ---- */
-
-static void close_current(cli_source *s) {
-  tidu_reader_close(s->reader);
-  tidu_pack_close(s->pack);
-  tidu_store_iter_close(s->iter);
-  tidu_store_close(s->store);
-  s->reader = NULL;
-  s->pack = NULL;
-  s->iter = NULL;
-  s->store = NULL;
-  s->pack_row = 0;
-}
-
-static tidu_code open_next(cli_source *s, tidu_error *err) {
-  const char *p = s->paths[s->next++];
-  if (!strncmp(p, "db:", 3)) {
-    tidu_code rc = tidu_store_open_existing(cli_db_path(p + 3), &s->store, err);
-    if (rc == TIDU_OK) rc = tidu_store_iter_open(s->store, NULL, &s->iter, err);
-    return rc;
-  }
-  if (tidu_pack_sniff(p)) return tidu_pack_open(p, &s->pack, err);
-  return tidu_reader_open(p, TIDU_FMT_AUTO, &s->ro, &s->reader, err);
-}
-
-static void drain_warnings(tidu_reader *rd) {
+/* The next firm of the inputs, printing the warnings of its record. */
+static tidu_code next_warning(void *ctx, tidu_firm *f, int *done, tidu_error *err) {
+  cli_source *s = ctx;
+  tidu_code rc = tidu_source_next(s->src, f, done, err);
   tidu_error w;
-  while (rd && tidu_reader_warning(rd, &w)) {
+  while (tidu_source_warning(s->src, &w)) {
     w.warning = 1;
     cli_print_error(&w);
   }
-}
-
-/* The next firm of the chain (the tidu_reader_next contract). */
-static tidu_code chain_next(void *ctx, tidu_firm *f, int *done, tidu_error *err) {
-  cli_source *s = ctx;
-  *done = 0;
-  for (;;) {
-    tidu_code rc = TIDU_OK;
-    int end = 0;
-    if (s->reader) {
-      rc = tidu_reader_next(s->reader, f, &end, err);
-      drain_warnings(s->reader);
-    } else if (s->iter) {
-      rc = tidu_store_iter_next(s->iter, f, &end, err);
-    } else if (s->pack) {
-      end = s->pack_row >= tidu_pack_count(s->pack);
-      if (!end) rc = tidu_pack_firm(s->pack, s->pack_row++, f, err);
-    } else if (s->next < s->n) {
-      rc = open_next(s, err);
-      if (rc == TIDU_ERR_IO || rc == TIDU_ERR_INPUT) rc = TIDU_ERR_INPUT; /* go on with the rest */
-      if (rc == TIDU_OK) continue;
-      close_current(s);
-      return rc;
-    } else {
-      *done = 1;
-      return TIDU_OK;
-    }
-    if (rc != TIDU_OK || !end) return rc;
-    close_current(s);
-  }
+  return rc;
 }
 
 int cli_source_open(char **paths, int n, const char *sheet, const char *label, cli_source **out) {
+  tidu_read_options ro = {sheet, 0, NULL};
+  return cli_source_open_ro(paths, n, &ro, label, out);
+}
+
+int cli_source_open_ro(char **paths, int n, const tidu_read_options *ro, const char *label,
+                       cli_source **out) {
   cli_source *s = calloc(1, sizeof *s);
-  if (!s) {
-    fputs("tidu: 内存不足 / out of memory\n", stderr);
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = s ? tidu_input_open_opt(paths, (size_t)n, ro, &s->src, &err)
+                   : tidu_error_set(&err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+  if (rc != TIDU_OK) {
+    cli_print_error(&err);
+    free(s);
     return CLI_INPUT;
   }
-  s->paths = paths;
-  s->n = n;
-  s->ro.sheet = sheet;
   s->label = label;
   s->tty = isatty(STDERR_FILENO);
-  if (n == 1 && strncmp(paths[0], "db:", 3) && tidu_pack_sniff(paths[0])) {
-    tidu_error err;
-    tidu_error_clear(&err);
-    if (tidu_pack_open(paths[0], &s->only_pack, &err) != TIDU_OK) {
-      cli_print_error(&err);
-      free(s);
-      return CLI_INPUT;
-    }
-    s->in.pack = s->only_pack;
+  if (tidu_source_sliced(s->src)) {
+    s->in.source = s->src;
   } else {
-    s->in.next = chain_next;
+    s->in.next = next_warning;
     s->in.next_ctx = s;
   }
   *out = s;
@@ -121,8 +60,7 @@ int cli_source_open(char **paths, int n, const char *sheet, const char *label, c
 
 void cli_source_close(cli_source *s) {
   if (!s) return;
-  close_current(s);
-  tidu_pack_close(s->only_pack);
+  tidu_source_close(s->src);
   free(s);
 }
 
@@ -230,9 +168,8 @@ static void summary_table(json_t *j) {
 int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths, int n,
                        const tidu_read_options *ro, int json) {
   cli_source *src = NULL;
-  int status = cli_source_open(paths, n, ro ? ro->sheet : NULL, "assess", &src);
+  int status = cli_source_open_ro(paths, n, ro, "assess", &src);
   if (status) return status;
-  if (ro) src->ro = *ro;
   tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .year = year, .aggregate = 1};
   cli_source_hook(src, &opt);
   tidu_batch_stats *stats = NULL;

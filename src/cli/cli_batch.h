@@ -14,6 +14,9 @@ typedef struct cli_source cli_source;
 
 /* Opens the inputs; prints the problem and returns an exit status on failure. */
 int cli_source_open(char **paths, int n, const char *sheet, const char *label, cli_source **out);
+/* Same with every reading option (--header-row, --encoding as well as --sheet). */
+int cli_source_open_ro(char **paths, int n, const tidu_read_options *ro, const char *label,
+                       cli_source **out);
 void cli_source_close(cli_source *s);
 const tidu_batch_input *cli_source_input(cli_source *s);
 /* 1 when a record error was reported (exit status 1). */

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "tidu/codes.h"
 #include "tidu/store.h"
+#include "tidu/toolkit.h"
 #include "tidu/values.h"
 
 #include <math.h>
@@ -34,6 +35,32 @@ static int find_short(const cli_spec *spec, char c) {
   return -1;
 }
 
+/* Reports an unknown option, naming the closest one the command has ("--asof" -> "--as-of"). */
+static int unknown_option(const cli_spec *spec, const char *a) {
+  char name[64];
+  const char *eq = strchr(a, '=');
+  size_t len = eq ? (size_t)(eq - a) : strlen(a);
+  snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), a);
+  const char *typed = name + (name[1] == '-' ? 2 : 1);
+  const cli_option *best = NULL;
+  size_t bd = 3; /* at most two edits away */
+  for (int i = 0; i < nopts(spec); i++) {
+    size_t d = tidu_edit_distance(typed, spec->opts[i].name);
+    if (d < bd && d < strlen(typed)) {
+      bd = d;
+      best = &spec->opts[i];
+    }
+  }
+  for (int i = 0; i < nopts(spec) && !best && strlen(typed) >= 3; i++) /* "--exp", "--explained" */
+    if (strstr(spec->opts[i].name, typed) == spec->opts[i].name ||
+        strstr(typed, spec->opts[i].name) == typed)
+      best = &spec->opts[i];
+  if (best)
+    return cli_usage(spec, "未知选项 '%s',是否为 --%s? / unknown option '%s'; did you mean --%s?",
+                     name, best->name, name, best->name);
+  return cli_usage(spec, "未知选项 / unknown option '%s'", name);
+}
+
 /* Handles the option at argv[*i]; returns CLI_OK, -1 (help shown) or CLI_USAGE. */
 static int take_option(const cli_spec *spec, int argc, char **argv, int *i, cli_args *out) {
   const char *a = argv[*i];
@@ -51,7 +78,7 @@ static int take_option(const cli_spec *spec, int argc, char **argv, int *i, cli_
   } else {
     k = a[2] ? -1 : find_short(spec, a[1]);
   }
-  if (k < 0) return cli_usage(spec, "未知选项 / unknown option '%s'", a);
+  if (k < 0) return unknown_option(spec, a);
   const cli_option *o = &spec->opts[k];
   if (!o->arg) {
     if (inline_val)
@@ -134,7 +161,10 @@ void cli_print_help(FILE *out, const cli_spec *spec) {
   fputs("  ", out);
   cli_pad(out, "-h, --help", w + 2);
   fputs("显示本帮助 / show this help\n", out);
-  if (spec->more) fprintf(out, "\n%s", spec->more);
+  if (spec->more && *spec->more) {
+    size_t len = strlen(spec->more);
+    fprintf(out, "\n%s%s", spec->more, spec->more[len - 1] == '\n' ? "" : "\n");
+  }
 }
 
 int cli_usage(const cli_spec *spec, const char *fmt, ...) {

@@ -3,10 +3,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cli_batch.h"
+#include "tidu/app.h"
 #include "tidu/assess.h"
 #include "tidu/io.h"
 #include "tidu/pack.h"
@@ -25,12 +27,17 @@ static const cli_option ASSESS_OPTS[] = {
      "output: table (default), json (NDJSON), csv"},
     {"explain", 'e', NULL, "表格中每家企业后列出全部标准与条件",
      "after each firm in the table, list every standard and condition"},
-    {"lang", 0, "LANG", "输出语言 zh(默认)或 en", "output language: zh (default) or en"},
+    {"lang", 0, "LANG", "输出语言 zh(默认)或 en;CSV 表头 zh 为中文,en 为编号",
+     "output language: zh (default) or en; CSV headers: Chinese with zh, ids with en"},
     {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",
      "XLSX sheet to read (default: the first)"},
     CLI_READ_OPTS,
     {"summary", 0, NULL, "只输出总体统计(各规则集通过/未通过/待定家数)",
      "print population totals only (pass / fail / unknown per rule set)"},
+    {"firm", 0, "USCC|NAME", "只评估这家企业(信用代码,或名称的一部分)",
+     "assess only this firm (its USCC, or part of its name)"},
+    {"wide", 'w', NULL, "表格每家企业一行、名称不截断(默认按终端宽度排版)",
+     "table: one line per firm with names in full (default: fit the terminal's width)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -42,7 +49,11 @@ const cli_spec cli_assess_specs[] = {
      "stdin.\n"
      "表格 / Table: ✓ 达标/pass  ✗ 未达标/fail (最近标准的差距 / gap of the nearest standard)"
      "  ? 缺数据/missing figures\n"
+     "定位与梯度按梯度顺序(创新型 → 专精特新 → 小巨人 → 单项冠军);终端不够宽时另起一行。\n"
+     "Positioning and tiers in ladder order (innovative → SRDI → little giant → champion); on "
+     "their own line when the terminal is too narrow.\n"
      "例 / Example:\n  tidu assess examples/firms.ndjson\n"
+     "  tidu assess --explain --firm 91320500MA1MX3K71M examples/firms.ndjson\n"
      "  tidu assess --as-of 2024-01-15 --only main,star --format json firms.csv\n"},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
@@ -62,6 +73,10 @@ typedef struct column {
 typedef struct assess_ctx {
   int format;
   int explain;
+  int wide;          /* --wide: one line per firm, names in full */
+  int two_lines;     /* positioning and tiers on a line of their own */
+  const char *firm;  /* --firm: USCC or part of a name */
+  uint64_t nmatched; /* firms --firm selected */
   int summary;
   const char *lang;
   int32_t year;
@@ -79,9 +94,11 @@ typedef struct assess_ctx {
   /* table and CSV layout, fixed from the selection */
   column boards[MAX_COLS];
   size_t nboards;
-  const char *others[MAX_COLS * 2]; /* positioning and tiers, in selection order */
+  const char *others[MAX_COLS * 2];      /* positioning and tiers, in selection order */
+  const char *others_name[MAX_COLS * 2]; /* their Chinese names, for CSV headers */
   tidu_rule_kind other_kinds[MAX_COLS * 2];
   size_t nothers;
+  size_t ladder[MAX_COLS * 2]; /* indexes of `others` in ladder order, for the table */
   int name_width;
   cli_progress prog; /* firms read, when the output goes to a file or pipe */
   uint64_t nread;
@@ -129,9 +146,33 @@ static void plan_columns(assess_ctx *c) {
       c->boards[c->nboards++] = (column){m->id, board_title(m, en(c)), 0};
     } else if (!listed(c->others, c->nothers, m->id) && c->nothers < MAX_COLS * 2) {
       c->other_kinds[c->nothers] = m->kind;
+      c->others_name[c->nothers] = m->name ? m->name : m->id;
       c->others[c->nothers++] = m->id;
     }
   }
+}
+
+/* Where a positioning test or tier stands in the table: positioning first, then the ladder
+ * 规上 → 创新型 → 专精特新 → 小巨人 → 单项冠军, then the other titles. */
+static int ladder_rank(const char *id) {
+  static const char *const ORDER[] = {
+      "star_tech",    "chinext_growth",  "above_scale", "innovative_sme", "srdi_sme",
+      "little_giant", "single_champion", "high_tech",   "gazelle",        "unicorn"};
+  for (size_t i = 0; i < sizeof ORDER / sizeof ORDER[0]; i++)
+    if (!strcmp(ORDER[i], id)) return (int)i;
+  return (int)(sizeof ORDER / sizeof ORDER[0]);
+}
+
+static void plan_ladder(assess_ctx *c) {
+  for (size_t i = 0; i < c->nothers; i++) c->ladder[i] = i;
+  for (size_t i = 1; i < c->nothers; i++) /* insertion sort: stable, a dozen entries */
+    for (size_t j = i;
+         j > 0 && ladder_rank(c->others[c->ladder[j - 1]]) > ladder_rank(c->others[c->ladder[j]]);
+         j--) {
+      size_t t = c->ladder[j];
+      c->ladder[j] = c->ladder[j - 1];
+      c->ladder[j - 1] = t;
+    }
 }
 
 static const tidu_ruleset_result *find_result(const tidu_result *r, const char *id) {
@@ -179,7 +220,7 @@ static void others_cell(const assess_ctx *c, const tidu_result *r, char *buf, si
   size_t len = 0;
   buf[0] = 0;
   for (size_t i = 0; i < c->nothers && len + 64 < size; i++) {
-    const tidu_ruleset_result *rr = find_result(r, c->others[i]);
+    const tidu_ruleset_result *rr = find_result(r, c->others[c->ladder[i]]);
     if (!rr) continue;
     char score[24] = "";
     if (rr->nitems && rr->score_known) snprintf(score, sizeof score, "%g", rr->score);
@@ -193,14 +234,15 @@ static void others_cell(const assess_ctx *c, const tidu_result *r, char *buf, si
 
 typedef struct row {
   char name[160];
+  char uscc[40];
   char year[16];
   char boards[MAX_COLS][224];
   char others[1024];
 } row;
 
 static void fill_row(const assess_ctx *c, const tidu_result *r, row *out) {
-  const char *name = r->name ? r->name : (r->uscc ? r->uscc : "—");
-  cli_truncate(name, c->name_width, out->name, sizeof out->name);
+  snprintf(out->name, sizeof out->name, "%s", r->name ? r->name : "—");
+  snprintf(out->uscc, sizeof out->uscc, "%s", r->uscc && *r->uscc ? r->uscc : "—");
   if (r->year > 0)
     snprintf(out->year, sizeof out->year, "%d", (int)r->year);
   else
@@ -210,29 +252,46 @@ static void fill_row(const assess_ctx *c, const tidu_result *r, row *out) {
   others_cell(c, r, out->others, sizeof out->others);
 }
 
-/* Width of board column k with its gap; the last column of a row is not padded. */
+#define USCC_WIDTH 18
+#define YEAR_WIDTH 4
+
+/* Width of board column k with its gap; the last column of a line is not padded. */
 static int cell_width(const assess_ctx *c, size_t k) {
-  return k + 1 < c->nboards || c->nothers ? c->boards[k].width + 2 : 0;
+  return k + 1 < c->nboards || (c->nothers && !c->two_lines) ? c->boards[k].width + 2 : 0;
 }
+
+/* The line under a firm's row that holds its positioning tests and tiers. */
+static const char *const TIERS_INDENT = "    ";
 
 static void print_header(assess_ctx *c) {
   fputs(cli_bold(), stdout);
   cli_pad(stdout, en(c) ? "Firm" : "企业", c->name_width + 2);
-  cli_pad(stdout, en(c) ? "Year" : "年度", 6);
+  cli_pad(stdout, "USCC", USCC_WIDTH + 2);
+  cli_pad(stdout, en(c) ? "Year" : "年度", YEAR_WIDTH + 2);
   for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, c->boards[k].title, cell_width(c, k));
-  if (c->nothers) fputs(en(c) ? "Positioning and tiers" : "定位与梯度", stdout);
+  if (c->nothers && !c->two_lines) fputs(en(c) ? "Positioning and tiers" : "定位与梯度", stdout);
+  if (c->nothers && c->two_lines && c->nboards)
+    fprintf(stdout, "\n%s%s", TIERS_INDENT,
+            en(c) ? "positioning and tiers (next line)" : "定位与梯度(下一行)");
   fprintf(stdout, "%s\n", cli_reset());
 }
 
 static void print_row(const assess_ctx *c, const row *rw) {
-  cli_pad(stdout, rw->name, c->name_width + 2);
-  cli_pad(stdout, rw->year, 6);
+  char name[192];
+  cli_truncate(rw->name, c->name_width, name, sizeof name);
+  cli_pad(stdout, name, c->name_width + 2);
+  cli_pad(stdout, rw->uscc, USCC_WIDTH + 2);
+  cli_pad(stdout, rw->year, YEAR_WIDTH + 2);
   for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, rw->boards[k], cell_width(c, k));
+  if (c->two_lines && c->nboards && c->nothers) fprintf(stdout, "\n%s", TIERS_INDENT);
   fprintf(stdout, "%s\n", rw->others);
 }
 
-/* Fixes the column widths from the first batch of rows. */
+/* Fixes the column widths from the first batch of rows. Without --wide the table fits the
+ * terminal: the name gives way first (down to 12 columns), then the
+ * positioning and tiers move to a line of their own. */
 static void size_columns(assess_ctx *c, const row *rows, size_t n) {
+  int boards = 0, others = 0, names = 4;
   for (size_t k = 0; k < c->nboards; k++) {
     int w = cli_display_width(c->boards[k].title);
     for (size_t i = 0; i < n; i++) {
@@ -240,7 +299,26 @@ static void size_columns(assess_ctx *c, const row *rows, size_t n) {
       if (cw > w) w = cw;
     }
     c->boards[k].width = w;
+    boards += w + 2;
   }
+  for (size_t i = 0; i < n; i++) {
+    int ow = cli_display_width(rows[i].others), nw = cli_display_width(rows[i].name);
+    if (ow > others) others = ow;
+    if (nw > names) names = nw;
+  }
+  int fixed = USCC_WIDTH + 2 + YEAR_WIDTH + 2 + boards;
+  if (c->wide) {
+    c->name_width = names > 40 ? 40 : names;
+    c->two_lines = 0;
+    return;
+  }
+  /* a terminal's width (or COLUMNS); 160 columns when writing to a file or a pipe */
+  int term = getenv("COLUMNS") || isatty(STDOUT_FILENO) ? cli_term_width() : 160;
+  int room = term - fixed - 2 - (c->nothers ? others : 0);
+  c->two_lines = c->nothers && c->nboards && room < (names < 20 ? names : 20);
+  if (c->two_lines) room = term - fixed - 2 + (c->nboards ? 2 : 0);
+  c->name_width = room < 12 ? 12 : room > 28 ? 28 : room;
+  if (c->name_width > names) c->name_width = names;
 }
 
 /* ---- CSV output ---- */
@@ -258,7 +336,29 @@ static void csv_text(const char *s) {
   putchar('"');
 }
 
+/* Chinese headers with --lang zh (the default), the stable ids with --lang en. */
 static void csv_header(const assess_ctx *c) {
+  if (!en(c)) {
+    char h[256];
+    fputs("统一社会信用代码,企业名称,年度", stdout);
+    for (size_t k = 0; k < c->nboards; k++) {
+      snprintf(h, sizeof h, "%s最近标准", c->boards[k].title);
+      putchar(',');
+      csv_text(c->boards[k].title);
+      putchar(',');
+      csv_text(h);
+    }
+    for (size_t i = 0; i < c->nothers; i++) {
+      snprintf(h, sizeof h, "%s%s", c->others_name[i],
+               c->other_kinds[i] == TIDU_KIND_TIER ? "得分" : "最近标准");
+      putchar(',');
+      csv_text(c->others_name[i]);
+      putchar(',');
+      csv_text(h);
+    }
+    putchar('\n');
+    return;
+  }
   fputs("uscc,name,year", stdout);
   for (size_t k = 0; k < c->nboards; k++)
     printf(",%s,%s_nearest", c->boards[k].id, c->boards[k].id);
@@ -363,49 +463,35 @@ static tidu_code flush_batch(assess_ctx *c) {
 
 /* ---- reading ---- */
 
-static void drain_warnings(tidu_reader *rd) {
+static void drain_warnings(tidu_source *src) {
   tidu_error w;
-  while (tidu_reader_warning(rd, &w)) {
+  while (tidu_source_warning(src, &w)) {
     w.warning = 1;
     cli_print_error(&w);
   }
 }
 
 static int fatal_code(tidu_code rc) {
-  return rc == TIDU_ERR_IO || rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT;
+  return rc != TIDU_ERR_INPUT && rc != TIDU_ERR_DATA;
 }
 
-/* Reads every firm of a pack file (tidu pack), assessing full batches as they fill. */
-static void read_pack(assess_ctx *c, const char *path) {
-  tidu_pack *p = NULL;
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (tidu_pack_open(path, &p, &err) != TIDU_OK) {
-    cli_print_error(&err);
-    c->input_errors = 1;
-    return;
-  }
-  for (size_t i = 0; i < tidu_pack_count(p) && !c->fatal; i++) {
-    if (tidu_pack_firm(p, i, &c->firms[c->nfirms], &err) != TIDU_OK) {
-      cli_print_error(&err);
-      c->fatal = 1;
-    } else if (++c->nfirms == BATCH && flush_batch(c) != TIDU_OK) {
-      c->fatal = 1;
-    }
-  }
-  tidu_pack_close(p);
+/* Whether firm f is the one --firm names: its USCC (letters in any case), or a name that
+ * contains the text. Without --firm every firm is. */
+static int wanted(assess_ctx *c, const tidu_firm *f) {
+  if (!c->firm) return 1;
+  const char *u = f->text[TIDU_F_USCC], *n = f->text[TIDU_F_NAME];
+  int hit = (u && !strcasecmp(u, c->firm)) || (n && strstr(n, c->firm));
+  if (hit) c->nmatched++;
+  return hit;
 }
 
-/* Reads every firm of one file, assessing full batches as they fill. */
-static void read_file(assess_ctx *c, const char *path) {
-  tidu_reader *rd = NULL;
+/* Reads every firm of one input (a file, a pack or db:PATH), assessing full batches as they
+ * fill. */
+static void read_input(assess_ctx *c, const char *path) {
+  tidu_source *src = NULL;
   tidu_error err;
   tidu_error_clear(&err);
-  if (tidu_pack_sniff(path)) {
-    read_pack(c, path);
-    return;
-  }
-  if (tidu_reader_open(path, TIDU_FMT_AUTO, &c->ro, &rd, &err) != TIDU_OK) {
+  if (tidu_input_open_one_opt(path, &c->ro, &src, &err) != TIDU_OK) {
     cli_print_error(&err);
     c->input_errors = 1;
     return;
@@ -413,8 +499,8 @@ static void read_file(assess_ctx *c, const char *path) {
   for (;;) {
     int done = 0;
     tidu_error_clear(&err);
-    tidu_code rc = tidu_reader_next(rd, &c->firms[c->nfirms], &done, &err);
-    drain_warnings(rd);
+    tidu_code rc = tidu_source_next(src, &c->firms[c->nfirms], &done, &err);
+    drain_warnings(src);
     if (rc != TIDU_OK) {
       cli_print_error(&err);
       c->input_errors = 1;
@@ -424,12 +510,16 @@ static void read_file(assess_ctx *c, const char *path) {
     }
     if (done) break;
     cli_progress_update(&c->prog, ++c->nread);
+    if (!wanted(c, &c->firms[c->nfirms])) {
+      tidu_firm_clear(&c->firms[c->nfirms]);
+      continue;
+    }
     if (++c->nfirms == BATCH && flush_batch(c) != TIDU_OK) {
       c->fatal = 1;
       break;
     }
   }
-  tidu_reader_close(rd);
+  tidu_source_close(src);
 }
 
 /* ---- setup ---- */
@@ -488,6 +578,14 @@ static int take_options(const cli_spec *spec, const cli_args *a, assess_ctx *c) 
     return cli_usage(spec, "--summary 只用于 table 或 json / --summary goes with table or json");
   int ro_rc = cli_read_options(spec, a, &c->ro);
   if (ro_rc) return ro_rc;
+  c->wide = cli_get(spec, a, "wide") != NULL;
+  if (c->wide && c->format != FMT_TABLE)
+    return cli_usage(spec, "--wide 只用于表格输出 / --wide goes with the table format");
+  c->firm = cli_get(spec, a, "firm");
+  if (c->firm && !*c->firm)
+    return cli_usage(spec, "--firm 需要信用代码或名称 / --firm needs a USCC or a name");
+  if (c->firm && c->summary)
+    return cli_usage(spec, "--firm 不能与 --summary 同用 / --firm does not go with --summary");
   if (a->npos == 0) return cli_usage(spec, "缺少输入文件 / no input FILE");
   return CLI_OK;
 }
@@ -509,8 +607,7 @@ static int setup(const cli_spec *spec, const cli_args *a, assess_ctx *c) {
     return CLI_INPUT;
   }
   plan_columns(c);
-  int w = cli_term_width() - 8 - (int)c->nboards * 16;
-  c->name_width = w < 20 ? 20 : (w > 28 ? 28 : w);
+  plan_ladder(c);
   for (size_t i = 0; i < BATCH; i++) tidu_firm_init(&c->firms[i]);
   return CLI_OK;
 }
@@ -527,9 +624,16 @@ static void teardown(assess_ctx *c) {
 static int assess_inputs(assess_ctx *c, char **paths, int n) {
   cli_progress_start(&c->prog, "assess", 0);
   if (isatty(STDOUT_FILENO)) c->prog.active = 0;
-  for (int i = 0; i < n && !c->fatal; i++) read_file(c, paths[i]);
+  for (int i = 0; i < n && !c->fatal; i++) read_input(c, paths[i]);
   cli_progress_end(&c->prog);
   if (!c->fatal && flush_batch(c) != TIDU_OK) c->fatal = 1;
+  if (!c->fatal && c->firm && !c->nmatched) {
+    fprintf(stderr,
+            "tidu assess: 没有企业的信用代码或名称与 '%s' 相符 / no firm's USCC or name matches "
+            "'%s'\n",
+            c->firm, c->firm);
+    return CLI_INPUT;
+  }
   return c->fatal || c->input_errors ? CLI_INPUT : CLI_OK;
 }
 

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tidu/app.h"
+#include "tidu/outfile.h"
 #include "tidu/store.h"
 
 static const cli_option db_opts[] = {
@@ -29,9 +31,7 @@ const cli_spec cli_db_specs[] = {
 };
 
 const char *cli_db_path(const char *opt) {
-  if (opt && *opt) return opt;
-  const char *env = getenv("TIDU_DB");
-  return env && *env ? env : "tidu.db";
+  return tidu_input_db_path(opt);
 }
 
 int cli_open_store(const char *opt, tidu_store **out) {
@@ -40,6 +40,25 @@ int cli_open_store(const char *opt, tidu_store **out) {
   tidu_code rc = tidu_store_open(cli_db_path(opt), out, &err);
   if (rc != TIDU_OK) cli_print_error(&err);
   return cli_exit_code(rc);
+}
+
+int cli_guard_output(const char *out, const char *db, char *const *inputs, int ninputs) {
+  const char **g = calloc((size_t)ninputs + 1, sizeof *g);
+  if (!g) {
+    fputs("tidu: 内存不足 / out of memory\n", stderr);
+    return CLI_INPUT;
+  }
+  size_t n = 0;
+  if (db) g[n++] = db;
+  for (int i = 0; i < ninputs; i++)
+    g[n++] = !strncmp(inputs[i], "db:", 3) ? cli_db_path(inputs[i] + 3) : inputs[i];
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = tidu_outfile_guard(out, g, n, &err);
+  free(g);
+  if (rc == TIDU_OK) return CLI_OK;
+  cli_print_error(&err);
+  return CLI_USAGE;
 }
 
 static int db_init(tidu_store *s, const char *path) {
@@ -85,7 +104,9 @@ static int db_check(tidu_store *s) {
   return cli_exit_code(rc);
 }
 
-static int db_backup(tidu_store *s, const char *dest) {
+static int db_backup(tidu_store *s, const char *path, const char *dest) {
+  int grc = cli_guard_output(dest, path, NULL, 0);
+  if (grc != CLI_OK) return grc;
   tidu_error err;
   tidu_error_clear(&err);
   tidu_code rc = tidu_store_backup(s, dest, &err);
@@ -127,7 +148,7 @@ int cmd_db(int argc, char **argv) {
     else if (!strcmp(argv[1], "check"))
       rc = db_check(s);
     else
-      rc = db_backup(s, a.pos[0]);
+      rc = db_backup(s, path, a.pos[0]);
   }
   tidu_store_close(s);
   cli_args_free(&a);

@@ -18,6 +18,8 @@ static const cli_option export_opts[] = {
     {"title", 0, "NAME", "有效资质", "title held"},
     {"deleted", 0, NULL, "包括已删除的企业", "include deleted firms"},
     {"as-of", 0, "DATE", "评估日期(默认今天)", "assessment date (default today)"},
+    {"encoding", 0, "ENC", "CSV 编码 utf-8(默认,带 BOM)或 gb18030",
+     "CSV encoding: utf-8 (default, with a BOM) or gb18030"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -27,10 +29,12 @@ const cli_spec cli_export_specs[] = {
      "export firms with figures, verdicts per board and tier, nearest standard and gaps",
      export_opts,
      "json:每行一家企业(NDJSON),可直接用 tidu import 再导入或用 tidu assess 评估。\n"
-     "csv:UTF-8 带 BOM(Excel 可直接打开),表头为中文并标明单位;--encoding gb18030 可选。\n"
+     "csv:UTF-8 带 BOM(Excel 可直接打开),表头为中文并标明单位;--encoding gb18030 写 GB18030"
+     "(无 BOM)。\n"
      "差距:最近标准中差得最多的一项,按该条件的单位;相对距离:各项 min(1, 差距/门槛) 之和。\n"
      "json: one firm per line (NDJSON), ready for tidu import or tidu assess as it is.\n"
-     "csv: UTF-8 with a BOM (opens in Excel), Chinese headers with units; --encoding gb18030.\n"
+     "csv: UTF-8 with a BOM (opens in Excel), Chinese headers with units; --encoding gb18030 "
+     "writes GB18030 (no BOM).\n"
      "gap: the largest shortfall of the nearest standard in its condition's unit; distance: "
      "the sum of min(1, gap/threshold)."},
     {NULL, NULL, NULL, NULL, NULL, NULL},
@@ -95,6 +99,22 @@ int cmd_export(int argc, char **argv) {
     rc = cli_usage(spec, "无法确定格式，请用 --format xlsx|csv|json / give --format xlsx|csv|json");
   else if (date && cli_parse_date(date, &as_of) != 0)
     rc = cli_usage(spec, "日期无效 / bad date '%s'", date);
+  tidu_export_encoding enc = TIDU_ENC_UTF8;
+  const char *encs = cli_get(spec, &a, "encoding");
+  if (rc == CLI_OK && encs) {
+    if (!strcasecmp(encs, "gb18030") || !strcasecmp(encs, "gbk"))
+      enc = TIDU_ENC_GB18030;
+    else if (strcasecmp(encs, "utf-8") && strcasecmp(encs, "utf8"))
+      rc = cli_usage(spec,
+                     "未知编码 '%s'(可选 utf-8、gb18030) / unknown encoding '%s' (utf-8, "
+                     "gb18030)",
+                     encs, encs);
+    else if (fmt != TIDU_EXPORT_CSV)
+      rc = cli_usage(spec, "--encoding 只用于 CSV / --encoding goes with CSV");
+    if (enc == TIDU_ENC_GB18030 && fmt != TIDU_EXPORT_CSV)
+      rc = cli_usage(spec, "--encoding 只用于 CSV / --encoding goes with CSV");
+  }
+  if (rc == CLI_OK) rc = cli_guard_output(a.pos[0], cli_db_path(cli_get(spec, &a, "db")), NULL, 0);
   if (rc != CLI_OK) {
     cli_args_free(&a);
     return rc;
@@ -112,13 +132,19 @@ int cmd_export(int argc, char **argv) {
     cli_print_error(&err);
     rc = cli_exit_code(err.code);
   }
+  if (rc == CLI_OK && tidu_export_set_encoding(ex, enc, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    rc = cli_exit_code(err.code);
+  }
   long long count = 0;
   tidu_store_filter flt = {cli_get(spec, &a, "region"), cli_get(spec, &a, "industry"),
                            cli_get(spec, &a, "chain"), cli_get(spec, &a, "title"),
                            cli_get(spec, &a, "deleted") != NULL};
   if (rc == CLI_OK) rc = cli_check_filter(spec, &flt);
   if (rc == CLI_OK) rc = run_export(s, &flt, ex, e, &count);
-  if (ex && tidu_export_close(ex, &err) != TIDU_OK && rc == CLI_OK) {
+  if (rc != CLI_OK) {
+    tidu_export_abort(ex); /* the previous file stays as it was */
+  } else if (ex && tidu_export_close(ex, &err) != TIDU_OK) {
     cli_print_error(&err);
     rc = cli_exit_code(err.code);
   }

@@ -392,10 +392,10 @@ static int show_xlsx(cli_regeval *e, const tidu_firm *f, const char *path) {
   tidu_code rc = tidu_export_open(path, TIDU_EXPORT_XLSX, cli_regeval_rulesets(e),
                                   cli_regeval_count(e), &ex, &err);
   if (rc == TIDU_OK) rc = tidu_export_add(ex, f, &a, &err);
-  if (ex) {
-    tidu_code rc2 = tidu_export_close(ex, rc == TIDU_OK ? &err : NULL);
-    if (rc == TIDU_OK) rc = rc2;
-  }
+  if (rc != TIDU_OK)
+    tidu_export_abort(ex);
+  else
+    rc = tidu_export_close(ex, &err);
   if (rc != TIDU_OK)
     cli_print_error(&err);
   else
@@ -411,6 +411,10 @@ static int firm_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
     return cli_usage(spec, "未知格式 / unknown format '%s'", fmt);
   if (!strcmp(fmt, "xlsx") && !cli_get(spec, a, "output"))
     return cli_usage(spec, "xlsx 需要 --output FILE / xlsx needs --output FILE");
+  if (cli_get(spec, a, "output") &&
+      cli_guard_output(cli_get(spec, a, "output"), cli_db_path(cli_get(spec, a, "db")), NULL, 0) !=
+          CLI_OK)
+    return CLI_USAGE;
   int64_t as_of = 0;
   int rc = as_of_date(spec, a, &as_of);
   if (rc != CLI_OK) return rc;

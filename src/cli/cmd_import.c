@@ -9,6 +9,7 @@
 #include "cli_batch.h"
 #include "io/rowsrc.h"
 #include "tidu/io.h"
+#include "tidu/outfile.h"
 #include "tidu/store.h"
 
 static const cli_option import_opts[] = {
@@ -311,19 +312,27 @@ plain:
       write_row(out, path, r->rejects[i].row, r->rejects[i].column, r->rejects[i].reason, NULL);
 }
 
+/* Writes the rejects file whole or not at all (tidu_outfile): a kill leaves the previous one. */
 static int write_rejects(const import_run *r, int nfiles, char **files) {
-  FILE *out = fopen(r->rejects_path, "wb");
-  if (!out) {
-    fprintf(stderr, "%s: 无法写入 / cannot write\n", r->rejects_path);
+  tidu_outfile *o = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (tidu_outfile_open(r->rejects_path, &o, &err) != TIDU_OK) {
+    cli_print_error(&err);
     return CLI_INPUT;
   }
+  FILE *out = tidu_outfile_fp(o);
   fputs("file,row,column,reason\n", out);
   for (int i = 0; i < nfiles; i++) {
     int any = 0;
     for (size_t k = 0; k < r->nrejects && !any; k++) any = r->rejects[k].file == i;
     if (any) copy_rejects(r, out, i, files[i]);
   }
-  return fclose(out) == 0 ? CLI_OK : CLI_INPUT;
+  if (tidu_outfile_commit(o, &err) != TIDU_OK) {
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  return CLI_OK;
 }
 
 static void print_summary(const tidu_import_summary *s, int written) {
@@ -386,7 +395,9 @@ int cmd_import(int argc, char **argv) {
     cli_args_free(&a);
     return cli_usage(spec, "未知格式 / unknown format '%s'", cli_get(spec, &a, "format"));
   }
-  rc = cli_open_store(cli_get(spec, &a, "db"), &r.store);
+  if (r.rejects_path)
+    rc = cli_guard_output(r.rejects_path, cli_db_path(cli_get(spec, &a, "db")), a.pos, a.npos);
+  if (rc == CLI_OK) rc = cli_open_store(cli_get(spec, &a, "db"), &r.store);
   if (rc == CLI_OK) rc = run_import(&r, a.npos, a.pos);
   tidu_store_close(r.store);
   free(r.rejects);

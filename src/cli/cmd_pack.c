@@ -32,11 +32,9 @@ typedef struct pack_ctx {
 } pack_ctx;
 
 /* The next firm of the input: a pack is read row by row, anything else through its chain. */
-static tidu_code next_firm(const tidu_batch_input *in, size_t *row, tidu_firm *f, int *done,
-                           tidu_error *err) {
-  if (!in->pack) return in->next(in->next_ctx, f, done, err);
-  *done = *row >= tidu_pack_count(in->pack);
-  return *done ? TIDU_OK : tidu_pack_firm(in->pack, (*row)++, f, err);
+static tidu_code next_firm(const tidu_batch_input *in, tidu_firm *f, int *done, tidu_error *err) {
+  if (in->source) return tidu_source_next(in->source, f, done, err);
+  return in->next(in->next_ctx, f, done, err);
 }
 
 /* Reads every firm of the inputs and appends it to the writer. */
@@ -45,15 +43,14 @@ static int copy_all(pack_ctx *c) {
   tidu_firm f;
   tidu_firm_init(&f);
   cli_progress prog;
-  cli_progress_start(&prog, "pack", in->pack ? tidu_pack_count(in->pack) : 0);
+  cli_progress_start(&prog, "pack", in->source ? tidu_source_count(in->source) : 0);
   int status = CLI_OK;
   int tty = isatty(STDERR_FILENO);
-  size_t row = 0;
   for (;;) {
     tidu_error err;
     tidu_error_clear(&err);
     int done = 0;
-    tidu_code rc = next_firm(in, &row, &f, &done, &err);
+    tidu_code rc = next_firm(in, &f, &done, &err);
     if (rc == TIDU_ERR_INPUT || rc == TIDU_ERR_DATA) {
       cli_print_error(&err);
       status = CLI_INPUT;
@@ -68,10 +65,10 @@ static int copy_all(pack_ctx *c) {
     }
     size_t n = tidu_pack_writer_count(c->w);
     cli_progress_update(&prog, n);
-    if (!in->pack && tty && n % 65536 == 0) fprintf(stderr, "\rpack: %zu 家企业 / firms", n);
+    if (!in->source && tty && n % 65536 == 0) fprintf(stderr, "\rpack: %zu 家企业 / firms", n);
   }
   cli_progress_end(&prog);
-  if (!in->pack && tty && tidu_pack_writer_count(c->w) >= 65536) fputc('\n', stderr);
+  if (!in->source && tty && tidu_pack_writer_count(c->w) >= 65536) fputc('\n', stderr);
   tidu_firm_clear(&f);
   return status;
 }
@@ -86,6 +83,8 @@ int cmd_pack(int argc, char **argv) {
     rc = cli_usage(spec, "缺少输出文件 -o FILE / no output file (-o FILE)");
   else if (a.npos == 0)
     rc = cli_usage(spec, "缺少输入 / no INPUT");
+  else
+    rc = cli_guard_output(out, NULL, a.pos, a.npos);
   pack_ctx c = {0};
   if (!rc) rc = cli_source_open(a.pos, a.npos, cli_get(spec, &a, "sheet"), "pack", &c.src);
   if (!rc) {

@@ -867,6 +867,7 @@ int cmd_report(int argc, char **argv) {
     rc = cli_usage(spec, "未知格式 '%s'(xlsx|csv|json) / unknown format '%s'", fmt, fmt);
   int32_t year = 0;
   if (rc == CLI_OK) rc = cli_prog_year(spec, &a, &year);
+  if (rc == CLI_OK) rc = cli_guard_output(a.pos[1], cli_db_path(cli_get(spec, &a, "db")), NULL, 0);
   tidu_store *s = NULL;
   tidu_programme *p = NULL;
   if (rc == CLI_OK) rc = cli_open_store(cli_get(spec, &a, "db"), &s);

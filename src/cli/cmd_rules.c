@@ -103,10 +103,32 @@ static void date_text(int64_t days, char buf[11]) {
 
 #define LIST_COLS 7
 
-static void list_cells(const tidu_ruleset_info *m, char cells[LIST_COLS][256]) {
+static int same_regions(const tidu_ruleset_info *a, const tidu_ruleset_info *b) {
+  if (a->nregions != b->nregions) return 0;
+  for (size_t i = 0; i < a->nregions; i++)
+    if (strcmp(a->regions[i], b->regions[i])) return 0;
+  return 1;
+}
+
+/* The first day version `m` is no longer in force: its `until`, else the effective date of the
+ * next version of the same rule set and region scope (docs/rules-language.md, "Dates and
+ * versions"); INT64_MAX while it is the newest. */
+static int64_t end_of(const tidu_rulebook *book, const tidu_ruleset_info *m) {
+  int64_t end = m->until;
+  if (m->until_explicit) return end;
+  for (size_t i = 0; i < tidu_rulebook_count(book); i++) {
+    const tidu_ruleset_info *o = tidu_ruleset_meta(tidu_rulebook_get(book, i));
+    if (o == m || strcmp(o->id, m->id) || !same_regions(o, m)) continue;
+    if (o->effective > m->effective && o->effective < end) end = o->effective;
+  }
+  return end;
+}
+
+static void list_cells(const tidu_rulebook *book, const tidu_ruleset_info *m,
+                       char cells[LIST_COLS][256]) {
   char eff[11], until[11];
   date_text(m->effective, eff);
-  date_text(m->until, until);
+  date_text(end_of(book, m), until);
   snprintf(cells[0], 256, "%s", m->id);
   snprintf(cells[1], 256, "%s", tidu_rule_kind_name(m->kind));
   snprintf(cells[2], 256, "%s", m->name ? m->name : "");
@@ -116,7 +138,7 @@ static void list_cells(const tidu_ruleset_info *m, char cells[LIST_COLS][256]) {
   snprintf(cells[6], 256, "%s", m->source ? m->source : "");
 }
 
-static void print_list(const tidu_ruleset_info *const *metas, size_t n) {
+static void print_list(const tidu_rulebook *book, const tidu_ruleset_info *const *metas, size_t n) {
   static const char *const HEAD[LIST_COLS] = {"编号/id",      "类别/kind",      "名称/name",
                                               "版本/version", "生效/effective", "失效/until",
                                               "出处/source"};
@@ -124,7 +146,7 @@ static void print_list(const tidu_ruleset_info *const *metas, size_t n) {
   char cells[LIST_COLS][256];
   for (int k = 0; k < LIST_COLS; k++) w[k] = cli_display_width(HEAD[k]);
   for (size_t i = 0; i < n; i++) {
-    list_cells(metas[i], cells);
+    list_cells(book, metas[i], cells);
     for (int k = 0; k < LIST_COLS - 1; k++)
       if (cli_display_width(cells[k]) > w[k]) w[k] = cli_display_width(cells[k]);
   }
@@ -132,7 +154,7 @@ static void print_list(const tidu_ruleset_info *const *metas, size_t n) {
   for (int k = 0; k < LIST_COLS; k++) cli_pad(stdout, HEAD[k], k < LIST_COLS - 1 ? w[k] + 2 : 0);
   printf("%s\n", cli_reset());
   for (size_t i = 0; i < n; i++) {
-    list_cells(metas[i], cells);
+    list_cells(book, metas[i], cells);
     for (int k = 0; k < LIST_COLS; k++) cli_pad(stdout, cells[k], k < LIST_COLS - 1 ? w[k] + 2 : 0);
     putchar('\n');
   }
@@ -155,7 +177,9 @@ static int rules_list(const cli_spec *spec, const cli_args *a) {
   if (metas && (all || sel)) {
     for (size_t i = 0; i < n; i++)
       metas[i] = tidu_ruleset_meta(all ? tidu_rulebook_get(book, i) : tidu_selection_get(sel, i));
-    print_list(metas, n);
+    print_list(book, metas, n);
+    printf("\n失效/until: 自该日起不再适用(下一版本生效日或规则文件所写) / the first day no "
+           "longer in force (the next version's effective date, or as the rule file says)\n");
   } else {
     rc = CLI_INPUT;
     cli_print_error(&err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tidu/toolkit.h"
 
 #define TIDU_VERSION "0.1.0"
 
@@ -152,28 +153,11 @@ static const cli_command *find_command(const char *name) {
   return NULL;
 }
 
-/* Edit distance, for "did you mean" on a mistyped command. */
-static int distance(const char *a, const char *b) {
-  int la = (int)strlen(a), lb = (int)strlen(b);
-  if (la > 31 || lb > 31) return 99;
-  int d[32][32];
-  for (int i = 0; i <= la; i++) d[i][0] = i;
-  for (int j = 0; j <= lb; j++) d[0][j] = j;
-  for (int i = 1; i <= la; i++)
-    for (int j = 1; j <= lb; j++) {
-      int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-      if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-      d[i][j] = best;
-    }
-  return d[la][lb];
-}
-
 static int unknown_command(const char *name) {
   const cli_command *best = NULL;
-  int bd = 3;
+  size_t bd = 3;
   for (const cli_command *c = cli_commands; c->name; c++) {
-    int dd = distance(name, c->name);
+    size_t dd = tidu_edit_distance(name, c->name);
     if (dd < bd) {
       bd = dd;
       best = c;
@@ -185,7 +169,27 @@ static int unknown_command(const char *name) {
   return CLI_USAGE;
 }
 
+static void print_help_help(FILE *out) {
+  fputs("用法 / Usage: tidu help [COMMAND | --man]\n"
+        "显示总体帮助、一个命令的帮助或手册页\n"
+        "show the overall help, one command's help, or the man page\n\n"
+        "  tidu help            命令一览 / the commands\n"
+        "  tidu help COMMAND    该命令的选项(同 tidu COMMAND --help) / its options (as tidu "
+        "COMMAND --help)\n"
+        "  tidu help --man      troff 格式的手册页 / the man page in troff (man -l docs/tidu.1)\n",
+        out);
+}
+
 int cmd_help(int argc, char **argv) {
+  if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+    print_help_help(stdout);
+    return CLI_OK;
+  }
+  if (argc > 2) {
+    fprintf(stderr, "tidu help: 多余的参数 / unexpected argument '%s'\n", argv[2]);
+    print_help_help(stderr);
+    return CLI_USAGE;
+  }
   if (argc < 2) {
     print_overview(stdout);
     return CLI_OK;
@@ -195,6 +199,11 @@ int cmd_help(int argc, char **argv) {
     return CLI_OK;
   }
   const cli_command *c = find_command(argv[1]);
+  if (!c && argv[1][0] == '-') {
+    fprintf(stderr, "tidu help: 未知选项 / unknown option '%s'\n", argv[1]);
+    print_help_help(stderr);
+    return CLI_USAGE;
+  }
   if (!c) return unknown_command(argv[1]);
   char *args[] = {argv[1], "--help", NULL};
   return c->run(2, args) == CLI_USAGE ? CLI_USAGE : CLI_OK;
@@ -214,8 +223,16 @@ int main(int argc, char **argv) {
       print_overview(stdout);
       return CLI_OK;
     } else {
-      fprintf(stderr, "tidu: 未知选项 / unknown option '%s'\n(tidu --help 查看用法 / for usage)\n",
-              argv[i]);
+      static const char *const GLOBAL[] = {"--color", "--no-color", "--version", "--help"};
+      const char *near = NULL;
+      for (size_t k = 0; k < sizeof GLOBAL / sizeof GLOBAL[0] && !near; k++)
+        if (tidu_edit_distance(argv[i], GLOBAL[k]) <= 2) near = GLOBAL[k];
+      fprintf(stderr, "tidu: 未知选项 / unknown option '%s'", argv[i]);
+      if (near) fprintf(stderr, " (是否想用 / did you mean '%s'?)", near);
+      if (!near && find_command(argv[i] + strspn(argv[i], "-")))
+        fprintf(stderr, " (命令不带 - / commands take no dash: tidu %s)",
+                argv[i] + strspn(argv[i], "-"));
+      fputs("\n(tidu --help 查看用法 / for usage)\n", stderr);
       return CLI_USAGE;
     }
   }

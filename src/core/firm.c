@@ -1,6 +1,7 @@
 /* The firm model: field registry, enumerations, one firm's record and chunks of firms as columns.
  */
 #include "tidu/firm.h"
+#include "tidu/toolkit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -219,7 +220,7 @@ tidu_code tidu_firm_copy(tidu_firm *dst, const tidu_firm *src) {
     }
   }
   if (src->nyears) {
-    dst->years = malloc(src->nyears * sizeof *dst->years);
+    dst->years = tidu_malloc(src->nyears * sizeof *dst->years);
     if (!dst->years) {
       tidu_firm_clear(dst);
       return TIDU_ERR_NOMEM;
@@ -234,7 +235,7 @@ tidu_code tidu_firm_set_text(tidu_firm *f, tidu_firm_field fld, const char *s) {
   if ((unsigned)fld >= TIDU_NFIRM) return TIDU_ERR_USAGE;
   char *copy = NULL;
   if (s) {
-    copy = strdup(s);
+    copy = tidu_strdup(s);
     if (!copy) return TIDU_ERR_NOMEM;
   }
   free(f->text[fld]);
@@ -248,7 +249,7 @@ tidu_year *tidu_firm_year(tidu_firm *f, int32_t year) {
   if (i < f->nyears && f->years[i].year == year) return &f->years[i];
   if (f->nyears == f->cap_years) {
     size_t cap = f->cap_years ? f->cap_years * 2 : 4;
-    tidu_year *ys = realloc(f->years, cap * sizeof *ys);
+    tidu_year *ys = tidu_realloc(f->years, cap * sizeof *ys);
     if (!ys) return NULL;
     f->years = ys;
     f->cap_years = cap;
@@ -276,19 +277,19 @@ int32_t tidu_firm_latest_year(const tidu_firm *f) {
 /* ---- chunks of firms as columns ---- */
 
 tidu_chunk *tidu_chunk_new(size_t cap) {
-  tidu_chunk *c = calloc(1, sizeof *c);
+  tidu_chunk *c = tidu_calloc(1, sizeof *c);
   if (!c) return NULL;
   c->cap = cap;
-  int ok = (c->base = malloc(cap * sizeof *c->base)) != NULL;
+  int ok = (c->base = tidu_malloc(cap * sizeof *c->base)) != NULL;
   for (int i = 0; ok && i < TIDU_NFIRM; i++) {
     if (firm_fields[i].type == TIDU_T_TEXT)
-      ok = (c->text[i] = malloc(cap * sizeof *c->text[i])) != NULL;
+      ok = (c->text[i] = tidu_malloc(cap * sizeof *c->text[i])) != NULL;
     else
-      ok = (c->firm[i] = malloc(cap * sizeof *c->firm[i])) != NULL;
+      ok = (c->firm[i] = tidu_malloc(cap * sizeof *c->firm[i])) != NULL;
   }
   for (int i = 0; ok && i < TIDU_NYEAR; i++)
     for (int k = 0; ok && k < TIDU_CHUNK_YEARS; k++)
-      ok = (c->yr[i][k] = malloc(cap * sizeof *c->yr[i][k])) != NULL;
+      ok = (c->yr[i][k] = tidu_malloc(cap * sizeof *c->yr[i][k])) != NULL;
   if (!ok) {
     tidu_chunk_free(c);
     return NULL;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tidu/toolkit.h"
 #include "tidu/uscc.h"
 
 /* ---- Random numbers: splitmix64, one independent stream per firm ---- */
@@ -432,14 +433,7 @@ void tidu_gen_buf_free(tidu_gen_buf *b) {
 }
 
 static int reserve(tidu_gen_buf *b, size_t extra) {
-  if (b->len + extra + 1 <= b->cap) return 1;
-  size_t cap = b->cap ? b->cap : 4096;
-  while (cap < b->len + extra + 1) cap *= 2;
-  char *p = realloc(b->data, cap);
-  if (!p) return 0;
-  b->data = p;
-  b->cap = cap;
-  return 1;
+  return TIDU_RESERVE(b->data, b->cap, b->len + extra + 1) == 0;
 }
 
 /* The writers reserve generously per value, so the append helpers below cannot overflow. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 #include "tidu/values.h"
 
 /* ---- enumeration values as people write them ---- */
@@ -294,6 +295,7 @@ static const struct {
     {"main_business_share", "主营业务收入占营业收入比例"},
     {"net_margin", "净利率"},
     {"rd_staff_share", "研发人员占职工总数比例"},
+    {"is_sme", "属于中小企业"},
     {"score", "总分"},
 };
 
@@ -329,41 +331,17 @@ size_t tidu_field_label(const char *key, int en, char *buf, size_t size) {
 
 /* ---- "did you mean" ---- */
 
-/* Decodes UTF-8 into code points (at most `max`); returns the count. */
-static int code_points(const char *s, uint32_t *out, int max) {
-  int n = 0;
-  const unsigned char *p = (const unsigned char *)s;
-  while (*p && n < max) {
-    uint32_t c = *p;
-    int len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-    if (len > 1) c &= (uint32_t)(0xff >> (len + 1));
-    for (int k = 1; k < len && p[k]; k++) c = (c << 6) | (p[k] & 0x3f);
-    for (int k = 0; k < len && *p; k++) p++;
-    out[n++] = (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-  }
+/* The number of characters of UTF-8 `s`. */
+static size_t chars(const char *s) {
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) n += (*p & 0xc0) != 0x80;
   return n;
 }
 
-int tidu_text_distance(const char *a, const char *b) {
-  uint32_t x[48], y[48];
-  int la = code_points(a, x, 48), lb = code_points(b, y, 48);
-  int d[49][49];
-  for (int i = 0; i <= la; i++) d[i][0] = i;
-  for (int j = 0; j <= lb; j++) d[0][j] = j;
-  for (int i = 1; i <= la; i++)
-    for (int j = 1; j <= lb; j++) {
-      int best = d[i - 1][j - 1] + (x[i - 1] != y[j - 1]);
-      if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-      d[i][j] = best;
-    }
-  return d[la][lb];
-}
-
 /* The distance from `name` to the nearest of fi's name, Chinese name and aliases. */
-static int field_distance(const tidu_field_info *fi, const char *name) {
-  int best = tidu_text_distance(name, fi->name);
-  int d = tidu_text_distance(name, fi->zh);
+static size_t field_distance(const tidu_field_info *fi, const char *name) {
+  size_t best = tidu_edit_distance(name, fi->name);
+  size_t d = tidu_edit_distance(name, fi->zh);
   if (d < best) best = d;
   const char *p = fi->aliases;
   while (p && *p) {
@@ -373,7 +351,7 @@ static int field_distance(const tidu_field_info *fi, const char *name) {
     if (n < sizeof one) {
       memcpy(one, p, n);
       one[n] = '\0';
-      d = tidu_text_distance(name, one);
+      d = tidu_edit_distance(name, one);
       if (d < best) best = d;
     }
     p = bar ? bar + 1 : NULL;
@@ -382,16 +360,15 @@ static int field_distance(const tidu_field_info *fi, const char *name) {
 }
 
 const tidu_field_info *tidu_field_suggest(const char *name) {
-  uint32_t cp[48];
-  int len = code_points(name, cp, 48);
-  int limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
+  size_t len = chars(name);
+  size_t limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
   const tidu_field_info *best = NULL;
-  int bd = limit + 1;
+  size_t bd = limit + 1;
   for (int scope = 0; scope < 2; scope++) {
     int n = scope ? TIDU_NYEAR : TIDU_NFIRM;
     for (int i = 0; i < n; i++) {
       const tidu_field_info *fi = scope ? tidu_year_field_info(i) : tidu_firm_field_info(i);
-      int d = field_distance(fi, name);
+      size_t d = field_distance(fi, name);
       if (d < bd) {
         bd = d;
         best = fi;

@@ -1,4 +1,6 @@
 /* Exports of the registry: exact plain values, the CSV and NDJSON writers, and dispatch. */
+#include <iconv.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,13 +9,21 @@
 #include "io/export_int.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
+#include "tidu/outfile.h"
 
 struct tidu_exporter {
   tidu_export_format fmt;
-  FILE *fp;
+  FILE *fp;   /* where the writers write: the file, or `mem` when re-encoding */
+  FILE *file; /* the output file */
+  tidu_export_encoding enc;
+  int header_done;
+  char *mem; /* GB18030: one firm's rows in UTF-8 before conversion */
+  size_t memlen;
+  iconv_t cd;
   const tidu_export_ruleset *rs;
   size_t nrs;
   tidu_xlsx_out *xlsx;
+  tidu_outfile *out; /* the temporary file renamed over `path` by a successful close */
   char *path;
 };
 
@@ -112,7 +122,7 @@ static void csv_field_header(tidu_exporter *ex, const tidu_field_info *fi) {
 }
 
 static void csv_header(tidu_exporter *ex) {
-  fputs("\xef\xbb\xbf", ex->fp); /* BOM: Excel then reads UTF-8 */
+  if (ex->enc == TIDU_ENC_UTF8) fputs("\xef\xbb\xbf", ex->fp); /* BOM: Excel then reads UTF-8 */
   for (int i = 0; i < TIDU_NFIRM; i++) {
     if (i) fputc(',', ex->fp);
     csv_field_header(ex, tidu_firm_field_info(i));
@@ -197,6 +207,68 @@ static void csv_firm(tidu_exporter *ex, const tidu_firm *f, const tidu_export_as
   }
 }
 
+/* ---- encodings ---- */
+
+static tidu_code io_error(const char *path, tidu_error *err);
+
+/* Converts what the writers put in `mem` to GB18030 and appends it to the file. */
+static tidu_code flush_mem(tidu_exporter *ex, tidu_error *err) {
+  if (ex->fp == ex->file) return TIDU_OK;
+  if (fflush(ex->fp) != 0)
+    return tidu_error_set(err, TIDU_ERR_NOMEM, ex->path, 0, 0, "内存不足 / out of memory");
+  off_t used = ftello(ex->fp);
+  char *in = ex->mem, out[4096];
+  size_t left = used > 0 ? (size_t)used : 0;
+  while (left > 0) {
+    char *o = out;
+    size_t room = sizeof out;
+    size_t r = iconv(ex->cd, &in, &left, &o, &room);
+    fwrite(out, 1, (size_t)(o - out), ex->file);
+    if (r == (size_t)-1 && errno != E2BIG)
+      return tidu_error_set(err, TIDU_ERR_INPUT, ex->path, 0, 0,
+                            "无法转换为 GB18030(文字不是有效的 UTF-8) / cannot convert to "
+                            "GB18030 (the text is not valid UTF-8)");
+  }
+  rewind(ex->fp);
+  return ferror(ex->file) ? io_error(ex->path, err) : TIDU_OK;
+}
+
+tidu_code tidu_export_set_encoding(tidu_exporter *ex, tidu_export_encoding enc, tidu_error *err) {
+  if (enc == ex->enc) return TIDU_OK;
+  if (ex->fmt != TIDU_EXPORT_CSV || ex->header_done || enc != TIDU_ENC_GB18030)
+    return tidu_error_set(err, TIDU_ERR_USAGE, ex->path, 0, 0,
+                          "只有 CSV 可选编码(utf-8 或 gb18030) / only CSV takes an encoding "
+                          "(utf-8 or gb18030)");
+  ex->cd = iconv_open("GB18030", "UTF-8");
+  if (ex->cd == (iconv_t)-1)
+    return tidu_error_set(err, TIDU_ERR_IO, ex->path, 0, 0,
+                          "本系统不支持 GB18030 转换 / GB18030 is not available on this system");
+  ex->fp = open_memstream(&ex->mem, &ex->memlen);
+  if (!ex->fp) {
+    ex->fp = ex->file;
+    iconv_close(ex->cd);
+    return tidu_error_set(err, TIDU_ERR_NOMEM, ex->path, 0, 0, "内存不足 / out of memory");
+  }
+  ex->enc = enc;
+  return TIDU_OK;
+}
+
+/* Frees the buffer of a GB18030 export. */
+static void free_mem(tidu_exporter *ex) {
+  if (!ex->fp || ex->fp == ex->file) return;
+  fclose(ex->fp);
+  free(ex->mem);
+  iconv_close(ex->cd);
+  ex->fp = ex->file;
+}
+
+/* The CSV header, before the first firm (or at the end of an empty export). */
+static void csv_start(tidu_exporter *ex) {
+  if (ex->header_done) return;
+  csv_header(ex);
+  ex->header_done = 1;
+}
+
 /* ---- dispatch ---- */
 
 static tidu_code io_error(const char *path, tidu_error *err) {
@@ -215,15 +287,15 @@ tidu_code tidu_export_open(const char *path, tidu_export_format fmt,
   ex->fmt = fmt;
   ex->rs = rulesets;
   ex->nrs = nrulesets;
-  tidu_code rc = TIDU_OK;
-  if (fmt == TIDU_EXPORT_XLSX) {
-    rc = tidu_xlsx_out_open(path, rulesets, nrulesets, &ex->xlsx, err);
-  } else {
-    ex->fp = fopen(path, "wb");
-    if (!ex->fp) rc = io_error(path, err);
-    if (rc == TIDU_OK && fmt == TIDU_EXPORT_CSV) csv_header(ex);
+  tidu_code rc = tidu_outfile_open(path, &ex->out, err);
+  if (rc == TIDU_OK && fmt == TIDU_EXPORT_XLSX) {
+    rc = tidu_xlsx_out_open(tidu_outfile_tmpname(ex->out), path, rulesets, nrulesets, &ex->xlsx,
+                            err);
+  } else if (rc == TIDU_OK) {
+    ex->fp = ex->file = tidu_outfile_fp(ex->out); /* the CSV header comes with the first firm */
   }
   if (rc != TIDU_OK) {
+    tidu_outfile_abort(ex->out);
     free(ex->path);
     free(ex);
     return rc;
@@ -236,7 +308,10 @@ tidu_code tidu_export_add(tidu_exporter *ex, const tidu_firm *f, const tidu_expo
                           tidu_error *err) {
   if (ex->fmt == TIDU_EXPORT_XLSX) return tidu_xlsx_out_add(ex->xlsx, f, a, err);
   if (ex->fmt == TIDU_EXPORT_CSV) {
+    csv_start(ex);
     csv_firm(ex, f, a);
+    tidu_code rc = flush_mem(ex, err);
+    if (rc != TIDU_OK) return rc;
   } else {
     char *json = tidu_firm_to_json(f);
     if (!json)
@@ -245,15 +320,33 @@ tidu_code tidu_export_add(tidu_exporter *ex, const tidu_firm *f, const tidu_expo
     fputc('\n', ex->fp);
     free(json);
   }
-  return ferror(ex->fp) ? io_error(ex->path, err) : TIDU_OK;
+  return ferror(ex->fp) || ferror(ex->file) ? io_error(ex->path, err) : TIDU_OK;
 }
 
 tidu_code tidu_export_close(tidu_exporter *ex, tidu_error *err) {
   if (!ex) return TIDU_OK;
   tidu_code rc = TIDU_OK;
   if (ex->xlsx) rc = tidu_xlsx_out_close(ex->xlsx, err);
-  if (ex->fp && fclose(ex->fp) != 0) rc = io_error(ex->path, err);
+  if (rc == TIDU_OK && ex->fmt == TIDU_EXPORT_CSV && ex->file) {
+    csv_start(ex);
+    rc = flush_mem(ex, err);
+  }
+  free_mem(ex);
+  if (rc == TIDU_OK && ex->file && ferror(ex->file)) rc = io_error(ex->path, err);
+  if (rc == TIDU_OK)
+    rc = tidu_outfile_commit(ex->out, err);
+  else
+    tidu_outfile_abort(ex->out);
   free(ex->path);
   free(ex);
   return rc;
+}
+
+void tidu_export_abort(tidu_exporter *ex) {
+  if (!ex) return;
+  if (ex->xlsx) tidu_xlsx_out_close(ex->xlsx, NULL);
+  free_mem(ex);
+  tidu_outfile_abort(ex->out);
+  free(ex->path);
+  free(ex);
 }

@@ -6,9 +6,10 @@
 
 typedef struct tidu_xlsx_out tidu_xlsx_out;
 
-/* Creates the workbook; rulesets are borrowed until close. */
-tidu_code tidu_xlsx_out_open(const char *path, const tidu_export_ruleset *rs, size_t nrs,
-                             tidu_xlsx_out **out, tidu_error *err);
+/* Creates the workbook in the file `file`; `path` is the name errors give (the final name of
+ * an atomic write). Rulesets are borrowed until close. */
+tidu_code tidu_xlsx_out_open(const char *file, const char *path, const tidu_export_ruleset *rs,
+                             size_t nrs, tidu_xlsx_out **out, tidu_error *err);
 tidu_code tidu_xlsx_out_add(tidu_xlsx_out *x, const tidu_firm *f, const tidu_export_assessment *a,
                             tidu_error *err);
 /* Writes the file and frees `x` (also on error). */

@@ -1,4 +1,5 @@
 /* The columnar population file: a block-buffered writer and an mmap reader of chunk views. */
+#include "tidu/outfile.h"
 #include "tidu/pack.h"
 
 #include <errno.h>
@@ -104,6 +105,7 @@ static int64_t absent_value(tidu_type t) {
 
 struct tidu_pack_writer {
   FILE *fp;
+  tidu_outfile *out; /* the temporary file renamed over `path` by a successful close */
   char *path;
   uint64_t pos; /* bytes written so far */
   col_def *defs;
@@ -155,16 +157,12 @@ tidu_code tidu_pack_writer_open(const char *path, tidu_pack_writer **out, tidu_e
   w->toff = malloc((w->ntext ? w->ntext : 1) * TIDU_PACK_BLOCK_ROWS * sizeof *w->toff);
   w->hash = calloc((size_t)1 << HASH_BITS, sizeof *w->hash);
   if (!w->ival || !w->toff || !w->hash) goto nomem;
-  w->fp = fopen(path, "wb");
-  if (!w->fp) {
-    tidu_code rc =
-        tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法创建文件: %s / cannot create file: %s",
-                       strerror(errno), strerror(errno));
-    free(w->path);
-    w->path = NULL;
+  tidu_code orc = tidu_outfile_open(path, &w->out, err);
+  if (orc != TIDU_OK) {
     tidu_pack_writer_abort(w);
-    return rc;
+    return orc;
   }
+  w->fp = tidu_outfile_fp(w->out);
   pack_header h = {0};
   tidu_code rc = put(w, &h, sizeof h, err);
   if (rc != TIDU_OK) {
@@ -354,25 +352,20 @@ tidu_code tidu_pack_writer_close(tidu_pack_writer *w, tidu_error *err) {
   if (rc == TIDU_OK) rc = put(w, w->dir, w->dir_len, err);
   if (rc == TIDU_OK && fseeko(w->fp, 0, SEEK_SET) != 0) rc = werr(err, w);
   if (rc == TIDU_OK && fwrite(&h, sizeof h, 1, w->fp) != 1) rc = werr(err, w);
-  if (rc == TIDU_OK) {
-    int bad = fclose(w->fp);
-    w->fp = NULL;
-    if (bad) rc = werr(err, w);
-  }
   if (rc != TIDU_OK) {
     tidu_pack_writer_abort(w);
     return rc;
   }
-  free(w->path);
-  w->path = NULL;
+  w->fp = NULL;
+  rc = tidu_outfile_commit(w->out, err);
+  w->out = NULL;
   tidu_pack_writer_abort(w);
-  return TIDU_OK;
+  return rc;
 }
 
 void tidu_pack_writer_abort(tidu_pack_writer *w) {
   if (!w) return;
-  if (w->fp) fclose(w->fp);
-  if (w->path) remove(w->path);
+  tidu_outfile_abort(w->out); /* closes w->fp; the previous file stays */
   free(w->path);
   free(w->defs);
   free(w->ival);

@@ -1,6 +1,8 @@
 /* Report tables: building them and writing them as CSV, JSON or XLSX, atomically. */
 #include "tidu/sheet.h"
 
+#include "tidu/outfile.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,22 +218,19 @@ tidu_code tidu_sheet_write(const tidu_sheet *sh, const char *format, const char 
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "未知格式 '%s'(csv|json|xlsx) / unknown format '%s'",
                           format ? format : "", format ? format : "");
-  char tmp[4096];
-  if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
-    return tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "路径过长 / path too long");
+  tidu_outfile *o = NULL;
+  tidu_code orc = tidu_outfile_open(path, &o, err);
+  if (orc != TIDU_OK) return orc;
   int rc;
   if (kind == 2) {
-    rc = write_xlsx(sh, tmp);
+    rc = write_xlsx(sh, tidu_outfile_tmpname(o));
   } else {
-    FILE *fp = fopen(tmp, "wb");
-    if (!fp) return tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法写入 / cannot write");
+    FILE *fp = tidu_outfile_fp(o);
     rc = kind == 0 ? write_csv(sh, fp) : write_json(sh, fp);
-    if (fclose(fp) != 0) rc = -1;
   }
-  if (rc == 0 && rename(tmp, path) != 0) rc = -1;
   if (rc != 0) {
-    unlink(tmp);
+    tidu_outfile_abort(o);
     return tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法写入 / cannot write");
   }
-  return TIDU_OK;
+  return tidu_outfile_commit(o, err);
 }

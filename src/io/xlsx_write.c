@@ -211,8 +211,8 @@ static lxw_worksheet *add_sheet(tidu_xlsx_out *x, const char *name, const char *
   return ws ? ws : workbook_add_worksheet(x->wb, fallback);
 }
 
-tidu_code tidu_xlsx_out_open(const char *path, const tidu_export_ruleset *rs, size_t nrs,
-                             tidu_xlsx_out **out, tidu_error *err) {
+tidu_code tidu_xlsx_out_open(const char *file, const char *path, const tidu_export_ruleset *rs,
+                             size_t nrs, tidu_xlsx_out **out, tidu_error *err) {
   *out = NULL;
   tidu_xlsx_out *x = calloc(1, sizeof *x);
   if (!x || !(x->path = strdup(path))) {
@@ -220,7 +220,7 @@ tidu_code tidu_xlsx_out_open(const char *path, const tidu_export_ruleset *rs, si
     return tidu_error_set(err, TIDU_ERR_NOMEM, path, 0, 0, "内存不足 / out of memory");
   }
   lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
-  x->wb = workbook_new_opt(path, &opt);
+  x->wb = workbook_new_opt(file, &opt);
   if (!x->wb) {
     free(x->path);
     free(x);

@@ -7,6 +7,7 @@
 
 #include "rules/builtin.h"
 #include "rules/rules_int.h"
+#include "tidu/toolkit.h"
 
 /* A source kept for rendering errors, whether or not it compiled. */
 typedef struct book_src {
@@ -37,13 +38,7 @@ void tidu_errlist_free(tidu_errlist *l) {
 }
 
 tidu_code tidu_errlist_push(tidu_errlist *l, const tidu_error *e) {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 8;
-    tidu_error *p = realloc(l->items, cap * sizeof *p);
-    if (!p) return TIDU_ERR_NOMEM;
-    l->items = p;
-    l->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(l->items, l->n, l->cap) != 0) return TIDU_ERR_NOMEM;
   l->items[l->n++] = *e;
   return TIDU_OK;
 }
@@ -62,7 +57,7 @@ const char *tidu_rule_kind_name(tidu_rule_kind k) {
 /* ---- the book -------------------------------------------------------------------------- */
 
 tidu_rulebook *tidu_rulebook_new(void) {
-  return calloc(1, sizeof(tidu_rulebook));
+  return tidu_calloc(1, sizeof(tidu_rulebook));
 }
 
 static void free_prelude(tidu_prelude *p) {
@@ -152,11 +147,11 @@ int tidu_ruleset_applies(const tidu_ruleset *rs, const char *region) {
 }
 
 static int keep_source(tidu_rulebook *rb, const char *name, const char *text, size_t len) {
-  book_src *s = realloc(rb->src, (rb->nsrc + 1) * sizeof *s);
+  book_src *s = tidu_realloc(rb->src, (rb->nsrc + 1) * sizeof *s);
   if (!s) return 0;
   rb->src = s;
-  s[rb->nsrc].name = tidu_rules_strdup(name);
-  s[rb->nsrc].text = tidu_rules_strndup(text, len);
+  s[rb->nsrc].name = tidu_strdup(name);
+  s[rb->nsrc].text = tidu_strndup(text, len);
   s[rb->nsrc].len = len;
   if (!s[rb->nsrc].name || !s[rb->nsrc].text) {
     free(s[rb->nsrc].name);
@@ -201,7 +196,7 @@ static tidu_code load_prelude(tidu_rulebook *rb, const char *name, const char *t
   if (!ast) return nomem ? TIDU_ERR_NOMEM : first_code(errs, before);
   tidu_prelude pre = {0};
   pre.ast = ast;
-  pre.text = tidu_rules_strndup(text, len);
+  pre.text = tidu_strndup(text, len);
   if (!pre.text) {
     free_prelude(&pre);
     return TIDU_ERR_NOMEM;
@@ -237,12 +232,12 @@ tidu_code tidu_rulebook_add_text(tidu_rulebook *rb, const char *name, const char
   int nomem = 0;
   tidu_ast *ast = front(name, text, len, 0, errs, &nomem);
   if (!ast) return nomem ? TIDU_ERR_NOMEM : first_code(errs, before);
-  tidu_ruleset *rs = calloc(1, sizeof *rs);
+  tidu_ruleset *rs = tidu_calloc(1, sizeof *rs);
   if (!rs) {
     tidu_ast_free(ast);
     return TIDU_ERR_NOMEM;
   }
-  rs->text = tidu_rules_strndup(text, len);
+  rs->text = tidu_strndup(text, len);
   rs->len = len;
   rs->ast = ast;
   int ce = rs->text ? tidu_compile(name, ast, &rb->pre, rs, errs) : -1;
@@ -250,15 +245,9 @@ tidu_code tidu_rulebook_add_text(tidu_rulebook *rb, const char *name, const char
     free_ruleset(rs);
     return ce < 0 ? TIDU_ERR_NOMEM : first_code(errs, before);
   }
-  if (rb->n == rb->cap) {
-    size_t cap = rb->cap ? rb->cap * 2 : 16;
-    tidu_ruleset **p = realloc(rb->rs, cap * sizeof *p);
-    if (!p) {
-      free_ruleset(rs);
-      return TIDU_ERR_NOMEM;
-    }
-    rb->rs = p;
-    rb->cap = cap;
+  if (TIDU_PUSH_ROOM(rb->rs, rb->n, rb->cap) != 0) {
+    free_ruleset(rs);
+    return TIDU_ERR_NOMEM;
   }
   rs->index = rb->n;
   rb->rs[rb->n++] = rs;
@@ -276,26 +265,13 @@ static tidu_code io_error(tidu_errlist *errs, const char *path, const char *what
 tidu_code tidu_rulebook_add_file(tidu_rulebook *rb, const char *path, tidu_errlist *errs) {
   FILE *f = fopen(path, "rb");
   if (!f) return io_error(errs, path, "文件 / file");
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      if (cap > (64u << 20)) break;
-      char *p = realloc(buf, cap * 2);
-      if (!p) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = p;
-      cap *= 2;
-    }
-  }
+  tidu_sb b = {0};
+  int nomem = tidu_sb_read(&b, f, 128u << 20) != 0;
   int bad = ferror(f);
   fclose(f);
-  if (!buf) return TIDU_ERR_NOMEM;
+  size_t n = b.len;
+  char *buf = tidu_sb_take(&b);
+  if (nomem || !buf) return TIDU_ERR_NOMEM;
   if (bad) {
     free(buf);
     return io_error(errs, path, "文件 / file");
@@ -319,7 +295,7 @@ static int collect(const char *dir, pathlist *pl, int depth) {
   while (ok && (e = readdir(d))) {
     if (e->d_name[0] == '.') continue;
     size_t len = strlen(dir) + strlen(e->d_name) + 2;
-    char *full = malloc(len);
+    char *full = tidu_malloc(len);
     if (!full) {
       ok = 0;
       break;
@@ -336,16 +312,10 @@ static int collect(const char *dir, pathlist *pl, int depth) {
       free(full);
       continue;
     }
-    if (pl->n == pl->cap) {
-      size_t cap = pl->cap ? pl->cap * 2 : 32;
-      char **p = realloc(pl->p, cap * sizeof *p);
-      if (!p) {
-        free(full);
-        ok = 0;
-        break;
-      }
-      pl->p = p;
-      pl->cap = cap;
+    if (TIDU_PUSH_ROOM(pl->p, pl->n, pl->cap) != 0) {
+      free(full);
+      ok = 0;
+      break;
     }
     pl->p[pl->n++] = full;
   }
@@ -431,7 +401,7 @@ size_t tidu_rules_error_render_text(const char *text, size_t len, const tidu_err
       size_t end = pos;
       while (end < len && text[end] != '\n' && text[end] != '\r') end++;
       tidu_sb_printf(&b, "%5ld | ", err->line);
-      tidu_sb_add(&b, text + pos, end - pos);
+      tidu_sb_putn(&b, text + pos, end - pos);
       tidu_sb_puts(&b, "\n      | ");
       /* pad by display width: CJK characters take two columns */
       long col = 1;
@@ -458,7 +428,7 @@ size_t tidu_rules_error_render_text(const char *text, size_t len, const tidu_err
       tidu_sb_puts(&b, "\n");
     }
   }
-  size_t n = b.n;
+  size_t n = b.len;
   if (size) {
     size_t c = n < size - 1 ? n : size - 1;
     if (b.s) memcpy(buf, b.s, c);
@@ -559,7 +529,7 @@ static int check_ids(const tidu_rulebook *rb, const char *list, tidu_error *err)
       size_t bestd = 64;
       for (size_t i = 0; i < rb->n && !found; i++) {
         found = strcmp(rb->rs[i]->meta.id, id) == 0;
-        size_t d = tidu_rules_edit_distance(id, rb->rs[i]->meta.id);
+        size_t d = tidu_edit_distance(id, rb->rs[i]->meta.id);
         if (d < bestd) bestd = d, best = rb->rs[i]->meta.id;
       }
       if (!found) {
@@ -587,8 +557,8 @@ tidu_selection *tidu_rulebook_select(const tidu_rulebook *rb, int64_t as_of, con
     return NULL;
   }
   if (only_ids && *only_ids && !check_ids(rb, only_ids, err)) return NULL;
-  tidu_selection *s = calloc(1, sizeof *s);
-  if (s) s->rs = calloc(rb->n + 1, sizeof *s->rs);
+  tidu_selection *s = tidu_calloc(1, sizeof *s);
+  if (s) s->rs = tidu_calloc(rb->n + 1, sizeof *s->rs);
   if (!s || !s->rs) {
     free(s);
     tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rules/rules_int.h"
+#include "tidu/toolkit.h"
 
 #define MAX_EXPAND 64 /* nesting of binding expansions (guards against a binding using itself) */
 
@@ -55,24 +56,8 @@ static void cerr(comp *C, const tidu_span *sp, const char *fmt, ...) {
     C->nomem = 1;
 }
 
-size_t tidu_rules_edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 63 || lb > 63) return 64;
-  size_t d[64][64];
-  for (size_t i = 0; i <= la; i++) d[i][0] = i;
-  for (size_t j = 0; j <= lb; j++) d[0][j] = j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-      if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
-      d[i][j] = c;
-    }
-  return d[la][lb];
-}
-
 static void consider(const char *name, const char *cand, const char **best, size_t *bestd) {
-  size_t d = tidu_rules_edit_distance(name, cand);
+  size_t d = tidu_edit_distance(name, cand);
   if (d < *bestd) {
     *bestd = d;
     *best = cand;
@@ -104,23 +89,14 @@ static void unknown_name(comp *C, const tidu_node *n) {
 
 /* ---- program building ------------------------------------------------------------------ */
 
-static int grow(comp *C, void **arr, size_t *cap, size_t n, size_t size) {
-  if (n < *cap) return 1;
-  size_t nc = *cap ? *cap * 2 : 16;
-  void *p = realloc(*arr, nc * size);
-  if (!p) {
-    C->nomem = 1;
-    return 0;
-  }
-  memset((char *)p + *cap * size, 0, (nc - *cap) * size);
-  *arr = p;
-  *cap = nc;
-  return 1;
-}
+/* Makes room for element `n` of a growable array and zeroes it: 1, or 0 with C->nomem set. */
+#define GROW(C, arr, cap, n)                                                                       \
+  (TIDU_PUSH_ROOM(arr, n, cap) == 0 ? (memset(&(arr)[n], 0, sizeof *(arr)), 1)                     \
+                                    : ((C)->nomem = 1, 0))
 
 static void emit(comp *C, tidu_opcode op, int a, int b, int c, int d, const tidu_span *sp) {
   tidu_prog *p = C->p;
-  if (!grow(C, (void **)&p->code, &p->capcode, p->ncode, sizeof *p->code)) return;
+  if (!GROW(C, p->code, p->capcode, p->ncode)) return;
   tidu_instr *in = &p->code[p->ncode++];
   memset(in, 0, sizeof *in);
   in->op = (uint8_t)op;
@@ -141,7 +117,7 @@ static tidu_instr *last_instr(comp *C) {
 
 static int add_const(comp *C, tidu_i128 num, tidu_i128 den) {
   tidu_prog *p = C->p;
-  if (!grow(C, (void **)&p->consts, &p->capconsts, p->nconsts, sizeof *p->consts)) return 0;
+  if (!GROW(C, p->consts, p->capconsts, p->nconsts)) return 0;
   p->consts[p->nconsts].num = num;
   p->consts[p->nconsts].den = den;
   return (int)p->nconsts++;
@@ -156,9 +132,7 @@ static int newreg(comp *C) {
 static void add_input(comp *C, char scope, int field, int k) {
   for (size_t i = 0; i < C->nin; i++)
     if (C->in[i].scope == scope && C->in[i].field == field && C->in[i].k == k) return;
-  size_t cap = C->capin;
-  if (!grow(C, (void **)&C->in, &cap, C->nin, sizeof *C->in)) return;
-  C->capin = cap;
+  if (!GROW(C, C->in, C->capin, C->nin)) return;
   C->in[C->nin].scope = scope;
   C->in[C->nin].field = (int16_t)field;
   C->in[C->nin].k = (int16_t)k;
@@ -199,9 +173,7 @@ static int uses_bare_year(const comp *C, const tidu_node *n) {
 }
 
 static int add_binding(comp *C, const tidu_node *let) {
-  size_t cap = C->capb;
-  if (!grow(C, (void **)&C->b, &cap, C->nb, sizeof *C->b)) return 0;
-  C->capb = cap;
+  if (!GROW(C, C->b, C->capb, C->nb)) return 0;
   sbind *b = &C->b[C->nb];
   b->name = let->str;
   b->def = let;
@@ -514,14 +486,14 @@ static int cexpr(comp *C, const tidu_node *n, int shift, int *type) {
 static int new_cond(comp *C, tidu_pcond_kind kind, const tidu_node *n, int parent, int depth,
                     const char *path, const char *cite, int hidden) {
   tidu_prog *p = C->p;
-  if (!grow(C, (void **)&p->conds, &p->capconds, p->nconds, sizeof *p->conds)) return -1;
+  if (!GROW(C, p->conds, p->capconds, p->nconds)) return -1;
   tidu_pcond *c = &p->conds[p->nconds];
   memset(c, 0, sizeof *c);
   c->kind = kind;
   c->hidden = hidden;
   c->parent = parent;
   c->depth = depth;
-  c->path = tidu_rules_strdup(path);
+  c->path = tidu_strdup(path);
   c->source = n->cite ? n->cite : cite;
   c->type = TIDU_T_COUNT;
   c->cmp = -1;
@@ -544,7 +516,7 @@ static void set_texts(comp *C, int ci, const tidu_node *n, int shift, int type) 
 static void take_inputs(comp *C, int ci) {
   tidu_pcond *c = &C->p->conds[ci];
   if (!C->nin) return;
-  c->inputs = malloc(C->nin * sizeof *c->inputs);
+  c->inputs = tidu_malloc(C->nin * sizeof *c->inputs);
   if (!c->inputs) {
     C->nomem = 1;
     return;
@@ -556,7 +528,7 @@ static void take_inputs(comp *C, int ci) {
 static void add_kid_index(comp *C, int parent, int kid) {
   if (parent < 0 || kid < 0) return;
   tidu_pcond *c = &C->p->conds[parent];
-  int *k = realloc(c->kids, (c->nkids + 1) * sizeof *k);
+  int *k = tidu_realloc(c->kids, (c->nkids + 1) * sizeof *k);
   if (!k) {
     C->nomem = 1;
     return;
@@ -583,7 +555,7 @@ static tidu_cmp cmp_of(int tok) {
 }
 
 static int add_mask(comp *C, uint64_t m) {
-  uint64_t *p = realloc(C->p->masks, (C->p->nmasks + 1) * sizeof *p);
+  uint64_t *p = tidu_realloc(C->p->masks, (C->p->nmasks + 1) * sizeof *p);
   if (!p) {
     C->nomem = 1;
     return 0;
@@ -771,8 +743,8 @@ static int pred_leaf(comp *C, const tidu_node *n, int ci, int depth, const char 
       if (!n->label) {
         free(c->text);
         free(c->text_en);
-        c->text = tidu_rules_strdup(blk->label ? blk->label : e->str);
-        c->text_en = tidu_rules_strdup(e->str);
+        c->text = tidu_strdup(blk->label ? blk->label : e->str);
+        c->text_en = tidu_strdup(e->str);
         if (!c->text || !c->text_en) C->nomem = 1;
       }
       (void)shift;
@@ -880,15 +852,15 @@ static int ccond(comp *C, const tidu_node *n, int parent, int depth, const char 
     const tidu_field_info *fi = decl_field(C, n->kids[0], TIDU_T_TEXT, "文本 / text");
     ok = fi != NULL;
     if (ok) {
-      tidu_strset *ss = realloc(C->p->strsets, (C->p->nstrsets + 1) * sizeof *ss);
+      tidu_strset *ss = tidu_realloc(C->p->strsets, (C->p->nstrsets + 1) * sizeof *ss);
       if (!ss) return C->nomem = 1, -1;
       C->p->strsets = ss;
       tidu_strset *s = &ss[C->p->nstrsets];
-      s->s = calloc(n->nstrs ? n->nstrs : 1, sizeof *s->s);
+      s->s = tidu_calloc(n->nstrs ? n->nstrs : 1, sizeof *s->s);
       s->n = 0;
       if (!s->s) return C->nomem = 1, -1;
       for (size_t i = 0; i < n->nstrs; i++) {
-        s->s[i] = tidu_rules_strdup(n->strs[i]);
+        s->s[i] = tidu_strdup(n->strs[i]);
         if (!s->s[i]) C->nomem = 1;
         s->n++;
       }
@@ -928,8 +900,8 @@ static int cblock(comp *C, const tidu_node *blk, const char *cite) {
   block_kids(C, ci, blk, -1, "", "all", cite, -1, 0);
   emit(C, OP_ALL, ci, 0, 0, 0, &blk->sp);
   tidu_pcond *c = &C->p->conds[ci];
-  c->text = tidu_rules_strdup("以下条件均满足");
-  c->text_en = tidu_rules_strdup("all of");
+  c->text = tidu_strdup("以下条件均满足");
+  c->text_en = tidu_strdup("all of");
   return ci;
 }
 
@@ -965,7 +937,7 @@ static void citem(comp *C, const tidu_node *n, size_t idx, const char *cite) {
     int t;
     int r = cexpr(C, n->kids[0], -1, &t);
     if (r < 0) return;
-    it->inputs = C->nin ? malloc(C->nin * sizeof *it->inputs) : NULL;
+    it->inputs = C->nin ? tidu_malloc(C->nin * sizeof *it->inputs) : NULL;
     if (C->nin && !it->inputs) {
       C->nomem = 1;
       return;
@@ -975,8 +947,8 @@ static void citem(comp *C, const tidu_node *n, size_t idx, const char *cite) {
     emit(C, OP_ITEMF, (int)idx, r, 0, 0, &n->sp);
     return;
   }
-  it->bands = calloc(n->nkids, sizeof *it->bands);
-  it->conds = calloc(n->nkids, sizeof *it->conds);
+  it->bands = tidu_calloc(n->nkids, sizeof *it->bands);
+  it->conds = tidu_calloc(n->nkids, sizeof *it->conds);
   if (!it->bands || !it->conds) {
     C->nomem = 1;
     return;
@@ -1034,9 +1006,7 @@ static void start_comp(comp *C, const char *file, const tidu_prelude *pre, tidu_
   C->errs = errs;
   if (!pre) return;
   for (size_t i = 0; i < pre->nb; i++) {
-    size_t cap = C->capb;
-    if (!grow(C, (void **)&C->b, &cap, C->nb, sizeof *C->b)) return;
-    C->capb = cap;
+    if (!GROW(C, C->b, C->capb, C->nb)) return;
     C->b[C->nb].name = pre->b[i].name;
     C->b[C->nb].def = pre->b[i].def;
     C->b[C->nb].is_series = pre->b[i].is_series;
@@ -1047,7 +1017,7 @@ static void start_comp(comp *C, const char *file, const tidu_prelude *pre, tidu_
 }
 
 static char *source_text(const char *text, const tidu_span *sp) {
-  return text ? tidu_rules_strndup(text + sp->off, sp->len) : NULL;
+  return text ? tidu_strndup(text + sp->off, sp->len) : NULL;
 }
 
 int tidu_compile_prelude(const char *file, tidu_prelude *pre, tidu_errlist *errs) {
@@ -1057,7 +1027,7 @@ int tidu_compile_prelude(const char *file, tidu_prelude *pre, tidu_errlist *errs
   memset(&dummy, 0, sizeof dummy);
   C.p = &dummy;
   const tidu_ast *a = pre->ast;
-  pre->b = calloc(a->ndecls ? a->ndecls : 1, sizeof *pre->b);
+  pre->b = tidu_calloc(a->ndecls ? a->ndecls : 1, sizeof *pre->b);
   if (!pre->b) return -1;
   for (size_t i = 0; i < a->ndecls; i++) {
     const tidu_node *let = a->decls[i];
@@ -1082,7 +1052,7 @@ int tidu_compile_prelude(const char *file, tidu_prelude *pre, tidu_errlist *errs
 
 static const char *dup_meta(comp *C, const char *s) {
   if (!s) return NULL;
-  char *d = tidu_rules_strdup(s);
+  char *d = tidu_strdup(s);
   if (!d) C->nomem = 1;
   return d;
 }
@@ -1100,8 +1070,8 @@ static void fill_meta(comp *C, const tidu_ast *a, tidu_ruleset *rs) {
   m->until_explicit = a->has_until;
   m->source = dup_meta(C, a->source);
   m->file = dup_meta(C, C->file);
-  m->notes = calloc(a->nnotes + 1, sizeof *m->notes);
-  m->regions = calloc(a->nregions + 1, sizeof *m->regions);
+  m->notes = tidu_calloc(a->nnotes + 1, sizeof *m->notes);
+  m->regions = tidu_calloc(a->nregions + 1, sizeof *m->regions);
   if (!m->notes || !m->regions) {
     C->nomem = 1;
     return;
@@ -1110,10 +1080,10 @@ static void fill_meta(comp *C, const tidu_ast *a, tidu_ruleset *rs) {
   for (size_t i = 0; i < a->nregions; i++) m->regions[m->nregions++] = dup_meta(C, a->regions[i]);
   size_t ns = (size_t)count_kind(a, ND_STANDARD), ni = (size_t)count_kind(a, ND_SCORE),
          ng = (size_t)count_kind(a, ND_GROUP), nf = (size_t)count_kind(a, ND_INFO);
-  tidu_std_info *st = calloc(ns + 1, sizeof *st);
-  tidu_item_info *it = calloc(ni + 1, sizeof *it);
-  tidu_group_info *gr = calloc(ng + 1, sizeof *gr);
-  tidu_info_line *inf = calloc(nf + 1, sizeof *inf);
+  tidu_std_info *st = tidu_calloc(ns + 1, sizeof *st);
+  tidu_item_info *it = tidu_calloc(ni + 1, sizeof *it);
+  tidu_group_info *gr = tidu_calloc(ng + 1, sizeof *gr);
+  tidu_info_line *inf = tidu_calloc(nf + 1, sizeof *inf);
   m->standards = st;
   m->items = it;
   m->groups = gr;
@@ -1180,7 +1150,7 @@ int tidu_compile(const char *file, const tidu_ast *a, const tidu_prelude *pre, t
   fill_meta(&C, a, rs);
   check_duplicates(&C, a);
   /* groups and bindings first: declarations may refer to them in any order */
-  C.groups = calloc(a->ndecls + 1, sizeof *C.groups);
+  C.groups = tidu_calloc(a->ndecls + 1, sizeof *C.groups);
   if (!C.groups) C.nomem = 1;
   for (size_t i = 0; i < a->ndecls && !C.nomem; i++) {
     const tidu_node *d = a->decls[i];
@@ -1189,10 +1159,10 @@ int tidu_compile(const char *file, const tidu_ast *a, const tidu_prelude *pre, t
   }
   size_t nreq = (size_t)count_kind(a, ND_REQUIRE), nstd = (size_t)count_kind(a, ND_STANDARD),
          nitem = (size_t)count_kind(a, ND_SCORE);
-  p->requires = calloc(nreq + 1, sizeof *p->requires);
-  p->standards = calloc(nstd + 1, sizeof *p->standards);
-  p->items = calloc(nitem + 1, sizeof *p->items);
-  p->groups = calloc(C.ngroups + 1, sizeof *p->groups);
+  p->requires = tidu_calloc(nreq + 1, sizeof *p->requires);
+  p->standards = tidu_calloc(nstd + 1, sizeof *p->standards);
+  p->items = tidu_calloc(nitem + 1, sizeof *p->items);
+  p->groups = tidu_calloc(C.ngroups + 1, sizeof *p->groups);
   if (!p->requires || !p->standards || !p->items || !p->groups) C.nomem = 1;
   for (size_t g = 0; g < C.ngroups && !C.nomem; g++) {
     p->groups[g].max = micro(C.groups[g]->max);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rules/rules_int.h"
+#include "tidu/toolkit.h"
 
 /* ---- numbering ------------------------------------------------------------------------- */
 
@@ -17,15 +18,9 @@ typedef struct cmp_list {
 
 static void push_cmp(cmp_list *l, const tidu_node *n) {
   if (l->nomem) return;
-  if (l->len == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    const tidu_node **p = realloc(l->n, cap * sizeof *p);
-    if (!p) {
-      l->nomem = 1;
-      return;
-    }
-    l->n = p;
-    l->cap = cap;
+  if (TIDU_PUSH_ROOM(l->n, l->len, l->cap) != 0) {
+    l->nomem = 1;
+    return;
   }
   l->n[l->len++] = n;
 }
@@ -104,14 +99,14 @@ void tidu_thresholds_free(tidu_threshold *t, size_t n) {
 
 static int fill_threshold(const tidu_ruleset *rs, const char *block, int n, const tidu_node *c,
                           tidu_threshold *t) {
-  t->block = tidu_rules_strdup(block);
+  t->block = tidu_strdup(block);
   t->n = n;
   t->text = cmp_text(rs, c);
   t->line = (int)c->sp.line;
   t->col = (int)c->sp.col;
   if (is_const(c)) {
     const tidu_span *sp = &c->kids[1]->sp;
-    t->literal = tidu_rules_strndup(rs->text + sp->off, sp->len);
+    t->literal = tidu_strndup(rs->text + sp->off, sp->len);
     if (!t->literal) return 0;
   }
   return t->block && t->text;
@@ -122,7 +117,7 @@ static int list_block(const tidu_ruleset *rs, const char *block, tidu_threshold 
   cmp_list l = {0};
   block_cmps(rs, block, &l);
   int ok = !l.nomem;
-  tidu_threshold *p = ok && l.len ? realloc(*out, (*n + l.len) * sizeof *p) : *out;
+  tidu_threshold *p = ok && l.len ? tidu_realloc(*out, (*n + l.len) * sizeof *p) : *out;
   if (ok && l.len && !p) ok = 0;
   if (p) *out = p;
   for (size_t i = 0; ok && i < l.len; i++) {
@@ -230,7 +225,7 @@ static void nearest(const tidu_ruleset *rs, const char *want, char *best, size_t
   for (size_t i = 0; rs->ast && i < rs->ast->ndecls; i++) {
     const char *name = decl_block(rs, rs->ast->decls[i], buf, sizeof buf);
     if (!name) continue;
-    size_t d = tidu_rules_edit_distance(want, name);
+    size_t d = tidu_edit_distance(want, name);
     if (d < *bestd) {
       *bestd = d;
       snprintf(best, size, "%s", name);
@@ -339,12 +334,12 @@ static char *apply(const tidu_ruleset *rs, patch *p, size_t np, size_t *len) {
   tidu_sb b = {0};
   size_t pos = 0;
   for (size_t i = np; i-- > 0;) {
-    tidu_sb_add(&b, rs->text + pos, p[i].off - pos);
+    tidu_sb_putn(&b, rs->text + pos, p[i].off - pos);
     tidu_sb_puts(&b, p[i].with);
     pos = p[i].off + p[i].len;
   }
-  tidu_sb_add(&b, rs->text + pos, rs->len - pos);
-  *len = b.n;
+  tidu_sb_putn(&b, rs->text + pos, rs->len - pos);
+  *len = b.len;
   return tidu_sb_take(&b);
 }
 
@@ -372,7 +367,7 @@ void tidu_thresholds_changes_free(char **changes, size_t n) {
 static tidu_code add_edited(tidu_rulebook *book, const tidu_ruleset *rs, const edit *ed,
                             const char *const *specs, size_t nspecs, char **changes,
                             tidu_errlist *errs, tidu_error *err) {
-  patch *p = calloc(nspecs * 2 + 1, sizeof *p);
+  patch *p = tidu_calloc(nspecs * 2 + 1, sizeof *p);
   if (!p) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   size_t np = 0;
   tidu_code rc = TIDU_OK;
@@ -433,8 +428,8 @@ tidu_code tidu_rules_set_thresholds(const tidu_selection *base, const tidu_ruleb
   *book = NULL;
   *sel = NULL;
   if (changes) *changes = NULL;
-  edit *ed = calloc(nspecs ? nspecs : 1, sizeof *ed);
-  char **ch = calloc(nspecs ? nspecs : 1, sizeof *ch);
+  edit *ed = tidu_calloc(nspecs ? nspecs : 1, sizeof *ed);
+  char **ch = tidu_calloc(nspecs ? nspecs : 1, sizeof *ch);
   tidu_rulebook *rb = tidu_rulebook_new();
   tidu_code rc = ed && ch && rb
                      ? TIDU_OK

@@ -5,6 +5,7 @@
 
 #include "rules/eval.h"
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 typedef __int128 i128;
 
@@ -14,7 +15,7 @@ enum { V_FAIL = 0, V_PASS = 1, V_UNKNOWN = 2 };
 /* ---- storage --------------------------------------------------------------------------- */
 
 static int realloc_n(void **p, size_t n, size_t size) {
-  void *q = realloc(*p, n ? n * size : 1);
+  void *q = tidu_realloc(*p, n ? n * size : 1);
   if (!q) return 0;
   *p = q;
   return 1;
@@ -1376,7 +1377,7 @@ static void prepare_nan_conds(const tidu_prog *p, tidu_cols *C) {
   }
   if (same) return;
   C->nan_cap = 0;
-  uint8_t *m = realloc(C->nan_cond, p->nconds ? p->nconds : 1);
+  uint8_t *m = tidu_realloc(C->nan_cond, p->nconds ? p->nconds : 1);
   if (!m) return;
   C->nan_cond = m;
   memset(m, 0, p->nconds);

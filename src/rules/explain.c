@@ -7,64 +7,6 @@
 #include "rules/rules_int.h"
 #include "tidu/values.h"
 
-/* ---- string builder -------------------------------------------------------------------- */
-
-void tidu_sb_add(tidu_sb *b, const char *s, size_t n) {
-  if (b->nomem) return;
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->n + n + 1) cap *= 2;
-    char *p = realloc(b->s, cap);
-    if (!p) {
-      b->nomem = 1;
-      return;
-    }
-    b->s = p;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->n, s, n);
-  b->n += n;
-  b->s[b->n] = 0;
-}
-
-void tidu_sb_puts(tidu_sb *b, const char *s) {
-  tidu_sb_add(b, s, strlen(s));
-}
-
-void tidu_sb_printf(tidu_sb *b, const char *fmt, ...) {
-  char buf[512];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  if (n < 0) return;
-  if ((size_t)n < sizeof buf) {
-    tidu_sb_add(b, buf, (size_t)n);
-    return;
-  }
-  char *big = malloc((size_t)n + 1);
-  if (!big) {
-    b->nomem = 1;
-    return;
-  }
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  tidu_sb_add(b, big, (size_t)n);
-  free(big);
-}
-
-char *tidu_sb_take(tidu_sb *b) {
-  if (b->nomem) {
-    free(b->s);
-    memset(b, 0, sizeof *b);
-    return NULL;
-  }
-  char *s = b->s ? b->s : tidu_rules_strdup("");
-  memset(b, 0, sizeof *b);
-  return s;
-}
-
 /* ---- names ----------------------------------------------------------------------------- */
 
 const char *tidu_explain_name_zh(const char *name) {
@@ -301,6 +243,22 @@ static void list_strs(tidu_sb *b, const tidu_node *n, const char *sep, int en) {
   }
 }
 
+/* A money constant compared with a valuation in US dollars: "10亿美元", "USD 1000 mn". */
+static void usd_const(tidu_sb *b, const tidu_node *n, int en) {
+  char d[96];
+  tidu_i128 a = n->num < 0 ? -n->num : n->num;
+  if (en)
+    decimal(n->num, n->den * 1000000, 6, d, sizeof d);
+  else if (a >= n->den * 100000000)
+    decimal(n->num, n->den * 100000000, 4, d, sizeof d);
+  else
+    decimal(n->num, n->den * 10000, 4, d, sizeof d);
+  if (en)
+    tidu_sb_printf(b, "USD %s mn", d);
+  else
+    tidu_sb_printf(b, "%s%s", d, a >= n->den * 100000000 ? "亿美元" : "万美元");
+}
+
 char *tidu_explain_cond_text(const tidu_node *c, int shift, int type, int en) {
   tidu_sb b = {0};
   if (c->label && !en) {
@@ -311,8 +269,11 @@ char *tidu_explain_cond_text(const tidu_node *c, int shift, int type, int en) {
   case ND_CMP: {
     expr_text(&b, c->kids[0], shift, type, en);
     tidu_sb_printf(&b, " %s ", tidu_cmp_symbol(c->op));
-    expr_text(&b, c->kids[1], shift, type, en);
-    const tidu_node *l = c->kids[0];
+    const tidu_node *l = c->kids[0], *r = c->kids[1];
+    if (l->kind == ND_NAME && !strcmp(l->str, "valuation_usd") && r->kind == ND_NUM)
+      usd_const(&b, r, en); /* a valuation is stated in US dollars */
+    else
+      expr_text(&b, r, shift, type, en);
     if (l->kind == ND_CALL && c->kids[1]->kind == ND_NUM &&
         (!strcmp(l->str, "years_since") || !strcmp(l->str, "months_since")))
       tidu_sb_puts(&b, l->str[0] == 'y' ? (en ? " years" : "年") : (en ? " months" : "个月"));

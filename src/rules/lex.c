@@ -6,6 +6,7 @@
 
 #include "rules/rules_int.h"
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 static const char *const tok_names[] = {
 #define X(k, s) s,
@@ -15,18 +16,6 @@ static const char *const tok_names[] = {
 
 const char *tidu_tok_name(tidu_tok_kind k) {
   return k < TK_COUNT ? tok_names[k] : "?";
-}
-
-char *tidu_rules_strndup(const char *s, size_t n) {
-  char *p = malloc(n + 1);
-  if (!p) return NULL;
-  memcpy(p, s, n);
-  p[n] = 0;
-  return p;
-}
-
-char *tidu_rules_strdup(const char *s) {
-  return s ? tidu_rules_strndup(s, strlen(s)) : NULL;
 }
 
 tidu_code tidu_rules_err(tidu_errlist *errs, tidu_code code, const char *file, const tidu_span *sp,
@@ -103,15 +92,9 @@ static void error_at(lexer *L, const tidu_span *sp, const char *msg) {
 }
 
 static tidu_token *push(lexer *L, tidu_tok_kind k, size_t start, uint32_t line, uint32_t col) {
-  if (L->out->n == L->out->cap) {
-    size_t cap = L->out->cap ? L->out->cap * 2 : 64;
-    tidu_token *t = realloc(L->out->t, cap * sizeof *t);
-    if (!t) {
-      L->nomem = 1;
-      return NULL;
-    }
-    L->out->t = t;
-    L->out->cap = cap;
+  if (TIDU_PUSH_ROOM(L->out->t, L->out->n, L->out->cap) != 0) {
+    L->nomem = 1;
+    return NULL;
   }
   tidu_token *t = &L->out->t[L->out->n++];
   memset(t, 0, sizeof *t);
@@ -163,7 +146,7 @@ static void lex_ident(lexer *L, size_t start, uint32_t line, uint32_t col) {
   tidu_tok_kind k = keyword(L->s + start, n);
   tidu_token *t = push(L, k, start, line, col);
   if (!t) return;
-  t->str = tidu_rules_strndup(L->s + start, n);
+  t->str = tidu_strndup(L->s + start, n);
   if (!t->str) L->nomem = 1;
 }
 
@@ -255,12 +238,7 @@ static void lex_number(lexer *L, size_t start, uint32_t line, uint32_t col) {
 
 static void lex_string(lexer *L, size_t start, uint32_t line, uint32_t col) {
   advance(L); /* opening quote */
-  size_t cap = 32, n = 0;
-  char *buf = malloc(cap);
-  if (!buf) {
-    L->nomem = 1;
-    return;
-  }
+  tidu_sb b = {0};
   int closed = 0;
   while (L->pos < L->len && L->s[L->pos] != '\n') {
     char c = L->s[L->pos];
@@ -275,21 +253,13 @@ static void lex_string(lexer *L, size_t start, uint32_t line, uint32_t col) {
     }
     size_t p0 = L->pos;
     advance(L);
-    size_t clen = L->pos - p0;
-    if (n + clen + 1 > cap) {
-      cap = (n + clen + 1) * 2;
-      char *nb = realloc(buf, cap);
-      if (!nb) {
-        free(buf);
-        L->nomem = 1;
-        return;
-      }
-      buf = nb;
-    }
-    memcpy(buf + n, L->s + p0, clen);
-    n += clen;
+    tidu_sb_putn(&b, L->s + p0, L->pos - p0);
   }
-  buf[n] = 0;
+  char *buf = tidu_sb_take(&b);
+  if (!buf) {
+    L->nomem = 1;
+    return;
+  }
   tidu_token *t = push(L, TK_STR, start, line, col);
   if (!t) {
     free(buf);

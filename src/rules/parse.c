@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rules/rules_int.h"
+#include "tidu/toolkit.h"
 
 typedef struct parser {
   const char *file;
@@ -90,7 +91,7 @@ static int expect(parser *P, tidu_tok_kind k, const char *what) {
 }
 
 static tidu_node *new_node(parser *P, tidu_node_kind k, const tidu_span *sp) {
-  tidu_node *n = calloc(1, sizeof *n);
+  tidu_node *n = tidu_calloc(1, sizeof *n);
   if (!n) {
     P->nomem = 1;
     P->failed = 1;
@@ -104,7 +105,7 @@ static tidu_node *new_node(parser *P, tidu_node_kind k, const tidu_span *sp) {
 
 static int add_kid(parser *P, tidu_node *n, tidu_node *kid) {
   if (!kid) return 0;
-  tidu_node **k = realloc(n->kids, (n->nkids + 1) * sizeof *k);
+  tidu_node **k = tidu_realloc(n->kids, (n->nkids + 1) * sizeof *k);
   if (!k) {
     tidu_node_free(kid);
     P->nomem = 1;
@@ -117,8 +118,8 @@ static int add_kid(parser *P, tidu_node *n, tidu_node *kid) {
 }
 
 static int add_str(parser *P, char ***v, size_t *n, const char *s) {
-  char *c = tidu_rules_strdup(s);
-  char **nv = c ? realloc(*v, (*n + 1) * sizeof *nv) : NULL;
+  char *c = tidu_strdup(s);
+  char **nv = c ? tidu_realloc(*v, (*n + 1) * sizeof *nv) : NULL;
   if (!nv) {
     free(c);
     P->nomem = 1;
@@ -203,7 +204,7 @@ static tidu_node *parse_primary(parser *P) {
       next(P);
       tidu_node *n = new_node(P, ND_CALL, &t->sp);
       if (!n) return NULL;
-      n->str = tidu_rules_strdup(t->str);
+      n->str = tidu_strdup(t->str);
       if (!n->str) P->nomem = 1;
       if (!accept(P, TK_RPAREN)) {
         do {
@@ -222,7 +223,7 @@ static tidu_node *parse_primary(parser *P) {
     }
     tidu_node *n = new_node(P, ND_NAME, &t->sp);
     if (!n) return NULL;
-    n->str = tidu_rules_strdup(t->str);
+    n->str = tidu_strdup(t->str);
     if (!n->str) P->nomem = 1;
     n->ival = -1;
     if (accept(P, TK_LBRACK)) {
@@ -435,7 +436,7 @@ static tidu_node *parse_pred(parser *P) {
 /* label = STRING ; cite = "source" STRING */
 static int parse_label_cite(parser *P, tidu_node *n) {
   if (peek(P)->kind == TK_STR) {
-    n->label = tidu_rules_strdup(next(P)->str);
+    n->label = tidu_strdup(next(P)->str);
     if (!n->label) P->nomem = 1;
   }
   if (accept(P, TK_KW_SOURCE)) {
@@ -443,7 +444,7 @@ static int parse_label_cite(parser *P, tidu_node *n) {
       expect_fail(P, "a citation string");
       return 0;
     }
-    n->cite = tidu_rules_strdup(next(P)->str);
+    n->cite = tidu_strdup(next(P)->str);
     if (!n->cite) P->nomem = 1;
   }
   return !P->nomem;
@@ -483,7 +484,7 @@ static int parse_cite_only(parser *P, char **cite) {
     expect_fail(P, "a citation string");
     return 0;
   }
-  *cite = tidu_rules_strdup(next(P)->str);
+  *cite = tidu_strdup(next(P)->str);
   return *cite != NULL;
 }
 
@@ -514,7 +515,7 @@ static tidu_node *parse_let(parser *P, const tidu_token *kw) {
   tidu_node *n = new_node(P, ND_LET, &id->sp);
   if (!n) return NULL;
   (void)kw;
-  n->str = tidu_rules_strdup(id->str);
+  n->str = tidu_strdup(id->str);
   if (!expect(P, TK_ASSIGN, "'='")) {
     tidu_node_free(n);
     return NULL;
@@ -547,13 +548,13 @@ static tidu_node *parse_standard(parser *P) {
   next(P);
   tidu_node *n = new_node(P, ND_STANDARD, &id->sp);
   if (!n) return NULL;
-  n->str = tidu_rules_strdup(id->str);
+  n->str = tidu_strdup(id->str);
   if (peek(P)->kind != TK_STR) {
     expect_fail(P, "the standard's title");
     tidu_node_free(n);
     return NULL;
   }
-  n->str2 = tidu_rules_strdup(next(P)->str);
+  n->str2 = tidu_strdup(next(P)->str);
   if (!parse_cite_only(P, &n->cite) || !add_kid(P, n, parse_block(P, ND_ALL, &id->sp))) {
     tidu_node_free(n);
     return NULL;
@@ -565,7 +566,7 @@ static tidu_node *parse_standard(parser *P) {
 static tidu_node *parse_require(parser *P, const tidu_token *kw) {
   tidu_node *n = new_node(P, ND_REQUIRE, &kw->sp);
   if (!n) return NULL;
-  if (peek(P)->kind == TK_STR) n->str2 = tidu_rules_strdup(next(P)->str);
+  if (peek(P)->kind == TK_STR) n->str2 = tidu_strdup(next(P)->str);
   if (!parse_cite_only(P, &n->cite) || !add_kid(P, n, parse_block(P, ND_ALL, &kw->sp))) {
     tidu_node_free(n);
     return NULL;
@@ -607,13 +608,13 @@ static tidu_node *parse_titled(parser *P, tidu_node_kind kind, const char *const
   next(P);
   tidu_node *n = new_node(P, kind, &id->sp);
   if (!n) return NULL;
-  n->str = tidu_rules_strdup(id->str);
+  n->str = tidu_strdup(id->str);
   if (peek(P)->kind != TK_STR) {
     expect_fail(P, what[1]);
     tidu_node_free(n);
     return NULL;
   }
-  n->str2 = tidu_rules_strdup(next(P)->str);
+  n->str2 = tidu_strdup(next(P)->str);
   if (!expect(P, TK_KW_MAX, "'max'") || !parse_number(P, &n->max, what[2])) {
     tidu_node_free(n);
     return NULL;
@@ -633,7 +634,7 @@ static tidu_node *parse_score(parser *P) {
       tidu_node_free(n);
       return NULL;
     }
-    n->group = tidu_rules_strdup(next(P)->str);
+    n->group = tidu_strdup(next(P)->str);
   }
   if (!parse_cite_only(P, &n->cite)) {
     tidu_node_free(n);
@@ -697,7 +698,7 @@ static tidu_node *parse_decl(parser *P, int prelude) {
       tidu_node_free(n);
       return NULL;
     }
-    n->str2 = tidu_rules_strdup(next(P)->str);
+    n->str2 = tidu_strdup(next(P)->str);
     if (!parse_cite_only(P, &n->cite)) {
       tidu_node_free(n);
       return NULL;
@@ -754,7 +755,7 @@ static int header_meta(parser *P, tidu_ast *a) {
     if (accept(P, TK_KW_VERSION)) {
       if (peek(P)->kind != TK_STR) return expect_fail(P, "a version string"), 0;
       free(a->version);
-      a->version = tidu_rules_strdup(next(P)->str);
+      a->version = tidu_strdup(next(P)->str);
     } else if (accept(P, TK_KW_EFFECTIVE)) {
       if (peek(P)->kind != TK_DATE) return expect_fail(P, "a date (YYYY-MM-DD)"), 0;
       a->effective = next(P)->date;
@@ -767,7 +768,7 @@ static int header_meta(parser *P, tidu_ast *a) {
     } else if (accept(P, TK_KW_SOURCE)) {
       if (peek(P)->kind != TK_STR) return expect_fail(P, "a citation string"), 0;
       free(a->source);
-      a->source = tidu_rules_strdup(next(P)->str);
+      a->source = tidu_strdup(next(P)->str);
     } else if (accept(P, TK_KW_NOTE)) {
       if (peek(P)->kind != TK_STR) return expect_fail(P, "a note string"), 0;
       if (!add_str(P, &a->notes, &a->nnotes, next(P)->str)) return 0;
@@ -789,11 +790,11 @@ static int parse_header(parser *P, tidu_ast *a) {
   const tidu_token *id = peek(P);
   if (!is_id_tok(id)) return expect_fail(P, "the rule set's id"), 0;
   next(P);
-  a->id = tidu_rules_strdup(id->str);
+  a->id = tidu_strdup(id->str);
   a->id_sp = id->sp;
   if (peek(P)->kind != TK_STR) return expect_fail(P, "the rule set's Chinese name"), 0;
-  a->name = tidu_rules_strdup(next(P)->str);
-  if (peek(P)->kind == TK_STR) a->name_en = tidu_rules_strdup(next(P)->str);
+  a->name = tidu_strdup(next(P)->str);
+  if (peek(P)->kind == TK_STR) a->name_en = tidu_strdup(next(P)->str);
   if (!expect(P, TK_KW_KIND, "'kind'")) return 0;
   const tidu_token *k = peek(P);
   if (k->kind == TK_ID && strcmp(k->str, "board") == 0)
@@ -814,7 +815,7 @@ static int parse_header(parser *P, tidu_ast *a) {
 int tidu_parse(const char *file, const tidu_toklist *toks, int prelude, tidu_ast **out,
                tidu_errlist *errs) {
   parser P = {file, toks, 0, errs, 0, 0, 0};
-  tidu_ast *a = calloc(1, sizeof *a);
+  tidu_ast *a = tidu_calloc(1, sizeof *a);
   *out = a;
   if (!a) return -1;
   a->is_prelude = prelude;
@@ -833,7 +834,7 @@ int tidu_parse(const char *file, const tidu_toklist *toks, int prelude, tidu_ast
       recover(&P);
       continue;
     }
-    tidu_node **nd = realloc(a->decls, (a->ndecls + 1) * sizeof *nd);
+    tidu_node **nd = tidu_realloc(a->decls, (a->ndecls + 1) * sizeof *nd);
     if (!nd) {
       tidu_node_free(d);
       P.nomem = 1;

@@ -9,6 +9,7 @@
 #include "tidu/firm.h"
 #include "tidu/rules.h"
 #include "rules/prog.h"
+#include "tidu/toolkit.h"
 
 typedef __int128 tidu_i128;
 
@@ -215,8 +216,6 @@ struct tidu_ruleset {
 };
 
 /* Helpers shared by the rules module. */
-char *tidu_rules_strdup(const char *s);
-char *tidu_rules_strndup(const char *s, size_t n);
 tidu_code tidu_rules_err(tidu_errlist *errs, tidu_code code, const char *file, const tidu_span *sp,
                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -227,18 +226,6 @@ int tidu_compile(const char *file, const tidu_ast *ast, const tidu_prelude *pre,
 /* Compiles the prelude's bindings (checks them). Returns the number of errors. */
 int tidu_compile_prelude(const char *file, tidu_prelude *pre, tidu_errlist *errs);
 void tidu_prog_free(tidu_prog *p);
-
-/* A growing string; on ENOMEM `nomem` is set and further appends are ignored. */
-typedef struct tidu_sb {
-  char *s;
-  size_t n, cap;
-  int nomem;
-} tidu_sb;
-void tidu_sb_add(tidu_sb *b, const char *s, size_t n);
-void tidu_sb_puts(tidu_sb *b, const char *s);
-void tidu_sb_printf(tidu_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Returns the string (malloc'd, "" when empty) and resets the builder; NULL on ENOMEM. */
-char *tidu_sb_take(tidu_sb *b);
 
 /* The symbol people read for a comparison token (≥, >, ≤, <, =, ≠). explain.c */
 const char *tidu_cmp_symbol(int op);
@@ -254,9 +241,6 @@ void tidu_explain_const(tidu_i128 num, tidu_i128 den, int type, int en, char *bu
 
 /* The prelude's source text of a book (NULL when it uses the built-in one). Borrowed. */
 const char *tidu_rulebook_prelude_text(const tidu_rulebook *rb);
-
-/* Edit distance for suggestions. */
-size_t tidu_rules_edit_distance(const char *a, const char *b);
 
 /* Dumps. */
 char *tidu_dump_tokens(const tidu_toklist *toks);

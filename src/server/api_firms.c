@@ -29,11 +29,6 @@ static int visible_firm(srv_req *rq, const tidu_firm *f) {
   return tidu_access_firm(rq->store, &rq->user, f->text[TIDU_F_USCC], f->text[TIDU_F_REGION]);
 }
 
-static double year_value(const tidu_firm *f, tidu_year_field k) {
-  if (!f->nyears || f->years[0].v[k] == TIDU_MISSING) return NAN;
-  return (double)f->years[0].v[k] / (double)TIDU_SCALE_MONEY;
-}
-
 static json_t *num_or_null(double v) {
   return isnan(v) ? json_null() : json_real(v);
 }
@@ -41,94 +36,12 @@ static json_t *num_or_null(double v) {
 /* ---- the list ---- */
 
 typedef struct row {
-  json_t *obj;
-  const char *uscc, *name, *region; /* inside obj */
-  double revenue, gap;
+  const srv_snap_row *r;
+  double gap;
 } row;
-
-typedef struct list_run {
-  srv_req *rq;
-  const tidu_regeval *e;
-  int board;           /* rule set index for verdict / gap, -1 */
-  const char *verdict; /* wanted verdict of `board` */
-  const char *q;       /* name or USCC contains */
-  row *rows;
-  size_t n, cap;
-  int failed;
-} list_run;
-
-static json_t *verdicts_json(const tidu_regeval *e, const tidu_export_assessment *a) {
-  json_t *boards = json_object(), *tiers = json_array();
-  const tidu_export_ruleset *rs = tidu_regeval_rulesets(e);
-  for (size_t k = 0; k < tidu_regeval_count(e); k++) {
-    if (!a->verdict[k]) continue;
-    if (rs[k].is_board) {
-      json_object_set_new(boards, rs[k].id,
-                          json_pack("{s:s,s:o,s:o}", "verdict", a->verdict[k], "nearest",
-                                    a->nearest[k] ? json_string(a->nearest[k]) : json_null(),
-                                    "distance", num_or_null(a->distance[k])));
-    } else if (!strcmp(a->verdict[k], "pass")) {
-      json_array_append_new(tiers, json_string(rs[k].id));
-    }
-  }
-  return json_pack("{s:o,s:o}", "boards", boards, "passed", tiers);
-}
-
-static json_t *firm_row_json(const tidu_firm *f) {
-  const char *region = f->text[TIDU_F_REGION];
-  const char *rname = region ? tidu_region_name(region) : NULL;
-  return json_pack("{s:s,s:o,s:o,s:o,s:o,s:i,s:o,s:o}", "uscc", f->text[TIDU_F_USCC], "name",
-                   json_string(f->text[TIDU_F_NAME] ? f->text[TIDU_F_NAME] : ""), "region",
-                   region ? json_string(region) : json_null(), "region_name",
-                   rname ? json_string(rname) : json_null(), "industry",
-                   f->text[TIDU_F_INDUSTRY] ? json_string(f->text[TIDU_F_INDUSTRY]) : json_null(),
-                   "year", (int)tidu_firm_latest_year(f), "revenue",
-                   num_or_null(year_value(f, TIDU_Y_REVENUE)), "net_profit",
-                   num_or_null(year_value(f, TIDU_Y_NET_PROFIT)));
-}
-
-static int contains(const char *hay, const char *needle) {
-  return hay && strstr(hay, needle);
-}
-
-static int collect_row(void *ctx, const tidu_firm *f, const tidu_export_assessment *a) {
-  list_run *lr = ctx;
-  if (lr->q && !contains(f->text[TIDU_F_NAME], lr->q) && !contains(f->text[TIDU_F_USCC], lr->q))
-    return 0;
-  if (lr->board >= 0 && lr->verdict &&
-      (!a->verdict[lr->board] || strcmp(a->verdict[lr->board], lr->verdict)))
-    return 0;
-  if (!visible_firm(lr->rq, f)) return 0;
-  if (lr->n == lr->cap) {
-    size_t cap = lr->cap ? lr->cap * 2 : 256;
-    row *p = realloc(lr->rows, cap * sizeof *p);
-    if (!p) {
-      lr->failed = 1;
-      return 1;
-    }
-    lr->rows = p;
-    lr->cap = cap;
-  }
-  json_t *o = firm_row_json(f);
-  json_object_update_new(o, verdicts_json(lr->e, a));
-  row *r = &lr->rows[lr->n++];
-  r->obj = o;
-  r->uscc = json_string_value(json_object_get(o, "uscc"));
-  r->name = json_string_value(json_object_get(o, "name"));
-  r->region = json_string_value(json_object_get(o, "region"));
-  r->revenue = year_value(f, TIDU_Y_REVENUE);
-  r->gap = lr->board >= 0 && a->distance[lr->board] == a->distance[lr->board]
-               ? a->distance[lr->board]
-               : INFINITY;
-  return 0;
-}
 
 static __thread const char *sort_key;
 static __thread int sort_desc;
-
-static int cmp_text(const char *a, const char *b) {
-  return strcmp(a ? a : "", b ? b : "");
-}
 
 static int cmp_num(double a, double b) {
   if (isnan(a)) return isnan(b) ? 0 : 1; /* missing last */
@@ -140,15 +53,15 @@ static int cmp_rows(const void *pa, const void *pb) {
   const row *a = pa, *b = pb;
   int c = 0;
   if (!strcmp(sort_key, "name"))
-    c = cmp_text(a->name, b->name);
+    c = strcmp(a->r->name, b->r->name);
   else if (!strcmp(sort_key, "region"))
-    c = cmp_text(a->region, b->region);
+    c = strcmp(a->r->region, b->r->region);
   else if (!strcmp(sort_key, "revenue"))
-    c = cmp_num(a->revenue, b->revenue);
+    c = cmp_num(a->r->revenue, b->r->revenue);
   else if (!strcmp(sort_key, "gap"))
     c = cmp_num(a->gap, b->gap);
   if (sort_desc) c = -c;
-  return c ? c : strcmp(a->uscc, b->uscc);
+  return c ? c : strcmp(a->r->uscc, b->r->uscc);
 }
 
 static int list_params(srv_req *rq, srv_resp *rs, long *page, long *per_page) {
@@ -174,7 +87,29 @@ static int list_params(srv_req *rq, srv_resp *rs, long *page, long *per_page) {
   return 0;
 }
 
-/* GET /api/firms?region=&industry=&chain=&title=&q=&board=&verdict=&sort=&order=&page=&per_page= */
+static int visible_row(srv_req *rq, const srv_snap_row *r) {
+  return tidu_access_firm(rq->store, &rq->user, r->uscc, r->has_region ? r->region : NULL);
+}
+
+/* Appends to a growing buffer; 0 when out of memory. */
+static int put(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
+  if (*len + n + 1 > *cap) {
+    size_t c = *cap ? *cap : 4096;
+    while (c < *len + n + 1) c *= 2;
+    char *p = realloc(*buf, c);
+    if (!p) return 0;
+    *buf = p;
+    *cap = c;
+  }
+  memcpy(*buf + *len, s, n);
+  *len += n;
+  (*buf)[*len] = 0;
+  return 1;
+}
+
+/* GET /api/firms?region=&industry=&chain=&title=&q=&board=&verdict=&sort=&order=&page=&per_page=
+ * The assessed list is kept between requests (listcache.c); filtering by name, verdict and what
+ * the user may see, sorting and paging are done per request. */
 int route_firms_list(srv_req *rq, srv_resp *rs) {
   long page, per_page;
   if (list_params(rq, rs, &page, &per_page)) return rs->status;
@@ -182,85 +117,68 @@ int route_firms_list(srv_req *rq, srv_resp *rs) {
   if (as_of < 0) return rs->status;
   tidu_error err;
   tidu_error_clear(&err);
-  tidu_regeval *e = NULL;
-  if (tidu_regeval_open(rq->s->book, as_of, &e, &err) != TIDU_OK) return srv_lib_error(rs, &err);
-  list_run lr = {.rq = rq, .e = e, .board = -1, .verdict = srv_query(rq, "verdict")};
-  const char *board = srv_query(rq, "board");
-  const char *q = srv_query(rq, "q");
-  lr.q = q && *q ? q : NULL;
-  if (board && *board && (lr.board = tidu_regeval_find(e, board)) < 0) {
-    tidu_regeval_close(e);
+  tidu_store_filter flt;
+  char region[64];
+  int visible = scoped_filter(rq, &flt, region, sizeof region);
+  srv_snap *sn = NULL;
+  if (srv_snap_get(rq, &flt, as_of, &sn, &err) != TIDU_OK) return srv_lib_error(rs, &err);
+  const char *board = srv_query(rq, "board"), *q = srv_query(rq, "q");
+  const char *verdict = srv_query(rq, "verdict");
+  int k = -1;
+  if (board && *board && (k = srv_snap_find(sn, board)) < 0) {
+    srv_snap_put(rq->s, sn);
     return srv_error(rs, 400, "bad_request", "board", "没有此板块或层级 / no rule set '%.64s'",
                      board);
   }
-  tidu_store_filter flt;
-  char region[64];
-  tidu_code rc = TIDU_OK;
-  if (scoped_filter(rq, &flt, region, sizeof region))
-    rc = tidu_regeval_each(rq->store, &flt, e, collect_row, &lr, NULL, &err);
-  if (rc == TIDU_OK && lr.failed)
-    rc = tidu_error_set(&err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
-  if (rc == TIDU_OK) {
-    sort_key = srv_query(rq, "sort") ? srv_query(rq, "sort") : "uscc";
-    const char *order = srv_query(rq, "order");
-    sort_desc = order && !strcmp(order, "desc");
-    if (lr.n > 1) qsort(lr.rows, lr.n, sizeof *lr.rows, cmp_rows);
-    json_t *items = json_array();
-    size_t from = (size_t)(page - 1) * (size_t)per_page;
-    for (size_t i = from; i < lr.n && i < from + (size_t)per_page; i++)
-      json_array_append(items, lr.rows[i].obj);
-    srv_json(rs, 200,
-             json_pack("{s:I,s:i,s:i,s:o}", "total", (json_int_t)lr.n, "page", (int)page,
-                       "per_page", (int)per_page, "items", items));
-  } else {
-    srv_lib_error(rs, &err);
+  unsigned char want = !verdict                   ? SRV_V_NONE
+                       : !strcmp(verdict, "pass") ? SRV_V_PASS
+                       : !strcmp(verdict, "fail") ? SRV_V_FAIL
+                                                  : SRV_V_UNKNOWN;
+  if (q && !*q) q = NULL;
+  row *rows = malloc((sn->n ? sn->n : 1) * sizeof *rows);
+  if (!rows) {
+    srv_snap_put(rq->s, sn);
+    return srv_error(rs, 500, "internal", NULL, "内存不足 / out of memory");
   }
-  for (size_t i = 0; i < lr.n; i++) json_decref(lr.rows[i].obj);
-  free(lr.rows);
-  tidu_regeval_close(e);
-  return rs->status;
+  size_t n = 0;
+  for (size_t i = 0; visible && i < sn->n; i++) {
+    const srv_snap_row *r = &sn->rows[i];
+    if (q && !strstr(r->name, q) && !strstr(r->uscc, q)) continue;
+    if (k >= 0 && want && sn->verdict[i * sn->nrs + (size_t)k] != want) continue;
+    if (!visible_row(rq, r)) continue;
+    double d = k >= 0 ? sn->distance[i * sn->nrs + (size_t)k] : NAN;
+    rows[n].r = r;
+    rows[n].gap = k >= 0 && d == d ? d : INFINITY;
+    n++;
+  }
+  sort_key = srv_query(rq, "sort") ? srv_query(rq, "sort") : "uscc";
+  const char *order = srv_query(rq, "order");
+  sort_desc = order && !strcmp(order, "desc");
+  if (n > 1) qsort(rows, n, sizeof *rows, cmp_rows);
+  char *out = NULL, head[128];
+  size_t len = 0, cap = 0;
+  int hn = snprintf(head, sizeof head, "{\"total\":%zu,\"page\":%ld,\"per_page\":%ld,\"items\":[",
+                    n, page, per_page);
+  int ok = put(&out, &len, &cap, head, (size_t)hn);
+  size_t from = (size_t)(page - 1) * (size_t)per_page;
+  for (size_t i = from; ok && i < n && i < from + (size_t)per_page; i++)
+    ok = (i == from || put(&out, &len, &cap, ",", 1)) &&
+         put(&out, &len, &cap, rows[i].r->json, rows[i].r->json_len);
+  ok = ok && put(&out, &len, &cap, "]}", 2);
+  free(rows);
+  srv_snap_put(rq->s, sn);
+  if (!ok) {
+    free(out);
+    return srv_error(rs, 500, "internal", NULL, "内存不足 / out of memory");
+  }
+  return srv_bytes(rs, 200, "application/json; charset=utf-8", out, len);
 }
 
 /* ---- counts for the charts ---- */
 
-typedef struct stats_run {
-  srv_req *rq;
-  const tidu_regeval *e;
-  json_t *boards;  /* id -> {pass, fail, unknown} */
-  json_t *regions; /* city code (4 digits) -> count */
-  long long total;
-  int latest_year; /* the latest fiscal year on file among the firms */
-} stats_run;
-
 static void bump(json_t *obj, const char *key) {
   json_t *v = json_object_get(obj, key);
   json_object_set_new(obj, key, json_integer(v ? json_integer_value(v) + 1 : 1));
-}
-
-static int count_firm(void *ctx, const tidu_firm *f, const tidu_export_assessment *a) {
-  stats_run *st = ctx;
-  if (!visible_firm(st->rq, f)) return 0;
-  st->total++;
-  if (tidu_firm_latest_year(f) > st->latest_year) st->latest_year = tidu_firm_latest_year(f);
-  const tidu_export_ruleset *rs = tidu_regeval_rulesets(st->e);
-  for (size_t k = 0; k < tidu_regeval_count(st->e); k++) {
-    if (!a->verdict[k]) continue;
-    json_t *b = json_object_get(st->boards, rs[k].id);
-    if (!b) {
-      b = json_pack("{s:s,s:s,s:i,s:i,s:i}", "name", rs[k].name, "kind",
-                    rs[k].is_board ? "board" : "other", "pass", 0, "fail", 0, "unknown", 0);
-      json_object_set_new(st->boards, rs[k].id, b);
-    }
-    bump(b, a->verdict[k]);
-  }
-  const char *region = f->text[TIDU_F_REGION];
-  char city[5] = "?";
-  if (region && strlen(region) >= 4) {
-    memcpy(city, region, 4);
-    city[4] = 0;
-  }
-  bump(st->regions, city);
-  return 0;
 }
 
 /* GET /api/firms/stats?region=...: verdict counts per rule set and firms per city. */
@@ -269,34 +187,53 @@ int route_firms_stats(srv_req *rq, srv_resp *rs) {
   if (as_of < 0) return rs->status;
   tidu_error err;
   tidu_error_clear(&err);
-  tidu_regeval *e = NULL;
-  if (tidu_regeval_open(rq->s->book, as_of, &e, &err) != TIDU_OK) return srv_lib_error(rs, &err);
-  stats_run st = {rq, e, json_object(), json_object(), 0, 0};
   tidu_store_filter flt;
   char region[64];
-  tidu_code rc = TIDU_OK;
-  if (scoped_filter(rq, &flt, region, sizeof region))
-    rc = tidu_regeval_each(rq->store, &flt, e, count_firm, &st, NULL, &err);
+  int visible = scoped_filter(rq, &flt, region, sizeof region);
+  srv_snap *sn = NULL;
+  if (srv_snap_get(rq, &flt, as_of, &sn, &err) != TIDU_OK) return srv_lib_error(rs, &err);
+  static const char *const VERDICT[] = {NULL, "pass", "fail", "unknown"};
+  json_t *boards = json_object(), *cities = json_object();
+  long long total = 0;
+  int latest_year = 0;
+  for (size_t i = 0; visible && i < sn->n; i++) {
+    const srv_snap_row *r = &sn->rows[i];
+    if (!visible_row(rq, r)) continue;
+    total++;
+    if (r->year > latest_year) latest_year = r->year;
+    for (size_t k = 0; k < sn->nrs; k++) {
+      unsigned char v = sn->verdict[i * sn->nrs + k];
+      if (v == SRV_V_NONE) continue;
+      json_t *b = json_object_get(boards, sn->rs[k].id);
+      if (!b) {
+        b = json_pack("{s:s,s:s,s:i,s:i,s:i}", "name", sn->rs[k].name, "kind",
+                      sn->rs[k].is_board ? "board" : "other", "pass", 0, "fail", 0, "unknown", 0);
+        json_object_set_new(boards, sn->rs[k].id, b);
+      }
+      bump(b, VERDICT[v]);
+    }
+    char city[5] = "?";
+    if (strlen(r->region) >= 4) {
+      memcpy(city, r->region, 4);
+      city[4] = 0;
+    }
+    bump(cities, city);
+  }
+  srv_snap_put(rq->s, sn);
   json_t *regions = json_array();
   const char *key;
   json_t *v;
-  json_object_foreach(st.regions, key, v) {
+  json_object_foreach(cities, key, v) {
     char code[7];
     snprintf(code, sizeof code, "%s00", key);
     const char *name = tidu_region_name(code);
     json_array_append_new(regions, json_pack("{s:s,s:o,s:O}", "code", key, "name",
                                              name ? json_string(name) : json_null(), "firms", v));
   }
-  json_decref(st.regions);
-  tidu_regeval_close(e);
-  if (rc != TIDU_OK) {
-    json_decref(st.boards);
-    json_decref(regions);
-    return srv_lib_error(rs, &err);
-  }
+  json_decref(cities);
   return srv_json(rs, 200,
-                  json_pack("{s:I,s:i,s:o,s:o}", "total", (json_int_t)st.total, "latest_year",
-                            st.latest_year, "rulesets", st.boards, "regions", regions));
+                  json_pack("{s:I,s:i,s:o,s:o}", "total", (json_int_t)total, "latest_year",
+                            latest_year, "rulesets", boards, "regions", regions));
 }
 
 /* ---- one firm ---- */

@@ -184,6 +184,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (cx->too_big) return too_large(cx);
   srv_resp rs = {0};
   srv_dispatch(&cx->rq, &rs);
+  /* after a write has committed, kept lists are stale (reads and assessments write nothing) */
+  if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(url, "/api/assess") &&
+      strcmp(url, "/api/simulate"))
+    srv_snapcache_bump(s->snaps);
   return send_reply(cx, &rs);
 }
 
@@ -238,6 +242,7 @@ static void srv_free(srv *s) {
   tidu_rulebook_free(s->book);
   srv_limiter_free(s->assess_limit);
   srv_limiter_free(s->login_limit);
+  srv_snapcache_free(s->snaps);
   pthread_mutex_destroy(&s->pool_lock);
 }
 
@@ -264,7 +269,8 @@ static tidu_code srv_init(srv *s, tidu_error *err) {
   int per = s->opt.assess_per_minute;
   s->assess_limit = srv_limiter_new(per < 0 ? 0 : per, 60);
   s->login_limit = srv_limiter_new(s->opt.login_per_minute, 60);
-  if (!s->assess_limit || !s->login_limit)
+  s->snaps = srv_snapcache_new();
+  if (!s->assess_limit || !s->login_limit || !s->snaps)
     return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   return TIDU_OK;
 }

@@ -19,6 +19,7 @@ struct MHD_Connection;
 #define SRV_POOL_MAX 32
 
 typedef struct srv_limiter srv_limiter;
+typedef struct srv_snapcache srv_snapcache;
 
 typedef struct srv {
   tidu_server_options opt;
@@ -28,6 +29,7 @@ typedef struct srv {
   size_t npool;
   srv_limiter *assess_limit;
   srv_limiter *login_limit;
+  srv_snapcache *snaps; /* assessed firm lists (listcache.c) */
 } srv;
 
 /* Borrows a registry connection (opening one when none is idle); NULL on error. */
@@ -98,6 +100,54 @@ json_t *srv_body_json(const srv_req *rq, srv_resp *rs);
 
 /* Today's date in days since 1970-01-01, or ?as_of=YYYY-MM-DD; -1 after replying 400. */
 int64_t srv_as_of(const srv_req *rq, srv_resp *rs);
+
+/* ---- snapshots of assessed firm lists (listcache.c) ---- */
+
+enum { SRV_V_NONE = 0, SRV_V_PASS, SRV_V_FAIL, SRV_V_UNKNOWN };
+
+typedef struct srv_snap_row {
+  char *json; /* the row as the list shows it (one JSON object) */
+  size_t json_len;
+  char *name;
+  char uscc[32];
+  char region[32];
+  int has_region;
+  int year; /* latest fiscal year on file */
+  double revenue;
+} srv_snap_row;
+
+typedef struct srv_snap_ruleset {
+  char *id, *name;
+  int is_board;
+} srv_snap_ruleset;
+
+/* The firms a filter selects, assessed on one date, in USCC order: for row i and rule set k,
+ * verdict[i * nrs + k] (SRV_V_*) and distance[i * nrs + k]. Read-only once built. */
+typedef struct srv_snap {
+  char key[768];
+  long long stamp[6];
+  unsigned long generation, used;
+  int refs;
+  size_t nrs;
+  srv_snap_ruleset *rs;
+  size_t n;
+  srv_snap_row *rows;
+  unsigned char *verdict;
+  double *distance;
+  size_t bytes;
+} srv_snap;
+
+srv_snapcache *srv_snapcache_new(void);
+void srv_snapcache_free(srv_snapcache *c);
+/* Marks every snapshot stale (called after each write through the server). */
+void srv_snapcache_bump(srv_snapcache *c);
+/* The assessed firms `flt` selects on `as_of` (the request's store reads them when no current
+ * snapshot is kept); give it back with srv_snap_put. */
+tidu_code srv_snap_get(srv_req *rq, const tidu_store_filter *flt, int64_t as_of, srv_snap **out,
+                       tidu_error *err);
+void srv_snap_put(srv *s, srv_snap *sn);
+/* Index of rule set `id`, -1 when absent. */
+int srv_snap_find(const srv_snap *sn, const char *id);
 
 /* ---- routes ---- */
 

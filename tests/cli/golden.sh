@@ -22,7 +22,7 @@ golden() { # NAME: compares $tmp/NAME with $G/NAME
 plan $((2 * 2 + 3 + 1))
 
 for d in 2024-01-15 2025-06-30; do
-  "$T" assess --as-of "$d" --format csv "$EX" >"$tmp/examples-$d.csv" 2>"$tmp/err"
+  "$T" assess --as-of "$d" --format csv --lang en "$EX" >"$tmp/examples-$d.csv" 2>"$tmp/err"
   check "assess csv at $d exits 0 with no messages" "$?:$(cat "$tmp/err")" "0:"
   golden "examples-$d.csv"
 done

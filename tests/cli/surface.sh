@@ -3,7 +3,7 @@
 # path for imports and edits, titles as officials write them, mistyped years, Chinese names in
 # explanations and history, explanation wording, "did you mean" for fields and headers.
 . "$(dirname "$0")/lib/checks.sh"
-plan 32
+plan 34
 U=91320505MA1N2K3P9H
 DB="$tmp/t.db"
 js() { "$T" export --db "$DB" --format json "$tmp/x.json" >/dev/null 2>&1 && cat "$tmp/x.json"; }

@@ -10,7 +10,7 @@ server_start() { # DB [extra serve options...]
   i=0
   while ! grep -q 'http://127.0.0.1:' "$tmp/serve.out" 2>/dev/null; do
     i=$((i + 1))
-    if [ $i -gt 300 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    if [ $i -gt 1200 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
       echo "server did not start:" >&2
       cat "$tmp/serve.err" >&2
       return 1

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "tidu/batch.h"
+#include "tidu/io.h"
+#include "tidu/pack.h"
 #include "tidu/gen.h"
 #include "tidu/num.h"
 
@@ -174,13 +176,14 @@ static void batch_from_a_pack_equals_single_firm_results(void **state) {
   assert_int_equal(tidu_pack_open(path, &p, NULL), TIDU_OK);
   int64_t as_of = tidu_days_from_civil(2025, 6, 30);
   tidu_selection *sel = select_at(2025, 6, 30, NULL);
-  tidu_batch_input in = {.pack = p};
+  tidu_source *src = tidu_pack_source(p);
+  tidu_batch_input in = {.source = src};
   size_t len = 0;
   char *lines = batch_json(&in, sel, as_of, 3, 512, &len);
   assert_equals_single(lines, sel, as_of);
   free(lines);
   tidu_selection_free(sel);
-  tidu_pack_close(p);
+  tidu_source_close(src);
   remove(path);
 }
 

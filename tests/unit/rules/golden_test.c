@@ -56,7 +56,7 @@ static void golden_one(const char *file) {
         tidu_rules_dump_text(path, text, strlen(text), (tidu_dump_mode)mode, &out, &errs);
     if (rc == TIDU_OK) {
       check(base, exts[mode], out);
-    } else if (errtext.n == 0) {
+    } else if (errtext.len == 0) {
       render_errors(text, &errs, &errtext);
     }
     free(out);

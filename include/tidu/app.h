@@ -1,0 +1,38 @@
+/* The application layer: use cases shared by the faces (CLI, server), returning results and
+ * errors without printing. Firm inputs here; registry assessment in regeval.h. */
+#ifndef TIDU_APP_H
+#define TIDU_APP_H
+
+#include <stddef.h>
+
+#include "tidu/error.h"
+#include "tidu/io.h"
+#include "tidu/source.h"
+
+/* ---- inputs ---------------------------------------------------------------------------- */
+
+/* The registry path an input `db:PATH` names: PATH, else $TIDU_DB, else "tidu.db". Borrowed
+ * (from `path` or the environment). */
+const char *tidu_input_db_path(const char *path);
+
+/* Opens one input now: a table file, a pack or `db:PATH` (the registry must exist). Errors as
+ * tidu_source_open_file and tidu_store_source_open; *out = NULL then. */
+tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source **out,
+                              tidu_error *err);
+
+/* Opens the inputs `paths[0..n)` as one firm source read in turn: table files (CSV, XLSX,
+ * JSON, NDJSON; `sheet` for XLSX), packs and registries written `db:PATH`. A single pack is
+ * read in slices (in parallel by the batch engine). Inputs are opened when reading reaches
+ * them; one that cannot be opened is a record error (TIDU_ERR_INPUT naming it, reading goes on
+ * with the next). `paths` is borrowed until the source is closed. */
+tidu_code tidu_input_open(char *const *paths, size_t n, const char *sheet, tidu_source **out,
+                          tidu_error *err);
+
+/* The two above with every reading option of table files (sheet, header row, encoding; see
+ * tidu_read_options); `ro` may be NULL and is copied. */
+tidu_code tidu_input_open_one_opt(const char *path, const tidu_read_options *ro, tidu_source **out,
+                                  tidu_error *err);
+tidu_code tidu_input_open_opt(char *const *paths, size_t n, const tidu_read_options *ro,
+                              tidu_source **out, tidu_error *err);
+
+#endif

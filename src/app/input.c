@@ -1,0 +1,106 @@
+/* Resolving the inputs a user names (files, packs, db:PATH) into one firm source. */
+#include "tidu/app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tidu/io.h"
+#include "tidu/pack.h"
+#include "tidu/store.h"
+#include "tidu/toolkit.h"
+
+const char *tidu_input_db_path(const char *path) {
+  if (path && *path) return path;
+  const char *env = getenv("TIDU_DB");
+  return env && *env ? env : "tidu.db";
+}
+
+tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source **out,
+                              tidu_error *err) {
+  tidu_read_options ro = {sheet, 0, NULL};
+  return tidu_input_open_one_opt(path, &ro, out, err);
+}
+
+tidu_code tidu_input_open_one_opt(const char *path, const tidu_read_options *ro, tidu_source **out,
+                                  tidu_error *err) {
+  if (!strncmp(path, "db:", 3))
+    return tidu_store_source_open(tidu_input_db_path(path + 3), out, err);
+  return tidu_source_open_file_opt(path, ro, out, err);
+}
+
+typedef struct chain {
+  char *const *paths;
+  size_t n, next;
+  tidu_read_options ro;
+  tidu_source *cur; /* the input being read */
+} chain;
+
+static tidu_code chain_next(void *self, tidu_firm *f, int *done, tidu_error *err) {
+  chain *c = self;
+  *done = 0;
+  for (;;) {
+    if (!c->cur) {
+      if (c->next == c->n) {
+        *done = 1;
+        return TIDU_OK;
+      }
+      tidu_code rc = tidu_input_open_one_opt(c->paths[c->next++], &c->ro, &c->cur, err);
+      if (rc == TIDU_ERR_IO || rc == TIDU_ERR_INPUT)
+        return TIDU_ERR_INPUT; /* go on with the rest */
+      if (rc != TIDU_OK) return rc;
+    }
+    int end = 0;
+    tidu_code rc = tidu_source_next(c->cur, f, &end, err);
+    if (rc != TIDU_OK) {
+      if (rc != TIDU_ERR_INPUT && rc != TIDU_ERR_DATA) {
+        tidu_source_close(c->cur);
+        c->cur = NULL;
+      }
+      return rc;
+    }
+    if (!end) return TIDU_OK;
+    tidu_source_close(c->cur);
+    c->cur = NULL;
+  }
+}
+
+static int chain_warning(void *self, tidu_error *warn) {
+  chain *c = self;
+  return c->cur ? tidu_source_warning(c->cur, warn) : 0;
+}
+
+static void chain_close(void *self) {
+  chain *c = self;
+  tidu_source_close(c->cur);
+  tidu_free(c);
+}
+
+static const tidu_source_ops chain_ops = {
+    .next = chain_next, .warning = chain_warning, .close = chain_close};
+
+tidu_code tidu_input_open(char *const *paths, size_t n, const char *sheet, tidu_source **out,
+                          tidu_error *err) {
+  tidu_read_options ro = {sheet, 0, NULL};
+  return tidu_input_open_opt(paths, n, &ro, out, err);
+}
+
+tidu_code tidu_input_open_opt(char *const *paths, size_t n, const tidu_read_options *ro,
+                              tidu_source **out, tidu_error *err) {
+  *out = NULL;
+  if (n == 1 && strncmp(paths[0], "db:", 3) && tidu_pack_sniff(paths[0])) {
+    tidu_pack *pack = NULL;
+    tidu_code rc = tidu_pack_open(paths[0], &pack, err);
+    if (rc != TIDU_OK) return rc;
+    *out = tidu_pack_source(pack);
+  } else {
+    chain *c = tidu_calloc(1, sizeof *c);
+    if (c) {
+      c->paths = paths;
+      c->n = n;
+      if (ro) c->ro = *ro;
+      *out = tidu_source_new(&chain_ops, c);
+    }
+  }
+  return *out ? TIDU_OK
+              : tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+}

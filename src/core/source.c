@@ -1,0 +1,38 @@
+/* The firm-source interface: the calls every source answers (include/tidu/source.h). */
+#include "tidu/source.h"
+
+#include "tidu/toolkit.h"
+
+tidu_source *tidu_source_new(const tidu_source_ops *ops, void *self) {
+  tidu_source *src = tidu_malloc(sizeof *src);
+  if (!src) {
+    if (ops->close) ops->close(self);
+    return NULL;
+  }
+  src->ops = ops;
+  src->self = self;
+  return src;
+}
+
+void tidu_source_close(tidu_source *src) {
+  if (!src) return;
+  if (src->ops->close) src->ops->close(src->self);
+  tidu_free(src);
+}
+
+tidu_code tidu_source_next(tidu_source *src, tidu_firm *firm, int *done, tidu_error *err) {
+  return src->ops->next(src->self, firm, done, err);
+}
+
+int tidu_source_warning(tidu_source *src, tidu_error *warn) {
+  return src->ops->warning ? src->ops->warning(src->self, warn) : 0;
+}
+
+size_t tidu_source_count(const tidu_source *src) {
+  return src->ops->count ? src->ops->count(src->self) : 0;
+}
+
+int tidu_source_sliced(const tidu_source *src) {
+  const tidu_source_ops *o = src->ops;
+  return o->block_rows && o->slices && o->cursor_new && o->cursor_read && o->cursor_free;
+}
