@@ -3,6 +3,7 @@
 #   make check      install missing packages, then every test in release and ASan+UBSan builds
 #   make demo       install missing packages, build, and run the main job on the bundled sample
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
+#   make check-oom  the allocation-failure test failing every allocation in turn (ASan+UBSan)
 #   make format     clang-format every C file in place
 
 CC       ?= gcc
@@ -14,8 +15,9 @@ CSTD     := -std=c17 -D_GNU_SOURCE
 INC      := -Iinclude -Isrc -I$(GEN) $(shell pkg-config --cflags libpq 2>/dev/null)
 LIBS     := -ljansson -lsqlite3 -lpq -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm
 
+# Assertions state our own invariants: on in the asan (test) and debug builds, off in release.
 ifeq ($(CFG),release)
-  OPT := -O2 -g
+  OPT := -O2 -g -DNDEBUG
 else ifeq ($(CFG),asan)
   OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   LDSAN := -fsanitize=address,undefined
@@ -38,7 +40,7 @@ TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 FUZZ_SRC := $(wildcard fuzz/*.c)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all check test demo deps fuzz format clean bench
+.PHONY: all check check-oom test demo deps fuzz format clean bench
 all: $(BUILD)/tidu
 
 $(GEN)/embed: tools/embed.c | $(GEN)
@@ -85,6 +87,11 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory CFG=release BUILD=build/release test
 	@$(MAKE) --no-print-directory CFG=asan BUILD=build/asan test
+
+# The default test run fails a sample of the allocations of each case; this fails every one.
+check-oom:
+	@$(MAKE) --no-print-directory CFG=asan BUILD=build/asan build/asan/tests/app/oom_test
+	TIDU_OOM_ALL=1 build/asan/tests/app/oom_test
 
 demo: deps
 	@$(MAKE) --no-print-directory CFG=release all

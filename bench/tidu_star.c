@@ -14,7 +14,7 @@
 #include "tidu/pack.h"
 #include "tidu/rules.h"
 
-#define MAX_CONDS 256
+#define MAX_CONDS   256
 #define STAR_REPEAT 3 /* runs from the loaded form; the best is kept */
 
 static double now(void) {
@@ -180,7 +180,8 @@ static void star_report(star_ctx *s, const tidu_ruleset_info *m, size_t firms, d
 }
 
 typedef struct input {
-  tidu_pack *pack; /* borrowed from the source */
+  tidu_pack *pack;
+  tidu_reader *reader;
   tidu_batch_input in;
 } input;
 
@@ -189,17 +190,16 @@ static void open_input(const char *path, input *in) {
   memset(in, 0, sizeof *in);
   if (tidu_pack_sniff(path)) {
     if (tidu_pack_open(path, &in->pack, &err) != TIDU_OK) die(path, &err);
-    in->in.source = tidu_pack_source(in->pack);
+    in->in.pack = in->pack;
   } else {
-    tidu_reader *rd = NULL;
-    if (tidu_reader_open(path, TIDU_FMT_AUTO, NULL, &rd, &err) != TIDU_OK) die(path, &err);
-    in->in.source = tidu_reader_source(rd);
+    if (tidu_reader_open(path, TIDU_FMT_AUTO, NULL, &in->reader, &err) != TIDU_OK) die(path, &err);
+    in->in.reader = in->reader;
   }
-  if (!in->in.source) die(path, NULL);
 }
 
 static void close_input(input *in) {
-  tidu_source_close(in->in.source);
+  tidu_pack_close(in->pack);
+  tidu_reader_close(in->reader);
 }
 
 static tidu_rulebook *rules(void) {
@@ -272,6 +272,8 @@ static void run_all(const char *path, int threads, int64_t as_of) {
   open_input(path, &in);
   tidu_batch_options opt = {
       .sel = {sel, NULL}, .as_of_days = as_of, .threads = threads, .aggregate = 1};
+  const char *cs = getenv("TIDU_BENCH_CHUNK"); /* firms per chunk (default: the batch's) */
+  if (cs) opt.chunk_size = strtoul(cs, NULL, 10);
   tidu_batch_stats *stats = NULL;
   size_t firms = 0;
   if (tidu_batch_run(&in.in, &opt, &stats, &firms, NULL, &err) != TIDU_OK) die("batch", &err);

@@ -15,7 +15,8 @@
  * (from `path` or the environment). */
 const char *tidu_input_db_path(const char *path);
 
-/* Opens one input now: a table file, a pack or `db:PATH` (the registry must exist). Errors as
+/* Opens one input now: a table file, a pack or `db:PATH` (the registry must exist; `db:` alone
+ * reads $TIDU_DB_READ when set, else tidu_input_db_path("")). Errors as
  * tidu_source_open_file and tidu_store_source_open; *out = NULL then. */
 tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source **out,
                               tidu_error *err);

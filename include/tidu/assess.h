@@ -200,4 +200,36 @@ char *tidu_report_explain(const tidu_result *r, const char *lang);
 size_t tidu_report_standing(const tidu_ruleset_result *rr, const char *lang, char *buf,
                             size_t size);
 
+/* ---- per-firm output straight from the columns ---------------------------------------- */
+
+/* How much of each firm `tidu assess --format json` writes. */
+typedef enum tidu_detail {
+  TIDU_DETAIL_SUMMARY = 0, /* verdicts of rule sets and standards, nearest, score, missing */
+  TIDU_DETAIL_FAILING,     /* and every failing or unknown condition (value, threshold, gap,
+                              missing), named by its ref (tidu_report_ruleset_json); items */
+  TIDU_DETAIL_ALL          /* the full contract §4 object (tidu_report_json) */
+} tidu_detail;
+
+/* Where rule set `rs` (selection index) stands for firm `lane` of the last tidu_assess_chunk:
+ * the same text tidu_report_standing gives for the materialised result, without building it.
+ * "" for a rule set that does not apply. Returns the length written. */
+size_t tidu_eval_standing(const tidu_eval *ev, size_t rs, size_t lane, const char *lang, char *buf,
+                          size_t size);
+
+/* Firm `lane` as one line of JSON (no newline) at `detail`; malloc'd, NULL on ENOMEM. The
+ * summary and failing levels keep contract §4's fields (uscc, name, year, results with id,
+ * kind, name, version, verdict, standards, nearest, score, pass_score, missing); conditions are
+ * {"ref": "star#12", "text", "verdict", "value", "threshold", "gap", "missing"}. */
+char *tidu_eval_json_text(const tidu_eval *ev, size_t lane, tidu_detail detail);
+/* The same line with its newline appended to a growing buffer (*buf of *len bytes in *cap,
+ * malloc'd; NUL-terminated). TIDU_OK, TIDU_ERR_NOMEM or TIDU_ERR_USAGE. */
+tidu_code tidu_eval_json_append(const tidu_eval *ev, size_t lane, tidu_detail detail, char **buf,
+                                size_t *len, size_t *cap);
+
+/* A rule set's conditions as `tidu rules show --format json` lists them: {"id", "kind", "name",
+ * "name_en", "version", "source", "conditions": [{"ref", "text", "text_en", "source", "path",
+ * "kind", "depth", "block", "standard", "op"}]} in source order (a new reference; NULL on
+ * ENOMEM). "ref" is what per-firm JSON refers to. */
+json_t *tidu_report_ruleset_json(const tidu_ruleset *rs);
+
 #endif

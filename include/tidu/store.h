@@ -87,11 +87,16 @@ void tidu_store_rollback(tidu_store *s);
 /* Records the start of an import of `file` (sheet may be NULL) and returns its id. */
 tidu_code tidu_store_import_start(tidu_store *s, const char *file, const char *sheet,
                                   int64_t *import_id, tidu_error *err);
-/* Records the end of an import with its summary. */
-tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id, const tidu_import_summary *sum,
+/* Records the end of an import with its summary. On PostgreSQL the records given to
+ * tidu_store_put_firm were staged by COPY and are merged here, set-based, with the same rows,
+ * history and counts as on SQLite; the counts of the merge are added to *sum (on SQLite
+ * tidu_store_put_firm counted them already). */
+tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id, tidu_import_summary *sum,
                                    tidu_error *err);
 
-/* Merges one firm record into the registry on behalf of import `import_id`.
+/* Merges one firm record into the registry on behalf of import `import_id` (on PostgreSQL:
+ * checks it and stages it; the merge happens in tidu_store_import_finish, so the record is not
+ * readable before that and its counts are added to the summary there).
  * Figures present in `f` replace those on file; absent ones (missing figures, NULL texts, and
  * declarations at their default: false, `none`, empty) keep what is on file. Every replaced
  * value is kept in the history with the import and row that brought the old and the new one.

@@ -23,8 +23,13 @@ tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source *
 
 tidu_code tidu_input_open_one_opt(const char *path, const tidu_read_options *ro, tidu_source **out,
                                   tidu_error *err) {
-  if (!strncmp(path, "db:", 3))
-    return tidu_store_source_open(tidu_input_db_path(path + 3), out, err);
+  if (!strncmp(path, "db:", 3)) {
+    /* "db:" alone: the database read-only work reads, $TIDU_DB_READ (the CLI's --db-read, e.g.
+     * a streaming replica) when set */
+    const char *rd = getenv("TIDU_DB_READ");
+    return tidu_store_source_open(!path[3] && rd && *rd ? rd : tidu_input_db_path(path + 3), out,
+                                  err);
+  }
   return tidu_source_open_file_opt(path, ro, out, err);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tidu/regeval.h"
+#include "tidu/toolkit.h"
 
 struct tidu_regeval {
   tidu_selection *sel;
@@ -28,7 +29,7 @@ static tidu_code nomem(tidu_error *err) {
 tidu_code tidu_regeval_open(const tidu_rulebook *book, int64_t as_of, tidu_regeval **out,
                             tidu_error *err) {
   *out = NULL;
-  tidu_regeval *e = calloc(1, sizeof *e);
+  tidu_regeval *e = tidu_calloc(1, sizeof *e);
   if (!e) return nomem(err);
   e->as_of = as_of;
   e->sel = tidu_rulebook_select(book, as_of, NULL, err);
@@ -40,10 +41,10 @@ tidu_code tidu_regeval_open(const tidu_rulebook *book, int64_t as_of, tidu_regev
   size_t nrs = e->nrs ? e->nrs : 1, cells = TIDU_REGEVAL_CHUNK * nrs;
   e->ev = tidu_eval_new();
   e->chunk = tidu_chunk_new(TIDU_REGEVAL_CHUNK);
-  e->rs = calloc(nrs, sizeof *e->rs);
-  e->verdict = calloc(cells, sizeof *e->verdict);
-  e->nearest = calloc(cells, sizeof *e->nearest);
-  e->distance = calloc(cells, sizeof *e->distance);
+  e->rs = tidu_calloc(nrs, sizeof *e->rs);
+  e->verdict = tidu_calloc(cells, sizeof *e->verdict);
+  e->nearest = tidu_calloc(cells, sizeof *e->nearest);
+  e->distance = tidu_calloc(cells, sizeof *e->distance);
   if (!e->ev || !e->chunk || !e->rs || !e->verdict || !e->nearest || !e->distance) {
     tidu_regeval_close(e);
     return nomem(err);
@@ -76,8 +77,8 @@ tidu_code tidu_regeval_want_standing(tidu_regeval *e, const char *lang, tidu_err
   size_t cells = TIDU_REGEVAL_CHUNK * (e->nrs ? e->nrs : 1);
   e->lang = lang && !strcmp(lang, "en") ? "en" : "zh";
   if (e->standing) return TIDU_OK;
-  e->standing = calloc(cells, sizeof *e->standing);
-  e->gap = calloc(cells, sizeof *e->gap);
+  e->standing = tidu_calloc(cells, sizeof *e->standing);
+  e->gap = tidu_calloc(cells, sizeof *e->gap);
   return e->standing && e->gap ? TIDU_OK : nomem(err);
 }
 
@@ -172,7 +173,7 @@ tidu_code tidu_regeval_each(tidu_store *s, const tidu_store_filter *flt, tidu_re
   if (stopped) *stopped = 0;
   tidu_code rc = tidu_store_iter_open(s, flt, &it, err);
   if (rc != TIDU_OK) return rc;
-  tidu_firm *firms = calloc(TIDU_REGEVAL_CHUNK, sizeof *firms);
+  tidu_firm *firms = tidu_calloc(TIDU_REGEVAL_CHUNK, sizeof *firms);
   if (!firms) {
     tidu_store_iter_close(it);
     return nomem(err);

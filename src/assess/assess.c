@@ -4,29 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/eval.h"
-#include "rules/rules_int.h"
-#include "tidu/assess.h"
+#include "assess/assess_int.h"
+#include "tidu/toolkit.h"
 
 enum { V_FAIL = TIDU_V_FAIL, V_PASS = TIDU_V_PASS, V_UNK = TIDU_V_UNKNOWN, V_NA = TIDU_V_NA };
 
-typedef struct rs_out {
-  tidu_cols cols;
-  uint8_t *verdict; /* per lane */
-  double *dist;
-  int16_t *nearest;
-  size_t cap;
-} rs_out;
-
-struct tidu_eval {
-  const tidu_selection *sel;
-  const tidu_chunk *chunk;
-  int64_t as_of;
-  size_t n;
-  tidu_regs regs;
-  rs_out *rs;
-  size_t nrs, caprs;
-};
+typedef tidu_rs_out rs_out;
 
 const char *tidu_verdict_name(tidu_verdict v) {
   switch (v) {
@@ -42,7 +25,7 @@ const char *tidu_verdict_name(tidu_verdict v) {
 }
 
 tidu_eval *tidu_eval_new(void) {
-  return calloc(1, sizeof(tidu_eval));
+  return tidu_calloc(1, sizeof(tidu_eval));
 }
 
 void tidu_eval_free(tidu_eval *ev) {
@@ -55,6 +38,7 @@ void tidu_eval_free(tidu_eval *ev) {
   }
   free(ev->rs);
   tidu_regs_free(&ev->regs);
+  tidu_json_frags_free(&ev->json);
   free(ev);
 }
 
@@ -68,13 +52,13 @@ static int and3(int a, int b) {
 
 static tidu_code reserve_out(rs_out *o, size_t n) {
   if (o->cap >= n) return TIDU_OK;
-  uint8_t *v = realloc(o->verdict, n);
+  uint8_t *v = tidu_realloc(o->verdict, n);
   if (!v) return TIDU_ERR_NOMEM;
   o->verdict = v;
-  double *d = realloc(o->dist, n * sizeof *d);
+  double *d = tidu_realloc(o->dist, n * sizeof *d);
   if (!d) return TIDU_ERR_NOMEM;
   o->dist = d;
-  int16_t *ne = realloc(o->nearest, n * sizeof *ne);
+  int16_t *ne = tidu_realloc(o->nearest, n * sizeof *ne);
   if (!ne) return TIDU_ERR_NOMEM;
   o->nearest = ne;
   o->cap = n;
@@ -146,7 +130,7 @@ tidu_code tidu_assess_chunk(const tidu_selection *sel, const tidu_chunk *chunk, 
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "参数为空 / NULL argument");
   size_t nrs = tidu_selection_count(sel);
   if (nrs > ev->caprs) {
-    rs_out *o = realloc(ev->rs, nrs * sizeof *o);
+    rs_out *o = tidu_realloc(ev->rs, nrs * sizeof *o);
     if (!o) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
     memset(o + ev->caprs, 0, (nrs - ev->caprs) * sizeof *o);
     ev->rs = o;
@@ -267,7 +251,7 @@ static void *aalloc(arena *a, size_t n) {
   n = (n + 15) & ~(size_t)15;
   if (!a->head || a->head->used + n > a->head->cap) {
     size_t cap = n > 16384 ? n : 16384;
-    block *b = malloc(sizeof *b + cap);
+    block *b = tidu_malloc(sizeof *b + cap);
     if (!b) {
       a->nomem = 1;
       return NULL;

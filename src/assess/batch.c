@@ -1,6 +1,8 @@
 /* Batch assessment: worker threads over chunks, ordered output, population aggregates. */
 #include "tidu/batch.h"
+#include "tidu/toolkit.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +68,7 @@ static void map_free(group_map *m) {
 }
 
 static int map_rehash(group_map *m, size_t nslots) {
-  int32_t *s = calloc(nslots, sizeof *s);
+  int32_t *s = tidu_calloc(nslots, sizeof *s);
   if (!s) return -1;
   for (size_t i = 0; i < m->n; i++) {
     size_t h = hash_key(m->items[i].key, strlen(m->items[i].key)) & (nslots - 1);
@@ -90,16 +92,10 @@ static group *map_get(group_map *m, const char *key, size_t len, size_t nrs) {
     }
   }
   if ((m->n + 1) * 2 > m->nslots && map_rehash(m, m->nslots ? m->nslots * 2 : 64) != 0) return NULL;
-  if (m->n == m->cap) {
-    size_t cap = m->cap ? m->cap * 2 : 32;
-    group *p = realloc(m->items, cap * sizeof *p);
-    if (!p) return NULL;
-    m->items = p;
-    m->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(m->items, m->n, m->cap) != 0) return NULL;
   group *g = &m->items[m->n];
-  g->key = strndup(key, len);
-  g->cnt = calloc(nrs * 4 + 1, sizeof *g->cnt);
+  g->key = tidu_strndup(key, len);
+  g->cnt = tidu_calloc(nrs * 4 + 1, sizeof *g->cnt);
   g->firms = 0;
   if (!g->key || !g->cnt) {
     free(g->key);
@@ -121,13 +117,8 @@ static size_t find_slot(const tidu_batch_stats *s, const char *id, int is_std) {
 
 static int add_slot(tidu_batch_stats *s, const char *id, tidu_rule_kind kind, int is_std,
                     size_t *cap) {
-  if (s->nslots == *cap) {
-    *cap = *cap ? *cap * 2 : 32;
-    slot *p = realloc(s->slots, *cap * sizeof *p);
-    if (!p) return -1;
-    s->slots = p;
-  }
-  s->slots[s->nslots].id = strdup(id);
+  if (TIDU_PUSH_ROOM(s->slots, s->nslots, *cap) != 0) return -1;
+  s->slots[s->nslots].id = tidu_strdup(id);
   if (!s->slots[s->nslots].id) return -1;
   s->slots[s->nslots].kind = kind;
   s->slots[s->nslots].is_std = is_std;
@@ -148,8 +139,8 @@ static int stats_layout(tidu_batch_stats *s, const tidu_selection *sel) {
   size_t cap = 0;
   char key[256];
   s->nsel = tidu_selection_count(sel);
-  s->rs_slot = calloc(s->nsel ? s->nsel : 1, sizeof *s->rs_slot);
-  s->std_slot = calloc(s->nsel ? s->nsel : 1, sizeof *s->std_slot);
+  s->rs_slot = tidu_calloc(s->nsel ? s->nsel : 1, sizeof *s->rs_slot);
+  s->std_slot = tidu_calloc(s->nsel ? s->nsel : 1, sizeof *s->std_slot);
   if (!s->rs_slot || !s->std_slot) return -1;
   for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < s->nsel; i++) {
@@ -164,7 +155,7 @@ static int stats_layout(tidu_batch_stats *s, const tidu_selection *sel) {
         s->rs_slot[i] = k;
         continue;
       }
-      s->std_slot[i] = calloc(m->nstandards ? m->nstandards : 1, sizeof **s->std_slot);
+      s->std_slot[i] = tidu_calloc(m->nstandards ? m->nstandards : 1, sizeof **s->std_slot);
       if (!s->std_slot[i]) return -1;
       for (size_t j = 0; j < m->nstandards; j++) {
         slot_key(m, m->standards[j].id, key, sizeof key);
@@ -178,7 +169,7 @@ static int stats_layout(tidu_batch_stats *s, const tidu_selection *sel) {
     }
     if (pass == 0) s->nrs = s->nslots;
   }
-  s->cnt = calloc(s->nslots * 4 + 1, sizeof *s->cnt);
+  s->cnt = tidu_calloc(s->nslots * 4 + 1, sizeof *s->cnt);
   return s->cnt ? 0 : -1;
 }
 
@@ -195,7 +186,7 @@ void tidu_batch_stats_free(tidu_batch_stats *s) {
 }
 
 static tidu_batch_stats *stats_new(const tidu_selection *sel, int region_digits) {
-  tidu_batch_stats *s = calloc(1, sizeof *s);
+  tidu_batch_stats *s = tidu_calloc(1, sizeof *s);
   if (!s) return NULL;
   s->region_digits = region_digits > 0 ? region_digits : 2;
   if (stats_layout(s, sel) != 0) {
@@ -330,7 +321,7 @@ static int cmp_group(const void *a, const void *b) {
 
 static json_t *dim_json(const tidu_batch_stats *s, const group_map *m) {
   json_t *o = json_object();
-  group *sorted = malloc((m->n ? m->n : 1) * sizeof *sorted);
+  group *sorted = tidu_malloc((m->n ? m->n : 1) * sizeof *sorted);
   if (!o || !sorted) goto fail;
   if (m->n) memcpy(sorted, m->items, m->n * sizeof *sorted);
   if (m->n > 1) qsort(sorted, m->n, sizeof *sorted, cmp_group);
@@ -480,6 +471,7 @@ static int next_chunk(worker *w, size_t *seq, size_t *first, const tidu_chunk **
   pthread_mutex_unlock(&b->in_lock);
   if (more && !b->sliced) columns_of_firms(w);
   if (more && b->sliced) {
+    assert(w->cur); /* a sliced source gave each worker a cursor */
     rc = b->in->source->ops->cursor_read(w->cur, *seq, b->opt->year, c, first, &e);
     more = rc == TIDU_OK;
   }
@@ -501,6 +493,7 @@ static void ordered_write(batch *b, size_t seq, const char *buf, size_t len, siz
   while (b->opt->render && b->next_write != seq && !b->stop)
     pthread_cond_wait(&b->turn, &b->out_lock);
   if (!b->stop) {
+    assert(!b->opt->render || b->next_write == seq); /* chunks are written in input order */
     if (len && b->opt->out && fwrite(buf, 1, len, b->opt->out) != len) {
       b->stop = 1;
       b->rc = TIDU_ERR_IO;
@@ -574,7 +567,7 @@ static int worker_init(worker *w, batch *b, int index) {
     if (!w->cur) return -1;
   } else {
     w->chunk = tidu_chunk_new(b->chunk_size);
-    w->firms = calloc(b->chunk_size, sizeof *w->firms);
+    w->firms = tidu_calloc(b->chunk_size, sizeof *w->firms);
     if (!w->chunk || !w->firms) return -1;
     for (size_t i = 0; i < b->chunk_size; i++) tidu_firm_init(&w->firms[i]);
   }
@@ -607,7 +600,7 @@ static tidu_code check_args(const tidu_batch_input *in, const tidu_batch_options
 static tidu_code batch_prepare(batch *b, tidu_error *err) {
   const tidu_selection *sel = b->opt->sel[0];
   size_t n = tidu_selection_count(sel);
-  b->nstd = calloc(n ? n : 1, sizeof *b->nstd);
+  b->nstd = tidu_calloc(n ? n : 1, sizeof *b->nstd);
   if (!b->nstd) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   for (size_t i = 0; i < n; i++)
     b->nstd[i] = tidu_ruleset_meta(tidu_selection_get(sel, i))->nstandards;
@@ -665,7 +658,7 @@ tidu_code tidu_batch_run(const tidu_batch_input *in, const tidu_batch_options *o
   rc = batch_prepare(&b, err);
   if (rc != TIDU_OK) return rc;
   int nt = thread_count(opt);
-  worker *ws = calloc((size_t)nt, sizeof *ws);
+  worker *ws = tidu_calloc((size_t)nt, sizeof *ws);
   if (!ws) {
     batch_destroy(&b);
     return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
@@ -693,14 +686,7 @@ typedef struct outbuf {
 } outbuf;
 
 static int outbuf_put(outbuf *o, const char *s, size_t len) {
-  if (o->len + len + 1 > o->cap) {
-    size_t cap = o->cap ? o->cap * 2 : 65536;
-    while (cap < o->len + len + 1) cap *= 2;
-    char *p = realloc(o->data, cap);
-    if (!p) return -1;
-    o->data = p;
-    o->cap = cap;
-  }
+  if (TIDU_RESERVE(o->data, o->cap, o->len + len + 1) != 0) return -1;
   memcpy(o->data + o->len, s, len);
   o->len += len;
   return 0;

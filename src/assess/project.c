@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "tidu/batch.h"
+#include "tidu/toolkit.h"
 
 /* ---- growing figures ---- */
 
@@ -87,7 +88,7 @@ static tidu_code worker_ready(proj_ctx *p, proj_worker *w, size_t lanes) {
   if (!w->ev) w->ev = tidu_eval_new();
   if (w->first_cap < lanes * p->nrs) {
     free(w->first);
-    w->first = malloc(lanes * p->nrs * sizeof *w->first);
+    w->first = tidu_malloc(lanes * p->nrs * sizeof *w->first);
     w->first_cap = w->first ? lanes * p->nrs : 0;
   }
   return w->dst && w->ev && w->first && w->dst->cap >= lanes ? TIDU_OK : TIDU_ERR_NOMEM;
@@ -202,14 +203,7 @@ static json_t *firm_json(proj_ctx *p, proj_worker *w, const tidu_batch_chunk *bc
 
 static int append(char **buf, size_t *len, size_t *cap, const char *s) {
   size_t n = strlen(s);
-  if (*len + n + 2 > *cap) {
-    size_t c = *cap ? *cap * 2 : 65536;
-    while (c < *len + n + 2) c *= 2;
-    char *q = realloc(*buf, c);
-    if (!q) return -1;
-    *buf = q;
-    *cap = c;
-  }
+  if (TIDU_RESERVE(*buf, *cap, *len + n + 2) != 0) return -1;
   memcpy(*buf + *len, s, n);
   (*buf)[*len + n] = '\n';
   *len += n + 1;
@@ -273,7 +267,7 @@ tidu_code tidu_project(const tidu_batch_input *in, const tidu_batch_options *opt
                 .cap = cap > 0 ? cap : TIDU_PROJECT_CAP,
                 .nrs = tidu_selection_count(opt->sel[0]),
                 .nworkers = o.threads};
-  p.w = calloc((size_t)o.threads, sizeof *p.w);
+  p.w = tidu_calloc((size_t)o.threads, sizeof *p.w);
   if (!p.w) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   o.sel[1] = NULL;
   o.render = proj_chunk;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "tidu/batch.h"
+#include "tidu/toolkit.h"
 
 /* A rule set of the base selection and its counterpart in the edited one. */
 typedef struct pair {
@@ -47,13 +48,7 @@ static void list_free(flip_list *l) {
 }
 
 static tidu_flip *list_push(flip_list *l) {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 256;
-    tidu_flip *p = realloc(l->items, cap * sizeof *p);
-    if (!p) return NULL;
-    l->items = p;
-    l->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(l->items, l->n, l->cap) != 0) return NULL;
   tidu_flip *f = &l->items[l->n++];
   memset(f, 0, sizeof *f);
   return f;
@@ -87,7 +82,7 @@ static void pairs_free(pair *p, size_t n) {
 static tidu_code make_pairs(const tidu_selection *base, const tidu_selection *with, pair **out,
                             size_t *n, tidu_error *err) {
   size_t nb = tidu_selection_count(base);
-  pair *p = calloc(nb ? nb : 1, sizeof *p);
+  pair *p = tidu_calloc(nb ? nb : 1, sizeof *p);
   size_t k = 0;
   if (!p) goto nomem;
   for (size_t i = 0; i < nb; i++) {
@@ -99,7 +94,7 @@ static tidu_code make_pairs(const tidu_selection *base, const tidu_selection *wi
     q->with = (size_t)j;
     q->mb = mb;
     q->mw = tidu_ruleset_meta(tidu_selection_get(with, (size_t)j));
-    q->std_with = malloc((mb->nstandards ? mb->nstandards : 1) * sizeof *q->std_with);
+    q->std_with = tidu_malloc((mb->nstandards ? mb->nstandards : 1) * sizeof *q->std_with);
     if (!q->std_with) goto nomem;
     for (size_t s = 0; s < mb->nstandards; s++) {
       q->std_with[s] = -1;
@@ -185,10 +180,6 @@ static const char *cause_text(const tidu_result *ra, const tidu_result *rb, cons
 
 /* ---- per chunk ---- */
 
-static char *dup_or_null(const char *s) {
-  return s ? strdup(s) : NULL;
-}
-
 static const char *text_at(const tidu_chunk *c, tidu_firm_field f, size_t l) {
   return c->text[f] ? c->text[f][l] : NULL;
 }
@@ -201,11 +192,11 @@ static tidu_code add_flip(flip_list *l, const tidu_batch_chunk *bc, size_t lane,
   f->from = from;
   f->to = to;
   f->ord = ord;
-  f->id = strdup(id);
-  f->uscc = dup_or_null(text_at(bc->chunk, TIDU_F_USCC, lane));
-  f->name = dup_or_null(text_at(bc->chunk, TIDU_F_NAME, lane));
-  f->region = dup_or_null(text_at(bc->chunk, TIDU_F_REGION, lane));
-  f->chains = dup_or_null(text_at(bc->chunk, TIDU_F_CHAINS, lane));
+  f->id = tidu_strdup(id);
+  f->uscc = tidu_strdup(text_at(bc->chunk, TIDU_F_USCC, lane));
+  f->name = tidu_strdup(text_at(bc->chunk, TIDU_F_NAME, lane));
+  f->region = tidu_strdup(text_at(bc->chunk, TIDU_F_REGION, lane));
+  f->chains = tidu_strdup(text_at(bc->chunk, TIDU_F_CHAINS, lane));
   *out = f;
   return f->id ? TIDU_OK : TIDU_ERR_NOMEM;
 }
@@ -234,7 +225,7 @@ static tidu_code firm_flips(sim_ctx *s, const tidu_batch_chunk *bc, size_t lane,
       rc = add_flip(l, bc, lane, id, (uint8_t)vb, (uint8_t)vw, ord++, &f);
       if (rc == TIDU_OK) {
         const char *c = cause_text(ra, rb, q->mb->id, j < 0 ? NULL : id, vw);
-        f->cause = dup_or_null(c);
+        f->cause = tidu_strdup(c);
       }
     }
   }
@@ -268,7 +259,7 @@ static tidu_code sim_chunk(void *ctx, const tidu_batch_chunk *bc, char **out, si
   *out_len = 0;
   flip_list *l = &s->per_worker[bc->worker];
   size_t n = bc->chunk->n;
-  uint8_t *diff = malloc(n ? n : 1);
+  uint8_t *diff = tidu_malloc(n ? n : 1);
   tidu_code rc = diff ? TIDU_OK : TIDU_ERR_NOMEM;
   if (diff) mark_differences(s, bc, diff, n);
   for (size_t lane = 0; rc == TIDU_OK && lane < n; lane++)
@@ -289,7 +280,7 @@ static int cmp_flip(const void *a, const void *b) {
 static tidu_code gather(sim_ctx *s, tidu_simulation *sim) {
   size_t total = 0;
   for (int w = 0; w < s->nworkers; w++) total += s->per_worker[w].n;
-  sim->flips.items = malloc((total ? total : 1) * sizeof *sim->flips.items);
+  sim->flips.items = tidu_malloc((total ? total : 1) * sizeof *sim->flips.items);
   if (!sim->flips.items) return TIDU_ERR_NOMEM;
   sim->flips.cap = total ? total : 1;
   for (int w = 0; w < s->nworkers; w++) {
@@ -310,7 +301,7 @@ tidu_code tidu_simulate(const tidu_batch_input *in, const tidu_batch_options *op
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "需要两套规则 / two rule selections are needed");
   sim_ctx s = {0};
-  tidu_simulation *sim = calloc(1, sizeof *sim);
+  tidu_simulation *sim = tidu_calloc(1, sizeof *sim);
   tidu_batch_options o = *opt;
   o.render = sim_chunk;
   o.render_ctx = &s;
@@ -321,7 +312,7 @@ tidu_code tidu_simulate(const tidu_batch_input *in, const tidu_batch_options *op
     o.threads = np < 1 ? 1 : (int)np;
   }
   s.nworkers = o.threads > 64 ? 64 : o.threads;
-  s.per_worker = calloc((size_t)s.nworkers, sizeof *s.per_worker);
+  s.per_worker = tidu_calloc((size_t)s.nworkers, sizeof *s.per_worker);
   tidu_code rc = TIDU_OK;
   if (!sim || !s.per_worker)
     rc = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");

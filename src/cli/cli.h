@@ -137,6 +137,12 @@ const char *cli_db_path(const char *opt);
 /* Opens the registry at cli_db_path(opt), printing any error; returns an exit status. */
 struct tidu_store;
 int cli_open_store(const char *opt, struct tidu_store **out);
+/* The database read-only work reads: $TIDU_DB_READ (set by the global --db-read, e.g. a
+ * streaming replica) when given, else cli_db_path(opt). */
+const char *cli_db_read_path(const char *opt);
+/* Opens cli_db_read_path(opt) for reading only (lists, exports, population assessment): a
+ * replica is opened as it is, never migrated; the primary as cli_open_store does. */
+int cli_open_store_read(const char *opt, struct tidu_store **out);
 /* Refuses an output path that is the registry `db` (may be NULL) or one of `inputs` ("db:PATH"
  * names a registry), hard links and the registry's -wal/-shm/-journal files included
  * (tidu_outfile_guard). Prints the problem; returns CLI_OK or CLI_USAGE. */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "tidu/app.h"
+#include "tidu/toolkit.h"
 
 struct cli_source {
   tidu_source *src;
@@ -36,7 +37,7 @@ int cli_source_open(char **paths, int n, const char *sheet, const char *label, c
 
 int cli_source_open_ro(char **paths, int n, const tidu_read_options *ro, const char *label,
                        cli_source **out) {
-  cli_source *s = calloc(1, sizeof *s);
+  cli_source *s = tidu_calloc(1, sizeof *s);
   tidu_error err;
   tidu_error_clear(&err);
   tidu_code rc = s ? tidu_input_open_opt(paths, (size_t)n, ro, &s->src, &err)

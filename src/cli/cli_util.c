@@ -2,7 +2,6 @@
 #include "cli.h"
 #include "tidu/codes.h"
 #include "tidu/store.h"
-#include "tidu/toolkit.h"
 #include "tidu/values.h"
 
 #include <math.h>
@@ -14,6 +13,8 @@
 #include <unistd.h>
 
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
+#include "tidu/toolkit.h"
 
 /* ---- options ---- */
 
@@ -98,7 +99,7 @@ static int take_option(const cli_spec *spec, int argc, char **argv, int *i, cli_
 
 int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *out) {
   memset(out, 0, sizeof *out);
-  out->pos = calloc((size_t)(argc > 0 ? argc : 1), sizeof *out->pos);
+  out->pos = tidu_calloc((size_t)(argc > 0 ? argc : 1), sizeof *out->pos);
   if (!out->pos) {
     fputs("tidu: 内存不足 / out of memory\n", stderr);
     return CLI_INPUT;

@@ -13,6 +13,7 @@
 #include "tidu/io.h"
 #include "tidu/pack.h"
 #include "tidu/rules.h"
+#include "tidu/toolkit.h"
 
 static const cli_option ASSESS_OPTS[] = {
     {"as-of", 0, "DATE", "评估日期,选用当日有效的规则版本(默认今天)",
@@ -415,8 +416,8 @@ static int emit_explain(const assess_ctx *c, const tidu_result *r) {
 
 /* Writes the results of the assessed chunk; rows are built first so widths can be fixed. */
 static tidu_code emit_batch(assess_ctx *c, size_t n, tidu_error *err) {
-  row *rows = c->format == FMT_TABLE ? calloc(n, sizeof *rows) : NULL;
-  tidu_result **res = calloc(n, sizeof *res);
+  row *rows = c->format == FMT_TABLE ? tidu_calloc(n, sizeof *rows) : NULL;
+  tidu_result **res = tidu_calloc(n, sizeof *res);
   tidu_code rc = (res && (rows || c->format != FMT_TABLE)) ? TIDU_OK : TIDU_ERR_NOMEM;
   for (size_t i = 0; i < n && rc == TIDU_OK; i++) {
     rc = tidu_eval_materialise(c->ev, i, &res[i], err);
@@ -642,7 +643,7 @@ int cmd_assess(int argc, char **argv) {
   cli_args a;
   int rc = cli_parse(spec, argc, argv, &a);
   if (rc) return rc < 0 ? CLI_OK : rc;
-  assess_ctx *c = calloc(1, sizeof *c);
+  assess_ctx *c = tidu_calloc(1, sizeof *c);
   if (!c) {
     cli_args_free(&a);
     fputs("tidu assess: 内存不足 / out of memory\n", stderr);

@@ -7,6 +7,7 @@
 #include "tidu/app.h"
 #include "tidu/outfile.h"
 #include "tidu/store.h"
+#include "tidu/toolkit.h"
 
 static const cli_option db_opts[] = {
     {"db", 0, "PATH|URL", "登记库文件或 postgresql:// 地址(默认 $TIDU_DB 或 ./tidu.db)",
@@ -42,8 +43,23 @@ int cli_open_store(const char *opt, tidu_store **out) {
   return cli_exit_code(rc);
 }
 
+const char *cli_db_read_path(const char *opt) {
+  const char *env = getenv("TIDU_DB_READ");
+  return env && *env ? env : cli_db_path(opt);
+}
+
+int cli_open_store_read(const char *opt, tidu_store **out) {
+  const char *env = getenv("TIDU_DB_READ");
+  if (!env || !*env) return cli_open_store(opt, out);
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_code rc = tidu_store_open_existing(env, out, &err);
+  if (rc != TIDU_OK) cli_print_error(&err);
+  return cli_exit_code(rc);
+}
+
 int cli_guard_output(const char *out, const char *db, char *const *inputs, int ninputs) {
-  const char **g = calloc((size_t)ninputs + 1, sizeof *g);
+  const char **g = tidu_calloc((size_t)ninputs + 1, sizeof *g);
   if (!g) {
     fputs("tidu: 内存不足 / out of memory\n", stderr);
     return CLI_INPUT;

@@ -124,7 +124,7 @@ int cmd_export(int argc, char **argv) {
   tidu_exporter *ex = NULL;
   tidu_error err;
   tidu_error_clear(&err);
-  rc = cli_open_store(cli_get(spec, &a, "db"), &s);
+  rc = cli_open_store_read(cli_get(spec, &a, "db"), &s);
   if (rc == CLI_OK && fmt != TIDU_EXPORT_JSON) rc = cli_regeval_open(as_of, &e);
   if (rc == CLI_OK && e) rc = cli_regeval_want_standing(e, "zh");
   if (rc == CLI_OK && tidu_export_open(a.pos[0], fmt, e ? cli_regeval_rulesets(e) : NULL,

@@ -14,6 +14,7 @@
 #include "tidu/num.h"
 #include "tidu/regeval.h"
 #include "tidu/store.h"
+#include "tidu/toolkit.h"
 #include "tidu/values.h"
 
 /* ==== assessing registry firms in chunks (shared with cmd_export.c) ==== */
@@ -26,7 +27,7 @@ struct cli_regeval {
 
 int cli_regeval_open(int64_t as_of, cli_regeval **out) {
   *out = NULL;
-  cli_regeval *c = calloc(1, sizeof *c);
+  cli_regeval *c = tidu_calloc(1, sizeof *c);
   if (!c) return CLI_INPUT;
   int rc = cli_load_rules(NULL, &c->book);
   if (rc == CLI_OK) {
@@ -188,10 +189,27 @@ static const char *who_default(const char *by) {
 
 /* ==== firm show ==== */
 
+/* Width of the label column of `firm show`, fixed by show_label_width for one firm. */
+static int label_width = 30;
+
 static void show_line(const char *label, const char *value) {
   if (!value || !*value) return;
-  cli_pad(stdout, label, 30);
+  cli_pad(stdout, label, label_width);
   printf("%s\n", value);
+}
+
+/* Fits the label column to the longest "中文名 / name" the firm shows (at most 48 columns;
+ * a longer label keeps two spaces before its value). */
+static void show_label_width(const tidu_firm *f) {
+  label_width = 30;
+  for (int i = 0; i < TIDU_NFIRM; i++) {
+    const tidu_field_info *fi = tidu_firm_field_info(i);
+    if (tidu_field_absent(fi, f->v[i], f->text[i])) continue;
+    char label[256];
+    snprintf(label, sizeof label, "%s / %s", fi->zh, fi->name);
+    int w = cli_display_width(label) + 2;
+    if (w > label_width && w <= 48) label_width = w;
+  }
 }
 
 static void show_identity(const tidu_firm *f, int deleted) {
@@ -233,6 +251,10 @@ static void show_declarations(const tidu_firm *f) {
       tidu_format_value(fi->type, f->v[i], "zh", value, sizeof value);
     }
     snprintf(label, sizeof label, "%s / %s", fi->zh, fi->name);
+    if (cli_display_width(label) + 2 > label_width) { /* longer than the column */
+      printf("%s  %s\n", label, value);
+      continue;
+    }
     show_line(label, value);
   }
 }
@@ -323,16 +345,25 @@ static void show_result(const tidu_result *r, int64_t as_of) {
          "相对差距之和,每项 min(1, 差距/门槛),0 为达标\n"
          "  gaps in the condition's own unit; distance = sum over the nearest standard of "
          "min(1, gap/threshold), 0 = passes\n");
+  int wl = 0, ws = 0; /* widths of the name and standing columns */
   for (size_t i = 0; i < r->nrulesets; i++) {
     const tidu_ruleset_result *rr = &r->rulesets[i];
     char label[160], standing[160];
     snprintf(label, sizeof label, "  %s (%s)", rr->meta->name, rr->meta->id);
-    cli_pad(stdout, label, 46);
+    tidu_report_standing(rr, "zh", standing, sizeof standing);
+    if (cli_display_width(label) > wl) wl = cli_display_width(label);
+    if (cli_display_width(standing) > ws) ws = cli_display_width(standing);
+  }
+  for (size_t i = 0; i < r->nrulesets; i++) {
+    const tidu_ruleset_result *rr = &r->rulesets[i];
+    char label[160], standing[160];
+    snprintf(label, sizeof label, "  %s (%s)", rr->meta->name, rr->meta->id);
+    cli_pad(stdout, label, wl + 2);
     printf("%s", verdict_colour(rr->verdict));
     cli_pad(stdout, verdict_word(rr->verdict), 14);
     printf("%s", cli_reset());
     tidu_report_standing(rr, "zh", standing, sizeof standing);
-    cli_pad(stdout, standing[0] == ' ' ? standing + 1 : standing, 24);
+    cli_pad(stdout, standing[0] == ' ' ? standing + 1 : standing, ws + 1);
     if (rr->verdict != TIDU_V_PASS && rr->nearest >= 0 && (size_t)rr->nearest < rr->nstandards)
       printf(" 相对距离/distance %.2f", rr->standards[rr->nearest].distance);
     if (rr->score_known && rr->meta->has_pass_score)
@@ -434,6 +465,7 @@ static int firm_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   } else if (!strcmp(fmt, "xlsx")) {
     rc = e && r ? show_xlsx(e, &f, cli_get(spec, a, "output")) : CLI_INPUT;
   } else {
+    show_label_width(&f);
     show_identity(&f, deleted);
     show_declarations(&f);
     show_listing(&f);
@@ -466,6 +498,7 @@ typedef struct list_row {
 
 typedef struct list_run {
   const char *board;
+  const char *board_name; /* its Chinese name ("科创板"), for the table's header */
   int board_k;
   const char *verdict;
   double gap_below;
@@ -483,17 +516,11 @@ static int keep_row(list_run *lr, const tidu_firm *f, const tidu_export_assessme
   double d = a && lr->board_k >= 0 ? a->distance[lr->board_k] : NAN;
   if (lr->verdict && (!v || strcmp(v, lr->verdict) != 0)) return 0;
   if (lr->has_gap && (isnan(d) || !(d < lr->gap_below))) return 0;
-  if (lr->n == lr->cap) {
-    size_t cap = lr->cap ? lr->cap * 2 : 256;
-    list_row *p = realloc(lr->rows, cap * sizeof *p);
-    if (!p) return -1;
-    lr->rows = p;
-    lr->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(lr->rows, lr->n, lr->cap) != 0) return -1;
   list_row *r = &lr->rows[lr->n++];
   memset(r, 0, sizeof *r);
   copy_code(r->uscc, sizeof r->uscc, f->text[TIDU_F_USCC]);
-  r->name = strdup(f->text[TIDU_F_NAME] ? f->text[TIDU_F_NAME] : "");
+  r->name = tidu_strdup(f->text[TIDU_F_NAME] ? f->text[TIDU_F_NAME] : "");
   copy_code(r->region, sizeof r->region, f->text[TIDU_F_REGION]);
   copy_code(r->industry, sizeof r->industry, f->text[TIDU_F_INDUSTRY]);
   r->year = f->nyears ? f->years[0].year : 0;
@@ -543,6 +570,12 @@ static const char *verdict_zh(const char *v) {
 }
 
 static void print_rows(const list_run *lr, size_t limit, int json) {
+  char vtitle[160]; /* "科创板结论": the verdict column, as wide as its title */
+  snprintf(vtitle, sizeof vtitle, "%s结论",
+           lr->board_name ? lr->board_name
+           : lr->board    ? lr->board
+                          : "");
+  int vw = cli_display_width(vtitle) + 2 > 10 ? cli_display_width(vtitle) + 2 : 10;
   if (!json) {
     static const struct {
       const char *title;
@@ -551,7 +584,11 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
         {"统一社会信用代码", 21}, {"企业名称", 29}, {"地区", 9}, {"行业", 8}, {"年度", 7}, {"", 0}};
     for (size_t k = 0; cols[k].width; k++) cli_pad(stdout, cols[k].title, cols[k].width);
     printf("%*s%s", 14 - cli_display_width("营业收入"), "", "营业收入");
-    if (lr->board) printf("  %s: 结论      差距(最近标准)          相对距离", lr->board);
+    if (lr->board) {
+      printf("  ");
+      cli_pad(stdout, vtitle, vw);
+      printf("差距(最近标准)          相对距离");
+    }
     putchar('\n');
   }
   size_t shown = 0;
@@ -586,7 +623,7 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
            14 - cli_display_width(rev) > 0 ? 14 - cli_display_width(rev) : 0, "", rev);
     if (lr->board) {
       printf("  ");
-      cli_pad(stdout, verdict_zh(r->verdict), 10);
+      cli_pad(stdout, verdict_zh(r->verdict), vw);
       cli_pad(stdout, r->gap[0] ? r->gap : r->nearest, 24);
       if (!isnan(r->distance) && r->verdict && strcmp(r->verdict, "pass"))
         printf("%.2f", r->distance);
@@ -644,7 +681,9 @@ static int firm_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   cli_regeval *e = NULL;
   if (lr.board) {
     rc = cli_regeval_open(as_of, &e);
-    if (rc == CLI_OK && (lr.board_k = cli_regeval_find(e, lr.board)) < 0) {
+    if (rc == CLI_OK && (lr.board_k = cli_regeval_find(e, lr.board)) >= 0)
+      lr.board_name = cli_regeval_rulesets(e)[lr.board_k].name;
+    if (rc == CLI_OK && lr.board_k < 0) {
       fprintf(stderr, "tidu firm list: 没有规则集 / no rule set '%s'\n", lr.board);
       rc = CLI_USAGE;
     }
@@ -743,7 +782,12 @@ static int apply_assignment(tidu_store *s, const char *uscc, const char *arg, co
   if (rc != TIDU_OK) {
     char msg[sizeof err.message];
     snprintf(msg, sizeof msg, "%s", err.message);
-    tidu_error_set(&err, rc, NULL, 0, 0, "%s: %s", arg, msg);
+    char label[160];
+    if (year)
+      snprintf(label, sizeof label, "%s(%d)", fi->zh, (int)year);
+    else
+      snprintf(label, sizeof label, "%s", fi->zh);
+    tidu_error_set(&err, rc, NULL, 0, 0, "%s %s: %s", label, arg, msg);
     fprintf(stderr, "tidu firm edit: ");
     cli_print_error(&err);
   }
@@ -909,8 +953,10 @@ int cmd_firm(int argc, char **argv) {
   rc = cli_parse(spec, argc - 1, argv + 1, &a);
   if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
   tidu_store *s = NULL;
-  rc = cli_open_store(cli_get(spec, &a, "db"), &s);
   const char *sub = argv[1];
+  int reads = !strcmp(sub, "show") || !strcmp(sub, "list") || !strcmp(sub, "history");
+  rc = reads ? cli_open_store_read(cli_get(spec, &a, "db"), &s)
+             : cli_open_store(cli_get(spec, &a, "db"), &s);
   if (rc == CLI_OK) {
     if (!strcmp(sub, "show"))
       rc = firm_show(spec, &a, s);

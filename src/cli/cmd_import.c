@@ -11,6 +11,7 @@
 #include "tidu/io.h"
 #include "tidu/outfile.h"
 #include "tidu/store.h"
+#include "tidu/toolkit.h"
 
 static const cli_option import_opts[] = {
     {"db", 0, "PATH", "登记库文件(默认 $TIDU_DB 或 ./tidu.db)",
@@ -113,13 +114,7 @@ static void print_problem(where *w, const tidu_error *e) {
 
 static void add_reject(import_run *r, int file, const tidu_error *e) {
   if (!r->rejects_path) return;
-  if (r->nrejects == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 64;
-    reject *p = realloc(r->rejects, cap * sizeof *p);
-    if (!p) return;
-    r->rejects = p;
-    r->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(r->rejects, r->nrejects, r->cap) != 0) return;
   reject *j = &r->rejects[r->nrejects++];
   j->file = file;
   j->row = e->line;
@@ -203,8 +198,17 @@ static tidu_code import_file(import_run *r, int idx, const char *path) {
     delta.values_changed -= before.values_changed;
     delta.warnings -= before.warnings;
     delta.rejected -= before.rejected;
+    tidu_import_summary staged = delta;
     rc = tidu_store_import_finish(r->store, import_id, &delta, &err);
     if (rc != TIDU_OK) cli_print_error(&err);
+    /* counts a bulk merge (PostgreSQL) made at the end of the import */
+    r->sum.firms_new += delta.firms_new - staged.firms_new;
+    r->sum.firms_updated += delta.firms_updated - staged.firms_updated;
+    r->sum.firms_unchanged += delta.firms_unchanged - staged.firms_unchanged;
+    r->sum.years_added += delta.years_added - staged.years_added;
+    r->sum.years_changed += delta.years_changed - staged.years_changed;
+    r->sum.years_unchanged += delta.years_unchanged - staged.years_unchanged;
+    r->sum.values_changed += delta.values_changed - staged.values_changed;
   }
   return rc;
 }
@@ -238,20 +242,11 @@ static int reopen_rows(const char *path, const char *sheet, tidu_rowsrc *src, ch
   if (is_xlsx(path, TIDU_FMT_AUTO)) return tidu_xlsx_rowsrc(path, sheet, src, &err) == 0 ? 0 : -1;
   FILE *f = fopen(path, "rb");
   if (!f) return -1;
-  char *raw = NULL;
-  size_t len = 0, cap = 0, n;
-  char buf[65536];
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-    if (len + n > cap) {
-      cap = (len + n) * 2;
-      char *p = realloc(raw, cap);
-      if (!p) break;
-      raw = p;
-    }
-    memcpy(raw + len, buf, n);
-    len += n;
-  }
+  tidu_sb b = {0};
+  tidu_sb_read(&b, f, 0);
   fclose(f);
+  size_t len = b.len;
+  char *raw = tidu_sb_take(&b);
   size_t ulen = 0;
   int rc = raw && tidu_to_utf8(raw, len, text, &ulen, &err) == TIDU_OK ? 0 : -1;
   free(raw);

@@ -8,6 +8,7 @@
 #include "cli_prog.h"
 #include "tidu/num.h"
 #include "tidu/store.h"
+#include "tidu/toolkit.h"
 
 void cli_csv_cell(FILE *out, const char *s) {
   if (!s) return;
@@ -55,13 +56,7 @@ static void count_key(group **g, size_t *n, size_t *cap, const char *key, size_t
       (*g)[i].counts[layer]++;
       return;
     }
-  if (*n == *cap) {
-    size_t nc = *cap ? *cap * 2 : 16;
-    group *ng = realloc(*g, nc * sizeof *ng);
-    if (!ng) return;
-    *g = ng;
-    *cap = nc;
-  }
+  if (TIDU_PUSH_ROOM(*g, *n, *cap) != 0) return;
   group *x = &(*g)[(*n)++];
   memset(x, 0, sizeof *x);
   snprintf(x->key, sizeof x->key, "%s", key);

@@ -7,6 +7,7 @@
 #include "tidu/assess.h"
 #include "tidu/num.h"
 #include "tidu/rules.h"
+#include "tidu/toolkit.h"
 
 static const cli_option LIST_OPTS[] = {
     {"as-of", 0, "DATE", "列出该日有效的版本(默认今天)",
@@ -23,6 +24,8 @@ static const cli_option SHOW_OPTS[] = {
     {"dump", 0, "WHAT", "输出内部形式:tokens、tree 或 program",
      "print an internal form: tokens, tree or program"},
     {"lang", 0, "LANG", "条件文字 zh(默认)或 en", "condition text: zh (default) or en"},
+    {"format", 'f', "FMT", "text(默认)或 json:每个条件的编号(ref,如 star#12)、文字与出处",
+     "text (default) or json: every condition's ref (such as star#12), texts and source"},
     {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
      "use the rule files under DIR instead of the built-in ones"},
     {NULL, 0, NULL, NULL, NULL},
@@ -54,7 +57,7 @@ const cli_spec cli_rules_specs[] = {
 static void print_rule_errors(const tidu_rulebook *book, const tidu_errlist *errs) {
   for (size_t i = 0; i < errs->n; i++) {
     size_t need = tidu_rules_error_render(book, &errs->items[i], NULL, 0) + 1;
-    char *buf = malloc(need);
+    char *buf = tidu_malloc(need);
     if (!buf) continue;
     tidu_rules_error_render(book, &errs->items[i], buf, need);
     fprintf(stderr, "%s\n", buf);
@@ -173,7 +176,7 @@ static int rules_list(const cli_spec *spec, const cli_args *a) {
   int all = cli_get(spec, a, "all") != NULL;
   if (!all) sel = tidu_rulebook_select(book, as_of, NULL, &err);
   size_t n = all ? tidu_rulebook_count(book) : (sel ? tidu_selection_count(sel) : 0);
-  const tidu_ruleset_info **metas = calloc(n ? n : 1, sizeof *metas);
+  const tidu_ruleset_info **metas = tidu_calloc(n ? n : 1, sizeof *metas);
   if (metas && (all || sel)) {
     for (size_t i = 0; i < n; i++)
       metas[i] = tidu_ruleset_meta(all ? tidu_rulebook_get(book, i) : tidu_selection_get(sel, i));
@@ -304,7 +307,7 @@ static void print_result(const tidu_ruleset_result *rr, int english, const numbe
  * each condition; its verdicts are not shown. */
 static int show_conditions(const tidu_selection *sel, int64_t as_of, int english) {
   size_t n = tidu_selection_count(sel);
-  tidu_firm *firms = calloc(n, sizeof *firms);
+  tidu_firm *firms = tidu_calloc(n, sizeof *firms);
   tidu_chunk *chunk = tidu_chunk_new(n);
   tidu_eval *ev = tidu_eval_new();
   tidu_error err;
@@ -373,6 +376,21 @@ static int dump_selection(const tidu_selection *sel, tidu_dump_mode mode) {
   return CLI_OK;
 }
 
+/* Each rule set in force (one per line): its conditions with the ids per-firm JSON refers to. */
+static int show_json(const tidu_selection *sel) {
+  for (size_t i = 0; i < tidu_selection_count(sel); i++) {
+    json_t *j = tidu_report_ruleset_json(tidu_selection_get(sel, i));
+    if (!j) {
+      fputs("tidu rules show: 内存不足 / out of memory\n", stderr);
+      return CLI_INPUT;
+    }
+    json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(j);
+  }
+  return CLI_OK;
+}
+
 static int rules_show(const cli_spec *spec, const cli_args *a) {
   int64_t as_of;
   int rc = as_of_option(spec, a, &as_of);
@@ -386,6 +404,10 @@ static int rules_show(const cli_spec *spec, const cli_args *a) {
   if (lang && strcmp(lang, "zh") && strcmp(lang, "en"))
     return cli_usage(spec, "语言须为 zh 或 en / --lang must be zh or en");
   if (strchr(a->pos[0], ',')) return cli_usage(spec, "一次显示一个规则集 / one rule set at a time");
+  const char *fmt = cli_get(spec, a, "format");
+  if (fmt && strcmp(fmt, "text") && strcmp(fmt, "json"))
+    return cli_usage(spec, "未知格式 / unknown format '%s' (text, json)", fmt);
+  int json = fmt && !strcmp(fmt, "json");
   tidu_rulebook *book = load_book(cli_get(spec, a, "rules"), 0);
   if (!book) return CLI_INPUT;
   tidu_error err;
@@ -402,6 +424,8 @@ static int rules_show(const cli_spec *spec, const cli_args *a) {
     rc = CLI_INPUT;
   } else if (dump) {
     rc = dump_selection(sel, mode);
+  } else if (json) {
+    rc = show_json(sel);
   } else {
     rc = show_conditions(sel, as_of, lang && !strcmp(lang, "en"));
   }
@@ -449,7 +473,7 @@ static int rules_fields(const cli_spec *spec, const cli_args *a) {
   tidu_rulebook *book = load_book(cli_get(spec, a, "rules"), 0);
   if (!book) return CLI_INPUT;
   size_t n = tidu_rulebook_metrics(book, NULL, 0);
-  tidu_metric_info *ms = calloc(n ? n : 1, sizeof *ms);
+  tidu_metric_info *ms = tidu_calloc(n ? n : 1, sizeof *ms);
   if (!ms) {
     tidu_rulebook_free(book);
     return CLI_INPUT;

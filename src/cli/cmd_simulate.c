@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli_batch.h"
+#include "tidu/toolkit.h"
 
 static const cli_option SIMULATE_OPTS[] = {
     {"base", 0, "RULES",
@@ -72,7 +73,7 @@ static int load_side(const cli_spec *spec, const char *text, tidu_rulebook *shar
     int64_t day;
     if (cli_parse_date(at + 1, &day))
       return cli_usage(spec, "日期无效 / bad date in '%s' (IDS@YYYY-MM-DD)", text);
-    char *ids = strndup(text, (size_t)(at - text));
+    char *ids = tidu_strndup(text, (size_t)(at - text));
     if (!ids) return CLI_INPUT;
     int rc = cli_select(shared, day, *ids ? ids : NULL, &out->sel);
     free(ids);
@@ -188,6 +189,29 @@ static int load_edited(const set_list *sets, const side *base, const tidu_rulebo
   return c == TIDU_ERR_RULE ? CLI_USAGE : cli_exit_code(c);
 }
 
+/* Warns about a money threshold given as a bare number under 1万 ("--set main.1.3=5000"):
+ * it reads as 元, and 万元 was most likely meant. The change text says whether the new value is
+ * an amount ("… → ≥ 5000元"). */
+static void warn_bare_money(const set_list *sets, char **changes) {
+  for (size_t i = 0; changes && i < sets->n; i++) {
+    const char *value = strchr(sets->v[i], '=');
+    const char *arrow = changes[i] ? strstr(changes[i], "→") : NULL;
+    if (!value || !arrow || !value[1]) continue;
+    value++;
+    int bare = 1;
+    for (const char *p = value; *p && bare; p++)
+      bare = (*p >= '0' && *p <= '9') || *p == '.' || *p == ',';
+    size_t n = strlen(arrow);
+    int yuan = n > 3 && !strcmp(arrow + n - 3, "元") &&
+               !(n > 6 && (!strcmp(arrow + n - 6, "万元") || !strcmp(arrow + n - 6, "亿元")));
+    if (!bare || !yuan || atof(value) == 0) continue;
+    fprintf(stderr,
+            "tidu simulate: 警告/warning: --set %s 按元计;若指万元请写 %s万 / reads as yuan; "
+            "write %s万 for 万元\n",
+            sets->v[i], value, value);
+  }
+}
+
 /* The --set changes as a JSON array of strings under "set". */
 static void add_changes(json_t *j, char **changes, size_t n) {
   json_t *arr = json_array();
@@ -205,8 +229,9 @@ static int run(const cli_spec *spec, const cli_args *a, const set_list *sets, si
   if (!rc) rc = cli_load_rules(cli_get(spec, a, "rules"), &shared);
   if (!rc) rc = load_side(spec, cli_get(spec, a, "base"), shared, as_of, base);
   char **changes = NULL;
+  if (!rc && sets->n) rc = load_edited(sets, base, shared, with, &changes);
   if (!rc && sets->n)
-    rc = load_edited(sets, base, shared, with, &changes);
+    warn_bare_money(sets, changes);
   else if (!rc)
     rc = load_side(spec, cli_get(spec, a, "with"), shared, as_of, with);
   cli_source *src = NULL;

@@ -46,7 +46,8 @@ static void print_overview(FILE *out) {
   fputs("tidu " TIDU_VERSION " — 中小企业梯度培育与上市成熟度评估 / SME cultivation and "
         "listing-readiness assessment\n\n",
         out);
-  fputs("用法 / Usage: tidu [--color|--no-color] <命令/command> [选项/options]\n\n", out);
+  fputs("用法 / Usage: tidu [--color|--no-color] [--db-read URL] <命令/command> [选项/options]\n\n",
+        out);
   fputs("命令 / Commands:\n", out);
   int w = 0;
   for (const cli_command *c = cli_commands; c->name; c++) {
@@ -60,6 +61,10 @@ static void print_overview(FILE *out) {
   }
   fputs("\n全局选项 / Global options:\n"
         "  --color / --no-color   强制开启或关闭颜色 / force colour on or off\n"
+        "  --db-read URL|PATH     只读工作(列表、导出、总体评估)读此库,如流复制备库;\n"
+        "                         写入仍到 --db (同 $TIDU_DB_READ) / read-only work (lists,\n"
+        "                         exports, population assessment) reads this database, e.g. a\n"
+        "                         streaming replica; writes stay on --db (as $TIDU_DB_READ)\n"
         "  --version              显示版本 / show the version\n"
         "  -h, --help             显示本帮助 / show this help\n\n"
         "tidu <命令> --help 查看各命令的选项 / for a command's options.\n"
@@ -143,6 +148,9 @@ static void print_man(FILE *out) {
         ".TP\n2\n用法错误 / usage errors\n"
         ".SH ENVIRONMENT\n.TP\n.B NO_COLOR\n关闭颜色 / turns colour off\n"
         ".TP\n.B COLUMNS\n表格宽度 / table width\n"
+        ".TP\n.B TIDU_DB\n登记库文件或 postgresql:// 地址 / registry file or postgresql:// URL\n"
+        ".TP\n.B TIDU_DB_READ\n只读工作所读的库(如备库),同 \\-\\-db\\-read / the database "
+        "read\\-only work reads (e.g. a replica), as \\-\\-db\\-read\n"
         ".SH \"SEE ALSO\"\ndocs/cli.md, docs/rules\\-language.md\n",
         out);
 }
@@ -216,6 +224,13 @@ int main(int argc, char **argv) {
       cli_set_color(1);
     } else if (!strcmp(argv[i], "--no-color")) {
       cli_set_color(0);
+    } else if (!strcmp(argv[i], "--db-read") || !strncmp(argv[i], "--db-read=", 10)) {
+      const char *v = argv[i][9] == '=' ? argv[i] + 10 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v || !*v) {
+        fprintf(stderr, "tidu: --db-read 需要地址 / --db-read needs a URL or path\n");
+        return CLI_USAGE;
+      }
+      setenv("TIDU_DB_READ", v, 1);
     } else if (!strcmp(argv[i], "--version")) {
       puts("tidu " TIDU_VERSION);
       return CLI_OK;

@@ -178,6 +178,11 @@ static const struct {
     {TIDU_E_listing_stage, "listed", "已上市"},
     {TIDU_E_application_type, "new", "新申报"},
     {TIDU_E_application_type, "renewal", "复核"},
+    {TIDU_E_product_domain_lg, "none", "其他"},
+    {TIDU_E_product_domain_lg, "six_basics", "工业六基"},
+    {TIDU_E_product_domain_lg, "key_industries", "制造强国战略十大重点产业领域"},
+    {TIDU_E_product_domain_lg, "cyber", "网络强国建设重要领域"},
+    {TIDU_E_product_domain_lg, "new_industries", "传统产业改造提升、新兴产业或未来产业领域"},
 };
 
 const char *tidu_enum_label_zh(tidu_enum_id e, int value) {
@@ -247,13 +252,7 @@ tidu_year *tidu_firm_year(tidu_firm *f, int32_t year) {
   size_t i = 0;
   while (i < f->nyears && f->years[i].year > year) i++;
   if (i < f->nyears && f->years[i].year == year) return &f->years[i];
-  if (f->nyears == f->cap_years) {
-    size_t cap = f->cap_years ? f->cap_years * 2 : 4;
-    tidu_year *ys = tidu_realloc(f->years, cap * sizeof *ys);
-    if (!ys) return NULL;
-    f->years = ys;
-    f->cap_years = cap;
-  }
+  if (TIDU_PUSH_ROOM(f->years, f->nyears, f->cap_years) != 0) return NULL;
   memmove(&f->years[i + 1], &f->years[i], (f->nyears - i) * sizeof *f->years);
   f->nyears++;
   tidu_year *y = &f->years[i];

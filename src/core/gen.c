@@ -171,10 +171,10 @@ typedef struct traits {
   double turnover; /* assets / revenue */
 } traits;
 
+/* Summed on each call, not cached in a lazily set static: generators run on several threads. */
 static const industry *pick_industry(rng *r) {
-  static int total;
-  if (!total)
-    for (size_t i = 0; i < NINDUSTRIES; i++) total += INDUSTRIES[i].weight;
+  int total = 0;
+  for (size_t i = 0; i < NINDUSTRIES; i++) total += INDUSTRIES[i].weight;
   int k = (int)pick(r, (uint32_t)total);
   for (size_t i = 0; i < NINDUSTRIES; i++) {
     k -= INDUSTRIES[i].weight;

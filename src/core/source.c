@@ -1,9 +1,12 @@
 /* The firm-source interface: the calls every source answers (include/tidu/source.h). */
 #include "tidu/source.h"
 
+#include <assert.h>
+
 #include "tidu/toolkit.h"
 
 tidu_source *tidu_source_new(const tidu_source_ops *ops, void *self) {
+  assert(ops && ops->next); /* every source reads firm by firm */
   tidu_source *src = tidu_malloc(sizeof *src);
   if (!src) {
     if (ops->close) ops->close(self);
@@ -21,6 +24,7 @@ void tidu_source_close(tidu_source *src) {
 }
 
 tidu_code tidu_source_next(tidu_source *src, tidu_firm *firm, int *done, tidu_error *err) {
+  assert(src && src->ops->next && firm && done);
   return src->ops->next(src->self, firm, done, err);
 }
 

@@ -2,6 +2,7 @@
  * edit distance (include/tidu/toolkit.h). */
 #include "tidu/toolkit.h"
 
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,6 +73,7 @@ size_t tidu_alloc_count(void) {
 /* ---- growable array ---- */
 
 int tidu_reserve_(void *arrp, size_t *cap, size_t need, size_t elem) {
+  assert(arrp && cap && elem > 0);
   if (need <= *cap) return 0;
   size_t nc = *cap ? *cap : 8;
   while (nc < need) {
@@ -92,6 +94,7 @@ int tidu_reserve_(void *arrp, size_t *cap, size_t need, size_t elem) {
 
 /* Makes room for `n` more bytes and the NUL. */
 static int sb_room(tidu_sb *b, size_t n) {
+  assert(!b->s || b->len < b->cap); /* the text and its NUL fit */
   if (b->failed) return -1;
   if (n >= SIZE_MAX - b->len - 1 || TIDU_RESERVE(b->s, b->cap, b->len + n + 1) != 0) {
     b->failed = 1;
@@ -101,6 +104,7 @@ static int sb_room(tidu_sb *b, size_t n) {
 }
 
 int tidu_sb_putn(tidu_sb *b, const char *s, size_t n) {
+  assert(s || n == 0);
   if (sb_room(b, n) != 0) return -1;
   memcpy(b->s + b->len, s, n);
   b->len += n;

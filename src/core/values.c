@@ -252,7 +252,7 @@ tidu_code tidu_field_parse(const tidu_field_info *fi, const char *s, int64_t *v,
   switch (fi->type) {
   case TIDU_T_TEXT:
     if (len && text) {
-      *text = malloc(len + 1);
+      *text = tidu_malloc(len + 1);
       if (!*text)
         return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
       memcpy(*text, s, len);

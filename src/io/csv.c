@@ -1,6 +1,7 @@
 /* The CSV row source: RFC 4180 with Excel's quirks, streaming row by row over a UTF-8 buffer. */
 #include "io/internal.h"
 #include "io/rowsrc.h"
+#include "tidu/toolkit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +39,13 @@ static int cells_reserve(csv *c, size_t n) {
   if (n <= c->ncap) return 0;
   size_t cap = c->ncap ? c->ncap * 2 : 32;
   while (cap < n) cap *= 2;
-  size_t *o = realloc(c->offs, cap * sizeof *o);
+  size_t *o = tidu_realloc(c->offs, cap * sizeof *o);
   if (!o) return -1;
   c->offs = o;
-  size_t *l = realloc(c->lens, cap * sizeof *l);
+  size_t *l = tidu_realloc(c->lens, cap * sizeof *l);
   if (!l) return -1;
   c->lens = l;
-  const char **s = realloc(c->cells, cap * sizeof *s);
+  const char **s = tidu_realloc(c->cells, cap * sizeof *s);
   if (!s) return -1;
   c->cells = s;
   c->ncap = cap;
@@ -213,7 +214,7 @@ static char detect_delim(const char *p, const char *end) {
 int tidu_csv_rowsrc(const char *name, const char *text, size_t len, tidu_rowsrc *out,
                     tidu_error *err) {
   memset(out, 0, sizeof *out);
-  csv *c = calloc(1, sizeof *c);
+  csv *c = tidu_calloc(1, sizeof *c);
   if (!c) return fail_nomem(err);
   c->name = name ? name : "";
   c->p = text ? text : "";

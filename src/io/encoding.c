@@ -2,6 +2,7 @@
  */
 #include "io/internal.h"
 #include "tidu/io.h"
+#include "tidu/toolkit.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -115,7 +116,7 @@ static tidu_code from_utf16(const char *data, size_t len, int be, char **owned, 
         "UTF-16 文本在偏移 %zu 字节处无效 / invalid UTF-16 text at byte offset %zu", bad + 2,
         bad + 2);
   }
-  if (!o.data) o.data = calloc(1, 1);
+  if (!o.data) o.data = tidu_calloc(1, 1);
   if (!o.data) return nomem(err);
   *owned = o.data;
   *out_len = o.len;
@@ -279,7 +280,7 @@ tidu_code tidu_to_utf8(const char *data, size_t len, char **out, size_t *out_len
   tidu_code rc = tidu_utf8_view(data, len, &view, &vlen, &owned, err);
   if (rc != TIDU_OK) return rc;
   if (!owned) {
-    owned = malloc(vlen + 1);
+    owned = tidu_malloc(vlen + 1);
     if (!owned) return nomem(err);
     memcpy(owned, view, vlen);
     owned[vlen] = '\0';

@@ -10,6 +10,7 @@
 #include "tidu/io.h"
 #include "tidu/num.h"
 #include "tidu/outfile.h"
+#include "tidu/toolkit.h"
 
 struct tidu_exporter {
   tidu_export_format fmt;
@@ -279,8 +280,8 @@ tidu_code tidu_export_open(const char *path, tidu_export_format fmt,
                            const tidu_export_ruleset *rulesets, size_t nrulesets,
                            tidu_exporter **out, tidu_error *err) {
   *out = NULL;
-  tidu_exporter *ex = calloc(1, sizeof *ex);
-  if (!ex || !(ex->path = strdup(path))) {
+  tidu_exporter *ex = tidu_calloc(1, sizeof *ex);
+  if (!ex || !(ex->path = tidu_strdup(path))) {
     free(ex);
     return tidu_error_set(err, TIDU_ERR_NOMEM, path, 0, 0, "内存不足 / out of memory");
   }

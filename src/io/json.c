@@ -5,6 +5,7 @@
  * digits) and then parsed exactly like a cell, so 1234.56 is exactly 123456 分 and 0.15 exactly
  * 15%. Money is therefore exact to the 分 for |amount| < 10^13 元. */
 #include "io/internal.h"
+#include "tidu/toolkit.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -90,7 +91,7 @@ static const tidu_field_info *find_field(tidu_jsonr *j, const char *key) {
   h &= FIELD_CACHE - 1;
   if (j->cache[h].key && strcmp(j->cache[h].key, key) == 0) return j->cache[h].fi;
   const tidu_field_info *fi = tidu_field_find(key);
-  char *copy = strdup(key);
+  char *copy = tidu_strdup(key);
   if (copy) {
     free(j->cache[h].key);
     j->cache[h].key = copy;
@@ -120,7 +121,7 @@ static char *join_array(json_t *arr, int *bad) {
     }
     total += json_string_length(v) + 1;
   }
-  char *s = malloc(total);
+  char *s = tidu_malloc(total);
   if (!s) return NULL;
   size_t n = 0;
   json_array_foreach(arr, i, v) {
@@ -173,10 +174,10 @@ static tidu_code convert_value(const tidu_field_info *fi, json_t *v, tidu_cellva
 static tidu_code unknown_key(tidu_jsonr *j, const char *key, long line, long col) {
   for (size_t i = 0; i < j->nunknown; i++)
     if (strcmp(j->unknown[i], key) == 0) return TIDU_OK;
-  char **u = realloc(j->unknown, (j->nunknown + 1) * sizeof *u);
+  char **u = tidu_realloc(j->unknown, (j->nunknown + 1) * sizeof *u);
   if (!u) return TIDU_ERR_NOMEM;
   j->unknown = u;
-  if (!(u[j->nunknown] = strdup(key))) return TIDU_ERR_NOMEM;
+  if (!(u[j->nunknown] = tidu_strdup(key))) return TIDU_ERR_NOMEM;
   j->nunknown++;
   tidu_error w;
   tidu_error_set(&w, TIDU_ERR_INPUT, NULL, 0, 0, "未知的字段，已忽略 / unknown field, ignored");
@@ -424,7 +425,7 @@ static int first_line_complete(const tidu_jsonr *j, size_t p) {
 tidu_code tidu_jsonr_open(const char *name, const char *text, size_t len, int ndjson,
                           tidu_warnq *warns, tidu_jsonr **out, tidu_error *err) {
   *out = NULL;
-  tidu_jsonr *j = calloc(1, sizeof *j);
+  tidu_jsonr *j = tidu_calloc(1, sizeof *j);
   if (!j) return nomem(err);
   j->name = name ? name : "";
   j->text = text ? text : "";

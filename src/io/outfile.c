@@ -1,6 +1,7 @@
 /* Output files: the guard against writing over the registry or an input, and atomic writes
  * (temporary file in the same folder, fsync, rename, fsync of the folder). */
 #include "tidu/outfile.h"
+#include "tidu/toolkit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,7 +151,7 @@ static int make_tmp(const char *path, char **tmp_out) {
   const char *base = slash ? slash + 1 : path;
   size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
   size_t cap = strlen(path) + 32;
-  char *tmp = malloc(cap);
+  char *tmp = tidu_malloc(cap);
   if (!tmp) {
     errno = ENOMEM;
     return -1;
@@ -176,15 +177,15 @@ static int make_tmp(const char *path, char **tmp_out) {
 
 tidu_code tidu_outfile_open(const char *path, tidu_outfile **out, tidu_error *err) {
   *out = NULL;
-  tidu_outfile *o = calloc(1, sizeof *o);
+  tidu_outfile *o = tidu_calloc(1, sizeof *o);
   if (!o) return tidu_outfile_error(err, path, ENOMEM);
   struct stat st;
   char real[PATH_MAX];
   /* write through a symbolic link to its target, so that the link keeps working */
   if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, real))
-    o->path = strdup(real);
+    o->path = tidu_strdup(real);
   else
-    o->path = strdup(path);
+    o->path = tidu_strdup(path);
   if (!o->path) {
     outfile_free(o);
     return tidu_outfile_error(err, path, ENOMEM);

@@ -1,6 +1,7 @@
 /* The columnar population file: a block-buffered writer and an mmap reader of chunk views. */
 #include "tidu/outfile.h"
 #include "tidu/pack.h"
+#include "tidu/toolkit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -143,19 +144,19 @@ static tidu_code pad_to(tidu_pack_writer *w, size_t align, tidu_error *err) {
 
 tidu_code tidu_pack_writer_open(const char *path, tidu_pack_writer **out, tidu_error *err) {
   *out = NULL;
-  tidu_pack_writer *w = calloc(1, sizeof *w);
+  tidu_pack_writer *w = tidu_calloc(1, sizeof *w);
   if (!w) return tidu_error_set(err, TIDU_ERR_NOMEM, path, 0, 0, "内存不足 / out of memory");
   w->ncols = build_columns(NULL);
-  w->defs = calloc(w->ncols, sizeof *w->defs);
-  w->path = strdup(path);
+  w->defs = tidu_calloc(w->ncols, sizeof *w->defs);
+  w->path = tidu_strdup(path);
   if (!w->defs || !w->path) goto nomem;
   build_columns(w->defs);
   for (w->nint = 0; w->nint < w->ncols && w->defs[w->nint].kind != COL_TEXT; w->nint++) {
   }
   w->ntext = w->ncols - w->nint;
-  w->ival = malloc(w->nint * TIDU_PACK_BLOCK_ROWS * sizeof *w->ival);
-  w->toff = malloc((w->ntext ? w->ntext : 1) * TIDU_PACK_BLOCK_ROWS * sizeof *w->toff);
-  w->hash = calloc((size_t)1 << HASH_BITS, sizeof *w->hash);
+  w->ival = tidu_malloc(w->nint * TIDU_PACK_BLOCK_ROWS * sizeof *w->ival);
+  w->toff = tidu_malloc((w->ntext ? w->ntext : 1) * TIDU_PACK_BLOCK_ROWS * sizeof *w->toff);
+  w->hash = tidu_calloc((size_t)1 << HASH_BITS, sizeof *w->hash);
   if (!w->ival || !w->toff || !w->hash) goto nomem;
   tidu_code orc = tidu_outfile_open(path, &w->out, err);
   if (orc != TIDU_OK) {
@@ -205,7 +206,7 @@ static tidu_code intern(tidu_pack_writer *w, const char *s, uint32_t *off, tidu_
     if (cap >= NOSTR)
       return tidu_error_set(err, TIDU_ERR_LIMIT, w->path, 0, 0,
                             "文本过长 / text too long for one block");
-    char *p = realloc(w->str, cap);
+    char *p = tidu_realloc(w->str, cap);
     if (!p) return tidu_error_set(err, TIDU_ERR_NOMEM, w->path, 0, 0, "内存不足 / out of memory");
     w->str = p;
     w->str_cap = cap;
@@ -266,7 +267,7 @@ static tidu_code dir_append(tidu_pack_writer *w, const void *data, size_t len, t
   if (w->dir_len + len > w->dir_cap) {
     size_t cap = w->dir_cap ? w->dir_cap * 2 : 65536;
     while (cap < w->dir_len + len) cap *= 2;
-    unsigned char *p = realloc(w->dir, cap);
+    unsigned char *p = tidu_realloc(w->dir, cap);
     if (!p) return tidu_error_set(err, TIDU_ERR_NOMEM, w->path, 0, 0, "内存不足 / out of memory");
     w->dir = p;
     w->dir_cap = cap;
@@ -416,7 +417,7 @@ static tidu_code parse_schema(tidu_pack *p, const char *path, tidu_error *err) {
   at += 4;
   if (n != p->h.ncols || n == 0 || n > 100000) return bad(err, path, "schema");
   p->ncols = n;
-  p->defs = calloc(n, sizeof *p->defs);
+  p->defs = tidu_calloc(n, sizeof *p->defs);
   if (!p->defs) return tidu_error_set(err, TIDU_ERR_NOMEM, path, 0, 0, "内存不足 / out of memory");
   for (uint32_t c = 0; c < n; c++) {
     if (at + 4 > p->size) return bad(err, path, "schema");
@@ -502,7 +503,7 @@ tidu_code tidu_pack_open(const char *path, tidu_pack **out, tidu_error *err) {
     return tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法打开文件: %s / cannot open file: %s",
                           strerror(errno), strerror(errno));
   struct stat st;
-  tidu_pack *p = calloc(1, sizeof *p);
+  tidu_pack *p = tidu_calloc(1, sizeof *p);
   tidu_code rc = TIDU_OK;
   if (!p)
     rc = tidu_error_set(err, TIDU_ERR_NOMEM, path, 0, 0, "内存不足 / out of memory");
@@ -592,14 +593,14 @@ struct tidu_pack_cursor {
 
 tidu_pack_cursor *tidu_pack_cursor_new(const tidu_pack *p, size_t cap) {
   if (cap == 0 || p->h.block_rows % cap != 0) return NULL;
-  tidu_pack_cursor *c = calloc(1, sizeof *c);
+  tidu_pack_cursor *c = tidu_calloc(1, sizeof *c);
   if (!c) return NULL;
   c->p = p;
   c->cap = cap;
-  c->missing = malloc(cap * sizeof *c->missing);
-  c->zero = calloc(cap, sizeof *c->zero);
-  c->base = malloc(cap * sizeof *c->base);
-  c->text = calloc((size_t)TIDU_NFIRM * cap, sizeof *c->text);
+  c->missing = tidu_malloc(cap * sizeof *c->missing);
+  c->zero = tidu_calloc(cap, sizeof *c->zero);
+  c->base = tidu_malloc(cap * sizeof *c->base);
+  c->text = tidu_calloc((size_t)TIDU_NFIRM * cap, sizeof *c->text);
   if (!c->missing || !c->zero || !c->base || !c->text) {
     tidu_pack_cursor_free(c);
     return NULL;
@@ -628,7 +629,7 @@ static int64_t *const_column(tidu_pack_cursor *c, const_col *cc, int64_t v) {
   if (v == TIDU_MISSING) return c->missing;
   if (v == 0) return c->zero;
   if (!cc->buf) {
-    cc->buf = malloc(c->cap * sizeof *cc->buf);
+    cc->buf = tidu_malloc(c->cap * sizeof *cc->buf);
     if (!cc->buf) return NULL;
     cc->filled = 0;
   }
@@ -694,7 +695,7 @@ static tidu_code year_gather(tidu_pack_cursor *c, size_t b, size_t first, size_t
                              const int64_t *base, int32_t year) {
   size_t cap = c->cap;
   if (!c->gather) {
-    c->gather = malloc((size_t)TIDU_NYEAR * TIDU_CHUNK_YEARS * cap * sizeof *c->gather);
+    c->gather = tidu_malloc((size_t)TIDU_NYEAR * TIDU_CHUNK_YEARS * cap * sizeof *c->gather);
     if (!c->gather) return TIDU_ERR_NOMEM;
   }
   for (int y = 0; y < TIDU_NYEAR; y++) {

@@ -3,6 +3,7 @@
 #include "io/internal.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,11 +27,7 @@ tidu_code tidu_warnq_push(tidu_warnq *q, const tidu_error *w) {
       q->n -= q->head;
       q->head = 0;
     } else {
-      size_t cap = q->cap ? q->cap * 2 : 16;
-      tidu_error *it = realloc(q->items, cap * sizeof *it);
-      if (!it) return TIDU_ERR_NOMEM;
-      q->items = it;
-      q->cap = cap;
+      if (TIDU_PUSH_ROOM(q->items, q->n, q->cap) != 0) return TIDU_ERR_NOMEM;
     }
   }
   q->items[q->n] = *w;
@@ -64,7 +61,7 @@ int tidu_io_reserve(char **data, size_t *cap, size_t need, size_t first) {
   if (need <= *cap) return 0;
   size_t n = *cap ? *cap : first;
   while (n < need) n *= 2;
-  char *p = realloc(*data, n);
+  char *p = tidu_realloc(*data, n);
   if (!p) return -1;
   *data = p;
   *cap = n;
@@ -111,9 +108,9 @@ static tidu_format sniff(const char *data, size_t len) {
 }
 
 static tidu_reader *reader_new(const char *name) {
-  tidu_reader *r = calloc(1, sizeof *r);
+  tidu_reader *r = tidu_calloc(1, sizeof *r);
   if (!r) return NULL;
-  r->name = strdup(name ? name : "");
+  r->name = tidu_strdup(name ? name : "");
   if (!r->name) {
     free(r);
     return NULL;
@@ -200,11 +197,11 @@ static tidu_code open_data(tidu_reader *r, const char *data, size_t len, tidu_fo
 /* Reads all of standard input or a non-regular file. */
 static tidu_code slurp(tidu_reader *r, int fd, size_t *len, tidu_error *err) {
   size_t cap = 65536, n = 0;
-  char *buf = malloc(cap);
+  char *buf = tidu_malloc(cap);
   if (!buf) return nomem(err);
   for (;;) {
     if (n == cap) {
-      char *b = realloc(buf, cap * 2);
+      char *b = tidu_realloc(buf, cap * 2);
       if (!b) {
         free(buf);
         return nomem(err);

@@ -2,6 +2,7 @@
 #include "tidu/sheet.h"
 
 #include "tidu/outfile.h"
+#include "tidu/toolkit.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -12,18 +13,18 @@
 
 tidu_sheet *tidu_sheet_new(const char *title, size_t ncols, const char *const *headers,
                            const tidu_cell_kind *kinds) {
-  tidu_sheet *sh = calloc(1, sizeof *sh);
+  tidu_sheet *sh = tidu_calloc(1, sizeof *sh);
   if (!sh) return NULL;
-  sh->title = strdup(title ? title : "sheet");
+  sh->title = tidu_strdup(title ? title : "sheet");
   sh->ncols = ncols;
-  sh->headers = calloc(ncols ? ncols : 1, sizeof *sh->headers);
-  sh->kinds = calloc(ncols ? ncols : 1, sizeof *sh->kinds);
+  sh->headers = tidu_calloc(ncols ? ncols : 1, sizeof *sh->headers);
+  sh->kinds = tidu_calloc(ncols ? ncols : 1, sizeof *sh->kinds);
   if (!sh->title || !sh->headers || !sh->kinds) {
     tidu_sheet_free(sh);
     return NULL;
   }
   for (size_t c = 0; c < ncols; c++) {
-    sh->headers[c] = strdup(headers[c]);
+    sh->headers[c] = tidu_strdup(headers[c]);
     sh->kinds[c] = kinds[c];
     if (!sh->headers[c]) {
       tidu_sheet_free(sh);
@@ -50,13 +51,13 @@ size_t tidu_sheet_add_row(tidu_sheet *sh) {
   if (sh->nrows == sh->cap) {
     size_t cap = sh->cap ? sh->cap * 2 : 64;
     size_t cells = cap * (sh->ncols ? sh->ncols : 1);
-    char **text = realloc(sh->text, cells * sizeof *text);
+    char **text = tidu_realloc(sh->text, cells * sizeof *text);
     if (!text) return (size_t)-1;
     sh->text = text;
-    int64_t *num = realloc(sh->num, cells * sizeof *num);
+    int64_t *num = tidu_realloc(sh->num, cells * sizeof *num);
     if (!num) return (size_t)-1;
     sh->num = num;
-    uint8_t *set = realloc(sh->set, cells);
+    uint8_t *set = tidu_realloc(sh->set, cells);
     if (!set) return (size_t)-1;
     sh->set = set;
     sh->cap = cap;
@@ -73,7 +74,7 @@ size_t tidu_sheet_add_row(tidu_sheet *sh) {
 int tidu_sheet_set_text(tidu_sheet *sh, size_t row, size_t col, const char *s) {
   char **cell = &sh->text[row * sh->ncols + col];
   free(*cell);
-  *cell = s ? strdup(s) : NULL;
+  *cell = s ? tidu_strdup(s) : NULL;
   return s && !*cell ? -1 : 0;
 }
 

@@ -1,6 +1,7 @@
 /* Tabular firm reading over any row source: header mapping, long and wide layouts, cell values. */
 #include "io/internal.h"
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 #include "tidu/uscc.h"
 #include "tidu/values.h"
 
@@ -45,14 +46,6 @@ static const char *trim(const char *s, size_t *len) {
       break;
   }
   return s;
-}
-
-static char *dup_n(const char *s, size_t n) {
-  char *d = malloc(n + 1);
-  if (!d) return NULL;
-  memcpy(d, s, n);
-  d[n] = '\0';
-  return d;
 }
 
 static void lower_ascii(char *s) {
@@ -207,7 +200,7 @@ static tidu_code check_text(const tidu_field_info *fi, tidu_cellval *out, tidu_e
 static tidu_code convert_text(const tidu_field_info *fi, const char *s, size_t len,
                               tidu_cellval *out, tidu_error *err) {
   if (fi->scope == 'F' && fi->index == TIDU_F_CHAINS) {
-    join_acc j = {malloc(len + 1), 0};
+    join_acc j = {tidu_malloc(len + 1), 0};
     if (!j.buf) return nomem(err);
     j.buf[0] = '\0';
     each_tag(s, len, join_tag, &j);
@@ -217,7 +210,7 @@ static tidu_code convert_text(const tidu_field_info *fi, const char *s, size_t l
     }
     out->text = j.buf;
   } else {
-    out->text = dup_n(s, len);
+    out->text = tidu_strndup(s, len);
     if (!out->text) return nomem(err);
   }
   out->set = 1;
@@ -667,7 +660,7 @@ static int next_row(tidu_table *t, tidu_row *row, tidu_error *err) {
 }
 
 static tidu_code read_header(tidu_table *t, const tidu_row *row, tidu_error *err) {
-  t->cols = calloc(row->ncells ? row->ncells : 1, sizeof *t->cols);
+  t->cols = tidu_calloc(row->ncells ? row->ncells : 1, sizeof *t->cols);
   if (!t->cols) return nomem(err);
   t->ncols = row->ncells;
   t->header_line = row->row_no;
@@ -675,7 +668,7 @@ static tidu_code read_header(tidu_table *t, const tidu_row *row, tidu_error *err
     column *c = &t->cols[i];
     size_t n = row->lens[i];
     const char *h = trim(row->cells[i], &n);
-    c->header = dup_n(h, n);
+    c->header = tidu_strndup(h, n);
     if (!c->header) return nomem(err);
     c->fmt.unit_scale = 1;
     c->fmt.typed = t->src.typed;
@@ -797,7 +790,7 @@ tidu_code tidu_table_open_at(tidu_rowsrc *src, tidu_warnq *warns, long header_ro
   if (!err) err = &local;
   *out = NULL;
   if (no_header) *no_header = 0;
-  tidu_table *t = calloc(1, sizeof *t);
+  tidu_table *t = tidu_calloc(1, sizeof *t);
   if (!t) {
     if (src->close) src->close(src->ctx);
     return nomem(err);
@@ -987,7 +980,7 @@ static char *row_key(const tidu_table *t, const tidu_row *row, int *oom) {
   }
   if (n == 0) return NULL;
   size_t p = strlen(prefix);
-  char *k = malloc(p + n + 1);
+  char *k = tidu_malloc(p + n + 1);
   if (!k) {
     *oom = 1;
     return NULL;
@@ -1057,7 +1050,7 @@ static tidu_code duplicate_check(tidu_table *t, const tidu_row *row, tidu_error 
   size_t n;
   const char *s = raw_cell(row, t->uscc_col, &n);
   if (n == 0) return TIDU_OK;
-  char *key = dup_n(s, n);
+  char *key = tidu_strndup(s, n);
   if (!key) return nomem(err);
   upper_ascii(key);
   char q[80];
@@ -1110,7 +1103,7 @@ static size_t hash_key(const char *s) {
 
 static int rehash(tidu_table *t) {
   size_t n = t->nslots ? t->nslots * 2 : 64;
-  slot *s = calloc(n, sizeof *s);
+  slot *s = tidu_calloc(n, sizeof *s);
   if (!s) return -1;
   for (size_t i = 0; i < t->nslots; i++) {
     if (!t->slots[i].idx) continue;
@@ -1126,13 +1119,7 @@ static int rehash(tidu_table *t) {
 
 /* Appends an entry (taking `key`); NULL on ENOMEM. */
 static entry *add_entry(tidu_table *t, char *key, long line) {
-  if (t->nents == t->cap_ents) {
-    size_t cap = t->cap_ents ? t->cap_ents * 2 : 64;
-    entry *e = realloc(t->ents, cap * sizeof *e);
-    if (!e) return NULL;
-    t->ents = e;
-    t->cap_ents = cap;
-  }
+  if (TIDU_PUSH_ROOM(t->ents, t->nents, t->cap_ents) != 0) return NULL;
   entry *e = &t->ents[t->nents++];
   memset(e, 0, sizeof *e);
   tidu_firm_init(&e->firm);
@@ -1175,7 +1162,7 @@ static entry *entry_for(tidu_table *t, char *key, long line) {
 
 static tidu_code entry_error(entry *e, const tidu_error *err) {
   if (e->nerr >= MAX_ERRS_PER_FIRM) return TIDU_OK;
-  tidu_error *es = realloc(e->errs, (e->nerr + 1) * sizeof *es);
+  tidu_error *es = tidu_realloc(e->errs, (e->nerr + 1) * sizeof *es);
   if (!es) return TIDU_ERR_NOMEM;
   e->errs = es;
   e->errs[e->nerr++] = *err;
@@ -1185,7 +1172,7 @@ static tidu_code entry_error(entry *e, const tidu_error *err) {
 static year_lines *lines_for(entry *e, int32_t year) {
   for (size_t i = 0; i < e->nyl; i++)
     if (e->yl[i].year == year) return &e->yl[i];
-  year_lines *yl = realloc(e->yl, (e->nyl + 1) * sizeof *yl);
+  year_lines *yl = tidu_realloc(e->yl, (e->nyl + 1) * sizeof *yl);
   if (!yl) return NULL;
   e->yl = yl;
   memset(&yl[e->nyl], 0, sizeof *yl);
@@ -1348,7 +1335,7 @@ tidu_code tidu_table_next(tidu_table *t, tidu_firm *firm, int *done, tidu_error 
     *done = 1;
     return TIDU_OK;
   }
-  rowvals rv = {calloc(t->ncols ? t->ncols : 1, sizeof *rv.v), 0, 0};
+  rowvals rv = {tidu_calloc(t->ncols ? t->ncols : 1, sizeof *rv.v), 0, 0};
   if (!rv.v) return nomem(err);
   tidu_code code = TIDU_OK;
   if (t->year_col >= 0) {

@@ -12,6 +12,7 @@
 #include "io/internal.h"
 #include "io/rowsrc.h"
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 /* ---- limits against zip bombs and hostile files ---- */
 #define MAX_SMALL_PART   (16u << 20)     /* workbook.xml, rels, styles.xml: bytes of XML */
@@ -245,19 +246,13 @@ static void XMLCALL on_workbook(void *ud, const char *el, const char **atts) {
   if (strcmp(local(el), "sheet") != 0) return;
   const char *name = attr(atts, "name"), *rid = attr(atts, "id");
   if (!name || !rid) return;
-  if (c->b->n == c->b->cap) {
-    size_t cap = c->b->cap ? c->b->cap * 2 : 8;
-    sheet_ref *p = realloc(c->b->sheets, cap * sizeof *p);
-    if (!p) {
-      c->oom = 1;
-      return;
-    }
-    c->b->sheets = p;
-    c->b->cap = cap;
+  if (TIDU_PUSH_ROOM(c->b->sheets, c->b->n, c->b->cap) != 0) {
+    c->oom = 1;
+    return;
   }
   sheet_ref *s = &c->b->sheets[c->b->n++];
-  s->name = strdup(name);
-  s->rid = strdup(rid);
+  s->name = tidu_strdup(name);
+  s->rid = tidu_strdup(rid);
   s->path = NULL;
   if (!s->name || !s->rid) c->oom = 1;
 }
@@ -271,7 +266,7 @@ static void XMLCALL on_rel(void *ud, const char *el, const char **atts) {
     sheet_ref *s = &c->b->sheets[i];
     if (strcmp(s->rid, id) != 0 || s->path) continue;
     size_t n = strlen(target) + 4;
-    s->path = malloc(n);
+    s->path = tidu_malloc(n);
     if (!s->path) {
       c->oom = 1;
       return;
@@ -370,8 +365,8 @@ static tidu_code find_sheet(xlsx *x, const char *want, char **path, tidu_error *
                         want ? want : "", names, want ? want : "", names);
   }
   if (rc == TIDU_OK) {
-    *path = strdup(hit->path);
-    x->sheet = strdup(hit->name);
+    *path = tidu_strdup(hit->path);
+    x->sheet = tidu_strdup(hit->name);
     if (!*path || !x->sheet)
       rc = tidu_error_set(err, TIDU_ERR_NOMEM, x->name, 0, 0, "内存不足 / out of memory");
   }
@@ -425,15 +420,9 @@ static void XMLCALL sst_end(void *ud, const char *el) {
       XML_StopParser(x->parser, XML_FALSE);
       return;
     }
-    if (x->nsst == x->cap_sst) {
-      size_t cap = x->cap_sst ? x->cap_sst * 2 : 1024;
-      size_t *p = realloc(x->sst_off, cap * sizeof *p);
-      if (!p) {
-        fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
-        return;
-      }
-      x->sst_off = p;
-      x->cap_sst = cap;
+    if (TIDU_PUSH_ROOM(x->sst_off, x->nsst, x->cap_sst) != 0) {
+      fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
+      return;
     }
     x->sst_off[x->nsst++] = x->sst_text.len;
     if (buf_add(&x->sst_text, x->text.p ? x->text.p : "", x->text.len + 1) != 0)
@@ -492,7 +481,7 @@ static void XMLCALL styles_start(void *ud, const char *el, const char **atts) {
   } else if (!strcmp(n, "cellXfs")) {
     x->styles.in_xfs = 1;
   } else if (!strcmp(n, "xf") && x->styles.in_xfs && x->nxf < 65536) {
-    unsigned char *p = realloc(x->xf_date, x->nxf + 1);
+    unsigned char *p = tidu_realloc(x->xf_date, x->nxf + 1);
     if (!p) {
       fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
       return;
@@ -735,10 +724,10 @@ static int reserve_cols(xlsx *x, size_t col) {
   if (col < x->cap_cols) return 0;
   size_t cap = x->cap_cols ? x->cap_cols : 32;
   while (cap <= col) cap *= 2;
-  size_t *p = realloc(x->cell_at, cap * sizeof *p);
+  size_t *p = tidu_realloc(x->cell_at, cap * sizeof *p);
   if (!p) return -1;
   x->cell_at = p;
-  unsigned char *q = realloc(x->cell_num, cap);
+  unsigned char *q = tidu_realloc(x->cell_num, cap);
   if (!q) return -1;
   x->cell_num = q;
   for (size_t i = x->cap_cols; i < cap; i++) {
@@ -802,11 +791,11 @@ static int emit_row(xlsx *x, tidu_row *row) {
     x->ncols = x->width;
   }
   if (x->ncols > x->cap_out) {
-    const char **c = realloc(x->cells, x->ncols * sizeof *c);
+    const char **c = tidu_realloc(x->cells, x->ncols * sizeof *c);
     if (c) x->cells = c;
-    size_t *l = realloc(x->lens, x->ncols * sizeof *l);
+    size_t *l = tidu_realloc(x->lens, x->ncols * sizeof *l);
     if (l) x->lens = l;
-    unsigned char *m = realloc(x->nums, x->ncols);
+    unsigned char *m = tidu_realloc(x->nums, x->ncols);
     if (m) x->nums = m;
     if (!c || !l || !m) return -1;
     x->cap_out = x->ncols;
@@ -945,8 +934,8 @@ static int finish_open(xlsx *x, const char *sheet, tidu_rowsrc *out, tidu_error 
 }
 
 static xlsx *new_xlsx(const char *name, tidu_error *err) {
-  xlsx *x = calloc(1, sizeof *x);
-  if (x) x->name = strdup(name ? name : "");
+  xlsx *x = tidu_calloc(1, sizeof *x);
+  if (x) x->name = tidu_strdup(name ? name : "");
   if (!x || !x->name) {
     free(x);
     tidu_error_set(err, TIDU_ERR_NOMEM, name, 0, 0, "内存不足 / out of memory");

@@ -7,6 +7,7 @@
 
 #include "io/export_int.h"
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 #define MAX_LAYERS 16
 
@@ -214,8 +215,8 @@ static lxw_worksheet *add_sheet(tidu_xlsx_out *x, const char *name, const char *
 tidu_code tidu_xlsx_out_open(const char *file, const char *path, const tidu_export_ruleset *rs,
                              size_t nrs, tidu_xlsx_out **out, tidu_error *err) {
   *out = NULL;
-  tidu_xlsx_out *x = calloc(1, sizeof *x);
-  if (!x || !(x->path = strdup(path))) {
+  tidu_xlsx_out *x = tidu_calloc(1, sizeof *x);
+  if (!x || !(x->path = tidu_strdup(path))) {
     free(x);
     return tidu_error_set(err, TIDU_ERR_NOMEM, path, 0, 0, "内存不足 / out of memory");
   }

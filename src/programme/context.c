@@ -9,16 +9,13 @@
 #include <time.h>
 
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 static const char *const EXCHANGE[PROG_NEXCHANGE] = {"main", "chinext", "star", "bse"};
 static const char *const TIER_IDS[PROG_NTIERS] = {"above_scale", "innovative_sme", "srdi_sme",
                                                   "little_giant", "single_champion"};
 
 /* ---- small helpers ---- */
-
-char *prog_strdup(const char *s) {
-  return s ? strdup(s) : NULL;
-}
 
 tidu_code prog_nomem(tidu_error *err) {
   return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
@@ -133,7 +130,7 @@ static tidu_code set_order(tidu_programme *p, const char *order, tidu_error *err
 tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme **out,
                               tidu_error *err) {
   *out = NULL;
-  tidu_programme *p = calloc(1, sizeof *p);
+  tidu_programme *p = tidu_calloc(1, sizeof *p);
   if (!p) return prog_nomem(err);
   p->as_of = opt ? opt->as_of : 0;
   p->reward_cap_fen = opt && opt->reward_cap_fen > 0 ? opt->reward_cap_fen : 50000000LL;
@@ -298,7 +295,7 @@ static tidu_code run_chunk(tidu_programme *p, const tidu_firm *firms, size_t n, 
 
 tidu_code prog_scan(tidu_programme *p, tidu_store *s, int32_t year, char *const *uscc, size_t n,
                     prog_fn fn, void *ud, tidu_error *err) {
-  tidu_firm *firms = calloc(PROG_CHUNK, sizeof *firms);
+  tidu_firm *firms = tidu_calloc(PROG_CHUNK, sizeof *firms);
   if (!firms) return prog_nomem(err);
   for (size_t i = 0; i < PROG_CHUNK; i++) tidu_firm_init(&firms[i]);
   tidu_store_iter *it = NULL;

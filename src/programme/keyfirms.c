@@ -1,6 +1,7 @@
 /* Key firms (重点企业): the readiness score, the year's shortlist within per-chain and
  * per-region limits, and the recorded lists. */
 #include "programme/prog_int.h"
+#include "tidu/toolkit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -83,19 +84,13 @@ static tidu_code score_chunk(void *ud, tidu_programme *p, const prog_chunk *c, t
                                  &sc, NULL, err);
     if (rc != TIDU_OK) return rc;
     double stage = 15.0 * sc.step / 5.0;
-    if (x->n == x->cap) {
-      size_t cap = x->cap ? x->cap * 2 : 64;
-      cand *v = realloc(x->v, cap * sizeof *v);
-      if (!v) return prog_nomem(err);
-      x->v = v;
-      x->cap = cap;
-    }
+    if (TIDU_PUSH_ROOM(x->v, x->n, x->cap) != 0) return prog_nomem(err);
     cand *k = &x->v[x->n++];
     memset(k, 0, sizeof *k);
     snprintf(k->k.uscc, sizeof k->k.uscc, "%s", f->text[TIDU_F_USCC]);
-    k->k.name = prog_strdup(f->text[TIDU_F_NAME]);
-    k->k.region = prog_strdup(f->text[TIDU_F_REGION]);
-    k->k.chains = prog_strdup(f->text[TIDU_F_CHAINS]);
+    k->k.name = tidu_strdup(f->text[TIDU_F_NAME]);
+    k->k.region = tidu_strdup(f->text[TIDU_F_REGION]);
+    k->k.chains = tidu_strdup(f->text[TIDU_F_CHAINS]);
     k->k.score = round((close + grow + inten + stage) * 100) / 100;
     char why[512];
     char gtxt[32];
@@ -107,7 +102,7 @@ static tidu_code score_chunk(void *ud, tidu_programme *p, const prog_chunk *c, t
              "接近上市标准 %.1f(差距 %.0f%%) + 营收增长 %.1f(%s) + 上市意向 %.0f + 上市进程 "
              "%.1f / closeness %.1f, growth %.1f, intention %.0f, stage %.1f",
              close, gap * 100, grow, gtxt, inten, stage, close, grow, inten, stage);
-    k->k.reasons = strdup(why);
+    k->k.reasons = tidu_strdup(why);
     const char *ch = f->text[TIDU_F_CHAINS];
     size_t cl = ch ? strcspn(ch, ";,") : 0;
     snprintf(k->chain, sizeof k->chain, "%.*s", (int)cl, ch ? ch : "");
@@ -182,17 +177,17 @@ tidu_code tidu_pool_shortlist(tidu_programme *p, tidu_store *s, const tidu_short
   if (rc != TIDU_OK) return rc;
   sl_ctx x = {s, NULL, 0, 0, ""};
   snprintf(x.year_end, sizeof x.year_end, "%04d-12-31", (int)o->year);
-  char **ids = calloc(pool.n ? pool.n : 1, sizeof *ids);
+  char **ids = tidu_calloc(pool.n ? pool.n : 1, sizeof *ids);
   if (!ids) rc = prog_nomem(err);
   for (size_t i = 0; rc == TIDU_OK && i < pool.n; i++) ids[i] = pool.items[i].uscc;
   if (rc == TIDU_OK && pool.n) rc = prog_scan(p, s, o->year, ids, pool.n, score_chunk, &x, err);
   free(ids);
   tidu_pool_list_free(&pool);
-  int *picked = rc == TIDU_OK ? calloc(x.n ? x.n : 1, sizeof *picked) : NULL;
+  int *picked = rc == TIDU_OK ? tidu_calloc(x.n ? x.n : 1, sizeof *picked) : NULL;
   if (rc == TIDU_OK && !picked) rc = prog_nomem(err);
   if (rc == TIDU_OK) {
     if (x.n) qsort(x.v, x.n, sizeof *x.v, cmp_cand);
-    out->items = calloc((size_t)o->count, sizeof *out->items);
+    out->items = tidu_calloc((size_t)o->count, sizeof *out->items);
     if (!out->items) rc = prog_nomem(err);
   }
   for (size_t i = 0; rc == TIDU_OK && i < x.n && out->n < (size_t)o->count; i++) {
@@ -227,22 +222,16 @@ typedef struct get_ctx {
 static int add_key(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols;
   get_ctx *c = ud;
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 32;
-    tidu_key_firm *v = realloc(c->out->items, cap * sizeof *v);
-    if (!v) return c->nomem = 1;
-    c->out->items = v;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return c->nomem = 1;
   tidu_key_firm *k = &c->out->items[c->out->n++];
   memset(k, 0, sizeof *k);
   snprintf(k->uscc, sizeof k->uscc, "%s", t[0]);
-  k->name = prog_strdup(t[1]);
-  k->region = prog_strdup(t[2]);
-  k->chains = prog_strdup(t[3]);
+  k->name = tidu_strdup(t[1]);
+  k->region = tidu_strdup(t[2]);
+  k->chains = tidu_strdup(t[3]);
   k->score = (double)num[4] / 10000.0;
-  k->reasons = prog_strdup(t[5]);
-  k->officer = prog_strdup(t[6]);
+  k->reasons = tidu_strdup(t[5]);
+  k->officer = tidu_strdup(t[6]);
   k->rank = (int)num[7];
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 /* ---- names ---- */
 
@@ -58,13 +59,7 @@ static int add_progress(void *ud, int ncols, const char *const *t, const int64_t
     if (r > x->v[x->n - 1].rung) x->v[x->n - 1].rung = r;
     return 0;
   }
-  if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 256;
-    prog_rung *v = realloc(x->v, cap * sizeof *v);
-    if (!v) return x->nomem = 1;
-    x->v = v;
-    x->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(x->v, x->n, x->cap) != 0) return x->nomem = 1;
   snprintf(x->v[x->n].uscc, sizeof x->v[0].uscc, "%s", t[0]);
   x->v[x->n++].rung = r;
   return 0;
@@ -151,24 +146,18 @@ static tidu_code scan_chunk(void *ud, tidu_programme *p, const prog_chunk *c, ti
   scan_ctx *x = ud;
   for (size_t i = 0; i < c->n; i++) {
     const tidu_firm *f = &c->firms[i];
-    if (x->n == x->cap) {
-      size_t cap = x->cap ? x->cap * 2 : 1024;
-      firm_rec *v = realloc(x->v, cap * sizeof *v);
-      if (!v) return prog_nomem(err);
-      x->v = v;
-      x->cap = cap;
-    }
+    if (TIDU_PUSH_ROOM(x->v, x->n, x->cap) != 0) return prog_nomem(err);
     firm_rec *r = &x->v[x->n++];
     memset(r, 0, sizeof *r);
     snprintf(r->f.uscc, sizeof r->f.uscc, "%s", f->text[TIDU_F_USCC]);
     snprintf(r->f.region, sizeof r->f.region, "%s",
              f->text[TIDU_F_REGION] ? f->text[TIDU_F_REGION] : "");
     r->f.rung = (uint8_t)prog_rung_of(p, c, i, x->year_end, &x->pr);
-    r->chains = prog_strdup(f->text[TIDU_F_CHAINS]);
+    r->chains = tidu_strdup(f->text[TIDU_F_CHAINS]);
     if (f->text[TIDU_F_CHAINS] && !r->chains) return prog_nomem(err);
     if (x->keep_verdicts) {
-      r->name = prog_strdup(f->text[TIDU_F_NAME]);
-      r->verdicts = malloc(x->nrs ? x->nrs : 1);
+      r->name = tidu_strdup(f->text[TIDU_F_NAME]);
+      r->verdicts = tidu_malloc(x->nrs ? x->nrs : 1);
       if (!r->verdicts) return prog_nomem(err);
       for (size_t k = 0; k < x->nrs; k++)
         r->verdicts[k] = (uint8_t)tidu_eval_verdict(c->ev, k, TIDU_WHOLE, i);
@@ -178,7 +167,7 @@ static tidu_code scan_chunk(void *ud, tidu_programme *p, const prog_chunk *c, ti
         snprintf(why, sizeof why, "首次规上 %d 年;%s / newly above scale in %d; %s", c->year,
                  st ? st : "reward", c->year, st ? st : "reward");
         r->reward = 1;
-        r->reward_why = strdup(why);
+        r->reward_why = tidu_strdup(why);
       }
     }
   }
@@ -218,16 +207,10 @@ static tidu_code count_group(tidu_ladder *l, size_t *cap, const char *key, size_
       l->groups[g].counts[rung]++;
       return TIDU_OK;
     }
-  if (l->ngroups == *cap) {
-    size_t nc = *cap ? *cap * 2 : 32;
-    tidu_ladder_group *v = realloc(l->groups, nc * sizeof *v);
-    if (!v) return prog_nomem(err);
-    l->groups = v;
-    *cap = nc;
-  }
+  if (TIDU_PUSH_ROOM(l->groups, l->ngroups, *cap) != 0) return prog_nomem(err);
   tidu_ladder_group *g = &l->groups[l->ngroups];
   memset(g, 0, sizeof *g);
-  g->key = strndup(key, len);
+  g->key = tidu_strndup(key, len);
   if (!g->key) return prog_nomem(err);
   l->ngroups++;
   g->counts[rung]++;
@@ -262,7 +245,7 @@ tidu_code tidu_ladder_compute(tidu_programme *p, tidu_store *s, int32_t year, ti
   scan_ctx x;
   tidu_code rc = scan_year(p, s, year, 0, &x, err);
   if (rc != TIDU_OK) return rc;
-  out->firms = malloc((x.n ? x.n : 1) * sizeof *out->firms);
+  out->firms = tidu_malloc((x.n ? x.n : 1) * sizeof *out->firms);
   if (!out->firms) rc = prog_nomem(err);
   size_t gcap = 0;
   for (size_t i = 0; rc == TIDU_OK && i < x.n; i++) {
@@ -283,7 +266,8 @@ tidu_code tidu_ladder_compute(tidu_programme *p, tidu_store *s, int32_t year, ti
     }
   }
   free_recs(&x);
-  if (rc == TIDU_OK && out->ngroups) qsort(out->groups, out->ngroups, sizeof *out->groups, cmp_group);
+  if (rc == TIDU_OK && out->ngroups)
+    qsort(out->groups, out->ngroups, sizeof *out->groups, cmp_group);
   if (rc == TIDU_OK && record) rc = record_ladder(s, out, a, err);
   if (rc != TIDU_OK) tidu_ladder_free(out);
   return rc;
@@ -308,13 +292,7 @@ typedef struct recorded {
 static int add_recorded(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols;
   recorded *x = ud;
-  if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 1024;
-    prog_rung *v = realloc(x->v, cap * sizeof *v);
-    if (!v) return x->nomem = 1;
-    x->v = v;
-    x->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(x->v, x->n, x->cap) != 0) return x->nomem = 1;
   snprintf(x->v[x->n].uscc, sizeof x->v[0].uscc, "%s", t[0]);
   x->v[x->n++].rung = (uint8_t)num[1];
   return 0;
@@ -335,7 +313,7 @@ static char *changed_ids(const tidu_programme *p, const uint8_t *before, const u
     int w = snprintf(buf + used, sizeof buf - used, "%s%s", used ? "," : "", id);
     if (w > 0 && (size_t)w < sizeof buf - used) used += (size_t)w;
   }
-  return used ? strdup(buf) : NULL;
+  return used ? tidu_strdup(buf) : NULL;
 }
 
 tidu_code tidu_transitions_compute(tidu_programme *p, tidu_store *s, int32_t year,
@@ -375,7 +353,7 @@ tidu_code tidu_transitions_compute(tidu_programme *p, tidu_store *s, int32_t yea
     if (m == TIDU_MOVE_NONE && !gained && !lost && !r->reward) continue;
     if (out->n == cap) {
       cap = cap ? cap * 2 : 256;
-      tidu_transition *v = realloc(out->items, cap * sizeof *v);
+      tidu_transition *v = tidu_realloc(out->items, cap * sizeof *v);
       if (!v) {
         free(gained);
         free(lost);

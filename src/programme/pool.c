@@ -1,6 +1,7 @@
 /* The reserve pool's lifecycle (proposed -> admitted | rejected; admitted -> exited), its
  * lists, the audit events, tracking officers and the consulting log. */
 #include "programme/prog_int.h"
+#include "tidu/toolkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,27 +211,21 @@ static int add_entry(void *ud, int ncols, const char *const *t, const int64_t *n
   if (f && !starts(t[2], f->region_prefix)) return 0;
   if (f && !starts(t[3], f->industry_prefix)) return 0;
   if (f && f->chain && *f->chain && !prog_list_has(t[4], f->chain)) return 0;
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 64;
-    tidu_pool_entry *items = realloc(c->out->items, cap * sizeof *items);
-    if (!items) return c->nomem = 1;
-    c->out->items = items;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return c->nomem = 1;
   tidu_pool_entry *e = &c->out->items[c->out->n++];
   memset(e, 0, sizeof *e);
   snprintf(e->uscc, sizeof e->uscc, "%s", t[0]);
-  e->name = prog_strdup(t[1]);
-  e->region = prog_strdup(t[2]);
-  e->industry = prog_strdup(t[3]);
-  e->chains = prog_strdup(t[4]);
+  e->name = tidu_strdup(t[1]);
+  e->region = tidu_strdup(t[2]);
+  e->industry = tidu_strdup(t[3]);
+  e->chains = tidu_strdup(t[4]);
   e->state = state < 0 ? TIDU_POOL_PROPOSED : (tidu_pool_state)state;
   e->source = source < 0 ? TIDU_SRC_LOCAL : (tidu_pool_source)source;
-  e->by = prog_strdup(t[7]);
-  e->note = prog_strdup(t[8]);
+  e->by = tidu_strdup(t[7]);
+  e->note = tidu_strdup(t[8]);
   e->exit_reason = t[9] ? (tidu_exit_reason)find_name(EXIT, COUNT(EXIT), t[9]) : TIDU_EXIT_NONE;
   if ((int)e->exit_reason < 0) e->exit_reason = TIDU_EXIT_OTHER;
-  e->officer = prog_strdup(t[10]);
+  e->officer = tidu_strdup(t[10]);
   snprintf(e->added_at, sizeof e->added_at, "%s", t[11] ? t[11] : "");
   snprintf(e->changed_at, sizeof e->changed_at, "%s", t[12] ? t[12] : "");
   return 0;
@@ -274,22 +269,16 @@ typedef struct ev_ctx {
 static int add_event(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols;
   ev_ctx *c = ud;
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 64;
-    tidu_event *items = realloc(c->out->items, cap * sizeof *items);
-    if (!items) return c->nomem = 1;
-    c->out->items = items;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return c->nomem = 1;
   tidu_event *e = &c->out->items[c->out->n++];
   e->id = num[0];
-  e->at = prog_strdup(t[1]);
-  e->who = prog_strdup(t[2]);
-  e->action = prog_strdup(t[3]);
-  e->uscc = prog_strdup(t[4]);
-  e->what = prog_strdup(t[5]);
-  e->why = prog_strdup(t[6]);
-  e->source = prog_strdup(t[7]);
+  e->at = tidu_strdup(t[1]);
+  e->who = tidu_strdup(t[2]);
+  e->action = tidu_strdup(t[3]);
+  e->uscc = tidu_strdup(t[4]);
+  e->what = tidu_strdup(t[5]);
+  e->why = tidu_strdup(t[6]);
+  e->source = tidu_strdup(t[7]);
   return 0;
 }
 
@@ -383,18 +372,12 @@ typedef struct log_ctx {
 static int add_log(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols;
   log_ctx *c = ud;
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 16;
-    tidu_log_entry *items = realloc(c->out->items, cap * sizeof *items);
-    if (!items) return c->nomem = 1;
-    c->out->items = items;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return c->nomem = 1;
   tidu_log_entry *e = &c->out->items[c->out->n++];
   e->id = num[0];
   snprintf(e->date, sizeof e->date, "%s", t[1] ? t[1] : "");
-  e->text = prog_strdup(t[2]);
-  e->who = prog_strdup(t[3]);
+  e->text = tidu_strdup(t[2]);
+  e->who = tidu_strdup(t[3]);
   return 0;
 }
 

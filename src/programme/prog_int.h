@@ -6,6 +6,7 @@
 #include "tidu/assess.h"
 #include "tidu/programme.h"
 #include "tidu/rules.h"
+#include "tidu/toolkit.h"
 
 #define PROG_CHUNK     512
 #define PROG_MAXBOARDS 8
@@ -17,7 +18,7 @@
 enum { T_ABOVE_SCALE = 0, T_INNOVATIVE, T_SRDI, T_LITTLE_GIANT, T_CHAMPION, PROG_NTIERS };
 
 struct tidu_programme {
-  tidu_rulebook *book; /* boards and tiers (built in) */
+  tidu_rulebook *book;       /* boards and tiers (built in) */
   tidu_selection *sel;       /* the selection in use: sel_core, or sel_full for transitions */
   tidu_selection *sel_full;  /* every board, positioning test and tier in force */
   tidu_selection *sel_core;  /* the boards of the layering order, the exchanges, above_scale */
@@ -101,8 +102,6 @@ tidu_code prog_finish(tidu_store *s, int own, tidu_code rc, tidu_error *err);
 /* Fails with TIDU_ERR_DATA unless `uscc` is a live registry firm. */
 tidu_code prog_need_firm(tidu_store *s, const char *uscc, tidu_error *err);
 
-/* strdup that accepts NULL. */
-char *prog_strdup(const char *s);
 /* Out of memory error. */
 tidu_code prog_nomem(tidu_error *err);
 /* 1 when the ';'- or ','-separated list `list` holds `item`. */

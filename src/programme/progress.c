@@ -1,5 +1,6 @@
 /* Listing progress (上市进程): stages with dates, checked for order on each track unless forced. */
 #include "programme/prog_int.h"
+#include "tidu/toolkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,20 +61,14 @@ typedef struct list_ctx {
 static int add_stage(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols;
   list_ctx *c = ud;
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 16;
-    tidu_progress_entry *v = realloc(c->out->items, cap * sizeof *v);
-    if (!v) return c->nomem = 1;
-    c->out->items = v;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return c->nomem = 1;
   tidu_progress_entry *e = &c->out->items[c->out->n++];
   memset(e, 0, sizeof *e);
   e->stage = tidu_stage_find(t[0]);
   snprintf(e->board, sizeof e->board, "%s", t[1] ? t[1] : "");
   snprintf(e->date, sizeof e->date, "%s", t[2] ? t[2] : "");
   e->forced = (int)num[3];
-  e->reason = prog_strdup(t[4]);
+  e->reason = tidu_strdup(t[4]);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 /* Reports ready to send upward: the pool, layers, ladder, key firms, targets, institutions and
  * activities as tables with Chinese headers and money in 万元. */
 #include "programme/prog_int.h"
+#include "tidu/toolkit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -173,7 +174,7 @@ static tidu_code report_targets(tidu_programme *p, tidu_store *s, int32_t year, 
                        t->target ? (int64_t)llround(t->actual * 10000.0 / t->target) : 0);
     size_t len = 1;
     for (size_t f = 0; f < t->nfirms; f++) len += strlen(t->firms[f]) + 1;
-    char *list = malloc(len);
+    char *list = tidu_malloc(len);
     if (!list) {
       rc = prog_nomem(err);
       break;

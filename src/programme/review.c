@@ -1,6 +1,7 @@
 /* Pool reviews (entries and exits computed by the programme rule sets) and layering: one board
  * per pool firm, with the reason. */
 #include "programme/prog_int.h"
+#include "tidu/toolkit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -23,13 +24,7 @@ typedef struct pool_index {
 static int add_state(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols, (void)num;
   pool_index *x = ud;
-  if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 256;
-    pool_state *v = realloc(x->v, cap * sizeof *v);
-    if (!v) return x->nomem = 1;
-    x->v = v;
-    x->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(x->v, x->n, x->cap) != 0) return x->nomem = 1;
   snprintf(x->v[x->n].uscc, sizeof x->v[0].uscc, "%s", t[0]);
   x->v[x->n++].state = tidu_pool_state_find(t[5]);
   return 0;
@@ -64,20 +59,14 @@ typedef struct review_ctx {
 
 static tidu_code push_item(review_ctx *c, const tidu_firm *f, int enter, tidu_exit_reason reason,
                            const char *why, tidu_error *err) {
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 64;
-    tidu_review_item *items = realloc(c->out->items, cap * sizeof *items);
-    if (!items) return prog_nomem(err);
-    c->out->items = items;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return prog_nomem(err);
   tidu_review_item *it = &c->out->items[c->out->n++];
   memset(it, 0, sizeof *it);
   snprintf(it->uscc, sizeof it->uscc, "%s", f->text[TIDU_F_USCC]);
-  it->name = prog_strdup(f->text[TIDU_F_NAME]);
+  it->name = tidu_strdup(f->text[TIDU_F_NAME]);
   it->enter = enter;
   it->reason = reason;
-  it->why = prog_strdup(why);
+  it->why = tidu_strdup(why);
   if (enter)
     c->out->entries++;
   else
@@ -196,19 +185,13 @@ static tidu_code layer_chunk(void *ud, tidu_programme *p, const prog_chunk *c, t
             tidu_eval_distance(c->ev, (size_t)p->rs_order[b], TIDU_WHOLE, i) == best)
           pick = (int)b;
       }
-    if (x->out->n == x->cap) {
-      size_t cap = x->cap ? x->cap * 2 : 64;
-      tidu_layer_item *items = realloc(x->out->items, cap * sizeof *items);
-      if (!items) return prog_nomem(err);
-      x->out->items = items;
-      x->cap = cap;
-    }
+    if (TIDU_PUSH_ROOM(x->out->items, x->out->n, x->cap) != 0) return prog_nomem(err);
     tidu_layer_item *it = &x->out->items[x->out->n++];
     memset(it, 0, sizeof *it);
     snprintf(it->uscc, sizeof it->uscc, "%s", f->text[TIDU_F_USCC]);
-    it->name = prog_strdup(f->text[TIDU_F_NAME]);
-    it->region = prog_strdup(f->text[TIDU_F_REGION]);
-    it->chains = prog_strdup(f->text[TIDU_F_CHAINS]);
+    it->name = tidu_strdup(f->text[TIDU_F_NAME]);
+    it->region = tidu_strdup(f->text[TIDU_F_REGION]);
+    it->chains = tidu_strdup(f->text[TIDU_F_CHAINS]);
     it->qualifies = qualifies;
     char why[256];
     if (pick < 0) {
@@ -227,7 +210,7 @@ static tidu_code layer_chunk(void *ud, tidu_programme *p, const prog_chunk *c, t
         snprintf(why, sizeof why, "最接近 %s %s,相对差距 %.0f%% / nearest %s, gap %.0f%%", m->name,
                  std ? std : "", best * 100, std ? std : "", best * 100);
     }
-    it->why = prog_strdup(why);
+    it->why = tidu_strdup(why);
   }
   return TIDU_OK;
 }
@@ -247,7 +230,7 @@ tidu_code tidu_pool_layers(tidu_programme *p, tidu_store *s, int32_t year, tidu_
   tidu_pool_list pool;
   tidu_code rc = tidu_pool_list_get(s, &f, &pool, err);
   if (rc != TIDU_OK) return rc;
-  char **ids = calloc(pool.n ? pool.n : 1, sizeof *ids);
+  char **ids = tidu_calloc(pool.n ? pool.n : 1, sizeof *ids);
   if (!ids) rc = prog_nomem(err);
   for (size_t i = 0; rc == TIDU_OK && i < pool.n; i++) ids[i] = pool.items[i].uscc;
   layer_ctx x = {out, 0};
@@ -261,7 +244,7 @@ tidu_code tidu_pool_layers(tidu_programme *p, tidu_store *s, int32_t year, tidu_
   out->nboards = p->norder;
   for (size_t b = 0; b < p->norder; b++) snprintf(out->boards[b], 16, "%s", p->order[b]);
   /* order by layer (in the board order, none last), then USCC */
-  tidu_layer_item *sorted = malloc((out->n ? out->n : 1) * sizeof *sorted);
+  tidu_layer_item *sorted = tidu_malloc((out->n ? out->n : 1) * sizeof *sorted);
   if (!sorted) {
     tidu_layers_free(out);
     return prog_nomem(err);

@@ -2,6 +2,7 @@
  * reserve; activities (roadshows by chain and month, trainings, salons, visits, executive
  * classes) with the firms attending and their outcomes. */
 #include "programme/prog_int.h"
+#include "tidu/toolkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,24 +70,18 @@ typedef struct inst_ctx {
 static int add_inst(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols;
   inst_ctx *c = ud;
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 16;
-    tidu_inst *v = realloc(c->out->items, cap * sizeof *v);
-    if (!v) return c->nomem = 1;
-    c->out->items = v;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return c->nomem = 1;
   tidu_inst *in = &c->out->items[c->out->n++];
   in->id = num[0];
-  in->name = prog_strdup(t[1]);
-  in->type = prog_strdup(t[2]);
-  in->region = prog_strdup(t[3]);
-  in->industries = prog_strdup(t[4]);
-  in->boards = prog_strdup(t[5]);
-  in->conditions = prog_strdup(t[6]);
-  in->duties = prog_strdup(t[7]);
-  in->status = prog_strdup(t[8]);
-  in->status_reason = prog_strdup(t[9]);
+  in->name = tidu_strdup(t[1]);
+  in->type = tidu_strdup(t[2]);
+  in->region = tidu_strdup(t[3]);
+  in->industries = tidu_strdup(t[4]);
+  in->boards = tidu_strdup(t[5]);
+  in->conditions = tidu_strdup(t[6]);
+  in->duties = tidu_strdup(t[7]);
+  in->status = tidu_strdup(t[8]);
+  in->status_reason = tidu_strdup(t[9]);
   in->assignments = (size_t)num[10];
   return 0;
 }
@@ -250,10 +245,10 @@ static int read_brief(void *ud, int ncols, const char *const *t, const int64_t *
   (void)ncols, (void)num;
   brief *b = ud;
   b->found = 1;
-  b->region = prog_strdup(t[1]);
-  b->industry = prog_strdup(t[2]);
-  b->chains = prog_strdup(t[3]);
-  b->target = prog_strdup(t[4]);
+  b->region = tidu_strdup(t[1]);
+  b->industry = tidu_strdup(t[2]);
+  b->chains = tidu_strdup(t[3]);
+  b->target = tidu_strdup(t[4]);
   return 1;
 }
 
@@ -293,7 +288,7 @@ tidu_code tidu_inst_suggest(tidu_store *s, const char *uscc, const char *board, 
     rc = tidu_store_pq(s, PQ_FIRM_BRIEF, &PA_S(uscc), 1, read_brief, &b, NULL, err);
   tidu_inst_list all = {0};
   if (rc == TIDU_OK) rc = tidu_inst_list_get(s, &all, err);
-  scored *v = rc == TIDU_OK ? calloc(all.n ? all.n : 1, sizeof *v) : NULL;
+  scored *v = rc == TIDU_OK ? tidu_calloc(all.n ? all.n : 1, sizeof *v) : NULL;
   if (rc == TIDU_OK && !v) rc = prog_nomem(err);
   const char *want = board && *board ? board : b.target;
   size_t n = 0;
@@ -314,7 +309,7 @@ tidu_code tidu_inst_suggest(tidu_store *s, const char *uscc, const char *board, 
   }
   if (rc == TIDU_OK) {
     if (n > 1) qsort(v, n, sizeof *v, cmp_scored);
-    out->items = calloc(n ? n : 1, sizeof *out->items);
+    out->items = tidu_calloc(n ? n : 1, sizeof *out->items);
     if (!out->items) rc = prog_nomem(err);
   }
   for (size_t i = 0; i < n; i++) {
@@ -407,22 +402,16 @@ typedef struct fin_ctx {
 static int add_fin(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols;
   fin_ctx *c = ud;
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 16;
-    tidu_finance *v = realloc(c->out->items, cap * sizeof *v);
-    if (!v) return c->nomem = 1;
-    c->out->items = v;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return c->nomem = 1;
   tidu_finance *f = &c->out->items[c->out->n++];
   memset(f, 0, sizeof *f);
   f->id = num[0];
   snprintf(f->uscc, sizeof f->uscc, "%s", t[1]);
-  f->name = prog_strdup(t[2]);
+  f->name = tidu_strdup(t[2]);
   f->amount_fen = num[3];
-  f->round = prog_strdup(t[4]);
-  f->purpose = prog_strdup(t[5]);
-  f->status = prog_strdup(t[6]);
+  f->round = tidu_strdup(t[4]);
+  f->purpose = tidu_strdup(t[5]);
+  f->status = tidu_strdup(t[6]);
   return 0;
 }
 
@@ -539,20 +528,14 @@ typedef struct act_ctx {
 static int add_act(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols;
   act_ctx *c = ud;
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 16;
-    tidu_activity *v = realloc(c->out->items, cap * sizeof *v);
-    if (!v) return c->nomem = 1;
-    c->out->items = v;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return c->nomem = 1;
   tidu_activity *x = &c->out->items[c->out->n++];
   memset(x, 0, sizeof *x);
   x->id = num[0];
-  x->kind = prog_strdup(t[1]);
-  x->title = prog_strdup(t[2]);
+  x->kind = tidu_strdup(t[1]);
+  x->title = tidu_strdup(t[2]);
   snprintf(x->date, sizeof x->date, "%s", t[3] ? t[3] : "");
-  x->chain = prog_strdup(t[4]);
+  x->chain = tidu_strdup(t[4]);
   x->firms = (size_t)num[5];
   x->interested = (size_t)num[6];
   x->closed_fen = num[7];
@@ -597,14 +580,8 @@ typedef struct strs {
 static int push_str(strs *x, const char *s, size_t len) {
   for (size_t i = 0; i < x->n; i++)
     if (strlen(x->v[i]) == len && !strncmp(x->v[i], s, len)) return 0;
-  if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 16;
-    char **v = realloc(x->v, cap * sizeof *v);
-    if (!v) return x->nomem = 1;
-    x->v = v;
-    x->cap = cap;
-  }
-  x->v[x->n] = strndup(s, len);
+  if (TIDU_PUSH_ROOM(x->v, x->n, x->cap) != 0) return x->nomem = 1;
+  x->v[x->n] = tidu_strndup(s, len);
   if (!x->v[x->n]) return x->nomem = 1;
   x->n++;
   return 0;

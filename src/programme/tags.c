@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rules/builtin.h"
+#include "tidu/toolkit.h"
 
 static const char *const BUILTIN[] = {"jiangsu-1650", "shaanxi", NULL};
 
@@ -47,11 +48,11 @@ static int split_tabs(char *line, char **f, int max, long *cols) {
 }
 
 static char *empty_null(const char *s) {
-  return s && *s ? strdup(s) : NULL;
+  return s && *s ? tidu_strdup(s) : NULL;
 }
 
 static tidu_code parse(const char *name, const char *text, tidu_tagset **out, tidu_error *err) {
-  tidu_tagset *ts = calloc(1, sizeof *ts);
+  tidu_tagset *ts = tidu_calloc(1, sizeof *ts);
   if (!ts) return prog_nomem(err);
   tidu_code rc = TIDU_OK;
   size_t cap = 0;
@@ -60,7 +61,7 @@ static tidu_code parse(const char *name, const char *text, tidu_tagset **out, ti
     const char *e = strchr(p, '\n');
     size_t len = e ? (size_t)(e - p) : strlen(p);
     lineno++;
-    char *line = malloc(len + 1);
+    char *line = tidu_malloc(len + 1);
     if (!line) {
       rc = prog_nomem(err);
       break;
@@ -83,8 +84,8 @@ static tidu_code parse(const char *name, const char *text, tidu_tagset **out, ti
         if (nm) *nm++ = 0;
         free(ts->id);
         free(ts->name);
-        ts->id = strdup(id);
-        ts->name = strdup(nm ? nm : id);
+        ts->id = tidu_strdup(id);
+        ts->name = tidu_strdup(nm ? nm : id);
       }
       free(line);
       continue;
@@ -107,14 +108,14 @@ static tidu_code parse(const char *name, const char *text, tidu_tagset **out, ti
     } else {
       if (ts->n == cap) {
         cap = cap ? cap * 2 : 32;
-        tidu_tag *tags = realloc(ts->tags, cap * sizeof *tags);
+        tidu_tag *tags = tidu_realloc(ts->tags, cap * sizeof *tags);
         if (!tags) rc = prog_nomem(err);
         if (tags) ts->tags = tags;
       }
       if (rc == TIDU_OK) {
         tidu_tag *t = &ts->tags[ts->n++];
-        t->id = strdup(f[0]);
-        t->name = strdup(f[1]);
+        t->id = tidu_strdup(f[0]);
+        t->name = tidu_strdup(f[1]);
         t->group = empty_null(f[2]);
         t->industries = empty_null(f[3]);
         t->chains = empty_null(f[4]);
@@ -124,8 +125,8 @@ static tidu_code parse(const char *name, const char *text, tidu_tagset **out, ti
     free(line);
   }
   if (rc == TIDU_OK && !ts->id) {
-    ts->id = strdup(name);
-    ts->name = strdup(name);
+    ts->id = tidu_strdup(name);
+    ts->name = tidu_strdup(name);
   }
   if (rc != TIDU_OK) {
     tidu_tagset_free(ts);
@@ -146,25 +147,11 @@ tidu_code tidu_tagset_load(const char *name_or_path, tidu_tagset **out, tidu_err
     return tidu_error_set(err, TIDU_ERR_IO, name_or_path, 0, 0,
                           "无法读取产业体系文件(内置:jiangsu-1650、shaanxi) / cannot read the "
                           "tag set (built in: jiangsu-1650, shaanxi)");
-  char *buf = NULL;
-  size_t len = 0, cap = 0;
-  for (;;) {
-    if (len + 4096 + 1 > cap) {
-      cap = cap ? cap * 2 : 8192;
-      char *nb = realloc(buf, cap);
-      if (!nb) {
-        free(buf);
-        fclose(fp);
-        return prog_nomem(err);
-      }
-      buf = nb;
-    }
-    size_t got = fread(buf + len, 1, 4096, fp);
-    len += got;
-    if (got < 4096) break;
-  }
+  tidu_sb b = {0};
+  tidu_sb_read(&b, fp, 0);
   fclose(fp);
-  buf[len] = 0;
+  char *buf = tidu_sb_take(&b);
+  if (!buf) return prog_nomem(err);
   tidu_code rc = parse(name_or_path, buf, out, err);
   free(buf);
   return rc;

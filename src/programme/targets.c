@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 static const char *const METRICS[][2] = {
     {"pool_size", "入库企业数"},
@@ -139,20 +140,14 @@ typedef struct tgt_ctx {
 static int add_target(void *ud, int ncols, const char *const *t, const int64_t *num) {
   (void)ncols;
   tgt_ctx *c = ud;
-  if (c->out->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 16;
-    tidu_target *v = realloc(c->out->items, cap * sizeof *v);
-    if (!v) return c->nomem = 1;
-    c->out->items = v;
-    c->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(c->out->items, c->out->n, c->cap) != 0) return c->nomem = 1;
   tidu_target *x = &c->out->items[c->out->n++];
   memset(x, 0, sizeof *x);
   x->id = num[0];
-  x->label = prog_strdup(t[1]);
-  x->region = prog_strdup(t[2]);
-  x->metric = prog_strdup(t[3]);
-  x->title = t[4] && *t[4] ? strdup(t[4]) : NULL;
+  x->label = tidu_strdup(t[1]);
+  x->region = tidu_strdup(t[2]);
+  x->metric = tidu_strdup(t[3]);
+  x->title = t[4] && *t[4] ? tidu_strdup(t[4]) : NULL;
   x->target = num[5];
   snprintf(x->deadline, sizeof x->deadline, "%s", t[6] ? t[6] : "");
   return 0;
@@ -176,13 +171,7 @@ typedef struct fact_ctx {
 static tidu_code fact_chunk(void *ud, tidu_programme *p, const prog_chunk *c, tidu_error *err) {
   fact_ctx *x = ud;
   for (size_t i = 0; i < c->n; i++) {
-    if (x->n == x->cap) {
-      size_t cap = x->cap ? x->cap * 2 : 1024;
-      firm_fact *v = realloc(x->v, cap * sizeof *v);
-      if (!v) return prog_nomem(err);
-      x->v = v;
-      x->cap = cap;
-    }
+    if (TIDU_PUSH_ROOM(x->v, x->n, x->cap) != 0) return prog_nomem(err);
     firm_fact *f = &x->v[x->n++];
     const tidu_firm *fm = &c->firms[i];
     snprintf(f->uscc, sizeof f->uscc, "%s", fm->text[TIDU_F_USCC]);
@@ -196,14 +185,8 @@ static tidu_code fact_chunk(void *ud, tidu_programme *p, const prog_chunk *c, ti
 }
 
 static tidu_code push_firm(tidu_target *t, size_t *cap, const char *uscc, tidu_error *err) {
-  if (t->nfirms == *cap) {
-    size_t nc = *cap ? *cap * 2 : 64;
-    char **v = realloc(t->firms, nc * sizeof *v);
-    if (!v) return prog_nomem(err);
-    t->firms = v;
-    *cap = nc;
-  }
-  t->firms[t->nfirms] = strdup(uscc);
+  if (TIDU_PUSH_ROOM(t->firms, t->nfirms, *cap) != 0) return prog_nomem(err);
+  t->firms[t->nfirms] = tidu_strdup(uscc);
   if (!t->firms[t->nfirms]) return prog_nomem(err);
   t->nfirms++;
   t->actual++;

@@ -117,6 +117,16 @@ static int add_kid(parser *P, tidu_node *n, tidu_node *kid) {
   return 1;
 }
 
+/* A copy of s; out of memory marks the parse failed (a NULL name must never pass for a node). */
+static char *dup_str(parser *P, const char *s) {
+  char *c = tidu_strdup(s);
+  if (s && !c) {
+    P->nomem = 1;
+    P->failed = 1;
+  }
+  return c;
+}
+
 static int add_str(parser *P, char ***v, size_t *n, const char *s) {
   char *c = tidu_strdup(s);
   char **nv = c ? tidu_realloc(*v, (*n + 1) * sizeof *nv) : NULL;
@@ -204,7 +214,7 @@ static tidu_node *parse_primary(parser *P) {
       next(P);
       tidu_node *n = new_node(P, ND_CALL, &t->sp);
       if (!n) return NULL;
-      n->str = tidu_strdup(t->str);
+      n->str = dup_str(P, t->str);
       if (!n->str) P->nomem = 1;
       if (!accept(P, TK_RPAREN)) {
         do {
@@ -223,7 +233,7 @@ static tidu_node *parse_primary(parser *P) {
     }
     tidu_node *n = new_node(P, ND_NAME, &t->sp);
     if (!n) return NULL;
-    n->str = tidu_strdup(t->str);
+    n->str = dup_str(P, t->str);
     if (!n->str) P->nomem = 1;
     n->ival = -1;
     if (accept(P, TK_LBRACK)) {
@@ -436,7 +446,7 @@ static tidu_node *parse_pred(parser *P) {
 /* label = STRING ; cite = "source" STRING */
 static int parse_label_cite(parser *P, tidu_node *n) {
   if (peek(P)->kind == TK_STR) {
-    n->label = tidu_strdup(next(P)->str);
+    n->label = dup_str(P, next(P)->str);
     if (!n->label) P->nomem = 1;
   }
   if (accept(P, TK_KW_SOURCE)) {
@@ -444,7 +454,7 @@ static int parse_label_cite(parser *P, tidu_node *n) {
       expect_fail(P, "a citation string");
       return 0;
     }
-    n->cite = tidu_strdup(next(P)->str);
+    n->cite = dup_str(P, next(P)->str);
     if (!n->cite) P->nomem = 1;
   }
   return !P->nomem;
@@ -484,7 +494,7 @@ static int parse_cite_only(parser *P, char **cite) {
     expect_fail(P, "a citation string");
     return 0;
   }
-  *cite = tidu_strdup(next(P)->str);
+  *cite = dup_str(P, next(P)->str);
   return *cite != NULL;
 }
 
@@ -515,7 +525,7 @@ static tidu_node *parse_let(parser *P, const tidu_token *kw) {
   tidu_node *n = new_node(P, ND_LET, &id->sp);
   if (!n) return NULL;
   (void)kw;
-  n->str = tidu_strdup(id->str);
+  n->str = dup_str(P, id->str);
   if (!expect(P, TK_ASSIGN, "'='")) {
     tidu_node_free(n);
     return NULL;
@@ -548,13 +558,13 @@ static tidu_node *parse_standard(parser *P) {
   next(P);
   tidu_node *n = new_node(P, ND_STANDARD, &id->sp);
   if (!n) return NULL;
-  n->str = tidu_strdup(id->str);
+  n->str = dup_str(P, id->str);
   if (peek(P)->kind != TK_STR) {
     expect_fail(P, "the standard's title");
     tidu_node_free(n);
     return NULL;
   }
-  n->str2 = tidu_strdup(next(P)->str);
+  n->str2 = dup_str(P, next(P)->str);
   if (!parse_cite_only(P, &n->cite) || !add_kid(P, n, parse_block(P, ND_ALL, &id->sp))) {
     tidu_node_free(n);
     return NULL;
@@ -566,7 +576,7 @@ static tidu_node *parse_standard(parser *P) {
 static tidu_node *parse_require(parser *P, const tidu_token *kw) {
   tidu_node *n = new_node(P, ND_REQUIRE, &kw->sp);
   if (!n) return NULL;
-  if (peek(P)->kind == TK_STR) n->str2 = tidu_strdup(next(P)->str);
+  if (peek(P)->kind == TK_STR) n->str2 = dup_str(P, next(P)->str);
   if (!parse_cite_only(P, &n->cite) || !add_kid(P, n, parse_block(P, ND_ALL, &kw->sp))) {
     tidu_node_free(n);
     return NULL;
@@ -608,13 +618,13 @@ static tidu_node *parse_titled(parser *P, tidu_node_kind kind, const char *const
   next(P);
   tidu_node *n = new_node(P, kind, &id->sp);
   if (!n) return NULL;
-  n->str = tidu_strdup(id->str);
+  n->str = dup_str(P, id->str);
   if (peek(P)->kind != TK_STR) {
     expect_fail(P, what[1]);
     tidu_node_free(n);
     return NULL;
   }
-  n->str2 = tidu_strdup(next(P)->str);
+  n->str2 = dup_str(P, next(P)->str);
   if (!expect(P, TK_KW_MAX, "'max'") || !parse_number(P, &n->max, what[2])) {
     tidu_node_free(n);
     return NULL;
@@ -634,7 +644,7 @@ static tidu_node *parse_score(parser *P) {
       tidu_node_free(n);
       return NULL;
     }
-    n->group = tidu_strdup(next(P)->str);
+    n->group = dup_str(P, next(P)->str);
   }
   if (!parse_cite_only(P, &n->cite)) {
     tidu_node_free(n);
@@ -698,7 +708,7 @@ static tidu_node *parse_decl(parser *P, int prelude) {
       tidu_node_free(n);
       return NULL;
     }
-    n->str2 = tidu_strdup(next(P)->str);
+    n->str2 = dup_str(P, next(P)->str);
     if (!parse_cite_only(P, &n->cite)) {
       tidu_node_free(n);
       return NULL;
@@ -755,7 +765,7 @@ static int header_meta(parser *P, tidu_ast *a) {
     if (accept(P, TK_KW_VERSION)) {
       if (peek(P)->kind != TK_STR) return expect_fail(P, "a version string"), 0;
       free(a->version);
-      a->version = tidu_strdup(next(P)->str);
+      a->version = dup_str(P, next(P)->str);
     } else if (accept(P, TK_KW_EFFECTIVE)) {
       if (peek(P)->kind != TK_DATE) return expect_fail(P, "a date (YYYY-MM-DD)"), 0;
       a->effective = next(P)->date;
@@ -768,7 +778,7 @@ static int header_meta(parser *P, tidu_ast *a) {
     } else if (accept(P, TK_KW_SOURCE)) {
       if (peek(P)->kind != TK_STR) return expect_fail(P, "a citation string"), 0;
       free(a->source);
-      a->source = tidu_strdup(next(P)->str);
+      a->source = dup_str(P, next(P)->str);
     } else if (accept(P, TK_KW_NOTE)) {
       if (peek(P)->kind != TK_STR) return expect_fail(P, "a note string"), 0;
       if (!add_str(P, &a->notes, &a->nnotes, next(P)->str)) return 0;
@@ -790,11 +800,11 @@ static int parse_header(parser *P, tidu_ast *a) {
   const tidu_token *id = peek(P);
   if (!is_id_tok(id)) return expect_fail(P, "the rule set's id"), 0;
   next(P);
-  a->id = tidu_strdup(id->str);
+  a->id = dup_str(P, id->str);
   a->id_sp = id->sp;
   if (peek(P)->kind != TK_STR) return expect_fail(P, "the rule set's Chinese name"), 0;
-  a->name = tidu_strdup(next(P)->str);
-  if (peek(P)->kind == TK_STR) a->name_en = tidu_strdup(next(P)->str);
+  a->name = dup_str(P, next(P)->str);
+  if (peek(P)->kind == TK_STR) a->name_en = dup_str(P, next(P)->str);
   if (!expect(P, TK_KW_KIND, "'kind'")) return 0;
   const tidu_token *k = peek(P);
   if (k->kind == TK_ID && strcmp(k->str, "board") == 0)

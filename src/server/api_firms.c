@@ -10,6 +10,7 @@
 #include "tidu/io.h"
 #include "tidu/num.h"
 #include "tidu/regeval.h"
+#include "tidu/toolkit.h"
 
 /* ---- scope: what the signed-in user may see ---- */
 
@@ -96,7 +97,7 @@ static int put(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
   if (*len + n + 1 > *cap) {
     size_t c = *cap ? *cap : 4096;
     while (c < *len + n + 1) c *= 2;
-    char *p = realloc(*buf, c);
+    char *p = tidu_realloc(*buf, c);
     if (!p) return 0;
     *buf = p;
     *cap = c;
@@ -135,7 +136,7 @@ int route_firms_list(srv_req *rq, srv_resp *rs) {
                        : !strcmp(verdict, "fail") ? SRV_V_FAIL
                                                   : SRV_V_UNKNOWN;
   if (q && !*q) q = NULL;
-  row *rows = malloc((sn->n ? sn->n : 1) * sizeof *rows);
+  row *rows = tidu_malloc((sn->n ? sn->n : 1) * sizeof *rows);
   if (!rows) {
     srv_snap_put(rq->s, sn);
     return srv_error(rs, 500, "internal", NULL, "内存不足 / out of memory");

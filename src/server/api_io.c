@@ -8,6 +8,7 @@
 #include "tidu/export.h"
 #include "tidu/io.h"
 #include "tidu/regeval.h"
+#include "tidu/toolkit.h"
 
 /* ---- import ---- */
 
@@ -150,7 +151,7 @@ static char *slurp(const char *path, size_t *len) {
   char *buf = NULL;
   if (fseek(fp, 0, SEEK_END) == 0) {
     long n = ftell(fp);
-    buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    buf = n >= 0 ? tidu_malloc((size_t)n + 1) : NULL;
     if (buf && (fseek(fp, 0, SEEK_SET) != 0 || fread(buf, 1, (size_t)n, fp) != (size_t)n)) {
       free(buf);
       buf = NULL;
@@ -244,18 +245,12 @@ static char vchar(const char *v) {
 }
 
 static int sim_first(sim_run *sr, const tidu_firm *f, const tidu_export_assessment *a) {
-  if (sr->n == sr->cap) {
-    size_t cap = sr->cap ? sr->cap * 2 : 256;
-    sim_firm *p = realloc(sr->firms, cap * sizeof *p);
-    if (!p) return 1;
-    sr->firms = p;
-    sr->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(sr->firms, sr->n, sr->cap) != 0) return 1;
   size_t nrs = tidu_regeval_count(sr->e);
   sim_firm *sf = &sr->firms[sr->n];
   snprintf(sf->uscc, sizeof sf->uscc, "%s", f->text[TIDU_F_USCC]);
-  sf->name = strdup(f->text[TIDU_F_NAME] ? f->text[TIDU_F_NAME] : "");
-  sf->verdicts = malloc(nrs + 1);
+  sf->name = tidu_strdup(f->text[TIDU_F_NAME] ? f->text[TIDU_F_NAME] : "");
+  sf->verdicts = tidu_malloc(nrs + 1);
   if (!sf->name || !sf->verdicts) {
     free(sf->name);
     free(sf->verdicts);

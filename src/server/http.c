@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "server_int.h"
+#include "tidu/toolkit.h"
 
 /* ---- the registry connection pool ---- */
 
@@ -139,7 +140,7 @@ static void take_body(conn_ctx *cx, const char *data, size_t n) {
   if (cx->rq.len + n + 1 > cx->cap) {
     size_t cap = cx->cap ? cx->cap : 4096;
     while (cap < cx->rq.len + n + 1) cap *= 2;
-    char *p = realloc(cx->rq.body, cap);
+    char *p = tidu_realloc(cx->rq.body, cap);
     if (!p) {
       cx->too_big = 1;
       return;
@@ -159,7 +160,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   srv *s = cls;
   conn_ctx *cx = *con_cls;
   if (!cx) { /* first call: headers only. Answering now would lose keep-alive. */
-    cx = calloc(1, sizeof *cx);
+    cx = tidu_calloc(1, sizeof *cx);
     if (!cx) return MHD_NO;
     *con_cls = cx;
     clock_gettime(CLOCK_MONOTONIC, &cx->started);

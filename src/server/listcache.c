@@ -9,6 +9,7 @@
 #include "server_int.h"
 #include "tidu/codes.h"
 #include "tidu/regeval.h"
+#include "tidu/toolkit.h"
 
 #define SNAP_MAX       16
 #define SNAP_MAX_BYTES ((size_t)256 << 20)
@@ -47,7 +48,7 @@ static int take_stamp(const char *db, stamp *out) {
 }
 
 srv_snapcache *srv_snapcache_new(void) {
-  srv_snapcache *c = calloc(1, sizeof *c);
+  srv_snapcache *c = tidu_calloc(1, sizeof *c);
   if (c) pthread_mutex_init(&c->lock, NULL);
   return c;
 }
@@ -152,11 +153,12 @@ static int add_row(void *ctx, const tidu_firm *f, const tidu_export_assessment *
   srv_snap *sn = b->sn;
   if (sn->n == b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 256;
-    srv_snap_row *rows = realloc(sn->rows, cap * sizeof *rows);
-    unsigned char *verdict = rows ? realloc(sn->verdict, cap * sn->nrs) : NULL;
+    srv_snap_row *rows = tidu_realloc(sn->rows, cap * sizeof *rows);
+    unsigned char *verdict = rows ? tidu_realloc(sn->verdict, cap * sn->nrs) : NULL;
     if (rows) sn->rows = rows;
     if (verdict) sn->verdict = verdict;
-    double *distance = verdict ? realloc(sn->distance, cap * sn->nrs * sizeof *distance) : NULL;
+    double *distance =
+        verdict ? tidu_realloc(sn->distance, cap * sn->nrs * sizeof *distance) : NULL;
     if (distance) sn->distance = distance;
     if (!distance) {
       b->failed = 1;
@@ -176,7 +178,7 @@ static int add_row(void *ctx, const tidu_firm *f, const tidu_export_assessment *
   memset(r, 0, sizeof *r);
   r->json = text;
   r->json_len = strlen(text);
-  r->name = strdup(nm);
+  r->name = tidu_strdup(nm);
   if (!r->name) {
     free(text);
     b->failed = 1;
@@ -202,9 +204,9 @@ static tidu_code build_snap(srv_req *rq, const tidu_store_filter *flt, int64_t a
   tidu_regeval *e = NULL;
   tidu_code rc = tidu_regeval_open(rq->s->book, as_of, &e, err);
   if (rc != TIDU_OK) return rc;
-  srv_snap *sn = calloc(1, sizeof *sn);
+  srv_snap *sn = tidu_calloc(1, sizeof *sn);
   size_t nrs = tidu_regeval_count(e);
-  if (sn) sn->rs = calloc(nrs ? nrs : 1, sizeof *sn->rs);
+  if (sn) sn->rs = tidu_calloc(nrs ? nrs : 1, sizeof *sn->rs);
   if (!sn || !sn->rs) {
     free(sn);
     tidu_regeval_close(e);
@@ -215,8 +217,8 @@ static tidu_code build_snap(srv_req *rq, const tidu_store_filter *flt, int64_t a
   const tidu_export_ruleset *rs = tidu_regeval_rulesets(e);
   int failed = 0;
   for (size_t k = 0; k < nrs; k++) {
-    sn->rs[k].id = strdup(rs[k].id);
-    sn->rs[k].name = strdup(rs[k].name ? rs[k].name : rs[k].id);
+    sn->rs[k].id = tidu_strdup(rs[k].id);
+    sn->rs[k].name = tidu_strdup(rs[k].name ? rs[k].name : rs[k].id);
     sn->rs[k].is_board = rs[k].is_board;
     failed |= !sn->rs[k].id || !sn->rs[k].name;
   }

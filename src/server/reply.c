@@ -8,6 +8,7 @@
 
 #include "server_int.h"
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 const char *srv_query(const srv_req *rq, const char *name) {
   return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -27,7 +28,7 @@ int srv_json(srv_resp *rs, int status, json_t *v) {
   json_decref(v);
   if (!rs->body) {
     rs->status = 500;
-    rs->body = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
+    rs->body = tidu_strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
     rs->len = rs->body ? strlen(rs->body) : 0;
   }
   return rs->status;
@@ -152,7 +153,7 @@ struct srv_limiter {
 };
 
 srv_limiter *srv_limiter_new(int per_window, int window_seconds) {
-  srv_limiter *l = calloc(1, sizeof *l);
+  srv_limiter *l = tidu_calloc(1, sizeof *l);
   if (!l) return NULL;
   pthread_mutex_init(&l->lock, NULL);
   l->per_window = per_window;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "server_int.h"
+#include "tidu/toolkit.h"
 
 /* Every API route, once. docs/openapi.json describes the same list (a test keeps them equal). */
 /* clang-format off */
@@ -50,7 +51,7 @@ const srv_route srv_routes[] = {
 
 char *tidu_server_routes(void) {
   size_t cap = 4096, len = 0;
-  char *out = malloc(cap);
+  char *out = tidu_malloc(cap);
   if (!out) return NULL;
   out[0] = 0;
   for (const srv_route *r = srv_routes; r->method; r++) {

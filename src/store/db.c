@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "tidu/num.h"
+#include "tidu/toolkit.h"
 
 /* ---- migrations ----
  * Each entry upgrades version i to i + 1. They only ever get appended: a file at version k
@@ -291,7 +292,7 @@ static tidu_code migrate(tidu_store *s, tidu_error *err) {
 
 static tidu_code open_db(const char *path, int flags, tidu_store **out, tidu_error *err) {
   *out = NULL;
-  tidu_store *s = calloc(1, sizeof *s);
+  tidu_store *s = tidu_calloc(1, sizeof *s);
   if (!s) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   tidu_code rc = tidu_sql_open(path, flags, &s->db, err);
   if (rc != TIDU_OK) {
@@ -358,7 +359,7 @@ static void check_line(const char *line, void *ud) {
     tidu_error_set(c->first, TIDU_ERR_DB, NULL, 0, 0, "数据库检查失败 / database check failed: %s",
                    line);
   size_t add = strlen(line) + 1;
-  char *nb = realloc(c->buf, c->len + add + 1);
+  char *nb = tidu_realloc(c->buf, c->len + add + 1);
   if (!nb) {
     c->oom = 1;
     return;
@@ -434,8 +435,10 @@ tidu_code tidu_store_import_start(tidu_store *s, const char *file, const char *s
   return insert_returning(s, st, import_id, err, "import");
 }
 
-tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id, const tidu_import_summary *sum,
+tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id, tidu_import_summary *sum,
                                    tidu_error *err) {
+  tidu_code merged = tidu_store_bulk_merge(s, import_id, sum, err);
+  if (merged != TIDU_OK) return merged;
   char now[32], text[512];
   tidu_store_now(now);
   snprintf(text, sizeof text,
@@ -567,7 +570,7 @@ tidu_code tidu_store_column_value(tidu_sql_stmt *st, int col, const tidu_field_i
   const char *t = tidu_sql_column_text(st, col);
   switch (fi->type) {
   case TIDU_T_TEXT:
-    if (text) *text = strdup(t ? t : "");
+    if (text) *text = tidu_strdup(t ? t : "");
     return (!text || *text)
                ? TIDU_OK
                : tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");

@@ -1,5 +1,6 @@
 /* Firms and their years in the registry: merging imported records, loading and iterating. */
 #include "store_int.h"
+#include "tidu/toolkit.h"
 #include "tidu/values.h"
 
 #include <ctype.h>
@@ -30,7 +31,7 @@ static void sb_add(sqlbuf *b, const char *fmt, ...) {
   va_end(ap);
   if (n < 0 || b->len + (size_t)n + 1 > b->cap) {
     size_t cap = (b->cap + (size_t)(n < 0 ? 0 : n) + 1) * 2;
-    char *p = realloc(b->p, cap);
+    char *p = tidu_realloc(b->p, cap);
     if (!p || n < 0) {
       b->oom = 1;
       return;
@@ -68,9 +69,8 @@ static tidu_code prepare(tidu_store *s, sqlbuf *b, tidu_sql_stmt **st, tidu_erro
   return rc;
 }
 
-/* Builds the cached statements on first use. */
-static tidu_code prepare_all(tidu_store *s, tidu_error *err) {
-  if (s->ins_hist) return TIDU_OK;
+/* Builds the cached statements (all or none are left set). */
+static tidu_code prepare_each(tidu_store *s, tidu_error *err) {
   sqlbuf b = {0};
   tidu_code rc;
   sb_add(&b, "SELECT uscc, deleted_at, import_id, src_row");
@@ -121,6 +121,14 @@ void tidu_store_finalize_firms(tidu_store *s) {
     tidu_sql_finalize(*all[i]);
     *all[i] = NULL;
   }
+}
+
+/* Builds the cached statements on first use; after a failure none is left half made. */
+static tidu_code prepare_all(tidu_store *s, tidu_error *err) {
+  if (s->ins_hist) return TIDU_OK;
+  tidu_code rc = prepare_each(s, err);
+  if (rc != TIDU_OK) tidu_store_finalize_firms(s);
+  return rc;
 }
 
 /* Runs a statement that returns no rows, then resets it. */
@@ -404,6 +412,8 @@ tidu_code tidu_store_put_firm(tidu_store *s, int64_t import_id, const tidu_firm 
                           "缺少统一社会信用代码 / the firm has no USCC");
   tidu_code rc = check_firm(f, err);
   if (rc != TIDU_OK) return rc;
+  /* PostgreSQL: staged by COPY, merged set-based by tidu_store_import_finish (bulk.c) */
+  if (tidu_sql_kind(s->db) == TIDU_SQL_PG) return tidu_store_bulk_put(s, import_id, f, err);
   rc = prepare_all(s, err);
   if (rc != TIDU_OK) return rc;
   char now[32];
@@ -663,7 +673,7 @@ tidu_code tidu_store_iter_open(tidu_store *s, const tidu_store_filter *flt, tidu
   static const tidu_store_filter none = {0};
   if (!flt) flt = &none;
   *out = NULL;
-  tidu_store_iter *it = calloc(1, sizeof *it);
+  tidu_store_iter *it = tidu_calloc(1, sizeof *it);
   if (!it) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   it->s = s;
   sqlbuf b = {0};

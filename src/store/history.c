@@ -1,5 +1,6 @@
 /* The history of a firm's values and soft deletion: nothing on file is ever lost. */
 #include "store_int.h"
+#include "tidu/toolkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +25,7 @@ static provenance *find_prov(walk *w, int32_t year, const char *field) {
 }
 
 static provenance *add_prov(walk *w, int32_t year, const char *field) {
-  if (w->n == w->cap) {
-    size_t cap = w->cap ? w->cap * 2 : 16;
-    provenance *p = realloc(w->list, cap * sizeof *p);
-    if (!p) return NULL;
-    w->list = p;
-    w->cap = cap;
-  }
+  if (TIDU_PUSH_ROOM(w->list, w->n, w->cap) != 0) return NULL;
   provenance *p = &w->list[w->n++];
   p->year = year;
   snprintf(p->field, sizeof p->field, "%s", field);

@@ -1,5 +1,6 @@
 /* The SQL layer's dispatch: one call per operation, routed to the SQLite or PostgreSQL driver. */
 #include "sql_int.h"
+#include "tidu/toolkit.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ static const struct {
 
 char *tidu_sql_expand(tidu_sql_backend kind, const char *sql) {
   size_t len = strlen(sql), cap = len * 2 + 64;
-  char *out = malloc(cap);
+  char *out = tidu_malloc(cap);
   if (!out) return NULL;
   size_t n = 0;
   for (const char *p = sql; *p;) {
@@ -43,7 +44,7 @@ char *tidu_sql_expand(tidu_sql_backend kind, const char *sql) {
     size_t add = rep ? strlen(rep) : 1;
     if (n + add + 1 > cap) {
       cap = (n + add + 1) * 2;
-      char *q = realloc(out, cap);
+      char *q = tidu_realloc(out, cap);
       if (!q) {
         free(out);
         return NULL;
@@ -66,8 +67,8 @@ char *tidu_sql_expand(tidu_sql_backend kind, const char *sql) {
 
 tidu_code tidu_sql_open(const char *name, int flags, tidu_sql **out, tidu_error *err) {
   *out = NULL;
-  tidu_sql *db = calloc(1, sizeof *db);
-  if (!db || !(db->name = strdup(name))) {
+  tidu_sql *db = tidu_calloc(1, sizeof *db);
+  if (!db || !(db->name = tidu_strdup(name))) {
     free(db);
     return nomem(err);
   }
@@ -132,13 +133,13 @@ tidu_code tidu_sql_exec(tidu_sql *db, const char *sql, tidu_error *err) {
  * numbers used in used[] (of 256; higher ones are left unmarked). */
 static char *to_dollar(const char *sql, int *nparams, unsigned char used[256]) {
   size_t cap = strlen(sql) * 2 + 16, n = 0;
-  char *out = malloc(cap);
+  char *out = tidu_malloc(cap);
   if (!out) return NULL;
   int next = 0, max = 0;
   for (const char *p = sql; *p;) {
     if (n + 16 > cap) {
       cap *= 2;
-      char *q = realloc(out, cap);
+      char *q = tidu_realloc(out, cap);
       if (!q) {
         free(out);
         return NULL;
@@ -180,7 +181,7 @@ static char *to_dollar(const char *sql, int *nparams, unsigned char used[256]) {
 
 tidu_code tidu_sql_prepare(tidu_sql *db, const char *sql, tidu_sql_stmt **out, tidu_error *err) {
   *out = NULL;
-  tidu_sql_stmt *st = calloc(1, sizeof *st);
+  tidu_sql_stmt *st = tidu_calloc(1, sizeof *st);
   char *x = tidu_sql_expand(db->kind, sql);
   if (!st || !x) {
     free(st);
@@ -196,9 +197,9 @@ tidu_code tidu_sql_prepare(tidu_sql *db, const char *sql, tidu_sql_stmt **out, t
     unsigned char used[256] = {0};
     st->sql = to_dollar(x, &st->nparams, used);
     if (st->sql && st->nparams > 0) {
-      st->values = calloc((size_t)st->nparams, sizeof *st->values);
-      st->is_int = calloc((size_t)st->nparams, sizeof *st->is_int);
-      st->used = calloc((size_t)st->nparams, 1);
+      st->values = tidu_calloc((size_t)st->nparams, sizeof *st->values);
+      st->is_int = tidu_calloc((size_t)st->nparams, sizeof *st->is_int);
+      st->used = tidu_calloc((size_t)st->nparams, 1);
       if (st->used)
         for (int i = 0; i < st->nparams; i++) st->used[i] = i + 1 < 256 ? used[i + 1] : 1;
     }
@@ -220,7 +221,7 @@ void tidu_sql_stream(tidu_sql_stmt *st) {
 static void pg_bind(tidu_sql_stmt *st, int idx, const char *text, int is_int) {
   if (idx < 1 || idx > st->nparams) return;
   free(st->values[idx - 1]);
-  st->values[idx - 1] = text ? strdup(text) : NULL;
+  st->values[idx - 1] = text ? tidu_strdup(text) : NULL;
   st->is_int[idx - 1] = is_int;
 }
 
@@ -373,6 +374,7 @@ tidu_code tidu_sql_commit(tidu_sql *db, tidu_error *err) {
 
 void tidu_sql_rollback(tidu_sql *db) {
   if (!db || !db->in_tx) return;
+  if (db->kind == TIDU_SQL_PG) tidu_pg_copy_abort(db);
   if (db->kind == TIDU_SQL_PG)
     tidu_pg_exec(db, "ROLLBACK", NULL);
   else
@@ -394,6 +396,28 @@ tidu_code tidu_sql_query_int64(tidu_sql *db, const char *sql, int64_t *v, tidu_e
   if (rc == TIDU_OK) *v = tidu_sql_column_int64(st, 0);
   tidu_sql_finalize(st);
   return rc;
+}
+
+/* ---- bulk loading ---- */
+
+tidu_code tidu_sql_copy_begin(tidu_sql *db, const char *sql, tidu_error *err) {
+  if (db->kind != TIDU_SQL_PG)
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "COPY 仅用于 PostgreSQL / COPY is for "
+                          "PostgreSQL only");
+  return tidu_pg_copy_begin(db, sql, err);
+}
+
+tidu_code tidu_sql_copy_put(tidu_sql *db, const char *data, size_t len, tidu_error *err) {
+  return tidu_pg_copy_put(db, data, len, err);
+}
+
+tidu_code tidu_sql_copy_end(tidu_sql *db, tidu_error *err) {
+  return db->kind == TIDU_SQL_PG ? tidu_pg_copy_end(db, err) : TIDU_OK;
+}
+
+int tidu_sql_copying(const tidu_sql *db) {
+  return db->kind == TIDU_SQL_PG && db->pg_copying;
 }
 
 /* ---- schema support ---- */
@@ -423,10 +447,11 @@ tidu_code tidu_sql_set_version(tidu_sql *db, int version, tidu_error *err) {
 
 int tidu_sql_has_table(tidu_sql *db, const char *table) {
   tidu_sql_stmt *st = NULL;
-  const char *sql = db->kind == TIDU_SQL_PG
-                        ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
-                          "current_schema() AND table_name = ?1"
-                        : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
+  const char *sql =
+      db->kind == TIDU_SQL_PG
+          ? "SELECT 1 FROM pg_class WHERE relnamespace = "
+            "current_schema()::regnamespace AND relname = ?1 AND relkind IN ('r', 'p')"
+          : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
   int row = 0;
   if (tidu_sql_prepare(db, sql, &st, NULL) == TIDU_OK) {
     tidu_sql_bind_text(st, 1, table);

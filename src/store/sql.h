@@ -106,6 +106,19 @@ int tidu_sql_in_tx(const tidu_sql *db);
 /* One integer from a query without parameters; TIDU_ERR_DB when it fails or gives no row. */
 tidu_code tidu_sql_query_int64(tidu_sql *db, const char *sql, int64_t *v, tidu_error *err);
 
+/* ---- bulk loading (PostgreSQL only) ---- */
+
+/* Starts `COPY table (cols) FROM STDIN` (text format). Until tidu_sql_copy_end, rows go in with
+ * tidu_sql_copy_put; any other call on the connection ends the COPY first (its rows are kept).
+ * SQLite: TIDU_ERR_USAGE (there, rows go in through prepared statements). */
+tidu_code tidu_sql_copy_begin(tidu_sql *db, const char *sql, tidu_error *err);
+/* Sends `len` bytes of COPY text: whole lines, fields escaped with tidu_sql_copy_field. */
+tidu_code tidu_sql_copy_put(tidu_sql *db, const char *data, size_t len, tidu_error *err);
+/* Ends the COPY in progress (nothing when none is); reports the server's verdict on the rows. */
+tidu_code tidu_sql_copy_end(tidu_sql *db, tidu_error *err);
+/* 1 while a COPY is in progress. */
+int tidu_sql_copying(const tidu_sql *db);
+
 /* ---- schema support ---- */
 
 /* The schema version (SQLite: PRAGMA user_version; PostgreSQL: table tidu_schema, 0 when

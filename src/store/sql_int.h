@@ -15,6 +15,9 @@ struct tidu_sql {
   PGconn *pg;
   char *pg_err;       /* last PostgreSQL error message (malloc'd) */
   unsigned next_name; /* numbering of prepared statements and cursors */
+  char *pg_cols_of;   /* PostgreSQL: the table whose columns pg_cols lists (cache of has_column) */
+  char *pg_cols;      /* "\ncol\ncol\n"; dropped by every tidu_pg_exec (which runs the DDL) */
+  int pg_copying;     /* a COPY FROM STDIN is in progress */
 };
 
 struct tidu_sql_stmt {
@@ -53,6 +56,10 @@ int tidu_pg_has_column(tidu_sql *db, const char *table, const char *col);
 void tidu_pg_describe(tidu_sql *db, char *buf, size_t size);
 long tidu_pg_check(tidu_sql *db, tidu_sql_line_cb line, void *ud, tidu_error *err);
 tidu_code tidu_pg_backup(tidu_sql *db, const char *dest, tidu_error *err);
+tidu_code tidu_pg_copy_begin(tidu_sql *db, const char *sql, tidu_error *err);
+tidu_code tidu_pg_copy_put(tidu_sql *db, const char *data, size_t len, tidu_error *err);
+tidu_code tidu_pg_copy_end(tidu_sql *db, tidu_error *err);
+void tidu_pg_copy_abort(tidu_sql *db); /* ends a COPY sending none of its rows */
 long tidu_lite_check(tidu_sql *db, tidu_sql_line_cb line, void *ud, tidu_error *err);
 tidu_code tidu_lite_backup(tidu_sql *db, const char *dest, tidu_error *err);
 int tidu_lite_has_column(tidu_sql *db, const char *table, const char *col);

@@ -1,6 +1,7 @@
 /* The SQL layer's PostgreSQL driver (libpq): statements, cursors for large reads, checks and
  * pg_dump backups. Parameters and results travel as text; 64-bit integers stay exact. */
 #include "sql_int.h"
+#include "tidu/toolkit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,7 @@ extern char **environ;
 
 static void set_err(tidu_sql *db, const char *msg) {
   free(db->pg_err);
-  db->pg_err = strdup(msg && *msg ? msg : "?");
+  db->pg_err = tidu_strdup(msg && *msg ? msg : "?");
   if (!db->pg_err) return;
   size_t n = strlen(db->pg_err);
   while (n > 0 && (db->pg_err[n - 1] == '\n' || db->pg_err[n - 1] == ' ')) db->pg_err[--n] = '\0';
@@ -55,12 +56,24 @@ tidu_code tidu_pg_open(tidu_sql *db, int flags, tidu_error *err) {
   return TIDU_OK;
 }
 
+static void forget_columns(tidu_sql *db) {
+  free(db->pg_cols_of);
+  free(db->pg_cols);
+  db->pg_cols_of = db->pg_cols = NULL;
+}
+
 void tidu_pg_close(tidu_sql *db) {
   if (db->pg) PQfinish(db->pg);
   db->pg = NULL;
+  forget_columns(db);
 }
 
 tidu_code tidu_pg_exec(tidu_sql *db, const char *sql, tidu_error *err) {
+  forget_columns(db);
+  if (db->pg_copying) {
+    tidu_code rc = tidu_pg_copy_end(db, err);
+    if (rc != TIDU_OK) return rc;
+  }
   PGresult *res = PQexec(db->pg, sql);
   ExecStatusType s = PQresultStatus(res);
   tidu_code rc = TIDU_OK;
@@ -75,7 +88,7 @@ static int tx_healthy(tidu_sql *db) {
 }
 
 static Oid *param_types(tidu_sql_stmt *st, Oid *small, size_t nsmall) {
-  Oid *t = (size_t)st->nparams <= nsmall ? small : malloc((size_t)st->nparams * sizeof *t);
+  Oid *t = (size_t)st->nparams <= nsmall ? small : tidu_malloc((size_t)st->nparams * sizeof *t);
   if (!t) return NULL;
   for (int i = 0; i < st->nparams; i++) t[i] = !st->used[i] ? TEXTOID : st->is_int[i] ? INT8OID : 0;
   return t;
@@ -94,6 +107,10 @@ static tidu_code fetch(tidu_sql_stmt *st, tidu_error *err) {
 
 static tidu_code execute(tidu_sql_stmt *st, tidu_error *err) {
   tidu_sql *db = st->db;
+  if (db->pg_copying) {
+    tidu_code rc = tidu_pg_copy_end(db, err);
+    if (rc != TIDU_OK) return rc;
+  }
   Oid small[64];
   Oid *types = param_types(st, small, 64);
   if (!types && st->nparams > 0)
@@ -109,7 +126,7 @@ static tidu_code execute(tidu_sql_stmt *st, tidu_error *err) {
     } else {
       snprintf(st->cursor, sizeof st->cursor, "tidu_c%u", ++db->next_name);
       size_t n = strlen(st->sql) + 64;
-      char *sql = malloc(n);
+      char *sql = tidu_malloc(n);
       if (!sql) {
         rc = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
       } else {
@@ -203,19 +220,32 @@ void tidu_pg_finalize(tidu_sql_stmt *st) {
   }
 }
 
+/* Opening a registry asks for every field's column: the table's columns are read in one query
+ * and kept until the next DDL. */
 int tidu_pg_has_column(tidu_sql *db, const char *table, const char *col) {
-  tidu_sql_stmt *st = NULL;
-  int row = 0;
-  if (tidu_sql_prepare(db,
-                       "SELECT 1 FROM information_schema.columns WHERE table_schema = "
-                       "current_schema() AND table_name = ?1 AND column_name = ?2",
-                       &st, NULL) == TIDU_OK) {
-    tidu_sql_bind_text(st, 1, table);
-    tidu_sql_bind_text(st, 2, col);
-    if (tidu_sql_step(st, &row, NULL) != TIDU_OK) row = 0;
+  if (!db->pg_cols_of || strcmp(db->pg_cols_of, table) != 0) {
+    forget_columns(db);
+    const char *vals[1] = {table};
+    PGresult *res = PQexecParams(db->pg,
+                                 "SELECT E'\\n' || string_agg(a.attname::text, E'\\n') || E'\\n'"
+                                 " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                                 " WHERE c.relnamespace = current_schema()::regnamespace"
+                                 " AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped",
+                                 1, NULL, vals, NULL, NULL, 0);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+      db->pg_cols_of = tidu_strdup(table);
+      db->pg_cols = tidu_strdup(PQgetisnull(res, 0, 0) ? "\n" : PQgetvalue(res, 0, 0));
+    }
+    PQclear(res);
+    if (!db->pg_cols_of || !db->pg_cols) {
+      forget_columns(db);
+      return 0;
+    }
   }
-  tidu_sql_finalize(st);
-  return row;
+  size_t n = strlen(col);
+  for (const char *p = strstr(db->pg_cols, col); p; p = strstr(p + 1, col))
+    if (p[-1] == '\n' && p[n] == '\n') return 1;
+  return 0;
 }
 
 void tidu_pg_describe(tidu_sql *db, char *buf, size_t size) {
@@ -297,4 +327,62 @@ tidu_code tidu_pg_backup(tidu_sql *db, const char *dest, tidu_error *err) {
                           strerror(errno));
   }
   return TIDU_OK;
+}
+
+/* ---- COPY FROM STDIN ---- */
+
+tidu_code tidu_pg_copy_begin(tidu_sql *db, const char *sql, tidu_error *err) {
+  if (db->pg_copying) {
+    tidu_code rc = tidu_pg_copy_end(db, err);
+    if (rc != TIDU_OK) return rc;
+  }
+  PGresult *res = PQexec(db->pg, sql);
+  tidu_code rc = TIDU_OK;
+  if (PQresultStatus(res) != PGRES_COPY_IN)
+    rc = res_fail(db, res, err, "copy");
+  else
+    db->pg_copying = 1;
+  PQclear(res);
+  return rc;
+}
+
+tidu_code tidu_pg_copy_put(tidu_sql *db, const char *data, size_t len, tidu_error *err) {
+  if (!db->pg_copying)
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "没有进行中的 COPY / no COPY in progress");
+  while (len > 0) {
+    int n = len > (1u << 30) ? 1 << 30 : (int)len;
+    if (PQputCopyData(db->pg, data, n) != 1) {
+      set_err(db, PQerrorMessage(db->pg));
+      return tidu_sql_fail(db, err, "copy");
+    }
+    data += n;
+    len -= (size_t)n;
+  }
+  return TIDU_OK;
+}
+
+tidu_code tidu_pg_copy_end(tidu_sql *db, tidu_error *err) {
+  if (!db->pg_copying) return TIDU_OK;
+  db->pg_copying = 0;
+  tidu_code rc = TIDU_OK;
+  if (PQputCopyEnd(db->pg, NULL) != 1) {
+    set_err(db, PQerrorMessage(db->pg));
+    rc = tidu_sql_fail(db, err, "copy");
+  }
+  PGresult *res;
+  while ((res = PQgetResult(db->pg)) != NULL) {
+    if (rc == TIDU_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+      rc = res_fail(db, res, err, "copy");
+    PQclear(res);
+  }
+  return rc;
+}
+
+void tidu_pg_copy_abort(tidu_sql *db) {
+  if (!db->pg_copying) return;
+  db->pg_copying = 0;
+  PQputCopyEnd(db->pg, "rolled back");
+  PGresult *res;
+  while ((res = PQgetResult(db->pg)) != NULL) PQclear(res);
 }

@@ -18,6 +18,9 @@ struct tidu_store {
   tidu_sql_stmt *ins_year;
   tidu_sql_stmt *upd_year;
   tidu_sql_stmt *ins_hist;
+  /* PostgreSQL: the import whose records are being staged by COPY (bulk.c), 0 when none */
+  int64_t bulk_import;
+  long long bulk_seq; /* records staged */
   /* the programme's named queries, prepared on first use (programme.c) */
   tidu_sql_stmt *pq[PQ_COUNT];
 };
@@ -50,6 +53,14 @@ tidu_code tidu_store_column_value(tidu_sql_stmt *st, int col, const tidu_field_i
 
 /* Binds text or NULL. */
 void tidu_store_bind_opt(tidu_sql_stmt *st, int idx, const char *text);
+
+/* PostgreSQL's bulk import (bulk.c): put stages one checked record by COPY; merge (called by
+ * tidu_store_import_finish) merges the staged records of the import set-based, with the history
+ * and the counts of the one-by-one merge, and adds the counts to *sum. */
+tidu_code tidu_store_bulk_put(tidu_store *s, int64_t import_id, const tidu_firm *f,
+                              tidu_error *err);
+tidu_code tidu_store_bulk_merge(tidu_store *s, int64_t import_id, tidu_import_summary *sum,
+                                tidu_error *err);
 
 /* Frees the cached statements. */
 void tidu_store_finalize_firms(tidu_store *s);

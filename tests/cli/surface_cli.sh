@@ -2,7 +2,7 @@
 # Command tests of the command line itself (issue 11, items 16, 20, 21): help texts, "did you
 # mean" for options, rule versions' end dates, CSV for Excel (GB18030, Chinese headers).
 . "$(dirname "$0")/lib/checks.sh"
-plan 22
+plan 28
 EX=examples/firms.ndjson
 
 # 11.21: help --help, and every help text ends with a newline
@@ -95,3 +95,19 @@ head -1 "$EX" | sed 's/^{/{"valuation_usd":1500000000,/' >"$tmp/uni.ndjson"
 "$T" assess --as-of 2025-06-30 --explain --only unicorn "$tmp/uni.ndjson" >"$tmp/uni_zh" 2>&1
 check "11.19 valuations in USD: 'valuation_usd ≥ USD 1000 mn' and 15.00亿美元" \
   "$(grep -c 'valuation_usd ≥ USD 1000 mn: USD 1500.00 mn' "$tmp/uni_en"):$(grep -c 'CNY' "$tmp/uni_en"):$(grep -c '15.00亿美元,需 ≥ 10.00亿美元' "$tmp/uni_zh")" "1:0:1"
+
+# 11.17 / 11.19: firm show and firm edit name fields in Chinese, values with Chinese labels
+"$T" firm edit --db "$DB" 91320400MA1Q2BT40J roe_weighted@2024=abc >/dev/null 2>"$tmp/err"
+check "11.17 an edit error names the field in Chinese with its year" \
+  "$?:$(grep -c '加权平均净资产收益率(2024) roe_weighted@2024=abc: 不是数字' "$tmp/err")" "1:1"
+"$T" firm show --db "$DB" --as-of 2025-06-30 91320400MA1Q2BT40J >"$tmp/show" 2>&1
+check "11.19 firm show: enumerations in Chinese (主导产品所属领域(小巨人) 工业六基)" \
+  "$(grep -c 'product_domain_lg  *工业六基$' "$tmp/show"):$(grep -c 'six_basics' "$tmp/show")" "1:0"
+check "11.19 firm show: every label is set off from its value" \
+  "$(grep -cE ' / [a-z_0-9]+[^ a-z_0-9]' "$tmp/show")" 0
+"$T" firm list --db "$DB" --as-of 2025-06-30 --board star >"$tmp/list" 2>&1
+check "11.17 firm list --board names the board in Chinese" "$(head -1 "$tmp/list" | grep -c '科创板结论')" 1
+"$T" simulate --base main@2025-06-30 --set main.1.3=5000 "$EX" >/dev/null 2>"$tmp/err"
+check "11.21 simulate --set with a bare amount warns about 万元" "$(grep -c '若指万元请写 5000万' "$tmp/err")" 1
+"$T" simulate --base main@2025-06-30 --set main.1.3=5000万 "$EX" >/dev/null 2>"$tmp/err"
+check "11.21 simulate --set 5000万 does not warn" "$(grep -c '若指万元' "$tmp/err")" 0

@@ -14,6 +14,7 @@
 #include "tidu/num.h"
 #include "tidu/programme.h"
 #include "tidu/store.h"
+#include "unit/test_store.h"
 #include "unit/test_util.h"
 
 #define A "91320500MA1N2K3P99" /* Suzhou */
@@ -53,10 +54,7 @@ static void put_firm(tidu_store *s, const char *uscc, const char *region, int64_
 }
 
 static tidu_store *open_mem(void) {
-  tidu_store *s = NULL;
-  tidu_error err;
-  assert_int_equal(tidu_store_open(":memory:", &s, &err), TIDU_OK);
-  return s;
+  return test_store_open();
 }
 
 static size_t count_events(tidu_store *s, const char *uscc) {

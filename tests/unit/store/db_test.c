@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tidu/store.h"
+#include "unit/test_store.h"
 #include "unit/test_util.h"
 
 #define USCC_A "91320500MA1N2K3P99"
@@ -34,10 +35,7 @@ static void make_firm(tidu_firm *f, const char *uscc, const char *name, int64_t 
 }
 
 static tidu_store *open_mem(void) {
-  tidu_store *s = NULL;
-  tidu_error err;
-  assert_int_equal(tidu_store_open(":memory:", &s, &err), TIDU_OK);
-  return s;
+  return test_store_open();
 }
 
 static void import_one(tidu_store *s, const tidu_firm *f, tidu_import_summary *sum) {
@@ -231,6 +229,7 @@ static void test_edit_and_soft_delete(void **state) {
 /* A version-1 file (no events table) is upgraded in place and keeps its firms. */
 static void test_v1_file_is_upgraded(void **state) {
   (void)state;
+  if (test_pg_url()) skip(); /* a SQLite file of the first version; PostgreSQL began at v4 */
   char path[] = "/tmp/tidu_v1_XXXXXX";
   test_temp_file(path);
   sqlite3 *db = NULL;
@@ -293,9 +292,19 @@ static void test_v1_file_is_upgraded(void **state) {
   }
 }
 
-/* A file from a newer build is refused rather than damaged. */
+/* A file (or PostgreSQL database) from a newer build is refused rather than damaged. */
 static void test_newer_file_is_refused(void **state) {
   (void)state;
+  if (test_pg_url()) {
+    tidu_store *s = test_store_open();
+    tidu_store_close(s);
+    test_pg_exec("UPDATE tidu_schema SET version = 99");
+    tidu_error err;
+    assert_int_equal(tidu_store_open(test_pg_url(), &s, &err), TIDU_ERR_DB);
+    assert_null(s);
+    assert_non_null(strstr(err.message, "99"));
+    return;
+  }
   char path[] = "/tmp/tidu_v9_XXXXXX";
   test_temp_file(path);
   sqlite3 *db = NULL;
