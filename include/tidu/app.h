@@ -11,7 +11,8 @@
 
 /* ---- inputs ---------------------------------------------------------------------------- */
 
-/* The registry path an input `db:PATH` names: PATH, else $TIDU_DB, else "tidu.db". Borrowed
+/* The registry path an input `db:PATH` or --db names: PATH (NULL: $TIDU_DB, else "tidu.db"; an
+ * empty PATH or $TIDU_DB stays "", which opening refuses). Borrowed
  * (from `path` or the environment). */
 const char *tidu_input_db_path(const char *path);
 

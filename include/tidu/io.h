@@ -8,6 +8,11 @@
 #include "tidu/firm.h"
 #include "tidu/source.h"
 
+/* The column `tidu import --skip-bad` adds to the rejects file, saying why each row was
+ * rejected. The readers ignore a column with this header without a warning, so a corrected
+ * rejects file is imported as it is. */
+#define TIDU_REJECT_COLUMN "拒绝原因/reject reason"
+
 typedef enum tidu_format {
   TIDU_FMT_AUTO = 0, /* from the file name's extension, else by sniffing the content */
   TIDU_FMT_CSV,

@@ -21,14 +21,46 @@
 typedef struct tidu_store tidu_store;
 
 /* Opens (creating if needed) the registry at `path`: a SQLite file (":memory:" for a private
- * in-memory one; WAL journal, foreign keys on, a busy timeout) or, when `path` is a
- * postgresql://… URL, a PostgreSQL database (which must exist; its tables are created).
- * Migrations are applied and one column per field of fields.def ensured. Returns TIDU_OK and
- * *out, or TIDU_ERR_DB / TIDU_ERR_IO with *out NULL. */
+ * in-memory one; WAL journal, synchronous = FULL, foreign keys on, a busy timeout) or, when
+ * `path` is a postgresql://… URL, a PostgreSQL database (which must exist; its tables are
+ * created). Migrations are applied and one column per field of fields.def ensured. Returns
+ * TIDU_OK and *out, or TIDU_ERR_DB / TIDU_ERR_IO with *out NULL. Same as tidu_store_open_with
+ * with TIDU_STORE_CREATE. */
 tidu_code tidu_store_open(const char *path, tidu_store **out, tidu_error *err);
 
 /* Opens an existing registry without creating or migrating it (for `db info` on old files). */
 tidu_code tidu_store_open_existing(const char *path, tidu_store **out, tidu_error *err);
+
+/* How tidu_store_open_with opens a registry. A zeroed struct opens an existing registry for
+ * reading and writing, waiting up to 10 s for another writer. */
+enum {
+  TIDU_STORE_CREATE = 1,   /* create the SQLite file when it is missing (else an error naming it) */
+  TIDU_STORE_READONLY = 2, /* open for reading only (also chosen when the file, its folder or
+                              its file system cannot be written: writes then fail saying so) */
+  TIDU_STORE_DRY = 4,      /* a dry run: writes go to a private copy (SQLite) or to transactions
+                              that take no write lock and are rolled back (PostgreSQL) */
+};
+/* Called once when a write has to wait for another writer: the registry, who holds it
+ * ("tidu import (pid 123, since …)", or NULL when unknown) and the seconds it will wait. */
+typedef void (*tidu_store_wait_fn)(const char *path, const char *holder, int seconds, void *ud);
+typedef struct tidu_store_options {
+  int flags;
+  int wait_seconds;  /* how long a writer waits for another; 0 = 10 s, < 0 = not at all */
+  const char *label; /* names us to writers that wait for us ("tidu import"); NULL: "tidu" */
+  tidu_store_wait_fn waiting; /* may be NULL */
+  void *ud;
+} tidu_store_options;
+
+/* Opens the registry at `path` as `opt` says (NULL: as a zeroed struct), then migrates it as
+ * tidu_store_open does (a read-only registry must already be current). The write lock is taken
+ * before the schema version is read, so processes opening a new or old registry at once migrate
+ * it once. Errors name the path and say what happened: no such registry, read-only, full disk,
+ * locked by whom, damaged, out of memory. */
+tidu_code tidu_store_open_with(const char *path, const tidu_store_options *opt, tidu_store **out,
+                               tidu_error *err);
+
+/* 1 when the registry was opened (or had to be opened) for reading only. */
+int tidu_store_readonly(const tidu_store *s);
 
 /* Closes the registry (rolling back an open transaction). Accepts NULL. */
 void tidu_store_close(tidu_store *s);
@@ -72,7 +104,8 @@ typedef struct tidu_import_summary {
   long long years_unchanged;
   long long values_changed; /* individual figures that replaced an earlier one */
   long long warnings;
-  long long rejected; /* records refused (with --skip-bad) */
+  long long rejected;          /* records refused (with --skip-bad) */
+  long long edits_overwritten; /* replaced values whose last change was a manual edit */
 } tidu_import_summary;
 
 /* One write transaction. Everything between begin and commit is atomic: a crash or a kill

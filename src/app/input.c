@@ -10,9 +10,9 @@
 #include "tidu/toolkit.h"
 
 const char *tidu_input_db_path(const char *path) {
-  if (path && *path) return path;
+  if (path) return path; /* "" stays "": opening it fails, naming the mistake */
   const char *env = getenv("TIDU_DB");
-  return env && *env ? env : "tidu.db";
+  return env ? env : "tidu.db";
 }
 
 tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source **out,
@@ -27,8 +27,8 @@ tidu_code tidu_input_open_one_opt(const char *path, const tidu_read_options *ro,
     /* "db:" alone: the database read-only work reads, $TIDU_DB_READ (the CLI's --db-read, e.g.
      * a streaming replica) when set */
     const char *rd = getenv("TIDU_DB_READ");
-    return tidu_store_source_open(!path[3] && rd && *rd ? rd : tidu_input_db_path(path + 3), out,
-                                  err);
+    return tidu_store_source_open(
+        !path[3] && rd && *rd ? rd : tidu_input_db_path(path[3] ? path + 3 : NULL), out, err);
   }
   return tidu_source_open_file_opt(path, ro, out, err);
 }

@@ -137,6 +137,16 @@ const char *cli_db_path(const char *opt);
 /* Opens the registry at cli_db_path(opt), printing any error; returns an exit status. */
 struct tidu_store;
 int cli_open_store(const char *opt, struct tidu_store **out);
+/* The same with TIDU_STORE_* flags: only `db init` and `import` pass TIDU_STORE_CREATE; every
+ * other command on a missing registry is an error naming the path. A writer that has to wait
+ * for another says so on stderr, naming who holds the registry, and waits up to --wait seconds
+ * (cli_set_wait), else $TIDU_WAIT, else CLI_WAIT_DEFAULT. */
+#define CLI_WAIT_DEFAULT 300
+int cli_open_store_with(const char *opt, int flags, struct tidu_store **out);
+/* Takes the value of a --wait option (NULL: not given); CLI_OK or CLI_USAGE (reported). */
+int cli_set_wait(const cli_spec *spec, const char *opt);
+/* Names the running command in the registry's holder file ("tidu import"); main.c calls it. */
+void cli_set_command(const char *name);
 /* The database read-only work reads: $TIDU_DB_READ (set by the global --db-read, e.g. a
  * streaming replica) when given, else cli_db_path(opt). */
 const char *cli_db_read_path(const char *opt);

@@ -12,6 +12,8 @@
 static const cli_option db_opts[] = {
     {"db", 0, "PATH|URL", "登记库文件或 postgresql:// 地址(默认 $TIDU_DB 或 ./tidu.db)",
      "registry file or postgresql:// URL (default $TIDU_DB or ./tidu.db)"},
+    {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
+     "how long to wait while another process writes (default 300, or $TIDU_WAIT)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -31,16 +33,66 @@ const cli_spec cli_db_specs[] = {
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
+/* An empty --db or TIDU_DB is kept as "" so that opening it fails, naming the mistake. */
 const char *cli_db_path(const char *opt) {
   return tidu_input_db_path(opt);
 }
 
-int cli_open_store(const char *opt, tidu_store **out) {
+/* ---- how commands open the registry: waiting for writers, naming ourselves ---- */
+
+static int wait_seconds = -2; /* -2: not decided yet (TIDU_WAIT or the default) */
+static char label[64] = "tidu";
+
+void cli_set_command(const char *name) {
+  snprintf(label, sizeof label, "tidu %s", name);
+}
+
+int cli_set_wait(const cli_spec *spec, const char *opt) {
+  long long v = 0;
+  if (!opt) return CLI_OK;
+  if (cli_parse_int(opt, 0, 86400, &v) != 0)
+    return cli_usage(spec,
+                     "--wait 需要 0 到 86400 之间的秒数 / --wait needs seconds from 0 to "
+                     "86400, not '%s'",
+                     opt);
+  wait_seconds = (int)v;
+  return CLI_OK;
+}
+
+static int wait_for_writers(void) {
+  if (wait_seconds >= -1) return wait_seconds;
+  long long v = 0;
+  const char *env = getenv("TIDU_WAIT");
+  if (env && *env && cli_parse_int(env, 0, 86400, &v) == 0) return (int)v;
+  return CLI_WAIT_DEFAULT;
+}
+
+static void on_wait(const char *path, const char *holder, int seconds, void *ud) {
+  (void)ud;
+  fprintf(stderr,
+          "%s: 登记库正被%s写入,等待中(最多 %d 秒)… / %s is writing to the registry; waiting (up "
+          "to %d s, --wait SECONDS)…\n",
+          path, holder ? holder : "另一个进程", seconds, holder ? holder : "another process",
+          seconds);
+}
+
+int cli_open_store_with(const char *opt, int flags, tidu_store **out) {
   tidu_error err;
   tidu_error_clear(&err);
-  tidu_code rc = tidu_store_open(cli_db_path(opt), out, &err);
-  if (rc != TIDU_OK) cli_print_error(&err);
+  const char *path = cli_db_path(opt);
+  int w = wait_for_writers();
+  tidu_store_options o = {flags, w == 0 ? -1 : w, label, on_wait, NULL};
+  tidu_code rc = tidu_store_open_with(path, &o, out, &err);
+  if (rc != TIDU_OK) {
+    if (!err.file[0] && !strstr(err.message, path))
+      snprintf(err.file, sizeof err.file, "%s", path); /* every registry error names the path */
+    cli_print_error(&err);
+  }
   return cli_exit_code(rc);
+}
+
+int cli_open_store(const char *opt, tidu_store **out) {
+  return cli_open_store_with(opt, 0, out);
 }
 
 const char *cli_db_read_path(const char *opt) {
@@ -67,7 +119,8 @@ int cli_guard_output(const char *out, const char *db, char *const *inputs, int n
   size_t n = 0;
   if (db) g[n++] = db;
   for (int i = 0; i < ninputs; i++)
-    g[n++] = !strncmp(inputs[i], "db:", 3) ? cli_db_path(inputs[i] + 3) : inputs[i];
+    g[n++] = !strncmp(inputs[i], "db:", 3) ? cli_db_path(inputs[i][3] ? inputs[i] + 3 : NULL)
+                                           : inputs[i];
   tidu_error err;
   tidu_error_clear(&err);
   tidu_code rc = tidu_outfile_guard(out, g, n, &err);
@@ -155,7 +208,13 @@ int cmd_db(int argc, char **argv) {
   }
   const char *path = cli_db_path(cli_get(spec, &a, "db"));
   tidu_store *s = NULL;
-  rc = cli_open_store(path, &s);
+  rc = cli_set_wait(spec, cli_get(spec, &a, "wait"));
+  if (rc != CLI_OK) {
+    cli_args_free(&a);
+    return rc;
+  }
+  int create = !strcmp(argv[1], "init");
+  rc = cli_open_store_with(path, create ? TIDU_STORE_CREATE : 0, &s);
   if (rc == CLI_OK) {
     if (!strcmp(argv[1], "init") || !strcmp(argv[1], "migrate"))
       rc = db_init(s, path);

@@ -140,6 +140,8 @@ static const cli_option edit_opts[] = {
     {"reason", 0, "TEXT", "修改原因", "why"},
     {"delete-year", 0, "YEAR", "删除该年度的全部数据(记入历史)",
      "remove that fiscal year's figures (recorded in the history)"},
+    {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
+     "how long to wait while another process writes (default 300, or $TIDU_WAIT)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -147,6 +149,8 @@ static const cli_option delete_opts[] = {
     {"db", 0, "PATH", "登记库文件", "registry file"},
     {"by", 0, "NAME", "修改人(默认 $USER)", "who makes the change (default $USER)"},
     {"reason", 0, "TEXT", "修改原因", "why"},
+    {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
+     "how long to wait while another process writes (default 300, or $TIDU_WAIT)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -953,6 +957,11 @@ int cmd_firm(int argc, char **argv) {
   rc = cli_parse(spec, argc - 1, argv + 1, &a);
   if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
   tidu_store *s = NULL;
+  rc = cli_set_wait(spec, cli_get(spec, &a, "wait"));
+  if (rc != CLI_OK) {
+    cli_args_free(&a);
+    return rc;
+  }
   const char *sub = argv[1];
   int reads = !strcmp(sub, "show") || !strcmp(sub, "list") || !strcmp(sub, "history");
   rc = reads ? cli_open_store_read(cli_get(spec, &a, "db"), &s)

@@ -1,8 +1,10 @@
 /* `tidu import`: load CSV, XLSX and JSON files into the registry in one transaction. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -24,6 +26,8 @@ static const cli_option import_opts[] = {
      "write the good records; rejected rows with a reason go to this CSV"},
     {"format", 'f', "FMT", "输入格式 csv|xlsx|json|ndjson(默认按扩展名)",
      "input format csv|xlsx|json|ndjson (default: by extension)"},
+    {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
+     "how long to wait while another process writes (default 300, or $TIDU_WAIT)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -159,6 +163,7 @@ static tidu_code import_file(import_run *r, int idx, const char *path) {
   }
   int64_t import_id = 0;
   rc = tidu_store_import_start(r->store, path, r->sheet, &import_id, &err);
+  if (rc != TIDU_OK) cli_print_error(&err);
   tidu_import_summary before = r->sum;
   if (isatty(STDERR_FILENO) && !at.xlsx) cli_progress_start(&r->progress, path, count_lines(path));
   tidu_firm f;
@@ -198,6 +203,7 @@ static tidu_code import_file(import_run *r, int idx, const char *path) {
     delta.values_changed -= before.values_changed;
     delta.warnings -= before.warnings;
     delta.rejected -= before.rejected;
+    delta.edits_overwritten -= before.edits_overwritten;
     tidu_import_summary staged = delta;
     rc = tidu_store_import_finish(r->store, import_id, &delta, &err);
     if (rc != TIDU_OK) cli_print_error(&err);
@@ -254,61 +260,174 @@ static int reopen_rows(const char *path, const char *sheet, tidu_rowsrc *src, ch
   return rc;
 }
 
+static int cmp_reject(const void *a, const void *b) {
+  const reject *x = a, *y = b;
+  if (x->file != y->file) return x->file < y->file ? -1 : 1;
+  return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The reject of row `row` of file `file` (r->rejects sorted by cmp_reject), or NULL. */
 static const reject *find_reject(const import_run *r, int file, long row) {
-  for (size_t i = 0; i < r->nrejects; i++)
-    if (r->rejects[i].file == file && r->rejects[i].row == row) return &r->rejects[i];
-  return NULL;
+  reject key = {.file = file, .row = row};
+  return bsearch(&key, r->rejects, r->nrejects, sizeof *r->rejects, cmp_reject);
 }
 
-static void write_row(FILE *out, const char *file, long row, const char *column, const char *reason,
-                      const tidu_row *cells) {
-  csv_text(out, file);
-  fprintf(out, ",%ld,", row);
-  csv_text(out, column);
-  fputc(',', out);
-  csv_text(out, reason);
-  for (size_t i = 0; cells && i < cells->ncells; i++) {
-    fputc(',', out);
-    csv_cell(out, cells->cells[i], cells->lens[i]);
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The USCCs of the rejected rows of one file (sorted), so that every row of a rejected firm goes
+ * to the rejects file, not only the row the problem was found on. */
+typedef struct uscc_set {
+  char **v;
+  size_t n, cap;
+} uscc_set;
+
+static void set_add(uscc_set *s, const char *p, size_t len) {
+  if (len == 0 || len > 64) return;
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 32;
+    char **nv = realloc(s->v, cap * sizeof *nv);
+    if (!nv) return;
+    s->v = nv;
+    s->cap = cap;
   }
-  fputc('\n', out);
+  char *c = strndup(p, len);
+  if (c) s->v[s->n++] = c;
 }
 
-/* Copies the header and every rejected row of one file, each with its reason. */
-static void copy_rejects(const import_run *r, FILE *out, int idx, const char *path) {
+static int set_has(const uscc_set *s, const char *p, size_t len) {
+  if (len == 0 || len > 64 || s->n == 0) return 0;
+  char key[72];
+  memcpy(key, p, len);
+  key[len] = '\0';
+  const char *k = key;
+  return bsearch(&k, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
+}
+
+static void set_free(uscc_set *s) {
+  for (size_t i = 0; i < s->n; i++) free(s->v[i]);
+  free(s->v);
+}
+
+/* The column of the USCC in a header row, -1 when there is none. */
+static long uscc_column(const tidu_row *h) {
+  for (size_t i = 0; i < h->ncells; i++) {
+    char name[128];
+    size_t n = h->lens[i] < sizeof name - 1 ? h->lens[i] : sizeof name - 1;
+    memcpy(name, h->cells[i], n);
+    name[n] = '\0';
+    char *t = name;
+    while (*t == ' ') t++;
+    for (char *e = t + strlen(t); e > t && e[-1] == ' ';) *--e = '\0';
+    const tidu_field_info *fi = tidu_field_find(t);
+    if (fi && fi->scope == 'F' && fi->index == TIDU_F_USCC) return (long)i;
+  }
+  return -1;
+}
+
+static void write_cells(FILE *out, const tidu_row *cells, size_t width) {
+  for (size_t i = 0; i < width; i++) {
+    if (i) fputc(',', out);
+    if (i < cells->ncells) csv_cell(out, cells->cells[i], cells->lens[i]);
+  }
+}
+
+/* Copies every row of every rejected firm of one CSV or XLSX file (and, when `header`, the
+ * header first) with the input's own columns plus the reason column that import ignores
+ * (TIDU_REJECT_COLUMN): the file can be corrected and imported as it is. Returns the rows
+ * copied, -1 when the file could not be read again. */
+static long copy_rejects(const import_run *r, FILE *out, int idx, const char *path, int header) {
   tidu_rowsrc src;
   char *text = NULL;
-  int copied = 0;
-  if (!is_xlsx(path, r->fmt) && r->fmt != TIDU_FMT_CSV && r->fmt != TIDU_FMT_AUTO) goto plain;
-  {
-    size_t n = strlen(path);
-    if (r->fmt == TIDU_FMT_AUTO && n > 5 && !strcasecmp(path + n - 5, ".json")) goto plain;
-    if (r->fmt == TIDU_FMT_AUTO && n > 7 && !strcasecmp(path + n - 7, ".ndjson")) goto plain;
+  if (reopen_rows(path, r->sheet, &src, &text) != 0) {
+    free(text);
+    return -1;
   }
-  if (reopen_rows(path, r->sheet, &src, &text) == 0) {
-    tidu_row row;
-    tidu_error err;
-    int first = 1;
-    while (src.next(src.ctx, &row, &err) == 1) {
-      const reject *j = find_reject(r, idx, row.row_no);
-      if (first || j)
-        write_row(out, path, row.row_no, j ? j->column : "", j ? j->reason : "(表头 / header)",
-                  &row);
-      copied += j != NULL;
+  /* first pass: the header, and the firms (USCCs) of the rejected rows */
+  tidu_row row;
+  tidu_error err;
+  uscc_set firms = {0};
+  long ucol = -1, copied = 0;
+  size_t width = 0;
+  int first = 1;
+  while (src.next(src.ctx, &row, &err) == 1) {
+    if (first) {
+      ucol = uscc_column(&row);
+      width = row.ncells;
       first = 0;
+    } else if (ucol >= 0 && (size_t)ucol < row.ncells && find_reject(r, idx, row.row_no)) {
+      set_add(&firms, row.cells[ucol], row.lens[ucol]);
     }
-    src.close(src.ctx);
   }
+  src.close(src.ctx);
   free(text);
-plain:
-  if (copied) return;
-  for (size_t i = 0; i < r->nrejects; i++)
-    if (r->rejects[i].file == idx)
-      write_row(out, path, r->rejects[i].row, r->rejects[i].column, r->rejects[i].reason, NULL);
+  text = NULL;
+  if (firms.n) qsort(firms.v, firms.n, sizeof *firms.v, cmp_str);
+  /* second pass: copy */
+  if (reopen_rows(path, r->sheet, &src, &text) != 0) {
+    set_free(&firms);
+    free(text);
+    return -1;
+  }
+  first = 1;
+  while (src.next(src.ctx, &row, &err) == 1) {
+    const reject *j = first ? NULL : find_reject(r, idx, row.row_no);
+    int same_firm = !first && !j && ucol >= 0 && (size_t)ucol < row.ncells &&
+                    set_has(&firms, row.cells[ucol], row.lens[ucol]);
+    if ((first && !header) || (!first && !j && !same_firm)) {
+      first = 0;
+      continue;
+    }
+    write_cells(out, &row, width > row.ncells ? width : row.ncells);
+    fputc(',', out);
+    if (first) {
+      csv_text(out, TIDU_REJECT_COLUMN);
+    } else {
+      char why[1024];
+      if (j)
+        snprintf(why, sizeof why, "%s:%ld%s%s: %s", path, j->row, j->column[0] ? ":" : "",
+                 j->column, j->reason);
+      else
+        snprintf(why, sizeof why,
+                 "%s:%ld: 同一企业的其他行有错误,整家企业未导入 / another row of this firm was "
+                 "rejected, so the whole firm was not imported",
+                 path, row.row_no);
+      csv_text(out, why);
+      copied++;
+    }
+    fputc('\n', out);
+    first = 0;
+  }
+  src.close(src.ctx);
+  free(text);
+  set_free(&firms);
+  return copied;
+}
+
+/* JSON input: the rejected records listed with file, row, column and reason. */
+static void list_rejects(const import_run *r, FILE *out, int idx, const char *path) {
+  for (size_t i = 0; i < r->nrejects; i++) {
+    if (r->rejects[i].file != idx) continue;
+    csv_text(out, path);
+    fprintf(out, ",%ld,", r->rejects[i].row);
+    csv_text(out, r->rejects[i].column);
+    fputc(',', out);
+    csv_text(out, r->rejects[i].reason);
+    fputc('\n', out);
+  }
+}
+
+static int is_json(const import_run *r, const char *path) {
+  if (r->fmt == TIDU_FMT_JSON || r->fmt == TIDU_FMT_NDJSON) return 1;
+  size_t n = strlen(path);
+  return r->fmt == TIDU_FMT_AUTO && ((n > 5 && !strcasecmp(path + n - 5, ".json")) ||
+                                     (n > 7 && !strcasecmp(path + n - 7, ".ndjson")) ||
+                                     (n > 6 && !strcasecmp(path + n - 6, ".jsonl")));
 }
 
 /* Writes the rejects file whole or not at all (tidu_outfile): a kill leaves the previous one. */
-static int write_rejects(const import_run *r, int nfiles, char **files) {
+static int write_rejects(import_run *r, int nfiles, char **files) {
   tidu_outfile *o = NULL;
   tidu_error err;
   tidu_error_clear(&err);
@@ -317,11 +436,20 @@ static int write_rejects(const import_run *r, int nfiles, char **files) {
     return CLI_INPUT;
   }
   FILE *out = tidu_outfile_fp(o);
-  fputs("file,row,column,reason\n", out);
+  qsort(r->rejects, r->nrejects, sizeof *r->rejects, cmp_reject);
+  fputs("\xef\xbb\xbf", out); /* UTF-8 with a BOM, as Excel wants it */
+  int header = 1, listed = 0;
   for (int i = 0; i < nfiles; i++) {
     int any = 0;
     for (size_t k = 0; k < r->nrejects && !any; k++) any = r->rejects[k].file == i;
-    if (any) copy_rejects(r, out, i, files[i]);
+    if (!any) continue;
+    if (!is_json(r, files[i]) && copy_rejects(r, out, i, files[i], header) >= 0) {
+      header = 0; /* files after the first add their rows under the first file's header */
+      continue;
+    }
+    if (!listed) fputs("file,row,column,reason\n", out);
+    listed = 1;
+    list_rejects(r, out, i, files[i]);
   }
   if (tidu_outfile_commit(o, &err) != TIDU_OK) {
     cli_print_error(&err);
@@ -337,6 +465,12 @@ static void print_summary(const tidu_import_summary *s, int written) {
          s->records, s->firms_new, s->firms_updated, s->firms_unchanged, s->years_added,
          s->years_changed, s->years_unchanged, s->warnings, s->rejected,
          written ? "" : " (未写入 / nothing written)");
+  if (s->edits_overwritten > 0)
+    printf("覆盖手工修改/overwrote manual edits %lld: 这些数值此前由 firm edit "
+           "修改,现被文件中的值替换,"
+           "原修改仍在 firm history 中 / these values had been set by firm edit and are now "
+           "replaced by the file's; the edits remain in firm history\n",
+           s->edits_overwritten);
 }
 
 static int run_import(import_run *r, int nfiles, char **files) {
@@ -362,7 +496,24 @@ static int run_import(import_run *r, int nfiles, char **files) {
   print_summary(&r->sum, !refuse && !r->dry_run);
   if (r->rejects_path && !fatal && write_rejects(r, nfiles, files) != CLI_OK) return CLI_INPUT;
   if (fatal) return cli_exit_code(rc);
-  return refuse ? CLI_INPUT : CLI_OK;
+  return refuse || r->sum.rejected > 0 || r->problems > 0 ? CLI_INPUT : CLI_OK;
+}
+
+/* Import may create the registry, and says so; a dry run works on a private copy and takes no
+ * write lock (an absent registry is compared as an empty one and not created). */
+static int open_registry(const char *path, int dry_run, tidu_store **out) {
+  struct stat st;
+  int missing = !strstr(path, "://") && *path && strcmp(path, ":memory:") != 0 &&
+                stat(path, &st) != 0 && errno == ENOENT;
+  int rc = cli_open_store_with(path, dry_run ? TIDU_STORE_DRY : TIDU_STORE_CREATE, out);
+  if (rc == CLI_OK && missing)
+    fprintf(stderr,
+            dry_run
+                ? "%s: 登记库不存在,试运行按空登记库计算,不创建 / no registry here: the dry run "
+                  "compares with an empty one and creates nothing\n"
+                : "%s: 登记库不存在,已新建 / no registry here: created a new one\n",
+            path);
+  return rc;
 }
 
 int cmd_import(int argc, char **argv) {
@@ -392,7 +543,8 @@ int cmd_import(int argc, char **argv) {
   }
   if (r.rejects_path)
     rc = cli_guard_output(r.rejects_path, cli_db_path(cli_get(spec, &a, "db")), a.pos, a.npos);
-  if (rc == CLI_OK) rc = cli_open_store(cli_get(spec, &a, "db"), &r.store);
+  if (rc == CLI_OK) rc = cli_set_wait(spec, cli_get(spec, &a, "wait"));
+  if (rc == CLI_OK) rc = open_registry(cli_db_path(cli_get(spec, &a, "db")), r.dry_run, &r.store);
   if (rc == CLI_OK) rc = run_import(&r, a.npos, a.pos);
   tidu_store_close(r.store);
   free(r.rejects);

@@ -257,5 +257,6 @@ int main(int argc, char **argv) {
   }
   const cli_command *c = find_command(argv[i]);
   if (!c) return unknown_command(argv[i]);
+  cli_set_command(c->name);
   return c->run(argc - i, argv + i);
 }

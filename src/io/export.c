@@ -1,6 +1,6 @@
 /* Exports of the registry: exact plain values, the CSV and NDJSON writers, and dispatch. */
-#include <iconv.h>
 #include <errno.h>
+#include <iconv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,7 +272,9 @@ static void csv_start(tidu_exporter *ex) {
 
 /* ---- dispatch ---- */
 
+/* A failed write, with its cause (the disk is full, …) when the system gave one. */
 static tidu_code io_error(const char *path, tidu_error *err) {
+  if (errno) return tidu_outfile_error(err, path, errno);
   return tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法写入文件 / cannot write the file");
 }
 

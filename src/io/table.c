@@ -1,5 +1,6 @@
 /* Tabular firm reading over any row source: header mapping, long and wide layouts, cell values. */
 #include "io/internal.h"
+#include "tidu/io.h"
 #include "tidu/num.h"
 #include "tidu/toolkit.h"
 #include "tidu/uscc.h"
@@ -690,6 +691,7 @@ static tidu_code read_header(tidu_table *t, const tidu_row *row, tidu_error *err
     }
     if (rc == 0 && c->fi->scope == 'F' && c->fi->index == TIDU_F_USCC) t->uscc_col = (long)i;
     if (rc == 0 && c->fi->scope == 'F' && c->fi->index == TIDU_F_NAME) t->name_col = (long)i;
+    if (rc > 0 && !strcmp(c->header, TIDU_REJECT_COLUMN)) continue; /* a rejects file's reason */
     if (rc > 0) {
       tidu_error w;
       const tidu_field_info *near = tidu_field_suggest(c->header);

@@ -1,4 +1,5 @@
 /* XLSX export with libxlsxwriter: the firm file sheet in 万元 and one sheet per board layer. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,11 +270,15 @@ tidu_code tidu_xlsx_out_close(tidu_xlsx_out *x, tidu_error *err) {
   if (!x) return TIDU_OK;
   finish_sheet(&x->main);
   for (size_t l = 0; l <= x->nlayers && x->nrs > 0; l++) finish_sheet(&x->layer[l]);
+  errno = 0;
   lxw_error e = workbook_close(x->wb);
   tidu_code rc = TIDU_OK;
   if (e != LXW_NO_ERROR)
     rc = tidu_error_set(err, TIDU_ERR_IO, x->path, 0, 0,
-                        "写入 XLSX 失败 / writing the XLSX failed: %s", lxw_strerror(e));
+                        "写入 XLSX 失败 / writing the XLSX failed: %s",
+                        errno == ENOSPC || errno == EDQUOT ? "磁盘已满 / the disk is full"
+                        : errno == EROFS ? "只读文件系统 / read-only file system"
+                                         : lxw_strerror(e));
   free(x->path);
   free(x);
   return rc;

@@ -274,6 +274,11 @@ static tidu_code migrate(tidu_store *s, tidu_error *err) {
   if (rc != TIDU_OK) return rc;
   if (version == TIDU_STORE_VERSION && columns_complete(s)) return TIDU_OK;
   if (version > TIDU_STORE_VERSION) return too_new(version, err);
+  if (tidu_sql_readonly(s->db))
+    return tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0,
+                          "登记库是只读的,而它的版本 %d 需要升级到 %d / the registry is read-only "
+                          "and its schema version %d needs an upgrade to %d",
+                          version, TIDU_STORE_VERSION, version, TIDU_STORE_VERSION);
   rc = tidu_sql_begin(s->db, err);
   if (rc != TIDU_OK) return rc;
   rc = tidu_sql_version(s->db, &version, err);
@@ -304,14 +309,39 @@ static tidu_code open_db(const char *path, int flags, tidu_store **out, tidu_err
 }
 
 tidu_code tidu_store_open(const char *path, tidu_store **out, tidu_error *err) {
-  tidu_code rc = open_db(path, TIDU_SQL_CREATE, out, err);
+  tidu_store_options opt = {.flags = TIDU_STORE_CREATE};
+  return tidu_store_open_with(path, &opt, out, err);
+}
+
+tidu_code tidu_store_open_with(const char *path, const tidu_store_options *opt, tidu_store **out,
+                               tidu_error *err) {
+  tidu_store_options none = {0};
+  if (!opt) opt = &none;
+  int flags = ((opt->flags & TIDU_STORE_CREATE) ? TIDU_SQL_CREATE : 0) |
+              ((opt->flags & TIDU_STORE_READONLY) ? TIDU_SQL_READONLY : 0) |
+              ((opt->flags & TIDU_STORE_DRY) ? TIDU_SQL_PRIVATE : 0);
+  /* PostgreSQL: a dry run still creates or upgrades the schema (under the writers' lock) */
+  int pg_dry = (flags & TIDU_SQL_PRIVATE) && tidu_sql_is_url(path);
+  if (pg_dry) flags &= ~TIDU_SQL_PRIVATE;
+  tidu_code rc = open_db(path, flags, out, err);
   if (rc != TIDU_OK) return rc;
+  int wait_ms = opt->wait_seconds < 0       ? 0
+                : opt->wait_seconds == 0    ? 10000
+                : opt->wait_seconds > 86400 ? 86400000
+                                            : opt->wait_seconds * 1000;
+  tidu_sql_set_wait((*out)->db, wait_ms, opt->waiting, opt->ud, opt->label);
   rc = migrate(*out, err);
   if (rc != TIDU_OK) {
     tidu_store_close(*out);
     *out = NULL;
+  } else if (pg_dry) {
+    tidu_sql_mark_private((*out)->db);
   }
   return rc;
+}
+
+int tidu_store_readonly(const tidu_store *s) {
+  return tidu_sql_readonly(s->db);
 }
 
 tidu_code tidu_store_open_existing(const char *path, tidu_store **out, tidu_error *err) {
@@ -444,10 +474,11 @@ tidu_code tidu_store_import_finish(tidu_store *s, int64_t import_id, tidu_import
   snprintf(text, sizeof text,
            "{\"records\":%lld,\"firms_new\":%lld,\"firms_updated\":%lld,\"firms_unchanged\":%lld,"
            "\"years_added\":%lld,\"years_changed\":%lld,\"years_unchanged\":%lld,"
-           "\"values_changed\":%lld,\"warnings\":%lld,\"rejected\":%lld}",
+           "\"values_changed\":%lld,\"warnings\":%lld,\"rejected\":%lld,"
+           "\"edits_overwritten\":%lld}",
            sum->records, sum->firms_new, sum->firms_updated, sum->firms_unchanged, sum->years_added,
            sum->years_changed, sum->years_unchanged, sum->values_changed, sum->warnings,
-           sum->rejected);
+           sum->rejected, sum->edits_overwritten);
   tidu_sql_stmt *st = NULL;
   tidu_code rc = tidu_sql_prepare(s->db,
                                   "UPDATE imports SET finished_at = ?1, records = ?2, summary = ?3 "

@@ -109,6 +109,12 @@ static tidu_code prepare_each(tidu_store *s, tidu_error *err) {
   sb_add(&b, " WHERE uscc = ?1 AND year = ?2");
   rc = prepare(s, &b, &s->upd_year, err);
   if (rc != TIDU_OK) return rc;
+  /* the last change of one value: 1 when it was a manual edit (an event, no import) */
+  sb_add(&b, "SELECT CASE WHEN import_id IS NULL AND event_id IS NOT NULL THEN 1 ELSE 0 END "
+             "FROM value_history WHERE uscc = ?1 AND COALESCE(year, 0) = ?2 AND field = ?3 "
+             "ORDER BY id DESC LIMIT 1");
+  rc = prepare(s, &b, &s->sel_last_edit, err);
+  if (rc != TIDU_OK) return rc;
   sb_add(&b, "INSERT INTO value_history (uscc, year, field, old_value, new_value, import_id, "
              "src_row, event_id, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   return prepare(s, &b, &s->ins_hist, err);
@@ -116,7 +122,7 @@ static tidu_code prepare_each(tidu_store *s, tidu_error *err) {
 
 void tidu_store_finalize_firms(tidu_store *s) {
   tidu_sql_stmt **all[] = {&s->sel_firm, &s->ins_firm, &s->upd_firm, &s->sel_years,
-                           &s->ins_year, &s->upd_year, &s->ins_hist};
+                           &s->ins_year, &s->upd_year, &s->ins_hist, &s->sel_last_edit};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     tidu_sql_finalize(*all[i]);
     *all[i] = NULL;
@@ -230,6 +236,22 @@ static tidu_code record(tidu_store *s, const change *c, const tidu_field_info *f
   return run(s, st, err);
 }
 
+/* Counts in `sum` an imported value that replaces one set by hand (firm edit), so that the
+ * import's summary can say so. */
+static tidu_code note_overwrite(tidu_store *s, const change *c, const tidu_field_info *fi,
+                                tidu_import_summary *sum, tidu_error *err) {
+  if (!sum || !c->import_id) return TIDU_OK;
+  tidu_sql_stmt *st = s->sel_last_edit;
+  tidu_sql_bind_text(st, 1, c->uscc);
+  tidu_sql_bind_int64(st, 2, c->year);
+  tidu_sql_bind_text(st, 3, fi->name);
+  int row = 0;
+  tidu_code rc = tidu_sql_step(st, &row, err);
+  if (rc == TIDU_OK && row && tidu_sql_column_int64(st, 0) == 1) sum->edits_overwritten++;
+  tidu_sql_reset(st);
+  return rc;
+}
+
 static int same_value(const tidu_field_info *fi, int64_t a, const char *at, int64_t b,
                       const char *bt) {
   if (fi->type != TIDU_T_TEXT) return a == b;
@@ -259,7 +281,8 @@ static tidu_code merge_firm_fields(tidu_store *s, const change *c, tidu_firm *cu
     }
     if (i == TIDU_F_USCC || tidu_field_absent(fi, in->v[i], in->text[i])) continue;
     if (same_value(fi, cur->v[i], cur->text[i], in->v[i], in->text[i])) continue;
-    rc = record(s, c, fi, cur->v[i], cur->text[i], in->v[i], in->text[i], err);
+    rc = note_overwrite(s, c, fi, sum, err);
+    if (rc == TIDU_OK) rc = record(s, c, fi, cur->v[i], cur->text[i], in->v[i], in->text[i], err);
     if (rc == TIDU_OK && fi->type == TIDU_T_TEXT) rc = tidu_firm_set_text(cur, i, in->text[i]);
     cur->v[i] = in->v[i];
     *changed = 1;
@@ -323,7 +346,8 @@ static tidu_code put_year(tidu_store *s, const change *base, const tidu_year *in
     if (in->v[i] == TIDU_MISSING && (!in->clear[i] || cur.v[i] == TIDU_MISSING)) continue;
     if (in->v[i] == cur.v[i]) continue;
     /* a value replaces the stored one; "#清除" (in->clear) removes it: old -> none */
-    rc = record(s, &c, fi, cur.v[i], NULL, in->v[i], NULL, err);
+    rc = note_overwrite(s, &c, fi, sum, err);
+    if (rc == TIDU_OK) rc = record(s, &c, fi, cur.v[i], NULL, in->v[i], NULL, err);
     cur.v[i] = in->v[i];
     changed = 1;
     if (sum) sum->values_changed++;

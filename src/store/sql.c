@@ -73,6 +73,8 @@ tidu_code tidu_sql_open(const char *name, int flags, tidu_sql **out, tidu_error 
     return nomem(err);
   }
   db->kind = tidu_sql_is_url(name) ? TIDU_SQL_PG : TIDU_SQL_SQLITE;
+  db->flags = flags;
+  db->wait_ms = 10000;
   tidu_code rc =
       db->kind == TIDU_SQL_PG ? tidu_pg_open(db, flags, err) : tidu_lite_open(db, flags, err);
   if (rc != TIDU_OK) {
@@ -90,6 +92,8 @@ void tidu_sql_close(tidu_sql *db) {
     tidu_pg_close(db);
   else
     sqlite3_close(db->lite);
+  tidu_lite_holder_remove(db);
+  free(db->label);
   free(db->pg_err);
   free(db->name);
   free(db);
@@ -99,6 +103,30 @@ tidu_sql_backend tidu_sql_kind(const tidu_sql *db) {
   return db->kind;
 }
 
+void tidu_sql_mark_private(tidu_sql *db) {
+  db->flags |= TIDU_SQL_PRIVATE;
+}
+
+int tidu_sql_readonly(const tidu_sql *db) {
+  return db->readonly;
+}
+
+void tidu_sql_set_wait(tidu_sql *db, int wait_ms, tidu_sql_wait_fn fn, void *ud,
+                       const char *label) {
+  db->wait_ms = wait_ms < 0 ? 0 : wait_ms;
+  db->wait_fn = fn;
+  db->wait_ud = ud;
+  if (label) {
+    free(db->label);
+    db->label = strdup(label);
+  }
+  if (db->kind == TIDU_SQL_PG) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET lock_timeout = %d", db->wait_ms);
+    tidu_pg_exec(db, sql, NULL);
+  }
+}
+
 const char *tidu_sql_errmsg(tidu_sql *db) {
   if (!db) return "no database";
   if (db->kind == TIDU_SQL_PG) return db->pg_err ? db->pg_err : "?";
@@ -106,6 +134,7 @@ const char *tidu_sql_errmsg(tidu_sql *db) {
 }
 
 tidu_code tidu_sql_fail(tidu_sql *db, tidu_error *err, const char *what) {
+  if (db && db->kind == TIDU_SQL_SQLITE && db->lite) return tidu_lite_fail(db, err, what);
   return tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0, "数据库错误 (%s) / database error (%s): %s",
                         what, what, tidu_sql_errmsg(db));
 }
@@ -117,11 +146,8 @@ tidu_code tidu_sql_exec(tidu_sql *db, const char *sql, tidu_error *err) {
   if (db->kind == TIDU_SQL_PG) {
     rc = tidu_pg_exec(db, x, err);
   } else {
-    char *msg = NULL;
-    if (sqlite3_exec(db->lite, x, NULL, NULL, &msg) != SQLITE_OK)
-      rc = tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0, "数据库错误 / database error: %s",
-                          msg ? msg : sqlite3_errmsg(db->lite));
-    sqlite3_free(msg);
+    if (sqlite3_exec(db->lite, x, NULL, NULL, NULL) != SQLITE_OK)
+      rc = tidu_lite_fail(db, err, "exec");
   }
   free(x);
   return rc;
@@ -344,14 +370,20 @@ tidu_code tidu_sql_begin(tidu_sql *db, tidu_error *err) {
   if (db->in_tx)
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "事务已开始 / a transaction is already open");
-  tidu_code rc =
-      db->kind == TIDU_SQL_PG
-          ? tidu_sql_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED; " PG_WRITE_LOCK, err)
-          : tidu_sql_exec(db, "BEGIN IMMEDIATE", err);
-  if (rc == TIDU_OK)
+  if (db->readonly && db->kind == TIDU_SQL_SQLITE) return tidu_lite_readonly(db, err);
+  tidu_code rc = db->kind == TIDU_SQL_PG
+                     ? tidu_sql_exec(db,
+                                     (db->flags & TIDU_SQL_PRIVATE)
+                                         ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                         : "BEGIN ISOLATION LEVEL READ COMMITTED; " PG_WRITE_LOCK,
+                                     err)
+                     : tidu_sql_exec(db, "BEGIN IMMEDIATE", err);
+  if (rc == TIDU_OK) {
     db->in_tx = 1;
-  else if (db->kind == TIDU_SQL_PG)
+    if (db->kind == TIDU_SQL_SQLITE) tidu_lite_holder_write(db);
+  } else if (db->kind == TIDU_SQL_PG) {
     tidu_pg_exec(db, "ROLLBACK", NULL);
+  }
   return rc;
 }
 
@@ -367,6 +399,12 @@ tidu_code tidu_sql_begin_read(tidu_sql *db, tidu_error *err) {
 }
 
 tidu_code tidu_sql_commit(tidu_sql *db, tidu_error *err) {
+  if (db->kind == TIDU_SQL_PG && (db->flags & TIDU_SQL_PRIVATE)) {
+    tidu_sql_rollback(db);
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "试运行不能提交 / a dry run cannot commit");
+  }
+  if (db->kind == TIDU_SQL_SQLITE) tidu_lite_holder_remove(db);
   tidu_code rc = tidu_sql_exec(db, "COMMIT", err);
   if (rc == TIDU_OK) db->in_tx = 0;
   return rc;
@@ -374,11 +412,13 @@ tidu_code tidu_sql_commit(tidu_sql *db, tidu_error *err) {
 
 void tidu_sql_rollback(tidu_sql *db) {
   if (!db || !db->in_tx) return;
-  if (db->kind == TIDU_SQL_PG) tidu_pg_copy_abort(db);
-  if (db->kind == TIDU_SQL_PG)
+  if (db->kind == TIDU_SQL_PG) {
+    tidu_pg_copy_abort(db);
     tidu_pg_exec(db, "ROLLBACK", NULL);
-  else
+  } else {
+    tidu_lite_holder_remove(db);
     sqlite3_exec(db->lite, "ROLLBACK", NULL, NULL, NULL);
+  }
   db->in_tx = 0;
 }
 

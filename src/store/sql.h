@@ -45,7 +45,15 @@ typedef enum tidu_sql_backend { TIDU_SQL_SQLITE = 1, TIDU_SQL_PG = 2 } tidu_sql_
 enum {
   TIDU_SQL_CREATE = 1,   /* SQLite: create the file when missing */
   TIDU_SQL_READONLY = 2, /* open for reading only */
+  TIDU_SQL_PRIVATE = 4,  /* for a dry run: writes never reach the registry and take no write
+                            lock (SQLite: a private temporary copy of the file; PostgreSQL:
+                            transactions without the writers' lock, never committed) */
 };
+
+/* Called once when a writer starts waiting for another one: the registry's name, who holds
+ * the lock as its holder file says ("tidu import (pid 123, since …)", NULL when unknown), and
+ * how many seconds the writer will wait. */
+typedef void (*tidu_sql_wait_fn)(const char *name, const char *holder, int seconds, void *ud);
 
 /* 1 when `name` is a PostgreSQL connection URL (postgresql://… or postgres://…). */
 int tidu_sql_is_url(const char *name);
@@ -56,6 +64,16 @@ tidu_code tidu_sql_open(const char *name, int flags, tidu_sql **out, tidu_error 
 void tidu_sql_close(tidu_sql *db);
 
 tidu_sql_backend tidu_sql_kind(const tidu_sql *db);
+/* From now on, transactions take no write lock and never commit (a dry run on PostgreSQL,
+ * once the schema is current). */
+void tidu_sql_mark_private(tidu_sql *db);
+/* 1 when the connection cannot write (asked for, or the file or its file system is read-only). */
+int tidu_sql_readonly(const tidu_sql *db);
+/* SQLite: how long a writer waits for another writer's lock (ms; default 10 s), the notice given
+ * when it starts waiting (may be NULL), and `label`, naming us in the holder file NAME-writer
+ * while we hold the write lock (copied; NULL keeps "tidu"). PostgreSQL: the wait becomes the
+ * lock_timeout of the writers' lock. */
+void tidu_sql_set_wait(tidu_sql *db, int wait_ms, tidu_sql_wait_fn fn, void *ud, const char *label);
 /* The backend's last error message (never NULL). */
 const char *tidu_sql_errmsg(tidu_sql *db);
 /* Fills err with "database error (what): <backend message>"; returns TIDU_ERR_DB. */

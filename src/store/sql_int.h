@@ -15,6 +15,16 @@ struct tidu_sql {
   PGconn *pg;
   char *pg_err;       /* last PostgreSQL error message (malloc'd) */
   unsigned next_name; /* numbering of prepared statements and cursors */
+  int flags;          /* TIDU_SQL_* given to tidu_sql_open */
+  int readonly;       /* opened for reading only (asked for, or the file cannot be written) */
+  /* waiting for another writer (SQLite): budget, notice, who we are for the holder file */
+  int wait_ms;
+  tidu_sql_wait_fn wait_fn;
+  void *wait_ud;
+  int waited; /* the notice was given for the current wait */
+  long long wait_start_ms;
+  char *label;        /* "tidu import": written to the holder file while we write */
+  int holder_written; /* we wrote NAME-writer and must remove it */
   char *pg_cols_of;   /* PostgreSQL: the table whose columns pg_cols lists (cache of has_column) */
   char *pg_cols;      /* "\ncol\ncol\n"; dropped by every tidu_pg_exec (which runs the DDL) */
   int pg_copying;     /* a COPY FROM STDIN is in progress */
@@ -46,6 +56,15 @@ char *tidu_sql_expand(tidu_sql_backend kind, const char *sql);
 
 /* Drivers. */
 tidu_code tidu_lite_open(tidu_sql *db, int flags, tidu_error *err);
+/* SQLite's failure of the last call, said as what happened and to which file (read-only,
+ * disk full, locked by whom, out of memory, damaged …). */
+tidu_code tidu_lite_fail(tidu_sql *db, tidu_error *err, const char *what);
+/* The holder file NAME-writer: written once the write lock is ours, removed before it is
+ * released; read by a writer that has to wait. */
+void tidu_lite_holder_write(tidu_sql *db);
+/* "PATH: the registry is read-only, nothing was written (cause)". */
+tidu_code tidu_lite_readonly(tidu_sql *db, tidu_error *err);
+void tidu_lite_holder_remove(tidu_sql *db);
 tidu_code tidu_pg_open(tidu_sql *db, int flags, tidu_error *err);
 void tidu_pg_close(tidu_sql *db);
 tidu_code tidu_pg_exec(tidu_sql *db, const char *sql, tidu_error *err);

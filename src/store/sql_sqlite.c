@@ -5,25 +5,299 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static tidu_code lite_exec(tidu_sql *db, const char *sql, tidu_error *err) {
   return tidu_sql_exec(db, sql, err);
 }
 
-tidu_code tidu_lite_open(tidu_sql *db, int flags, tidu_error *err) {
-  int oflags = (flags & TIDU_SQL_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-  if ((flags & TIDU_SQL_CREATE) && !(flags & TIDU_SQL_READONLY)) oflags |= SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(db->name, &db->lite, oflags, NULL) != SQLITE_OK)
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- who holds the write lock: the holder file NAME-writer ---- */
+
+static int holder_name(const tidu_sql *db, char *buf, size_t size) {
+  if (!strcmp(db->name, ":memory:") || !*db->name || (db->flags & TIDU_SQL_PRIVATE)) return 0;
+  return (size_t)snprintf(buf, size, "%s-writer", db->name) < size;
+}
+
+void tidu_lite_holder_write(tidu_sql *db) {
+  char path[4200], now[32], text[512];
+  if (db->readonly || !holder_name(db, path, sizeof path)) return;
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  int n = snprintf(text, sizeof text, "%ld %s\n%s\n", (long)getpid(), now,
+                   db->label ? db->label : "tidu");
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return; /* a folder we cannot write: waiters then say "another process" */
+  db->holder_written = write(fd, text, (size_t)n) == n;
+  close(fd);
+  if (!db->holder_written) unlink(path);
+}
+
+void tidu_lite_holder_remove(tidu_sql *db) {
+  char path[4200];
+  if (!db->holder_written || !holder_name(db, path, sizeof path)) return;
+  unlink(path);
+  db->holder_written = 0;
+}
+
+/* "tidu import (pid 123, since 2026-12-02T08:00:00Z)" from the holder file, when the process
+ * it names is alive; "" otherwise. */
+static void holder_read(const tidu_sql *db, char *buf, size_t size) {
+  char path[4200], text[512];
+  buf[0] = '\0';
+  if (!holder_name(db, path, sizeof path)) return;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (n <= 0) return;
+  text[n] = '\0';
+  long pid = 0;
+  char since[32] = "", label[256] = "";
+  if (sscanf(text, "%ld %31s\n%255[^\n]", &pid, since, label) != 3 || pid <= 0) return;
+  if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) return; /* left by a process that died */
+  snprintf(buf, size, "%s (pid %ld, since %s)", label, pid, since);
+}
+
+/* Waits for another writer up to db->wait_ms, telling the caller once that it waits. */
+static int on_busy(void *ud, int count) {
+  tidu_sql *db = ud;
+  long long now = now_ms();
+  if (count == 0) {
+    db->wait_start_ms = now;
+    db->waited = 0;
+  }
+  long long spent = now - db->wait_start_ms;
+  if (spent >= db->wait_ms) return 0;
+  if (!db->waited && spent >= 100 && db->wait_fn) {
+    char holder[512];
+    holder_read(db, holder, sizeof holder);
+    db->waited = 1;
+    db->wait_fn(db->name, holder[0] ? holder : NULL, (db->wait_ms + 999) / 1000, db->wait_ud);
+  }
+  long long step = count < 10 ? 5 : 50;
+  if (step > db->wait_ms - spent) step = db->wait_ms - spent;
+  sqlite3_sleep((int)step);
+  return 1;
+}
+
+/* ---- errors that say what happened and to which file ---- */
+
+tidu_code tidu_lite_fail(tidu_sql *db, tidu_error *err, const char *what) {
+  int code = sqlite3_extended_errcode(db->lite), sys = sqlite3_system_errno(db->lite);
+  const char *msg = sqlite3_errmsg(db->lite);
+  switch (code & 0xff) {
+  case SQLITE_READONLY:
+    return tidu_lite_readonly(db, err);
+  case SQLITE_FULL:
     return tidu_error_set(err, TIDU_ERR_DB, db->name, 0, 0,
-                          "无法打开数据库 / cannot open database: %s",
-                          db->lite ? sqlite3_errmsg(db->lite) : "out of memory");
-  sqlite3_busy_timeout(db->lite, 10000);
-  tidu_code rc = lite_exec(db, "PRAGMA foreign_keys = ON", err);
-  if (rc == TIDU_OK && strcmp(db->name, ":memory:") != 0 && !(flags & TIDU_SQL_READONLY))
+                          "磁盘已满,未写入任何数据 / the disk is full, nothing was written");
+  case SQLITE_IOERR:
+    if (sys == ENOSPC || sys == EDQUOT)
+      return tidu_error_set(err, TIDU_ERR_DB, db->name, 0, 0,
+                            "磁盘已满,登记库无法继续 / the disk is full: the registry cannot go "
+                            "on (its -wal and -shm files need room even for reading)");
+    if (sys == EROFS)
+      return tidu_error_set(
+          err, TIDU_ERR_DB, db->name, 0, 0,
+          "登记库所在的文件系统是只读的 / the registry's file system is read-only");
+    return tidu_error_set(err, TIDU_ERR_DB, db->name, 0, 0,
+                          "读写登记库时出错 (%s) / I/O error on the registry (%s): %s", what, what,
+                          sys ? strerror(sys) : msg);
+  case SQLITE_NOMEM:
+    return tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 (%s) / out of memory (%s)",
+                          what, what);
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED: {
+    char holder[512];
+    holder_read(db, holder, sizeof holder);
+    return tidu_error_set(err, TIDU_ERR_DB, db->name, 0, 0,
+                          "登记库正被%s写入,等待 %d 秒后放弃 / %s is writing to the registry; "
+                          "gave up after %d s (--wait SECONDS waits longer)",
+                          holder[0] ? holder : "另一个进程", (db->wait_ms + 999) / 1000,
+                          holder[0] ? holder : "another process", (db->wait_ms + 999) / 1000);
+  }
+  case SQLITE_CANTOPEN:
+    return tidu_error_set(err, TIDU_ERR_DB, db->name, 0, 0,
+                          "无法打开登记库 / cannot open the registry: %s",
+                          sys == EROFS ? "只读文件系统 / read-only file system"
+                          : sys        ? strerror(sys)
+                                       : msg);
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+    return tidu_error_set(err, TIDU_ERR_DB, db->name, 0, 0,
+                          "登记库已损坏或不是登记库文件 / the registry is damaged or not a "
+                          "registry file (%s)",
+                          msg);
+  default:
+    return tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0, "数据库错误 (%s) / database error (%s): %s",
+                          what, what, msg);
+  }
+}
+
+tidu_code tidu_lite_readonly(tidu_sql *db, tidu_error *err) {
+  int sys = db->lite ? sqlite3_system_errno(db->lite) : 0;
+  const char *why = "以只读方式打开 / opened read-only";
+  if (sys == EROFS)
+    why = "只读文件系统 / read-only file system";
+  else if (access(db->name, W_OK) != 0)
+    why = errno == EROFS ? "只读文件系统 / read-only file system"
+                         : "没有写权限 / no permission to write it";
+  else if (!db->readonly)
+    why = "目录或 -wal/-shm 文件不可写 / its folder or -wal/-shm files cannot be written";
+  return tidu_error_set(err, TIDU_ERR_DB, db->name, 0, 0,
+                        "登记库是只读的,未写入任何数据 / the registry is read-only, nothing was "
+                        "written (%s)",
+                        why);
+}
+
+/* ---- opening ---- */
+
+/* "file:" URI of a path, for mode=ro / immutable=1. */
+static char *file_uri(const char *path, const char *query) {
+  char *out = malloc(strlen(path) * 3 + strlen(query) + 16);
+  if (!out) return NULL;
+  char *o = out + sprintf(out, "file:");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
+      o += sprintf(o, "%%%02X", *p);
+    else
+      *o++ = (char)*p;
+  }
+  sprintf(o, "?%s", query);
+  return out;
+}
+
+/* 1 when this process can write the file and what SQLite keeps beside it. */
+static int can_write(const char *path) {
+  if (access(path, W_OK) != 0) return 0;
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+           slash ? path : ".");
+  if (access(dir, W_OK) == 0) return 1;
+  char wal[4200], shm[4200];
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  snprintf(shm, sizeof shm, "%s-shm", path);
+  return access(wal, W_OK) == 0 && access(shm, W_OK) == 0;
+}
+
+static long file_size(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Opens the file read-only; a WAL registry whose -shm cannot be created (read-only folder or
+ * mount) is opened immutable when its -wal holds nothing, which is then exact. */
+static tidu_code open_readonly(tidu_sql *db, tidu_error *err) {
+  char *uri = file_uri(db->name, "mode=ro");
+  if (!uri) return tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 / out of memory");
+  int rc = sqlite3_open_v2(uri, &db->lite, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  free(uri);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db->lite, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) return TIDU_OK;
+  char wal[4200];
+  snprintf(wal, sizeof wal, "%s-wal", db->name);
+  if (file_size(wal) > 0) {
+    tidu_code out =
+        db->lite ? tidu_lite_fail(db, err, "open")
+                 : tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 / out of memory");
+    return out;
+  }
+  sqlite3_close(db->lite);
+  db->lite = NULL;
+  uri = file_uri(db->name, "mode=ro&immutable=1");
+  if (!uri) return tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 / out of memory");
+  rc = sqlite3_open_v2(uri, &db->lite, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  free(uri);
+  if (rc != SQLITE_OK)
+    return db->lite
+               ? tidu_lite_fail(db, err, "open")
+               : tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 / out of memory");
+  return TIDU_OK;
+}
+
+/* A private copy for a dry run: SQLite's temporary database (memory, spilling to a temporary
+ * file), filled from the registry under one read transaction. No write ever reaches the file and
+ * no write lock is taken on it. A registry that does not exist yet gives an empty copy. */
+static tidu_code open_private(tidu_sql *db, int exists, tidu_error *err) {
+  sqlite3 *tmp = NULL;
+  if (sqlite3_open_v2("", &tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    sqlite3_close(tmp);
+    return tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 / out of memory");
+  }
+  if (exists) {
+    tidu_code rc = open_readonly(db, err);
+    if (rc != TIDU_OK) {
+      sqlite3_close(tmp);
+      return rc;
+    }
+    sqlite3_busy_handler(db->lite, on_busy, db);
+    sqlite3_backup *b = sqlite3_backup_init(tmp, "main", db->lite, "main");
+    int brc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+    if (b) sqlite3_backup_finish(b);
+    if (brc != SQLITE_DONE) {
+      rc = tidu_lite_fail(db, err, "copy");
+      sqlite3_close(tmp);
+      return rc;
+    }
+    sqlite3_close(db->lite);
+  }
+  db->lite = tmp;
+  return TIDU_OK;
+}
+
+tidu_code tidu_lite_open(tidu_sql *db, int flags, tidu_error *err) {
+  if (!*db->name)
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "登记库路径为空 (--db 或 TIDU_DB) / the registry path is empty (--db or "
+                          "TIDU_DB)");
+  int mem = !strcmp(db->name, ":memory:");
+  struct stat st;
+  int exists = mem || stat(db->name, &st) == 0;
+  if (!mem && !exists && (errno != ENOENT || !(flags & (TIDU_SQL_CREATE | TIDU_SQL_PRIVATE))))
+    return tidu_error_set(err, TIDU_ERR_IO, db->name, 0, 0,
+                          errno == ENOENT
+                              ? "登记库不存在(用 tidu db init 创建)/ no registry here (create one "
+                                "with tidu db init): %s"
+                              : "无法打开登记库 / cannot open the registry: %s",
+                          strerror(errno));
+  if (!mem && exists && S_ISDIR(st.st_mode))
+    return tidu_error_set(err, TIDU_ERR_IO, db->name, 0, 0,
+                          "这是一个目录,不是登记库文件 / this is a folder, not a registry file");
+  tidu_code rc;
+  if (flags & TIDU_SQL_PRIVATE) {
+    rc = open_private(db, exists && !mem, err);
+  } else if (!mem && exists && ((flags & TIDU_SQL_READONLY) || !can_write(db->name))) {
+    db->readonly = 1;
+    rc = open_readonly(db, err);
+  } else {
+    int oflags = SQLITE_OPEN_READWRITE | ((flags & TIDU_SQL_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    rc = sqlite3_open_v2(db->name, &db->lite, oflags, NULL) == SQLITE_OK
+             ? TIDU_OK
+             : (db->lite ? tidu_lite_fail(db, err, "open")
+                         : tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0,
+                                          "内存不足 / out of memory"));
+  }
+  if (rc != TIDU_OK) return rc;
+  sqlite3_busy_handler(db->lite, on_busy, db);
+  rc = lite_exec(db, "PRAGMA foreign_keys = ON", err);
+  if (rc == TIDU_OK && !mem && !db->readonly && !(flags & TIDU_SQL_PRIVATE))
     rc = lite_exec(db, "PRAGMA journal_mode = WAL", err);
-  if (rc == TIDU_OK) rc = lite_exec(db, "PRAGMA synchronous = NORMAL", err);
+  if (rc == TIDU_OK && !db->readonly)
+    rc = lite_exec(db, "PRAGMA synchronous = FULL", err); /* docs/registry.md §2 */
   return rc;
 }
 

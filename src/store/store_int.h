@@ -18,6 +18,7 @@ struct tidu_store {
   tidu_sql_stmt *ins_year;
   tidu_sql_stmt *upd_year;
   tidu_sql_stmt *ins_hist;
+  tidu_sql_stmt *sel_last_edit;
   /* PostgreSQL: the import whose records are being staged by COPY (bulk.c), 0 when none */
   int64_t bulk_import;
   long long bulk_seq; /* records staged */
