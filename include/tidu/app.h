@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "tidu/error.h"
+#include "tidu/io.h"
 #include "tidu/source.h"
 
 /* ---- inputs ---------------------------------------------------------------------------- */
@@ -28,5 +29,12 @@ tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source *
  * with the next). `paths` is borrowed until the source is closed. */
 tidu_code tidu_input_open(char *const *paths, size_t n, const char *sheet, tidu_source **out,
                           tidu_error *err);
+
+/* The two above with every reading option of table files (sheet, header row, encoding; see
+ * tidu_read_options); `ro` may be NULL and is copied. */
+tidu_code tidu_input_open_one_opt(const char *path, const tidu_read_options *ro, tidu_source **out,
+                                  tidu_error *err);
+tidu_code tidu_input_open_opt(char *const *paths, size_t n, const tidu_read_options *ro,
+                              tidu_source **out, tidu_error *err);
 
 #endif

@@ -34,6 +34,10 @@ typedef struct tidu_error {
 tidu_code tidu_error_set(tidu_error *err, tidu_code code, const char *file, long line, long col,
                          const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* Drops an incomplete UTF-8 sequence left at the end of `s` by a truncating snprintf, so that
+ * a cut string ends on a character boundary. */
+void tidu_utf8_cut_tail(char *s);
+
 /* Resets `err` to TIDU_OK with empty fields. */
 void tidu_error_clear(tidu_error *err);
 

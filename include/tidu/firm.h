@@ -88,6 +88,9 @@ typedef struct tidu_year {
   int32_t year;
   long src_line;         /* line or row this year's figures came from (0 = unknown) */
   int64_t v[TIDU_NYEAR]; /* TIDU_MISSING where absent */
+  /* 1 where the input asked to clear the stored value (a "#清除" / "#clear" cell); the value
+   * itself is then absent. A blank only means "no figure given": the stored value stays. */
+  unsigned char clear[TIDU_NYEAR];
 } tidu_year;
 
 /* One firm's record (一企一档 core). Owns its strings and its years.
@@ -96,6 +99,7 @@ typedef struct tidu_year {
 typedef struct tidu_firm {
   int64_t v[TIDU_NFIRM];
   char *text[TIDU_NFIRM];
+  unsigned char clear[TIDU_NFIRM]; /* as tidu_year.clear, for firm fields */
   tidu_year *years;
   size_t nyears;
   size_t cap_years;

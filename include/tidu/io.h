@@ -22,7 +22,11 @@ typedef enum tidu_format {
 } tidu_format;
 
 typedef struct tidu_read_options {
-  const char *sheet; /* XLSX: the sheet to read (NULL = the first) */
+  const char *sheet;    /* XLSX: the sheet to read (NULL = the first) */
+  long header_row;      /* CSV/XLSX: the header's row or line; rows above it are skipped
+                         * (0 = the first non-blank row) */
+  const char *encoding; /* CSV/JSON: "utf-8", "gb18030" (gbk, gb2312) or "utf-16"; NULL or "" =
+                         * detected (BOM, valid UTF-8, else GB18030) */
 } tidu_read_options;
 
 typedef struct tidu_reader tidu_reader;
@@ -59,6 +63,9 @@ tidu_source *tidu_reader_source(tidu_reader *rd);
  * tidu_pack_open; *out = NULL then. Free with tidu_source_close. */
 tidu_code tidu_source_open_file(const char *path, const char *sheet, tidu_source **out,
                                 tidu_error *err);
+/* Same with every reading option (--sheet, --header-row, --encoding); `ro` may be NULL. */
+tidu_code tidu_source_open_file_opt(const char *path, const tidu_read_options *ro,
+                                    tidu_source **out, tidu_error *err);
 
 /* Detects the encoding of `data` and returns a newly allocated UTF-8 copy (BOM removed) in
  * *out / *out_len (caller frees). UTF-8 input is checked strictly; otherwise it is converted

@@ -28,11 +28,15 @@ tidu_code tidu_enum_error(tidu_enum_id e, const char *s, size_t len, tidu_error 
 tidu_code tidu_tags_parse(tidu_enum_id e, const char *s, size_t len, int64_t *bits,
                           tidu_error *err);
 
+/* The longest text value (a name, a chain list) in bytes: far above any registered firm name,
+ * and short enough that every message, export cell and history entry holds it whole. */
+#define TIDU_TEXT_MAX 500
+
 /* Checks a value of field `fi` before it is stored, whoever writes it: counts, years, scores
  * and money that cannot be negative (revenue, R&D, assets, market value …) are not negative;
  * ratios lie in -10..10; enumerations in range; region codes are 6 digits and industry codes
- * GB/T 4754 codes. `text` is for TEXT fields, `v` for the others (TIDU_MISSING passes).
- * TIDU_OK, or TIDU_ERR_DATA / TIDU_ERR_INPUT with a message (zh / en). */
+ * GB/T 4754 codes; text is at most TIDU_TEXT_MAX bytes. `text` is for TEXT fields, `v` for the
+ * others (TIDU_MISSING passes). TIDU_OK, or TIDU_ERR_DATA / TIDU_ERR_INPUT with a message. */
 tidu_code tidu_field_check(const tidu_field_info *fi, int64_t v, const char *text, tidu_error *err);
 
 /* Parses a value of field `fi` as a person types it (`firm edit`, the server): amounts with

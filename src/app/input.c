@@ -17,6 +17,12 @@ const char *tidu_input_db_path(const char *path) {
 
 tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source **out,
                               tidu_error *err) {
+  tidu_read_options ro = {sheet, 0, NULL};
+  return tidu_input_open_one_opt(path, &ro, out, err);
+}
+
+tidu_code tidu_input_open_one_opt(const char *path, const tidu_read_options *ro, tidu_source **out,
+                                  tidu_error *err) {
   if (!strncmp(path, "db:", 3)) {
     /* "db:" alone: the database read-only work reads, $TIDU_DB_READ (the CLI's --db-read, e.g.
      * a streaming replica) when set */
@@ -24,13 +30,13 @@ tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source *
     return tidu_store_source_open(
         !path[3] && rd && *rd ? rd : tidu_input_db_path(path[3] ? path + 3 : NULL), out, err);
   }
-  return tidu_source_open_file(path, sheet, out, err);
+  return tidu_source_open_file_opt(path, ro, out, err);
 }
 
 typedef struct chain {
   char *const *paths;
   size_t n, next;
-  const char *sheet;
+  tidu_read_options ro;
   tidu_source *cur; /* the input being read */
 } chain;
 
@@ -43,7 +49,7 @@ static tidu_code chain_next(void *self, tidu_firm *f, int *done, tidu_error *err
         *done = 1;
         return TIDU_OK;
       }
-      tidu_code rc = tidu_input_open_one(c->paths[c->next++], c->sheet, &c->cur, err);
+      tidu_code rc = tidu_input_open_one_opt(c->paths[c->next++], &c->ro, &c->cur, err);
       if (rc == TIDU_ERR_IO || rc == TIDU_ERR_INPUT)
         return TIDU_ERR_INPUT; /* go on with the rest */
       if (rc != TIDU_OK) return rc;
@@ -79,6 +85,12 @@ static const tidu_source_ops chain_ops = {
 
 tidu_code tidu_input_open(char *const *paths, size_t n, const char *sheet, tidu_source **out,
                           tidu_error *err) {
+  tidu_read_options ro = {sheet, 0, NULL};
+  return tidu_input_open_opt(paths, n, &ro, out, err);
+}
+
+tidu_code tidu_input_open_opt(char *const *paths, size_t n, const tidu_read_options *ro,
+                              tidu_source **out, tidu_error *err) {
   *out = NULL;
   if (n == 1 && strncmp(paths[0], "db:", 3) && tidu_pack_sniff(paths[0])) {
     tidu_pack *pack = NULL;
@@ -90,7 +102,7 @@ tidu_code tidu_input_open(char *const *paths, size_t n, const char *sheet, tidu_
     if (c) {
       c->paths = paths;
       c->n = n;
-      c->sheet = sheet;
+      if (ro) c->ro = *ro;
       *out = tidu_source_new(&chain_ops, c);
     }
   }

@@ -31,10 +31,16 @@ static tidu_code next_warning(void *ctx, tidu_firm *f, int *done, tidu_error *er
 }
 
 int cli_source_open(char **paths, int n, const char *sheet, const char *label, cli_source **out) {
+  tidu_read_options ro = {sheet, 0, NULL};
+  return cli_source_open_ro(paths, n, &ro, label, out);
+}
+
+int cli_source_open_ro(char **paths, int n, const tidu_read_options *ro, const char *label,
+                       cli_source **out) {
   cli_source *s = tidu_calloc(1, sizeof *s);
   tidu_error err;
   tidu_error_clear(&err);
-  tidu_code rc = s ? tidu_input_open(paths, (size_t)n, sheet, &s->src, &err)
+  tidu_code rc = s ? tidu_input_open_opt(paths, (size_t)n, ro, &s->src, &err)
                    : tidu_error_set(&err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   if (rc != TIDU_OK) {
     cli_print_error(&err);
@@ -165,9 +171,9 @@ static void summary_table(json_t *j) {
 }
 
 int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths, int n,
-                       const char *sheet, int json) {
+                       const tidu_read_options *ro, int json) {
   cli_source *src = NULL;
-  int status = cli_source_open(paths, n, sheet, "assess", &src);
+  int status = cli_source_open_ro(paths, n, ro, "assess", &src);
   if (status) return status;
   tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .year = year, .aggregate = 1};
   cli_source_hook(src, &opt);
@@ -193,4 +199,19 @@ int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, c
   tidu_batch_stats_free(stats);
   cli_source_close(src);
   return status;
+}
+
+int cli_read_options(const cli_spec *spec, const cli_args *a, tidu_read_options *ro) {
+  memset(ro, 0, sizeof *ro);
+  ro->sheet = cli_get(spec, a, "sheet");
+  ro->encoding = cli_get(spec, a, "encoding");
+  const char *h = cli_get(spec, a, "header-row");
+  long long row = 0;
+  if (h && cli_parse_int(h, 1, 1048576, &row) != 0)
+    return cli_usage(spec,
+                     "--header-row 应为 1 到 1048576 之间的行号 / --header-row takes a row "
+                     "number from 1 to 1048576: '%s'",
+                     h);
+  ro->header_row = (long)row;
+  return CLI_OK;
 }

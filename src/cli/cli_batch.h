@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "tidu/batch.h"
+#include "tidu/io.h"
 #include "tidu/rules.h"
 
 /* Where firms come from: one pack file (read in parallel), or a chain of files read in turn
@@ -13,6 +14,9 @@ typedef struct cli_source cli_source;
 
 /* Opens the inputs; prints the problem and returns an exit status on failure. */
 int cli_source_open(char **paths, int n, const char *sheet, const char *label, cli_source **out);
+/* Same with every reading option (--header-row, --encoding as well as --sheet). */
+int cli_source_open_ro(char **paths, int n, const tidu_read_options *ro, const char *label,
+                       cli_source **out);
 void cli_source_close(cli_source *s);
 const tidu_batch_input *cli_source_input(cli_source *s);
 /* 1 when a record error was reported (exit status 1). */
@@ -30,6 +34,20 @@ int cli_select(const tidu_rulebook *rb, int64_t as_of, const char *ids, tidu_sel
 /* Runs `tidu assess --summary`: aggregates of `sel` over the inputs, as JSON (`json` = 1)
  * or as a table. Returns an exit status. */
 int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths, int n,
-                       const char *sheet, int json);
+                       const tidu_read_options *ro, int json);
+
+/* The reading options --sheet, --header-row N and --encoding NAME of a command (the ones it
+ * does not declare stay unset). Returns CLI_OK, or the usage status after printing it. */
+int cli_read_options(const cli_spec *spec, const cli_args *a, tidu_read_options *ro);
+
+/* Option lines of --header-row and --encoding, for commands that read CSV/XLSX files. */
+#define CLI_READ_OPTS                                                                              \
+  {"header-row", 0, "N", "表头所在的行号(其上的标题行跳过;默认第一个非空行)",                      \
+   "row number of the header (title rows above it are skipped; default: the first non-blank "      \
+   "row)"},                                                                                        \
+  {                                                                                                \
+    "encoding", 0, "NAME", "CSV/JSON 的编码 utf-8|gb18030|utf-16(默认自动识别)",                   \
+        "encoding of CSV/JSON input: utf-8|gb18030|utf-16 (default: detected)"                     \
+  }
 
 #endif

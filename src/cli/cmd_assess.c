@@ -32,6 +32,7 @@ static const cli_option ASSESS_OPTS[] = {
      "output language: zh (default) or en; CSV headers: Chinese with zh, ids with en"},
     {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",
      "XLSX sheet to read (default: the first)"},
+    CLI_READ_OPTS,
     {"summary", 0, NULL, "只输出总体统计(各规则集通过/未通过/待定家数)",
      "print population totals only (pass / fail / unknown per rule set)"},
     {"firm", 0, "USCC|NAME", "只评估这家企业(信用代码,或名称的一部分)",
@@ -81,7 +82,7 @@ typedef struct assess_ctx {
   const char *lang;
   int32_t year;
   int64_t as_of;
-  const char *sheet;
+  tidu_read_options ro;
   tidu_rulebook *book;
   tidu_selection *sel;
   tidu_eval *ev;
@@ -491,7 +492,7 @@ static void read_input(assess_ctx *c, const char *path) {
   tidu_source *src = NULL;
   tidu_error err;
   tidu_error_clear(&err);
-  if (tidu_input_open_one(path, c->sheet, &src, &err) != TIDU_OK) {
+  if (tidu_input_open_one_opt(path, &c->ro, &src, &err) != TIDU_OK) {
     cli_print_error(&err);
     c->input_errors = 1;
     return;
@@ -576,7 +577,8 @@ static int take_options(const cli_spec *spec, const cli_args *a, assess_ctx *c) 
   c->summary = cli_get(spec, a, "summary") != NULL;
   if (c->summary && (c->explain || c->format == FMT_CSV))
     return cli_usage(spec, "--summary 只用于 table 或 json / --summary goes with table or json");
-  c->sheet = cli_get(spec, a, "sheet");
+  int ro_rc = cli_read_options(spec, a, &c->ro);
+  if (ro_rc) return ro_rc;
   c->wide = cli_get(spec, a, "wide") != NULL;
   if (c->wide && c->format != FMT_TABLE)
     return cli_usage(spec, "--wide 只用于表格输出 / --wide goes with the table format");
@@ -655,8 +657,8 @@ int cmd_assess(int argc, char **argv) {
   rc = take_options(spec, &a, c);
   if (!rc) rc = setup(spec, &a, c);
   if (!rc && c->summary)
-    rc = cli_assess_summary(c->sel, c->as_of, c->year, a.pos, a.npos, c->sheet,
-                            c->format == FMT_JSON);
+    rc =
+        cli_assess_summary(c->sel, c->as_of, c->year, a.pos, a.npos, &c->ro, c->format == FMT_JSON);
   else if (!rc)
     rc = assess_inputs(c, a.pos, a.npos);
   if (fflush(stdout) && !rc) rc = CLI_INPUT;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_batch.h"
 #include "io/rowsrc.h"
 #include "tidu/io.h"
 #include "tidu/outfile.h"
@@ -19,6 +20,7 @@ static const cli_option import_opts[] = {
      "registry file (default $TIDU_DB or ./tidu.db)"},
     {"sheet", 0, "NAME", "XLSX 中要读取的工作表(默认第一个)",
      "XLSX sheet to read (default: the first)"},
+    CLI_READ_OPTS,
     {"dry-run", 'n', NULL, "只检查并汇总，不写入", "check and summarise, write nothing"},
     {"skip-bad", 0, "REJECTS.csv", "写入正确的记录，错误记录(附原因)写入此 CSV",
      "write the good records; rejected rows with a reason go to this CSV"},
@@ -48,6 +50,7 @@ typedef struct reject {
 typedef struct import_run {
   tidu_store *store;
   const char *sheet;
+  tidu_read_options ro;
   tidu_format fmt;
   int dry_run;
   const char *rejects_path;
@@ -149,11 +152,10 @@ static uint64_t count_lines(const char *path) {
  * (I/O, memory, limits, database) after printing it. */
 static tidu_code import_file(import_run *r, int idx, const char *path) {
   where at = {path, is_xlsx(path, r->fmt), r->sheet, "", 0};
-  tidu_read_options opt = {r->sheet};
   tidu_reader *rd = NULL;
   tidu_error err;
   tidu_error_clear(&err);
-  tidu_code rc = tidu_reader_open(path, r->fmt, &opt, &rd, &err);
+  tidu_code rc = tidu_reader_open(path, r->fmt, &r->ro, &rd, &err);
   if (rc != TIDU_OK) {
     print_problem(&at, &err);
     r->problems++;
@@ -527,7 +529,12 @@ int cmd_import(int argc, char **argv) {
   memset(&r, 0, sizeof r);
   int ok;
   r.fmt = parse_format(cli_get(spec, &a, "format"), &ok);
-  r.sheet = cli_get(spec, &a, "sheet");
+  int ro_rc = cli_read_options(spec, &a, &r.ro);
+  if (ro_rc) {
+    cli_args_free(&a);
+    return ro_rc;
+  }
+  r.sheet = r.ro.sheet;
   r.dry_run = cli_get(spec, &a, "dry-run") != NULL;
   r.rejects_path = cli_get(spec, &a, "skip-bad");
   if (!ok) {

@@ -5,18 +5,33 @@
 #include <stdio.h>
 #include <string.h>
 
+void tidu_utf8_cut_tail(char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || !((unsigned char)s[n - 1] & 0x80)) return;
+  /* find the start of the last sequence and check that it is complete */
+  size_t start = n;
+  while (start > 0 && n - start < 4 && ((unsigned char)s[start - 1] & 0xc0) == 0x80) start--;
+  if (start == 0) return;
+  unsigned char lead = (unsigned char)s[start - 1];
+  size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  if (lead >= 0xc0 && n - (start - 1) < want) s[start - 1] = '\0';
+}
+
 tidu_code tidu_error_set(tidu_error *err, tidu_code code, const char *file, long line, long col,
                          const char *fmt, ...) {
   if (!err) return code;
   memset(err, 0, sizeof *err);
   err->code = code;
-  if (file) snprintf(err->file, sizeof err->file, "%s", file);
+  if (file && snprintf(err->file, sizeof err->file, "%s", file) >= (int)sizeof err->file)
+    tidu_utf8_cut_tail(err->file);
   err->line = line;
   err->col = col;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
   va_end(ap);
+  /* a message cut short ends on a character boundary, never inside a character */
+  if (n >= (int)sizeof err->message) tidu_utf8_cut_tail(err->message);
   return code;
 }
 

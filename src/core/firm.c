@@ -223,6 +223,7 @@ void tidu_firm_clear(tidu_firm *f) {
 tidu_code tidu_firm_copy(tidu_firm *dst, const tidu_firm *src) {
   tidu_firm_init(dst);
   memcpy(dst->v, src->v, sizeof dst->v);
+  memcpy(dst->clear, src->clear, sizeof dst->clear);
   dst->src_name = src->src_name;
   dst->src_line = src->src_line;
   for (int i = 0; i < TIDU_NFIRM; i++) {
@@ -266,6 +267,7 @@ tidu_year *tidu_firm_year(tidu_firm *f, int32_t year) {
   y->year = year;
   y->src_line = 0;
   for (int k = 0; k < TIDU_NYEAR; k++) y->v[k] = TIDU_MISSING;
+  memset(y->clear, 0, sizeof y->clear);
   return y;
 }
 

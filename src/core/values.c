@@ -162,6 +162,12 @@ tidu_code tidu_field_check(const tidu_field_info *fi, int64_t v, const char *tex
     if (!text) return TIDU_OK;
     size_t n = strlen(text);
     char q[80];
+    if (n > TIDU_TEXT_MAX) {
+      quoted(text, n, q);
+      return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                            "过长：%zu 字节，上限 %d 字节 %s / too long: %zu bytes, at most %d %s",
+                            n, TIDU_TEXT_MAX, q, n, TIDU_TEXT_MAX, q);
+    }
     if (fi->scope == 'F' && fi->index == TIDU_F_REGION && !(n == 6 && all_digits(text, n))) {
       quoted(text, n, q);
       return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0, "应为6位数字 %s / must be 6 digits %s",

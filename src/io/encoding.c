@@ -123,30 +123,59 @@ static tidu_code from_utf16(const char *data, size_t len, int be, char **owned, 
   return TIDU_OK;
 }
 
-tidu_code tidu_utf8_view(const char *data, size_t len, const char **view, size_t *view_len,
-                         char **owned, tidu_error *err) {
-  *view = NULL;
-  *view_len = 0;
-  *owned = NULL;
-  const unsigned char *u = (const unsigned char *)data;
-  if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
-    tidu_code rc = from_utf16(data, len, u[0] == 0xfe, owned, view_len, err);
-    if (rc == TIDU_OK) *view = *owned;
-    return rc;
+/* Line and column (characters, 1-based) of byte offset `off` of UTF-8 text. */
+static void line_col(const char *data, size_t off, long *line, long *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < off; i++) {
+    unsigned char c = (unsigned char)data[i];
+    if (c == '\n') {
+      (*line)++;
+      *col = 1;
+    } else if ((c & 0xc0) != 0x80) {
+      (*col)++;
+    }
   }
-  size_t skip = len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf ? 3 : 0;
-  size_t bad = tidu_utf8_check(data + skip, len - skip);
-  if (bad == len - skip) {
-    *view = data + skip;
-    *view_len = len - skip;
-    return TIDU_OK;
+}
+
+/* Counts the valid multi-byte UTF-8 characters of data[0..len) and the bytes where no valid
+ * character starts (after each such byte the count resumes at the next one). */
+static void utf8_census(const char *data, size_t len, size_t *multi, size_t *bad) {
+  *multi = *bad = 0;
+  size_t i = 0;
+  while (i < len) {
+    size_t ok = tidu_utf8_check(data + i, len - i);
+    for (size_t k = i; k < i + ok; k++) *multi += ((unsigned char)data[k] & 0xc0) == 0xc0;
+    i += ok;
+    if (i < len) {
+      (*bad)++;
+      i++;
+    }
   }
-  if (skip)
-    return tidu_error_set(
-        err, TIDU_ERR_INPUT, NULL, 0, 0,
-        "文件以 UTF-8 BOM 开头，但在偏移 %zu 字节处不是合法的 UTF-8 / file starts "
-        "with a UTF-8 BOM but is not valid UTF-8 at byte offset %zu",
-        bad + skip, bad + skip);
+}
+
+/* Invalid UTF-8 in a file that is UTF-8: the place, and the way to read it otherwise. */
+enum { WHY_BOM, WHY_REST, WHY_FORCED };
+
+static tidu_code bad_utf8(const char *data, size_t skip, size_t bad, int why, tidu_error *err) {
+  static const char *const zh[] = {"文件以 UTF-8 BOM 开头", "文件其余部分是 UTF-8",
+                                   "指定了 --encoding utf-8"};
+  static const char *const en[] = {"the file starts with a UTF-8 BOM", "the rest is UTF-8",
+                                   "--encoding utf-8 was given"};
+  long line, col;
+  line_col(data + skip, bad, &line, &col);
+  unsigned byte = (unsigned char)data[skip + bad];
+  return tidu_error_set(err, TIDU_ERR_INPUT, NULL, line, col,
+                        "第 %ld 行第 %ld 列不是合法的 UTF-8（字节 0x%02X；%s）：文件可能已损坏；"
+                        "如果整个文件是 GB18030/GBK 编码，请加 --encoding gb18030 / invalid UTF-8 "
+                        "at line %ld, column %ld (byte 0x%02X; %s): the file may be damaged; if "
+                        "the whole file is GB18030/GBK, add --encoding gb18030",
+                        line, col, byte, zh[why], line, col, byte, en[why]);
+}
+
+/* GB18030 (with Excel's 0x80 euro) into a new buffer. */
+static tidu_code from_gb18030(const char *data, size_t len, const char **view, size_t *view_len,
+                              char **owned, size_t utf8_bad, int forced, tidu_error *err) {
   outbuf o = {0};
   size_t gbad = 0;
   int rc = convert("GB18030", 1, data, len, &o, &gbad);
@@ -156,16 +185,90 @@ tidu_code tidu_utf8_view(const char *data, size_t len, const char **view, size_t
   }
   if (rc == -2) {
     free(o.data);
+    if (forced)
+      return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                            "偏移 %zu 字节处不是合法的 GB18030 / not valid GB18030 at byte offset "
+                            "%zu",
+                            gbad, gbad);
     return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
                           "无法识别的文本编码：偏移 %zu 字节处不是 UTF-8，偏移 %zu 字节处也不是 "
                           "GB18030 / unrecognised text encoding: not UTF-8 at byte offset %zu, "
                           "not GB18030 at byte offset %zu",
-                          bad, gbad, bad, gbad);
+                          utf8_bad, gbad, utf8_bad, gbad);
   }
+  if (!o.data) o.data = calloc(1, 1);
+  if (!o.data) return nomem(err);
   *owned = o.data;
   *view = o.data;
   *view_len = o.len;
   return TIDU_OK;
+}
+
+/* Multi-byte characters in a clean prefix that make UTF-8 certain. */
+#define UTF8_PREFIX_EVIDENCE 3
+
+tidu_code tidu_utf8_view_as(const char *data, size_t len, const char *encoding, const char **view,
+                            size_t *view_len, char **owned, tidu_error *err) {
+  *view = NULL;
+  *view_len = 0;
+  *owned = NULL;
+  const unsigned char *u = (const unsigned char *)data;
+  int utf16 = len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff));
+  size_t skip = len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf ? 3 : 0;
+  if (encoding && *encoding) {
+    char e[32];
+    size_t n = 0;
+    for (const char *p = encoding; *p && n < sizeof e - 1; p++)
+      if (*p != '-' && *p != '_') e[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    e[n] = '\0';
+    if (!strcmp(e, "gb18030") || !strcmp(e, "gbk") || !strcmp(e, "gb2312") || !strcmp(e, "cp936"))
+      return from_gb18030(data, len, view, view_len, owned, 0, 1, err);
+    if (!strcmp(e, "utf16") || !strcmp(e, "utf16le") || !strcmp(e, "utf16be")) {
+      if (!utf16)
+        return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                              "文件没有 UTF-16 字节顺序标记 (BOM) / the file has no UTF-16 byte "
+                              "order mark (BOM)");
+    } else if (strcmp(e, "utf8") != 0) {
+      return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                            "未知的编码 \"%s\"（可用 utf-8、gb18030、utf-16） / unknown encoding "
+                            "\"%s\" (use utf-8, gb18030 or utf-16)",
+                            e, e);
+    } else {
+      utf16 = 0;
+      size_t bad = tidu_utf8_check(data + skip, len - skip);
+      if (bad < len - skip) return bad_utf8(data, skip, bad, WHY_FORCED, err);
+      *view = data + skip;
+      *view_len = len - skip;
+      return TIDU_OK;
+    }
+  }
+  if (utf16) {
+    tidu_code rc = from_utf16(data, len, u[0] == 0xfe, owned, view_len, err);
+    if (rc == TIDU_OK) *view = *owned;
+    return rc;
+  }
+  size_t bad = tidu_utf8_check(data + skip, len - skip);
+  if (bad == len - skip) {
+    *view = data + skip;
+    *view_len = len - skip;
+    return TIDU_OK;
+  }
+  /* Not valid UTF-8 throughout. Only strong evidence makes it UTF-8 with a damaged byte (an
+   * error at its place): a BOM, a clean prefix with several multi-byte characters, or a file
+   * whose other non-ASCII text is overwhelmingly valid UTF-8. Otherwise it is read as
+   * GB18030, the usual encoding of Chinese files without a BOM. */
+  if (skip) return bad_utf8(data, skip, bad, WHY_BOM, err);
+  size_t prefix_multi, prefix_bad, multi, nbad;
+  utf8_census(data, bad, &prefix_multi, &prefix_bad);
+  utf8_census(data, len, &multi, &nbad);
+  if (prefix_multi >= UTF8_PREFIX_EVIDENCE || (multi >= 2 && multi >= 4 * nbad))
+    return bad_utf8(data, 0, bad, WHY_REST, err);
+  return from_gb18030(data, len, view, view_len, owned, bad, 0, err);
+}
+
+tidu_code tidu_utf8_view(const char *data, size_t len, const char **view, size_t *view_len,
+                         char **owned, tidu_error *err) {
+  return tidu_utf8_view_as(data, len, NULL, view, view_len, owned, err);
 }
 
 tidu_code tidu_to_utf8(const char *data, size_t len, char **out, size_t *out_len, tidu_error *err) {

@@ -35,6 +35,14 @@ void tidu_warnq_free(tidu_warnq *q);
  * and *cap are unchanged and the caller still owns *data). */
 int tidu_io_reserve(char **data, size_t *cap, size_t need, size_t first);
 
+/* Reads all of `fd` into a new NUL-terminated buffer (*out, caller frees). A regular file is
+ * read (never mapped) and must keep its size and modification time while it is read: if not,
+ * TIDU_ERR_IO "the file changed while it was read". Other files are read to their end. */
+tidu_code tidu_io_read_fd(int fd, char **out, size_t *out_len, tidu_error *err);
+
+/* Test hook called after each chunk tidu_io_read_fd reads from a regular file (NULL = none). */
+extern void (*tidu_io_read_hook)(int fd, size_t done);
+
 /* ---- encoding (encoding.c) ---- */
 
 /* Like tidu_to_utf8, but avoids the copy for input that is already UTF-8: *view points into
@@ -42,6 +50,13 @@ int tidu_io_reserve(char **data, size_t *cap, size_t need, size_t first);
  * frees. */
 tidu_code tidu_utf8_view(const char *data, size_t len, const char **view, size_t *view_len,
                          char **owned, tidu_error *err);
+
+/* Same with an encoding named by the user ("utf-8", "gb18030"/"gbk"/"gb2312", "utf-16"; NULL or
+ * "" = detect). Detection trusts strong evidence only: a BOM, or UTF-8 that is valid (or, but
+ * for a few damaged bytes, overwhelmingly valid: then the first bad byte is an error at its
+ * line and column); other text is read as GB18030. TIDU_ERR_USAGE for an unknown name. */
+tidu_code tidu_utf8_view_as(const char *data, size_t len, const char *encoding, const char **view,
+                            size_t *view_len, char **owned, tidu_error *err);
 
 /* Returns the byte offset of the first invalid UTF-8 sequence in s, or len when all is valid. */
 size_t tidu_utf8_check(const char *s, size_t len);
@@ -61,7 +76,8 @@ typedef struct tidu_cellval {
   int set;
   int64_t v;
   char *text;
-  int warn; /* 1 when `err` holds a warning about a value that was kept (USCC check) */
+  int warn;  /* 1 when `err` holds a warning about a value that was kept (USCC check) */
+  int clear; /* the cell is the clear marker "#清除" / "#clear": remove the stored value */
 } tidu_cellval;
 
 /* Converts s[0..len) for field `fi`. On failure returns TIDU_ERR_INPUT / TIDU_ERR_DATA (range)
@@ -89,6 +105,15 @@ typedef struct tidu_table tidu_table;
 /* Reads the header row of `src` (taken over: closed by tidu_table_close, or here on failure)
  * and prepares to read firms. Warnings go to `warns` (borrowed). */
 tidu_code tidu_table_open(tidu_rowsrc *src, tidu_warnq *warns, tidu_table **out, tidu_error *err);
+/* Same, with the header on row `header_row` (rows above it skipped; 0 = the first non-blank
+ * row). A first row without a uscc or name column, an empty source or nothing at or below
+ * `header_row` fail the open with *no_header = 1 (may be NULL); the error says what was found
+ * and, when a header row lies below, which --header-row reads it. */
+tidu_code tidu_table_open_at(tidu_rowsrc *src, tidu_warnq *warns, long header_row, int *no_header,
+                             tidu_table **out, tidu_error *err);
+/* 1 when one of the first rows of `src` is a header row (*row_no = its number); src is read
+ * from, not closed. */
+int tidu_table_probe(tidu_rowsrc *src, long *row_no);
 /* Same contract as tidu_reader_next. */
 tidu_code tidu_table_next(tidu_table *t, tidu_firm *firm, int *done, tidu_error *err);
 void tidu_table_close(tidu_table *t);

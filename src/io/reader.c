@@ -5,12 +5,12 @@
 #include "tidu/num.h"
 #include "tidu/toolkit.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,8 +72,6 @@ int tidu_io_reserve(char **data, size_t *cap, size_t need, size_t first) {
 
 struct tidu_reader {
   char *name;
-  void *map; /* mmap of the file, or NULL */
-  size_t map_len;
   char *data; /* file contents read into memory, or NULL */
   char *utf8; /* converted text, or NULL */
   tidu_table *table;
@@ -120,29 +118,80 @@ static tidu_reader *reader_new(const char *name) {
   return r;
 }
 
+static tidu_code empty_file(tidu_error *err) {
+  return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                        "文件是空的（没有表头，也没有企业数据） / the file is empty (no header, no "
+                        "firms)");
+}
+
 /* Opens the text readers (CSV, JSON) over data[0..len). */
 static tidu_code open_text(tidu_reader *r, const char *data, size_t len, tidu_format fmt,
-                           tidu_error *err) {
+                           const tidu_read_options *opt, tidu_error *err) {
   const char *view;
   size_t vlen;
-  tidu_code rc = tidu_utf8_view(data, len, &view, &vlen, &r->utf8, err);
+  tidu_code rc =
+      tidu_utf8_view_as(data, len, opt ? opt->encoding : NULL, &view, &vlen, &r->utf8, err);
   if (rc != TIDU_OK) return rc;
-  if (fmt == TIDU_FMT_JSON || fmt == TIDU_FMT_NDJSON)
+  if (fmt == TIDU_FMT_JSON || fmt == TIDU_FMT_NDJSON) {
+    size_t i = 0;
+    while (i < vlen && (view[i] == ' ' || view[i] == '\t' || view[i] == '\r' || view[i] == '\n'))
+      i++;
+    if (i == vlen) return empty_file(err);
     return tidu_jsonr_open(r->name, view, vlen, fmt == TIDU_FMT_NDJSON, &r->warns, &r->json, err);
+  }
   tidu_rowsrc src;
   if (tidu_csv_rowsrc(r->name, view, vlen, &src, err) != 0) return err->code;
-  return tidu_table_open(&src, &r->warns, &r->table, err);
+  return tidu_table_open_at(&src, &r->warns, opt ? opt->header_row : 0, NULL, &r->table, err);
+}
+
+/* The first sheet of a workbook holds no header row (instructions, a cover, nothing): looks
+ * for a later sheet that has one and rewrites the error to name it and the --sheet that reads
+ * it. Leaves `err` as it is when no sheet has a header. */
+static void suggest_sheet(tidu_reader *r, const char *data, size_t len, tidu_error *err) {
+  char **names = NULL;
+  size_t n = 0;
+  tidu_error e;
+  if (tidu_xlsx_sheet_names(r->name, data, len, &names, &n, &e) != 0) return;
+  const char *hit = NULL;
+  long row = 0;
+  for (size_t i = 1; i < n && !hit; i++) {
+    tidu_rowsrc src;
+    if (tidu_xlsx_rowsrc_mem(r->name, data, len, names[i], &src, &e) != 0) continue;
+    if (tidu_table_probe(&src, &row)) hit = names[i];
+    src.close(src.ctx);
+  }
+  if (hit && n > 0) {
+    char extra_zh[64] = "", extra_en[64] = "";
+    if (row > 1) {
+      snprintf(extra_zh, sizeof extra_zh, " --header-row %ld", row);
+      snprintf(extra_en, sizeof extra_en, " --header-row %ld", row);
+    }
+    tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                   "第一个工作表“%.60s”中没有表头（须有统一社会信用代码或企业名称列）；企业数据"
+                   "在工作表“%.60s”：请加 --sheet %.60s%s / the first sheet \"%.60s\" has no "
+                   "header row (a uscc or name column); the firms are on sheet \"%.60s\": add "
+                   "--sheet %.60s%s",
+                   names[0], hit, hit, extra_zh, names[0], hit, hit, extra_en);
+  }
+  for (size_t i = 0; i < n; i++) free(names[i]);
+  free(names);
 }
 
 /* Opens the right reader over data that stays valid until close. */
 static tidu_code open_data(tidu_reader *r, const char *data, size_t len, tidu_format fmt,
                            const tidu_read_options *opt, tidu_error *err) {
+  if (len == 0) return empty_file(err);
   if (fmt == TIDU_FMT_AUTO) fmt = sniff(data, len);
-  if (fmt != TIDU_FMT_XLSX) return open_text(r, data, len, fmt, err);
+  if (fmt != TIDU_FMT_XLSX) return open_text(r, data, len, fmt, opt, err);
   tidu_rowsrc src;
   if (tidu_xlsx_rowsrc_mem(r->name, data, len, opt ? opt->sheet : NULL, &src, err) != 0)
     return err->code;
-  return tidu_table_open(&src, &r->warns, &r->table, err);
+  int no_header = 0;
+  tidu_code rc =
+      tidu_table_open_at(&src, &r->warns, opt ? opt->header_row : 0, &no_header, &r->table, err);
+  if (rc != TIDU_OK && no_header && !(opt && (opt->sheet || opt->header_row)))
+    suggest_sheet(r, data, len, err);
+  return rc;
 }
 
 /* Reads all of standard input or a non-regular file. */
@@ -163,8 +212,10 @@ static tidu_code slurp(tidu_reader *r, int fd, size_t *len, tidu_error *err) {
     ssize_t k = read(fd, buf + n, cap - n);
     if (k == 0) break;
     if (k < 0) {
+      if (errno == EINTR) continue;
       free(buf);
-      return tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "读取失败 / read failed");
+      return tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "读取失败 / read failed: %s",
+                            strerror(errno));
     }
     n += (size_t)k;
   }
@@ -173,29 +224,70 @@ static tidu_code slurp(tidu_reader *r, int fd, size_t *len, tidu_error *err) {
   return TIDU_OK;
 }
 
-/* Maps or reads the file at path (or stdin for "-"). Sets *data / *len. */
+static tidu_code changed(tidu_error *err) {
+  return tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0,
+                        "文件在读取时被修改（被截断或被另一个程序改写），请在它写完后重试 / the "
+                        "file changed while it was read (truncated or rewritten by another "
+                        "program); try again once it is complete");
+}
+
+/* Test hook: called after each chunk of a regular file is read (tests shrink the file here). */
+void (*tidu_io_read_hook)(int fd, size_t done) = NULL;
+
+tidu_code tidu_io_read_fd(int fd, char **out, size_t *out_len, tidu_error *err) {
+  struct stat st;
+  *out = NULL;
+  *out_len = 0;
+  if (fstat(fd, &st) != 0)
+    return tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "无法读取文件 / cannot read the file: %s",
+                          strerror(errno));
+  if (!S_ISREG(st.st_mode)) {
+    tidu_reader tmp = {0};
+    tidu_code rc = slurp(&tmp, fd, out_len, err);
+    *out = tmp.data;
+    return rc;
+  }
+  /* A regular file is read (never mapped: a file cut short under a mapping kills the process
+   * with SIGBUS) in full, and must still have the size and time it had when reading began. */
+  size_t size = (size_t)st.st_size, n = 0;
+  char *buf = malloc(size + 1);
+  if (!buf) return nomem(err);
+  for (;;) {
+    size_t want = size + 1 - n > (1u << 20) ? (1u << 20) : size + 1 - n;
+    ssize_t k = want ? read(fd, buf + n, want) : 0;
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) {
+      int e = errno;
+      free(buf);
+      return tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "读取失败 / read failed: %s",
+                            strerror(e));
+    }
+    n += (size_t)k;
+    if (tidu_io_read_hook && k > 0) tidu_io_read_hook(fd, n);
+    if (k == 0 || n > size) break;
+  }
+  struct stat after;
+  if (n != size || fstat(fd, &after) != 0 || after.st_size != st.st_size ||
+      after.st_mtim.tv_sec != st.st_mtim.tv_sec || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec) {
+    free(buf);
+    return changed(err);
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *out_len = n;
+  return TIDU_OK;
+}
+
+/* Reads the file at path (or stdin for "-") into memory. Sets *data / *len. */
 static tidu_code load(tidu_reader *r, const char *path, const char **data, size_t *len,
                       tidu_error *err) {
   int is_stdin = strcmp(path, "-") == 0;
   int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "无法打开文件 / cannot open the file");
-  struct stat st;
-  tidu_code rc = TIDU_OK;
-  if (!is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    r->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (r->map == MAP_FAILED) {
-      r->map = NULL;
-      rc = tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "无法读取文件 / cannot read the file");
-    } else {
-      r->map_len = (size_t)st.st_size;
-      *data = r->map;
-      *len = r->map_len;
-    }
-  } else {
-    rc = slurp(r, fd, len, err);
-    *data = r->data;
-  }
+    return tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0, "无法打开文件 / cannot open the file: %s",
+                          strerror(errno));
+  tidu_code rc = tidu_io_read_fd(fd, &r->data, len, err);
+  *data = r->data;
   if (!is_stdin) close(fd);
   return rc;
 }
@@ -223,17 +315,10 @@ tidu_code tidu_reader_open(const char *path, tidu_format fmt, const tidu_read_op
   tidu_reader *r = reader_new(path);
   if (!r) return nomem(user);
   if (fmt == TIDU_FMT_AUTO) fmt = format_from_name(path);
-  tidu_code rc;
-  if (fmt == TIDU_FMT_XLSX && strcmp(path, "-") != 0) {
-    tidu_rowsrc src;
-    rc = tidu_xlsx_rowsrc(path, opt ? opt->sheet : NULL, &src, &e) != 0 ? e.code : TIDU_OK;
-    if (rc == TIDU_OK) rc = tidu_table_open(&src, &r->warns, &r->table, &e);
-  } else {
-    const char *data = NULL;
-    size_t len = 0;
-    rc = load(r, path, &data, &len, &e);
-    if (rc == TIDU_OK) rc = open_data(r, data ? data : "", len, fmt, opt, &e);
-  }
+  const char *data = NULL;
+  size_t len = 0;
+  tidu_code rc = load(r, path, &data, &len, &e);
+  if (rc == TIDU_OK) rc = open_data(r, data ? data : "", len, fmt, opt, &e);
   return finish_open(r, rc, out, &e, user);
 }
 
@@ -276,7 +361,6 @@ void tidu_reader_close(tidu_reader *r) {
   tidu_table_close(r->table);
   tidu_jsonr_close(r->json);
   tidu_warnq_free(&r->warns);
-  if (r->map) munmap(r->map, r->map_len);
   free(r->data);
   free(r->utf8);
   free(r->name);

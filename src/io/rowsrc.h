@@ -38,4 +38,9 @@ int tidu_xlsx_rowsrc(const char *path, const char *sheet, tidu_rowsrc *out, tidu
 int tidu_xlsx_rowsrc_mem(const char *name, const void *data, size_t len, const char *sheet,
                          tidu_rowsrc *out, tidu_error *err);
 
+/* The names of the sheets of an in-memory XLSX file, in workbook order: *names is a new array
+ * of new strings (free each and the array). Returns 0, or -1 with err set. */
+int tidu_xlsx_sheet_names(const char *name, const void *data, size_t len, char ***names, size_t *n,
+                          tidu_error *err);
+
 #endif

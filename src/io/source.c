@@ -92,6 +92,12 @@ tidu_source *tidu_pack_source(tidu_pack *pack) {
 
 tidu_code tidu_source_open_file(const char *path, const char *sheet, tidu_source **out,
                                 tidu_error *err) {
+  tidu_read_options ro = {sheet, 0, NULL};
+  return tidu_source_open_file_opt(path, &ro, out, err);
+}
+
+tidu_code tidu_source_open_file_opt(const char *path, const tidu_read_options *ro,
+                                    tidu_source **out, tidu_error *err) {
   *out = NULL;
   tidu_code rc;
   if (tidu_pack_sniff(path)) {
@@ -100,8 +106,7 @@ tidu_code tidu_source_open_file(const char *path, const char *sheet, tidu_source
     if (rc == TIDU_OK) *out = tidu_pack_source(pack);
   } else {
     tidu_reader *rd = NULL;
-    tidu_read_options ro = {sheet};
-    rc = tidu_reader_open(path, TIDU_FMT_AUTO, &ro, &rd, err);
+    rc = tidu_reader_open(path, TIDU_FMT_AUTO, ro, &rd, err);
     if (rc == TIDU_OK) *out = tidu_reader_source(rd);
   }
   if (rc == TIDU_OK && !*out)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ==== text helpers ==== */
 
@@ -174,6 +175,7 @@ static tidu_code check_text(const tidu_field_info *fi, tidu_cellval *out, tidu_e
   char *t = out->text;
   size_t n = strlen(t);
   char q[80];
+  if (n > TIDU_TEXT_MAX) return tidu_field_check(fi, 0, t, err); /* too long */
   if (fi->scope == 'F' && fi->index == TIDU_F_USCC) {
     upper_ascii(t);
     tidu_uscc_status st = tidu_uscc_check(t, err);
@@ -230,6 +232,11 @@ static tidu_code check_range(const tidu_field_info *fi, int64_t v, const char *s
   return tidu_field_check(fi, v, NULL, err);
 }
 
+/* The cell that clears a stored value: "#清除" or "#clear" (any case). */
+static int is_clear_marker(const char *s, size_t n) {
+  return (n == 7 && memcmp(s, "#清除", 7) == 0) || (n == 6 && strncasecmp(s, "#clear", 6) == 0);
+}
+
 tidu_code tidu_io_convert(const tidu_field_info *fi, const char *s, size_t len,
                           const tidu_cellfmt *fmt, tidu_cellval *out, tidu_error *err) {
   static const tidu_cellfmt plain = {1, 0, 0};
@@ -238,6 +245,13 @@ tidu_code tidu_io_convert(const tidu_field_info *fi, const char *s, size_t len,
   out->v = TIDU_MISSING;
   s = trim(s ? s : "", &len);
   if (len == 0) return TIDU_OK;
+  if (is_clear_marker(s, len)) {
+    if (fi->scope == 'F' && fi->index == TIDU_F_USCC)
+      return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                            "统一社会信用代码不能清除 / the uscc cannot be cleared");
+    out->clear = 1;
+    return TIDU_OK;
+  }
   switch (fi->type) {
   case TIDU_T_TEXT:
     return convert_text(fi, s, len, out, err);
@@ -281,6 +295,8 @@ void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
     snprintf(zh_name, sizeof zh_name, "%s", fi ? fi->zh : header ? header : "");
     snprintf(en_name, sizeof en_name, "%s", fi ? fi->name : header ? header : "");
   }
+  tidu_utf8_cut_tail(zh_name); /* a long header is cut on a character boundary */
+  tidu_utf8_cut_tail(en_name);
   int n;
   int named = zh_name[0] && strncmp(zh_part, zh_name, strlen(zh_name)) != 0;
   if (named)
@@ -289,13 +305,28 @@ void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
   else
     n = snprintf(err->message, sizeof err->message, "%s / %s", zh_part, en_part);
   if (n < 0) err->message[0] = '\0';
+  if (n >= (int)sizeof err->message) tidu_utf8_cut_tail(err->message);
   snprintf(err->file, sizeof err->file, "%s", file ? file : "");
   err->line = line;
   err->col = col;
-  snprintf(err->column_name, sizeof err->column_name, "%s", header ? header : fi ? fi->name : "");
+  if (snprintf(err->column_name, sizeof err->column_name, "%s",
+               header ? header
+               : fi   ? fi->name
+                      : "") >= (int)sizeof err->column_name)
+    tidu_utf8_cut_tail(err->column_name);
 }
 
 tidu_code tidu_io_store(tidu_firm *f, const tidu_field_info *fi, int32_t year, tidu_cellval *val) {
+  if (val->clear) {
+    if (fi->scope == 'F') {
+      f->clear[fi->index] = 1;
+      return TIDU_OK;
+    }
+    tidu_year *y = tidu_firm_year(f, year);
+    if (!y) return TIDU_ERR_NOMEM;
+    y->clear[fi->index] = 1;
+    return TIDU_OK;
+  }
   if (!val->set) {
     free(val->text);
     val->text = NULL;
@@ -549,6 +580,15 @@ struct tidu_table {
   long uscc_col; /* -1 when absent */
   long name_col; /* -1 when absent */
   long header_line;
+  long header_row; /* --header-row: rows above it are skipped (0 = the first non-blank) */
+  int no_header;   /* the open failed because no header row was found */
+  long data_rows;  /* non-blank rows read below the header */
+  int told_empty;  /* the "header only" error was delivered */
+  /* wide layout: the row each USCC was first seen on (duplicates are errors) */
+  slot *seen;
+  size_t nseen, cap_seen;
+  char **seen_keys;
+  long *seen_rows;
   int finished;
   /* long layout: every firm read up front, delivered in first-appearance order */
   int loaded;
@@ -613,7 +653,10 @@ static int next_row(tidu_table *t, tidu_row *row, tidu_error *err) {
   for (;;) {
     int rc = t->src.next(t->src.ctx, row, err);
     if (rc <= 0) return rc;
-    if (!row_blank(row)) return 1;
+    if (!t->cols && row->row_no < t->header_row) continue; /* above --header-row */
+    if (row_blank(row)) continue;
+    if (t->cols) t->data_rows++;
+    return 1;
   }
 }
 
@@ -668,10 +711,87 @@ static tidu_code read_header(tidu_table *t, const tidu_row *row, tidu_error *err
   return rc == TIDU_OK ? check_years(t, err) : rc;
 }
 
-tidu_code tidu_table_open(tidu_rowsrc *src, tidu_warnq *warns, tidu_table **out, tidu_error *err) {
+/* 1 when the row maps a column to the uscc or the name: a header row firms can be read under. */
+static int row_is_header(const tidu_row *row) {
+  for (size_t i = 0; i < row->ncells; i++) {
+    size_t n = row->lens[i];
+    const char *h = trim(row->cells[i], &n);
+    char buf[256];
+    if (n == 0 || n >= sizeof buf) continue;
+    memcpy(buf, h, n);
+    buf[n] = '\0';
+    column c;
+    memset(&c, 0, sizeof c);
+    tidu_error e;
+    if (map_header(buf, &c, &e) == 0 && c.fi && c.fi->scope == 'F' &&
+        (c.fi->index == TIDU_F_USCC || c.fi->index == TIDU_F_NAME))
+      return 1;
+  }
+  return 0;
+}
+
+/* The first non-empty cell of a row, quoted for messages. */
+static void first_cell(const tidu_row *row, char q[80]) {
+  for (size_t i = 0; i < row->ncells; i++) {
+    size_t n = row->lens[i];
+    const char *s = trim(row->cells[i], &n);
+    if (n == 0) continue;
+    quoted(s, n, q);
+    return;
+  }
+  snprintf(q, 80, "\"\"");
+}
+
+/* How far below a row that is not a header the header is looked for, to suggest --header-row. */
+#define HEADER_SEARCH_ROWS 50
+
+/* Explains why the first row read is not a header: what it holds and, when a header row is
+ * found below it, the --header-row that reads it. */
+static tidu_code not_a_header(tidu_table *t, const tidu_row *first, tidu_error *err) {
+  char q[80];
+  first_cell(first, q);
+  long at = first->row_no, found = 0;
+  tidu_row row;
+  tidu_error e;
+  for (int k = 0; k < HEADER_SEARCH_ROWS && !found; k++) {
+    if (t->src.next(t->src.ctx, &row, &e) <= 0) break;
+    if (!row_blank(&row) && row_is_header(&row)) found = row.row_no;
+  }
+  t->no_header = 1;
+  if (found)
+    return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, at, 0,
+                          "第 %ld 行不是表头（没有统一社会信用代码或企业名称列，内容为 %s）；"
+                          "表头在第 %ld 行：请加 --header-row %ld / row %ld is not a header row "
+                          "(no uscc or name column; it holds %s); the header is on row %ld: add "
+                          "--header-row %ld",
+                          at, q, found, found, at, q, found, found);
+  return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, at, 0,
+                        "第 %ld 行不是表头：表头须有统一社会信用代码或企业名称列（此行内容为 %s） "
+                        "/ row %ld is not a header row: a header needs a uscc or name column (it "
+                        "holds %s)",
+                        at, q, at, q);
+}
+
+static tidu_code nothing_to_read(tidu_table *t, tidu_error *err) {
+  t->no_header = 1;
+  if (t->src.sheet)
+    return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, 0, 0,
+                          "工作表“%s”是空的 / sheet \"%s\" is empty", t->src.sheet, t->src.sheet);
+  if (t->header_row > 1)
+    return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, 0, 0,
+                          "第 %ld 行及以下没有内容 / nothing at or below row %ld", t->header_row,
+                          t->header_row);
+  return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, 0, 0,
+                        "文件是空的（没有表头，也没有企业数据） / the file is empty (no header, no "
+                        "firms)");
+}
+
+tidu_code tidu_table_open_at(tidu_rowsrc *src, tidu_warnq *warns, long header_row, int *no_header,
+                             tidu_table **out, tidu_error *err) {
   tidu_error local;
   if (!err) err = &local;
   *out = NULL;
+  if (no_header) *no_header = 0;
   tidu_table *t = tidu_calloc(1, sizeof *t);
   if (!t) {
     if (src->close) src->close(src->ctx);
@@ -679,6 +799,7 @@ tidu_code tidu_table_open(tidu_rowsrc *src, tidu_warnq *warns, tidu_table **out,
   }
   t->src = *src;
   t->warns = warns;
+  t->header_row = header_row > 0 ? header_row : 0;
   t->year_col = t->uscc_col = t->name_col = -1;
   tidu_row row;
   int rc = next_row(t, &row, err);
@@ -686,15 +807,37 @@ tidu_code tidu_table_open(tidu_rowsrc *src, tidu_warnq *warns, tidu_table **out,
   if (rc < 0)
     code = err->code;
   else if (rc == 0)
-    t->finished = 1; /* an empty table holds no firms */
+    code = nothing_to_read(t, err);
+  else if (!row_is_header(&row))
+    code = not_a_header(t, &row, err);
   else
     code = read_header(t, &row, err);
   if (code != TIDU_OK) {
+    if (no_header) *no_header = t->no_header;
     tidu_table_close(t);
     return code;
   }
   *out = t;
   return TIDU_OK;
+}
+
+tidu_code tidu_table_open(tidu_rowsrc *src, tidu_warnq *warns, tidu_table **out, tidu_error *err) {
+  return tidu_table_open_at(src, warns, 0, NULL, out, err);
+}
+
+/* 1 when the first HEADER_SEARCH_ROWS rows of `src` hold a header row (*row_no = its row). */
+int tidu_table_probe(tidu_rowsrc *src, long *row_no) {
+  tidu_row row;
+  tidu_error e;
+  *row_no = 0;
+  for (int k = 0; k < HEADER_SEARCH_ROWS; k++) {
+    if (src->next(src->ctx, &row, &e) <= 0) return 0;
+    if (!row_blank(&row) && row_is_header(&row)) {
+      *row_no = row.row_no;
+      return 1;
+    }
+  }
+  return 0;
 }
 
 /* ---- one row ---- */
@@ -737,8 +880,40 @@ static tidu_code read_year_cell(tidu_table *t, const tidu_row *row, rowvals *rv,
 }
 
 /* Checks the row's shape and converts every mapped cell. Warnings are queued. */
+/* Spreadsheet column letters of 0-based column i ("A", "AB", ...). */
+static void col_letters(size_t i, char out[8]) {
+  char tmp[8];
+  size_t n = 0;
+  for (i++; i > 0 && n < sizeof tmp; i = (i - 1) / 26) tmp[n++] = (char)('A' + (i - 1) % 26);
+  for (size_t k = 0; k < n; k++) out[k] = tmp[n - 1 - k];
+  out[n] = '\0';
+}
+
+/* A number typed into a text column of a spreadsheet (an all-digit USCC that Excel keeps as
+ * 9.13204111347102E+17 has lost its last digits): an error naming the cell. */
+static tidu_code number_in_text(tidu_table *t, const tidu_row *row, size_t i, tidu_error *err) {
+  const tidu_field_info *fi = t->cols[i].fi;
+  char cell[40], q[80];
+  col_letters(i, cell);
+  char where[200];
+  snprintf(where, sizeof where, "%s!%s%ld", t->src.sheet ? t->src.sheet : "", cell, row->row_no);
+  size_t n = row->lens[i];
+  const char *s = trim(row->cells[i], &n);
+  quoted(s, n, q);
+  int uscc = fi->index == TIDU_F_USCC;
+  tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
+                 "单元格 %s 是数字 %s，应为文本%s：请把该列设为“文本”格式后重新录入 / cell %s "
+                 "holds the number %s where text is needed%s: format the column as Text and "
+                 "type it again",
+                 where, q, uscc ? "（Excel 只保留数字的 15 位，代码的末几位已丢失）" : "", where, q,
+                 uscc ? " (Excel keeps 15 digits of a number: the code's last digits are lost)"
+                      : "");
+  return row_error(t, row, i, TIDU_ERR_INPUT, err);
+}
+
 static tidu_code convert_row(tidu_table *t, const tidu_row *row, rowvals *rv, tidu_error *err) {
-  if (row->ncells < t->needed)
+  /* spreadsheets leave trailing empty cells out: only a CSV row can be short */
+  if (!t->src.typed && row->ncells < t->needed)
     return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, row->row_no, (long)row->ncells + 1,
                           "列数不足：表头有 %zu 列，此行只有 %zu 列 / short row: the header has "
                           "%zu columns, this row %zu",
@@ -747,6 +922,10 @@ static tidu_code convert_row(tidu_table *t, const tidu_row *row, rowvals *rv, ti
     size_t n = row->lens[i];
     trim(row->cells[i], &n);
     if (n == 0) continue;
+    if (t->src.typed)
+      return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, row->row_no, (long)i + 1,
+                            "此行在表头最后一列之外还有内容 / a cell beyond the header's last "
+                            "column");
     return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, row->row_no, (long)i + 1,
                           "此行多出表头以外的单元格（数字中的逗号未加引号？） / a cell beyond "
                           "the header (an unquoted comma in a number?)");
@@ -755,6 +934,9 @@ static tidu_code convert_row(tidu_table *t, const tidu_row *row, rowvals *rv, ti
   for (size_t i = 0; i < t->ncols; i++) {
     const column *c = &t->cols[i];
     if (!c->fi || i >= row->ncells) continue;
+    if (row->numeric && row->numeric[i] && c->fi->type == TIDU_T_TEXT && c->fi->scope == 'F' &&
+        c->fi->index != TIDU_F_REGION)
+      return number_in_text(t, row, i, err);
     tidu_error e;
     tidu_code rc = tidu_io_convert(c->fi, row->cells[i], row->lens[i], &c->fmt, &rv->v[i], &e);
     if (rc == TIDU_ERR_NOMEM) return nomem(err);
@@ -766,7 +948,7 @@ static tidu_code convert_row(tidu_table *t, const tidu_row *row, rowvals *rv, ti
       row_error(t, row, i, TIDU_OK, &e);
       if (warn_push(t, &e) != TIDU_OK) return nomem(err);
     }
-    if (c->fi->scope == 'Y' && !c->year && !rv->year && rv->v[i].set) {
+    if (c->fi->scope == 'Y' && !c->year && !rv->year && (rv->v[i].set || rv->v[i].clear)) {
       tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0, "年度为空 / the year is empty");
       return row_error(t, row, (size_t)t->year_col, TIDU_ERR_INPUT, err);
     }
@@ -819,6 +1001,81 @@ static tidu_code no_identity(tidu_table *t, const tidu_row *row, tidu_error *err
 }
 
 /* ---- wide layout: one row, one firm ---- */
+
+static size_t hash_key(const char *s);
+
+/* Remembers the row a USCC was first seen on; returns that earlier row when the key was seen
+ * already (and then frees `key`), 0 when it is new (the key is kept), -1 on ENOMEM. */
+static long seen_before(tidu_table *t, char *key, long row_no) {
+  if ((t->nseen + 1) * 2 > t->cap_seen) {
+    size_t n = t->cap_seen ? t->cap_seen * 2 : 64;
+    slot *sl = calloc(n, sizeof *sl);
+    char **keys = realloc(t->seen_keys, n / 2 * sizeof *keys);
+    if (keys) t->seen_keys = keys;
+    long *rows = realloc(t->seen_rows, n / 2 * sizeof *rows);
+    if (rows) t->seen_rows = rows;
+    if (!sl || !keys || !rows) {
+      free(sl);
+      free(key);
+      return -1;
+    }
+    for (size_t i = 0; i < t->cap_seen; i++) {
+      if (!t->seen[i].idx) continue;
+      size_t h = t->seen[i].hash & (n - 1);
+      while (sl[h].idx) h = (h + 1) & (n - 1);
+      sl[h] = t->seen[i];
+    }
+    free(t->seen);
+    t->seen = sl;
+    t->cap_seen = n;
+  }
+  size_t hash = hash_key(key);
+  size_t h = hash & (t->cap_seen - 1);
+  for (; t->seen[h].idx; h = (h + 1) & (t->cap_seen - 1)) {
+    size_t k = t->seen[h].idx - 1;
+    if (t->seen[h].hash == hash && strcmp(t->seen_keys[k], key) == 0) {
+      free(key);
+      return t->seen_rows[k];
+    }
+  }
+  t->seen_keys[t->nseen] = key;
+  t->seen_rows[t->nseen] = row_no;
+  t->seen[h].idx = ++t->nseen;
+  t->seen[h].hash = hash;
+  return 0;
+}
+
+/* The same USCC on two rows of a wide table: the second row is an error naming both rows
+ * (the first row's firm was read; neither silently replaces the other). */
+static tidu_code duplicate_check(tidu_table *t, const tidu_row *row, tidu_error *err) {
+  if (t->uscc_col < 0) return TIDU_OK;
+  size_t n;
+  const char *s = raw_cell(row, t->uscc_col, &n);
+  if (n == 0) return TIDU_OK;
+  char *key = tidu_strndup(s, n);
+  if (!key) return nomem(err);
+  upper_ascii(key);
+  char q[80];
+  quoted(key, n, q);
+  long prev = seen_before(t, key, row->row_no);
+  if (prev < 0) return nomem(err);
+  if (prev == 0) return TIDU_OK;
+  tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
+                 "同一统一社会信用代码 %s 在本文件中出现两次：第 %ld 行和第 %ld 行（每家企业只能"
+                 "占一行；请删去或合并其中一行） / the uscc %s appears twice in this file: rows "
+                 "%ld and %ld (one row per firm: delete or merge one of them)",
+                 q, prev, row->row_no, q, prev, row->row_no);
+  return row_error(t, row, (size_t)t->uscc_col, TIDU_ERR_DATA, err);
+}
+
+/* Once, when the table had a header but not one row below it. */
+static tidu_code header_only(tidu_table *t, tidu_error *err) {
+  t->told_empty = 1;
+  return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, t->header_line, 0,
+                        "只有表头（第 %ld 行），下面没有企业数据 / only a header row (row %ld), "
+                        "no firms below it",
+                        t->header_line, t->header_line);
+}
 
 static tidu_code wide_firm(tidu_table *t, const tidu_row *row, rowvals *rv, tidu_firm *firm,
                            tidu_error *err) {
@@ -991,8 +1248,11 @@ static tidu_code merge_row(tidu_table *t, const tidu_row *row, rowvals *rv, entr
   }
   for (size_t i = 0; i < t->ncols; i++) {
     const column *c = &t->cols[i];
-    if (!c->fi || !rv->v[i].set) continue;
+    if (!c->fi) continue;
     int32_t year = col_year(c, rv);
+    if (rv->v[i].clear && tidu_io_store(&e->firm, c->fi, year, &rv->v[i]) != TIDU_OK)
+      return nomem(err);
+    if (!rv->v[i].set) continue;
     if (c->fi->scope == 'F') {
       if (!e->firm_line[c->fi->index]) e->firm_line[c->fi->index] = row->row_no;
     } else {
@@ -1087,17 +1347,23 @@ tidu_code tidu_table_next(tidu_table *t, tidu_firm *firm, int *done, tidu_error 
       t->finished = 1;
       return code;
     }
+    if (t->data_rows == 0 && !t->told_empty) {
+      t->finished = 1;
+      return header_only(t, err);
+    }
     return next_entry(t, firm, done, err);
   }
   tidu_row row;
   int rc = next_row(t, &row, err);
   if (rc <= 0) {
     t->finished = 1;
-    *done = rc == 0;
     free(rv.v);
+    if (rc == 0 && t->data_rows == 0 && !t->told_empty) return header_only(t, err);
+    *done = rc == 0;
     return rc == 0 ? TIDU_OK : err->code;
   }
-  code = convert_row(t, &row, &rv, err);
+  code = duplicate_check(t, &row, err);
+  if (code == TIDU_OK) code = convert_row(t, &row, &rv, err);
   if (code == TIDU_OK) code = wide_firm(t, &row, &rv, firm, err);
   if (code != TIDU_OK) tidu_firm_clear(firm);
   if (code == TIDU_ERR_NOMEM) t->finished = 1;
@@ -1114,5 +1380,9 @@ void tidu_table_close(tidu_table *t) {
   for (size_t i = t->pos; i < t->nents; i++) entry_free(&t->ents[i]);
   free(t->ents);
   free(t->slots);
+  for (size_t i = 0; i < t->nseen; i++) free(t->seen_keys[i]);
+  free(t->seen_keys);
+  free(t->seen_rows);
+  free(t->seen);
   free(t);
 }

@@ -1,9 +1,12 @@
 /* Streaming XLSX reader: rows of one worksheet through libzip and expat, with size caps. */
+#include <errno.h>
 #include <expat.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "io/internal.h"
@@ -954,13 +957,47 @@ static void open_error(const char *name, int zerr, tidu_error *err) {
   zip_error_fini(&ze);
 }
 
+/* Opens the zip over a buffer; `owned` buffers are freed with the archive. */
+static int open_zip(xlsx *x, const void *data, size_t len, int owned, tidu_error *err) {
+  zip_error_t ze;
+  zip_error_init(&ze);
+  zip_source_t *src = zip_source_buffer_create(data, len, owned, &ze);
+  if (src) x->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+  if (!x->za) {
+    open_error(x->name, zip_error_code_zip(&ze), err);
+    if (src)
+      zip_source_free(src);
+    else if (owned)
+      free((void *)data);
+    zip_error_fini(&ze);
+    return -1;
+  }
+  zip_error_fini(&ze);
+  return 0;
+}
+
 int tidu_xlsx_rowsrc(const char *path, const char *sheet, tidu_rowsrc *out, tidu_error *err) {
   xlsx *x = new_xlsx(path, err);
   if (!x) return -1;
-  int zerr = 0;
-  x->za = zip_open(path, ZIP_RDONLY, &zerr);
-  if (!x->za) {
-    open_error(path, zerr, err);
+  /* the whole file is read first (it is compressed): a file changed under the reader is
+   * reported as such instead of as a damaged zip */
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  char *data = NULL;
+  size_t len = 0;
+  if (fd < 0) {
+    tidu_error_set(err, TIDU_ERR_IO, path, 0, 0, "无法打开文件 / cannot open the file: %s",
+                   strerror(errno));
+    xlsx_close(x);
+    return -1;
+  }
+  tidu_code rc = tidu_io_read_fd(fd, &data, &len, err);
+  close(fd);
+  if (rc != TIDU_OK) {
+    if (err && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", path);
+    xlsx_close(x);
+    return -1;
+  }
+  if (open_zip(x, data, len, 1, err) != 0) {
     xlsx_close(x);
     return -1;
   }
@@ -971,17 +1008,36 @@ int tidu_xlsx_rowsrc_mem(const char *name, const void *data, size_t len, const c
                          tidu_rowsrc *out, tidu_error *err) {
   xlsx *x = new_xlsx(name, err);
   if (!x) return -1;
-  zip_error_t ze;
-  zip_error_init(&ze);
-  zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
-  if (src) x->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
-  if (!x->za) {
-    open_error(name, zip_error_code_zip(&ze), err);
-    zip_source_free(src);
-    zip_error_fini(&ze);
+  if (open_zip(x, data, len, 0, err) != 0) {
     xlsx_close(x);
     return -1;
   }
-  zip_error_fini(&ze);
   return finish_open(x, sheet, out, err);
+}
+
+int tidu_xlsx_sheet_names(const char *name, const void *data, size_t len, char ***names, size_t *n,
+                          tidu_error *err) {
+  *names = NULL;
+  *n = 0;
+  xlsx *x = new_xlsx(name, err);
+  if (!x) return -1;
+  if (open_zip(x, data, len, 0, err) != 0) {
+    xlsx_close(x);
+    return -1;
+  }
+  book b = {0};
+  book_ctx c = {x, &b, 0};
+  tidu_code rc = parse_book_entry(x, "xl/workbook.xml", &c, setup_workbook, err);
+  if (rc == TIDU_OK && b.n) {
+    *names = calloc(b.n, sizeof **names);
+    if (!*names) rc = tidu_error_set(err, TIDU_ERR_NOMEM, name, 0, 0, "内存不足 / out of memory");
+    for (size_t i = 0; rc == TIDU_OK && i < b.n; i++) {
+      (*names)[i] = b.sheets[i].name;
+      b.sheets[i].name = NULL;
+    }
+    if (rc == TIDU_OK) *n = b.n;
+  }
+  book_free(&b);
+  xlsx_close(x);
+  return rc == TIDU_OK ? 0 : -1;
 }

@@ -265,8 +265,20 @@ static tidu_code merge_firm_fields(tidu_store *s, const change *c, tidu_firm *cu
                                    const tidu_firm *in, int *changed, tidu_import_summary *sum,
                                    tidu_error *err) {
   tidu_code rc = TIDU_OK;
+  tidu_firm none;
+  tidu_firm_init(&none); /* the absent value of every field */
   for (int i = 0; i < TIDU_NFIRM && rc == TIDU_OK; i++) {
     const tidu_field_info *fi = tidu_firm_field_info(i);
+    if (i != TIDU_F_USCC && in->clear[i] && tidu_field_absent(fi, in->v[i], in->text[i]) &&
+        !tidu_field_absent(fi, cur->v[i], cur->text[i])) {
+      /* "#清除": the stored value goes, recorded as old -> none */
+      rc = record(s, c, fi, cur->v[i], cur->text[i], none.v[i], NULL, err);
+      if (rc == TIDU_OK && fi->type == TIDU_T_TEXT) rc = tidu_firm_set_text(cur, i, NULL);
+      cur->v[i] = none.v[i];
+      *changed = 1;
+      if (sum) sum->values_changed++;
+      continue;
+    }
     if (i == TIDU_F_USCC || tidu_field_absent(fi, in->v[i], in->text[i])) continue;
     if (same_value(fi, cur->v[i], cur->text[i], in->v[i], in->text[i])) continue;
     rc = note_overwrite(s, c, fi, sum, err);
@@ -331,7 +343,9 @@ static tidu_code put_year(tidu_store *s, const change *base, const tidu_year *in
   int changed = 0;
   for (int i = 0; i < TIDU_NYEAR && rc == TIDU_OK; i++) {
     const tidu_field_info *fi = tidu_year_field_info(i);
-    if (in->v[i] == TIDU_MISSING || in->v[i] == cur.v[i]) continue;
+    if (in->v[i] == TIDU_MISSING && (!in->clear[i] || cur.v[i] == TIDU_MISSING)) continue;
+    if (in->v[i] == cur.v[i]) continue;
+    /* a value replaces the stored one; "#清除" (in->clear) removes it: old -> none */
     rc = note_overwrite(s, &c, fi, sum, err);
     if (rc == TIDU_OK) rc = record(s, &c, fi, cur.v[i], NULL, in->v[i], NULL, err);
     cur.v[i] = in->v[i];

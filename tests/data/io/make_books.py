@@ -188,6 +188,7 @@ def title_row():
                  num_cell("C4", 4321)])]
     b.sheet("汇总", rows)
     b.write(os.path.join(OUT, "title_row.xlsx"))
+    b.write(os.path.join(HOSTILE, "title_row.xlsx"))
 
 
 def instructions_first():
@@ -200,15 +201,18 @@ def instructions_first():
                          (2, [str_cell(b, "A2", USCC1), str_cell(b, "B2", "苏州说明测试有限公司"),
                               num_cell("C2", 2500)])])
     b.write(os.path.join(OUT, "instructions_first.xlsx"))
+    b.write(os.path.join(HOSTILE, "instructions_first.xlsx"))
 
 
 def empty_and_header_only():
     b = Book()
     b.sheet("Sheet1", [])
     b.write(os.path.join(OUT, "empty.xlsx"))
+    b.write(os.path.join(HOSTILE, "empty.xlsx"))
     b = Book()
     b.sheet("企业", [text_row(b, 1, HEAD[:3])])
     b.write(os.path.join(OUT, "header_only.xlsx"))
+    b.write(os.path.join(HOSTILE, "header_only.xlsx"))
 
 
 def duplicate_uscc():

@@ -130,6 +130,71 @@ static void shared_string_amplification(void **state) {
   contains(log, "a row holds more than 16777216 bytes of text");
 }
 
+/* Issue 11.2: an all-digit USCC typed as a number (9.13204111347102E+17) and a number in the
+ * name column are errors naming sheet!cell; the firm is not read under a wrong code. */
+static void number_in_a_text_column(void **state) {
+  (void)state;
+  const char *log = book_log(BOOKS "uscc_number.xlsx", NULL);
+  contains(log, "单元格 企业!A2 是数字 \"913204111347102000\"，应为文本");
+  contains(log, "cell 企业!A2 holds the number \"913204111347102000\" where text is needed");
+  contains(log, "the code's last digits are lost");
+  contains(log, "cell 企业!B3 holds the number \"12345\"");
+  contains(log, "[统一社会信用代码]");
+  lacks(log, "F ");
+}
+
+/* Issue 11.13: a title row above the header says where the header is; --header-row reads it. */
+static void title_row_above_the_header(void **state) {
+  (void)state;
+  const char *log = book_log(BOOKS "title_row.xlsx", NULL);
+  contains(log, "OPEN " BOOKS "title_row.xlsx:1: 第 1 行不是表头");
+  contains(log, "\"2025年苏州市专精特新企业申报汇总表\"");
+  contains(log, "the header is on row 3: add --header-row 3");
+  lacks(log, "unquoted comma");
+  tidu_read_options opt = {NULL, 3, NULL};
+  log = book_log(BOOKS "title_row.xlsx", &opt);
+  contains(log, "F {\"uscc\":\"91320505MA1N2K3P9H\",\"name\":\"苏州标题测试有限公司\",\"years\":{"
+                "\"2024\":{\"revenue\":43210000}}}\n");
+  lacks(log, "E ");
+  lacks(log, "W ");
+}
+
+/* Issue 11.13: a first sheet of instructions names the sheet that holds the firms. */
+static void instructions_on_the_first_sheet(void **state) {
+  (void)state;
+  const char *log = book_log(BOOKS "instructions_first.xlsx", NULL);
+  contains(log, "OPEN " BOOKS "instructions_first.xlsx: 第一个工作表“填表说明”中没有表头");
+  contains(log, "the firms are on sheet \"企业信息\": add --sheet 企业信息");
+  tidu_read_options opt = {"企业信息", 0, NULL};
+  log = book_log(BOOKS "instructions_first.xlsx", &opt);
+  contains(log, "F {\"uscc\":\"91320505MA1N2K3P9H\",\"name\":\"苏州说明测试有限公司\"");
+  lacks(log, "E ");
+}
+
+/* Issue 11.13: an empty sheet and a header without rows are errors, never a silent end. */
+static void empty_and_header_only_books(void **state) {
+  (void)state;
+  contains(book_log(BOOKS "empty.xlsx", NULL), "OPEN " BOOKS "empty.xlsx: 工作表“Sheet1”是空的 / "
+                                               "sheet \"Sheet1\" is empty");
+  const char *log = book_log(BOOKS "header_only.xlsx", NULL);
+  contains(log, "E " BOOKS "header_only.xlsx:1: 只有表头（第 1 行），下面没有企业数据");
+  lacks(log, "F ");
+}
+
+/* Issue 11.14: the same USCC (in any letter case) on two rows of a wide sheet is an error naming
+ * both rows; the last row does not silently replace the first. */
+static void same_uscc_twice(void **state) {
+  (void)state;
+  const char *log = book_log(BOOKS "dup_uscc.xlsx", NULL);
+  contains(log, "E " BOOKS "dup_uscc.xlsx:4:1: 统一社会信用代码: 同一统一社会信用代码 "
+                "\"91320505MA1N2K3P9H\" 在本文件中出现两次：第 2 行和第 4 行");
+  contains(log, "appears twice in this file: rows 2 and 4");
+  contains(log, "F {\"uscc\":\"91320505MA1N2K3P9H\",\"name\":\"重复测试有限公司\",\"years\":{"
+                "\"2024\":{\"revenue\":1000000}}}");
+  contains(log, "\"revenue\":2000000");
+  lacks(log, "\"revenue\":3000000");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(blank_cells_stay_blank),
@@ -137,6 +202,11 @@ int main(void) {
       cmocka_unit_test(grid_limits),
       cmocka_unit_test(number_exponents),
       cmocka_unit_test(shared_string_amplification),
+      cmocka_unit_test(number_in_a_text_column),
+      cmocka_unit_test(title_row_above_the_header),
+      cmocka_unit_test(instructions_on_the_first_sheet),
+      cmocka_unit_test(empty_and_header_only_books),
+      cmocka_unit_test(same_uscc_twice),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

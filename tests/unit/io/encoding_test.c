@@ -97,7 +97,9 @@ static void neither_encoding_names_the_offset(void **state) {
                                 "ab\xc3",
                                 6, &out, &n, &err),
                    TIDU_ERR_INPUT);
-  assert_non_null(strstr(err.message, "byte offset 5"));
+  assert_non_null(strstr(err.message, "invalid UTF-8 at line 1, column 3"));
+  assert_int_equal(err.line, 1);
+  assert_int_equal(err.col, 3);
 }
 
 static void strict_utf8_check(void **state) {
@@ -110,6 +112,104 @@ static void strict_utf8_check(void **state) {
   assert_int_equal(tidu_utf8_check("\xf0\x9f\x98\x80", 4), 4); /* an emoji is fine */
 }
 
+/* Issue 13.4: GB18030 files without a BOM are still read as GB18030, also when their first
+ * characters happen to form valid UTF-8 (录 is C2 BC in GBK, "¼" in UTF-8). */
+static void gb18030_without_bom_is_detected(void **state) {
+  (void)state;
+  static const char *const texts[] = {
+      "录入日期,企业名称\n2024-01-02,苏州录音设备有限公司\n",
+      "统一社会信用代码,企业名称,营业收入(万元)\n91320500MA1N2K3P99,无锡华光环保能源集团,5000\n",
+      "企业名称,所属行业\n南京熊猫电子股份有限公司,计算机、通信和其他电子设备制造业\n",
+      "uscc,name\n91320500MA1N2K3P99,常州天合光能有限公司\n",
+      "名称\n徐州工程机械集团\n连云港恒瑞医药\n淮安卷烟厂\n盐城悦达起亚\n扬州亚星客车\n",
+  };
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    char gb[512];
+    size_t n = to_gb18030(texts[i], gb, sizeof gb);
+    expect_utf8(gb, n, texts[i]);
+  }
+}
+
+/* Issue 13.4: a UTF-8 file with one damaged byte is an error at that byte's line and column,
+ * never re-read as GB18030 (which garbled every name). Every byte of every non-ASCII
+ * character of a one-firm file is damaged in turn. */
+static void damaged_utf8_is_an_error_at_its_place(void **state) {
+  (void)state;
+  const char *text = "统一社会信用代码,企业名称,营业收入_2024(万元)\n"
+                     "91320500MA1N2K3P99,苏州示例科技有限公司,5000\n";
+  size_t len = strlen(text);
+  static const unsigned char subst[] = {0x20, 0x41, 0x80, 0xa1, 0xc8, 0xe8, 0xff};
+  int errors = 0, gb = 0;
+  for (size_t off = 0; off < len; off++) {
+    if (!((unsigned char)text[off] & 0x80)) continue;
+    for (size_t k = 0; k < sizeof subst; k++) {
+      char buf[256];
+      memcpy(buf, text, len);
+      buf[off] = (char)subst[k];
+      if (buf[off] == text[off]) continue;
+      if (tidu_utf8_check(buf, len) == len) continue; /* still valid UTF-8: one other char */
+      char *out = NULL;
+      size_t n = 0;
+      tidu_error err;
+      tidu_code rc = tidu_to_utf8(buf, len, &out, &n, &err);
+      if (rc == TIDU_OK) {
+        gb++;
+        free(out);
+        continue;
+      }
+      errors++;
+      if (!strstr(err.message, "invalid UTF-8 at line"))
+        fail_msg("offset %zu: %s", off, err.message);
+      assert_int_equal(err.line,
+                       off < strlen("统一社会信用代码,企业名称,营业收入_2024(万元)\n") ? 1 : 2);
+      assert_true(err.col >= 1);
+    }
+  }
+  assert_int_equal(gb, 0);
+  assert_true(errors > 100);
+  /* the place: line 2, the 4th character of the name (column 19 + 1 + 3) */
+  char buf[256];
+  memcpy(buf, text, len + 1);
+  char *p = strstr(buf, "示例");
+  p[1] = 'x';
+  char *out = NULL;
+  size_t n = 0;
+  tidu_error err;
+  assert_int_equal(tidu_to_utf8(buf, len, &out, &n, &err), TIDU_ERR_INPUT);
+  assert_int_equal(err.line, 2);
+  assert_int_equal(err.col, 22);
+  assert_non_null(strstr(err.message, "第 2 行第 22 列不是合法的 UTF-8"));
+  assert_non_null(strstr(err.message, "--encoding gb18030"));
+}
+
+/* --encoding: named encodings are used as given; an unknown name is a usage error. */
+static void named_encodings(void **state) {
+  (void)state;
+  char gb[128];
+  const char *text = "企业名称\n苏州示例\n";
+  size_t n = to_gb18030(text, gb, sizeof gb);
+  const char *view;
+  size_t vlen;
+  char *owned = NULL;
+  tidu_error err;
+  assert_int_equal(tidu_utf8_view_as(gb, n, "GBK", &view, &vlen, &owned, &err), TIDU_OK);
+  assert_int_equal(vlen, strlen(text));
+  assert_memory_equal(view, text, vlen);
+  free(owned);
+  assert_int_equal(tidu_utf8_view_as(gb, n, "utf-8", &view, &vlen, &owned, &err), TIDU_ERR_INPUT);
+  assert_non_null(strstr(err.message, "invalid UTF-8 at line 1, column 1"));
+  assert_non_null(strstr(err.message, "--encoding utf-8 was given"));
+  assert_int_equal(tidu_utf8_view_as(text, strlen(text), "gb18030", &view, &vlen, &owned, &err),
+                   TIDU_OK); /* UTF-8 bytes read as GB18030 when asked: the user's choice */
+  free(owned);
+  assert_int_equal(tidu_utf8_view_as(text, strlen(text), "latin1", &view, &vlen, &owned, &err),
+                   TIDU_ERR_USAGE);
+  assert_non_null(strstr(err.message, "unknown encoding"));
+  assert_int_equal(tidu_utf8_view_as(text, strlen(text), "UTF_8", &view, &vlen, &owned, &err),
+                   TIDU_OK);
+  assert_null(owned);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(utf8_passes_and_bom_is_removed),
@@ -118,6 +218,9 @@ int main(void) {
       cmocka_unit_test(excel_0x80_is_the_euro_sign),
       cmocka_unit_test(neither_encoding_names_the_offset),
       cmocka_unit_test(strict_utf8_check),
+      cmocka_unit_test(gb18030_without_bom_is_detected),
+      cmocka_unit_test(damaged_utf8_is_an_error_at_its_place),
+      cmocka_unit_test(named_encodings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

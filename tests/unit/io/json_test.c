@@ -127,7 +127,8 @@ static void shape_errors_and_unknown_keys(void **state) {
 static void not_json_at_all(void **state) {
   (void)state;
   assert_contains(run("  hello"), "OPEN firms.json:1:3: ");
-  assert_string_equal(run(""), "");
+  assert_contains(run(""), "OPEN firms.json: 文件是空的");
+  assert_contains(run(" \n "), "the file is empty");
   assert_string_equal(run("[]"), "");
   assert_string_equal(run("[ ]  "), "");
 }
@@ -185,6 +186,24 @@ static void firm_to_json_round_trips(void **state) {
   tidu_firm_clear(&f);
 }
 
+/* Issue 13.12: text fields are capped (a 200 MB name was accepted): a name over 500 bytes is an
+ * error saying how long it is, its quoted start cut on a character boundary. */
+static void text_is_capped(void **state) {
+  (void)state;
+  static char doc[4096];
+  char name[1600] = "";
+  while (strlen(name) + 3 <= 500) strcat(name, "名");
+  snprintf(doc, sizeof doc, "{\"uscc\":\"91320500MA1N2K3P99\",\"name\":\"%s\"}", name);
+  const char *log = run(doc);
+  assert_contains(log, "F {\"uscc\"");
+  while (strlen(name) + 3 < sizeof name) strcat(name, "名");
+  snprintf(doc, sizeof doc, "{\"uscc\":\"91320500MA1N2K3P99\",\"name\":\"%s\"}", name);
+  log = run(doc);
+  assert_contains(log, "E firms.json:1:1: 企业名称: 过长：1599 字节，上限 500 字节 \"名名");
+  assert_contains(log, "too long: 1599 bytes, at most 500");
+  assert_true(strstr(log, "F ") == NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(array_of_firms),
@@ -194,6 +213,7 @@ int main(void) {
       cmocka_unit_test(pretty_printed_objects),
       cmocka_unit_test(shape_errors_and_unknown_keys),
       cmocka_unit_test(not_json_at_all),
+      cmocka_unit_test(text_is_capped),
       cmocka_unit_test(firm_to_json_round_trips),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

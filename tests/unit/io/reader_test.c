@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <xlsxwriter.h>
 
+#include "io/internal.h"
 #include "tidu/io.h"
+#include "tidu/uscc.h"
 #include "unit/test_util.h"
 
 /* Reads every firm of `path` as JSON lines joined by '\n' into a new string; errors as "E ...". */
@@ -97,9 +100,11 @@ static void content_sniffing_and_forced_formats(void **state) {
   char *s = read_all(path, TIDU_FMT_AUTO); /* no extension: sniffed as JSON */
   assert_string_equal(s, "{\"name\":\"A\"}\n");
   free(s);
-  s = read_all(path, TIDU_FMT_CSV); /* forced: one header row, no firms */
-  assert_string_equal(s, "");
-  free(s);
+  /* forced to CSV: the one row is no header */
+  tidu_reader *r = NULL;
+  tidu_error err;
+  assert_int_equal(tidu_reader_open(path, TIDU_FMT_CSV, NULL, &r, &err), TIDU_ERR_INPUT);
+  assert_non_null(strstr(err.message, "row 1 is not a header row"));
   unlink(path);
 }
 
@@ -132,7 +137,14 @@ static void many_warnings_are_capped_and_summarised(void **state) {
   char *csv = malloc(cap);
   assert_non_null(csv);
   n += (size_t)snprintf(csv, cap, "uscc\n");
-  for (int i = 0; i < 5000; i++) n += (size_t)snprintf(csv + n, cap - n, "91320500MA1N2K3P98\n");
+  for (int i = 0; i < 5000; i++) {
+    char code[32];
+    snprintf(code, sizeof code, "91320500MA1N%05d", i % 100000);
+    char ok = tidu_uscc_check_char(code);
+    code[17] = ok == '0' ? '1' : '0'; /* a wrong check character */
+    code[18] = '\0';
+    n += (size_t)snprintf(csv + n, cap - n, "%s\n", code);
+  }
   tidu_reader *r;
   assert_int_equal(tidu_reader_open_mem("w.csv", csv, n, TIDU_FMT_CSV, NULL, &r, NULL), TIDU_OK);
   tidu_firm f;
@@ -181,6 +193,60 @@ static void xlsx_file_through_the_table_reader(void **state) {
   unlink(path);
 }
 
+/* ---- issue 13.6: a file that changes while it is read ---- */
+
+static const char *g_shrink_path;
+static int g_shrink_mode; /* 1: cut the file short, 2: rewrite it in place (same size) */
+
+static void shrink_hook(int fd, size_t done) {
+  (void)fd;
+  if (done != 1u << 20 || !g_shrink_path) return; /* after the first chunk only */
+  if (g_shrink_mode == 1) {
+    assert_int_equal(truncate(g_shrink_path, 100), 0);
+  } else {
+    FILE *f = fopen(g_shrink_path, "r+b");
+    assert_non_null(f);
+    fputs("uscc", f);
+    fclose(f);
+  }
+}
+
+/* Reading used to map the file: a file cut short under the mapping killed the process with
+ * SIGBUS. Now it is read, and a file cut or rewritten meanwhile is reported as such. */
+static void file_changed_while_read(void **state) {
+  (void)state;
+  char path[] = "/tmp/tidu_reader_shrinkXXXXXX";
+  size_t n = 3u << 20;
+  char *big = malloc(n);
+  assert_non_null(big);
+  const char *head = "uscc,name\n";
+  memcpy(big, head, strlen(head));
+  for (size_t i = strlen(head); i < n; i++) big[i] = (i % 40 == 39) ? '\n' : 'a';
+  for (int mode = 1; mode <= 2; mode++) {
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, big, n), (ssize_t)n);
+    close(fd);
+    struct timeval old[2] = {{946684800, 0}, {946684800, 0}}; /* 2000-01-01: a rewrite shows */
+    assert_int_equal(utimes(path, old), 0);
+    g_shrink_path = path;
+    g_shrink_mode = mode;
+    tidu_io_read_hook = shrink_hook;
+    tidu_reader *r = (tidu_reader *)1;
+    tidu_error err;
+    tidu_code rc = tidu_reader_open(path, TIDU_FMT_CSV, NULL, &r, &err);
+    tidu_io_read_hook = NULL;
+    assert_int_equal(rc, TIDU_ERR_IO);
+    assert_null(r);
+    assert_string_equal(err.file, path);
+    assert_non_null(strstr(err.message, "文件在读取时被修改"));
+    assert_non_null(strstr(err.message, "the file changed while it was read"));
+    unlink(path);
+    strcpy(path, "/tmp/tidu_reader_shrinkXXXXXX");
+  }
+  free(big);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(gb18030_csv_file),
@@ -190,6 +256,7 @@ int main(void) {
       cmocka_unit_test(errors_name_the_file),
       cmocka_unit_test(many_warnings_are_capped_and_summarised),
       cmocka_unit_test(xlsx_file_through_the_table_reader),
+      cmocka_unit_test(file_changed_while_read),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

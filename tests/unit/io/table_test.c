@@ -256,10 +256,56 @@ static void bad_row_of_a_firm_drops_the_whole_firm(void **state) {
 
 static void empty_inputs(void **state) {
   (void)state;
-  assert_string_equal(run(""), "");
-  assert_string_equal(run("\n\n"), "");
-  assert_string_equal(run("uscc,name\n"), "");
+  /* issue 11.13: never a silent end with nothing read */
+  assert_contains(run(""), "OPEN firms.csv: 文件是空的");
+  assert_contains(run("\n\n"), "the file is empty");
+  assert_string_equal(run("uscc,name\n"),
+                      "E firms.csv:1: 只有表头（第 1 行），下面没有企业数据 / only a header row "
+                      "(row 1), no firms below it []\n");
+  assert_contains(run("uscc,year,revenue\n\n"), "E firms.csv:1: ");
+  assert_contains(run("uscc,year,revenue\n\n"), "no firms below it");
   assert_contains(run("uscc,name\n\"91320500MA1N2K3P99,A\n"), "unterminated");
+}
+
+/* Reads the first firm of `text` (format `fmt`) into *f; fails the test on any error. */
+static void first_firm(const char *text, tidu_format fmt, tidu_firm *f) {
+  tidu_reader *r;
+  tidu_error err;
+  if (tidu_reader_open_mem("c", text, strlen(text), fmt, NULL, &r, &err) != TIDU_OK)
+    fail_msg("open: %s", err.message);
+  int done = 0;
+  if (tidu_reader_next(r, f, &done, &err) != TIDU_OK || done) fail_msg("next: %s", err.message);
+  tidu_reader_close(r);
+}
+
+/* Issue 11.1: "#清除" / "#clear" marks a value to clear (the value itself is missing); a blank
+ * marks nothing. Wide and long CSV layouts and JSON alike. */
+static void clear_markers(void **state) {
+  (void)state;
+  tidu_firm f;
+  tidu_firm_init(&f);
+  first_firm("uscc,name,revenue_2024,net_profit_2024,rd_expense_2024,industry\n"
+             "91320500MA1N2K3P99,A,5,#清除,,#CLEAR\n",
+             TIDU_FMT_CSV, &f);
+  const tidu_year *y = tidu_firm_find_year(&f, 2024);
+  assert_non_null(y);
+  assert_int_equal(y->clear[TIDU_Y_NET_PROFIT], 1);
+  assert_true(y->v[TIDU_Y_NET_PROFIT] == TIDU_MISSING);
+  assert_int_equal(y->clear[TIDU_Y_RD_EXPENSE], 0);
+  assert_int_equal(y->clear[TIDU_Y_REVENUE], 0);
+  assert_int_equal(f.clear[TIDU_F_INDUSTRY], 1);
+  assert_null(f.text[TIDU_F_INDUSTRY]);
+  tidu_firm_clear(&f);
+  first_firm("uscc,year,revenue\n91320500MA1N2K3P99,2023,#clear\n91320500MA1N2K3P99,2024,7\n",
+             TIDU_FMT_CSV, &f);
+  assert_int_equal(tidu_firm_find_year(&f, 2023)->clear[TIDU_Y_REVENUE], 1);
+  assert_int_equal(tidu_firm_find_year(&f, 2024)->clear[TIDU_Y_REVENUE], 0);
+  tidu_firm_clear(&f);
+  first_firm("{\"uscc\":\"91320500MA1N2K3P99\",\"years\":{\"2024\":{\"revenue\":\"#清除\"}}}",
+             TIDU_FMT_JSON, &f);
+  assert_int_equal(tidu_firm_find_year(&f, 2024)->clear[TIDU_Y_REVENUE], 1);
+  tidu_firm_clear(&f);
+  assert_contains(run("uscc,name\n#清除,A\n"), "the uscc cannot be cleared");
 }
 
 int main(void) {
@@ -280,6 +326,7 @@ int main(void) {
       cmocka_unit_test(rows_without_identity_or_year),
       cmocka_unit_test(bad_row_of_a_firm_drops_the_whole_firm),
       cmocka_unit_test(empty_inputs),
+      cmocka_unit_test(clear_markers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
