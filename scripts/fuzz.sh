@@ -7,9 +7,9 @@ SECS=${1:-60}
 GEN=build/release/gen
 OUT=build/fuzz
 CC=${FUZZ_CC:-clang}
-FLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -I$GEN"
+FLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -I$GEN $(pkg-config --cflags libpq 2>/dev/null)"
 SAN=fuzzer,address,undefined
-LIBS="-ljansson -lsqlite3 -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm"
+LIBS="-ljansson -lsqlite3 -lpq -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm"
 
 make --no-print-directory CFG=release BUILD=build/release "$GEN/builtin_rules.c" || exit 1
 mkdir -p "$OUT/obj"

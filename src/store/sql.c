@@ -66,17 +66,27 @@ char *tidu_sql_expand(tidu_sql_backend kind, const char *sql) {
 /* ---- connections ---- */
 
 tidu_code tidu_sql_open(const char *name, int flags, tidu_sql **out, tidu_error *err) {
+  return tidu_sql_open_waiting(name, flags, 10000, NULL, NULL, NULL, out, err);
+}
+
+tidu_code tidu_sql_open_waiting(const char *name, int flags, int wait_ms, tidu_sql_wait_fn fn,
+                                void *ud, const char *label, tidu_sql **out, tidu_error *err) {
   *out = NULL;
   tidu_sql *db = tidu_calloc(1, sizeof *db);
-  if (!db || !(db->name = tidu_strdup(name))) {
+  if (!db || !(db->name = tidu_strdup(name)) || (label && !(db->label = tidu_strdup(label)))) {
+    if (db) free(db->name);
     free(db);
     return nomem(err);
   }
   db->kind = tidu_sql_is_url(name) ? TIDU_SQL_PG : TIDU_SQL_SQLITE;
   db->flags = flags;
-  db->wait_ms = 10000;
+  /* known before the driver opens: SQLite may have to wait for a lock while opening */
+  db->wait_ms = wait_ms < 0 ? 0 : wait_ms;
+  db->wait_fn = fn;
+  db->wait_ud = ud;
   tidu_code rc =
       db->kind == TIDU_SQL_PG ? tidu_pg_open(db, flags, err) : tidu_lite_open(db, flags, err);
+  if (rc == TIDU_OK && db->kind == TIDU_SQL_PG) tidu_sql_set_wait(db, db->wait_ms, fn, ud, NULL);
   if (rc != TIDU_OK) {
     tidu_sql_close(db);
     return rc;
