@@ -18,8 +18,8 @@ tidu_code tidu_outfile_guard(const char *out, const char *const *guarded, size_t
 /* One output being written: a temporary file beside `path` (".NAME.tidu-PID-XXXXXX" in the
  * same folder, so the final rename never crosses file systems). Nothing appears under `path`
  * until tidu_outfile_commit; a process killed before that leaves the previous file as it was,
- * and its temporary file is removed by tidu_outfile_remove_pending (from a signal handler) or,
- * after SIGKILL, by the next tidu_outfile_open of the same path (tidu_outfile_sweep).
+ * and its temporary file is removed by tidu_tmpfile_remove_pending (from a signal handler) or,
+ * after SIGKILL, by the next tidu_outfile_open of the same path (tidu_tmpfile_sweep).
  * A `path` that is a symbolic link is written through to its target; one that exists and is
  * not a regular file (a FIFO, /dev/null, a terminal) is written directly. */
 typedef struct tidu_outfile tidu_outfile;
@@ -49,19 +49,5 @@ void tidu_outfile_abort(tidu_outfile *o);
 /* Fills `err` with TIDU_ERR_IO for a failed write to `path`, naming the cause from `errnum`
  * ("磁盘已满 / the disk is full", "只读文件系统 / read-only file system", …); returns the code. */
 tidu_code tidu_outfile_error(tidu_error *err, const char *path, int errnum);
-
-/* Temporary files in progress. pending_add records `tmp` (and, with `journal`, its SQLite
- * companion TMP-journal) until pending_drop(slot); returns the slot or -1 when all are taken. */
-int tidu_outfile_pending_add(const char *tmp, int journal);
-void tidu_outfile_pending_drop(int slot);
-
-/* Removes every recorded temporary file. Async-signal-safe: for a handler of SIGINT, SIGTERM or
- * SIGHUP that then lets the signal end the process. */
-void tidu_outfile_remove_pending(void);
-
-/* Removes the temporary files of `path` (".NAME.tidu-PID-…", ".NAME.tidu-backup-PID-…") whose
- * process PID no longer exists on this machine; returns how many. Files of live processes and
- * names without a pid are left alone. */
-int tidu_outfile_sweep(const char *path);
 
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "tidu/outfile.h"
+#include "tidu/tmpfiles.h"
 #include "tidu/toolkit.h"
 
 #define TIDU_VERSION "0.1.0"
@@ -223,7 +223,7 @@ int cmd_help(int argc, char **argv) {
  * the signal as before (the handler is reset by SA_RESETHAND; the raised signal is delivered
  * when the handler returns). `tidu serve` installs its own handlers for a clean stop. */
 static void on_fatal_signal(int sig) {
-  tidu_outfile_remove_pending();
+  tidu_tmpfile_remove_pending();
   raise(sig);
 }
 

@@ -2,14 +2,12 @@
  * (temporary file in the same folder, fsync, rename, fsync of the folder), with the temporary
  * files of a killed process removed on a signal or by the next write to the same target. */
 #include "tidu/outfile.h"
+#include "tidu/tmpfiles.h"
 #include "tidu/toolkit.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,91 +128,10 @@ tidu_code tidu_outfile_guard(const char *out, const char *const *guarded, size_t
   return TIDU_OK;
 }
 
-/* ---- temporary files in progress, removable from a signal handler ----
- * A slot goes 0 (free) -> 2 (being filled) -> 1 (pending) -> 0. The handler only reads slots in
- * state 1, whose name does not change until the slot is freed. */
-
-#define NPENDING 32
-static _Atomic int pending_state[NPENDING];
-static char pending_name[NPENDING][PATH_MAX];
-static int pending_journal[NPENDING]; /* also remove NAME-journal (an SQLite backup) */
-
-int tidu_outfile_pending_add(const char *tmp, int journal) {
-  size_t len = strlen(tmp);
-  if (len >= PATH_MAX - 8) return -1;
-  for (int i = 0; i < NPENDING; i++) {
-    int expect = 0;
-    if (!atomic_compare_exchange_strong(&pending_state[i], &expect, 2)) continue;
-    memcpy(pending_name[i], tmp, len + 1);
-    pending_journal[i] = journal;
-    atomic_store(&pending_state[i], 1);
-    return i;
-  }
-  return -1; /* no slot: a later write to the same target still sweeps the file */
-}
-
-void tidu_outfile_pending_drop(int slot) {
-  if (slot >= 0 && slot < NPENDING) atomic_store(&pending_state[slot], 0);
-}
-
-void tidu_outfile_remove_pending(void) {
-  for (int i = 0; i < NPENDING; i++) {
-    if (atomic_load(&pending_state[i]) != 1) continue;
-    unlink(pending_name[i]);
-    if (pending_journal[i]) {
-      char j[PATH_MAX + 8];
-      size_t n = strlen(pending_name[i]);
-      memcpy(j, pending_name[i], n);
-      memcpy(j + n, "-journal", 9);
-      unlink(j);
-    }
-  }
-}
-
-/* The pid in a temporary name's tail "PID-…" or "backup-PID-…", or 0 when there is none. */
-static long tmp_owner(const char *tail) {
-  if (!strncmp(tail, "backup-", 7)) tail += 7;
-  long pid = 0;
-  int digits = 0;
-  for (; *tail >= '0' && *tail <= '9' && digits < 10; tail++, digits++)
-    pid = pid * 10 + (*tail - '0');
-  return digits && *tail == '-' && pid > 0 ? pid : 0;
-}
-
-int tidu_outfile_sweep(const char *path) {
-  const char *slash = strrchr(path, '/');
-  const char *base = slash ? slash + 1 : path;
-  char dir[PATH_MAX], prefix[PATH_MAX];
-  if (!*base) return 0;
-  if (!slash)
-    snprintf(dir, sizeof dir, ".");
-  else if (slash == path)
-    snprintf(dir, sizeof dir, "/");
-  else if ((size_t)snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path) >= sizeof dir)
-    return 0;
-  if ((size_t)snprintf(prefix, sizeof prefix, ".%s.tidu-", base) >= sizeof prefix) return 0;
-  size_t plen = strlen(prefix);
-  DIR *d = opendir(dir);
-  if (!d) return 0;
-  int removed = 0;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (strncmp(e->d_name, prefix, plen)) continue;
-    long pid = tmp_owner(e->d_name + plen);
-    if (!pid || pid == (long)getpid()) continue;
-    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive, or not ours to judge */
-    char full[PATH_MAX * 2];
-    if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, e->d_name) >= sizeof full) continue;
-    if (unlink(full) == 0) removed++;
-  }
-  closedir(d);
-  return removed;
-}
-
 /* ---- atomic writes ---- */
 
 static void outfile_free(tidu_outfile *o) {
-  tidu_outfile_pending_drop(o->slot);
+  tidu_tmpfile_pending_drop(o->slot);
   free(o->path);
   free(o->tmp);
   free(o);
@@ -294,9 +211,9 @@ tidu_code tidu_outfile_open(const char *path, tidu_outfile **out, tidu_error *er
     *out = o;
     return TIDU_OK;
   }
-  tidu_outfile_sweep(o->path);
+  tidu_tmpfile_sweep(o->path);
   int fd = make_tmp(o->path, &o->tmp);
-  if (fd >= 0) o->slot = tidu_outfile_pending_add(o->tmp, 0);
+  if (fd >= 0) o->slot = tidu_tmpfile_pending_add(o->tmp, 0);
   if (fd < 0) {
     int e = errno;
     outfile_free(o);

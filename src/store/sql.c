@@ -128,13 +128,9 @@ void tidu_sql_set_wait(tidu_sql *db, int wait_ms, tidu_sql_wait_fn fn, void *ud,
   db->wait_ud = ud;
   if (label) {
     free(db->label);
-    db->label = strdup(label);
+    db->label = tidu_strdup(label);
   }
-  if (db->kind == TIDU_SQL_PG) {
-    char sql[64];
-    snprintf(sql, sizeof sql, "SET lock_timeout = %d", db->wait_ms);
-    tidu_pg_exec(db, sql, NULL);
-  }
+  if (db->kind == TIDU_SQL_PG) tidu_pg_set_wait(db);
 }
 
 const char *tidu_sql_errmsg(tidu_sql *db) {
@@ -373,21 +369,17 @@ void tidu_sql_finalize(tidu_sql_stmt *st) {
 
 /* ---- transactions ---- */
 
-/* Every writer of a PostgreSQL registry takes this transaction-scoped advisory lock first. */
-#define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(7596431779212034048)"
-
 tidu_code tidu_sql_begin(tidu_sql *db, tidu_error *err) {
   if (db->in_tx)
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "事务已开始 / a transaction is already open");
   if (db->readonly && db->kind == TIDU_SQL_SQLITE) return tidu_lite_readonly(db, err);
-  tidu_code rc = db->kind == TIDU_SQL_PG
-                     ? tidu_sql_exec(db,
-                                     (db->flags & TIDU_SQL_PRIVATE)
-                                         ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                         : "BEGIN ISOLATION LEVEL READ COMMITTED; " PG_WRITE_LOCK,
-                                     err)
-                     : tidu_sql_exec(db, "BEGIN IMMEDIATE", err);
+  tidu_code rc = tidu_sql_exec(
+      db, db->kind == TIDU_SQL_PG ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN IMMEDIATE",
+      err);
+  /* PostgreSQL: writers are serialised by an advisory lock (not taken by a dry run) */
+  if (rc == TIDU_OK && db->kind == TIDU_SQL_PG && !(db->flags & TIDU_SQL_PRIVATE))
+    rc = tidu_pg_write_lock(db, err);
   if (rc == TIDU_OK) {
     db->in_tx = 1;
     if (db->kind == TIDU_SQL_SQLITE) tidu_lite_holder_write(db);

@@ -1,6 +1,6 @@
 /* The SQL layer's SQLite driver: opening a file (WAL, foreign keys), checks and online backup. */
 #include "sql_int.h"
-#include "tidu/outfile.h"
+#include "tidu/tmpfiles.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -409,12 +409,12 @@ static tidu_code lite_backup_to(tidu_sql *db, const char *dest, const char *tmp,
 
 tidu_code tidu_lite_backup(tidu_sql *db, const char *dest, tidu_error *err) {
   char tmp[4096];
-  tidu_outfile_sweep(dest); /* temporaries of a backup that was killed */
+  tidu_tmpfile_sweep(dest); /* temporaries of a backup that was killed */
   int e = backup_tmp(dest, tmp, sizeof tmp);
   if (e) return backup_fail(dest, NULL, e, NULL, err);
-  int slot = tidu_outfile_pending_add(tmp, 1);
+  int slot = tidu_tmpfile_pending_add(tmp, 1);
   tidu_code rc = lite_backup_to(db, dest, tmp, err);
-  tidu_outfile_pending_drop(slot);
+  tidu_tmpfile_pending_drop(slot);
   return rc;
 }
 

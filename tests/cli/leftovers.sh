@@ -72,7 +72,7 @@ check next-backup-removes-dead-temps "$? $(temps)" "0 0"
 # ---- 3. db backup of a registry another process keeps locked ----
 # a foreign process (the sqlite3 shell) holding the registry's exclusive lock for 6 s
 lock() {
-  printf 'PRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\nUPDATE firms SET name = name WHERE rowid = 1;\n.shell sleep %s\nCOMMIT;\n' "$1" |
+  printf '.timeout 30000\nPRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\nUPDATE firms SET name = name WHERE rowid = 1;\n.shell sleep %s\nCOMMIT;\n' "$1" |
     sqlite3 "$R" >/dev/null 2>&1 &
   lk=$!
   # wait until the lock is taken: a read then fails at once
