@@ -10,7 +10,7 @@ pid=
 lk=
 trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; [ -n "$lk" ] && kill -9 $lk 2>/dev/null; rm -rf "$tmp"' EXIT
 
-plan 12
+plan 11
 
 R="$tmp/r.db"
 "$T" gen 20000 --seed 7 --format csv >"$tmp/big.csv"
