@@ -43,7 +43,8 @@ static const cli_option ASSESS_OPTS[] = {
      "print population totals only (pass / fail / unknown per rule set)"},
     {"firm", 0, "USCC|NAME", "只评估这家企业(信用代码,或名称的一部分)",
      "assess only this firm (its USCC, or part of its name)"},
-    {"threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)"},
+    {"threads", 0, "N", "工作线程数(评估与读取 CSV;默认 CPU 数)",
+     "worker threads (assessing, and reading CSV; default: the number of CPUs)"},
     {"wide", 'w', NULL, "表格每家企业一行、名称不截断(默认按终端宽度排版)",
      "table: one line per firm with names in full (default: fit the terminal's width)"},
     {NULL, 0, NULL, NULL, NULL},
@@ -650,6 +651,7 @@ static int take_options(const cli_spec *spec, const cli_args *a, assess_ctx *c) 
     return cli_usage(spec, "--summary 只用于 table 或 json / --summary goes with table or json");
   int ro_rc = cli_read_options(spec, a, &c->ro);
   if (ro_rc) return ro_rc;
+  c->ro.threads = c->threads; /* --threads also bounds the CSV reader's threads */
   c->wide = cli_get(spec, a, "wide") != NULL;
   if (c->wide && c->format != FMT_TABLE)
     return cli_usage(spec, "--wide 只用于表格输出 / --wide goes with the table format");
