@@ -73,9 +73,16 @@ enum { FMT_TABLE, FMT_JSON, FMT_CSV };
 #define PAGE     256
 #define MAX_COLS 16
 
+/* The selection indexes of one rule set id: its variants (scoped to regions) in order. */
+typedef struct variants {
+  int idx[8];
+  int n;
+} variants;
+
 typedef struct column {
   const char *id;
   const char *title;
+  variants vs;
 } column;
 
 typedef struct assess_ctx {
@@ -105,6 +112,7 @@ typedef struct assess_ctx {
   const char *others_name[MAX_COLS * 2]; /* their Chinese names, for CSV headers */
   tidu_rule_kind other_kinds[MAX_COLS * 2];
   size_t nothers;
+  variants others_vs[MAX_COLS * 2];
   size_t ladder[MAX_COLS * 2]; /* indexes of `others` in ladder order, for the table */
 } assess_ctx;
 
@@ -147,12 +155,22 @@ static void plan_columns(assess_ctx *c) {
       int seen = 0;
       for (size_t k = 0; k < c->nboards; k++) seen |= !strcmp(c->boards[k].id, m->id);
       if (seen || c->nboards == MAX_COLS) continue;
-      c->boards[c->nboards++] = (column){m->id, board_title(m, en(c))};
+      c->boards[c->nboards++] = (column){m->id, board_title(m, en(c)), {{0}, 0}};
     } else if (!listed(c->others, c->nothers, m->id) && c->nothers < MAX_COLS * 2) {
       c->other_kinds[c->nothers] = m->kind;
       c->others_name[c->nothers] = m->name ? m->name : m->id;
       c->others[c->nothers++] = m->id;
     }
+  }
+  /* the selection indexes of each column's id, looked up once */
+  for (size_t i = 0; i < tidu_selection_count(c->sel); i++) {
+    const char *id = tidu_ruleset_meta(tidu_selection_get(c->sel, i))->id;
+    variants *vs = NULL;
+    for (size_t k = 0; k < c->nboards && !vs; k++)
+      if (!strcmp(c->boards[k].id, id)) vs = &c->boards[k].vs;
+    for (size_t k = 0; k < c->nothers && !vs; k++)
+      if (!strcmp(c->others[k], id)) vs = &c->others_vs[k];
+    if (vs && vs->n < (int)(sizeof vs->idx / sizeof vs->idx[0])) vs->idx[vs->n++] = (int)i;
   }
 }
 
@@ -191,12 +209,9 @@ static const char *mark_color(tidu_verdict v) {
 
 /* The selection index of the first rule set called `id` that applies to firm `lane`, or -1
  * (a rule set may come in variants scoped to regions). */
-static int applying(const assess_ctx *c, const tidu_eval *ev, const char *id, size_t lane) {
-  for (size_t r = 0; r < tidu_selection_count(c->sel); r++) {
-    const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(c->sel, r));
-    if (strcmp(m->id, id)) continue;
-    if (tidu_eval_verdict(ev, r, TIDU_WHOLE, lane) != TIDU_V_NA) return (int)r;
-  }
+static int applying(const tidu_eval *ev, const variants *vs, size_t lane) {
+  for (int i = 0; i < vs->n; i++)
+    if (tidu_eval_verdict(ev, (size_t)vs->idx[i], TIDU_WHOLE, lane) != TIDU_V_NA) return vs->idx[i];
   return -1;
 }
 
@@ -205,9 +220,9 @@ static void sb_pad(tidu_sb *b, const char *s, int width) {
   for (int w = cli_display_width(s); w < width; w++) tidu_sb_putc(b, ' ');
 }
 
-static void board_cell(const assess_ctx *c, const tidu_eval *ev, size_t lane, const char *id,
+static void board_cell(const assess_ctx *c, const tidu_eval *ev, size_t lane, const variants *vs,
                        char *buf, size_t size) {
-  int r = applying(c, ev, id, lane);
+  int r = applying(ev, vs, lane);
   if (r < 0) {
     snprintf(buf, size, "—");
     return;
@@ -243,7 +258,7 @@ static void others_cell(const assess_ctx *c, const tidu_eval *ev, size_t lane, c
   size_t len = 0;
   buf[0] = 0;
   for (size_t i = 0; i < c->nothers && len + 64 < size; i++) {
-    int r = applying(c, ev, c->others[c->ladder[i]], lane);
+    int r = applying(ev, &c->others_vs[c->ladder[i]], lane);
     if (r < 0) continue;
     const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(c->sel, (size_t)r));
     tidu_verdict v = tidu_eval_verdict(ev, (size_t)r, TIDU_WHOLE, lane);
@@ -285,7 +300,7 @@ static void fill_row(const assess_ctx *c, const tidu_eval *ev, const tidu_chunk 
   else
     snprintf(out->year, sizeof out->year, "—");
   for (size_t k = 0; k < c->nboards; k++)
-    board_cell(c, ev, lane, c->boards[k].id, out->boards[k], sizeof out->boards[k]);
+    board_cell(c, ev, lane, &c->boards[k].vs, out->boards[k], sizeof out->boards[k]);
   others_cell(c, ev, lane, out->others, sizeof out->others);
 }
 
@@ -432,7 +447,7 @@ static void csv_row(const assess_ctx *c, const tidu_eval *ev, const tidu_chunk *
   sb_csv(b, name ? name : "");
   tidu_sb_printf(b, ",%d", (int)ch->base[lane]);
   for (size_t k = 0; k < c->nboards; k++) {
-    int r = applying(c, ev, c->boards[k].id, lane);
+    int r = applying(ev, &c->boards[k].vs, lane);
     if (r < 0) {
       tidu_sb_puts(b, ",,,,");
       continue;
@@ -446,7 +461,7 @@ static void csv_row(const assess_ctx *c, const tidu_eval *ev, const tidu_chunk *
     if (sf.text) sb_csv(b, sf.text); /* the rule's own words, as in the JSON */
   }
   for (size_t i = 0; i < c->nothers; i++) {
-    int r = applying(c, ev, c->others[i], lane);
+    int r = applying(ev, &c->others_vs[i], lane);
     tidu_sb_printf(b, ",%s,",
                    r >= 0 ? tidu_verdict_name(tidu_eval_verdict(ev, (size_t)r, TIDU_WHOLE, lane))
                           : "");

@@ -39,7 +39,7 @@ const [all, fail, sum] = [rd(process.argv[1]), rd(process.argv[2]), rd(process.a
 const refs = new Map();
 for (const l of fs.readFileSync(process.argv[4], "utf8").trim().split("\n")) {
   const rs = JSON.parse(l);
-  for (const c of rs.conditions) refs.set(c.ref, c);
+  for (const c of rs.conditions) refs.set(`${rs.version} ${c.ref}`, c); // variants share an id
 }
 const out = {};
 const say = (k, v) => { out[k] = out[k] === undefined ? v : out[k] && v; };
@@ -69,7 +69,7 @@ all.forEach((a, i) => {
         const m = want.find((w) => w.text === c.text && w.value === c.value && w.gap === c.gap
           && w.threshold === c.threshold && w.verdict === c.verdict);
         say("each failing condition carries the same value, threshold and gap", !!m);
-        const ref = refs.get(c.ref);
+        const ref = refs.get(`${rf.version} ${c.ref}`);
         say("each ref names a condition of rules show with its source",
           !!ref && ref.text === c.text && ref.standard === ta.id && "source" in ref);
       });
