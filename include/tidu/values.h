@@ -22,6 +22,11 @@ size_t tidu_enum_choices(tidu_enum_id e, int en, char *buf, size_t size);
  * and in English; returns TIDU_ERR_INPUT. */
 tidu_code tidu_enum_error(tidu_enum_id e, const char *s, size_t len, tidu_error *err);
 
+/* Splits a tag list at ; , | ； ， 、 and calls `fn` on each entry, trimmed of spaces and tabs,
+ * that is not empty; stops at the first nonzero return of `fn` and returns it (else 0). */
+int tidu_tags_each(const char *s, size_t len, int (*fn)(void *arg, const char *item, size_t n),
+                   void *arg);
+
 /* Parses a tag list ("高企；小巨人", "high_tech;srdi_sme", separators ; , | ； ， 、) into a bit
  * set; "无" / "none" and empty entries add nothing. TIDU_ERR_INPUT naming the first unknown
  * entry. */

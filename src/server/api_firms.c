@@ -92,22 +92,6 @@ static int visible_row(srv_req *rq, const srv_snap_row *r) {
   return tidu_access_firm(rq->store, &rq->user, r->uscc, r->has_region ? r->region : NULL);
 }
 
-/* Appends to a growing buffer; 0 when out of memory. */
-static int put(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
-  if (*len + n + 1 > *cap) {
-    size_t c = *cap ? *cap : 4096;
-    while (c < *len + n + 1) c *= 2;
-    char *p = tidu_realloc(*buf, c);
-    if (!p) return 0;
-    *buf = p;
-    *cap = c;
-  }
-  memcpy(*buf + *len, s, n);
-  *len += n;
-  (*buf)[*len] = 0;
-  return 1;
-}
-
 /* GET /api/firms?region=&industry=&chain=&title=&q=&board=&verdict=&sort=&order=&page=&per_page=
  * The assessed list is kept between requests (listcache.c); filtering by name, verdict and what
  * the user may see, sorting and paging are done per request. */
@@ -156,23 +140,21 @@ int route_firms_list(srv_req *rq, srv_resp *rs) {
   const char *order = srv_query(rq, "order");
   sort_desc = order && !strcmp(order, "desc");
   if (n > 1) qsort(rows, n, sizeof *rows, cmp_rows);
-  char *out = NULL, head[128];
-  size_t len = 0, cap = 0;
-  int hn = snprintf(head, sizeof head, "{\"total\":%zu,\"page\":%ld,\"per_page\":%ld,\"items\":[",
-                    n, page, per_page);
-  int ok = put(&out, &len, &cap, head, (size_t)hn);
+  tidu_sb out = {0};
+  tidu_sb_printf(&out, "{\"total\":%zu,\"page\":%ld,\"per_page\":%ld,\"items\":[", n, page,
+                 per_page);
   size_t from = (size_t)(page - 1) * (size_t)per_page;
-  for (size_t i = from; ok && i < n && i < from + (size_t)per_page; i++)
-    ok = (i == from || put(&out, &len, &cap, ",", 1)) &&
-         put(&out, &len, &cap, rows[i].r->json, rows[i].r->json_len);
-  ok = ok && put(&out, &len, &cap, "]}", 2);
+  for (size_t i = from; i < n && i < from + (size_t)per_page; i++) {
+    if (i != from) tidu_sb_putc(&out, ',');
+    tidu_sb_putn(&out, rows[i].r->json, rows[i].r->json_len);
+  }
+  tidu_sb_puts(&out, "]}");
   free(rows);
   srv_snap_put(rq->s, sn);
-  if (!ok) {
-    free(out);
-    return srv_error(rs, 500, "internal", NULL, "内存不足 / out of memory");
-  }
-  return srv_bytes(rs, 200, "application/json; charset=utf-8", out, len);
+  size_t len = out.len;
+  char *body = tidu_sb_take(&out);
+  if (!body) return srv_error(rs, 500, "internal", NULL, "内存不足 / out of memory");
+  return srv_bytes(rs, 200, "application/json; charset=utf-8", body, len);
 }
 
 /* ---- counts for the charts ---- */
