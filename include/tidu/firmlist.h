@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 #include "tidu/regeval.h"
 #include "tidu/rules.h"
@@ -21,7 +22,7 @@ typedef enum tidu_list_sort {
 } tidu_list_sort;
 
 /* The sort key named `s` ("uscc", "name", "region", "revenue", "gap"): 0, or -1 when unknown. */
-int tidu_list_sort_parse(const char *s, tidu_list_sort *out);
+TIDU_API int tidu_list_sort_parse(const char *s, tidu_list_sort *out);
 
 /* Which firms, and in what order. Start from {0}. */
 typedef struct tidu_list_query {
@@ -46,10 +47,10 @@ typedef struct tidu_list_key {
 } tidu_list_key;
 
 /* Does the firm pass the query's verdict, gap and text filters? */
-int tidu_list_keep(const tidu_list_query *q, const tidu_list_key *k);
+TIDU_API int tidu_list_keep(const tidu_list_query *q, const tidu_list_key *k);
 
 /* Orders keys[0..n) in place by the query's key (a stable order: ties by USCC). */
-void tidu_list_sort_keys(const tidu_list_query *q, tidu_list_key *keys, size_t n);
+TIDU_API void tidu_list_sort_keys(const tidu_list_query *q, tidu_list_key *keys, size_t n);
 
 /* ---- the registry's list ---- */
 
@@ -78,9 +79,9 @@ typedef struct tidu_list {
  * pass the filters, and sorts them. `lang` ("zh" or "en") asks for the gap texts; NULL for none.
  * A board not in force is TIDU_ERR_USAGE. *out is filled (free with tidu_list_free) only on
  * success. */
-tidu_code tidu_list_firms(tidu_store *s, const tidu_rulebook *book, int64_t as_of,
-                          const tidu_list_query *q, const char *lang, tidu_list *out,
-                          tidu_error *err);
-void tidu_list_free(tidu_list *l);
+TIDU_API tidu_code tidu_list_firms(tidu_store *s, const tidu_rulebook *book, int64_t as_of,
+                                   const tidu_list_query *q, const char *lang, tidu_list *out,
+                                   tidu_error *err);
+TIDU_API void tidu_list_free(tidu_list *l);
 
 #endif
