@@ -237,7 +237,7 @@ typedef struct tidu_shortfall {
 
 /* Fills *out for rule set `rs` and firm `lane` of the last tidu_assess_chunk; returns 0 (and
  * an empty *out) when the rule set does not apply to the firm, else 1. */
-int tidu_eval_shortfall(const tidu_eval *ev, size_t rs, size_t lane, tidu_shortfall *out);
+TIDU_API int tidu_eval_shortfall(const tidu_eval *ev, size_t rs, size_t lane, tidu_shortfall *out);
 
 /* Firm `lane` as one line of JSON (no newline) at `detail`; malloc'd, NULL on ENOMEM. The
  * summary and failing levels keep contract §4's fields (uscc, name, year, results with id,
