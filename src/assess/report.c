@@ -191,12 +191,12 @@ static int64_t stored(double v, tidu_type t) {
 
 /* What a compared number is measured in, beyond its type: whole years or months since a date
  * (years_since, months_since), or US dollars (valuation_usd). Read from the English text, which
- * is always generated from the expression. */
+ * is always generated from the expression (a field shows there under its English name). */
 typedef enum unit { U_PLAIN, U_YEARS, U_MONTHS, U_USD } unit;
 
 static unit unit_of(const tidu_cond_result *c) {
   const char *t = c->text_en ? c->text_en : "";
-  if (strstr(t, "valuation_usd")) return U_USD;
+  if (strstr(t, tidu_metric_name_en("valuation_usd"))) return U_USD; /* "valuation (USD)" */
   if (!strncmp(t, "years since", 11)) return U_YEARS;
   if (!strncmp(t, "months since", 12)) return U_MONTHS;
   return U_PLAIN;
@@ -369,7 +369,24 @@ static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int e
   }
   if (c->source && (depth <= 2 || !c->nchildren)) tidu_sb_printf(b, " 〔%s〕", c->source);
   tidu_sb_puts(b, "\n");
-  for (size_t i = 0; i < c->nchildren; i++) explain_cond(b, &c->children[i], depth + 1, en, lang);
+  /* an "any of" that is met shows the alternatives that meet it; the others only as a count
+   * (the SME size test has thirteen industry rows, one of which applies) */
+  int met_any = c->kind == TIDU_COND_ANY && c->verdict == TIDU_V_PASS;
+  size_t omitted = 0;
+  for (size_t i = 0; i < c->nchildren; i++) {
+    if (met_any && c->children[i].verdict != TIDU_V_PASS) {
+      omitted++;
+      continue;
+    }
+    explain_cond(b, &c->children[i], depth + 1, en, lang);
+  }
+  if (omitted) {
+    indent(b, depth + 1);
+    tidu_sb_printf(b,
+                   en ? "… %zu other alternative%s not met, not shown\n"
+                      : "… 另有 %zu 项未满足的选项，从略\n",
+                   omitted, omitted == 1 ? "" : "s");
+  }
 }
 
 static void explain_block(tidu_sb *b, const tidu_block_result *blk, const char *title, int en,

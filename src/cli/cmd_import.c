@@ -491,8 +491,8 @@ static int run_import(import_run *r, int nfiles, char **files) {
     return CLI_INPUT;
   }
   if (refuse && !fatal)
-    fprintf(stderr, "%ld 个问题，未写入任何数据 / %ld problems, nothing written\n", r->problems,
-            r->problems);
+    fprintf(stderr, "%ld 个问题，未写入任何数据 / %ld problem%s, nothing written\n", r->problems,
+            r->problems, r->problems == 1 ? "" : "s");
   print_summary(&r->sum, !refuse && !r->dry_run);
   if (r->rejects_path && !fatal && write_rejects(r, nfiles, files) != CLI_OK) return CLI_INPUT;
   if (fatal) return cli_exit_code(rc);
