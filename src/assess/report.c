@@ -346,6 +346,16 @@ static void explain_not(tidu_sb *b, const tidu_cond_result *c, int depth, int en
   for (size_t i = 0; i < x->nchildren; i++) explain_cond(b, &x->children[i], depth + 1, en, lang);
 }
 
+/* An alternative that does not apply: an "all of" whose first condition is a test that is not
+ * met, such as "行业代码 以 A 开头" (or the negation of one) — a precondition, not a shortfall. */
+static int not_applicable(const tidu_cond_result *c) {
+  if (c->kind != TIDU_COND_ALL || c->verdict != TIDU_V_FAIL || !c->nchildren) return 0;
+  const tidu_cond_result *g = &c->children[0];
+  if (g->verdict != TIDU_V_FAIL) return 0;
+  if (g->kind == TIDU_COND_NOT && g->nchildren == 1) g = &g->children[0];
+  return g->kind == TIDU_COND_TEST;
+}
+
 static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int en,
                          const char *lang) {
   if (c->kind == TIDU_COND_NOT && c->nchildren == 1) {
@@ -369,12 +379,11 @@ static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int e
   }
   if (c->source && (depth <= 2 || !c->nchildren)) tidu_sb_printf(b, " 〔%s〕", c->source);
   tidu_sb_puts(b, "\n");
-  /* an "any of" that is met shows the alternatives that meet it; the others only as a count
-   * (the SME size test has thirteen industry rows, one of which applies) */
-  int met_any = c->kind == TIDU_COND_ANY && c->verdict == TIDU_V_PASS;
+  /* an "any of" leaves out the alternatives that do not apply (the SME size table's rows for
+   * other industries) and says how many */
   size_t omitted = 0;
   for (size_t i = 0; i < c->nchildren; i++) {
-    if (met_any && c->children[i].verdict != TIDU_V_PASS) {
+    if (c->kind == TIDU_COND_ANY && not_applicable(&c->children[i])) {
       omitted++;
       continue;
     }
@@ -383,9 +392,9 @@ static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int e
   if (omitted) {
     indent(b, depth + 1);
     tidu_sb_printf(b,
-                   en ? "… %zu other alternative%s not met, not shown\n"
-                      : "… 另有 %zu 项未满足的选项，从略\n",
-                   omitted, omitted == 1 ? "" : "s");
+                   en ? "… %zu other alternative%s that do%s not apply, not shown\n"
+                      : "… 另有 %zu 项前提不符、不适用的选项，从略\n",
+                   omitted, omitted == 1 ? "" : "s", omitted == 1 ? "es" : "");
   }
 }
 

@@ -4,7 +4,7 @@
 # header synonyms and a typo, a Chinese-quoted name, styled blanks, a date cell. Import it as the
 # messages say, then look at firm show, assess --explain and export, and re-import the export.
 . "$(dirname "$0")/lib/checks.sh"
-plan 12
+plan 13
 B=tests/data/io/xlsx/official.xlsx # written by tests/data/io/make_books.py
 DB="$tmp/o.db"
 A=91320505MA1N2K3P9H
@@ -36,6 +36,8 @@ check "firm show: figures in 万元, blanks as —, no internal names" \
 "$T" assess --explain --firm 精工 --only srdi_sme,little_giant db:"$DB" >"$tmp/ex" 2>&1
 check "assess --explain --firm finds the quoted name and explains in Chinese" \
   "$?:$(grep -c '苏州“精工”传动科技有限公司 (2024)' "$tmp/ex"):$(grep -c '上年度营业收入总额不低于5000万元 9650.50万元' "$tmp/ex")" "0:1:1"
+check "the SME size test shows the row that applies, not the other industries' rows" \
+  "$(grep -c '工业：从业人员低于1000人或营业收入低于4亿元' "$tmp/ex"):$(grep -c '行业代码 以 A 开头' "$tmp/ex"):$(grep -c '… 另有 13 项前提不符、不适用的选项，从略' "$tmp/ex")" "2:0:2"
 check "the explanation shows no internal field name" \
   "$(sed 's/([a-z_]*)//g; s/标准 [a-z_]*\.[a-z0-9_]*//g' "$tmp/ex" | grep -oE '\b[a-z]+(_[a-z0-9]+)+\b' | head -3 | tr '\n' ' ')" ""
 
