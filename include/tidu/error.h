@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "tidu/api.h"
+
 /* Error codes. The CLI maps them to exit statuses: INPUT/DATA/RULE -> 1, USAGE -> 2. */
 typedef enum tidu_code {
   TIDU_OK = 0,
@@ -40,32 +42,34 @@ typedef struct tidu_error {
  * from its own side of the first " / " of the format; a plain %s argument that is itself such a
  * pair ("磁盘已满 / the disk is full") gives each side its own half, so nested messages split too.
  * `message` stays the whole "中文 / English" text. */
-tidu_code tidu_error_set(tidu_error *err, tidu_code code, const char *file, long line, long col,
-                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+TIDU_API tidu_code tidu_error_set(tidu_error *err, tidu_code code, const char *file, long line,
+                                  long col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Sets only the message of `err` from a printf-style format, as tidu_error_set does, leaving
  * code and position as they are. */
-void tidu_error_vmessage(tidu_error *err, const char *fmt, va_list ap)
+TIDU_API void tidu_error_vmessage(tidu_error *err, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 /* Sets the message of `err` from its two language forms: message = "zh / en" (or one of them
  * when the other is empty or both are equal). */
-void tidu_error_set_texts(tidu_error *err, const char *zh, const char *en);
+TIDU_API void tidu_error_set_texts(tidu_error *err, const char *zh, const char *en);
 
 /* The message in one language: `lang` starting with "en" gives the English form, starting with
  * "zh" the Chinese form, anything else (NULL, "both") the whole message. Never NULL. */
-const char *tidu_error_text(const tidu_error *err, const char *lang);
+TIDU_API const char *tidu_error_text(const tidu_error *err, const char *lang);
 
 /* Drops an incomplete UTF-8 sequence left at the end of `s` by a truncating snprintf, so that
  * a cut string ends on a character boundary. */
-void tidu_utf8_cut_tail(char *s);
+TIDU_API void tidu_utf8_cut_tail(char *s);
 
 /* Resets `err` to TIDU_OK with empty fields. */
-void tidu_error_clear(tidu_error *err);
+TIDU_API void tidu_error_clear(tidu_error *err);
 
 /* Formats "FILE:LINE:COL: message" (omitting parts that are unknown) into buf. */
-size_t tidu_error_format(const tidu_error *err, char *buf, size_t size);
+TIDU_API size_t tidu_error_format(const tidu_error *err, char *buf, size_t size);
 /* The same with the message in one language (as tidu_error_text). */
-size_t tidu_error_format_lang(const tidu_error *err, const char *lang, char *buf, size_t size);
+TIDU_API size_t tidu_error_format_lang(const tidu_error *err, const char *lang, char *buf,
+                                       size_t size);
 
 #endif
