@@ -29,7 +29,7 @@ typedef struct {
 } out;
 
 static void out_put(out *o, const char *s, size_t len) {
-  if (o->n + 1 >= o->size) return;
+  if (!o->size || o->n + 1 >= o->size) return;
   size_t room = o->size - 1 - o->n;
   if (len > room) len = room;
   memcpy(o->p + o->n, s, len);
@@ -48,23 +48,65 @@ static int quoted(const char *fmt, const char *at) {
   return 0;
 }
 
+/* Copies a quotation mark written just before (after = 0) or just after (after = 1) a
+ * conversion, so that a value carried over to the other language keeps its quotes. */
+static void put_quote(out *o, const char *fmt, const char *at, int after) {
+  static const char *const marks[] = {"'", "\"", "“", "”", "‘", "’"};
+  for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+    size_t k = strlen(marks[i]);
+    int here =
+        after ? !strncmp(at, marks[i], k) : (size_t)(at - fmt) >= k && !memcmp(at - k, marks[i], k);
+    if (here) {
+      out_put(o, marks[i], k);
+      return;
+    }
+  }
+}
+
+/* The number of conversions (not counting %%) between f and end. */
+static size_t count_convs(const char *f, const char *end) {
+  size_t n = 0;
+  for (; f < end; f++) {
+    if (*f != '%') continue;
+    if (f + 1 < end && f[1] == '%') {
+      f++;
+      continue;
+    }
+    n++;
+  }
+  return n;
+}
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 /* Renders the format between `f` and `end` into `o`, taking arguments from `ap`; a plain %s
- * argument holding "中文 / English" contributes only its half `half` (0 Chinese, 1 English). */
-static void render(out *o, const char *fmt, const char *f, const char *end, va_list *ap, int half) {
+ * argument holding "中文 / English" contributes only its half `half` (0 Chinese, 1 English).
+ * With `extra`, writes only the values of the conversions after the first `skip` there, each
+ * with its quotation marks, separated by spaces. */
+static void render(out *o, const char *fmt, const char *f, const char *end, va_list *ap, int half,
+                   out *extra, size_t skip) {
+  out none = {NULL, 0, 0};
+  out *text = extra ? &none : o; /* collecting: the literal text is not wanted */
+  size_t conv_no = 0;
   while (f < end) {
     const char *pct = memchr(f, '%', (size_t)(end - f));
     if (!pct) {
-      out_put(o, f, (size_t)(end - f));
+      out_put(text, f, (size_t)(end - f));
       return;
     }
-    out_put(o, f, (size_t)(pct - f));
+    out_put(text, f, (size_t)(pct - f));
     const char *q = pct + 1;
     if (q < end && *q == '%') {
-      out_put(o, "%", 1);
+      out_put(text, "%", 1);
       f = q + 1;
       continue;
+    }
+    /* collecting the conversions after the first `skip`: each with the quotes around it */
+    out *dst = o;
+    if (extra) {
+      dst = conv_no++ >= skip ? extra : &none;
+      if (dst == extra && extra->n) out_put(extra, " ", 1);
+      if (dst == extra) put_quote(extra, fmt, pct, 0);
     }
     /* the conversion: flags, width, precision, length, type; '*' are taken as arguments */
     char spec[48];
@@ -149,9 +191,9 @@ static void render(out *o, const char *fmt, const char *f, const char *end, va_l
       const char *sep = sn == 2 && !quoted(fmt, pct) ? strstr(s, " / ") : NULL;
       if (sep) {
         if (half == 0)
-          out_put(o, s, (size_t)(sep - s));
+          out_put(dst, s, (size_t)(sep - s));
         else
-          out_put(o, sep + 3, strlen(sep + 3));
+          out_put(dst, sep + 3, strlen(sep + 3));
         n = 0;
       } else {
         n = snprintf(buf, sizeof buf, spec, s);
@@ -162,14 +204,17 @@ static void render(out *o, const char *fmt, const char *f, const char *end, va_l
       n = 0;
       break;
     }
-    if (n > 0) out_put(o, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    if (n > 0) out_put(dst, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    if (extra && dst == extra) put_quote(extra, fmt, q, 1);
     f = q;
   }
 }
 #pragma GCC diagnostic pop
 
 /* Fills message_zh and message_en from the format: each side of its first " / ", or the whole
- * format twice when it has no separator. */
+ * format twice when it has no separator. A value only one side prints ("未知格式 / unknown
+ * format '%s'") is added to the other side after a colon ("未知格式：'xml'"), so that each form
+ * is whole on its own. */
 static void split_message(tidu_error *err, const char *fmt, va_list ap) {
   out zh = {err->message_zh, sizeof err->message_zh, 0};
   out en = {err->message_en, sizeof err->message_en, 0};
@@ -179,13 +224,38 @@ static void split_message(tidu_error *err, const char *fmt, va_list ap) {
   va_list a;
   va_copy(a, ap);
   if (sep) {
-    render(&zh, fmt, fmt, sep, &a, 0);
-    render(&en, fmt, sep + 3, end, &a, 1);
+    size_t cz = count_convs(fmt, sep), ce = count_convs(sep + 3, end);
+    char more[512];
+    out extra = {more, sizeof more, 0};
+    more[0] = '\0';
+    if (cz > ce) { /* values only the Chinese side prints, for the English form */
+      va_list z;
+      va_copy(z, ap);
+      render(&en, fmt, fmt, sep, &z, 1, &extra, ce);
+      va_end(z);
+    }
+    render(&zh, fmt, fmt, sep, &a, 0, NULL, 0);
+    if (ce > cz) { /* values only the English side prints, for the Chinese form */
+      va_list e;
+      va_copy(e, a);
+      render(&zh, fmt, sep + 3, end, &e, 0, &extra, cz);
+      va_end(e);
+      if (extra.n) {
+        out_put(&zh, "：", strlen("："));
+        out_put(&zh, more, extra.n);
+      }
+      extra.n = 0;
+    }
+    render(&en, fmt, sep + 3, end, &a, 1, NULL, 0);
+    if (extra.n) {
+      out_put(&en, ": ", 2);
+      out_put(&en, more, extra.n);
+    }
   } else {
     va_list b;
     va_copy(b, ap);
-    render(&zh, fmt, fmt, end, &a, 0);
-    render(&en, fmt, fmt, end, &b, 1);
+    render(&zh, fmt, fmt, end, &a, 0, NULL, 0);
+    render(&en, fmt, fmt, end, &b, 1, NULL, 0);
     va_end(b);
   }
   va_end(a);

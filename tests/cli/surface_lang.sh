@@ -2,7 +2,7 @@
 # Command tests of the two languages a user reads (issue 11, items 2, 3, 15, 17, 21): English
 # explanations name things in words, header synonyms, English plurals, messages in one language.
 . "$(dirname "$0")/lib/checks.sh"
-plan 8
+plan 11
 
 # 11.17 / item 2: English explanations of generated firms show phrases, not internal names. Rule
 # set and standard ids ("star_tech", "above_scale.services1") are ids people type and may appear;
@@ -43,3 +43,21 @@ printf '%s\n' 'uscc,name,year,revenue' "$U,x,2024,abc" >"$tmp/bad.csv"
 check "an input error by default: both languages"   "$(sed "s|$tmp/||" "$tmp/both")" 'bad.csv:2:4: 营业收入: 不是数字: "abc" / revenue: not a number: "abc"'
 check "an input error with --lang en: English only"   "$(sed "s|$tmp/||" "$tmp/en1")" 'bad.csv:2:4: revenue: not a number: "abc"'
 check "an input error with --lang zh: Chinese only"   "$(sed "s|$tmp/||" "$tmp/zh1")" 'bad.csv:2:4: 营业收入: 不是数字: "abc"'
+
+# 11.15: the rejects file of a JSON input is the rejected records themselves (NDJSON), each with
+# a reason key import ignores, so the corrected file imports as it is
+printf '%s\n' '[' '  {"uscc":"91320505MA1N2K3P9H","name":"甲","years":{"2024":{"revenue":1000}}},' \
+  '  {"uscc":"91321200MA1T5NX21J",' '   "name":"乙","years":{"2024":{"revenue":"abc","employees":-3}}}' \
+  ']' >"$tmp/arr.json"
+"$T" import --db "$tmp/j.db" --skip-bad "$tmp/rej.ndjson" "$tmp/arr.json" >/dev/null 2>&1
+check "JSON rejects: exit 1, one line, the record as written with its reason first" \
+  "$?:$(wc -l <"$tmp/rej.ndjson" | tr -d ' '):$(grep -c '^{"拒绝原因/reject reason":"[^"]*不是数字[^,]*","uscc":"91321200MA1T5NX21J",    "name":"乙","years":{"2024":{"revenue":"abc","employees":-3}}}$' "$tmp/rej.ndjson")" \
+  "1:1:1"
+sed 's/"abc"/2000/; s/-3}/30}/' "$tmp/rej.ndjson" >"$tmp/fixed.ndjson"
+"$T" import --db "$tmp/j.db" "$tmp/fixed.ndjson" >"$tmp/out" 2>"$tmp/err"
+check "the corrected rejects file imports as it is, the reason key ignored without a warning" \
+  "$?:$(grep -o '新增/new [0-9]*' "$tmp/out"):$(grep -c '警告\|warning' "$tmp/err")" "0:新增/new 1:0"
+"$T" export --db "$tmp/j.db" --format json "$tmp/j.json" >/dev/null 2>&1
+check "and the corrected figures are stored" \
+  "$(grep '91321200MA1T5NX21J' "$tmp/j.json" | grep -o '"revenue":[0-9]*\|"employees":[0-9]*' | tr '\n' ' ')" \
+  '"revenue":2000 "employees":30 '

@@ -56,10 +56,11 @@ static void messages_keep_both_languages(void **state) {
   tidu_error_set(&e, TIDU_ERR_INPUT, "a.csv", 2, 3, "不是数字 \"%s\" / not a number \"%s\" (%d)",
                  "x / y", "x / y", 7);
   assert_string_equal(e.message, "不是数字 \"x / y\" / not a number \"x / y\" (7)");
-  assert_string_equal(tidu_error_text(&e, "zh"), "不是数字 \"x / y\"");
+  /* the 7 only the English side prints is carried to the Chinese form */
+  assert_string_equal(tidu_error_text(&e, "zh"), "不是数字 \"x / y\"：7");
   assert_string_equal(tidu_error_text(&e, "en"), "not a number \"x / y\" (7)");
   assert_string_equal(tidu_error_text(&e, NULL), e.message);
-  assert_string_equal(tidu_error_text(&e, "zh-CN"), "不是数字 \"x / y\"");
+  assert_string_equal(tidu_error_text(&e, "zh-CN"), "不是数字 \"x / y\"：7");
   char buf[256];
   tidu_error_format_lang(&e, "en", buf, sizeof buf);
   assert_string_equal(buf, "a.csv:2:3: not a number \"x / y\" (7)");
@@ -69,7 +70,7 @@ static void messages_keep_both_languages(void **state) {
   /* a bilingual argument (a nested message) gives each side its own half */
   tidu_error_set(&e, TIDU_ERR_IO, NULL, 0, 0, "无法打开登记库 / cannot open the registry: %s",
                  "只读文件系统 / read-only file system");
-  assert_string_equal(tidu_error_text(&e, "zh"), "无法打开登记库");
+  assert_string_equal(tidu_error_text(&e, "zh"), "无法打开登记库：只读文件系统");
   assert_string_equal(tidu_error_text(&e, "en"), "cannot open the registry: read-only file system");
   tidu_error inner;
   tidu_error_set(&inner, TIDU_ERR_DATA, NULL, 0, 0, "已存在 %s / %s exists", "u1", "u1");
@@ -88,6 +89,19 @@ static void messages_keep_both_languages(void **state) {
                  1.5, "ab", 9, 2, "xyz");
   assert_string_equal(tidu_error_text(&e, "zh"), "3 行 4 项 5 6 c 1.50    ab|9   |xy%");
   assert_string_equal(tidu_error_text(&e, "en"), "3 rows 4 items 5 6 c 1.50    ab|9   |xy%");
+
+  /* a value only one side prints is added to the other form, with its quotes */
+  tidu_error_set(&e, TIDU_ERR_USAGE, NULL, 0, 0, "未知格式 / unknown format '%s' (ndjson, csv)",
+                 "xml");
+  assert_string_equal(tidu_error_text(&e, "zh"), "未知格式：'xml'");
+  assert_string_equal(tidu_error_text(&e, "en"), "unknown format 'xml' (ndjson, csv)");
+  tidu_error_set(&e, TIDU_ERR_DATA, NULL, 0, 0, "不能为负数 \"%s\" / must not be negative", "-5元");
+  assert_string_equal(tidu_error_text(&e, "zh"), "不能为负数 \"-5元\"");
+  assert_string_equal(tidu_error_text(&e, "en"), "must not be negative: \"-5元\"");
+  tidu_error_set(&e, TIDU_ERR_DB, NULL, 0, 0, "数据库错误 (%s) / database error (%s): %s", "step",
+                 "step", "磁盘已满 / the disk is full");
+  assert_string_equal(tidu_error_text(&e, "zh"), "数据库错误 (step)：磁盘已满");
+  assert_string_equal(tidu_error_text(&e, "en"), "database error (step): the disk is full");
 
   /* one language only: both forms are that text */
   tidu_error_set(&e, TIDU_ERR_DB, NULL, 0, 0, "unknown query %d", 4);
