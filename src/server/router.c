@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "server_int.h"
 #include "tidu/toolkit.h"
@@ -137,10 +138,25 @@ static int call_route(const srv_route *r, srv_req *rq, srv_resp *rs) {
   return status;
 }
 
+/* The first of "zh" and "en" an Accept-Language header names ("fr, en;q=0.8" -> "en"), or NULL.
+ * Weights are not compared: browsers list languages in the order of preference. */
+static const char *accepted_lang(const char *al) {
+  for (const char *p = al; *p;) {
+    while (*p == ' ' || *p == ',') p++;
+    if (!strncasecmp(p, "zh", 2)) return "zh";
+    if (!strncasecmp(p, "en", 2)) return "en";
+    p += strcspn(p, ",");
+  }
+  return NULL;
+}
+
 int srv_dispatch(srv_req *rq, srv_resp *rs) {
   const char *lang = srv_query(rq, "lang");
   const char *al = srv_header(rq, "Accept-Language");
-  rq->lang = (lang && !strcmp(lang, "en")) || (!lang && al && !strncmp(al, "en", 2)) ? "en" : "zh";
+  const char *asked = lang && (!strcmp(lang, "en") || !strcmp(lang, "zh")) ? lang : NULL;
+  if (!asked && !lang && al) asked = accepted_lang(al);
+  rq->lang = asked ? asked : "zh";
+  srv_reply_lang(asked); /* errors in the language asked for; both when none was */
   if (strncmp(rq->path, "/api/", 5)) return route_static(rq, rs);
   char buf[512];
   int path_matched = 0;

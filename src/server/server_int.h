@@ -101,6 +101,11 @@ int srv_error(srv_resp *rs, int status, const char *code, const char *field, con
 /* An error from the library: its code picks the status (DATA 422, INPUT 400, USAGE 400, ...);
  * positions and column names go into the JSON. */
 int srv_lib_error(srv_resp *rs, const tidu_error *err);
+/* The language error messages are answered in ("zh", "en"; NULL: both, "中文 / English"). */
+void srv_reply_lang(const char *lang);
+/* {"message", "message_zh", "message_en"} of a library message, `message` in the reply's
+ * language. */
+json_t *srv_message_json(const tidu_error *err);
 int srv_bytes(srv_resp *rs, int status, const char *ctype, char *data, size_t len);
 void srv_add_header(srv_resp *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
