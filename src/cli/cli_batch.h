@@ -45,11 +45,9 @@ int cli_read_options(const cli_spec *spec, const cli_args *a, tidu_read_options 
   {"header-row", 0, "N", "表头所在的行号(其上的标题行跳过;默认第一个非空行)",                      \
    "row number of the header (title rows above it are skipped; default: the first non-blank "      \
    "row)"},                                                                                        \
-      {"encoding", 0, "NAME", "CSV/JSON 的编码 utf-8|gb18030|utf-16(默认自动识别)",                \
-       "encoding of CSV/JSON input: utf-8|gb18030|utf-16 (default: detected)"},                    \
   {                                                                                                \
-    "threads", 0, "N", "读取 CSV 的线程数(默认 TIDU_THREADS,否则 CPU 数;1 为单线程)",              \
-        "threads reading a CSV file (default: TIDU_THREADS, else the number of CPUs; 1 = one)"     \
+    "encoding", 0, "NAME", "CSV/JSON 的编码 utf-8|gb18030|utf-16(默认自动识别)",                   \
+        "encoding of CSV/JSON input: utf-8|gb18030|utf-16 (default: detected)"                     \
   }
 
 #endif
