@@ -180,8 +180,8 @@ static void star_report(star_ctx *s, const tidu_ruleset_info *m, size_t firms, d
 }
 
 typedef struct input {
-  tidu_pack *pack;
-  tidu_reader *reader;
+  tidu_pack *pack; /* borrowed from the source when the input is a pack */
+  tidu_source *src;
   tidu_batch_input in;
 } input;
 
@@ -190,16 +190,16 @@ static void open_input(const char *path, input *in) {
   memset(in, 0, sizeof *in);
   if (tidu_pack_sniff(path)) {
     if (tidu_pack_open(path, &in->pack, &err) != TIDU_OK) die(path, &err);
-    in->in.pack = in->pack;
-  } else {
-    if (tidu_reader_open(path, TIDU_FMT_AUTO, NULL, &in->reader, &err) != TIDU_OK) die(path, &err);
-    in->in.reader = in->reader;
+    in->src = tidu_pack_source(in->pack);
+    if (!in->src) die(path, NULL);
+  } else if (tidu_source_open_file(path, NULL, &in->src, &err) != TIDU_OK) {
+    die(path, &err);
   }
+  in->in.source = in->src;
 }
 
 static void close_input(input *in) {
-  tidu_pack_close(in->pack);
-  tidu_reader_close(in->reader);
+  tidu_source_close(in->src);
 }
 
 static tidu_rulebook *rules(void) {
