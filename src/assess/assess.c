@@ -506,16 +506,12 @@ static void fill_ruleset(mctx *m, size_t r, tidu_ruleset_result *out) {
   out->nearest = m->ev->rs[r].nearest[m->lane];
   names all = {0};
   out->requires = p->nrequires ? aalloc(m->a, p->nrequires * sizeof *out->requires) : NULL;
-  const tidu_node *const *decls = (const tidu_node *const *)rs->ast->decls;
-  size_t ri = 0;
-  for (size_t d = 0; d < rs->ast->ndecls && out->requires; d++) {
-    if (decls[d]->kind != ND_REQUIRE || ri >= p->nrequires) continue;
-    const char *src = decls[d]->cite ? decls[d]->cite : rs->meta.source;
-    fill_block(m, p->requires[ri].root, NULL, decls[d]->str2, src, &out->requires[ri]);
-    collect_block_missing(m, p->requires[ri].root, &all);
-    ri++;
+  for (size_t ri = 0; ri < p->nrequires && out->requires; ri++) {
+    const tidu_pblock *b = &p->requires[ri];
+    fill_block(m, b->root, NULL, b->name, b->source, &out->requires[ri]);
+    collect_block_missing(m, b->root, &all);
   }
-  out->nrequires = ri;
+  out->nrequires = out->requires ? p->nrequires : 0;
   out->standards = p->nstandards ? aalloc(m->a, p->nstandards * sizeof *out->standards) : NULL;
   for (size_t s = 0; s < p->nstandards && out->standards; s++) {
     const tidu_std_info *si = &rs->meta.standards[s];

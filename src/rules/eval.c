@@ -999,6 +999,71 @@ static int fast_floor(tidu_regs *R, int r, int a, size_t n) {
   return 1;
 }
 
+/* Lane i of an integer or fraction register: numerator and denominator; 0 when unknown. */
+static inline int frac_at(const tidu_regs *R, int r, size_t i, i128 *num, i128 *den) {
+  int64_t v = R->vp[r][i];
+  if (v == NA64) return 0;
+  *num = v;
+  *den = R->fast[r] == F_FRAC ? R->dbuf[r][i] : R->fden[r];
+  return 1;
+}
+
+/* r = a + b, a - b, a * b, a / b or a / b - 1 (op) for integer or fraction operands, when
+ * every result's numerator and denominator fit 64 bits: the fraction form, computed lane by
+ * lane exactly as the general path computes it (op_add, op_mul, op_div, with 64-bit operands
+ * none of their products overflows). 0 (nothing taken) when some result does not fit. */
+static int frac_arith(tidu_regs *R, int r, int a, int b, size_t n, tidu_opcode op) {
+  if (R->fast[a] == F_GENERAL || R->fast[b] == F_GENERAL) return 0;
+  int64_t *restrict on = R->spare, *restrict od = R->dspare;
+  for (size_t i = 0; i < n; i++) {
+    i128 an, ad, bn, bd, nn, dd;
+    if (!frac_at(R, a, i, &an, &ad) || !frac_at(R, b, i, &bn, &bd)) {
+      on[i] = NA64;
+      od[i] = 1;
+      continue;
+    }
+    switch (op) {
+    case OP_ADD:
+    case OP_SUB:
+      if (op == OP_SUB) bn = -bn;
+      if (ad == bd) {
+        nn = an + bn;
+        dd = ad;
+      } else {
+        nn = an * bd + bn * ad;
+        dd = ad * bd;
+        tidy(&nn, &dd);
+      }
+      break;
+    case OP_MUL:
+      nn = an * bn;
+      dd = ad * bd;
+      tidy(&nn, &dd);
+      break;
+    default: /* OP_DIV, OP_GROWTH */
+      if (bn == 0 || (op == OP_GROWTH && bn < 0)) {
+        on[i] = NA64;
+        od[i] = 1;
+        continue;
+      }
+      nn = an * bd;
+      dd = ad * bn;
+      if (dd < 0) {
+        nn = -nn;
+        dd = -dd;
+      }
+      if (op == OP_GROWTH) nn -= dd;
+      tidy(&nn, &dd);
+      break;
+    }
+    if (!fits64(nn) || !fits64(dd) || nn == NA64) return 0;
+    on[i] = (int64_t)nn;
+    od[i] = (int64_t)dd;
+  }
+  take_spare_frac(R, r);
+  return 1;
+}
+
 /* r = a / b (or a / b - 1 for growth) from two integer registers: 64-bit operands cannot
  * overflow the 128-bit products. When every quotient's numerator and denominator fit in 64
  * bits the result is in the fraction form (the same numbers: the general path reduces only
@@ -1378,14 +1443,17 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       break;
     case OP_ADD:
     case OP_SUB: {
-      if (fast_add(R, in->a, in->b, in->c, n, in->op == OP_SUB)) break;
+      if (fast_add(R, in->a, in->b, in->c, n, in->op == OP_SUB) ||
+          frac_arith(R, in->a, in->b, in->c, n, (tidu_opcode)in->op))
+        break;
       slot r, a, b;
       general_operands(R, in->a, in->b, in->c, n, &r, &a, &b);
       op_add(&r, &a, &b, n, in->op == OP_ADD ? 1 : -1);
       break;
     }
     case OP_MUL: {
-      if (fast_mul(R, in->a, in->b, in->c, n)) break;
+      if (fast_mul(R, in->a, in->b, in->c, n) || frac_arith(R, in->a, in->b, in->c, n, OP_MUL))
+        break;
       slot r, a, b;
       general_operands(R, in->a, in->b, in->c, n, &r, &a, &b);
       op_mul(&r, &a, &b, n);
@@ -1393,7 +1461,9 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     }
     case OP_DIV:
     case OP_GROWTH: {
-      if (fast_div(R, in->a, in->b, in->c, n, in->op == OP_GROWTH)) break;
+      if (fast_div(R, in->a, in->b, in->c, n, in->op == OP_GROWTH) ||
+          frac_arith(R, in->a, in->b, in->c, n, (tidu_opcode)in->op))
+        break;
       slot r, a, b;
       general_operands(R, in->a, in->b, in->c, n, &r, &a, &b);
       op_div(&r, &a, &b, n, in->op == OP_GROWTH);
