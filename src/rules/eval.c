@@ -1419,6 +1419,45 @@ static void load_dates(tidu_regs *R, int r, const tidu_chunk *ch, int field, int
   take_spare(R, r, 1);
 }
 
+/* Verdicts of "text field starts with one of the strings": pass on a match, unknown when the
+ * text is missing or too coarse to decide ("F" against "F51": it may or may not be F51…),
+ * fail otherwise. A text whose first byte starts none of the strings fails at once. */
+static void op_starts(uint8_t *verdict, const char **col, const tidu_strset *ss, size_t n) {
+  size_t lens[64];
+  size_t np = ss->n < 64 ? ss->n : 64;
+  uint64_t first[4] = {0, 0, 0, 0};
+  int empty = 0;
+  for (size_t k = 0; k < ss->n; k++) {
+    if (k < np) lens[k] = strlen(ss->s[k]);
+    unsigned char c = (unsigned char)ss->s[k][0];
+    empty |= c == 0;
+    first[c >> 6] |= (uint64_t)1 << (c & 63);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const char *s = col ? col[i] : NULL;
+    if (!s || !*s) {
+      verdict[i] = V_UNKNOWN;
+      continue;
+    }
+    unsigned char c0 = (unsigned char)s[0];
+    if (!empty && !((first[c0 >> 6] >> (c0 & 63)) & 1)) {
+      verdict[i] = V_FAIL;
+      continue;
+    }
+    int hit = 0;
+    for (size_t k = 0; k < ss->n && !hit; k++)
+      hit = k < np ? lens[k] == 0 || (s[0] == ss->s[k][0] && strncmp(s, ss->s[k], lens[k]) == 0)
+                   : strncmp(s, ss->s[k], strlen(ss->s[k])) == 0;
+    int coarse = 0;
+    if (!hit) {
+      size_t sl = strlen(s);
+      for (size_t k = 0; k < ss->n && !coarse; k++)
+        coarse = sl < (k < np ? lens[k] : strlen(ss->s[k])) && strncmp(s, ss->s[k], sl) == 0;
+    }
+    verdict[i] = hit ? V_PASS : coarse ? V_UNKNOWN : V_FAIL;
+  }
+}
+
 /* ---- the loop -------------------------------------------------------------------------- */
 
 /* Runs the program over one tile of lanes: `ch` and `C` are views starting at the tile. */
@@ -1617,30 +1656,7 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     }
     case OP_STARTS: {
       size_t o = (size_t)in->a * C->cap;
-      const char **col = ch->text[in->b];
-      const tidu_strset *ss = &p->strsets[in->c];
-      size_t lens[64];
-      size_t np = ss->n < 64 ? ss->n : 64;
-      for (size_t k = 0; k < np; k++) lens[k] = strlen(ss->s[k]);
-      for (size_t i = 0; i < n; i++) {
-        const char *s = col ? col[i] : NULL;
-        if (!s || !*s) {
-          C->verdict[o + i] = V_UNKNOWN;
-          continue;
-        }
-        int hit = 0;
-        for (size_t k = 0; k < ss->n && !hit; k++)
-          hit = k < np ? lens[k] == 0 || (s[0] == ss->s[k][0] && strncmp(s, ss->s[k], lens[k]) == 0)
-                       : strncmp(s, ss->s[k], strlen(ss->s[k])) == 0;
-        /* a code too coarse to decide ("F" against "F51": it may or may not be F51…) */
-        int coarse = 0;
-        if (!hit) {
-          size_t sl = strlen(s);
-          for (size_t k = 0; k < ss->n && !coarse; k++)
-            coarse = sl < (k < np ? lens[k] : strlen(ss->s[k])) && strncmp(s, ss->s[k], sl) == 0;
-        }
-        C->verdict[o + i] = hit ? V_PASS : coarse ? V_UNKNOWN : V_FAIL;
-      }
+      op_starts(C->verdict + o, ch->text[in->b], &p->strsets[in->c], n);
       fill_test_cols(C, o, n);
       break;
     }
