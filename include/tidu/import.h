@@ -43,6 +43,9 @@ typedef struct tidu_import_options {
   int dry_run;            /* check and count, write nothing (the transaction is rolled back) */
   int skip_bad;           /* write the good records even when some are rejected */
   const char *rejects;    /* with skip_bad: the CSV the rejected rows go to (NULL: none) */
+  /* CSV files larger than this are read in bounded memory (tidu_reader_open_bounded; 0: the
+   * default TIDU_SPILL_ABOVE) */
+  size_t spill_above;
   /* One input held in memory instead of files: paths[0] names it (n must be 1). */
   const char *data;
   size_t len;

@@ -90,7 +90,7 @@ static tidu_code open_input(run *r, const char *path, tidu_reader **rd, tidu_err
   if (r->opt->data)
     return tidu_reader_open_mem(path, r->opt->data, r->opt->len, r->opt->fmt, &r->opt->read, rd,
                                 err);
-  return tidu_reader_open(path, r->opt->fmt, &r->opt->read, rd, err);
+  return tidu_reader_open_bounded(path, r->opt->fmt, &r->opt->read, r->opt->spill_above, rd, err);
 }
 
 /* The counts of `now` minus those of `before`. */

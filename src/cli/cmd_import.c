@@ -185,6 +185,8 @@ int cmd_import(int argc, char **argv) {
   opt.dry_run = ci.dry_run = cli_get(spec, &a, "dry-run") != NULL;
   opt.rejects = cli_get(spec, &a, "skip-bad");
   opt.skip_bad = ci.skip_bad = opt.rejects != NULL;
+  const char *spill = getenv("TIDU_SPILL_ABOVE"); /* bytes; tests make small files spill */
+  if (spill && *spill) opt.spill_above = (size_t)strtoull(spill, NULL, 10);
   if (!ok) {
     cli_args_free(&a);
     return cli_usage(spec, "未知格式 / unknown format '%s'", cli_get(spec, &a, "format"));

@@ -1003,6 +1003,15 @@ static char *row_key(const tidu_table *t, const tidu_row *row, int *oom) {
   return k;
 }
 
+char *tidu_table_row_key(const tidu_table *t, const tidu_row *row, int *oom) {
+  *oom = 0;
+  return row_key(t, row, oom);
+}
+
+int tidu_table_has_key(const tidu_table *t) {
+  return t->uscc_col >= 0 || t->name_col >= 0;
+}
+
 static tidu_code no_identity(const tidu_table *t, const tidu_row *row, tidu_error *err) {
   tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, row->row_no, 0,
                  "缺少统一社会信用代码和企业名称 / neither uscc nor name is given");
