@@ -1,5 +1,6 @@
 /* Importing files into the registry: the transaction over every input, problems through
  * callbacks, the rejects file and the summary (tidu/import.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,15 +78,6 @@ static void add_reject(run *r, int file, const tidu_error *e) {
   snprintf(j->reason, sizeof j->reason, "%s", e->message);
 }
 
-static void drain_warnings(run *r, tidu_reader *rd, where *at) {
-  tidu_error w;
-  while (tidu_reader_warning(rd, &w)) {
-    w.warning = 1;
-    problem(r, at, &w, 0);
-    r->res->sum.warnings++;
-  }
-}
-
 static tidu_code open_input(run *r, const char *path, tidu_reader **rd, tidu_error *err) {
   if (r->opt->data)
     return tidu_reader_open_mem(path, r->opt->data, r->opt->len, r->opt->fmt, &r->opt->read, rd,
@@ -109,6 +101,230 @@ static tidu_import_summary minus(tidu_import_summary now, const tidu_import_summ
   return now;
 }
 
+/* ---- reading in one thread, writing in another ----
+ * A reader thread turns the input into a stream of items (warnings, records, record errors) in
+ * the order reading produced them; this thread writes the records and reports every item in that
+ * order, so messages, counts and the registry are those of reading and writing in turn. */
+
+enum { IT_WARNING, IT_FIRM, IT_ERROR, IT_END };
+#define BATCH  128
+#define QUEUED 4
+
+typedef struct item {
+  int kind;
+  tidu_code code; /* IT_ERROR: what reading returned */
+  tidu_error err;
+  tidu_firm firm;
+} item;
+
+typedef struct batch {
+  struct batch *next;
+  size_t n;
+  item items[BATCH];
+} batch;
+
+typedef struct pipe {
+  tidu_reader *rd;
+  pthread_mutex_t lock;
+  pthread_cond_t more, room;
+  batch *head, *tail; /* full batches waiting to be written */
+  size_t queued;
+  int stop;   /* 1: the writer gave up, the reader stops; 2: the reader has finished */
+  int failed; /* the reader ran out of memory before the end */
+  batch *cur;
+} pipe_t;
+
+static void batch_free(batch *b) {
+  while (b) {
+    batch *next = b->next;
+    for (size_t i = 0; i < b->n; i++) tidu_firm_clear(&b->items[i].firm);
+    free(b);
+    b = next;
+  }
+}
+
+/* Hands the batch being filled to the writer; 0 when the writer stopped. */
+static int hand_over(pipe_t *p) {
+  pthread_mutex_lock(&p->lock);
+  while (p->queued >= QUEUED && !p->stop) pthread_cond_wait(&p->room, &p->lock);
+  int go = !p->stop;
+  if (go) {
+    if (p->tail)
+      p->tail->next = p->cur;
+    else
+      p->head = p->cur;
+    p->tail = p->cur;
+    p->queued++;
+    pthread_cond_signal(&p->more);
+  }
+  pthread_mutex_unlock(&p->lock);
+  if (!go) batch_free(p->cur);
+  p->cur = NULL;
+  return go;
+}
+
+/* The next free item of the batch being filled; NULL when memory ran out or the writer
+ * stopped. */
+static item *next_item(pipe_t *p) {
+  if (p->cur && p->cur->n == BATCH && !hand_over(p)) return NULL;
+  if (!p->cur) {
+    p->cur = tidu_malloc(sizeof *p->cur);
+    if (!p->cur) return NULL;
+    p->cur->next = NULL;
+    p->cur->n = 0;
+  }
+  item *it = &p->cur->items[p->cur->n++];
+  it->kind = IT_END;
+  it->code = TIDU_OK;
+  tidu_firm_init(&it->firm);
+  return it;
+}
+
+static void *read_thread(void *arg) {
+  pipe_t *p = arg;
+  int done = 0, fatal = 0;
+  while (!done && !fatal) {
+    item *it = next_item(p);
+    if (!it) break;
+    tidu_error_clear(&it->err);
+    tidu_code step = tidu_reader_next(p->rd, &it->firm, &done, &it->err);
+    tidu_error w;
+    tidu_firm firm = it->firm; /* the record goes after the warnings its reading gave */
+    tidu_error err = it->err;
+    tidu_firm_init(&it->firm);
+    it->kind = IT_END;
+    item *at = it;
+    int first = 1;
+    while (tidu_reader_warning(p->rd, &w)) {
+      if (!first && !(at = next_item(p))) break;
+      first = 0;
+      at->kind = IT_WARNING;
+      at->err = w;
+    }
+    if (!first && !(at = next_item(p))) {
+      tidu_firm_clear(&firm);
+      break;
+    }
+    at->firm = firm;
+    at->err = err;
+    at->code = step;
+    at->kind = step == TIDU_OK ? (done ? IT_END : IT_FIRM) : IT_ERROR;
+    fatal = step != TIDU_OK && step != TIDU_ERR_INPUT && step != TIDU_ERR_DATA;
+  }
+  if (p->cur) hand_over(p);
+  pthread_mutex_lock(&p->lock);
+  if (!p->stop) {
+    p->failed = !done && !fatal; /* memory ran out */
+    /* an empty batch marks the end */
+    batch *end = tidu_calloc(1, sizeof *end);
+    if (end) {
+      if (p->tail)
+        p->tail->next = end;
+      else
+        p->head = end;
+      p->tail = end;
+      p->queued++;
+    }
+    p->stop = 2;
+    pthread_cond_signal(&p->more);
+  }
+  pthread_mutex_unlock(&p->lock);
+  return NULL;
+}
+
+/* The next batch from the reader; NULL at the end. */
+static batch *take(pipe_t *p) {
+  pthread_mutex_lock(&p->lock);
+  while (!p->head && p->stop != 2) pthread_cond_wait(&p->more, &p->lock);
+  batch *b = p->head;
+  if (b) {
+    p->head = b->next;
+    if (!p->head) p->tail = NULL;
+    p->queued--;
+    b->next = NULL;
+    pthread_cond_signal(&p->room);
+  }
+  pthread_mutex_unlock(&p->lock);
+  return b;
+}
+
+/* Writes one item; returns TIDU_OK or the fatal code that stops the import. */
+static tidu_code write_item(run *r, int idx, where *at, int64_t import_id, item *it) {
+  tidu_import_summary *sum = &r->res->sum;
+  if (it->kind == IT_WARNING) {
+    it->err.warning = 1;
+    problem(r, at, &it->err, 0);
+    sum->warnings++;
+    return TIDU_OK;
+  }
+  if (it->kind == IT_END) return TIDU_OK;
+  tidu_code step = it->code;
+  tidu_error *err = &it->err;
+  if (it->kind == IT_FIRM) {
+    tidu_firm *f = &it->firm;
+    sum->records++;
+    if (r->h->may_write && !r->h->may_write(r->h->ud, f, err))
+      step = TIDU_ERR_DATA;
+    else
+      step = tidu_store_put_firm(r->store, import_id, f, sum, err);
+    if ((step == TIDU_ERR_INPUT || step == TIDU_ERR_DATA) && !err->line) err->line = f->src_line;
+    if (r->h->progress) r->h->progress(r->h->ud, f->src_line > 0 ? f->src_line : 0);
+  }
+  if (step == TIDU_ERR_INPUT || step == TIDU_ERR_DATA) {
+    problem(r, at, err, 0);
+    add_reject(r, idx, err);
+    r->res->problems++;
+    sum->rejected++;
+  } else if (step != TIDU_OK) {
+    problem(r, at, err, 0);
+    return step;
+  }
+  return TIDU_OK;
+}
+
+/* Reads and writes every record of `rd`. */
+static tidu_code read_all(run *r, int idx, tidu_reader *rd, where *at, int64_t import_id) {
+  pipe_t p;
+  memset(&p, 0, sizeof p);
+  p.rd = rd;
+  pthread_mutex_init(&p.lock, NULL);
+  pthread_cond_init(&p.more, NULL);
+  pthread_cond_init(&p.room, NULL);
+  pthread_t th;
+  tidu_code rc = TIDU_OK;
+  if (pthread_create(&th, NULL, read_thread, &p) != 0) {
+    tidu_error e;
+    tidu_error_set(&e, TIDU_ERR_NOMEM, NULL, 0, 0, "无法启动线程 / cannot start a thread");
+    problem(r, at, &e, 0);
+    rc = TIDU_ERR_NOMEM;
+  } else {
+    batch *b;
+    while (rc == TIDU_OK && (b = take(&p)) != NULL) {
+      int end = b->n == 0;
+      for (size_t i = 0; i < b->n && rc == TIDU_OK; i++)
+        rc = write_item(r, idx, at, import_id, &b->items[i]);
+      batch_free(b);
+      if (end) break;
+    }
+    pthread_mutex_lock(&p.lock);
+    if (rc == TIDU_OK && p.failed) {
+      tidu_error e;
+      tidu_error_set(&e, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+      problem(r, at, &e, 0);
+      rc = TIDU_ERR_NOMEM;
+    }
+    if (p.stop != 2) p.stop = 1;
+    pthread_cond_broadcast(&p.room);
+    pthread_mutex_unlock(&p.lock);
+    pthread_join(th, NULL);
+    batch_free(p.head);
+  }
+  pthread_cond_destroy(&p.more);
+  pthread_cond_destroy(&p.room);
+  pthread_mutex_destroy(&p.lock);
+  return rc;
+}
+
 /* Reads every record of one input into the open transaction. Returns TIDU_OK, or a fatal code
  * (I/O, memory, limits, database) after reporting it. */
 static tidu_code import_file(run *r, int idx, const char *path) {
@@ -129,34 +345,8 @@ static tidu_code import_file(run *r, int idx, const char *path) {
   if (rc != TIDU_OK) fatal_error(r, &err);
   tidu_import_summary before = *sum;
   if (r->h->file_start) r->h->file_start(r->h->ud, path, at.xlsx);
-  tidu_firm f;
-  tidu_firm_init(&f);
-  int done = 0;
-  while (rc == TIDU_OK && !done) {
-    tidu_error_clear(&err);
-    tidu_code step = tidu_reader_next(rd, &f, &done, &err);
-    drain_warnings(r, rd, &at);
-    if (step == TIDU_OK && !done) {
-      sum->records++;
-      if (r->h->may_write && !r->h->may_write(r->h->ud, &f, &err))
-        step = TIDU_ERR_DATA;
-      else
-        step = tidu_store_put_firm(r->store, import_id, &f, sum, &err);
-      if ((step == TIDU_ERR_INPUT || step == TIDU_ERR_DATA) && !err.line) err.line = f.src_line;
-      if (r->h->progress) r->h->progress(r->h->ud, f.src_line > 0 ? f.src_line : 0);
-    }
-    if (step == TIDU_ERR_INPUT || step == TIDU_ERR_DATA) {
-      problem(r, &at, &err, 0);
-      add_reject(r, idx, &err);
-      r->res->problems++;
-      sum->rejected++;
-    } else if (step != TIDU_OK) {
-      problem(r, &at, &err, 0);
-      rc = step;
-    }
-  }
+  if (rc == TIDU_OK) rc = read_all(r, idx, rd, &at, import_id);
   if (r->h->file_end) r->h->file_end(r->h->ud);
-  tidu_firm_clear(&f);
   tidu_reader_close(rd);
   if (rc == TIDU_OK) {
     tidu_import_summary delta = minus(*sum, &before);

@@ -126,11 +126,9 @@ int tidu_table_is_wide(const tidu_table *t);
 const tidu_rowsrc *tidu_table_rowsrc(const tidu_table *t);
 /* 1 when every cell of the row is blank (such rows are skipped). */
 int tidu_table_row_blank(const tidu_row *row);
-/* The firm a data row belongs to, as the table groups long-layout rows: the uscc in upper case,
- * else "name:" + name; NULL when neither (*oom set when memory ran out). Caller frees. */
-char *tidu_table_row_key(const tidu_table *t, const tidu_row *row, int *oom);
-/* 1 when the header has a uscc or a name column. */
-int tidu_table_has_key(const tidu_table *t);
+/* The columns (0-based) of the uscc and the name, by which long-layout rows are grouped into
+ * firms; -1 when absent. */
+void tidu_table_key_columns(const tidu_table *t, long *uscc, long *name);
 /* One non-blank data row of a wide table into `firm` (cleared first), reading only the
  * header map of `t` (safe from several threads): the row's warnings are pushed to `wq`, *key
  * receives its uscc in upper case (a new string, NULL when none) for tidu_table_seen. Returns

@@ -60,12 +60,6 @@ static FILE *temp_file(void) {
   return f;
 }
 
-static size_t hash_key(const char *s) {
-  size_t h = 1469598103934665603ULL;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-  return h ^ (h >> 29);
-}
-
 void tidu_spill_close(tidu_spill *s) {
   if (!s) return;
   for (size_t i = 0; i < s->nparts; i++) {
@@ -103,7 +97,8 @@ typedef struct pass {
   int eof;
   long line; /* the line buf starts on */
   char delim;
-  tidu_table *keys; /* the header, to compute each row's firm */
+  long ucol, ncol;  /* the uscc and name columns, -1 when absent */
+  tidu_table *keys; /* the header */
 } pass;
 
 /* Reads more of the input after what buf holds; sets eof. */
@@ -147,59 +142,144 @@ static int utf8_ok(pass *ps) {
   return 0;
 }
 
+/* A firm's partition from the raw bytes of its key cells. The table groups rows by the uscc
+ * (unquoted, trimmed, upper case), else by the name; this drops every quote, '=' and space
+ * anywhere and upper-cases ASCII, so rows the table puts together always hash alike. */
+static size_t key_part(const tidu_spill *s, const char *u, size_t ulen, const char *n,
+                       size_t nlen) {
+  size_t h = 1469598103934665603ULL;
+  int any = 0;
+  for (int k = 0; k < 2 && !any; k++) {
+    const char *p = k ? n : u;
+    size_t len = k ? nlen : ulen;
+    if (k) h = (h ^ 'N') * 1099511628211ULL;
+    for (size_t i = 0; i < len; i++) {
+      unsigned char c = (unsigned char)p[i];
+      if (c == '"' || c == '=' || c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+      if (c == 0xc2 && i + 1 < len && (unsigned char)p[i + 1] == 0xa0) {
+        i++;
+        continue;
+      }
+      if (c == 0xe3 && i + 2 < len && (unsigned char)p[i + 1] == 0x80 &&
+          (unsigned char)p[i + 2] == 0x80) {
+        i += 2;
+        continue;
+      }
+      if (c >= 'a' && c <= 'z') c = (unsigned char)(c - 'a' + 'A');
+      h = (h ^ c) * 1099511628211ULL;
+      any = 1;
+    }
+  }
+  if (!any) return 0;
+  h ^= h >> 29;
+  return h % s->nparts;
+}
+
+/* One row found by scan_row. */
+typedef struct scanned {
+  size_t end;          /* offset after the row and its line break */
+  long lines;          /* line breaks in the row */
+  int blank;           /* nothing but delimiters, quotes and spaces */
+  const char *cell[2]; /* the uscc and name cells as written (quotes and all), or NULL */
+  size_t len[2];
+} scanned;
+
+/* Finds the end of the row at `at`, as the CSV reader (csv.c) cuts rows: a quote opens a quoted
+ * cell only at the cell's start, "" inside it is a quote, and line breaks inside it belong to
+ * the cell. Returns 1 for a row, 0 when the row may go on after what was read, -1 when the
+ * reader would refuse it (a NUL byte, a quote left open at the end, a row over 1 MiB). */
+static int scan_row(const pass *ps, size_t at, long ucol, long ncol, scanned *r) {
+  const char *b = ps->buf;
+  size_t len = ps->len, i = at;
+  long col = 0;
+  size_t cell = at;
+  int start = 1;
+  memset(r, 0, sizeof *r);
+  r->blank = 1;
+  for (;;) {
+    if (i - at > ((size_t)1 << 20)) return -1;
+    if (i >= len) {
+      if (!ps->eof) return 0;
+      break;
+    }
+    char c = b[i];
+    if (start && c == '"') {
+      r->blank = 0;
+      for (i++;; i++) {
+        if (i >= len) return ps->eof ? -1 : 0;
+        if (b[i] == '\0') return -1;
+        if (b[i] == '\n') r->lines++;
+        if (b[i] == '\r') {
+          if (i + 1 >= len && !ps->eof) return 0;
+          if (i + 1 >= len || b[i + 1] != '\n') r->lines++;
+        }
+        if (b[i] != '"') continue;
+        if (i + 1 >= len && !ps->eof) return 0;
+        if (i + 1 < len && b[i + 1] == '"') {
+          i++;
+          continue;
+        }
+        break;
+      }
+      i++;
+      start = 0;
+      continue;
+    }
+    if (c == ps->delim || c == '\n' || c == '\r') {
+      if (col == ucol || col == ncol) {
+        r->cell[col == ucol ? 0 : 1] = b + cell;
+        r->len[col == ucol ? 0 : 1] = i - cell;
+      }
+      if (c == ps->delim) {
+        col++;
+        cell = ++i;
+        start = 1;
+        continue;
+      }
+      if (c == '\r') {
+        if (i + 1 >= len && !ps->eof) return 0;
+        if (i + 1 < len && b[i + 1] == '\n') i++;
+      }
+      r->lines++;
+      r->end = i + 1;
+      return 1;
+    }
+    if (c == '\0') return -1;
+    if (c != ' ' && c != '\t') r->blank = 0;
+    start = 0;
+    i++;
+  }
+  /* the last row of the input, without a line break */
+  if (col == ucol || col == ncol) {
+    r->cell[col == ucol ? 0 : 1] = b + cell;
+    r->len[col == ucol ? 0 : 1] = i - cell;
+  }
+  r->end = i;
+  return i > at ? 1 : 0;
+}
+
 /* Spills the complete rows of buf; keeps the row cut by the end of what was read. Returns
  * TIDU_OK, TIDU_ERR_USAGE when the input is not for spilling (the caller reads it as usual), or
  * a fatal error. */
 static tidu_code spill_rows(tidu_spill *s, pass *ps, size_t start, tidu_error *err) {
-  tidu_rowsrc src;
-  if (tidu_csv_rowsrc_at(s->name, ps->buf, ps->len, start, ps->len, ps->line, ps->delim, &src,
-                         err) != 0)
-    return err->code;
-  tidu_code rc = TIDU_OK;
-  size_t off = start, keep = ps->len;
-  long line = ps->line, keep_line = ps->line;
-  for (;;) {
-    tidu_row row;
-    tidu_error e;
-    char d;
-    tidu_csv_where(src.ctx, &off, &line, &d);
-    int got = src.next(src.ctx, &row, &e);
-    size_t end;
-    long next_line;
-    tidu_csv_where(src.ctx, &end, &next_line, &d);
-    if (got == 0) {
-      keep = ps->len;
-      keep_line = next_line;
-      break;
+  size_t at = start;
+  while (at < ps->len) {
+    scanned r;
+    int got = scan_row(ps, at, ps->ucol, ps->ncol, &r);
+    if (got < 0) return TIDU_ERR_USAGE;
+    if (got == 0) break;
+    if (!r.blank) {
+      size_t p = key_part(s, r.cell[0], r.len[0], r.cell[1], r.len[1]);
+      tidu_code rc = put_row(s, p, ps->buf + at, r.end - at, ps->line, err);
+      if (rc != TIDU_OK) return rc;
     }
-    if (!ps->eof && (got < 0 || end >= ps->len)) {
-      keep = off; /* the row may go on in what is not read yet */
-      keep_line = line;
-      break;
-    }
-    if (got < 0) {
-      rc = e.code == TIDU_ERR_NOMEM ? nomem(err) : TIDU_ERR_USAGE;
-      break;
-    }
-    if (tidu_table_row_blank(&row)) continue;
-    int oom = 0;
-    char *key = tidu_table_row_key(ps->keys, &row, &oom);
-    if (oom) {
-      rc = nomem(err);
-      break;
-    }
-    size_t p = key ? hash_key(key) % s->nparts : 0;
-    free(key);
-    rc = put_row(s, p, ps->buf + off, end - off, row.row_no, err);
-    if (rc != TIDU_OK) break;
+    ps->line += r.lines;
+    at = r.end;
   }
-  src.close(src.ctx);
-  if (rc != TIDU_OK) return rc;
-  if (ps->len - keep > MAX_CARRY) return TIDU_ERR_USAGE;
-  memmove(ps->buf, ps->buf + keep, ps->len - keep);
-  ps->len -= keep;
-  ps->checked = ps->checked > keep ? ps->checked - keep : 0;
-  ps->line = keep_line;
+  if (ps->len - at > MAX_CARRY) return TIDU_ERR_USAGE;
+  memmove(ps->buf, ps->buf + at, ps->len - at);
+  ps->len -= at;
+  ps->checked = ps->checked > at ? ps->checked - at : 0;
   return TIDU_OK;
 }
 
@@ -213,7 +293,8 @@ static tidu_code read_preamble(tidu_spill *s, pass *ps, size_t *start, tidu_erro
   tidu_warnq_free(&scratch);
   if (rc == TIDU_ERR_NOMEM) return nomem(err);
   if (rc != TIDU_OK) return TIDU_ERR_USAGE; /* the usual reader says what is wrong */
-  if (!tidu_table_has_key(ps->keys)) return TIDU_ERR_USAGE;
+  tidu_table_key_columns(ps->keys, &ps->ucol, &ps->ncol);
+  if (ps->ucol < 0 && ps->ncol < 0) return TIDU_ERR_USAGE;
   tidu_csv_where(tidu_table_rowsrc(ps->keys)->ctx, start, &ps->line, &ps->delim);
   if (*start >= ps->len) return TIDU_ERR_USAGE;
   s->npre = *start;
@@ -261,7 +342,7 @@ tidu_code tidu_spill_open(const char *path, int fd, tidu_spill **out, tidu_error
   tidu_spill *s = tidu_calloc(1, sizeof *s);
   if (!s) return nomem(err);
   s->name = tidu_strdup(path);
-  pass ps = {fd, NULL, 0, 0, 0, 0, 1, ',', NULL};
+  pass ps = {fd, NULL, 0, 0, 0, 0, 1, ',', -1, -1, NULL};
   tidu_code rc = s->name ? first_pass(s, &ps, &st, err) : nomem(err);
   if (rc == TIDU_OK && !same_file(fd, &st))
     rc = tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0,

@@ -1003,13 +1003,9 @@ static char *row_key(const tidu_table *t, const tidu_row *row, int *oom) {
   return k;
 }
 
-char *tidu_table_row_key(const tidu_table *t, const tidu_row *row, int *oom) {
-  *oom = 0;
-  return row_key(t, row, oom);
-}
-
-int tidu_table_has_key(const tidu_table *t) {
-  return t->uscc_col >= 0 || t->name_col >= 0;
+void tidu_table_key_columns(const tidu_table *t, long *uscc, long *name) {
+  *uscc = t->uscc_col;
+  *name = t->name_col;
 }
 
 static tidu_code no_identity(const tidu_table *t, const tidu_row *row, tidu_error *err) {
