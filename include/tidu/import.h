@@ -65,8 +65,8 @@ typedef struct tidu_import_result {
  * input that cannot be opened does not stop the import; a fatal error does (res->fatal).
  * Returns TIDU_OK, or the error (in `err`) of beginning or committing the transaction or of
  * writing the rejects file; *res is filled either way. */
-tidu_code tidu_import_run(tidu_store *store, char *const *paths, size_t n,
-                          const tidu_import_options *opt, const tidu_import_hooks *hooks,
-                          tidu_import_result *res, tidu_error *err);
+TIDU_API tidu_code tidu_import_run(tidu_store *store, char *const *paths, size_t n,
+                                   const tidu_import_options *opt, const tidu_import_hooks *hooks,
+                                   tidu_import_result *res, tidu_error *err);
 
 #endif
