@@ -282,6 +282,27 @@ static tidu_code write_item(run *r, int idx, where *at, int64_t import_id, item 
   return TIDU_OK;
 }
 
+/* Reads and writes every record of `rd` in this thread, one after the other. */
+static tidu_code read_in_turn(run *r, int idx, tidu_reader *rd, where *at, int64_t import_id) {
+  item it;
+  tidu_firm_init(&it.firm);
+  int done = 0;
+  tidu_code rc = TIDU_OK;
+  while (rc == TIDU_OK && !done) {
+    tidu_error_clear(&it.err);
+    tidu_code step = tidu_reader_next(rd, &it.firm, &done, &it.err);
+    item w;
+    w.kind = IT_WARNING;
+    tidu_firm_init(&w.firm);
+    while (tidu_reader_warning(rd, &w.err)) write_item(r, idx, at, import_id, &w);
+    it.code = step;
+    it.kind = step == TIDU_OK ? (done ? IT_END : IT_FIRM) : IT_ERROR;
+    rc = write_item(r, idx, at, import_id, &it);
+  }
+  tidu_firm_clear(&it.firm);
+  return rc;
+}
+
 /* Reads and writes every record of `rd`. */
 static tidu_code read_all(run *r, int idx, tidu_reader *rd, where *at, int64_t import_id) {
   pipe_t p;
@@ -292,11 +313,15 @@ static tidu_code read_all(run *r, int idx, tidu_reader *rd, where *at, int64_t i
   pthread_cond_init(&p.room, NULL);
   pthread_t th;
   tidu_code rc = TIDU_OK;
-  if (pthread_create(&th, NULL, read_thread, &p) != 0) {
-    tidu_error e;
-    tidu_error_set(&e, TIDU_ERR_NOMEM, NULL, 0, 0, "无法启动线程 / cannot start a thread");
-    problem(r, at, &e, 0);
-    rc = TIDU_ERR_NOMEM;
+  pthread_attr_t attr;
+  int started = pthread_attr_init(&attr) == 0;
+  if (started) {
+    pthread_attr_setstacksize(&attr, (size_t)2 << 20);
+    started = pthread_create(&th, &attr, read_thread, &p) == 0;
+    pthread_attr_destroy(&attr);
+  }
+  if (!started) {
+    rc = read_in_turn(r, idx, rd, at, import_id); /* no thread to be had: read and write in turn */
   } else {
     batch *b;
     while (rc == TIDU_OK && (b = take(&p)) != NULL) {
