@@ -1,5 +1,6 @@
 /* Importing files into the registry: the transaction over every input, problems through
  * callbacks, the rejects file and the summary (tidu/import.h). */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -584,6 +585,42 @@ static void list_rejects(const run *r, FILE *out, int idx, const char *path) {
   }
 }
 
+/* JSON input: the rejected records themselves, one per line as written, each with its reasons
+ * under TIDU_REJECT_COLUMN (which import ignores), so that the rejects file is corrected and
+ * imported as it is. Returns the records copied, or -1 when the input cannot be read again. */
+static long copy_json_rejects(const run *r, FILE *out, int idx, const char *path) {
+  FILE *in = fopen(path, "rb");
+  if (!in) return -1;
+  tidu_sb text = {0};
+  int bad = tidu_sb_read(&text, in, 0) != 0 || ferror(in);
+  fclose(in);
+  long *lines = tidu_calloc(r->nrejects ? r->nrejects : 1, sizeof *lines);
+  char **why = tidu_calloc(r->nrejects ? r->nrejects : 1, sizeof *why);
+  size_t n = 0;
+  for (size_t i = 0; i < r->nrejects && !bad && lines && why; i++) {
+    const reject *j = &r->rejects[i]; /* sorted by file and row: one entry per record */
+    if (j->file != idx) continue;
+    tidu_sb b = {0};
+    if (n && lines[n - 1] == j->row) { /* a second problem of the same record */
+      tidu_sb_puts(&b, why[n - 1]);
+      tidu_sb_puts(&b, "; ");
+      free(why[--n]);
+    }
+    tidu_sb_puts(&b, j->reason);
+    lines[n] = j->row;
+    if (!(why[n++] = tidu_sb_take(&b))) bad = 1;
+  }
+  long copied = -1;
+  if (!bad && lines && why)
+    copied = (long)tidu_json_copy_records(text.s ? text.s : "", text.len, lines,
+                                          (const char *const *)why, n, out);
+  for (size_t i = 0; why && i < n; i++) free(why[i]);
+  free(why);
+  free(lines);
+  tidu_sb_free(&text);
+  return copied;
+}
+
 static int is_json(const run *r, const char *path) {
   tidu_format fmt = r->opt->fmt;
   if (fmt == TIDU_FMT_JSON || fmt == TIDU_FMT_NDJSON) return 1;
@@ -600,9 +637,17 @@ static tidu_code write_rejects(run *r, size_t nfiles, char *const *files, tidu_e
   if (rc != TIDU_OK) return rc;
   FILE *out = tidu_outfile_fp(o);
   if (r->nrejects > 1) qsort(r->rejects, r->nrejects, sizeof *r->rejects, cmp_reject);
-  fputs("\xef\xbb\xbf", out); /* UTF-8 with a BOM, as Excel wants it */
+  /* rejects from JSON inputs only: the records themselves, as NDJSON */
+  int all_json = 1;
+  for (size_t k = 0; k < r->nrejects; k++) all_json &= is_json(r, files[r->rejects[k].file]);
+  for (size_t i = 0; i < nfiles && all_json; i++) {
+    if (!is_json(r, files[i]) || copy_json_rejects(r, out, (int)i, files[i]) >= 0) continue;
+    tidu_outfile_abort(o); /* the input could not be read again */
+    return tidu_outfile_error(err, files[i], errno);
+  }
+  if (!all_json) fputs("\xef\xbb\xbf", out); /* UTF-8 with a BOM, as Excel wants it */
   int header = 1, listed = 0;
-  for (size_t i = 0; i < nfiles; i++) {
+  for (size_t i = 0; i < nfiles && !all_json; i++) {
     int any = 0;
     for (size_t k = 0; k < r->nrejects && !any; k++) any = r->rejects[k].file == (int)i;
     if (!any) continue;

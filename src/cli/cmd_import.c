@@ -19,8 +19,8 @@ static const cli_option import_opts[] = {
      "XLSX sheet to read (default: the first)"},
     CLI_READ_OPTS,
     {"dry-run", 'n', NULL, "只检查并汇总，不写入", "check and summarise, write nothing"},
-    {"skip-bad", 0, "REJECTS.csv", "写入正确的记录，错误记录(附原因)写入此 CSV",
-     "write the good records; rejected rows with a reason go to this CSV"},
+    {"skip-bad", 0, "REJECTS", "写入正确的记录，错误记录(附原因)写入此文件(JSON 输入为 NDJSON)",
+     "write the good records; rejected rows with a reason go to this file (NDJSON for JSON input)"},
     {"format", 'f', "FMT", "输入格式 csv|xlsx|json|ndjson(默认按扩展名)",
      "input format csv|xlsx|json|ndjson (default: by extension)"},
     {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
@@ -107,8 +107,8 @@ static void print_summary(void *ud, const tidu_import_result *res) {
   int fatal = res->fatal != TIDU_OK;
   int refuse = fatal || (res->problems > 0 && !ci->skip_bad);
   if (refuse && !fatal)
-    fprintf(stderr, "%ld 个问题，未写入任何数据 / %ld problems, nothing written\n", res->problems,
-            res->problems);
+    fprintf(stderr, "%ld 个问题，未写入任何数据 / %ld problem%s, nothing written\n", res->problems,
+            res->problems, res->problems == 1 ? "" : "s");
   printf("记录/records %lld; 企业/firms: 新增/new %lld, 更新/updated %lld, 未变/unchanged %lld; "
          "年度/years: 新增/added %lld, 变更/changed %lld, 未变/unchanged %lld; "
          "警告/warnings %lld; 拒绝/rejected %lld%s\n",

@@ -6,6 +6,7 @@
 #include "tidu/uscc.h"
 #include "tidu/values.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,13 +256,14 @@ tidu_code tidu_io_convert(const tidu_field_info *fi, const char *s, size_t len,
 void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
                     const tidu_field_info *fi, int32_t year, const char *header) {
   if (!err) return;
-  char msg[sizeof err->message];
-  snprintf(msg, sizeof msg, "%s", err->message);
-  char *en = strstr(msg, " / ");
-  const char *zh_part = msg, *en_part = msg;
-  if (en) {
-    *en = '\0';
-    en_part = en + 3;
+  /* the message's two languages, each named with the cell's field in its own language */
+  char zh_part[sizeof err->message], en_part[sizeof err->message];
+  snprintf(zh_part, sizeof zh_part, "%s", tidu_error_text(err, "zh"));
+  snprintf(en_part, sizeof en_part, "%s", tidu_error_text(err, "en"));
+  char *sep = err->message_zh[0] ? NULL : strstr(zh_part, " / ");
+  if (sep) { /* a message written without tidu_error_set: split at its first separator */
+    *sep = '\0';
+    memmove(en_part, en_part + (sep - zh_part) + 3, strlen(en_part + (sep - zh_part) + 3) + 1);
   }
   char zh_name[160], en_name[160];
   if (fi && year) {
@@ -273,15 +275,22 @@ void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
   }
   tidu_utf8_cut_tail(zh_name); /* a long header is cut on a character boundary */
   tidu_utf8_cut_tail(en_name);
-  int n;
   int named = zh_name[0] && strncmp(zh_part, zh_name, strlen(zh_name)) != 0;
-  if (named)
-    n = snprintf(err->message, sizeof err->message, "%s: %s / %s: %s", zh_name, zh_part, en_name,
-                 en_part);
-  else
-    n = snprintf(err->message, sizeof err->message, "%s / %s", zh_part, en_part);
-  if (n < 0) err->message[0] = '\0';
-  if (n >= (int)sizeof err->message) tidu_utf8_cut_tail(err->message);
+  char zh[sizeof err->message + 256], en[sizeof err->message + 256];
+  if (named) {
+    snprintf(zh, sizeof zh, "%s: %s", zh_name, zh_part);
+    snprintf(en, sizeof en, "%s: %s", en_name, en_part);
+  } else {
+    snprintf(zh, sizeof zh, "%s", zh_part);
+    snprintf(en, sizeof en, "%s", en_part);
+  }
+  tidu_utf8_cut_tail(zh);
+  tidu_utf8_cut_tail(en);
+  if (!strcmp(zh, en) && !named) {
+    /* one language only: keep the message as it was */
+  } else {
+    tidu_error_set_texts(err, zh, en);
+  }
   snprintf(err->file, sizeof err->file, "%s", file ? file : "");
   err->line = line;
   err->col = col;
@@ -636,6 +645,39 @@ static int next_row(tidu_table *t, tidu_row *row, tidu_error *err) {
   }
 }
 
+/* Row-number columns officials add (序号): skipped without a warning. */
+static int is_ignored_header(const char *h) {
+  static const char *const names[] = {"序号", "编号", "No.", "#"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (!strcmp(h, names[i])) return 1;
+  return 0;
+}
+
+/* The name part of an unknown header, for "did you mean": without a unit in parentheses or
+ * after a slash, a leading "2024年" or a trailing "_2024" / "2024" ("2022年营业收人(万元)" ->
+ * "营业收人"). */
+static const char *header_base(const char *h, char *buf, size_t size) {
+  snprintf(buf, size, "%s", h);
+  tidu_utf8_cut_tail(buf);
+  static const char *const cuts[] = {"(", "（", "/", "／"};
+  for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+    char *p = strstr(buf, cuts[i]);
+    if (p && p > buf) *p = '\0';
+  }
+  size_t n = strlen(buf);
+  if (n > 7 && isdigit((unsigned char)buf[0]) && isdigit((unsigned char)buf[3]) &&
+      !memcmp(buf + 4, "年", 3))
+    memmove(buf, buf + 7, (n -= 7) + 1);
+  size_t d = 0;
+  while (d < n && isdigit((unsigned char)buf[n - 1 - d])) d++;
+  if (d == 4 && n > 4) {
+    n -= 4;
+    if (n > 1 && (buf[n - 1] == '_' || buf[n - 1] == '-')) n--;
+    buf[n] = '\0';
+  }
+  return buf;
+}
+
 static tidu_code read_header(tidu_table *t, const tidu_row *row, tidu_error *err) {
   t->cols = tidu_calloc(row->ncells ? row->ncells : 1, sizeof *t->cols);
   if (!t->cols) return nomem(err);
@@ -668,9 +710,11 @@ static tidu_code read_header(tidu_table *t, const tidu_row *row, tidu_error *err
     if (rc == 0 && c->fi->scope == 'F' && c->fi->index == TIDU_F_USCC) t->uscc_col = (long)i;
     if (rc == 0 && c->fi->scope == 'F' && c->fi->index == TIDU_F_NAME) t->name_col = (long)i;
     if (rc > 0 && !strcmp(c->header, TIDU_REJECT_COLUMN)) continue; /* a rejects file's reason */
+    if (rc > 0 && is_ignored_header(c->header)) continue;           /* 序号: no figure to read */
     if (rc > 0) {
       tidu_error w;
-      const tidu_field_info *near = tidu_field_suggest(c->header);
+      char base[256];
+      const tidu_field_info *near = tidu_field_suggest(header_base(c->header, base, sizeof base));
       if (near)
         tidu_error_set(
             &w, TIDU_ERR_INPUT, NULL, 0, 0,
@@ -994,9 +1038,10 @@ static tidu_code no_identity(const tidu_table *t, const tidu_row *row, tidu_erro
 
 static size_t hash_key(const char *s);
 
-/* Remembers the row a USCC was first seen on; returns that earlier row when the key was seen
- * already (and then frees `key`), 0 when it is new (the key is kept), -1 on ENOMEM. */
-static long seen_before(tidu_table *t, char *key, long row_no) {
+/* Remembers the row a USCC (`key`, whose hash_key is `hash`) was first seen on; returns that
+ * earlier row when the key was seen already (`key` stays the caller's), 0 when it is new (the
+ * key is kept), -1 on ENOMEM (the key is freed). */
+static long seen_before(tidu_table *t, char *key, size_t hash, long row_no) {
   if ((t->nseen + 1) * 2 > t->cap_seen) {
     size_t n = t->cap_seen ? t->cap_seen * 2 : 64;
     slot *sl = calloc(n, sizeof *sl);
@@ -1019,14 +1064,11 @@ static long seen_before(tidu_table *t, char *key, long row_no) {
     t->seen = sl;
     t->cap_seen = n;
   }
-  size_t hash = hash_key(key);
   size_t h = hash & (t->cap_seen - 1);
   for (; t->seen[h].idx; h = (h + 1) & (t->cap_seen - 1)) {
     size_t k = t->seen[h].idx - 1;
-    if (t->seen[h].hash == hash && strcmp(t->seen_keys[k], key) == 0) {
-      free(key);
-      return t->seen_rows[k];
-    }
+    if (t->seen[h].hash == hash && strcmp(t->seen_keys[k], key) == 0)
+      return t->seen_rows[k]; /* the caller frees key */
   }
   t->seen_keys[t->nseen] = key;
   t->seen_rows[t->nseen] = row_no;
@@ -1050,21 +1092,22 @@ static int dup_key(const tidu_table *t, const tidu_row *row, char **key) {
   return 0;
 }
 
-static tidu_code seen_check(tidu_table *t, char *key, long row_no, tidu_error *err);
+static tidu_code seen_check(tidu_table *t, char *key, size_t hash, long row_no, tidu_error *err);
 
 static tidu_code duplicate_check(tidu_table *t, const tidu_row *row, tidu_error *err) {
   char *key;
   if (dup_key(t, row, &key) < 0) return nomem(err);
-  return key ? seen_check(t, key, row->row_no, err) : TIDU_OK;
+  return key ? seen_check(t, key, hash_key(key), row->row_no, err) : TIDU_OK;
 }
 
 /* The duplicate check of uscc `key` (taken over) first seen at line `row_no`. */
-static tidu_code seen_check(tidu_table *t, char *key, long row_no, tidu_error *err) {
-  char q[80];
-  quoted(key, strlen(key), q);
-  long prev = seen_before(t, key, row_no);
+static tidu_code seen_check(tidu_table *t, char *key, size_t hash, long row_no, tidu_error *err) {
+  long prev = seen_before(t, key, hash, row_no);
   if (prev < 0) return nomem(err);
   if (prev == 0) return TIDU_OK;
+  char q[80];
+  quoted(key, strlen(key), q);
+  free(key);
   tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
                  "同一统一社会信用代码 %s 在本文件中出现两次：第 %ld 行和第 %ld 行（每家企业只能"
                  "占一行；请删去或合并其中一行） / the uscc %s appears twice in this file: rows "
@@ -1402,22 +1445,26 @@ const tidu_rowsrc *tidu_table_rowsrc(const tidu_table *t) {
   return &t->src;
 }
 
-tidu_code tidu_table_wide_row(const tidu_table *t, const tidu_row *row, tidu_warnq *wq,
-                              tidu_firm *firm, char **key, tidu_error *err) {
-  tidu_firm_clear(firm);
+size_t tidu_table_ncols(const tidu_table *t) {
+  return t->ncols ? t->ncols : 1;
+}
+
+tidu_code tidu_table_wide_row(const tidu_table *t, const tidu_row *row, tidu_cellval *vals,
+                              tidu_warnq *wq, tidu_firm *firm, char **key, size_t *hash,
+                              tidu_error *err) {
   if (dup_key(t, row, key) < 0) return nomem(err);
-  rowvals rv = {tidu_calloc(t->ncols ? t->ncols : 1, sizeof *rv.v), 0, 0};
-  if (!rv.v) return nomem(err);
+  *hash = *key ? hash_key(*key) : 0;
+  memset(vals, 0, tidu_table_ncols(t) * sizeof *vals);
+  rowvals rv = {vals, 0, 0};
   tidu_code code = convert_row(t, row, &rv, wq, err);
   if (code == TIDU_OK) code = wide_firm(t, row, &rv, firm, err);
   if (code != TIDU_OK) tidu_firm_clear(firm);
   rowvals_free_text(&rv, t->ncols);
-  free(rv.v);
   return code;
 }
 
-tidu_code tidu_table_seen(tidu_table *t, char *key, long row_no, tidu_error *err) {
-  return seen_check(t, key, row_no, err);
+tidu_code tidu_table_seen(tidu_table *t, char *key, size_t hash, long row_no, tidu_error *err) {
+  return seen_check(t, key, hash, row_no, err);
 }
 
 tidu_code tidu_table_end(tidu_table *t, long data_rows, tidu_error *err) {
