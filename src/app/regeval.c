@@ -156,11 +156,11 @@ void tidu_regeval_get(const tidu_regeval *e, size_t lane, tidu_export_assessment
 }
 
 /* Reads up to TIDU_REGEVAL_CHUNK firms into firms[0..*n); sets *done at the end. */
-static tidu_code read_chunk(tidu_store_iter *it, tidu_firm *firms, size_t *n, int *done,
+static tidu_code read_chunk(tidu_store_scan *it, tidu_firm *firms, size_t *n, int *done,
                             tidu_error *err) {
   *n = 0;
   while (*n < TIDU_REGEVAL_CHUNK && !*done) {
-    tidu_code rc = tidu_store_iter_next(it, &firms[*n], done, err);
+    tidu_code rc = tidu_store_scan_next(it, &firms[*n], done, err);
     if (rc != TIDU_OK) return rc;
     if (!*done) (*n)++;
   }
@@ -169,13 +169,14 @@ static tidu_code read_chunk(tidu_store_iter *it, tidu_firm *firms, size_t *n, in
 
 tidu_code tidu_regeval_each(tidu_store *s, const tidu_store_filter *flt, tidu_regeval *e,
                             tidu_regeval_fn each, void *ctx, int *stopped, tidu_error *err) {
-  tidu_store_iter *it = NULL;
+  tidu_store_scan *it = NULL;
   if (stopped) *stopped = 0;
-  tidu_code rc = tidu_store_iter_open(s, flt, &it, err);
+  tidu_store_scan_spec spec = {.flt = flt}; /* every field: the callers show or export them */
+  tidu_code rc = tidu_store_scan_open(s, &spec, &it, err);
   if (rc != TIDU_OK) return rc;
   tidu_firm *firms = tidu_calloc(TIDU_REGEVAL_CHUNK, sizeof *firms);
   if (!firms) {
-    tidu_store_iter_close(it);
+    tidu_store_scan_close(it);
     return nomem(err);
   }
   for (size_t i = 0; i < TIDU_REGEVAL_CHUNK; i++) tidu_firm_init(&firms[i]);
@@ -193,6 +194,6 @@ tidu_code tidu_regeval_each(tidu_store *s, const tidu_store_filter *flt, tidu_re
   if (stopped) *stopped = stop;
   for (size_t i = 0; i < TIDU_REGEVAL_CHUNK; i++) tidu_firm_clear(&firms[i]);
   free(firms);
-  tidu_store_iter_close(it);
+  tidu_store_scan_close(it);
   return rc;
 }

@@ -83,6 +83,7 @@ typedef struct assess_ctx {
   int32_t year;
   int64_t as_of;
   tidu_read_options ro;
+  unsigned char firm_fields[TIDU_NFIRM], year_fields[TIDU_NYEAR]; /* what db: inputs read */
   tidu_rulebook *book;
   tidu_selection *sel;
   tidu_eval *ev;
@@ -492,7 +493,8 @@ static void read_input(assess_ctx *c, const char *path) {
   tidu_source *src = NULL;
   tidu_error err;
   tidu_error_clear(&err);
-  if (tidu_input_open_one_opt(path, &c->ro, &src, &err) != TIDU_OK) {
+  if (tidu_input_open_one_fields(path, &c->ro, c->firm_fields, c->year_fields, &src, &err) !=
+      TIDU_OK) {
     cli_print_error(&err);
     c->input_errors = 1;
     return;
@@ -606,6 +608,10 @@ static int setup(const cli_spec *spec, const cli_args *a, assess_ctx *c) {
     cli_print_error(&err);
     return cli_exit_code(err.code ? err.code : TIDU_ERR_NOMEM);
   }
+  /* registry inputs read what the rule sets, --firm, the result and the summary use */
+  tidu_selection_fields(c->sel, c->firm_fields, c->year_fields);
+  c->firm_fields[TIDU_F_NAME] = c->firm_fields[TIDU_F_INDUSTRY] = 1;
+  c->firm_fields[TIDU_F_CHAINS] = 1;
   c->ev = tidu_eval_new();
   c->chunk = tidu_chunk_new(BATCH);
   if (!c->ev || !c->chunk) {

@@ -9,7 +9,7 @@
 struct tidu_store_scan {
   tidu_store *s;
   tidu_sql_stmt *firms; /* uscc, then the firm fields of ffield[] */
-  tidu_sql_stmt *years; /* uscc, year, then the year fields of yfield[] */
+  tidu_sql_stmt *years; /* uscc, year, src_row, then the year fields of yfield[] */
   int years_row;        /* 1 when the years statement holds an unread row */
   int own_tx;           /* the scan opened a read transaction */
   int nf, ny;
@@ -84,13 +84,10 @@ tidu_code tidu_store_scan_open(tidu_store *s, const tidu_store_scan_spec *spec,
   filter_sql(&b);
   tidu_sb_puts(&b, " ORDER BY uscc");
   tidu_code rc = prepare(s, &b, &sc->firms, err);
-  int want_years = 1;
-  if (spec && spec->year) {
-    want_years = 0;
-    for (int i = 0; i < TIDU_NYEAR; i++) want_years |= spec->year[i] != 0;
-  }
-  if (rc == TIDU_OK && want_years) {
-    tidu_sb_puts(&b, "SELECT uscc, year");
+  /* the years are read even without a field of theirs: which years a firm has decides its
+   * latest year */
+  if (rc == TIDU_OK) {
+    tidu_sb_puts(&b, "SELECT uscc, year, src_row");
     for (int i = 0; i < TIDU_NYEAR; i++)
       if (!spec || !spec->year || spec->year[i]) {
         tidu_sb_printf(&b, ", \"%s\"", tidu_year_field_info(i)->name);
@@ -145,10 +142,11 @@ static tidu_code merge_years(tidu_store_scan *sc, tidu_firm *f, tidu_error *err)
     if (cmp == 0) {
       tidu_year *y = tidu_firm_year(f, (int32_t)tidu_sql_column_int64(sc->years, 1));
       if (!y) return nomem(err);
+      y->src_line = (long)tidu_sql_column_int64(sc->years, 2);
       for (int k = 0; k < sc->ny && rc == TIDU_OK; k++) {
         int i = sc->yfield[k];
         rc =
-            tidu_store_column_value(sc->years, 2 + k, tidu_year_field_info(i), &y->v[i], NULL, err);
+            tidu_store_column_value(sc->years, 3 + k, tidu_year_field_info(i), &y->v[i], NULL, err);
       }
     }
     if (rc == TIDU_OK) rc = tidu_sql_step(sc->years, &sc->years_row, err);
