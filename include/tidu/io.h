@@ -27,6 +27,8 @@ typedef struct tidu_read_options {
                          * (0 = the first non-blank row) */
   const char *encoding; /* CSV/JSON: "utf-8", "gb18030" (gbk, gb2312) or "utf-16"; NULL or "" =
                          * detected (BOM, valid UTF-8, else GB18030) */
+  int threads;          /* CSV: threads parsing a wide table's rows (1 = one, in this thread);
+                         * 0 = TIDU_THREADS when set, else the number of online processors */
 } tidu_read_options;
 
 typedef struct tidu_reader tidu_reader;

@@ -17,7 +17,7 @@ const char *tidu_input_db_path(const char *path) {
 
 tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source **out,
                               tidu_error *err) {
-  tidu_read_options ro = {sheet, 0, NULL};
+  tidu_read_options ro = {.sheet = sheet};
   return tidu_input_open_one_opt(path, &ro, out, err);
 }
 
@@ -94,7 +94,7 @@ static const tidu_source_ops chain_ops = {
 
 tidu_code tidu_input_open(char *const *paths, size_t n, const char *sheet, tidu_source **out,
                           tidu_error *err) {
-  tidu_read_options ro = {sheet, 0, NULL};
+  tidu_read_options ro = {.sheet = sheet};
   return tidu_input_open_opt(paths, n, &ro, out, err);
 }
 

@@ -31,7 +31,7 @@ static tidu_code next_warning(void *ctx, tidu_firm *f, int *done, tidu_error *er
 }
 
 int cli_source_open(char **paths, int n, const char *sheet, const char *label, cli_source **out) {
-  tidu_read_options ro = {sheet, 0, NULL};
+  tidu_read_options ro = {.sheet = sheet};
   return cli_source_open_ro(paths, n, &ro, label, out);
 }
 

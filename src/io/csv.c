@@ -11,7 +11,9 @@
 
 typedef struct csv {
   const char *name;
+  const char *text;    /* the whole text (offsets are from here) */
   const char *p, *end; /* the unread rest of the text */
+  const char *stop;    /* no row starts at or after this (end, or a split point) */
   long line;           /* line number at p */
   char delim;
   char *buf; /* this row's cell texts, each NUL-terminated */
@@ -132,7 +134,7 @@ static void strip_excel_formula(csv *c, size_t i) {
 
 static int csv_next(void *ctx, tidu_row *row, tidu_error *err) {
   csv *c = ctx;
-  if (c->p >= c->end) return 0;
+  if (c->p >= c->end || c->p >= c->stop) return 0;
   const char *row_start = c->p;
   long row_line = c->line;
   size_t n = 0;
@@ -217,8 +219,8 @@ int tidu_csv_rowsrc(const char *name, const char *text, size_t len, tidu_rowsrc 
   csv *c = tidu_calloc(1, sizeof *c);
   if (!c) return fail_nomem(err);
   c->name = name ? name : "";
-  c->p = text ? text : "";
-  c->end = c->p + (text ? len : 0);
+  c->p = c->text = text ? text : "";
+  c->end = c->stop = c->p + (text ? len : 0);
   c->line = 1;
   if (c->end - c->p >= 3 && memcmp(c->p, "\xef\xbb\xbf", 3) == 0) c->p += 3;
   skip_sep_line(c);
@@ -229,5 +231,31 @@ int tidu_csv_rowsrc(const char *name, const char *text, size_t len, tidu_rowsrc 
   out->name = c->name;
   out->sheet = NULL;
   out->typed = 0;
+  return 0;
+}
+
+void tidu_csv_where(void *ctx, size_t *off, long *line, char *delim) {
+  const csv *c = ctx;
+  *off = (size_t)(c->p - c->text);
+  *line = c->line;
+  *delim = c->delim;
+}
+
+int tidu_csv_rowsrc_at(const char *name, const char *text, size_t len, size_t start, size_t stop,
+                       long line, char delim, tidu_rowsrc *out, tidu_error *err) {
+  memset(out, 0, sizeof *out);
+  csv *c = tidu_calloc(1, sizeof *c);
+  if (!c) return fail_nomem(err);
+  c->name = name ? name : "";
+  c->text = text;
+  c->end = text + len;
+  c->p = text + (start < len ? start : len);
+  c->stop = text + (stop < len ? stop : len);
+  c->line = line;
+  c->delim = delim;
+  out->ctx = c;
+  out->next = csv_next;
+  out->close = csv_close;
+  out->name = c->name;
   return 0;
 }

@@ -19,6 +19,7 @@ typedef struct tidu_warnq {
   tidu_error *items;
   size_t head, n, cap;
   size_t dropped;
+  int unbounded; /* 1: keep every warning (a part of a file read in parallel) */
 } tidu_warnq;
 
 /* Copies `w` into the queue (marking it a warning). Returns TIDU_OK or TIDU_ERR_NOMEM. */
@@ -117,6 +118,54 @@ int tidu_table_probe(tidu_rowsrc *src, long *row_no);
 /* Same contract as tidu_reader_next. */
 tidu_code tidu_table_next(tidu_table *t, tidu_firm *firm, int *done, tidu_error *err);
 void tidu_table_close(tidu_table *t);
+
+/* For the parallel CSV reader (ptable.c). 1 when `t` reads the wide layout (one row, one
+ * firm) and has delivered nothing past its header. */
+int tidu_table_is_wide(const tidu_table *t);
+/* The row source `t` reads (to find where its data rows start). */
+const tidu_rowsrc *tidu_table_rowsrc(const tidu_table *t);
+/* 1 when every cell of the row is blank (such rows are skipped). */
+int tidu_table_row_blank(const tidu_row *row);
+/* One non-blank data row of a wide table into `firm` (cleared first), reading only the
+ * header map of `t` (safe from several threads): the row's warnings are pushed to `wq`, *key
+ * receives its uscc in upper case (a new string, NULL when none) for tidu_table_seen. Returns
+ * TIDU_OK, a record error (INPUT, DATA) located in `err`, or TIDU_ERR_NOMEM. */
+tidu_code tidu_table_wide_row(const tidu_table *t, const tidu_row *row, tidu_warnq *wq,
+                              tidu_firm *firm, char **key, tidu_error *err);
+/* The duplicate check, in input order, of the row at `line` with uscc `key` (taken over):
+ * TIDU_OK, or TIDU_ERR_DATA naming both rows (the row is then not delivered). */
+tidu_code tidu_table_seen(tidu_table *t, char *key, long line, tidu_error *err);
+/* The end of a wide table read in parallel after `data_rows` non-blank rows: the "only a
+ * header" error once when there were none, else TIDU_OK. */
+tidu_code tidu_table_end(tidu_table *t, long data_rows, tidu_error *err);
+
+/* ---- parallel reading of a wide CSV table (ptable.c) ---- */
+
+typedef struct tidu_ptable tidu_ptable;
+
+/* Reads the data rows of the wide CSV table `t` (borrowed; its row source is at the first
+ * data row of text[0..len)) with `threads` threads: the rest of the text is cut into parts
+ * after line feeds, each part is parsed on its own, and a part whose start turns out not to be
+ * where the part before it ended (a quoted field spanning the cut) is parsed again from there.
+ * Firms, record errors, warnings (to `warns`) and line numbers come out in input order exactly
+ * as from tidu_table_next. NULL when there is too little text to share, or on ENOMEM: the
+ * caller then reads with tidu_table_next. */
+tidu_ptable *tidu_ptable_open(tidu_table *t, const char *text, size_t len, int threads,
+                              tidu_warnq *warns);
+/* Same contract as tidu_table_next. */
+tidu_code tidu_ptable_next(tidu_ptable *p, tidu_firm *firm, int *done, tidu_error *err);
+/* Stops the threads and frees what is left. NULL is fine. */
+void tidu_ptable_close(tidu_ptable *p);
+
+/* Bytes per part (0 = the default, 256 KiB); tests set it small so that cuts fall inside
+ * quoted fields and characters. Parts are only used when the data rows span more than one. */
+extern size_t tidu_ptable_part_bytes;
+/* How many times a parallel read has begun (tests check that it was used). */
+extern size_t tidu_ptable_opens;
+
+/* The thread count for reading: `threads` when > 0, else TIDU_THREADS when it is 1..64, else
+ * the number of online processors (at most 64). */
+int tidu_io_threads(int threads);
 
 /* ---- JSON / NDJSON reader (json.c) ---- */
 

@@ -17,7 +17,7 @@
 /* ==== warning queue ==== */
 
 tidu_code tidu_warnq_push(tidu_warnq *q, const tidu_error *w) {
-  if (q->n - q->head >= TIDU_WARNQ_MAX) {
+  if (!q->unbounded && q->n - q->head >= TIDU_WARNQ_MAX) {
     q->dropped++;
     return TIDU_OK;
   }
@@ -75,6 +75,7 @@ struct tidu_reader {
   char *data; /* file contents read into memory, or NULL */
   char *utf8; /* converted text, or NULL */
   tidu_table *table;
+  tidu_ptable *ptable; /* the table's data rows read in parallel, or NULL */
   tidu_jsonr *json;
   tidu_warnq warns;
   int finished;
@@ -141,7 +142,11 @@ static tidu_code open_text(tidu_reader *r, const char *data, size_t len, tidu_fo
   }
   tidu_rowsrc src;
   if (tidu_csv_rowsrc(r->name, view, vlen, &src, err) != 0) return err->code;
-  return tidu_table_open_at(&src, &r->warns, opt ? opt->header_row : 0, NULL, &r->table, err);
+  rc = tidu_table_open_at(&src, &r->warns, opt ? opt->header_row : 0, NULL, &r->table, err);
+  int threads = tidu_io_threads(opt ? opt->threads : 0);
+  if (rc == TIDU_OK && threads > 1)
+    r->ptable = tidu_ptable_open(r->table, view, vlen, threads, &r->warns);
+  return rc;
 }
 
 /* The first sheet of a workbook holds no header row (instructions, a cover, nothing): looks
@@ -343,8 +348,9 @@ tidu_code tidu_reader_next(tidu_reader *r, tidu_firm *firm, int *done, tidu_erro
     *done = 1;
     return TIDU_OK;
   }
-  tidu_code rc = r->table ? tidu_table_next(r->table, firm, done, &e)
-                          : tidu_jsonr_next(r->json, firm, done, &e);
+  tidu_code rc = r->ptable  ? tidu_ptable_next(r->ptable, firm, done, &e)
+                 : r->table ? tidu_table_next(r->table, firm, done, &e)
+                            : tidu_jsonr_next(r->json, firm, done, &e);
   if (rc == TIDU_OK) return TIDU_OK;
   if (rc == TIDU_ERR_IO || rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT) r->finished = 1;
   if (!e.file[0]) snprintf(e.file, sizeof e.file, "%s", r->name);
@@ -358,6 +364,7 @@ int tidu_reader_warning(tidu_reader *r, tidu_error *warn) {
 
 void tidu_reader_close(tidu_reader *r) {
   if (!r) return;
+  tidu_ptable_close(r->ptable);
   tidu_table_close(r->table);
   tidu_jsonr_close(r->json);
   tidu_warnq_free(&r->warns);

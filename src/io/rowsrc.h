@@ -31,6 +31,16 @@ typedef struct tidu_rowsrc {
 int tidu_csv_rowsrc(const char *name, const char *text, size_t len, tidu_rowsrc *out,
                     tidu_error *err);
 
+/* Where the next unread row of a CSV row source (ctx of tidu_csv_rowsrc) starts: its byte
+ * offset into the text, its line number, and the delimiter in use. */
+void tidu_csv_where(void *ctx, size_t *off, long *line, char *delim);
+
+/* A CSV row source over part of `text` (borrowed): rows are read from byte `start` (a row
+ * start), numbered from `line`, with delimiter `delim` (no BOM, "sep=" line or detection), and
+ * no row is begun at or after byte `stop` (a row begun before it is read to its end). */
+int tidu_csv_rowsrc_at(const char *name, const char *text, size_t len, size_t start, size_t stop,
+                       long line, char delim, tidu_rowsrc *out, tidu_error *err);
+
 /* Opens an XLSX row source for `sheet` (NULL = first) of the file at `path`. src/io/xlsx.c */
 int tidu_xlsx_rowsrc(const char *path, const char *sheet, tidu_rowsrc *out, tidu_error *err);
 

@@ -92,7 +92,7 @@ tidu_source *tidu_pack_source(tidu_pack *pack) {
 
 tidu_code tidu_source_open_file(const char *path, const char *sheet, tidu_source **out,
                                 tidu_error *err) {
-  tidu_read_options ro = {sheet, 0, NULL};
+  tidu_read_options ro = {.sheet = sheet};
   return tidu_source_open_file_opt(path, &ro, out, err);
 }
 

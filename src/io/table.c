@@ -639,7 +639,7 @@ static tidu_code check_years(tidu_table *t, tidu_error *err) {
   return TIDU_OK;
 }
 
-static int row_blank(const tidu_row *row) {
+int tidu_table_row_blank(const tidu_row *row) {
   for (size_t i = 0; i < row->ncells; i++) {
     size_t n = row->lens[i];
     trim(row->cells[i], &n);
@@ -654,7 +654,7 @@ static int next_row(tidu_table *t, tidu_row *row, tidu_error *err) {
     int rc = t->src.next(t->src.ctx, row, err);
     if (rc <= 0) return rc;
     if (!t->cols && row->row_no < t->header_row) continue; /* above --header-row */
-    if (row_blank(row)) continue;
+    if (tidu_table_row_blank(row)) continue;
     if (t->cols) t->data_rows++;
     return 1;
   }
@@ -755,7 +755,7 @@ static tidu_code not_a_header(tidu_table *t, const tidu_row *first, tidu_error *
   tidu_error e;
   for (int k = 0; k < HEADER_SEARCH_ROWS && !found; k++) {
     if (t->src.next(t->src.ctx, &row, &e) <= 0) break;
-    if (!row_blank(&row) && row_is_header(&row)) found = row.row_no;
+    if (!tidu_table_row_blank(&row) && row_is_header(&row)) found = row.row_no;
   }
   t->no_header = 1;
   if (found)
@@ -832,7 +832,7 @@ int tidu_table_probe(tidu_rowsrc *src, long *row_no) {
   *row_no = 0;
   for (int k = 0; k < HEADER_SEARCH_ROWS; k++) {
     if (src->next(src->ctx, &row, &e) <= 0) return 0;
-    if (!row_blank(&row) && row_is_header(&row)) {
+    if (!tidu_table_row_blank(&row) && row_is_header(&row)) {
       *row_no = row.row_no;
       return 1;
     }
@@ -856,15 +856,21 @@ static void rowvals_free_text(rowvals *rv, size_t n) {
   }
 }
 
-static tidu_code row_error(tidu_table *t, const tidu_row *row, size_t col, tidu_code code,
-                           tidu_error *err) {
+static tidu_code line_error(const tidu_table *t, long line, size_t col, tidu_code code,
+                            tidu_error *err) {
   const column *c = col < t->ncols ? &t->cols[col] : NULL;
-  tidu_io_locate(err, t->src.name, row->row_no, (long)col + 1, c ? c->fi : NULL,
+  tidu_io_locate(err, t->src.name, line, (long)col + 1, c ? c->fi : NULL,
                  c && c->fi && c->fi->scope == 'Y' ? c->year : 0, c ? c->header : NULL);
   return code;
 }
 
-static tidu_code read_year_cell(tidu_table *t, const tidu_row *row, rowvals *rv, tidu_error *err) {
+static tidu_code row_error(const tidu_table *t, const tidu_row *row, size_t col, tidu_code code,
+                           tidu_error *err) {
+  return line_error(t, row->row_no, col, code, err);
+}
+
+static tidu_code read_year_cell(const tidu_table *t, const tidu_row *row, rowvals *rv,
+                                tidu_error *err) {
   size_t n = row->lens[t->year_col];
   const char *s = trim(row->cells[t->year_col], &n);
   if (n == 0) return TIDU_OK;
@@ -891,7 +897,8 @@ static void col_letters(size_t i, char out[8]) {
 
 /* A number typed into a text column of a spreadsheet (an all-digit USCC that Excel keeps as
  * 9.13204111347102E+17 has lost its last digits): an error naming the cell. */
-static tidu_code number_in_text(tidu_table *t, const tidu_row *row, size_t i, tidu_error *err) {
+static tidu_code number_in_text(const tidu_table *t, const tidu_row *row, size_t i,
+                                tidu_error *err) {
   const tidu_field_info *fi = t->cols[i].fi;
   char cell[40], q[80];
   col_letters(i, cell);
@@ -911,7 +918,8 @@ static tidu_code number_in_text(tidu_table *t, const tidu_row *row, size_t i, ti
   return row_error(t, row, i, TIDU_ERR_INPUT, err);
 }
 
-static tidu_code convert_row(tidu_table *t, const tidu_row *row, rowvals *rv, tidu_error *err) {
+static tidu_code convert_row(const tidu_table *t, const tidu_row *row, rowvals *rv, tidu_warnq *wq,
+                             tidu_error *err) {
   /* spreadsheets leave trailing empty cells out: only a CSV row can be short */
   if (!t->src.typed && row->ncells < t->needed)
     return tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, row->row_no, (long)row->ncells + 1,
@@ -946,7 +954,8 @@ static tidu_code convert_row(tidu_table *t, const tidu_row *row, rowvals *rv, ti
     }
     if (rv->v[i].warn) {
       row_error(t, row, i, TIDU_OK, &e);
-      if (warn_push(t, &e) != TIDU_OK) return nomem(err);
+      e.warning = 1;
+      if (tidu_warnq_push(wq, &e) != TIDU_OK) return nomem(err);
     }
     if (c->fi->scope == 'Y' && !c->year && !rv->year && (rv->v[i].set || rv->v[i].clear)) {
       tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0, "年度为空 / the year is empty");
@@ -994,7 +1003,7 @@ static char *row_key(const tidu_table *t, const tidu_row *row, int *oom) {
   return k;
 }
 
-static tidu_code no_identity(tidu_table *t, const tidu_row *row, tidu_error *err) {
+static tidu_code no_identity(const tidu_table *t, const tidu_row *row, tidu_error *err) {
   tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, row->row_no, 0,
                  "缺少统一社会信用代码和企业名称 / neither uscc nor name is given");
   return TIDU_ERR_INPUT;
@@ -1047,25 +1056,40 @@ static long seen_before(tidu_table *t, char *key, long row_no) {
 
 /* The same USCC on two rows of a wide table: the second row is an error naming both rows
  * (the first row's firm was read; neither silently replaces the other). */
-static tidu_code duplicate_check(tidu_table *t, const tidu_row *row, tidu_error *err) {
-  if (t->uscc_col < 0) return TIDU_OK;
+/* The row's uscc in upper case as a new string (*key), NULL when it has none. -1 on ENOMEM. */
+static int dup_key(const tidu_table *t, const tidu_row *row, char **key) {
+  *key = NULL;
+  if (t->uscc_col < 0) return 0;
   size_t n;
   const char *s = raw_cell(row, t->uscc_col, &n);
-  if (n == 0) return TIDU_OK;
-  char *key = tidu_strndup(s, n);
-  if (!key) return nomem(err);
-  upper_ascii(key);
+  if (n == 0) return 0;
+  *key = tidu_strndup(s, n);
+  if (!*key) return -1;
+  upper_ascii(*key);
+  return 0;
+}
+
+static tidu_code seen_check(tidu_table *t, char *key, long row_no, tidu_error *err);
+
+static tidu_code duplicate_check(tidu_table *t, const tidu_row *row, tidu_error *err) {
+  char *key;
+  if (dup_key(t, row, &key) < 0) return nomem(err);
+  return key ? seen_check(t, key, row->row_no, err) : TIDU_OK;
+}
+
+/* The duplicate check of uscc `key` (taken over) first seen at line `row_no`. */
+static tidu_code seen_check(tidu_table *t, char *key, long row_no, tidu_error *err) {
   char q[80];
-  quoted(key, n, q);
-  long prev = seen_before(t, key, row->row_no);
+  quoted(key, strlen(key), q);
+  long prev = seen_before(t, key, row_no);
   if (prev < 0) return nomem(err);
   if (prev == 0) return TIDU_OK;
   tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
                  "同一统一社会信用代码 %s 在本文件中出现两次：第 %ld 行和第 %ld 行（每家企业只能"
                  "占一行；请删去或合并其中一行） / the uscc %s appears twice in this file: rows "
                  "%ld and %ld (one row per firm: delete or merge one of them)",
-                 q, prev, row->row_no, q, prev, row->row_no);
-  return row_error(t, row, (size_t)t->uscc_col, TIDU_ERR_DATA, err);
+                 q, prev, row_no, q, prev, row_no);
+  return line_error(t, row_no, (size_t)t->uscc_col, TIDU_ERR_DATA, err);
 }
 
 /* Once, when the table had a header but not one row below it. */
@@ -1077,7 +1101,7 @@ static tidu_code header_only(tidu_table *t, tidu_error *err) {
                         t->header_line, t->header_line);
 }
 
-static tidu_code wide_firm(tidu_table *t, const tidu_row *row, rowvals *rv, tidu_firm *firm,
+static tidu_code wide_firm(const tidu_table *t, const tidu_row *row, rowvals *rv, tidu_firm *firm,
                            tidu_error *err) {
   firm->src_name = t->src.name;
   firm->src_line = row->row_no;
@@ -1268,7 +1292,7 @@ static tidu_code merge_row(tidu_table *t, const tidu_row *row, rowvals *rv, entr
 /* Reads one long-layout row into the entries. Only fatal codes are returned. */
 static tidu_code long_row(tidu_table *t, const tidu_row *row, rowvals *rv, tidu_error *err) {
   tidu_error e;
-  tidu_code rc = convert_row(t, row, rv, &e);
+  tidu_code rc = convert_row(t, row, rv, t->warns, &e);
   if (rc == TIDU_ERR_NOMEM) return nomem(err);
   int oom = 0;
   char *key = row_key(t, row, &oom);
@@ -1363,7 +1387,7 @@ tidu_code tidu_table_next(tidu_table *t, tidu_firm *firm, int *done, tidu_error 
     return rc == 0 ? TIDU_OK : err->code;
   }
   code = duplicate_check(t, &row, err);
-  if (code == TIDU_OK) code = convert_row(t, &row, &rv, err);
+  if (code == TIDU_OK) code = convert_row(t, &row, &rv, t->warns, err);
   if (code == TIDU_OK) code = wide_firm(t, &row, &rv, firm, err);
   if (code != TIDU_OK) tidu_firm_clear(firm);
   if (code == TIDU_ERR_NOMEM) t->finished = 1;
@@ -1385,4 +1409,38 @@ void tidu_table_close(tidu_table *t) {
   free(t->seen_rows);
   free(t->seen);
   free(t);
+}
+
+/* ---- for the parallel reader (ptable.c) ---- */
+
+int tidu_table_is_wide(const tidu_table *t) {
+  return t->year_col < 0 && !t->finished;
+}
+
+const tidu_rowsrc *tidu_table_rowsrc(const tidu_table *t) {
+  return &t->src;
+}
+
+tidu_code tidu_table_wide_row(const tidu_table *t, const tidu_row *row, tidu_warnq *wq,
+                              tidu_firm *firm, char **key, tidu_error *err) {
+  tidu_firm_clear(firm);
+  if (dup_key(t, row, key) < 0) return nomem(err);
+  rowvals rv = {tidu_calloc(t->ncols ? t->ncols : 1, sizeof *rv.v), 0, 0};
+  if (!rv.v) return nomem(err);
+  tidu_code code = convert_row(t, row, &rv, wq, err);
+  if (code == TIDU_OK) code = wide_firm(t, row, &rv, firm, err);
+  if (code != TIDU_OK) tidu_firm_clear(firm);
+  rowvals_free_text(&rv, t->ncols);
+  free(rv.v);
+  return code;
+}
+
+tidu_code tidu_table_seen(tidu_table *t, char *key, long row_no, tidu_error *err) {
+  return seen_check(t, key, row_no, err);
+}
+
+tidu_code tidu_table_end(tidu_table *t, long data_rows, tidu_error *err) {
+  t->finished = 1;
+  if (data_rows == 0 && !t->told_empty) return header_only(t, err);
+  return TIDU_OK;
 }

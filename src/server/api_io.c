@@ -94,7 +94,7 @@ int route_import(srv_req *rq, srv_resp *rs) {
   if (!rq->len) return srv_error(rs, 400, "bad_request", "body", "文件为空 / empty file");
   const char *skip = srv_query(rq, "skip_bad");
   int skip_bad = skip && !strcmp(skip, "1");
-  tidu_read_options opt = {srv_query(rq, "sheet"), 0, NULL};
+  tidu_read_options opt = {.sheet = srv_query(rq, "sheet")};
   tidu_reader *rd = NULL;
   tidu_error err;
   tidu_error_clear(&err);

@@ -151,7 +151,7 @@ static void title_row_above_the_header(void **state) {
   contains(log, "\"2025年苏州市专精特新企业申报汇总表\"");
   contains(log, "the header is on row 3: add --header-row 3");
   lacks(log, "unquoted comma");
-  tidu_read_options opt = {NULL, 3, NULL};
+  tidu_read_options opt = {.header_row = 3};
   log = book_log(BOOKS "title_row.xlsx", &opt);
   contains(log, "F {\"uscc\":\"91320505MA1N2K3P9H\",\"name\":\"苏州标题测试有限公司\",\"years\":{"
                 "\"2024\":{\"revenue\":43210000}}}\n");
@@ -165,7 +165,7 @@ static void instructions_on_the_first_sheet(void **state) {
   const char *log = book_log(BOOKS "instructions_first.xlsx", NULL);
   contains(log, "OPEN " BOOKS "instructions_first.xlsx: 第一个工作表“填表说明”中没有表头");
   contains(log, "the firms are on sheet \"企业信息\": add --sheet 企业信息");
-  tidu_read_options opt = {"企业信息", 0, NULL};
+  tidu_read_options opt = {.sheet = "企业信息"};
   log = book_log(BOOKS "instructions_first.xlsx", &opt);
   contains(log, "F {\"uscc\":\"91320505MA1N2K3P9H\",\"name\":\"苏州说明测试有限公司\"");
   lacks(log, "E ");

@@ -1,0 +1,382 @@
+/* Parallel reading of a wide CSV table: parts cut at line feeds, parsed by threads, delivered in
+ * order. */
+#include "io/internal.h"
+#include "io/rowsrc.h"
+#include "tidu/toolkit.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PART_BYTES   (256u * 1024u)
+#define PARTS_AHEAD  4 /* parts in flight per thread */
+#define MAX_THREADS  64
+#define NO_ERR_INDEX ((size_t)-1)
+
+size_t tidu_ptable_part_bytes = 0;
+size_t tidu_ptable_opens = 0;
+
+int tidu_io_threads(int threads) {
+  if (threads > 0) return threads > MAX_THREADS ? MAX_THREADS : threads;
+  const char *env = getenv("TIDU_THREADS");
+  if (env && *env) {
+    char *end = NULL;
+    long v = strtol(env, &end, 10);
+    if (end && *end == '\0' && v >= 1 && v <= MAX_THREADS) return (int)v;
+  }
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+/* One non-blank row of a part: a firm, or a record error, with its warnings. */
+typedef struct prow {
+  tidu_firm firm;
+  char *key;      /* its uscc for the duplicate check, or NULL */
+  long line;      /* line within the part (the part's first line is 1) */
+  tidu_code code; /* TIDU_OK: `firm`; else errs[err] */
+  size_t err;     /* index into the part's errors */
+  size_t w0, w1;  /* its warnings: the part's warns.items[w0 .. w1) */
+} prow;
+
+/* One part of the text and what parsing it found. */
+typedef struct part {
+  size_t start, stop; /* rows begun in [start, stop) */
+  size_t end;         /* where parsing stopped (the next part must start here) */
+  long lines;         /* line breaks from start to end */
+  prow *rows;
+  size_t n, cap;
+  tidu_error *errs;
+  size_t nerr, cap_err;
+  tidu_warnq warns;
+  int fatal; /* 1: the last row is an error that ends the reading; -1: memory ran out after
+              * the last row */
+  int ready;
+} part;
+
+struct tidu_ptable {
+  tidu_table *t;
+  const char *text;
+  size_t len;
+  const char *name;
+  char delim;
+  size_t first;    /* where the data rows start */
+  long first_line; /* and their first line */
+  size_t bytes;    /* per part */
+  size_t nparts;
+  tidu_warnq *warns; /* the reader's queue */
+  /* the threads */
+  pthread_t th[MAX_THREADS];
+  int nth;
+  pthread_mutex_t lock;
+  pthread_cond_t space, ready;
+  size_t next_part; /* the next part a thread takes */
+  size_t consumed;  /* parts delivered and released */
+  int stop;
+  part *ring; /* part k lives in ring[k % window] */
+  size_t window;
+  /* delivery */
+  part *cur;
+  size_t pos;
+  size_t expect; /* where the current part must start: the end of the one before */
+  long base;     /* line number of the current part's first line */
+  long next_base;
+  long data_rows;
+  int finished;
+};
+
+/* The start of part k: just after the first line feed at or after its nominal offset. */
+static size_t cut(const tidu_ptable *p, size_t k) {
+  if (k == 0) return p->first;
+  if (k >= p->nparts) return p->len;
+  size_t at = p->first + k * p->bytes - 1;
+  if (at >= p->len) return p->len;
+  const char *nl = memchr(p->text + at, '\n', p->len - at);
+  return nl ? (size_t)(nl - p->text) + 1 : p->len;
+}
+
+static void part_reset(part *b) {
+  for (size_t i = 0; i < b->n; i++) {
+    tidu_firm_clear(&b->rows[i].firm);
+    free(b->rows[i].key);
+  }
+  b->n = b->nerr = 0;
+  b->warns.n = b->warns.head = b->warns.dropped = 0;
+  b->fatal = 0;
+  b->lines = 0;
+}
+
+static void part_free(part *b) {
+  part_reset(b);
+  free(b->rows);
+  free(b->errs);
+  free(b->warns.items);
+}
+
+/* Keeps an error of the part; its index, or NO_ERR_INDEX on ENOMEM. */
+static size_t keep_error(part *b, const tidu_error *e) {
+  if (TIDU_PUSH_ROOM(b->errs, b->nerr, b->cap_err) != 0) return NO_ERR_INDEX;
+  b->errs[b->nerr] = *e;
+  return b->nerr++;
+}
+
+/* A fatal row ending the part: a CSV error, or memory running out. */
+static void fatal_row(part *b, prow *r, const tidu_error *e) {
+  static const tidu_error oom = {.code = TIDU_ERR_NOMEM, .message = "内存不足 / out of memory"};
+  size_t i = keep_error(b, e);
+  if (i == NO_ERR_INDEX) {
+    b->nerr = 0;
+    i = keep_error(b, &oom); /* the array has room now */
+  }
+  r->code = b->errs[i].code;
+  r->err = i;
+  b->fatal = 1;
+}
+
+/* Parses the rows begun in [from, stop) into b. */
+static void parse_part(const tidu_ptable *p, part *b, size_t from, size_t stop) {
+  part_reset(b);
+  b->start = from;
+  b->stop = stop;
+  b->end = from;
+  if (from >= stop) return;
+  tidu_rowsrc src;
+  tidu_error e;
+  if (tidu_csv_rowsrc_at(p->name, p->text, p->len, from, stop, 1, p->delim, &src, &e) != 0) {
+    b->fatal = -1; /* out of memory after the rows read so far (none) */
+    return;
+  }
+  for (;;) {
+    tidu_row row;
+    int rc = src.next(src.ctx, &row, &e);
+    if (rc == 0) break;
+    if (rc > 0 && tidu_table_row_blank(&row)) continue;
+    if (TIDU_PUSH_ROOM(b->rows, b->n, b->cap) != 0) {
+      b->fatal = -1; /* no room even for the error: out of memory after the rows so far */
+      break;
+    }
+    prow *r = &b->rows[b->n++];
+    memset(r, 0, sizeof *r);
+    tidu_firm_init(&r->firm);
+    r->line = rc > 0 ? row.row_no : e.line;
+    if (rc < 0) {
+      fatal_row(b, r, &e);
+      break;
+    }
+    r->w0 = b->warns.n;
+    r->code = tidu_table_wide_row(p->t, &row, &b->warns, &r->firm, &r->key, &e);
+    r->w1 = b->warns.n;
+    if (r->code == TIDU_ERR_NOMEM) {
+      fatal_row(b, r, &e);
+      break;
+    }
+    if (r->code != TIDU_OK) {
+      r->err = keep_error(b, &e);
+      if (r->err == NO_ERR_INDEX) {
+        fatal_row(b, r, &e);
+        break;
+      }
+    }
+  }
+  char delim;
+  tidu_csv_where(src.ctx, &b->end, &b->lines, &delim);
+  b->lines -= 1;
+  src.close(src.ctx);
+}
+
+static void *worker(void *arg) {
+  tidu_ptable *p = arg;
+  pthread_mutex_lock(&p->lock);
+  for (;;) {
+    while (!p->stop && p->next_part < p->nparts && p->next_part >= p->consumed + p->window)
+      pthread_cond_wait(&p->space, &p->lock);
+    if (p->stop || p->next_part >= p->nparts) break;
+    size_t k = p->next_part++;
+    part *b = &p->ring[k % p->window];
+    pthread_mutex_unlock(&p->lock);
+    parse_part(p, b, cut(p, k), cut(p, k + 1));
+    pthread_mutex_lock(&p->lock);
+    b->ready = 1;
+    pthread_cond_broadcast(&p->ready);
+  }
+  pthread_mutex_unlock(&p->lock);
+  return NULL;
+}
+
+static void stop_threads(tidu_ptable *p) {
+  pthread_mutex_lock(&p->lock);
+  p->stop = 1;
+  pthread_cond_broadcast(&p->space);
+  pthread_mutex_unlock(&p->lock);
+  for (int i = 0; i < p->nth; i++) pthread_join(p->th[i], NULL);
+  p->nth = 0;
+}
+
+void tidu_ptable_close(tidu_ptable *p) {
+  if (!p) return;
+  stop_threads(p);
+  if (p->ring)
+    for (size_t i = 0; i < p->window; i++) part_free(&p->ring[i]);
+  free(p->ring);
+  pthread_mutex_destroy(&p->lock);
+  pthread_cond_destroy(&p->space);
+  pthread_cond_destroy(&p->ready);
+  free(p);
+}
+
+tidu_ptable *tidu_ptable_open(tidu_table *t, const char *text, size_t len, int threads,
+                              tidu_warnq *warns) {
+  if (threads < 2 || !tidu_table_is_wide(t)) return NULL;
+  const tidu_rowsrc *src = tidu_table_rowsrc(t);
+  if (src->sheet || src->typed) return NULL; /* CSV only */
+  size_t first;
+  long line;
+  char delim;
+  tidu_csv_where(src->ctx, &first, &line, &delim);
+  size_t bytes = tidu_ptable_part_bytes ? tidu_ptable_part_bytes : PART_BYTES;
+  if (first >= len || len - first <= bytes) return NULL;
+  tidu_ptable *p = tidu_calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->t = t;
+  p->text = text;
+  p->len = len;
+  p->name = src->name;
+  p->delim = delim;
+  p->first = p->expect = first;
+  p->first_line = p->next_base = line;
+  p->bytes = bytes;
+  p->nparts = (len - first + bytes - 1) / bytes;
+  p->warns = warns;
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  p->window = (size_t)threads * PARTS_AHEAD;
+  pthread_mutex_init(&p->lock, NULL);
+  pthread_cond_init(&p->space, NULL);
+  pthread_cond_init(&p->ready, NULL);
+  p->ring = tidu_calloc(p->window, sizeof *p->ring);
+  if (!p->ring) {
+    tidu_ptable_close(p);
+    return NULL;
+  }
+  for (size_t i = 0; i < p->window; i++) p->ring[i].warns.unbounded = 1;
+  for (int i = 0; i < threads; i++) {
+    if (pthread_create(&p->th[p->nth], NULL, worker, p) != 0) break;
+    p->nth++;
+  }
+  if (p->nth == 0) {
+    tidu_ptable_close(p);
+    return NULL;
+  }
+  __atomic_add_fetch(&tidu_ptable_opens, 1, __ATOMIC_RELAXED);
+  return p;
+}
+
+static tidu_code nomem(tidu_error *err) {
+  return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+}
+
+/* A line within the current part as a line of the file. */
+static long file_line(const tidu_ptable *p, long line) {
+  return p->base + line - 1;
+}
+
+/* Hands the current part back to the threads. */
+static void release(tidu_ptable *p) {
+  part_reset(p->cur);
+  pthread_mutex_lock(&p->lock);
+  p->cur->ready = 0;
+  p->consumed++;
+  pthread_cond_broadcast(&p->space);
+  pthread_mutex_unlock(&p->lock);
+  p->cur = NULL;
+}
+
+/* Waits for the next part and checks that it starts where the one before ended; when not (a
+ * quoted field ran over the cut) parses it again from there. 0 when there are no more. */
+static int advance(tidu_ptable *p) {
+  if (p->cur) release(p);
+  if (p->consumed >= p->nparts) return 0;
+  part *b = &p->ring[p->consumed % p->window];
+  pthread_mutex_lock(&p->lock);
+  while (!b->ready) pthread_cond_wait(&p->ready, &p->lock);
+  pthread_mutex_unlock(&p->lock);
+  if (b->start != p->expect) parse_part(p, b, p->expect, b->stop);
+  p->base = p->next_base;
+  p->next_base = p->base + b->lines;
+  p->expect = b->end;
+  p->cur = b;
+  p->pos = 0;
+  return 1;
+}
+
+/* The error of row r with its line in the file. */
+static tidu_code row_err(tidu_ptable *p, const prow *r, tidu_error *err) {
+  const tidu_error *e = &p->cur->errs[r->err];
+  if (err) {
+    *err = *e;
+    if (e->code != TIDU_ERR_NOMEM) err->line = file_line(p, e->line);
+  }
+  return e->code;
+}
+
+/* Delivers row r of the current part. */
+static tidu_code deliver(tidu_ptable *p, prow *r, tidu_firm *firm, tidu_error *err) {
+  part *b = p->cur;
+  int last = p->pos == b->n;
+  if (last && b->fatal > 0) {
+    p->finished = 1;
+    tidu_table_end(p->t, 1, NULL);
+    return row_err(p, r, err);
+  }
+  p->data_rows++;
+  long line = file_line(p, r->line);
+  if (r->key) {
+    char *key = r->key;
+    r->key = NULL;
+    tidu_code rc = tidu_table_seen(p->t, key, line, err);
+    if (rc == TIDU_ERR_NOMEM) p->finished = 1;
+    if (rc != TIDU_OK) return rc;
+  }
+  for (size_t i = r->w0; i < r->w1; i++) {
+    tidu_error w = b->warns.items[i];
+    w.line = file_line(p, w.line);
+    if (tidu_warnq_push(p->warns, &w) != TIDU_OK) {
+      p->finished = 1;
+      return nomem(err);
+    }
+  }
+  if (r->code != TIDU_OK) return row_err(p, r, err);
+  *firm = r->firm;
+  tidu_firm_init(&r->firm);
+  firm->src_line = line;
+  for (size_t y = 0; y < firm->nyears; y++) firm->years[y].src_line = line;
+  return TIDU_OK;
+}
+
+tidu_code tidu_ptable_next(tidu_ptable *p, tidu_firm *firm, int *done, tidu_error *err) {
+  tidu_error local;
+  if (!err) err = &local;
+  *done = 0;
+  tidu_firm_clear(firm);
+  for (;;) {
+    if (p->finished) {
+      *done = 1;
+      return TIDU_OK;
+    }
+    if (p->cur && p->pos < p->cur->n) {
+      prow *r = &p->cur->rows[p->pos++];
+      return deliver(p, r, firm, err);
+    }
+    if (p->cur && p->cur->fatal < 0) {
+      p->finished = 1;
+      return nomem(err);
+    }
+    if (!advance(p)) {
+      p->finished = 1;
+      stop_threads(p);
+      tidu_code rc = tidu_table_end(p->t, p->data_rows, err);
+      if (rc != TIDU_OK) return rc;
+      *done = 1;
+      return TIDU_OK;
+    }
+  }
+}

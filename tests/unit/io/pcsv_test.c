@@ -1,0 +1,274 @@
+/* The parallel CSV reader against the sequential one: same firms, errors, warnings and lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <iconv.h>
+
+#include "io/internal.h"
+#include "tidu/io.h"
+
+/* A growing log. */
+typedef struct logbuf {
+  char *s;
+  size_t n, cap;
+} logbuf;
+
+static void logf_(logbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(logbuf *b, const char *fmt, ...) {
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+    va_end(ap);
+    assert_true(k >= 0);
+    if (b->s && b->n + (size_t)k < b->cap) {
+      b->n += (size_t)k;
+      return;
+    }
+    b->cap = (b->cap + (size_t)k + 1) * 2;
+    b->s = realloc(b->s, b->cap);
+    assert_non_null(b->s);
+  }
+}
+
+/* Reads text[0..len) as `name` with `threads` threads and parts of `part` bytes; logs every
+ * firm (with its line and its years' lines), error and warning in the order they come. */
+static char *read_log(const char *name, const char *text, size_t len, int threads, size_t part) {
+  logbuf b = {0};
+  tidu_read_options ro = {.threads = threads};
+  tidu_ptable_part_bytes = part;
+  tidu_reader *r;
+  tidu_error err;
+  char line[1400];
+  if (tidu_reader_open_mem(name, text, len, TIDU_FMT_CSV, &ro, &r, &err) != TIDU_OK) {
+    tidu_error_format(&err, line, sizeof line);
+    logf_(&b, "OPEN %s\n", line);
+    tidu_ptable_part_bytes = 0;
+    return b.s;
+  }
+  tidu_firm f;
+  tidu_firm_init(&f);
+  for (int guard = 0; guard < 100000; guard++) {
+    int done = 0;
+    tidu_code rc = tidu_reader_next(r, &f, &done, &err);
+    if (rc == TIDU_OK && done) break;
+    if (rc == TIDU_OK) {
+      char *js = tidu_firm_to_json(&f);
+      assert_non_null(js);
+      logf_(&b, "F %ld", f.src_line);
+      for (size_t y = 0; y < f.nyears; y++)
+        logf_(&b, " %d@%ld", f.years[y].year, f.years[y].src_line);
+      logf_(&b, " %s\n", js);
+      free(js);
+    } else {
+      tidu_error_format(&err, line, sizeof line);
+      logf_(&b, "E%d %s [%s]\n", (int)rc, line, err.column_name);
+    }
+    tidu_error w;
+    while (tidu_reader_warning(r, &w)) {
+      tidu_error_format(&w, line, sizeof line);
+      logf_(&b, "W %s [%s]\n", line, w.column_name);
+    }
+    if (rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT || rc == TIDU_ERR_IO) break;
+  }
+  tidu_firm_clear(&f);
+  tidu_reader_close(r);
+  tidu_ptable_part_bytes = 0;
+  logf_(&b, "END\n");
+  return b.s;
+}
+
+static const char *const usccs[] = {
+    "91321100008224658L", "91610100552582264U", "913101000969398710", "913101006412974813",
+    "91320400185655096M", "913205007300127086", "91321000MA9E4F2T9Q", "91321100818727927Y"};
+
+static uint32_t rnd(uint32_t *s) {
+  *s = *s * 1664525u + 1013904223u;
+  return *s >> 8;
+}
+
+/* A wide CSV of `rows` rows mixing every case: quoted fields with line breaks, commas and
+ * quotes, Chinese text, duplicate and badly checked USCCs, bad values, short and long rows,
+ * blank rows. `crlf` picks the line end, `bom` puts a UTF-8 BOM first. */
+static char *make_csv(int rows, uint32_t seed, int crlf, int bom, size_t *len) {
+  logbuf b = {0};
+  const char *nl = crlf ? "\r\n" : "\n";
+  if (bom) logf_(&b, "\xef\xbb\xbf");
+  logf_(&b, "uscc,企业名称,region,revenue_2024,net_profit_2024,employees_2023%s", nl);
+  for (int i = 0; i < rows; i++) {
+    uint32_t k = rnd(&seed) % 16;
+    int money = (int)(rnd(&seed) % 100000);
+    switch (k) {
+    case 0: /* a uscc from a short list: later ones are duplicates */
+      logf_(&b, "%s,企业%d,321102,%d.%02d,%d,%d%s", usccs[rnd(&seed) % 8], i, money, i % 100,
+            money / 3, i % 500, nl);
+      break;
+    case 1: /* a check character that does not match: a warning */
+      logf_(&b, "91321100008224658%c,校验企业%d,321102,%d,,%d%s", 'A' + (int)(i % 20), i, money,
+            i % 9, nl);
+      break;
+    case 2: /* a quoted name over two lines, with a comma and quotes */
+      logf_(&b, ",\"多行企业%d\n第二行, \"\"引号\"\"\",310101,\"%d,%03d.5\",1,2%s", i, money,
+            i % 1000, nl);
+      break;
+    case 3: /* a quoted name with a CRLF inside */
+      logf_(&b, ",\"回车企业%d\r\n续\",310101,%d,,%s", i, money, nl);
+      break;
+    case 4: /* a bad value */
+      logf_(&b, ",坏值企业%d,321102,abc%d,1,2%s", i, i, nl);
+      break;
+    case 5: /* a short row */
+      logf_(&b, ",短行企业%d,321102%s", i, nl);
+      break;
+    case 6: /* a cell beyond the header */
+      logf_(&b, ",长行企业%d,321102,1,2,3,4%s", i, nl);
+      break;
+    case 7: /* a blank row */
+      logf_(&b, ",,,,,%s", nl);
+      break;
+    case 8: /* neither uscc nor name */
+      logf_(&b, ",,321102,5,6,7%s", nl);
+      break;
+    case 9: /* a bad region */
+      logf_(&b, ",区域企业%d,32110,5,6,7%s", i, nl);
+      break;
+    default:
+      logf_(&b, ",普通企业%d号,320106,%d.%02d,-%d,%d%s", i, money, i % 100, money % 777, i % 300,
+            nl);
+      break;
+    }
+  }
+  *len = b.n;
+  return b.s;
+}
+
+/* Compares the parallel reader with the sequential one for 2 and 4 threads and parts of many
+ * sizes (so that cuts fall inside quoted fields, CRLF pairs and characters). */
+static void same_as_sequential(const char *name, const char *text, size_t len) {
+  static const size_t parts[] = {1, 2, 3, 5, 7, 11, 16, 31, 64, 100, 257, 1000, 4096};
+  char *want = read_log(name, text, len, 1, 0);
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+    if (parts[i] >= len / 4) continue; /* a part must be smaller than the data rows */
+    for (int th = 2; th <= 4; th += 2) {
+      size_t opens = tidu_ptable_opens;
+      char *got = read_log(name, text, len, th, parts[i]);
+      if (strcmp(want, got) != 0) {
+        size_t k = 0;
+        while (want[k] && want[k] == got[k]) k++;
+        size_t from = k > 200 ? k - 200 : 0;
+        fail_msg("%s: %d threads, %zu-byte parts differ at byte %zu:\n--- sequential\n%.400s\n"
+                 "--- parallel\n%.400s",
+                 name, th, parts[i], k, want + from, got + from);
+      }
+      assert_true(tidu_ptable_opens > opens); /* the parallel reader was used */
+      free(got);
+    }
+  }
+  free(want);
+}
+
+static void test_mixed_lf(void **state) {
+  (void)state;
+  size_t len;
+  char *s = make_csv(300, 7, 0, 0, &len);
+  same_as_sequential("lf.csv", s, len);
+  free(s);
+}
+
+static void test_mixed_crlf_bom(void **state) {
+  (void)state;
+  size_t len;
+  char *s = make_csv(300, 11, 1, 1, &len);
+  same_as_sequential("crlf.csv", s, len);
+  free(s);
+}
+
+/* The same table in GB18030: read as GB18030 (no BOM, not UTF-8) and cut in the converted text. */
+static void test_gb18030(void **state) {
+  (void)state;
+  size_t len;
+  char *s = make_csv(200, 3, 1, 0, &len);
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  assert_true(cd != (iconv_t)-1);
+  size_t cap = len * 2 + 16, left = cap, inleft = len;
+  char *gb = malloc(cap), *in = s, *out = gb;
+  assert_non_null(gb);
+  assert_true(iconv(cd, &in, &inleft, &out, &left) != (size_t)-1);
+  iconv_close(cd);
+  size_t gblen = cap - left;
+  assert_true(gblen < len); /* Chinese text takes 2 bytes instead of 3 */
+  char *want = read_log("gb.csv", gb, gblen, 1, 0);
+  assert_non_null(strstr(want, "普通企业")); /* decoded */
+  free(want);
+  same_as_sequential("gb.csv", gb, gblen);
+  free(gb);
+  free(s);
+}
+
+/* Errors that end the reading: an unterminated quote at the end, a NUL byte in the middle. */
+static void test_fatal(void **state) {
+  (void)state;
+  size_t len;
+  char *s = make_csv(120, 5, 0, 0, &len);
+  char *t = malloc(len + 64);
+  assert_non_null(t);
+  memcpy(t, s, len);
+  memcpy(t + len, ",\"未闭合企业,1,2,3\n", strlen(",\"未闭合企业,1,2,3\n"));
+  size_t tlen = len + strlen(",\"未闭合企业,1,2,3\n");
+  char *want = read_log("open.csv", t, tlen, 1, 0);
+  assert_non_null(strstr(want, "unterminated quoted field"));
+  free(want);
+  same_as_sequential("open.csv", t, tlen);
+  memcpy(t, s, len);
+  char *mid = memchr(t + len / 2, '\n', len - len / 2);
+  assert_non_null(mid);
+  mid[1] = '\0'; /* at the start of a row in the middle */
+  want = read_log("nul.csv", t, len, 1, 0);
+  assert_non_null(strstr(want, "NUL"));
+  free(want);
+  same_as_sequential("nul.csv", t, len);
+  free(t);
+  free(s);
+}
+
+/* A header and blank rows only: "only a header row", once. */
+static void test_header_only(void **state) {
+  (void)state;
+  const char *s = "uscc,name,revenue_2024\n,,\n\n,,\n\n\n,,\n";
+  char *want = read_log("h.csv", s, strlen(s), 1, 0);
+  assert_non_null(strstr(want, "only a header row"));
+  free(want);
+  same_as_sequential("h.csv", s, strlen(s));
+}
+
+/* The line numbers are the file's: a firm after quoted line breaks in earlier parts. */
+static void test_lines(void **state) {
+  (void)state;
+  const char *s = "name,revenue_2024\n\"a\n\n\nb\",1\nc,2\n\"d\r\ne\",3\nf,x\n";
+  char *got = read_log("l.csv", s, strlen(s), 4, 3);
+  assert_string_equal(got,
+                      "F 2 2024@2 {\"name\":\"a\\u000a\\u000a\\u000ab\",\"years\":{\"2024\":{"
+                      "\"revenue\":1}}}\n"
+                      "F 6 2024@6 {\"name\":\"c\",\"years\":{\"2024\":{\"revenue\":2}}}\n"
+                      "F 7 2024@7 {\"name\":\"d\\u000ae\",\"years\":{\"2024\":{\"revenue\":3}}}\n"
+                      "E3 l.csv:9:2: 2024年营业收入: 不是数字: \"x\" / revenue_2024: not a "
+                      "number: \"x\" [revenue_2024]\n"
+                      "END\n");
+  free(got);
+  same_as_sequential("l.csv", s, strlen(s));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_mixed_lf),    cmocka_unit_test(test_mixed_crlf_bom),
+      cmocka_unit_test(test_gb18030),     cmocka_unit_test(test_fatal),
+      cmocka_unit_test(test_header_only), cmocka_unit_test(test_lines),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
