@@ -1,5 +1,5 @@
 # Build, test and demo for tidu. Sources are found by folder; nothing is listed twice.
-#   make            release build: build/release/tidu
+#   make            release build: build/release/tidu (and build/release/libtidu.so)
 #   make check      install missing packages, then every test in release and ASan+UBSan builds
 #   make demo       install missing packages, build, and run the main job on the bundled sample
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
@@ -41,7 +41,7 @@ FUZZ_SRC := $(wildcard fuzz/*.c)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all check check-oom test demo deps fuzz format clean bench
-all: $(BUILD)/tidu
+all: $(BUILD)/tidu $(BUILD)/libtidu.so
 
 $(GEN)/embed: tools/embed.c | $(GEN)
 	$(CC) -std=c17 -O1 -o $@ tools/embed.c
@@ -67,9 +67,17 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The library's objects are position-independent and export only what the public headers mark
+# TIDU_API (include/tidu/api.h); the command and the tests link the static archive, and
+# libtidu.so is the shared build whose exported symbols tests/cli/symbols.sh checks.
+$(LIB_OBJ): CFLAGS += -fPIC -fvisibility=hidden -fno-semantic-interposition
+
 $(BUILD)/libtidu.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(BUILD)/libtidu.so: $(LIB_OBJ)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tidu: $(CLI_OBJ) $(BUILD)/libtidu.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libtidu.a $(LIBS)
@@ -78,7 +86,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtidu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libtidu.a $(LDFLAGS) $(LIBS) -lcmocka
 
-test: $(BUILD)/tidu $(TEST_BIN)
+test: $(BUILD)/tidu $(BUILD)/libtidu.so $(TEST_BIN)
 	@BUILD=$(BUILD) CFG=$(CFG) sh tests/run.sh
 
 deps:

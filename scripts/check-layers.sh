@@ -11,12 +11,12 @@ cd "$ROOT" || exit 2
 
 public_layer() {
   case "$1" in
-  error.h | firm.h | fields.def | num.h | uscc.h | values.h | codes.h | gen.h | toolkit.h | source.h) echo core ;;
+  api.h | error.h | firm.h | fields.def | num.h | uscc.h | values.h | codes.h | gen.h | toolkit.h | source.h) echo core ;;
   rules.h) echo rules ;;
   assess.h | batch.h) echo assess ;;
   io.h | pack.h | sheet.h | export.h | outfile.h) echo io ;;
   store.h | accounts.h) echo store ;;
-  regeval.h | app.h) echo app ;;
+  regeval.h | app.h | firmlist.h) echo app ;;
   programme.h) echo programme ;;
   server.h) echo server ;;
   *) echo "?" ;;

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "tidu/api.h"
 #include "tidu/assess.h"
 #include "tidu/error.h"
 #include "tidu/firm.h"
@@ -70,15 +71,16 @@ typedef struct tidu_batch_stats tidu_batch_stats;
  * aggregates, owned by the caller (tidu_batch_stats_free). *nfirms (when non-NULL) receives
  * the firms assessed. Returns the first fatal error; record errors passed to
  * on_input_error are not fatal, and *nbad counts them when non-NULL. */
-tidu_code tidu_batch_run(const tidu_batch_input *in, const tidu_batch_options *opt,
-                         tidu_batch_stats **stats, size_t *nfirms, size_t *nbad, tidu_error *err);
+TIDU_API tidu_code tidu_batch_run(const tidu_batch_input *in, const tidu_batch_options *opt,
+                                  tidu_batch_stats **stats, size_t *nfirms, size_t *nbad,
+                                  tidu_error *err);
 
-void tidu_batch_stats_free(tidu_batch_stats *s);
+TIDU_API void tidu_batch_stats_free(tidu_batch_stats *s);
 
 /* A ready `render`: each firm of the chunk as its contract §4 JSON object (tidu_report_json
  * of sel[0]), one line each, in lane order. `render_ctx` is unused. */
-tidu_code tidu_batch_render_json(void *render_ctx, const tidu_batch_chunk *bc, char **out,
-                                 size_t *out_len, tidu_error *err);
+TIDU_API tidu_code tidu_batch_render_json(void *render_ctx, const tidu_batch_chunk *bc, char **out,
+                                          size_t *out_len, tidu_error *err);
 
 /* The aggregates as JSON (a new reference):
  *   {"firms": N, "standards": {"star.1": {"pass": a, "fail": b, "unknown": c}, ...},
@@ -88,13 +90,14 @@ tidu_code tidu_batch_render_json(void *render_ctx, const tidu_batch_chunk *bc, c
  * A variant scoped to regions is counted under "id@prefix[,prefix]" (its standards too), so
  * that no firm is counted twice under one key; firms it does not apply to are its "na".
  * Unknown is always counted apart from fail. NULL on ENOMEM. */
-json_t *tidu_batch_stats_json(const tidu_batch_stats *s);
+TIDU_API json_t *tidu_batch_stats_json(const tidu_batch_stats *s);
 
 /* Counts of one rule set or standard (by its key, as in the JSON) in the whole population;
  * 0 when absent.
  * `verdict` is a tidu_verdict. */
-uint64_t tidu_batch_stats_count(const tidu_batch_stats *s, const char *id, tidu_verdict verdict);
-uint64_t tidu_batch_stats_firms(const tidu_batch_stats *s);
+TIDU_API uint64_t tidu_batch_stats_count(const tidu_batch_stats *s, const char *id,
+                                         tidu_verdict verdict);
+TIDU_API uint64_t tidu_batch_stats_firms(const tidu_batch_stats *s);
 
 /* ---- what-if: two rule versions over one population ------------------------------------ */
 
@@ -117,13 +120,13 @@ typedef struct tidu_simulation tidu_simulation;
  * verdict change per rule set and standard, with counts by direction, region prefix and
  * chain. Rule sets are matched by id, standards by id. `opt->render` is ignored. Caller
  * frees *out with tidu_simulation_free. */
-tidu_code tidu_simulate(const tidu_batch_input *in, const tidu_batch_options *opt,
-                        tidu_simulation **out, tidu_error *err);
-void tidu_simulation_free(tidu_simulation *s);
+TIDU_API tidu_code tidu_simulate(const tidu_batch_input *in, const tidu_batch_options *opt,
+                                 tidu_simulation **out, tidu_error *err);
+TIDU_API void tidu_simulation_free(tidu_simulation *s);
 
 /* The flips, ordered by input position then id. Owned by the simulation. */
-const tidu_flip *tidu_simulation_flips(const tidu_simulation *s, size_t *n);
-uint64_t tidu_simulation_firms(const tidu_simulation *s);
+TIDU_API const tidu_flip *tidu_simulation_flips(const tidu_simulation *s, size_t *n);
+TIDU_API uint64_t tidu_simulation_firms(const tidu_simulation *s);
 
 /* Counts and the list as JSON (new reference):
  *   {"firms": N, "changes": {"main": {"pass->fail": a, "fail->pass": b, ...}, "main.1": ...},
@@ -131,7 +134,7 @@ uint64_t tidu_simulation_firms(const tidu_simulation *s);
  *    "flips": [{"row": r, "uscc": ..., "id": "main.1", "from": "pass", "to": "fail",
  *               "cause": "..."}]}
  * `with_list` 0 leaves "flips" out. NULL on ENOMEM. */
-json_t *tidu_simulation_json(const tidu_simulation *s, int with_list);
+TIDU_API json_t *tidu_simulation_json(const tidu_simulation *s, int with_list);
 
 /* ---- projection ------------------------------------------------------------------------ */
 
@@ -141,8 +144,8 @@ json_t *tidu_simulation_json(const tidu_simulation *s, int with_list);
  * x[0]/x[1] - 1 (capped) when x[1] > 0; otherwise the figure stays at x[0]. Ratios and firm
  * fields stay as they are. Writes into `dst` (a chunk of the same size, allocated with
  * tidu_chunk_new) the firms of `src` as they would be `t` years after their year [0]. */
-tidu_code tidu_project_chunk(const tidu_chunk *src, int t, double cap, tidu_chunk *dst,
-                             tidu_error *err);
+TIDU_API tidu_code tidu_project_chunk(const tidu_chunk *src, int t, double cap, tidu_chunk *dst,
+                                      tidu_error *err);
 
 #define TIDU_PROJECT_CAP         0.30
 #define TIDU_PROJECT_MAX_HORIZON 30
@@ -163,7 +166,8 @@ tidu_code tidu_project_chunk(const tidu_chunk *src, int t, double cap, tidu_chun
  * the figures are known). Rule sets that do not apply to the firm are left out.
  * Uses opt->sel[0]; opt->render and opt->aggregate are ignored. `horizon` is
  * 1 .. TIDU_PROJECT_MAX_HORIZON; `cap` <= 0 means TIDU_PROJECT_CAP. */
-tidu_code tidu_project(const tidu_batch_input *in, const tidu_batch_options *opt, int horizon,
-                       double cap, FILE *out, size_t *nfirms, tidu_error *err);
+TIDU_API tidu_code tidu_project(const tidu_batch_input *in, const tidu_batch_options *opt,
+                                int horizon, double cap, FILE *out, size_t *nfirms,
+                                tidu_error *err);
 
 #endif

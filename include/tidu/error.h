@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "tidu/api.h"
+
 /* Error codes. The CLI maps them to exit statuses: INPUT/DATA/RULE -> 1, USAGE -> 2. */
 typedef enum tidu_code {
   TIDU_OK = 0,
@@ -31,17 +33,18 @@ typedef struct tidu_error {
 } tidu_error;
 
 /* Fills `err` (if non-NULL) with code, position and a printf-style message; returns `code`. */
-tidu_code tidu_error_set(tidu_error *err, tidu_code code, const char *file, long line, long col,
-                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+TIDU_API tidu_code tidu_error_set(tidu_error *err, tidu_code code, const char *file, long line,
+                                  long col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Drops an incomplete UTF-8 sequence left at the end of `s` by a truncating snprintf, so that
  * a cut string ends on a character boundary. */
-void tidu_utf8_cut_tail(char *s);
+TIDU_API void tidu_utf8_cut_tail(char *s);
 
 /* Resets `err` to TIDU_OK with empty fields. */
-void tidu_error_clear(tidu_error *err);
+TIDU_API void tidu_error_clear(tidu_error *err);
 
 /* Formats "FILE:LINE:COL: message" (omitting parts that are unknown) into buf. */
-size_t tidu_error_format(const tidu_error *err, char *buf, size_t size);
+TIDU_API size_t tidu_error_format(const tidu_error *err, char *buf, size_t size);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 #include "tidu/firm.h"
 
@@ -36,9 +37,9 @@ typedef struct tidu_exporter tidu_exporter;
  * the previous file as it was. `rulesets` (borrowed until close) lists the verdict columns;
  * nrulesets may be 0. JSON ignores verdicts. Returns TIDU_ERR_IO when the file cannot be
  * created. */
-tidu_code tidu_export_open(const char *path, tidu_export_format fmt,
-                           const tidu_export_ruleset *rulesets, size_t nrulesets,
-                           tidu_exporter **out, tidu_error *err);
+TIDU_API tidu_code tidu_export_open(const char *path, tidu_export_format fmt,
+                                    const tidu_export_ruleset *rulesets, size_t nrulesets,
+                                    tidu_exporter **out, tidu_error *err);
 
 /* The text encoding of a CSV export: UTF-8 with a BOM (the default; Excel reads it) or
  * GB18030 without a BOM (for tools that read the system code page of Chinese Windows). */
@@ -46,23 +47,24 @@ typedef enum tidu_export_encoding { TIDU_ENC_UTF8 = 0, TIDU_ENC_GB18030 } tidu_e
 
 /* Sets the encoding of a CSV export; call it before the first tidu_export_add. Other formats,
  * or a call after the first firm, give TIDU_ERR_USAGE. */
-tidu_code tidu_export_set_encoding(tidu_exporter *ex, tidu_export_encoding enc, tidu_error *err);
+TIDU_API tidu_code tidu_export_set_encoding(tidu_exporter *ex, tidu_export_encoding enc,
+                                            tidu_error *err);
 
 /* Writes one firm (all its years). `a` may be NULL (no verdicts). */
-tidu_code tidu_export_add(tidu_exporter *ex, const tidu_firm *f, const tidu_export_assessment *a,
-                          tidu_error *err);
+TIDU_API tidu_code tidu_export_add(tidu_exporter *ex, const tidu_firm *f,
+                                   const tidu_export_assessment *a, tidu_error *err);
 
 /* Finishes the file, puts it in place under its name, and frees the exporter (also on
  * error: then the previous file stays and nothing new appears). */
-tidu_code tidu_export_close(tidu_exporter *ex, tidu_error *err);
+TIDU_API tidu_code tidu_export_close(tidu_exporter *ex, tidu_error *err);
 
 /* Drops the export: the temporary file is removed, the previous file stays. Accepts NULL. */
-void tidu_export_abort(tidu_exporter *ex);
+TIDU_API void tidu_export_abort(tidu_exporter *ex);
 
 /* Plain, exact text of a stored value for re-import: money in 元 ("1234.50"), ratios as
  * fractions ("0.15"), YEARS/SCORE as decimals, counts, "true" for a declared bool, enum
  * names, ';'-joined tags, YYYY-MM-DD; "" when absent. Returns the length. */
-size_t tidu_export_value(const tidu_field_info *fi, int64_t v, const char *text, char *buf,
-                         size_t size);
+TIDU_API size_t tidu_export_value(const tidu_field_info *fi, int64_t v, const char *text, char *buf,
+                                  size_t size);
 
 #endif

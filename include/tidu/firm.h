@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 
 /* A missing measured figure, or a judgement not declared. Other declarations (BOOL, ENUM, TAGS)
@@ -65,23 +66,23 @@ typedef struct tidu_field_info {
 } tidu_field_info;
 
 /* The scale of a type's stored integers (TIDU_SCALE_MONEY for money, … , 1 for the rest). */
-int64_t tidu_type_scale(tidu_type t);
+TIDU_API int64_t tidu_type_scale(tidu_type t);
 
 /* Registry look-ups. All return pointers to static data. */
-const tidu_field_info *tidu_firm_field_info(tidu_firm_field f);
-const tidu_field_info *tidu_year_field_info(tidu_year_field f);
+TIDU_API const tidu_field_info *tidu_firm_field_info(tidu_firm_field f);
+TIDU_API const tidu_field_info *tidu_year_field_info(tidu_year_field f);
 /* Finds a field by English name, Chinese name or alias (exact match after trimming);
  * NULL when unknown. */
-const tidu_field_info *tidu_field_find(const char *name);
+TIDU_API const tidu_field_info *tidu_field_find(const char *name);
 /* 1 when field `fi` holds no value: a missing figure, an undeclared judgement (TIDU_MISSING), a
  * declaration at its default (0) or, for TEXT fields, a NULL `text`. */
-int tidu_field_absent(const tidu_field_info *fi, int64_t v, const char *text);
+TIDU_API int tidu_field_absent(const tidu_field_info *fi, int64_t v, const char *text);
 /* Enumeration values: count, the name of value i, and the index of a name (-1 if none). */
-int tidu_enum_count(tidu_enum_id e);
-const char *tidu_enum_name(tidu_enum_id e, int value);
-int tidu_enum_find(tidu_enum_id e, const char *name);
+TIDU_API int tidu_enum_count(tidu_enum_id e);
+TIDU_API const char *tidu_enum_name(tidu_enum_id e, int value);
+TIDU_API int tidu_enum_find(tidu_enum_id e, const char *name);
 /* Chinese labels for enumeration values (falls back to the English name). */
-const char *tidu_enum_label_zh(tidu_enum_id e, int value);
+TIDU_API const char *tidu_enum_label_zh(tidu_enum_id e, int value);
 
 /* One fiscal year of one firm. */
 typedef struct tidu_year {
@@ -109,19 +110,19 @@ typedef struct tidu_firm {
 } tidu_firm;
 
 /* Initialises an empty firm: measured fields missing, declarations absent. */
-void tidu_firm_init(tidu_firm *f);
+TIDU_API void tidu_firm_init(tidu_firm *f);
 /* Frees what the firm owns and re-initialises it. Accepts NULL. */
-void tidu_firm_clear(tidu_firm *f);
+TIDU_API void tidu_firm_clear(tidu_firm *f);
 /* Deep copy. Returns TIDU_OK or TIDU_ERR_NOMEM (dst left initialised). */
-tidu_code tidu_firm_copy(tidu_firm *dst, const tidu_firm *src);
+TIDU_API tidu_code tidu_firm_copy(tidu_firm *dst, const tidu_firm *src);
 /* Sets a text field (copies `s`; NULL clears). */
-tidu_code tidu_firm_set_text(tidu_firm *f, tidu_firm_field fld, const char *s);
+TIDU_API tidu_code tidu_firm_set_text(tidu_firm *f, tidu_firm_field fld, const char *s);
 /* Returns the year record for `year`, creating it (all missing) if needed; NULL on ENOMEM. */
-tidu_year *tidu_firm_year(tidu_firm *f, int32_t year);
+TIDU_API tidu_year *tidu_firm_year(tidu_firm *f, int32_t year);
 /* Returns the year record for `year` or NULL when the firm has none. */
-const tidu_year *tidu_firm_find_year(const tidu_firm *f, int32_t year);
+TIDU_API const tidu_year *tidu_firm_find_year(const tidu_firm *f, int32_t year);
 /* The latest year on file, or 0 when the firm has no years. */
-int32_t tidu_firm_latest_year(const tidu_firm *f);
+TIDU_API int32_t tidu_firm_latest_year(const tidu_firm *f);
 
 /* How many fiscal years a chunk holds per firm: offsets [0] .. [TIDU_CHUNK_YEARS-1]. */
 #define TIDU_CHUNK_YEARS 6
@@ -139,13 +140,13 @@ typedef struct tidu_chunk {
 } tidu_chunk;
 
 /* Allocates a chunk with room for `cap` firms (all columns). NULL on ENOMEM. */
-tidu_chunk *tidu_chunk_new(size_t cap);
-void tidu_chunk_free(tidu_chunk *c);
+TIDU_API tidu_chunk *tidu_chunk_new(size_t cap);
+TIDU_API void tidu_chunk_free(tidu_chunk *c);
 /* Empties the chunk (n = 0) without freeing. */
-void tidu_chunk_reset(tidu_chunk *c);
+TIDU_API void tidu_chunk_reset(tidu_chunk *c);
 /* Appends a firm assessed at fiscal year `year` (0 = the firm's latest year on file).
  * Text columns borrow the firm's strings: keep the firm alive while the chunk is used.
  * Returns TIDU_ERR_LIMIT when the chunk is full. */
-tidu_code tidu_chunk_add(tidu_chunk *c, const tidu_firm *f, int32_t year);
+TIDU_API tidu_code tidu_chunk_add(tidu_chunk *c, const tidu_firm *f, int32_t year);
 
 #endif

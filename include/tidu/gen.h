@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 #include "tidu/firm.h"
 
@@ -22,7 +23,8 @@ typedef struct tidu_gen_options {
  * The firm depends only on (seed, years, last_year, index), so a population can be produced
  * in any order or in parallel. Returns TIDU_OK, TIDU_ERR_USAGE for bad options or
  * TIDU_ERR_NOMEM. */
-tidu_code tidu_gen_firm(const tidu_gen_options *opt, uint64_t index, tidu_firm *f, tidu_error *err);
+TIDU_API tidu_code tidu_gen_firm(const tidu_gen_options *opt, uint64_t index, tidu_firm *f,
+                                 tidu_error *err);
 
 /* A growing output buffer. Start from {0}; free with tidu_gen_buf_free. */
 typedef struct tidu_gen_buf {
@@ -31,18 +33,18 @@ typedef struct tidu_gen_buf {
   size_t cap;
 } tidu_gen_buf;
 
-void tidu_gen_buf_free(tidu_gen_buf *b);
+TIDU_API void tidu_gen_buf_free(tidu_gen_buf *b);
 
 /* Appends one firm as a contract §3 JSON object and a newline (NDJSON). Fields that are
  * missing or not declared are left out. Returns TIDU_OK or TIDU_ERR_NOMEM. */
-tidu_code tidu_gen_write_ndjson(const tidu_firm *f, tidu_gen_buf *out);
+TIDU_API tidu_code tidu_gen_write_ndjson(const tidu_firm *f, tidu_gen_buf *out);
 
 /* Appends the header line of the long CSV form (English field names, one row per firm and
  * year: firm fields, then `year`, then year fields). */
-tidu_code tidu_gen_write_csv_header(tidu_gen_buf *out);
+TIDU_API tidu_code tidu_gen_write_csv_header(tidu_gen_buf *out);
 
 /* Appends one firm as long CSV rows under the header above, newest year first. Missing
  * figures are empty cells. */
-tidu_code tidu_gen_write_csv(const tidu_firm *f, tidu_gen_buf *out);
+TIDU_API tidu_code tidu_gen_write_csv(const tidu_firm *f, tidu_gen_buf *out);
 
 #endif

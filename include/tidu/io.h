@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 #include "tidu/firm.h"
 #include "tidu/source.h"
@@ -35,48 +36,50 @@ typedef struct tidu_reader tidu_reader;
 
 /* Opens `path` ("-" = standard input) for reading firms. Returns TIDU_OK and *out, or an
  * error (file cannot be opened, unknown format, bad header row) with *out = NULL. */
-tidu_code tidu_reader_open(const char *path, tidu_format fmt, const tidu_read_options *opt,
-                           tidu_reader **out, tidu_error *err);
+TIDU_API tidu_code tidu_reader_open(const char *path, tidu_format fmt, const tidu_read_options *opt,
+                                    tidu_reader **out, tidu_error *err);
 
 /* Same over a memory buffer (borrowed until close); `name` is used in messages. */
-tidu_code tidu_reader_open_mem(const char *name, const char *data, size_t len, tidu_format fmt,
-                               const tidu_read_options *opt, tidu_reader **out, tidu_error *err);
+TIDU_API tidu_code tidu_reader_open_mem(const char *name, const char *data, size_t len,
+                                        tidu_format fmt, const tidu_read_options *opt,
+                                        tidu_reader **out, tidu_error *err);
 
 /* Reads the next firm into `firm` (which is cleared first and then owned by the caller).
  * Returns TIDU_OK with *done = 0 for a firm, TIDU_OK with *done = 1 at the end.
  * A bad record returns TIDU_ERR_INPUT or TIDU_ERR_DATA with `err` naming file, line and
  * column (or row and column header); the reader has skipped that record, so the caller may
  * call again to go on. TIDU_ERR_IO, TIDU_ERR_NOMEM and TIDU_ERR_LIMIT are fatal: stop. */
-tidu_code tidu_reader_next(tidu_reader *r, tidu_firm *firm, int *done, tidu_error *err);
+TIDU_API tidu_code tidu_reader_next(tidu_reader *r, tidu_firm *firm, int *done, tidu_error *err);
 
 /* Pops the oldest queued warning (e.g. a USCC check character that does not match) into
  * `warn`; returns 1 when one was popped, 0 when none is queued. */
-int tidu_reader_warning(tidu_reader *r, tidu_error *warn);
+TIDU_API int tidu_reader_warning(tidu_reader *r, tidu_error *warn);
 
 /* Closes the reader and frees what it holds. Accepts NULL. */
-void tidu_reader_close(tidu_reader *r);
+TIDU_API void tidu_reader_close(tidu_reader *r);
 
 /* The reader as a firm source, which then owns it; NULL when memory runs out (the reader is
  * then closed). */
-tidu_source *tidu_reader_source(tidu_reader *rd);
+TIDU_API tidu_source *tidu_reader_source(tidu_reader *rd);
 
 /* Opens `path` as a firm source: a pack (read in slices) when it starts with the pack magic,
  * else a table file (`sheet` for XLSX, NULL = the first). Errors as tidu_reader_open and
  * tidu_pack_open; *out = NULL then. Free with tidu_source_close. */
-tidu_code tidu_source_open_file(const char *path, const char *sheet, tidu_source **out,
-                                tidu_error *err);
+TIDU_API tidu_code tidu_source_open_file(const char *path, const char *sheet, tidu_source **out,
+                                         tidu_error *err);
 /* Same with every reading option (--sheet, --header-row, --encoding); `ro` may be NULL. */
-tidu_code tidu_source_open_file_opt(const char *path, const tidu_read_options *ro,
-                                    tidu_source **out, tidu_error *err);
+TIDU_API tidu_code tidu_source_open_file_opt(const char *path, const tidu_read_options *ro,
+                                             tidu_source **out, tidu_error *err);
 
 /* Detects the encoding of `data` and returns a newly allocated UTF-8 copy (BOM removed) in
  * *out / *out_len (caller frees). UTF-8 input is checked strictly; otherwise it is converted
  * from GB18030 (with Excel's 0x80 as the euro sign). Returns TIDU_ERR_INPUT naming the byte
  * offset when the input is neither. */
-tidu_code tidu_to_utf8(const char *data, size_t len, char **out, size_t *out_len, tidu_error *err);
+TIDU_API tidu_code tidu_to_utf8(const char *data, size_t len, char **out, size_t *out_len,
+                                tidu_error *err);
 
 /* Writes one firm as a contract §3 JSON object (one line, no trailing newline) into a newly
  * allocated string (caller frees); NULL on ENOMEM. */
-char *tidu_firm_to_json(const tidu_firm *f);
+TIDU_API char *tidu_firm_to_json(const tidu_firm *f);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 #include "tidu/firm.h"
 #include "tidu/source.h"
@@ -33,20 +34,20 @@
 typedef struct tidu_pack_writer tidu_pack_writer;
 
 /* Creates `path` (truncating it) for writing. Returns TIDU_ERR_IO when it cannot be created. */
-tidu_code tidu_pack_writer_open(const char *path, tidu_pack_writer **out, tidu_error *err);
+TIDU_API tidu_code tidu_pack_writer_open(const char *path, tidu_pack_writer **out, tidu_error *err);
 
 /* Appends one firm (borrowed; copied into the writer's block buffer). */
-tidu_code tidu_pack_writer_add(tidu_pack_writer *w, const tidu_firm *f, tidu_error *err);
+TIDU_API tidu_code tidu_pack_writer_add(tidu_pack_writer *w, const tidu_firm *f, tidu_error *err);
 
 /* Firms added so far. */
-size_t tidu_pack_writer_count(const tidu_pack_writer *w);
+TIDU_API size_t tidu_pack_writer_count(const tidu_pack_writer *w);
 
 /* Writes what is buffered, the schema and the directory, closes the file and frees the writer
  * (also on failure). On failure the file is removed. Accepts NULL. */
-tidu_code tidu_pack_writer_close(tidu_pack_writer *w, tidu_error *err);
+TIDU_API tidu_code tidu_pack_writer_close(tidu_pack_writer *w, tidu_error *err);
 
 /* Frees the writer and removes the unfinished file. Accepts NULL. */
-void tidu_pack_writer_abort(tidu_pack_writer *w);
+TIDU_API void tidu_pack_writer_abort(tidu_pack_writer *w);
 
 /* ---- reading ---- */
 
@@ -54,16 +55,16 @@ typedef struct tidu_pack tidu_pack;
 
 /* Maps `path` read-only. Returns TIDU_ERR_IO when it cannot be read, TIDU_ERR_INPUT when it is
  * not a pack file or is damaged (every offset is checked against the file size). */
-tidu_code tidu_pack_open(const char *path, tidu_pack **out, tidu_error *err);
+TIDU_API tidu_code tidu_pack_open(const char *path, tidu_pack **out, tidu_error *err);
 
 /* 1 when the file at `path` starts with the pack magic. */
-int tidu_pack_sniff(const char *path);
+TIDU_API int tidu_pack_sniff(const char *path);
 
 /* Unmaps and frees. Accepts NULL. */
-void tidu_pack_close(tidu_pack *p);
+TIDU_API void tidu_pack_close(tidu_pack *p);
 
-size_t tidu_pack_count(const tidu_pack *p);
-size_t tidu_pack_block_rows(const tidu_pack *p);
+TIDU_API size_t tidu_pack_count(const tidu_pack *p);
+TIDU_API size_t tidu_pack_block_rows(const tidu_pack *p);
 
 /* A cursor reads slices of the file as tidu_chunk views. Cursors are independent: each
  * thread uses its own cursor over one shared tidu_pack. The chunk a cursor returns points
@@ -73,23 +74,23 @@ typedef struct tidu_pack_cursor tidu_pack_cursor;
 
 /* `cap` is the slice size; it must divide the file's block rows (powers of two up to 16384
  * do). Returns NULL on ENOMEM or a bad `cap`. */
-tidu_pack_cursor *tidu_pack_cursor_new(const tidu_pack *p, size_t cap);
-void tidu_pack_cursor_free(tidu_pack_cursor *c);
+TIDU_API tidu_pack_cursor *tidu_pack_cursor_new(const tidu_pack *p, size_t cap);
+TIDU_API void tidu_pack_cursor_free(tidu_pack_cursor *c);
 
 /* Number of slices of `cap` firms (the last of each block may be shorter). */
-size_t tidu_pack_slices(const tidu_pack *p, size_t cap);
+TIDU_API size_t tidu_pack_slices(const tidu_pack *p, size_t cap);
 
 /* Reads slice `index` as a chunk assessed at fiscal year `year` (0 = each firm's latest year
  * on file, as tidu_chunk_add does). *first receives the row number of the slice's first firm. */
-tidu_code tidu_pack_read(tidu_pack_cursor *c, size_t index, int32_t year, const tidu_chunk **out,
-                         size_t *first, tidu_error *err);
+TIDU_API tidu_code tidu_pack_read(tidu_pack_cursor *c, size_t index, int32_t year,
+                                  const tidu_chunk **out, size_t *first, tidu_error *err);
 
 /* Rebuilds firm `row` as a record (years base .. base-5 that hold any figure). `f` is cleared
  * first and owned by the caller. */
-tidu_code tidu_pack_firm(const tidu_pack *p, size_t row, tidu_firm *f, tidu_error *err);
+TIDU_API tidu_code tidu_pack_firm(const tidu_pack *p, size_t row, tidu_firm *f, tidu_error *err);
 
 /* The pack as a firm source read in slices (or firm by firm), which then owns it; NULL when
  * memory runs out (the pack is then closed). */
-tidu_source *tidu_pack_source(tidu_pack *pack);
+TIDU_API tidu_source *tidu_pack_source(tidu_pack *pack);
 
 #endif

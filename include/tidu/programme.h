@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 #include "tidu/sheet.h"
 #include "tidu/store.h"
@@ -64,9 +65,9 @@ typedef struct tidu_programme_options {
 
 /* Compiles the built-in boards and tiers and the programme rule sets. TIDU_ERR_RULE when a
  * programme rule file does not compile (the message names file, line and column). */
-tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme **out,
-                              tidu_error *err);
-void tidu_programme_close(tidu_programme *p);
+TIDU_API tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme **out,
+                                       tidu_error *err);
+TIDU_API void tidu_programme_close(tidu_programme *p);
 
 /* ---- the reserve pool (上市后备企业库) --------------------------------------------------------
  */
@@ -96,28 +97,29 @@ typedef enum tidu_exit_reason {
 } tidu_exit_reason;
 
 /* English names ("proposed", "local", "listed") and Chinese labels; -1 from _find when unknown. */
-const char *tidu_pool_state_name(tidu_pool_state s);
-const char *tidu_pool_state_zh(tidu_pool_state s);
-int tidu_pool_state_find(const char *name);
-const char *tidu_pool_source_name(tidu_pool_source s);
-const char *tidu_pool_source_zh(tidu_pool_source s);
-int tidu_pool_source_find(const char *name);
-const char *tidu_exit_reason_name(tidu_exit_reason r);
-const char *tidu_exit_reason_zh(tidu_exit_reason r);
-int tidu_exit_reason_find(const char *name);
+TIDU_API const char *tidu_pool_state_name(tidu_pool_state s);
+TIDU_API const char *tidu_pool_state_zh(tidu_pool_state s);
+TIDU_API int tidu_pool_state_find(const char *name);
+TIDU_API const char *tidu_pool_source_name(tidu_pool_source s);
+TIDU_API const char *tidu_pool_source_zh(tidu_pool_source s);
+TIDU_API int tidu_pool_source_find(const char *name);
+TIDU_API const char *tidu_exit_reason_name(tidu_exit_reason r);
+TIDU_API const char *tidu_exit_reason_zh(tidu_exit_reason r);
+TIDU_API int tidu_exit_reason_find(const char *name);
 
 /* Proposes a registry firm for the pool. TIDU_ERR_DATA for an unknown USCC or a firm already
  * proposed or admitted. A rejected or exited firm may be proposed again. */
-tidu_code tidu_pool_add(tidu_store *s, const char *uscc, tidu_pool_source src, const char *by,
-                        const char *note, const tidu_actor *a, tidu_error *err);
+TIDU_API tidu_code tidu_pool_add(tidu_store *s, const char *uscc, tidu_pool_source src,
+                                 const char *by, const char *note, const tidu_actor *a,
+                                 tidu_error *err);
 /* proposed -> admitted / rejected. `why` is required for reject. */
-tidu_code tidu_pool_admit(tidu_store *s, const char *uscc, const char *why, const tidu_actor *a,
-                          tidu_error *err);
-tidu_code tidu_pool_reject(tidu_store *s, const char *uscc, const char *why, const tidu_actor *a,
-                           tidu_error *err);
+TIDU_API tidu_code tidu_pool_admit(tidu_store *s, const char *uscc, const char *why,
+                                   const tidu_actor *a, tidu_error *err);
+TIDU_API tidu_code tidu_pool_reject(tidu_store *s, const char *uscc, const char *why,
+                                    const tidu_actor *a, tidu_error *err);
 /* admitted -> exited with a reason (not TIDU_EXIT_NONE); `why` free text (required for OTHER). */
-tidu_code tidu_pool_exit(tidu_store *s, const char *uscc, tidu_exit_reason reason, const char *why,
-                         const tidu_actor *a, tidu_error *err);
+TIDU_API tidu_code tidu_pool_exit(tidu_store *s, const char *uscc, tidu_exit_reason reason,
+                                  const char *why, const tidu_actor *a, tidu_error *err);
 
 /* One pool firm. */
 typedef struct tidu_pool_entry {
@@ -150,11 +152,11 @@ typedef struct tidu_pool_list {
 } tidu_pool_list;
 
 /* A filter that selects everything. */
-void tidu_pool_filter_init(tidu_pool_filter *f);
+TIDU_API void tidu_pool_filter_init(tidu_pool_filter *f);
 /* Pool firms ordered by USCC. */
-tidu_code tidu_pool_list_get(tidu_store *s, const tidu_pool_filter *f, tidu_pool_list *out,
-                             tidu_error *err);
-void tidu_pool_list_free(tidu_pool_list *l);
+TIDU_API tidu_code tidu_pool_list_get(tidu_store *s, const tidu_pool_filter *f, tidu_pool_list *out,
+                                      tidu_error *err);
+TIDU_API void tidu_pool_list_free(tidu_pool_list *l);
 
 /* ---- events (audit trail) ----------------------------------------------------------------- */
 
@@ -182,9 +184,9 @@ typedef struct tidu_event_list {
 } tidu_event_list;
 
 /* Events oldest first. */
-tidu_code tidu_events_list(tidu_store *s, const tidu_event_filter *f, tidu_event_list *out,
-                           tidu_error *err);
-void tidu_event_list_free(tidu_event_list *l);
+TIDU_API tidu_code tidu_events_list(tidu_store *s, const tidu_event_filter *f, tidu_event_list *out,
+                                    tidu_error *err);
+TIDU_API void tidu_event_list_free(tidu_event_list *l);
 
 /* ---- review: entries and exits computed by rules ------------------------------------------ */
 
@@ -211,9 +213,9 @@ typedef struct tidu_review {
  * entry standard, are proposed exits with the reason. With `apply`, entries are recorded as
  * proposals (source review) and exits as exits, in one transaction; a second apply finds
  * nothing new. */
-tidu_code tidu_pool_review(tidu_programme *p, tidu_store *s, int32_t year, int apply,
-                           const tidu_actor *a, tidu_review *out, tidu_error *err);
-void tidu_review_free(tidu_review *r);
+TIDU_API tidu_code tidu_pool_review(tidu_programme *p, tidu_store *s, int32_t year, int apply,
+                                    const tidu_actor *a, tidu_review *out, tidu_error *err);
+TIDU_API void tidu_review_free(tidu_review *r);
 
 /* ---- layering (分层) ------------------------------------------------------------------------ */
 
@@ -236,9 +238,9 @@ typedef struct tidu_layers {
   size_t counts[9]; /* per board in order, then "none" */
 } tidu_layers;
 
-tidu_code tidu_pool_layers(tidu_programme *p, tidu_store *s, int32_t year, tidu_layers *out,
-                           tidu_error *err);
-void tidu_layers_free(tidu_layers *l);
+TIDU_API tidu_code tidu_pool_layers(tidu_programme *p, tidu_store *s, int32_t year,
+                                    tidu_layers *out, tidu_error *err);
+TIDU_API void tidu_layers_free(tidu_layers *l);
 
 /* ---- the gradient ladder (梯度) ------------------------------------------------------------ */
 
@@ -255,8 +257,8 @@ typedef enum tidu_rung {
   TIDU_NRUNGS
 } tidu_rung;
 
-const char *tidu_rung_name(tidu_rung r);
-const char *tidu_rung_zh(tidu_rung r);
+TIDU_API const char *tidu_rung_name(tidu_rung r);
+TIDU_API const char *tidu_rung_zh(tidu_rung r);
 
 typedef struct tidu_ladder_firm {
   char uscc[19];
@@ -284,9 +286,10 @@ typedef enum tidu_ladder_by { TIDU_BY_NONE = 0, TIDU_BY_REGION, TIDU_BY_CHAIN } 
  * progress records dated in or before the year, 股改 from listing_stage or progress, titles
  * held, and 规上 from the above_scale tier rule on the year's figures. With `record`, the
  * year's rungs are stored (the ladder of that year, used by transitions the year after). */
-tidu_code tidu_ladder_compute(tidu_programme *p, tidu_store *s, int32_t year, tidu_ladder_by by,
-                              int record, const tidu_actor *a, tidu_ladder *out, tidu_error *err);
-void tidu_ladder_free(tidu_ladder *l);
+TIDU_API tidu_code tidu_ladder_compute(tidu_programme *p, tidu_store *s, int32_t year,
+                                       tidu_ladder_by by, int record, const tidu_actor *a,
+                                       tidu_ladder *out, tidu_error *err);
+TIDU_API void tidu_ladder_free(tidu_ladder *l);
 
 /* A move on the ladder between two years, named by the highest boundary it crosses. */
 typedef enum tidu_move {
@@ -300,8 +303,8 @@ typedef enum tidu_move {
   TIDU_NMOVES
 } tidu_move;
 
-const char *tidu_move_name(tidu_move m); /* "up_scale", … */
-const char *tidu_move_zh(tidu_move m);   /* "小升规", … */
+TIDU_API const char *tidu_move_name(tidu_move m); /* "up_scale", … */
+TIDU_API const char *tidu_move_zh(tidu_move m);   /* "小升规", … */
 
 typedef struct tidu_transition {
   char uscc[19];
@@ -327,9 +330,9 @@ typedef struct tidu_transitions {
 /* Moves between year-1 and year (the recorded ladder of year-1 when there is one, else
  * computed from the figures of year-1), eligibility changes for every board and tier, and
  * 小升规 reward candidates under the programme rule set `reward`. */
-tidu_code tidu_transitions_compute(tidu_programme *p, tidu_store *s, int32_t year,
-                                   tidu_transitions *out, tidu_error *err);
-void tidu_transitions_free(tidu_transitions *t);
+TIDU_API tidu_code tidu_transitions_compute(tidu_programme *p, tidu_store *s, int32_t year,
+                                            tidu_transitions *out, tidu_error *err);
+TIDU_API void tidu_transitions_free(tidu_transitions *t);
 
 /* ---- key firms (重点企业) ------------------------------------------------------------------- */
 
@@ -361,15 +364,17 @@ typedef struct tidu_shortlist_options {
 
 /* Ranks admitted pool firms by readiness score and takes the first `count` within the limits;
  * with apply, records the year's list (replacing an earlier list of that year, as an event). */
-tidu_code tidu_pool_shortlist(tidu_programme *p, tidu_store *s, const tidu_shortlist_options *o,
-                              const tidu_actor *a, tidu_shortlist *out, tidu_error *err);
+TIDU_API tidu_code tidu_pool_shortlist(tidu_programme *p, tidu_store *s,
+                                       const tidu_shortlist_options *o, const tidu_actor *a,
+                                       tidu_shortlist *out, tidu_error *err);
 /* The recorded list of a year (empty when none). */
-tidu_code tidu_key_firms_get(tidu_store *s, int32_t year, tidu_shortlist *out, tidu_error *err);
-void tidu_shortlist_free(tidu_shortlist *l);
+TIDU_API tidu_code tidu_key_firms_get(tidu_store *s, int32_t year, tidu_shortlist *out,
+                                      tidu_error *err);
+TIDU_API void tidu_shortlist_free(tidu_shortlist *l);
 
 /* The tracking officer of a pool firm (proposed or admitted). */
-tidu_code tidu_pool_assign(tidu_store *s, const char *uscc, const char *officer,
-                           const tidu_actor *a, tidu_error *err);
+TIDU_API tidu_code tidu_pool_assign(tidu_store *s, const char *uscc, const char *officer,
+                                    const tidu_actor *a, tidu_error *err);
 
 typedef struct tidu_log_entry {
   int64_t id;
@@ -384,20 +389,21 @@ typedef struct tidu_log_list {
 } tidu_log_list;
 
 /* A dated consulting note on a pool firm (date "YYYY-MM-DD", NULL = today). */
-tidu_code tidu_pool_log_add(tidu_store *s, const char *uscc, const char *date, const char *text,
-                            const tidu_actor *a, tidu_error *err);
-tidu_code tidu_pool_log_list(tidu_store *s, const char *uscc, tidu_log_list *out, tidu_error *err);
-void tidu_log_list_free(tidu_log_list *l);
+TIDU_API tidu_code tidu_pool_log_add(tidu_store *s, const char *uscc, const char *date,
+                                     const char *text, const tidu_actor *a, tidu_error *err);
+TIDU_API tidu_code tidu_pool_log_list(tidu_store *s, const char *uscc, tidu_log_list *out,
+                                      tidu_error *err);
+TIDU_API void tidu_log_list_free(tidu_log_list *l);
 
 /* ---- listing progress (上市进程) ------------------------------------------------------------ */
 
 /* Stages in order: shareholding 股改, counselling 辅导备案, filed 申报, accepted 受理,
  * inquiry 问询, committee 上市委审议, registered 注册, listed 发行上市; NEEQ: neeq_applied
  * 申请挂牌, neeq_listed 挂牌; regional: regional_listed 入板. */
-int tidu_stage_find(const char *name); /* -1 when unknown */
-const char *tidu_stage_name(int stage);
-const char *tidu_stage_zh(int stage);
-int tidu_stage_count(void);
+TIDU_API int tidu_stage_find(const char *name); /* -1 when unknown */
+TIDU_API const char *tidu_stage_name(int stage);
+TIDU_API const char *tidu_stage_zh(int stage);
+TIDU_API int tidu_stage_count(void);
 
 typedef struct tidu_progress_entry {
   int stage;
@@ -415,12 +421,12 @@ typedef struct tidu_progress_list {
 /* Records a stage reached on `date`. An exchange stage needs `board` (main, chinext, star,
  * bse). A stage before the latest one on the same track, or dated before it, is refused
  * (TIDU_ERR_DATA) unless `force` with a `reason`. */
-tidu_code tidu_progress_record(tidu_store *s, const char *uscc, const char *stage,
-                               const char *board, const char *date, int force, const char *reason,
-                               const tidu_actor *a, tidu_error *err);
-tidu_code tidu_progress_list_get(tidu_store *s, const char *uscc, tidu_progress_list *out,
-                                 tidu_error *err);
-void tidu_progress_list_free(tidu_progress_list *l);
+TIDU_API tidu_code tidu_progress_record(tidu_store *s, const char *uscc, const char *stage,
+                                        const char *board, const char *date, int force,
+                                        const char *reason, const tidu_actor *a, tidu_error *err);
+TIDU_API tidu_code tidu_progress_list_get(tidu_store *s, const char *uscc, tidu_progress_list *out,
+                                          tidu_error *err);
+TIDU_API void tidu_progress_list_free(tidu_progress_list *l);
 
 /* ---- service institutions (服务机构库) ------------------------------------------------------ */
 
@@ -443,29 +449,29 @@ typedef struct tidu_inst_list {
   size_t n;
 } tidu_inst_list;
 
-const char *tidu_inst_type_zh(const char *type); /* NULL when the type is unknown */
+TIDU_API const char *tidu_inst_type_zh(const char *type); /* NULL when the type is unknown */
 
 /* Adds an institution (status admitted); *id receives its id. TIDU_ERR_DATA on an unknown type
  * or a duplicate name. */
-tidu_code tidu_inst_add(tidu_store *s, const tidu_inst *in, const tidu_actor *a, int64_t *id,
-                        tidu_error *err);
-tidu_code tidu_inst_list_get(tidu_store *s, tidu_inst_list *out, tidu_error *err);
+TIDU_API tidu_code tidu_inst_add(tidu_store *s, const tidu_inst *in, const tidu_actor *a,
+                                 int64_t *id, tidu_error *err);
+TIDU_API tidu_code tidu_inst_list_get(tidu_store *s, tidu_inst_list *out, tidu_error *err);
 /* By id ("12") or exact name. */
-tidu_code tidu_inst_get(tidu_store *s, const char *key, tidu_inst *out, tidu_error *err);
-void tidu_inst_clear(tidu_inst *in);
-void tidu_inst_list_free(tidu_inst_list *l);
+TIDU_API tidu_code tidu_inst_get(tidu_store *s, const char *key, tidu_inst *out, tidu_error *err);
+TIDU_API void tidu_inst_clear(tidu_inst *in);
+TIDU_API void tidu_inst_list_free(tidu_inst_list *l);
 /* status: "suspended", "exited" (reason required) or "admitted" (reinstated). */
-tidu_code tidu_inst_set_status(tidu_store *s, const char *key, const char *status,
-                               const char *reason, const tidu_actor *a, tidu_error *err);
+TIDU_API tidu_code tidu_inst_set_status(tidu_store *s, const char *key, const char *status,
+                                        const char *reason, const tidu_actor *a, tidu_error *err);
 /* Role: sponsor 保荐/主办券商, auditor 审计, lawyer 律师, lead_investor 领投, lender 贷款.
  * The institution must be admitted. */
-tidu_code tidu_inst_assign(tidu_store *s, const char *key, const char *uscc, const char *role,
-                           const tidu_actor *a, tidu_error *err);
+TIDU_API tidu_code tidu_inst_assign(tidu_store *s, const char *key, const char *uscc,
+                                    const char *role, const tidu_actor *a, tidu_error *err);
 /* Admitted institutions ranked for a firm: +3 same region prefix (2 digits), +3 knows the
  * firm's industry section or one of its chains, +2 has brought firms to the firm's target
  * board (or its layer), -1 per 10 current assignments (load); ties by id. */
-tidu_code tidu_inst_suggest(tidu_store *s, const char *uscc, const char *board, tidu_inst_list *out,
-                            tidu_error *err);
+TIDU_API tidu_code tidu_inst_suggest(tidu_store *s, const char *uscc, const char *board,
+                                     tidu_inst_list *out, tidu_error *err);
 
 /* ---- financing and activities ---------------------------------------------------------------- */
 
@@ -484,13 +490,13 @@ typedef struct tidu_finance_list {
   size_t n;
 } tidu_finance_list;
 
-tidu_code tidu_finance_add(tidu_store *s, const tidu_finance *in, const tidu_actor *a, int64_t *id,
-                           tidu_error *err);
-tidu_code tidu_finance_set_status(tidu_store *s, int64_t id, const char *status,
-                                  const tidu_actor *a, tidu_error *err);
-tidu_code tidu_finance_list_get(tidu_store *s, const char *uscc, tidu_finance_list *out,
-                                tidu_error *err);
-void tidu_finance_list_free(tidu_finance_list *l);
+TIDU_API tidu_code tidu_finance_add(tidu_store *s, const tidu_finance *in, const tidu_actor *a,
+                                    int64_t *id, tidu_error *err);
+TIDU_API tidu_code tidu_finance_set_status(tidu_store *s, int64_t id, const char *status,
+                                           const tidu_actor *a, tidu_error *err);
+TIDU_API tidu_code tidu_finance_list_get(tidu_store *s, const char *uscc, tidu_finance_list *out,
+                                         tidu_error *err);
+TIDU_API void tidu_finance_list_free(tidu_finance_list *l);
 
 /* Activity kinds: roadshow 路演, training 培训, salon 沙龙, visit 走访交易所, exec_class
  * 高管研修班. */
@@ -510,23 +516,24 @@ typedef struct tidu_activity_list {
   size_t n;
 } tidu_activity_list;
 
-tidu_code tidu_activity_add(tidu_store *s, const tidu_activity *in, const tidu_actor *a,
-                            int64_t *id, tidu_error *err);
+TIDU_API tidu_code tidu_activity_add(tidu_store *s, const tidu_activity *in, const tidu_actor *a,
+                                     int64_t *id, tidu_error *err);
 /* A firm attending in a role (presenter, investor, attendee, …), with the outcome: investor
  * interest (count) and the amount closed (分, 0 when none). */
-tidu_code tidu_activity_attend(tidu_store *s, int64_t activity, const char *uscc, const char *role,
-                               int interest, int64_t closed_fen, const tidu_actor *a,
-                               tidu_error *err);
+TIDU_API tidu_code tidu_activity_attend(tidu_store *s, int64_t activity, const char *uscc,
+                                        const char *role, int interest, int64_t closed_fen,
+                                        const tidu_actor *a, tidu_error *err);
 /* `month` "YYYY-MM" or NULL for all; `kind` or NULL. */
-tidu_code tidu_activity_list_get(tidu_store *s, const char *kind, const char *month,
-                                 tidu_activity_list *out, tidu_error *err);
-void tidu_activity_list_free(tidu_activity_list *l);
+TIDU_API tidu_code tidu_activity_list_get(tidu_store *s, const char *kind, const char *month,
+                                          tidu_activity_list *out, tidu_error *err);
+TIDU_API void tidu_activity_list_free(tidu_activity_list *l);
 
 /* The chains of `chains` (a ';'-joined list; NULL = every chain of the pool's admitted firms)
  * that had no roadshow in `month` ("YYYY-MM"). *out is a malloc'd array of malloc'd strings. */
-tidu_code tidu_activity_missing_roadshows(tidu_store *s, const char *month, const char *chains,
-                                          char ***out, size_t *n, tidu_error *err);
-void tidu_strings_free(char **v, size_t n);
+TIDU_API tidu_code tidu_activity_missing_roadshows(tidu_store *s, const char *month,
+                                                   const char *chains, char ***out, size_t *n,
+                                                   tidu_error *err);
+TIDU_API void tidu_strings_free(char **v, size_t n);
 
 /* ---- targets (目标) ------------------------------------------------------------------------ */
 
@@ -554,17 +561,17 @@ typedef struct tidu_target_list {
 
 /* TIDU_ERR_DATA on an unknown metric, a target <= 0 or a bad deadline. Re-adding the same
  * (region, metric, title, deadline) updates the number and the label (an event). */
-tidu_code tidu_target_add(tidu_store *s, const tidu_target *t, const tidu_actor *a,
-                          tidu_error *err);
+TIDU_API tidu_code tidu_target_add(tidu_store *s, const tidu_target *t, const tidu_actor *a,
+                                   tidu_error *err);
 /* Loads targets from a file of lines "region<TAB>metric<TAB>target<TAB>deadline<TAB>label
  * [<TAB>title]" ('#' comments); all or nothing, errors name file and line. */
-tidu_code tidu_targets_load_file(tidu_store *s, const char *path, const tidu_actor *a, size_t *n,
-                                 tidu_error *err);
+TIDU_API tidu_code tidu_targets_load_file(tidu_store *s, const char *path, const tidu_actor *a,
+                                          size_t *n, tidu_error *err);
 /* Every target with its actual figure measured from the registry at fiscal year `year`, and
  * the firms behind it. */
-tidu_code tidu_targets_measure(tidu_programme *p, tidu_store *s, int32_t year,
-                               tidu_target_list *out, tidu_error *err);
-void tidu_target_list_free(tidu_target_list *l);
+TIDU_API tidu_code tidu_targets_measure(tidu_programme *p, tidu_store *s, int32_t year,
+                                        tidu_target_list *out, tidu_error *err);
+TIDU_API void tidu_target_list_free(tidu_target_list *l);
 
 /* ---- industry systems as data ------------------------------------------------------------ */
 
@@ -586,14 +593,14 @@ typedef struct tidu_tagset {
 
 /* Loads a tag set: a file, or a built-in name ("jiangsu-1650", "shaanxi"). Errors name file,
  * line and column. */
-tidu_code tidu_tagset_load(const char *name_or_path, tidu_tagset **out, tidu_error *err);
-void tidu_tagset_free(tidu_tagset *t);
+TIDU_API tidu_code tidu_tagset_load(const char *name_or_path, tidu_tagset **out, tidu_error *err);
+TIDU_API void tidu_tagset_free(tidu_tagset *t);
 /* The built-in tag sets' names (NULL-terminated). */
-const char *const *tidu_tagset_builtin_names(void);
+TIDU_API const char *const *tidu_tagset_builtin_names(void);
 /* The tags of `ts` a firm belongs to (by industry code prefix or declared chain), ';'-joined
  * into buf; returns the number of tags. */
-size_t tidu_tagset_match(const tidu_tagset *ts, const char *industry, const char *chains, char *buf,
-                         size_t size);
+TIDU_API size_t tidu_tagset_match(const tidu_tagset *ts, const char *industry, const char *chains,
+                                  char *buf, size_t size);
 
 /* ---- reports -------------------------------------------------------------------------------- */
 
@@ -608,10 +615,10 @@ typedef enum tidu_report_kind {
 } tidu_report_kind;
 
 /* "pool", "layers", "ladder", "key-firms", "targets", "institutions", "events"; -1 unknown. */
-int tidu_report_kind_find(const char *name);
+TIDU_API int tidu_report_kind_find(const char *name);
 
 /* Builds report `kind` for fiscal year `year`. *out is freed with tidu_sheet_free. */
-tidu_code tidu_prog_report(tidu_programme *p, tidu_store *s, tidu_report_kind kind, int32_t year,
-                           tidu_sheet **out, tidu_error *err);
+TIDU_API tidu_code tidu_prog_report(tidu_programme *p, tidu_store *s, tidu_report_kind kind,
+                                    int32_t year, tidu_sheet **out, tidu_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 #include "tidu/firm.h"
 
@@ -18,11 +19,11 @@ typedef struct tidu_errlist {
   size_t cap;
 } tidu_errlist;
 
-void tidu_errlist_init(tidu_errlist *l);
+TIDU_API void tidu_errlist_init(tidu_errlist *l);
 /* Frees the items and re-initialises the list. Accepts NULL. */
-void tidu_errlist_free(tidu_errlist *l);
+TIDU_API void tidu_errlist_free(tidu_errlist *l);
 /* Appends a copy of `e`; returns TIDU_ERR_NOMEM when it cannot. */
-tidu_code tidu_errlist_push(tidu_errlist *l, const tidu_error *e);
+TIDU_API tidu_code tidu_errlist_push(tidu_errlist *l, const tidu_error *e);
 
 /* ---- rule books ----------------------------------------------------------------------- */
 
@@ -34,7 +35,7 @@ typedef enum tidu_rule_kind {
 } tidu_rule_kind;
 
 /* "board", "positioning", "tier", "programme". */
-const char *tidu_rule_kind_name(tidu_rule_kind k);
+TIDU_API const char *tidu_rule_kind_name(tidu_rule_kind k);
 
 /* A set of compiled rule sets, possibly several versions per id, plus the prelude. */
 typedef struct tidu_rulebook tidu_rulebook;
@@ -43,31 +44,31 @@ typedef struct tidu_ruleset tidu_ruleset;
 
 /* An empty rule book. Until a prelude is added (a file named `prelude.tidu`), the built-in
  * prelude is used. NULL on ENOMEM. */
-tidu_rulebook *tidu_rulebook_new(void);
+TIDU_API tidu_rulebook *tidu_rulebook_new(void);
 /* Frees the book and every rule set in it. Accepts NULL. */
-void tidu_rulebook_free(tidu_rulebook *rb);
+TIDU_API void tidu_rulebook_free(tidu_rulebook *rb);
 
 /* Compiles one rule file held in memory (`name` is its path, used in messages; a name
  * ending in "prelude.tidu" is taken as the prelude: `let` lines only). The text is copied.
  * Every error found is appended to `errs` (may be NULL); a rule set with errors is left
  * out of the book. Returns TIDU_OK, or the code of the first error (TIDU_ERR_RULE, or
  * TIDU_ERR_NOMEM). */
-tidu_code tidu_rulebook_add_text(tidu_rulebook *rb, const char *name, const char *text, size_t len,
-                                 tidu_errlist *errs);
+TIDU_API tidu_code tidu_rulebook_add_text(tidu_rulebook *rb, const char *name, const char *text,
+                                          size_t len, tidu_errlist *errs);
 /* Reads and compiles one file. TIDU_ERR_IO when it cannot be read. */
-tidu_code tidu_rulebook_add_file(tidu_rulebook *rb, const char *path, tidu_errlist *errs);
+TIDU_API tidu_code tidu_rulebook_add_file(tidu_rulebook *rb, const char *path, tidu_errlist *errs);
 /* Compiles every `*.tidu` below `dir` (recursively, sorted by path; prelude.tidu first).
  * Goes on after errors and collects all of them. Returns the first error's code. */
-tidu_code tidu_rulebook_add_dir(tidu_rulebook *rb, const char *dir, tidu_errlist *errs);
+TIDU_API tidu_code tidu_rulebook_add_dir(tidu_rulebook *rb, const char *dir, tidu_errlist *errs);
 /* Compiles the rule files built into the binary (rules/prelude.tidu and rules/<kind>/...),
  * except the programme's (rules/programme/), which assessments do not run. */
-tidu_code tidu_rulebook_add_builtin(tidu_rulebook *rb, tidu_errlist *errs);
+TIDU_API tidu_code tidu_rulebook_add_builtin(tidu_rulebook *rb, tidu_errlist *errs);
 /* Compiles the built-in programme rule sets (the .tidu files of rules/programme). */
-tidu_code tidu_rulebook_add_builtin_programme(tidu_rulebook *rb, tidu_errlist *errs);
+TIDU_API tidu_code tidu_rulebook_add_builtin_programme(tidu_rulebook *rb, tidu_errlist *errs);
 
 /* Number of rule sets in the book and the i-th one (in the order they were added). */
-size_t tidu_rulebook_count(const tidu_rulebook *rb);
-const tidu_ruleset *tidu_rulebook_get(const tidu_rulebook *rb, size_t i);
+TIDU_API size_t tidu_rulebook_count(const tidu_rulebook *rb);
+TIDU_API const tidu_ruleset *tidu_rulebook_get(const tidu_rulebook *rb, size_t i);
 
 /* Renders an error like a compiler, into `buf` (always NUL-terminated when size > 0):
  *   rules/boards/star.tidu:14:9: unknown metric 'revnue' (did you mean 'revenue'?)
@@ -76,11 +77,11 @@ const tidu_ruleset *tidu_rulebook_get(const tidu_rulebook *rb, size_t i);
  * The source line is looked up in the book by `err->file` (any file that was added, even a
  * failed one). Without a source line only the first line is written. Returns the length the
  * full text needs (like snprintf). */
-size_t tidu_rules_error_render(const tidu_rulebook *rb, const tidu_error *err, char *buf,
-                               size_t size);
+TIDU_API size_t tidu_rules_error_render(const tidu_rulebook *rb, const tidu_error *err, char *buf,
+                                        size_t size);
 /* Same, with the source text given directly. */
-size_t tidu_rules_error_render_text(const char *text, size_t len, const tidu_error *err, char *buf,
-                                    size_t size);
+TIDU_API size_t tidu_rules_error_render_text(const char *text, size_t len, const tidu_error *err,
+                                             char *buf, size_t size);
 
 /* ---- metadata ------------------------------------------------------------------------- */
 
@@ -140,11 +141,11 @@ typedef struct tidu_ruleset_info {
   double pass_score;
 } tidu_ruleset_info;
 
-const tidu_ruleset_info *tidu_ruleset_meta(const tidu_ruleset *rs);
+TIDU_API const tidu_ruleset_info *tidu_ruleset_meta(const tidu_ruleset *rs);
 
 /* 1 when the rule set applies to a firm in `region` (NULL or "" applies only to rule sets
  * without a scope). */
-int tidu_ruleset_applies(const tidu_ruleset *rs, const char *region);
+TIDU_API int tidu_ruleset_applies(const tidu_ruleset *rs, const char *region);
 
 /* ---- selection ------------------------------------------------------------------------ */
 
@@ -158,22 +159,22 @@ typedef struct tidu_selection tidu_selection;
 /* Selects the rule sets in force on `as_of_days`. `only_ids` is NULL or a comma-separated
  * list of ids ("star,bse"); an id not in the book is TIDU_ERR_USAGE with a suggestion.
  * The selection borrows the book: keep the book alive. Returns NULL on error. */
-tidu_selection *tidu_rulebook_select(const tidu_rulebook *rb, int64_t as_of_days,
-                                     const char *only_ids, tidu_error *err);
+TIDU_API tidu_selection *tidu_rulebook_select(const tidu_rulebook *rb, int64_t as_of_days,
+                                              const char *only_ids, tidu_error *err);
 /* TIDU_OK when every id of `only_ids` (when NULL or empty: at least one rule set) has a version
  * in the selection made on `as_of_days`; otherwise TIDU_ERR_INPUT saying that no version of that
  * rule set was in force on that date and which dates the book covers. */
-tidu_code tidu_selection_check(const tidu_rulebook *rb, const tidu_selection *sel,
-                               int64_t as_of_days, const char *only_ids, tidu_error *err);
-void tidu_selection_free(tidu_selection *sel);
-size_t tidu_selection_count(const tidu_selection *sel);
-const tidu_ruleset *tidu_selection_get(const tidu_selection *sel, size_t i);
+TIDU_API tidu_code tidu_selection_check(const tidu_rulebook *rb, const tidu_selection *sel,
+                                        int64_t as_of_days, const char *only_ids, tidu_error *err);
+TIDU_API void tidu_selection_free(tidu_selection *sel);
+TIDU_API size_t tidu_selection_count(const tidu_selection *sel);
+TIDU_API const tidu_ruleset *tidu_selection_get(const tidu_selection *sel, size_t i);
 /* Marks (sets to 1, never clears) the firm fields (firm[TIDU_NFIRM]) and year fields
  * (year[TIDU_NYEAR]) that evaluating `sel` reads, and the region and USCC, which every
  * assessment reads. A scan that loads only the marked fields gives the same verdicts, gaps and
  * distances as one that loads every field. `sel` may be NULL (then only the two). */
-void tidu_selection_fields(const tidu_selection *sel, unsigned char firm[TIDU_NFIRM],
-                           unsigned char year[TIDU_NYEAR]);
+TIDU_API void tidu_selection_fields(const tidu_selection *sel, unsigned char firm[TIDU_NFIRM],
+                                    unsigned char year[TIDU_NYEAR]);
 
 /* ---- dumps ---------------------------------------------------------------------------- */
 
@@ -184,13 +185,13 @@ typedef enum tidu_dump_mode {
 } tidu_dump_mode;
 
 /* Dumps a compiled rule set. *out is a malloc'd NUL-terminated string the caller frees. */
-tidu_code tidu_ruleset_dump(const tidu_ruleset *rs, tidu_dump_mode mode, char **out,
-                            tidu_error *err);
+TIDU_API tidu_code tidu_ruleset_dump(const tidu_ruleset *rs, tidu_dump_mode mode, char **out,
+                                     tidu_error *err);
 /* Dumps source text directly (tokens and tree need no compilation; the program needs the
  * built-in prelude). On a lex/parse/compile error returns TIDU_ERR_RULE, *out = NULL and
  * every error in `errs`. */
-tidu_code tidu_rules_dump_text(const char *name, const char *text, size_t len, tidu_dump_mode mode,
-                               char **out, tidu_errlist *errs);
+TIDU_API tidu_code tidu_rules_dump_text(const char *name, const char *text, size_t len,
+                                        tidu_dump_mode mode, char **out, tidu_errlist *errs);
 
 /* ---- threshold edits (what-if on one number) ------------------------------------------ */
 
@@ -209,9 +210,9 @@ typedef struct tidu_threshold {
 
 /* Lists every numbered comparison of `rs` (standards first, then the require blocks).
  * *out is a malloc'd array the caller frees with tidu_thresholds_free. */
-tidu_code tidu_ruleset_thresholds(const tidu_ruleset *rs, tidu_threshold **out, size_t *n,
-                                  tidu_error *err);
-void tidu_thresholds_free(tidu_threshold *t, size_t n);
+TIDU_API tidu_code tidu_ruleset_thresholds(const tidu_ruleset *rs, tidu_threshold **out, size_t *n,
+                                           tidu_error *err);
+TIDU_API void tidu_thresholds_free(tidu_threshold *t, size_t n);
 
 /* Builds the rule sets of `base` with thresholds replaced. Each of `specs` is
  * "ADDRESS=VALUE", VALUE a number literal of the rule language ("1.2亿", "12%", "5000万").
@@ -226,11 +227,13 @@ void tidu_thresholds_free(tidu_threshold *t, size_t n);
  * Errors: TIDU_ERR_USAGE for a bad spec, an unknown block (with a suggestion), N out of range,
  * a right side that is not a constant, or a bad VALUE; TIDU_ERR_RULE when the edited text does
  * not compile (every error in `errs`, renderable against *book, which is then still set). */
-tidu_code tidu_rules_set_thresholds(const tidu_selection *base, const tidu_rulebook *prelude_from,
-                                    const char *const *specs, size_t nspecs, int64_t as_of_days,
-                                    tidu_rulebook **book, tidu_selection **sel, char ***changes,
-                                    tidu_errlist *errs, tidu_error *err);
-void tidu_thresholds_changes_free(char **changes, size_t n);
+TIDU_API tidu_code tidu_rules_set_thresholds(const tidu_selection *base,
+                                             const tidu_rulebook *prelude_from,
+                                             const char *const *specs, size_t nspecs,
+                                             int64_t as_of_days, tidu_rulebook **book,
+                                             tidu_selection **sel, char ***changes,
+                                             tidu_errlist *errs, tidu_error *err);
+TIDU_API void tidu_thresholds_changes_free(char **changes, size_t n);
 
 /* ---- the names the language knows ----------------------------------------------------- */
 
@@ -244,9 +247,9 @@ typedef struct tidu_metric_info {
 
 /* Fills up to `cap` entries (fields first, in registry order, then the prelude's bindings)
  * and returns how many there are in total. Strings are owned by the book / static. */
-size_t tidu_rulebook_metrics(const tidu_rulebook *rb, tidu_metric_info *out, size_t cap);
+TIDU_API size_t tidu_rulebook_metrics(const tidu_rulebook *rb, tidu_metric_info *out, size_t cap);
 
 /* The function names of the language (NULL-terminated static list). */
-const char *const *tidu_rules_functions(void);
+TIDU_API const char *const *tidu_rules_functions(void);
 
 #endif

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 
 typedef struct tidu_server_options {
@@ -29,11 +30,11 @@ typedef struct tidu_server_options {
 /* Runs the server until *stop becomes non-zero (a signal handler sets it), then stops
  * accepting, lets requests in flight finish and closes the registry. Returns TIDU_OK, or an
  * error when the registry or rules cannot be opened or the address cannot be bound. */
-tidu_code tidu_server_run(const tidu_server_options *opt, volatile sig_atomic_t *stop,
-                          tidu_error *err);
+TIDU_API tidu_code tidu_server_run(const tidu_server_options *opt, volatile sig_atomic_t *stop,
+                                   tidu_error *err);
 
 /* The route table as "METHOD PATH ACCESS" lines, ACCESS public|user|admin (caller frees), for
  * the OpenAPI and access checks. */
-char *tidu_server_routes(void);
+TIDU_API char *tidu_server_routes(void);
 
 #endif

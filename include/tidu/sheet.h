@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 
 typedef enum tidu_cell_kind {
@@ -28,20 +29,20 @@ typedef struct tidu_sheet {
 } tidu_sheet;
 
 /* A new empty sheet; `headers` and `kinds` have `ncols` entries (copied). NULL on ENOMEM. */
-tidu_sheet *tidu_sheet_new(const char *title, size_t ncols, const char *const *headers,
-                           const tidu_cell_kind *kinds);
-void tidu_sheet_free(tidu_sheet *sh);
+TIDU_API tidu_sheet *tidu_sheet_new(const char *title, size_t ncols, const char *const *headers,
+                                    const tidu_cell_kind *kinds);
+TIDU_API void tidu_sheet_free(tidu_sheet *sh);
 /* Appends an empty row; returns its index, or (size_t)-1 on ENOMEM. */
-size_t tidu_sheet_add_row(tidu_sheet *sh);
+TIDU_API size_t tidu_sheet_add_row(tidu_sheet *sh);
 /* Sets a text cell (copied; NULL leaves it empty) or a number cell. Return 0, -1 on ENOMEM. */
-int tidu_sheet_set_text(tidu_sheet *sh, size_t row, size_t col, const char *s);
-void tidu_sheet_set_num(tidu_sheet *sh, size_t row, size_t col, int64_t v);
+TIDU_API int tidu_sheet_set_text(tidu_sheet *sh, size_t row, size_t col, const char *s);
+TIDU_API void tidu_sheet_set_num(tidu_sheet *sh, size_t row, size_t col, int64_t v);
 
 /* Writes the sheet to `path` as "csv" (UTF-8 with BOM), "json" (an array of objects keyed by
  * the headers; 万元 as numbers with two decimals) or "xlsx" (libxlsxwriter, the title as the
  * sheet name). The file is written under a temporary name and renamed: on error nothing is
  * left at `path`. TIDU_ERR_USAGE on an unknown format, TIDU_ERR_IO when it cannot be written. */
-tidu_code tidu_sheet_write(const tidu_sheet *sh, const char *format, const char *path,
-                           tidu_error *err);
+TIDU_API tidu_code tidu_sheet_write(const tidu_sheet *sh, const char *format, const char *path,
+                                    tidu_error *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tidu/api.h"
 #include "tidu/error.h"
 #include "tidu/firm.h"
 
@@ -40,21 +41,21 @@ typedef struct tidu_source {
 
 /* A new source of `ops` over `self` (which it owns when ops->close is set), or NULL when
  * memory runs out (then ops->close(self) has been called). Free with tidu_source_close. */
-tidu_source *tidu_source_new(const tidu_source_ops *ops, void *self);
+TIDU_API tidu_source *tidu_source_new(const tidu_source_ops *ops, void *self);
 
 /* Closes the source and what it owns. NULL is fine. */
-void tidu_source_close(tidu_source *src);
+TIDU_API void tidu_source_close(tidu_source *src);
 
 /* tidu_source_ops.next: the next firm, record errors and the end. */
-tidu_code tidu_source_next(tidu_source *src, tidu_firm *firm, int *done, tidu_error *err);
+TIDU_API tidu_code tidu_source_next(tidu_source *src, tidu_firm *firm, int *done, tidu_error *err);
 
 /* The oldest pending warning of the source (1), or 0. */
-int tidu_source_warning(tidu_source *src, tidu_error *warn);
+TIDU_API int tidu_source_warning(tidu_source *src, tidu_error *warn);
 
 /* Firms in all, or 0 when not known in advance. */
-size_t tidu_source_count(const tidu_source *src);
+TIDU_API size_t tidu_source_count(const tidu_source *src);
 
 /* 1 when the source reads in slices (tidu_source_ops.slices and friends are set). */
-int tidu_source_sliced(const tidu_source *src);
+TIDU_API int tidu_source_sliced(const tidu_source *src);
 
 #endif

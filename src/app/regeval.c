@@ -156,34 +156,28 @@ void tidu_regeval_get(const tidu_regeval *e, size_t lane, tidu_export_assessment
 }
 
 /* Reads up to TIDU_REGEVAL_CHUNK firms into firms[0..*n); sets *done at the end. */
-static tidu_code read_chunk(tidu_store_scan *it, tidu_firm *firms, size_t *n, int *done,
+static tidu_code read_chunk(tidu_source *src, tidu_firm *firms, size_t *n, int *done,
                             tidu_error *err) {
   *n = 0;
   while (*n < TIDU_REGEVAL_CHUNK && !*done) {
-    tidu_code rc = tidu_store_scan_next(it, &firms[*n], done, err);
+    tidu_code rc = tidu_source_next(src, &firms[*n], done, err);
     if (rc != TIDU_OK) return rc;
     if (!*done) (*n)++;
   }
   return TIDU_OK;
 }
 
-tidu_code tidu_regeval_each(tidu_store *s, const tidu_store_filter *flt, tidu_regeval *e,
-                            tidu_regeval_fn each, void *ctx, int *stopped, tidu_error *err) {
-  tidu_store_scan *it = NULL;
+tidu_code tidu_regeval_each_source(tidu_source *src, tidu_regeval *e, tidu_regeval_fn each,
+                                   void *ctx, int *stopped, tidu_error *err) {
   if (stopped) *stopped = 0;
-  tidu_store_scan_spec spec = {.flt = flt}; /* every field: the callers show or export them */
-  tidu_code rc = tidu_store_scan_open(s, &spec, &it, err);
-  if (rc != TIDU_OK) return rc;
   tidu_firm *firms = tidu_calloc(TIDU_REGEVAL_CHUNK, sizeof *firms);
-  if (!firms) {
-    tidu_store_scan_close(it);
-    return nomem(err);
-  }
+  if (!firms) return nomem(err);
   for (size_t i = 0; i < TIDU_REGEVAL_CHUNK; i++) tidu_firm_init(&firms[i]);
+  tidu_code rc = TIDU_OK;
   int done = 0, stop = 0;
   while (rc == TIDU_OK && !done && !stop) {
     size_t n = 0;
-    rc = read_chunk(it, firms, &n, &done, err);
+    rc = read_chunk(src, firms, &n, &done, err);
     if (rc == TIDU_OK && e && n) rc = tidu_regeval_run(e, firms, n, err);
     for (size_t i = 0; rc == TIDU_OK && !stop && i < n; i++) {
       tidu_export_assessment a;
@@ -194,6 +188,15 @@ tidu_code tidu_regeval_each(tidu_store *s, const tidu_store_filter *flt, tidu_re
   if (stopped) *stopped = stop;
   for (size_t i = 0; i < TIDU_REGEVAL_CHUNK; i++) tidu_firm_clear(&firms[i]);
   free(firms);
-  tidu_store_scan_close(it);
+  return rc;
+}
+
+tidu_code tidu_regeval_each(tidu_store *s, const tidu_store_filter *flt, tidu_regeval *e,
+                            tidu_regeval_fn each, void *ctx, int *stopped, tidu_error *err) {
+  tidu_source *src = NULL;
+  if (stopped) *stopped = 0;
+  tidu_code rc = tidu_store_source(s, flt, 0, &src, err);
+  if (rc == TIDU_OK) rc = tidu_regeval_each_source(src, e, each, ctx, stopped, err);
+  tidu_source_close(src);
   return rc;
 }

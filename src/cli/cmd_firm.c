@@ -10,6 +10,7 @@
 #include "tidu/assess.h"
 #include "tidu/codes.h"
 #include "tidu/export.h"
+#include "tidu/firmlist.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
 #include "tidu/regeval.h"
@@ -487,98 +488,14 @@ static int firm_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
 
 /* ==== firm list ==== */
 
-typedef struct list_row {
-  char uscc[24];
-  char *name;
-  char region[8];
-  char industry[8];
-  int32_t year;
-  int64_t revenue;
-  const char *verdict;
-  char nearest[24];
-  char gap[CLI_STANDING];
-  double distance;
-} list_row;
-
-typedef struct list_run {
-  const char *board;
-  const char *board_name; /* its Chinese name ("科创板"), for the table's header */
-  int board_k;
-  const char *verdict;
-  double gap_below;
-  int has_gap;
-  list_row *rows;
-  size_t n, cap;
-} list_run;
-
-static void copy_code(char *dst, size_t size, const char *s) {
-  snprintf(dst, size, "%s", s ? s : "");
-}
-
-static int keep_row(list_run *lr, const tidu_firm *f, const tidu_export_assessment *a) {
-  const char *v = a && lr->board_k >= 0 ? a->verdict[lr->board_k] : NULL;
-  double d = a && lr->board_k >= 0 ? a->distance[lr->board_k] : NAN;
-  if (lr->verdict && (!v || strcmp(v, lr->verdict) != 0)) return 0;
-  if (lr->has_gap && (isnan(d) || !(d < lr->gap_below))) return 0;
-  if (TIDU_PUSH_ROOM(lr->rows, lr->n, lr->cap) != 0) return -1;
-  list_row *r = &lr->rows[lr->n++];
-  memset(r, 0, sizeof *r);
-  copy_code(r->uscc, sizeof r->uscc, f->text[TIDU_F_USCC]);
-  r->name = tidu_strdup(f->text[TIDU_F_NAME] ? f->text[TIDU_F_NAME] : "");
-  copy_code(r->region, sizeof r->region, f->text[TIDU_F_REGION]);
-  copy_code(r->industry, sizeof r->industry, f->text[TIDU_F_INDUSTRY]);
-  r->year = f->nyears ? f->years[0].year : 0;
-  r->revenue = f->nyears ? f->years[0].v[TIDU_Y_REVENUE] : TIDU_MISSING;
-  r->verdict = v;
-  if (a && lr->board_k >= 0 && a->nearest[lr->board_k])
-    copy_code(r->nearest, sizeof r->nearest, a->nearest[lr->board_k]);
-  if (a && lr->board_k >= 0 && a->gap && a->gap[lr->board_k])
-    copy_code(r->gap, sizeof r->gap, a->gap[lr->board_k]);
-  r->distance = d;
-  return r->name ? 1 : -1;
-}
-
-static int collect_one(void *ctx, const tidu_firm *f, const tidu_export_assessment *a) {
-  return keep_row(ctx, f, a) < 0 ? CLI_INPUT : CLI_OK;
-}
-
-/* Reads the registry in chunks, assessing when a board is asked for. */
-static int collect(tidu_store *s, const tidu_store_filter *flt, cli_regeval *e, list_run *lr) {
-  return cli_regeval_each(s, flt, e, collect_one, lr);
-}
-
-static const char *g_sort;
-
-static int cmp_rows(const void *pa, const void *pb) {
-  const list_row *a = pa, *b = pb;
-  if (!strcmp(g_sort, "name")) return strcmp(a->name, b->name);
-  if (!strcmp(g_sort, "region")) return strcmp(a->region, b->region);
-  if (!strcmp(g_sort, "revenue")) {
-    /* largest first, missing last */
-    if (a->revenue == b->revenue) return strcmp(a->uscc, b->uscc);
-    if (a->revenue == TIDU_MISSING) return 1;
-    if (b->revenue == TIDU_MISSING) return -1;
-    return a->revenue > b->revenue ? -1 : 1;
-  }
-  if (!strcmp(g_sort, "gap")) {
-    int na = isnan(a->distance), nb = isnan(b->distance);
-    if (na != nb) return na - nb;
-    if (!na && a->distance != b->distance) return a->distance < b->distance ? -1 : 1;
-  }
-  return strcmp(a->uscc, b->uscc);
-}
-
 static const char *verdict_zh(const char *v) {
   if (!v) return "不适用";
   return !strcmp(v, "pass") ? "符合" : !strcmp(v, "fail") ? "不符合" : "待定";
 }
 
-static void print_rows(const list_run *lr, size_t limit, int json) {
+static void print_rows(const tidu_list *lr, const char *board, size_t limit, int json) {
   char vtitle[160]; /* "科创板结论": the verdict column, as wide as its title */
-  snprintf(vtitle, sizeof vtitle, "%s结论",
-           lr->board_name ? lr->board_name
-           : lr->board    ? lr->board
-                          : "");
+  snprintf(vtitle, sizeof vtitle, "%s结论", lr->board_name ? lr->board_name : board ? board : "");
   int vw = cli_display_width(vtitle) + 2 > 10 ? cli_display_width(vtitle) + 2 : 10;
   if (!json) {
     static const struct {
@@ -588,7 +505,7 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
         {"统一社会信用代码", 21}, {"企业名称", 29}, {"地区", 9}, {"行业", 8}, {"年度", 7}, {"", 0}};
     for (size_t k = 0; cols[k].width; k++) cli_pad(stdout, cols[k].title, cols[k].width);
     printf("%*s%s", 14 - cli_display_width("营业收入"), "", "营业收入");
-    if (lr->board) {
+    if (board) {
       printf("  ");
       cli_pad(stdout, vtitle, vw);
       printf("差距(最近标准)          相对距离");
@@ -597,7 +514,7 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
   }
   size_t shown = 0;
   for (size_t i = 0; i < lr->n && i < limit; i++, shown++) {
-    const list_row *r = &lr->rows[i];
+    const tidu_list_row *r = &lr->rows[i];
     char rev[48] = "—";
     if (r->revenue != TIDU_MISSING)
       tidu_format_value(TIDU_T_MONEY, r->revenue, "zh", rev, sizeof rev);
@@ -607,7 +524,7 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
       if (r->year) json_object_set_new(o, "year", json_integer(r->year));
       if (r->revenue != TIDU_MISSING)
         json_object_set_new(o, "revenue", json_real((double)r->revenue / 100.0));
-      if (lr->board) {
+      if (board) {
         json_object_set_new(o, "verdict", r->verdict ? json_string(r->verdict) : json_null());
         if (r->nearest[0]) json_object_set_new(o, "nearest", json_string(r->nearest));
         if (r->gap[0]) json_object_set_new(o, "gap", json_string(r->gap));
@@ -625,7 +542,7 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
     cli_pad(stdout, name, 29);
     printf("%-8s %-7s %-6d %*s%s", r->region, r->industry, r->year,
            14 - cli_display_width(rev) > 0 ? 14 - cli_display_width(rev) : 0, "", rev);
-    if (lr->board) {
+    if (board) {
       printf("  ");
       cli_pad(stdout, verdict_zh(r->verdict), vw);
       cli_pad(stdout, r->gap[0] ? r->gap : r->nearest, 24);
@@ -641,25 +558,28 @@ static void print_rows(const list_run *lr, size_t limit, int json) {
     printf("共 %zu 家 / %zu firms\n", lr->n, lr->n);
 }
 
-static int list_options(const cli_spec *spec, const cli_args *a, list_run *lr, size_t *limit) {
-  lr->board = cli_get(spec, a, "board");
-  lr->verdict = cli_get(spec, a, "verdict");
+static int list_options(const cli_spec *spec, const cli_args *a, tidu_list_query *q,
+                        size_t *limit) {
+  q->board = cli_get(spec, a, "board");
+  q->verdict = cli_get(spec, a, "verdict");
   const char *gap = cli_get(spec, a, "gap-below");
-  g_sort = cli_get(spec, a, "sort");
-  if (!g_sort) g_sort = "uscc";
-  if (strcmp(g_sort, "uscc") && strcmp(g_sort, "name") && strcmp(g_sort, "region") &&
-      strcmp(g_sort, "revenue") && strcmp(g_sort, "gap"))
-    return cli_usage(spec, "未知排序 / unknown sort key '%s'", g_sort);
-  if ((lr->verdict || gap || !strcmp(g_sort, "gap")) && !lr->board)
+  const char *sort = cli_get(spec, a, "sort");
+  if (!sort) sort = "uscc";
+  if (tidu_list_sort_parse(sort, &q->sort) != 0)
+    return cli_usage(spec, "未知排序 / unknown sort key '%s'", sort);
+  /* revenue: largest first; a missing figure or distance always last */
+  q->desc = q->sort == TIDU_LIST_BY_REVENUE;
+  q->missing_last = 1;
+  if ((q->verdict || gap || q->sort == TIDU_LIST_BY_GAP) && !q->board)
     return cli_usage(spec, "--verdict、--gap-below、--sort gap 需要 --board / need --board");
-  if (lr->verdict && strcmp(lr->verdict, "pass") && strcmp(lr->verdict, "fail") &&
-      strcmp(lr->verdict, "unknown"))
+  if (q->verdict && strcmp(q->verdict, "pass") && strcmp(q->verdict, "fail") &&
+      strcmp(q->verdict, "unknown"))
     return cli_usage(spec, "结论应为 pass|fail|unknown / verdict must be pass|fail|unknown");
   if (gap) {
     char *end;
-    lr->gap_below = strtod(gap, &end);
+    q->gap_below = strtod(gap, &end);
     if (*end || end == gap) return cli_usage(spec, "差距无效 / bad gap '%s'", gap);
-    lr->has_gap = 1;
+    q->has_gap = 1;
   }
   long long n = 0;
   const char *lim = cli_get(spec, a, "limit");
@@ -671,40 +591,37 @@ static int list_options(const cli_spec *spec, const cli_args *a, list_run *lr, s
 
 static int firm_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   if (a->npos != 0) return cli_usage(spec, "不接受位置参数 / takes no arguments");
-  list_run lr;
-  memset(&lr, 0, sizeof lr);
-  lr.board_k = -1;
+  tidu_list_query q;
+  memset(&q, 0, sizeof q);
   size_t limit = (size_t)-1;
   int64_t as_of = 0;
-  int rc = list_options(spec, a, &lr, &limit);
+  int rc = list_options(spec, a, &q, &limit);
   if (rc == CLI_OK) rc = as_of_date(spec, a, &as_of);
   const char *fmt = cli_get(spec, a, "format");
   if (rc == CLI_OK && fmt && strcmp(fmt, "table") && strcmp(fmt, "json"))
     rc = cli_usage(spec, "未知格式 / unknown format '%s'", fmt);
   if (rc != CLI_OK) return rc;
-  cli_regeval *e = NULL;
-  if (lr.board) {
-    rc = cli_regeval_open(as_of, &e);
-    if (rc == CLI_OK && (lr.board_k = cli_regeval_find(e, lr.board)) >= 0)
-      lr.board_name = cli_regeval_rulesets(e)[lr.board_k].name;
-    if (rc == CLI_OK && lr.board_k < 0) {
-      fprintf(stderr, "tidu firm list: 没有规则集 / no rule set '%s'\n", lr.board);
-      rc = CLI_USAGE;
-    }
-    if (rc == CLI_OK) rc = cli_regeval_want_standing(e, "zh");
-  }
-  tidu_store_filter flt = {cli_get(spec, a, "region"), cli_get(spec, a, "industry"),
-                           cli_get(spec, a, "chain"), cli_get(spec, a, "title"),
-                           cli_get(spec, a, "deleted") != NULL};
-  if (rc == CLI_OK) rc = cli_check_filter(spec, &flt);
-  if (rc == CLI_OK) rc = collect(s, &flt, e, &lr);
+  tidu_rulebook *book = NULL;
+  if (q.board) rc = cli_load_rules(NULL, &book);
+  q.flt = (tidu_store_filter){cli_get(spec, a, "region"), cli_get(spec, a, "industry"),
+                              cli_get(spec, a, "chain"), cli_get(spec, a, "title"),
+                              cli_get(spec, a, "deleted") != NULL};
+  if (rc == CLI_OK) rc = cli_check_filter(spec, &q.flt);
+  tidu_list l = {0};
   if (rc == CLI_OK) {
-    if (lr.n > 1) qsort(lr.rows, lr.n, sizeof *lr.rows, cmp_rows);
-    print_rows(&lr, limit, fmt && !strcmp(fmt, "json"));
+    tidu_error err;
+    tidu_error_clear(&err);
+    if (tidu_list_firms(s, book, as_of, &q, "zh", &l, &err) != TIDU_OK) {
+      if (err.code == TIDU_ERR_USAGE)
+        fprintf(stderr, "tidu firm list: %s\n", err.message);
+      else
+        cli_print_error(&err);
+      rc = cli_exit_code(err.code);
+    }
   }
-  for (size_t i = 0; i < lr.n; i++) free(lr.rows[i].name);
-  free(lr.rows);
-  cli_regeval_close(e);
+  if (rc == CLI_OK) print_rows(&l, q.board, limit, fmt && !strcmp(fmt, "json"));
+  tidu_list_free(&l);
+  tidu_rulebook_free(book);
   return rc;
 }
 

@@ -220,9 +220,8 @@ static const char *trim(const char *s, size_t *len) {
   return s;
 }
 
-tidu_code tidu_tags_parse(tidu_enum_id e, const char *s, size_t len, int64_t *bits,
-                          tidu_error *err) {
-  *bits = 0;
+int tidu_tags_each(const char *s, size_t len, int (*fn)(void *arg, const char *item, size_t n),
+                   void *arg) {
   size_t start = 0;
   for (size_t i = 0; i <= len;) {
     size_t w = i < len ? tag_sep(s + i, len - i) : 1;
@@ -232,14 +231,41 @@ tidu_code tidu_tags_parse(tidu_enum_id e, const char *s, size_t len, int64_t *bi
     }
     size_t n = i - start;
     const char *t = trim(s + start, &n);
-    if (n > 0 && !(n == 3 && !memcmp(t, "无", 3)) && !(n == 4 && !memcmp(t, "none", 4))) {
-      int v = tidu_enum_parse(e, t, n);
-      if (v < 0 || v > 62) return tidu_enum_error(e, t, n, err);
-      *bits |= (int64_t)1 << v;
+    if (n > 0) {
+      int rc = fn(arg, t, n);
+      if (rc) return rc;
     }
     i += w;
     start = i;
   }
+  return 0;
+}
+
+typedef struct tag_bits {
+  tidu_enum_id e;
+  int64_t bits;
+  tidu_error *err;
+  tidu_code rc;
+} tag_bits;
+
+static int add_tag_bit(void *arg, const char *t, size_t n) {
+  tag_bits *a = arg;
+  if ((n == 3 && !memcmp(t, "无", 3)) || (n == 4 && !memcmp(t, "none", 4))) return 0;
+  int v = tidu_enum_parse(a->e, t, n);
+  if (v < 0 || v > 62) {
+    a->rc = tidu_enum_error(a->e, t, n, a->err);
+    return 1;
+  }
+  a->bits |= (int64_t)1 << v;
+  return 0;
+}
+
+tidu_code tidu_tags_parse(tidu_enum_id e, const char *s, size_t len, int64_t *bits,
+                          tidu_error *err) {
+  tag_bits a = {e, 0, err, TIDU_OK};
+  *bits = 0;
+  if (tidu_tags_each(s, len, add_tag_bit, &a)) return a.rc;
+  *bits = a.bits;
   return TIDU_OK;
 }
 
@@ -400,10 +426,11 @@ typedef struct scale_step {
   const char *unit;
 } scale_step;
 
+/* Below 1万 (1k) the 分 stay, so a shortfall of one 分 reads 0.01元 rather than 0元. */
 static const scale_step ZH_STEPS[] = {
-    {1e10, 1e8, 0, "亿"}, {1e8, 1e8, 1, "亿"}, {1e4, 1e4, 0, "万"}, {0, 1, 0, "元"}};
+    {1e10, 1e8, 0, "亿"}, {1e8, 1e8, 1, "亿"}, {1e4, 1e4, 0, "万"}, {0, 1, 2, "元"}};
 static const scale_step EN_STEPS[] = {
-    {1e9, 1e9, 1, "bn"}, {1e6, 1e6, 1, "mn"}, {1e3, 1e3, 1, "k"}, {0, 1, 0, ""}};
+    {1e9, 1e9, 1, "bn"}, {1e6, 1e6, 1, "mn"}, {1e3, 1e3, 1, "k"}, {0, 1, 2, ""}};
 
 size_t tidu_short_yuan(double yuan, const char *lang, char *buf, size_t size) {
   int en = lang && !strcmp(lang, "en");

@@ -202,17 +202,11 @@ static tidu_code intern(tidu_pack_writer *w, const char *s, uint32_t *off, tidu_
     }
     i = (i + 1) & mask;
   }
-  if (w->str_len + len + 1 > w->str_cap) {
-    size_t cap = w->str_cap ? w->str_cap * 2 : 65536;
-    while (cap < w->str_len + len + 1) cap *= 2;
-    if (cap >= NOSTR)
-      return tidu_error_set(err, TIDU_ERR_LIMIT, w->path, 0, 0,
-                            "文本过长 / text too long for one block");
-    char *p = tidu_realloc(w->str, cap);
-    if (!p) return tidu_error_set(err, TIDU_ERR_NOMEM, w->path, 0, 0, "内存不足 / out of memory");
-    w->str = p;
-    w->str_cap = cap;
-  }
+  if (w->str_len + len + 1 >= NOSTR / 2)
+    return tidu_error_set(err, TIDU_ERR_LIMIT, w->path, 0, 0,
+                          "文本过长 / text too long for one block");
+  if (TIDU_RESERVE(w->str, w->str_cap, w->str_len + len + 1) != 0)
+    return tidu_error_set(err, TIDU_ERR_NOMEM, w->path, 0, 0, "内存不足 / out of memory");
   memcpy(w->str + w->str_len, s, len + 1);
   *off = (uint32_t)w->str_len;
   w->hash[i] = (uint32_t)w->str_len + 1;
@@ -266,14 +260,8 @@ size_t tidu_pack_writer_count(const tidu_pack_writer *w) {
 }
 
 static tidu_code dir_append(tidu_pack_writer *w, const void *data, size_t len, tidu_error *err) {
-  if (w->dir_len + len > w->dir_cap) {
-    size_t cap = w->dir_cap ? w->dir_cap * 2 : 65536;
-    while (cap < w->dir_len + len) cap *= 2;
-    unsigned char *p = tidu_realloc(w->dir, cap);
-    if (!p) return tidu_error_set(err, TIDU_ERR_NOMEM, w->path, 0, 0, "内存不足 / out of memory");
-    w->dir = p;
-    w->dir_cap = cap;
-  }
+  if (TIDU_RESERVE(w->dir, w->dir_cap, w->dir_len + len) != 0)
+    return tidu_error_set(err, TIDU_ERR_NOMEM, w->path, 0, 0, "内存不足 / out of memory");
   memcpy(w->dir + w->dir_len, data, len);
   w->dir_len += len;
   return TIDU_OK;

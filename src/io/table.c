@@ -82,36 +82,6 @@ static tidu_code bad_choice(tidu_enum_id e, const char *s, size_t len, tidu_erro
   return tidu_enum_error(e, s, len, err);
 }
 
-/* A separator of tag lists at s: ';' '；' ',' '，' '、' '|'. Returns its length or 0. */
-static size_t tag_sep(const char *s, size_t n) {
-  if (*s == ';' || *s == ',' || *s == '|') return 1;
-  if (n >= 3 && (memcmp(s, "\xef\xbc\x9b", 3) == 0 || memcmp(s, "\xef\xbc\x8c", 3) == 0 ||
-                 memcmp(s, "\xe3\x80\x81", 3) == 0))
-    return 3;
-  return 0;
-}
-
-/* Calls fn on each trimmed, non-empty element of a tag list; stops at the first non-zero. */
-static int each_tag(const char *s, size_t len, int (*fn)(void *, const char *, size_t), void *arg) {
-  size_t start = 0;
-  for (size_t i = 0; i <= len;) {
-    size_t w = i < len ? tag_sep(s + i, len - i) : 1;
-    if (w == 0) {
-      i++;
-      continue;
-    }
-    size_t n = i - start;
-    const char *t = trim(s + start, &n);
-    if (n > 0) {
-      int rc = fn(arg, t, n);
-      if (rc) return rc;
-    }
-    i += w;
-    start = i;
-  }
-  return 0;
-}
-
 typedef struct tag_acc {
   tidu_enum_id e;
   int64_t bits;
@@ -119,8 +89,12 @@ typedef struct tag_acc {
   size_t bad_len;
 } tag_acc;
 
+/* Tag entries come from tidu_tags_each(); they are trimmed again here of the wider spaces
+ * (no-break, ideographic) that cells may hold, and skipped when nothing is left. */
 static int add_tag(void *arg, const char *t, size_t n) {
   tag_acc *a = arg;
+  t = trim(t, &n);
+  if (n == 0) return 0;
   int v = find_enum(a->e, t, n);
   if (v < 0 || v > 62) {
     a->bad = t;
@@ -144,7 +118,7 @@ static tidu_code convert_tags(tidu_enum_id e, const char *s, size_t len, tidu_ce
   out->v = 0;
   if (is_none_word(s, len)) return TIDU_OK;
   tag_acc a = {e, 0, NULL, 0};
-  if (each_tag(s, len, add_tag, &a)) return bad_choice(e, a.bad, a.bad_len, err);
+  if (tidu_tags_each(s, len, add_tag, &a)) return bad_choice(e, a.bad, a.bad_len, err);
   out->v = a.bits;
   return TIDU_OK;
 }
@@ -157,6 +131,8 @@ typedef struct join_acc {
 
 static int join_tag(void *arg, const char *t, size_t n) {
   join_acc *j = arg;
+  t = trim(t, &n);
+  if (n == 0) return 0;
   if (j->len) j->buf[j->len++] = ';';
   memcpy(j->buf + j->len, t, n);
   j->len += n;
@@ -204,7 +180,7 @@ static tidu_code convert_text(const tidu_field_info *fi, const char *s, size_t l
     join_acc j = {tidu_malloc(len + 1), 0};
     if (!j.buf) return nomem(err);
     j.buf[0] = '\0';
-    each_tag(s, len, join_tag, &j);
+    tidu_tags_each(s, len, join_tag, &j);
     if (j.len == 0) {
       free(j.buf);
       return TIDU_OK;

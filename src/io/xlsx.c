@@ -43,19 +43,6 @@ typedef struct styles_state {
   int ncustom;
 } styles_state;
 
-typedef struct buf {
-  char *p;
-  size_t len, cap;
-} buf;
-
-static int buf_add(buf *b, const char *s, size_t n) {
-  if (tidu_io_reserve(&b->p, &b->cap, b->len + n + 1, 256) < 0) return -1;
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-  return 0;
-}
-
 /* A named sheet of the workbook and its part's path inside the zip. */
 typedef struct sheet_ref {
   char *name;
@@ -68,7 +55,7 @@ typedef struct xlsx {
   char *name;  /* file name for messages */
   char *sheet; /* chosen sheet's name */
   /* shared strings: offsets into one text block */
-  buf sst_text;
+  tidu_sb sst_text;
   size_t *sst_off;
   size_t nsst, cap_sst;
   /* styles: 1 when cellXfs[i] is a date format */
@@ -81,7 +68,7 @@ typedef struct xlsx {
   int suspended, finished;
   unsigned long long read_bytes, limit_bytes;
   /* the row being assembled: texts NUL-separated in `cells_text`, offsets per column */
-  buf cells_text;
+  tidu_sb cells_text;
   size_t *cell_at;         /* offset of each column's text; (size_t)-1 = empty */
   unsigned char *cell_num; /* 1 where the column's cell is a number */
   size_t ncols, cap_cols;
@@ -98,7 +85,7 @@ typedef struct xlsx {
   char cell_type[16];
   long cell_style;
   size_t cell_col, next_col;
-  buf text;
+  tidu_sb text;
   int fed_final;
   sst_state sst;
   styles_state styles;
@@ -383,7 +370,7 @@ static void XMLCALL sst_start(void *ud, const char *el, const char **atts) {
   if (!strcmp(n, "si")) {
     x->sst.in_si = 1;
     x->text.len = 0;
-    if (x->text.p) x->text.p[0] = '\0';
+    if (x->text.s) x->text.s[0] = '\0';
   } else if (!strcmp(n, "rPh")) {
     x->sst.in_rph = 1;
   } else if (!strcmp(n, "t") && x->sst.in_si && !x->sst.in_rph) {
@@ -401,7 +388,8 @@ static void XMLCALL sst_chars(void *ud, const char *s, int len) {
     XML_StopParser(x->parser, XML_FALSE);
     return;
   }
-  if (buf_add(&x->text, s, (size_t)len) != 0) fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
+  if (tidu_sb_putn(&x->text, s, (size_t)len) != 0)
+    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
 }
 
 static void XMLCALL sst_end(void *ud, const char *el) {
@@ -425,7 +413,7 @@ static void XMLCALL sst_end(void *ud, const char *el) {
       return;
     }
     x->sst_off[x->nsst++] = x->sst_text.len;
-    if (buf_add(&x->sst_text, x->text.p ? x->text.p : "", x->text.len + 1) != 0)
+    if (tidu_sb_putn(&x->sst_text, x->text.s ? x->text.s : "", x->text.len + 1) != 0)
       fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
   }
 }
@@ -597,7 +585,7 @@ static void XMLCALL sheet_start(void *ud, const char *el, const char **atts) {
     x->in_v = x->in_is_t = x->in_rph = 0;
     /* every cell starts empty: a cell without <v> (a styled blank) has no text */
     x->text.len = 0;
-    if (x->text.p) x->text.p[0] = '\0';
+    if (x->text.s) x->text.s[0] = '\0';
   } else if (x->in_cell && !strcmp(n, "v")) {
     x->in_v = 1;
   } else if (x->in_cell && !strcmp(n, "rPh")) {
@@ -615,7 +603,8 @@ static void XMLCALL sheet_chars(void *ud, const char *s, int len) {
     XML_StopParser(x->parser, XML_FALSE);
     return;
   }
-  if (buf_add(&x->text, s, (size_t)len) != 0) fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
+  if (tidu_sb_putn(&x->text, s, (size_t)len) != 0)
+    fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
 }
 
 /* Writes a number without exponent ("1.5E+7" -> "15000000"), keeping all its digits. A number
@@ -666,7 +655,7 @@ static void plain_number(const char *s, char *out, size_t size) {
 /* The text of the finished cell, converted by its type and style; *numeric is set for a
  * number cell (t="n", the default) that is not a date. An empty cell of any type is "". */
 static const char *cell_value(xlsx *x, char *tmp, size_t size, int *numeric) {
-  const char *v = x->text.p ? x->text.p : "";
+  const char *v = x->text.s ? x->text.s : "";
   const char *t = x->cell_type;
   *numeric = 0;
   if (!*v) return "";
@@ -687,7 +676,7 @@ static const char *cell_value(xlsx *x, char *tmp, size_t size, int *numeric) {
              q, x->nsst, q, x->nsst);
       return "";
     }
-    const char *text = x->sst_text.p + x->sst_off[i];
+    const char *text = x->sst_text.s + x->sst_off[i];
     x->sst_expanded += strlen(text);
     if (x->sst_expanded > MAX_SST_EXPANDED) {
       fail(x, TIDU_ERR_LIMIT,
@@ -756,7 +745,7 @@ static void store_cell(xlsx *x) {
   }
   x->cell_at[col] = x->cells_text.len;
   x->cell_num[col] = (unsigned char)numeric;
-  if (buf_add(&x->cells_text, v, n + 1) != 0) {
+  if (tidu_sb_putn(&x->cells_text, v, n + 1) != 0) {
     fail(x, TIDU_ERR_NOMEM, "内存不足 / out of memory");
     return;
   }
@@ -802,7 +791,7 @@ static int emit_row(xlsx *x, tidu_row *row) {
   }
   for (size_t i = 0; i < x->ncols; i++) {
     size_t at = x->cell_at[i];
-    x->cells[i] = at == (size_t)-1 ? "" : x->cells_text.p + at;
+    x->cells[i] = at == (size_t)-1 ? "" : x->cells_text.s + at;
     x->lens[i] = strlen(x->cells[i]);
     x->nums[i] = at == (size_t)-1 ? 0 : x->cell_num[i];
   }
@@ -878,16 +867,16 @@ static void xlsx_close(void *ctx) {
   if (x->za) zip_discard(x->za);
   free(x->name);
   free(x->sheet);
-  free(x->sst_text.p);
+  free(x->sst_text.s);
   free(x->sst_off);
   free(x->xf_date);
-  free(x->cells_text.p);
+  free(x->cells_text.s);
   free(x->cell_at);
   free(x->cell_num);
   free(x->cells);
   free(x->lens);
   free(x->nums);
-  free(x->text.p);
+  free(x->text.s);
   free(x);
 }
 

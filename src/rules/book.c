@@ -501,30 +501,44 @@ static int64_t until_of(const tidu_rulebook *rb, const tidu_ruleset *rs) {
   return best;
 }
 
+/* Walks a comma-separated list of ids: `*cur` starts at the list. Sets `*item` and `*len` to the
+ * next item, trimmed of spaces (`*len` may be 0), and returns 1; returns 0 after the last. */
+static int next_id(const char **cur, const char **item, size_t *len) {
+  const char *p = *cur;
+  if (!p || !*p) return 0;
+  const char *e = strchr(p, ',');
+  size_t n = e ? (size_t)(e - p) : strlen(p);
+  while (n && *p == ' ') p++, n--;
+  while (n && p[n - 1] == ' ') n--;
+  *item = p;
+  *len = n;
+  *cur = e ? e + 1 : NULL;
+  return 1;
+}
+
+/* Copies an item of next_id() into `id` (of ID_MAX bytes): 0 when it is empty or too long. */
+#define ID_MAX 128
+static int id_copy(char id[ID_MAX], const char *item, size_t len) {
+  if (!len || len >= ID_MAX) return 0;
+  memcpy(id, item, len);
+  id[len] = 0;
+  return 1;
+}
+
 static int in_list(const char *list, const char *id) {
-  size_t n = strlen(id);
-  for (const char *p = list; *p;) {
-    const char *e = strchr(p, ',');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    while (len && (*p == ' ')) p++, len--;
-    while (len && p[len - 1] == ' ') len--;
-    if (len == n && strncmp(p, id, n) == 0) return 1;
-    if (!e) break;
-    p = e + 1;
-  }
+  size_t n = strlen(id), len;
+  const char *item;
+  for (const char *cur = list; next_id(&cur, &item, &len);)
+    if (len == n && strncmp(item, id, n) == 0) return 1;
   return 0;
 }
 
 static int check_ids(const tidu_rulebook *rb, const char *list, tidu_error *err) {
-  char id[128];
-  for (const char *p = list; *p;) {
-    const char *e = strchr(p, ',');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    while (len && *p == ' ') p++, len--;
-    while (len && p[len - 1] == ' ') len--;
-    if (len && len < sizeof id) {
-      memcpy(id, p, len);
-      id[len] = 0;
+  char id[ID_MAX];
+  const char *item;
+  size_t len;
+  for (const char *cur = list; next_id(&cur, &item, &len);) {
+    if (id_copy(id, item, len)) {
       int found = 0;
       const char *best = NULL;
       size_t bestd = 64;
@@ -545,8 +559,6 @@ static int check_ids(const tidu_rulebook *rb, const char *list, tidu_error *err)
         return 0;
       }
     }
-    if (!e) break;
-    p = e + 1;
   }
   return 1;
 }
@@ -633,20 +645,11 @@ tidu_code tidu_selection_check(const tidu_rulebook *rb, const tidu_selection *se
   if (!rb) return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "没有规则 / no rule book");
   if (!only_ids || !*only_ids)
     return tidu_selection_count(sel) ? TIDU_OK : none_in_force(rb, NULL, as_of, err);
-  char id[128];
-  for (const char *p = only_ids; *p;) {
-    const char *e = strchr(p, ',');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    while (len && *p == ' ') p++, len--;
-    while (len && p[len - 1] == ' ') len--;
-    if (len && len < sizeof id) {
-      memcpy(id, p, len);
-      id[len] = 0;
-      if (!selected(sel, id)) return none_in_force(rb, id, as_of, err);
-    }
-    if (!e) break;
-    p = e + 1;
-  }
+  char id[ID_MAX];
+  const char *item;
+  size_t len;
+  for (const char *cur = only_ids; next_id(&cur, &item, &len);)
+    if (id_copy(id, item, len) && !selected(sel, id)) return none_in_force(rb, id, as_of, err);
   return TIDU_OK;
 }
 

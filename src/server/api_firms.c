@@ -7,6 +7,7 @@
 #include "server_int.h"
 #include "tidu/assess.h"
 #include "tidu/codes.h"
+#include "tidu/firmlist.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
 #include "tidu/regeval.h"
@@ -36,35 +37,6 @@ static json_t *num_or_null(double v) {
 
 /* ---- the list ---- */
 
-typedef struct row {
-  const srv_snap_row *r;
-  double gap;
-} row;
-
-static __thread const char *sort_key;
-static __thread int sort_desc;
-
-static int cmp_num(double a, double b) {
-  if (isnan(a)) return isnan(b) ? 0 : 1; /* missing last */
-  if (isnan(b)) return -1;
-  return a < b ? -1 : a > b;
-}
-
-static int cmp_rows(const void *pa, const void *pb) {
-  const row *a = pa, *b = pb;
-  int c = 0;
-  if (!strcmp(sort_key, "name"))
-    c = strcmp(a->r->name, b->r->name);
-  else if (!strcmp(sort_key, "region"))
-    c = strcmp(a->r->region, b->r->region);
-  else if (!strcmp(sort_key, "revenue"))
-    c = cmp_num(a->r->revenue, b->r->revenue);
-  else if (!strcmp(sort_key, "gap"))
-    c = cmp_num(a->gap, b->gap);
-  if (sort_desc) c = -c;
-  return c ? c : strcmp(a->r->uscc, b->r->uscc);
-}
-
 static int list_params(srv_req *rq, srv_resp *rs, long *page, long *per_page) {
   const char *p = srv_query(rq, "page"), *pp = srv_query(rq, "per_page");
   *page = p ? strtol(p, NULL, 10) : 1;
@@ -92,22 +64,6 @@ static int visible_row(srv_req *rq, const srv_snap_row *r) {
   return tidu_access_firm(rq->store, &rq->user, r->uscc, r->has_region ? r->region : NULL);
 }
 
-/* Appends to a growing buffer; 0 when out of memory. */
-static int put(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
-  if (*len + n + 1 > *cap) {
-    size_t c = *cap ? *cap : 4096;
-    while (c < *len + n + 1) c *= 2;
-    char *p = tidu_realloc(*buf, c);
-    if (!p) return 0;
-    *buf = p;
-    *cap = c;
-  }
-  memcpy(*buf + *len, s, n);
-  *len += n;
-  (*buf)[*len] = 0;
-  return 1;
-}
-
 /* GET /api/firms?region=&industry=&chain=&title=&q=&board=&verdict=&sort=&order=&page=&per_page=
  * The assessed list is kept between requests (listcache.c); filtering by name, verdict and what
  * the user may see, sorting and paging are done per request. */
@@ -123,20 +79,24 @@ int route_firms_list(srv_req *rq, srv_resp *rs) {
   int visible = scoped_filter(rq, &flt, region, sizeof region);
   srv_snap *sn = NULL;
   if (srv_snap_get(rq, &flt, as_of, &sn, &err) != TIDU_OK) return srv_lib_error(rs, &err);
-  const char *board = srv_query(rq, "board"), *q = srv_query(rq, "q");
-  const char *verdict = srv_query(rq, "verdict");
+  const char *board = srv_query(rq, "board");
   int k = -1;
   if (board && *board && (k = srv_snap_find(sn, board)) < 0) {
     srv_snap_put(rq->s, sn);
     return srv_error(rs, 400, "bad_request", "board", "没有此板块或层级 / no rule set '%.64s'",
                      board);
   }
-  unsigned char want = !verdict                   ? SRV_V_NONE
-                       : !strcmp(verdict, "pass") ? SRV_V_PASS
-                       : !strcmp(verdict, "fail") ? SRV_V_FAIL
-                                                  : SRV_V_UNKNOWN;
-  if (q && !*q) q = NULL;
-  row *rows = tidu_malloc((sn->n ? sn->n : 1) * sizeof *rows);
+  /* the filter and order of `tidu firm list` (firmlist.h), with the API's own defaults */
+  tidu_list_query lq;
+  memset(&lq, 0, sizeof lq);
+  lq.board = k >= 0 ? board : NULL;
+  lq.verdict = srv_query(rq, "verdict");
+  lq.text = srv_query(rq, "q");
+  const char *order = srv_query(rq, "order");
+  lq.desc = order && !strcmp(order, "desc");
+  tidu_list_sort_parse(srv_query(rq, "sort") ? srv_query(rq, "sort") : "uscc", &lq.sort);
+  static const char *const verdict_text[] = {NULL, "pass", "fail", "unknown"};
+  tidu_list_key *rows = tidu_malloc((sn->n ? sn->n : 1) * sizeof *rows);
   if (!rows) {
     srv_snap_put(rq->s, sn);
     return srv_error(rs, 500, "internal", NULL, "内存不足 / out of memory");
@@ -144,35 +104,34 @@ int route_firms_list(srv_req *rq, srv_resp *rs) {
   size_t n = 0;
   for (size_t i = 0; visible && i < sn->n; i++) {
     const srv_snap_row *r = &sn->rows[i];
-    if (q && !strstr(r->name, q) && !strstr(r->uscc, q)) continue;
-    if (k >= 0 && want && sn->verdict[i * sn->nrs + (size_t)k] != want) continue;
-    if (!visible_row(rq, r)) continue;
-    double d = k >= 0 ? sn->distance[i * sn->nrs + (size_t)k] : NAN;
-    rows[n].r = r;
-    rows[n].gap = k >= 0 && d == d ? d : INFINITY;
-    n++;
+    unsigned char v = k >= 0 ? sn->verdict[i * sn->nrs + (size_t)k] : SRV_V_NONE;
+    tidu_list_key key = {r,
+                         r->uscc,
+                         r->name,
+                         r->region,
+                         r->revenue,
+                         v <= SRV_V_UNKNOWN ? verdict_text[v] : NULL,
+                         k >= 0 ? sn->distance[i * sn->nrs + (size_t)k] : NAN};
+    if (!tidu_list_keep(&lq, &key) || !visible_row(rq, r)) continue;
+    rows[n++] = key;
   }
-  sort_key = srv_query(rq, "sort") ? srv_query(rq, "sort") : "uscc";
-  const char *order = srv_query(rq, "order");
-  sort_desc = order && !strcmp(order, "desc");
-  if (n > 1) qsort(rows, n, sizeof *rows, cmp_rows);
-  char *out = NULL, head[128];
-  size_t len = 0, cap = 0;
-  int hn = snprintf(head, sizeof head, "{\"total\":%zu,\"page\":%ld,\"per_page\":%ld,\"items\":[",
-                    n, page, per_page);
-  int ok = put(&out, &len, &cap, head, (size_t)hn);
+  tidu_list_sort_keys(&lq, rows, n);
+  tidu_sb out = {0};
+  tidu_sb_printf(&out, "{\"total\":%zu,\"page\":%ld,\"per_page\":%ld,\"items\":[", n, page,
+                 per_page);
   size_t from = (size_t)(page - 1) * (size_t)per_page;
-  for (size_t i = from; ok && i < n && i < from + (size_t)per_page; i++)
-    ok = (i == from || put(&out, &len, &cap, ",", 1)) &&
-         put(&out, &len, &cap, rows[i].r->json, rows[i].r->json_len);
-  ok = ok && put(&out, &len, &cap, "]}", 2);
+  for (size_t i = from; i < n && i < from + (size_t)per_page; i++) {
+    if (i != from) tidu_sb_putc(&out, ',');
+    const srv_snap_row *r = rows[i].item;
+    tidu_sb_putn(&out, r->json, r->json_len);
+  }
+  tidu_sb_puts(&out, "]}");
   free(rows);
   srv_snap_put(rq->s, sn);
-  if (!ok) {
-    free(out);
-    return srv_error(rs, 500, "internal", NULL, "内存不足 / out of memory");
-  }
-  return srv_bytes(rs, 200, "application/json; charset=utf-8", out, len);
+  size_t len = out.len;
+  char *body = tidu_sb_take(&out);
+  if (!body) return srv_error(rs, 500, "internal", NULL, "内存不足 / out of memory");
+  return srv_bytes(rs, 200, "application/json; charset=utf-8", body, len);
 }
 
 /* ---- counts for the charts ---- */

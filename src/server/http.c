@@ -137,16 +137,9 @@ static void take_body(conn_ctx *cx, const char *data, size_t n) {
     cx->rq.len = 0;
     return;
   }
-  if (cx->rq.len + n + 1 > cx->cap) {
-    size_t cap = cx->cap ? cx->cap : 4096;
-    while (cap < cx->rq.len + n + 1) cap *= 2;
-    char *p = tidu_realloc(cx->rq.body, cap);
-    if (!p) {
-      cx->too_big = 1;
-      return;
-    }
-    cx->rq.body = p;
-    cx->cap = cap;
+  if (TIDU_RESERVE(cx->rq.body, cx->cap, cx->rq.len + n + 1) != 0) {
+    cx->too_big = 1;
+    return;
   }
   memcpy(cx->rq.body + cx->rq.len, data, n);
   cx->rq.len += n;

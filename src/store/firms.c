@@ -4,7 +4,6 @@
 #include "tidu/values.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,108 +14,80 @@
 #define FIRM_PREFIX 4
 #define YEAR_PREFIX 4
 
-typedef struct sqlbuf {
-  char *p;
-  size_t len, cap;
-  int oom;
-} sqlbuf;
-
-static void sb_add(sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_add(sqlbuf *b, const char *fmt, ...) {
-  if (b->oom) return;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0 || b->len + (size_t)n + 1 > b->cap) {
-    size_t cap = (b->cap + (size_t)(n < 0 ? 0 : n) + 1) * 2;
-    char *p = tidu_realloc(b->p, cap);
-    if (!p || n < 0) {
-      b->oom = 1;
-      return;
-    }
-    b->p = p;
-    b->cap = cap;
-  }
-  va_start(ap, fmt);
-  vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-}
-
-static void firm_columns(sqlbuf *b) {
+static void firm_columns(tidu_sb *b) {
   for (int i = 0; i < TIDU_NFIRM; i++)
-    if (i != TIDU_F_USCC) sb_add(b, ", \"%s\"", tidu_firm_field_info(i)->name);
+    if (i != TIDU_F_USCC) tidu_sb_printf(b, ", \"%s\"", tidu_firm_field_info(i)->name);
 }
 
-static void year_columns(sqlbuf *b) {
-  for (int i = 0; i < TIDU_NYEAR; i++) sb_add(b, ", \"%s\"", tidu_year_field_info(i)->name);
+static void year_columns(tidu_sb *b) {
+  for (int i = 0; i < TIDU_NYEAR; i++) tidu_sb_printf(b, ", \"%s\"", tidu_year_field_info(i)->name);
 }
 
-static void params(sqlbuf *b, int from, int n) {
-  for (int i = 0; i < n; i++) sb_add(b, ", ?%d", from + i);
+static void params(tidu_sb *b, int from, int n) {
+  for (int i = 0; i < n; i++) tidu_sb_printf(b, ", ?%d", from + i);
 }
 
-static tidu_code prepare(tidu_store *s, sqlbuf *b, tidu_sql_stmt **st, tidu_error *err) {
+static tidu_code prepare(tidu_store *s, tidu_sb *b, tidu_sql_stmt **st, tidu_error *err) {
   tidu_code rc = TIDU_OK;
-  if (b->oom)
+  if (b->failed || !b->s)
     rc = tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   else
-    rc = tidu_sql_prepare(s->db, b->p, st, err);
-  free(b->p);
-  memset(b, 0, sizeof *b);
+    rc = tidu_sql_prepare(s->db, b->s, st, err);
+  tidu_sb_free(b);
   return rc;
 }
 
 /* Builds the cached statements (all or none are left set). */
 static tidu_code prepare_each(tidu_store *s, tidu_error *err) {
-  sqlbuf b = {0};
+  tidu_sb b = {0};
   tidu_code rc;
-  sb_add(&b, "SELECT uscc, deleted_at, import_id, src_row");
+  tidu_sb_printf(&b, "SELECT uscc, deleted_at, import_id, src_row");
   firm_columns(&b);
-  sb_add(&b, " FROM firms WHERE uscc = ?1");
+  tidu_sb_printf(&b, " FROM firms WHERE uscc = ?1");
   rc = prepare(s, &b, &s->sel_firm, err);
   if (rc != TIDU_OK) return rc;
-  sb_add(&b, "INSERT INTO firms (uscc, created_at, updated_at, import_id, src_row, event_id");
+  tidu_sb_printf(&b,
+                 "INSERT INTO firms (uscc, created_at, updated_at, import_id, src_row, event_id");
   firm_columns(&b);
-  sb_add(&b, ") VALUES (?1, ?2, ?2, ?3, ?4, ?5");
+  tidu_sb_printf(&b, ") VALUES (?1, ?2, ?2, ?3, ?4, ?5");
   params(&b, 6, TIDU_NFIRM - 1);
-  sb_add(&b, ")");
+  tidu_sb_printf(&b, ")");
   rc = prepare(s, &b, &s->ins_firm, err);
   if (rc != TIDU_OK) return rc;
-  sb_add(&b, "UPDATE firms SET updated_at = ?2");
+  tidu_sb_printf(&b, "UPDATE firms SET updated_at = ?2");
   for (int i = 0, k = 6; i < TIDU_NFIRM; i++)
-    if (i != TIDU_F_USCC) sb_add(&b, ", \"%s\" = ?%d", tidu_firm_field_info(i)->name, k++);
-  sb_add(&b, " WHERE uscc = ?1");
+    if (i != TIDU_F_USCC) tidu_sb_printf(&b, ", \"%s\" = ?%d", tidu_firm_field_info(i)->name, k++);
+  tidu_sb_printf(&b, " WHERE uscc = ?1");
   rc = prepare(s, &b, &s->upd_firm, err);
   if (rc != TIDU_OK) return rc;
-  sb_add(&b, "SELECT uscc, year, import_id, src_row");
+  tidu_sb_printf(&b, "SELECT uscc, year, import_id, src_row");
   year_columns(&b);
-  sb_add(&b, " FROM firm_years WHERE uscc = ?1 AND year = ?2");
+  tidu_sb_printf(&b, " FROM firm_years WHERE uscc = ?1 AND year = ?2");
   rc = prepare(s, &b, &s->sel_years, err);
   if (rc != TIDU_OK) return rc;
-  sb_add(&b, "INSERT INTO firm_years (uscc, year, import_id, src_row, event_id");
+  tidu_sb_printf(&b, "INSERT INTO firm_years (uscc, year, import_id, src_row, event_id");
   year_columns(&b);
-  sb_add(&b, ") VALUES (?1, ?2, ?3, ?4, ?5");
+  tidu_sb_printf(&b, ") VALUES (?1, ?2, ?3, ?4, ?5");
   params(&b, 6, TIDU_NYEAR);
-  sb_add(&b, ")");
+  tidu_sb_printf(&b, ")");
   rc = prepare(s, &b, &s->ins_year, err);
   if (rc != TIDU_OK) return rc;
-  sb_add(&b, "UPDATE firm_years SET year = ?2");
+  tidu_sb_printf(&b, "UPDATE firm_years SET year = ?2");
   for (int i = 0; i < TIDU_NYEAR; i++)
-    sb_add(&b, ", \"%s\" = ?%d", tidu_year_field_info(i)->name, 6 + i);
-  sb_add(&b, " WHERE uscc = ?1 AND year = ?2");
+    tidu_sb_printf(&b, ", \"%s\" = ?%d", tidu_year_field_info(i)->name, 6 + i);
+  tidu_sb_printf(&b, " WHERE uscc = ?1 AND year = ?2");
   rc = prepare(s, &b, &s->upd_year, err);
   if (rc != TIDU_OK) return rc;
   /* the last change of one value: 1 when it was a manual edit (an event, no import) */
-  sb_add(&b, "SELECT CASE WHEN import_id IS NULL AND event_id IS NOT NULL THEN 1 ELSE 0 END "
-             "FROM value_history WHERE uscc = ?1 AND COALESCE(year, 0) = ?2 AND field = ?3 "
-             "ORDER BY id DESC LIMIT 1");
+  tidu_sb_printf(&b,
+                 "SELECT CASE WHEN import_id IS NULL AND event_id IS NOT NULL THEN 1 ELSE 0 END "
+                 "FROM value_history WHERE uscc = ?1 AND COALESCE(year, 0) = ?2 AND field = ?3 "
+                 "ORDER BY id DESC LIMIT 1");
   rc = prepare(s, &b, &s->sel_last_edit, err);
   if (rc != TIDU_OK) return rc;
-  sb_add(&b, "INSERT INTO value_history (uscc, year, field, old_value, new_value, import_id, "
-             "src_row, event_id, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  tidu_sb_printf(&b,
+                 "INSERT INTO value_history (uscc, year, field, old_value, new_value, import_id, "
+                 "src_row, event_id, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   return prepare(s, &b, &s->ins_hist, err);
 }
 
@@ -574,10 +545,10 @@ tidu_code tidu_store_delete_year(tidu_store *s, const char *uscc, int32_t year, 
 
 static tidu_code load_years(tidu_store *s, tidu_firm *f, tidu_error *err) {
   tidu_sql_stmt *st = NULL;
-  sqlbuf b = {0};
-  sb_add(&b, "SELECT uscc, year, import_id, src_row");
+  tidu_sb b = {0};
+  tidu_sb_printf(&b, "SELECT uscc, year, import_id, src_row");
   year_columns(&b);
-  sb_add(&b, " FROM firm_years WHERE uscc = ?1 ORDER BY year DESC");
+  tidu_sb_printf(&b, " FROM firm_years WHERE uscc = ?1 ORDER BY year DESC");
   tidu_code rc = prepare(s, &b, &st, err);
   if (rc != TIDU_OK) return rc;
   tidu_sql_bind_text(st, 1, f->text[TIDU_F_USCC]);
@@ -662,14 +633,15 @@ struct tidu_store_iter {
   int own_tx;    /* the iterator opened a read transaction */
 };
 
-static void filter_sql(sqlbuf *b) {
-  sb_add(b, " WHERE (CAST(?1 AS TEXT) IS NULL OR region LIKE CAST(?1 AS TEXT) || '%%' ESCAPE '!')"
-            " AND (CAST(?2 AS TEXT) IS NULL OR industry LIKE CAST(?2 AS TEXT) || '%%' ESCAPE '!')"
-            " AND (CAST(?3 AS TEXT) IS NULL"
-            " OR (';' || chains || ';') LIKE '%%;' || CAST(?3 AS TEXT) || ';%%' ESCAPE '!')"
-            " AND (CAST(?4 AS TEXT) IS NULL"
-            " OR (';' || titles || ';') LIKE '%%;' || CAST(?4 AS TEXT) || ';%%' ESCAPE '!')"
-            " AND (CAST(?5 AS BIGINT) = 1 OR deleted_at IS NULL)");
+static void filter_sql(tidu_sb *b) {
+  tidu_sb_printf(
+      b, " WHERE (CAST(?1 AS TEXT) IS NULL OR region LIKE CAST(?1 AS TEXT) || '%%' ESCAPE '!')"
+         " AND (CAST(?2 AS TEXT) IS NULL OR industry LIKE CAST(?2 AS TEXT) || '%%' ESCAPE '!')"
+         " AND (CAST(?3 AS TEXT) IS NULL"
+         " OR (';' || chains || ';') LIKE '%%;' || CAST(?3 AS TEXT) || ';%%' ESCAPE '!')"
+         " AND (CAST(?4 AS TEXT) IS NULL"
+         " OR (';' || titles || ';') LIKE '%%;' || CAST(?4 AS TEXT) || ';%%' ESCAPE '!')"
+         " AND (CAST(?5 AS BIGINT) = 1 OR deleted_at IS NULL)");
 }
 
 /* Filter values are matched literally: LIKE's wildcards (and the escape character) in them are
@@ -700,19 +672,19 @@ tidu_code tidu_store_iter_open(tidu_store *s, const tidu_store_filter *flt, tidu
   tidu_store_iter *it = tidu_calloc(1, sizeof *it);
   if (!it) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   it->s = s;
-  sqlbuf b = {0};
-  sb_add(&b, "SELECT uscc, deleted_at, import_id, src_row");
+  tidu_sb b = {0};
+  tidu_sb_printf(&b, "SELECT uscc, deleted_at, import_id, src_row");
   firm_columns(&b);
-  sb_add(&b, " FROM firms");
+  tidu_sb_printf(&b, " FROM firms");
   filter_sql(&b);
-  sb_add(&b, " ORDER BY uscc");
+  tidu_sb_printf(&b, " ORDER BY uscc");
   tidu_code rc = prepare(s, &b, &it->firms, err);
   if (rc == TIDU_OK) {
-    sb_add(&b, "SELECT uscc, year, import_id, src_row");
+    tidu_sb_printf(&b, "SELECT uscc, year, import_id, src_row");
     year_columns(&b);
-    sb_add(&b, " FROM firm_years WHERE uscc IN (SELECT uscc FROM firms");
+    tidu_sb_printf(&b, " FROM firm_years WHERE uscc IN (SELECT uscc FROM firms");
     filter_sql(&b);
-    sb_add(&b, ") ORDER BY uscc, year DESC");
+    tidu_sb_printf(&b, ") ORDER BY uscc, year DESC");
     rc = prepare(s, &b, &it->years, err);
   }
   if (rc != TIDU_OK) {

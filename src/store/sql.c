@@ -25,10 +25,7 @@ static const struct {
 };
 
 char *tidu_sql_expand(tidu_sql_backend kind, const char *sql) {
-  size_t len = strlen(sql), cap = len * 2 + 64;
-  char *out = tidu_malloc(cap);
-  if (!out) return NULL;
-  size_t n = 0;
+  tidu_sb out = {0};
   for (const char *p = sql; *p;) {
     const char *rep = NULL;
     size_t tlen = 0;
@@ -41,26 +38,14 @@ char *tidu_sql_expand(tidu_sql_backend kind, const char *sql) {
           break;
         }
       }
-    size_t add = rep ? strlen(rep) : 1;
-    if (n + add + 1 > cap) {
-      cap = (n + add + 1) * 2;
-      char *q = tidu_realloc(out, cap);
-      if (!q) {
-        free(out);
-        return NULL;
-      }
-      out = q;
-    }
     if (rep) {
-      memcpy(out + n, rep, add);
+      tidu_sb_puts(&out, rep);
       p += tlen;
     } else {
-      out[n] = *p++;
+      tidu_sb_putc(&out, *p++);
     }
-    n += add;
   }
-  out[n] = '\0';
-  return out;
+  return tidu_sb_take(&out);
 }
 
 /* ---- connections ---- */
@@ -158,25 +143,14 @@ tidu_code tidu_sql_exec(tidu_sql *db, const char *sql, tidu_error *err) {
 /* Rewrites ?N (and bare ?) to $N outside quotes and comments; sets *nparams and marks the
  * numbers used in used[] (of 256; higher ones are left unmarked). */
 static char *to_dollar(const char *sql, int *nparams, unsigned char used[256]) {
-  size_t cap = strlen(sql) * 2 + 16, n = 0;
-  char *out = tidu_malloc(cap);
-  if (!out) return NULL;
+  tidu_sb out = {0};
   int next = 0, max = 0;
   for (const char *p = sql; *p;) {
-    if (n + 16 > cap) {
-      cap *= 2;
-      char *q = tidu_realloc(out, cap);
-      if (!q) {
-        free(out);
-        return NULL;
-      }
-      out = q;
-    }
     if (*p == '\'' || *p == '"') {
       char quote = *p;
-      out[n++] = *p++;
-      while (*p && n + 2 < cap) {
-        out[n++] = *p;
+      tidu_sb_putc(&out, *p++);
+      while (*p) {
+        tidu_sb_putc(&out, *p);
         if (*p++ == quote) break;
       }
       continue;
@@ -195,14 +169,13 @@ static char *to_dollar(const char *sql, int *nparams, unsigned char used[256]) {
       }
       if (k > max) max = k;
       if (k < 256) used[k] = 1;
-      n += (size_t)snprintf(out + n, cap - n, "$%d", k);
+      tidu_sb_printf(&out, "$%d", k);
       continue;
     }
-    out[n++] = *p++;
+    tidu_sb_putc(&out, *p++);
   }
-  out[n] = '\0';
   *nparams = max;
-  return out;
+  return tidu_sb_take(&out);
 }
 
 tidu_code tidu_sql_prepare(tidu_sql *db, const char *sql, tidu_sql_stmt **out, tidu_error *err) {
