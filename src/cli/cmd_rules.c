@@ -448,8 +448,9 @@ static int rules_check(const cli_spec *spec, const cli_args *a) {
   print_rule_errors(book, &errs);
   if (rc != TIDU_OK && !errs.n)
     fprintf(stderr, "tidu rules check: 无法读取 / cannot read %s\n", dir ? dir : "builtin");
-  printf("%zu 个规则集编译通过,%zu 个错误 / %zu rule sets compiled, %zu errors\n",
-         tidu_rulebook_count(book), errs.n, tidu_rulebook_count(book), errs.n);
+  size_t nsets = tidu_rulebook_count(book);
+  printf("%zu 个规则集编译通过,%zu 个错误 / %zu rule set%s compiled, %zu error%s\n", nsets, errs.n,
+         nsets, nsets == 1 ? "" : "s", errs.n, errs.n == 1 ? "" : "s");
   tidu_errlist_free(&errs);
   tidu_rulebook_free(book);
   return rc == TIDU_OK ? CLI_OK : CLI_INPUT;
