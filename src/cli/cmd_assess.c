@@ -521,7 +521,8 @@ static tidu_code render_table(assess_ctx *c, const tidu_batch_chunk *bc, tidu_sb
   if (rc == TIDU_OK && n) {
     layout L;
     size_columns(c, rows, n, &L);
-    if (bc->first > 0 || c->pages_before) tidu_sb_putc(b, '\n');
+    /* a blank line between pages; with --firm the first page shown may come late */
+    if ((bc->first > 0 || c->pages_before) && !c->firm) tidu_sb_putc(b, '\n');
     put_header(c, &L, b);
     for (size_t i = 0; i < n && rc == TIDU_OK; i++) {
       put_row(c, &L, &rows[i], b);
