@@ -126,6 +126,9 @@ int tidu_table_is_wide(const tidu_table *t);
 const tidu_rowsrc *tidu_table_rowsrc(const tidu_table *t);
 /* 1 when every cell of the row is blank (such rows are skipped). */
 int tidu_table_row_blank(const tidu_row *row);
+/* The columns (0-based) of the uscc and the name, by which long-layout rows are grouped into
+ * firms; -1 when absent. */
+void tidu_table_key_columns(const tidu_table *t, long *uscc, long *name);
 /* One non-blank data row of a wide table into `firm` (empty, as tidu_firm_init leaves it; it
  * is left empty on errors), with `vals` as scratch (tidu_table_ncols entries), reading only the
  * header map of `t` (safe from several threads): the row's warnings are pushed to `wq`, *key

@@ -1023,6 +1023,11 @@ static char *row_key(const tidu_table *t, const tidu_row *row, int *oom) {
   return k;
 }
 
+void tidu_table_key_columns(const tidu_table *t, long *uscc, long *name) {
+  *uscc = t->uscc_col;
+  *name = t->name_col;
+}
+
 static tidu_code no_identity(const tidu_table *t, const tidu_row *row, tidu_error *err) {
   tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, row->row_no, 0,
                  "缺少统一社会信用代码和企业名称 / neither uscc nor name is given");
