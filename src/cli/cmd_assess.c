@@ -55,8 +55,9 @@ const cli_spec cli_assess_specs[] = {
      "their own line when the terminal is too narrow.\n"
      "例 / Example:\n  tidu assess examples/firms.ndjson\n"
      "  tidu assess --explain --firm 91320500MA1MX3K71M examples/firms.ndjson\n"
-     "  tidu assess --as-of 2024-01-15 --only main,star --format json firms.csv\n"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "  tidu assess --as-of 2024-01-15 --only main,star --format json firms.csv\n",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 enum { FMT_TABLE, FMT_JSON, FMT_CSV };

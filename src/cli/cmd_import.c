@@ -35,8 +35,9 @@ const cli_spec cli_import_specs[] = {
     {"import", "[options] FILE...", "把 CSV/XLSX/JSON 文件导入登记库(一次导入一个事务)",
      "import CSV/XLSX/JSON files into the registry (one transaction per import)", import_opts,
      "没有 --skip-bad 时，任何错误都不写入，并列出全部问题 (FILE:SHEET:ROW:COLUMN: message)。\n"
-     "Without --skip-bad any error writes nothing and every problem is listed."},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "Without --skip-bad any error writes nothing and every problem is listed.",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 /* One rejected record. */

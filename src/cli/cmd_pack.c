@@ -22,8 +22,9 @@ const cli_spec cli_pack_specs[] = {
      PACK_OPTS,
      "输入 / Input: CSV, XLSX, JSON, NDJSON, 数据包/pack files, db:PATH (登记库/registry).\n"
      "例 / Example:\n  tidu gen 1000000 > firms.ndjson && tidu pack firms.ndjson -o firms.pack\n"
-     "  tidu assess --summary --format json firms.pack\n"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "  tidu assess --summary --format json firms.pack\n",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 typedef struct pack_ctx {

@@ -50,15 +50,15 @@ static const cli_option transitions_opts[] = {
 
 const cli_spec cli_ladder_specs[] = {
     {"ladder", "--year Y [--by region|chain]", "梯度:各层级企业数(小微→规上→专精特新→…→上市)",
-     "the gradient ladder: firms per rung", ladder_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "the gradient ladder: firms per rung", ladder_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 const cli_spec cli_transitions_specs[] = {
     {"transitions", "--year Y", "与上一年比较:小升规、规转强、强转股、股上市、下降、资格变化、奖励",
      "moves against the year before, eligibility changes and 小升规 rewards", transitions_opts,
-     NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 /* An amount ("50万", "1.5亿", "300000") in 分; *ok = 0 when it is not one. */
@@ -266,8 +266,8 @@ const cli_spec cli_progress_specs[] = {
     {"progress", "USCC STAGE --date D [--board B] | --list USCC",
      "记录上市进程:股改、辅导备案、申报、受理、问询、上市委审议、注册、发行上市;申请挂牌、挂牌;"
      "入板",
-     "record listing progress (stages with dates)", progress_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "record listing progress (stages with dates)", progress_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 int cmd_progress(int argc, char **argv) {
@@ -338,16 +338,16 @@ static const cli_option inst_opts[] = {
 
 const cli_spec cli_inst_specs[] = {
     {"inst add", "NAME --type TYPE [options]", "服务机构入库", "admit a service institution",
-     inst_add_opts, NULL},
-    {"inst list", "", "列出服务机构", "list institutions", inst_opts, NULL},
-    {"inst show", "ID|NAME", "查看服务机构", "show an institution", inst_opts, NULL},
+     inst_add_opts, NULL, NULL, 0},
+    {"inst list", "", "列出服务机构", "list institutions", inst_opts, NULL, NULL, 0},
+    {"inst show", "ID|NAME", "查看服务机构", "show an institution", inst_opts, NULL, NULL, 0},
     {"inst assign", "ID|NAME USCC --role ROLE", "指派机构服务企业",
-     "assign an institution to a firm", inst_opts, NULL},
-    {"inst suspend", "ID|NAME --reason TEXT", "暂停", "suspend", inst_opts, NULL},
-    {"inst exit", "ID|NAME --reason TEXT", "退出", "exit", inst_opts, NULL},
+     "assign an institution to a firm", inst_opts, NULL, NULL, 0},
+    {"inst suspend", "ID|NAME --reason TEXT", "暂停", "suspend", inst_opts, NULL, NULL, 0},
+    {"inst exit", "ID|NAME --reason TEXT", "退出", "exit", inst_opts, NULL, NULL, 0},
     {"inst suggest", "USCC [--board B]", "为企业推荐机构(按地区、行业、板块经验、负荷)",
-     "suggest institutions for a firm", inst_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "suggest institutions for a firm", inst_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 static void print_inst(const tidu_inst *x, int full) {
@@ -487,11 +487,11 @@ static const cli_option finance_opts[] = {
 
 const cli_spec cli_finance_specs[] = {
     {"finance add", "USCC --amount A [--round R] [--use TEXT]", "登记融资需求(股权融资项目库)",
-     "record a financing need", finance_opts, NULL},
-    {"finance list", "[USCC]", "列出融资需求", "list financing needs", finance_opts, NULL},
+     "record a financing need", finance_opts, NULL, NULL, 0},
+    {"finance list", "[USCC]", "列出融资需求", "list financing needs", finance_opts, NULL, NULL, 0},
     {"finance status", "ID --status S", "更新融资需求状态", "update a need's status", finance_opts,
-     NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 static void finance_usage(FILE *out) {
@@ -605,13 +605,15 @@ static const cli_option event_opts[] = {
 
 const cli_spec cli_event_specs[] = {
     {"event add", "--kind K --title T --date D [--chain C]",
-     "登记活动:路演、培训、沙龙、走访、高管研修班", "record an activity", event_opts, NULL},
+     "登记活动:路演、培训、沙龙、走访、高管研修班", "record an activity", event_opts, NULL, NULL,
+     0},
     {"event attend", "ID USCC [--role R] [--interest N] [--closed A]", "登记参加企业及成果",
-     "record a firm attending and the outcome", event_opts, NULL},
-    {"event list", "[--kind K] [--month M]", "列出活动", "list activities", event_opts, NULL},
+     "record a firm attending and the outcome", event_opts, NULL, NULL, 0},
+    {"event list", "[--kind K] [--month M]", "列出活动", "list activities", event_opts, NULL, NULL,
+     0},
     {"event missing", "--month YYYY-MM", "本月没有路演的产业链(一月一链)",
-     "chains with no roadshow in the month", event_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "chains with no roadshow in the month", event_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 static void event_usage(FILE *out) {
@@ -744,8 +746,8 @@ static const cli_option targets_opts[] = {
 
 const cli_spec cli_targets_specs[] = {
     {"targets", "--year Y [--load FILE | --add …]", "目标与进度(数字可追溯到企业)",
-     "targets and progress, with the firms behind each figure", targets_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "targets and progress, with the firms behind each figure", targets_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 int cmd_targets(int argc, char **argv) {
@@ -844,8 +846,8 @@ static const cli_option report_opts[] = {
 const cli_spec cli_report_specs[] = {
     {"report", "pool|layers|ladder|key-firms|targets|institutions|events --year Y FILE",
      "生成上报报表(中文表头,金额为万元)", "write a report (Chinese headers, amounts in 万元)",
-     report_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     report_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 int cmd_report(int argc, char **argv) {
