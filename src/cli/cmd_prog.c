@@ -336,20 +336,6 @@ static const cli_option inst_opts[] = {
     OPT_END,
 };
 
-const cli_spec cli_inst_specs[] = {
-    {"inst add", "NAME --type TYPE [options]", "服务机构入库", "admit a service institution",
-     inst_add_opts, NULL, NULL, 0},
-    {"inst list", "", "列出服务机构", "list institutions", inst_opts, NULL, NULL, 0},
-    {"inst show", "ID|NAME", "查看服务机构", "show an institution", inst_opts, NULL, NULL, 0},
-    {"inst assign", "ID|NAME USCC --role ROLE", "指派机构服务企业",
-     "assign an institution to a firm", inst_opts, NULL, NULL, 0},
-    {"inst suspend", "ID|NAME --reason TEXT", "暂停", "suspend", inst_opts, NULL, NULL, 0},
-    {"inst exit", "ID|NAME --reason TEXT", "退出", "exit", inst_opts, NULL, NULL, 0},
-    {"inst suggest", "USCC [--board B]", "为企业推荐机构(按地区、行业、板块经验、负荷)",
-     "suggest institutions for a firm", inst_opts, NULL, NULL, 0},
-    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
-};
-
 static void print_inst(const tidu_inst *x, int full) {
   printf("#%lld  %s  %s  %s", (long long)x->id, x->name, tidu_inst_type_zh(x->type), x->status);
   if (x->status_reason) printf("(%s)", x->status_reason);
@@ -383,93 +369,133 @@ static void inst_usage(FILE *out) {
     fprintf(out, "  tidu %-14s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
-static int inst_run(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *sub) {
+/* What every inst subcommand starts with: who acts, and --format (0 table, 1 json). */
+static int inst_start(const cli_spec *spec, const cli_args *a, tidu_actor *act, char *buf,
+                      size_t size, int *fmt) {
+  cli_prog_actor(spec, a, act, buf, size);
+  *fmt = 0;
+  return cli_prog_format(spec, a, "table|json", fmt);
+}
+
+static int inst_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   tidu_actor act;
   char buf[96];
   cli_prog_actor(spec, a, &act, buf, sizeof buf);
   tidu_error err;
   tidu_error_clear(&err);
-  int fmt = 0;
-  if (strcmp(sub, "add")) {
-    int rc = cli_prog_format(spec, a, "table|json", &fmt);
-    if (rc != CLI_OK) return rc;
+  if (a->npos != 1) return cli_usage(spec, "需要机构名称 / the name is expected");
+  tidu_inst in = {0};
+  in.name = a->pos[0];
+  in.type = (char *)cli_get(spec, a, "type");
+  in.region = (char *)cli_get(spec, a, "region");
+  in.industries = (char *)cli_get(spec, a, "industries");
+  in.boards = (char *)cli_get(spec, a, "boards");
+  in.conditions = (char *)cli_get(spec, a, "conditions");
+  in.duties = (char *)cli_get(spec, a, "duties");
+  int64_t id = 0;
+  if (tidu_inst_add(s, &in, &act, &id, &err) != TIDU_OK) return cli_prog_fail(&err);
+  printf("服务机构已入库 / institution admitted: #%lld %s\n", (long long)id, a->pos[0]);
+  return CLI_OK;
+}
+
+/* `inst list` and `inst suggest` (institutions for one firm). */
+static int inst_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  tidu_actor act;
+  char buf[96];
+  int fmt;
+  int rc = inst_start(spec, a, &act, buf, sizeof buf, &fmt);
+  if (rc != CLI_OK) return rc;
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_inst_list l;
+  tidu_code c;
+  if (!strcmp(spec->name, "inst suggest")) {
+    if (a->npos != 1) return cli_usage(spec, "需要统一社会信用代码 / one USCC expected");
+    c = tidu_inst_suggest(s, a->pos[0], cli_get(spec, a, "board"), &l, &err);
+  } else {
+    c = tidu_inst_list_get(s, &l, &err);
   }
-  if (!strcmp(sub, "add")) {
-    if (a->npos != 1) return cli_usage(spec, "需要机构名称 / the name is expected");
-    tidu_inst in = {0};
-    in.name = a->pos[0];
-    in.type = (char *)cli_get(spec, a, "type");
-    in.region = (char *)cli_get(spec, a, "region");
-    in.industries = (char *)cli_get(spec, a, "industries");
-    in.boards = (char *)cli_get(spec, a, "boards");
-    in.conditions = (char *)cli_get(spec, a, "conditions");
-    in.duties = (char *)cli_get(spec, a, "duties");
-    int64_t id = 0;
-    if (tidu_inst_add(s, &in, &act, &id, &err) != TIDU_OK) return cli_prog_fail(&err);
-    printf("服务机构已入库 / institution admitted: #%lld %s\n", (long long)id, a->pos[0]);
-    return CLI_OK;
-  }
-  if (!strcmp(sub, "list") || !strcmp(sub, "suggest")) {
-    tidu_inst_list l;
-    tidu_code c;
-    if (!strcmp(sub, "suggest")) {
-      if (a->npos != 1) return cli_usage(spec, "需要统一社会信用代码 / one USCC expected");
-      c = tidu_inst_suggest(s, a->pos[0], cli_get(spec, a, "board"), &l, &err);
-    } else {
-      c = tidu_inst_list_get(s, &l, &err);
-    }
-    if (c != TIDU_OK) return cli_prog_fail(&err);
-    json_t *arr = fmt ? json_array() : NULL;
-    for (size_t i = 0; i < l.n; i++) {
-      if (fmt)
-        json_array_append_new(arr, inst_json(&l.items[i]));
-      else
-        print_inst(&l.items[i], 0);
-    }
-    if (fmt) cli_json_print(arr);
-    tidu_inst_list_free(&l);
-    return CLI_OK;
-  }
-  if (!strcmp(sub, "show")) {
-    if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
-    tidu_inst x;
-    if (tidu_inst_get(s, a->pos[0], &x, &err) != TIDU_OK) return cli_prog_fail(&err);
+  if (c != TIDU_OK) return cli_prog_fail(&err);
+  json_t *arr = fmt ? json_array() : NULL;
+  for (size_t i = 0; i < l.n; i++) {
     if (fmt)
-      cli_json_print(inst_json(&x));
+      json_array_append_new(arr, inst_json(&l.items[i]));
     else
-      print_inst(&x, 1);
-    tidu_inst_clear(&x);
-    return CLI_OK;
+      print_inst(&l.items[i], 0);
   }
-  if (!strcmp(sub, "assign")) {
-    if (a->npos != 2) return cli_usage(spec, "需要机构和统一社会信用代码 / ID|NAME USCC expected");
-    if (!cli_get(spec, a, "role")) return cli_usage(spec, "需要 --role / --role is required");
-    if (tidu_inst_assign(s, a->pos[0], a->pos[1], cli_get(spec, a, "role"), &act, &err) != TIDU_OK)
-      return cli_prog_fail(&err);
-    printf("已指派 / assigned %s → %s (%s)\n", a->pos[0], a->pos[1], cli_get(spec, a, "role"));
-    return CLI_OK;
-  }
+  if (fmt) cli_json_print(arr);
+  tidu_inst_list_free(&l);
+  return CLI_OK;
+}
+
+static int inst_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  tidu_actor act;
+  char buf[96];
+  int fmt;
+  int rc = inst_start(spec, a, &act, buf, sizeof buf, &fmt);
+  if (rc != CLI_OK) return rc;
+  tidu_error err;
+  tidu_error_clear(&err);
   if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
-  const char *status = !strcmp(sub, "suspend") ? "suspended" : "exited";
+  tidu_inst x;
+  if (tidu_inst_get(s, a->pos[0], &x, &err) != TIDU_OK) return cli_prog_fail(&err);
+  if (fmt)
+    cli_json_print(inst_json(&x));
+  else
+    print_inst(&x, 1);
+  tidu_inst_clear(&x);
+  return CLI_OK;
+}
+
+static int inst_assign(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  tidu_actor act;
+  char buf[96];
+  int fmt;
+  int rc = inst_start(spec, a, &act, buf, sizeof buf, &fmt);
+  if (rc != CLI_OK) return rc;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (a->npos != 2) return cli_usage(spec, "需要机构和统一社会信用代码 / ID|NAME USCC expected");
+  if (!cli_get(spec, a, "role")) return cli_usage(spec, "需要 --role / --role is required");
+  if (tidu_inst_assign(s, a->pos[0], a->pos[1], cli_get(spec, a, "role"), &act, &err) != TIDU_OK)
+    return cli_prog_fail(&err);
+  printf("已指派 / assigned %s → %s (%s)\n", a->pos[0], a->pos[1], cli_get(spec, a, "role"));
+  return CLI_OK;
+}
+
+/* `inst suspend` and `inst exit`. */
+static int inst_status(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  tidu_actor act;
+  char buf[96];
+  int fmt;
+  int rc = inst_start(spec, a, &act, buf, sizeof buf, &fmt);
+  if (rc != CLI_OK) return rc;
+  tidu_error err;
+  tidu_error_clear(&err);
+  if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
+  const char *status = !strcmp(spec->name, "inst suspend") ? "suspended" : "exited";
   if (tidu_inst_set_status(s, a->pos[0], status, cli_get(spec, a, "reason"), &act, &err) != TIDU_OK)
     return cli_prog_fail(&err);
   printf("%s %s\n", status, a->pos[0]);
   return CLI_OK;
 }
 
+const cli_spec cli_inst_specs[] = {
+    {"inst add", "NAME --type TYPE [options]", "服务机构入库", "admit a service institution",
+     inst_add_opts, NULL, inst_add, 0},
+    {"inst list", "", "列出服务机构", "list institutions", inst_opts, NULL, inst_list, 0},
+    {"inst show", "ID|NAME", "查看服务机构", "show an institution", inst_opts, NULL, inst_show, 0},
+    {"inst assign", "ID|NAME USCC --role ROLE", "指派机构服务企业",
+     "assign an institution to a firm", inst_opts, NULL, inst_assign, 0},
+    {"inst suspend", "ID|NAME --reason TEXT", "暂停", "suspend", inst_opts, NULL, inst_status, 0},
+    {"inst exit", "ID|NAME --reason TEXT", "退出", "exit", inst_opts, NULL, inst_status, 0},
+    {"inst suggest", "USCC [--board B]", "为企业推荐机构(按地区、行业、板块经验、负荷)",
+     "suggest institutions for a firm", inst_opts, NULL, inst_list, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
+};
+
 int cmd_inst(int argc, char **argv) {
-  int rc;
-  const cli_spec *spec = cli_find_sub("inst", cli_inst_specs, inst_usage, argc, argv, &rc);
-  if (!spec) return rc;
-  cli_args a;
-  rc = cli_parse(spec, argc - 1, argv + 1, &a);
-  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  tidu_store *s = NULL;
-  rc = cli_open_store(cli_get(spec, &a, "db"), &s);
-  if (rc == CLI_OK) rc = inst_run(spec, &a, s, argv[1]);
-  tidu_store_close(s);
-  cli_args_free(&a);
-  return rc;
+  return cli_run_store_sub("inst", cli_inst_specs, inst_usage, argc, argv);
 }
 
 /* ==== financing ==== */
