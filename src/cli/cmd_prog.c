@@ -369,20 +369,24 @@ static void inst_usage(FILE *out) {
     fprintf(out, "  tidu %-14s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
-/* What every inst subcommand starts with: who acts, and --format (0 table, 1 json). */
-static int inst_start(const cli_spec *spec, const cli_args *a, tidu_actor *act, char *buf,
-                      size_t size, int *fmt) {
-  cli_prog_actor(spec, a, act, buf, size);
-  *fmt = 0;
-  return cli_prog_format(spec, a, "table|json", fmt);
+/* What every inst subcommand starts with: who acts, and (unless `add`) --format. */
+typedef struct inst_ctx {
+  tidu_actor act;
+  char src[96];
+  int fmt; /* 0 table, 1 json */
+  tidu_error err;
+} inst_ctx;
+
+static int inst_start(const cli_spec *spec, const cli_args *a, inst_ctx *c, int with_format) {
+  cli_prog_actor(spec, a, &c->act, c->src, sizeof c->src);
+  c->fmt = 0;
+  tidu_error_clear(&c->err);
+  return with_format ? cli_prog_format(spec, a, "table|json", &c->fmt) : CLI_OK;
 }
 
 static int inst_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  tidu_actor act;
-  char buf[96];
-  cli_prog_actor(spec, a, &act, buf, sizeof buf);
-  tidu_error err;
-  tidu_error_clear(&err);
+  inst_ctx c;
+  inst_start(spec, a, &c, 0);
   if (a->npos != 1) return cli_usage(spec, "需要机构名称 / the name is expected");
   tidu_inst in = {0};
   in.name = a->pos[0];
@@ -393,53 +397,45 @@ static int inst_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   in.conditions = (char *)cli_get(spec, a, "conditions");
   in.duties = (char *)cli_get(spec, a, "duties");
   int64_t id = 0;
-  if (tidu_inst_add(s, &in, &act, &id, &err) != TIDU_OK) return cli_prog_fail(&err);
+  if (tidu_inst_add(s, &in, &c.act, &id, &c.err) != TIDU_OK) return cli_prog_fail(&c.err);
   printf("服务机构已入库 / institution admitted: #%lld %s\n", (long long)id, a->pos[0]);
   return CLI_OK;
 }
 
 /* `inst list` and `inst suggest` (institutions for one firm). */
 static int inst_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  tidu_actor act;
-  char buf[96];
-  int fmt;
-  int rc = inst_start(spec, a, &act, buf, sizeof buf, &fmt);
+  inst_ctx c;
+  int rc = inst_start(spec, a, &c, 1);
   if (rc != CLI_OK) return rc;
-  tidu_error err;
-  tidu_error_clear(&err);
   tidu_inst_list l;
-  tidu_code c;
+  tidu_code got;
   if (!strcmp(spec->name, "inst suggest")) {
     if (a->npos != 1) return cli_usage(spec, "需要统一社会信用代码 / one USCC expected");
-    c = tidu_inst_suggest(s, a->pos[0], cli_get(spec, a, "board"), &l, &err);
+    got = tidu_inst_suggest(s, a->pos[0], cli_get(spec, a, "board"), &l, &c.err);
   } else {
-    c = tidu_inst_list_get(s, &l, &err);
+    got = tidu_inst_list_get(s, &l, &c.err);
   }
-  if (c != TIDU_OK) return cli_prog_fail(&err);
-  json_t *arr = fmt ? json_array() : NULL;
+  if (got != TIDU_OK) return cli_prog_fail(&c.err);
+  json_t *arr = c.fmt ? json_array() : NULL;
   for (size_t i = 0; i < l.n; i++) {
-    if (fmt)
+    if (c.fmt)
       json_array_append_new(arr, inst_json(&l.items[i]));
     else
       print_inst(&l.items[i], 0);
   }
-  if (fmt) cli_json_print(arr);
+  if (c.fmt) cli_json_print(arr);
   tidu_inst_list_free(&l);
   return CLI_OK;
 }
 
 static int inst_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  tidu_actor act;
-  char buf[96];
-  int fmt;
-  int rc = inst_start(spec, a, &act, buf, sizeof buf, &fmt);
+  inst_ctx c;
+  int rc = inst_start(spec, a, &c, 1);
   if (rc != CLI_OK) return rc;
-  tidu_error err;
-  tidu_error_clear(&err);
   if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
   tidu_inst x;
-  if (tidu_inst_get(s, a->pos[0], &x, &err) != TIDU_OK) return cli_prog_fail(&err);
-  if (fmt)
+  if (tidu_inst_get(s, a->pos[0], &x, &c.err) != TIDU_OK) return cli_prog_fail(&c.err);
+  if (c.fmt)
     cli_json_print(inst_json(&x));
   else
     print_inst(&x, 1);
@@ -448,34 +444,28 @@ static int inst_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
 }
 
 static int inst_assign(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  tidu_actor act;
-  char buf[96];
-  int fmt;
-  int rc = inst_start(spec, a, &act, buf, sizeof buf, &fmt);
+  inst_ctx c;
+  int rc = inst_start(spec, a, &c, 1);
   if (rc != CLI_OK) return rc;
-  tidu_error err;
-  tidu_error_clear(&err);
   if (a->npos != 2) return cli_usage(spec, "需要机构和统一社会信用代码 / ID|NAME USCC expected");
   if (!cli_get(spec, a, "role")) return cli_usage(spec, "需要 --role / --role is required");
-  if (tidu_inst_assign(s, a->pos[0], a->pos[1], cli_get(spec, a, "role"), &act, &err) != TIDU_OK)
-    return cli_prog_fail(&err);
+  if (tidu_inst_assign(s, a->pos[0], a->pos[1], cli_get(spec, a, "role"), &c.act, &c.err) !=
+      TIDU_OK)
+    return cli_prog_fail(&c.err);
   printf("已指派 / assigned %s → %s (%s)\n", a->pos[0], a->pos[1], cli_get(spec, a, "role"));
   return CLI_OK;
 }
 
 /* `inst suspend` and `inst exit`. */
 static int inst_status(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  tidu_actor act;
-  char buf[96];
-  int fmt;
-  int rc = inst_start(spec, a, &act, buf, sizeof buf, &fmt);
+  inst_ctx c;
+  int rc = inst_start(spec, a, &c, 1);
   if (rc != CLI_OK) return rc;
-  tidu_error err;
-  tidu_error_clear(&err);
   if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
   const char *status = !strcmp(spec->name, "inst suspend") ? "suspended" : "exited";
-  if (tidu_inst_set_status(s, a->pos[0], status, cli_get(spec, a, "reason"), &act, &err) != TIDU_OK)
-    return cli_prog_fail(&err);
+  if (tidu_inst_set_status(s, a->pos[0], status, cli_get(spec, a, "reason"), &c.act, &c.err) !=
+      TIDU_OK)
+    return cli_prog_fail(&c.err);
   printf("%s %s\n", status, a->pos[0]);
   return CLI_OK;
 }
