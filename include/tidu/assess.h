@@ -217,6 +217,28 @@ typedef enum tidu_detail {
 TIDU_API size_t tidu_eval_standing(const tidu_eval *ev, size_t rs, size_t lane, const char *lang,
                                    char *buf, size_t size);
 
+/* The figures behind tidu_eval_standing: the standard it describes (or the common
+ * conditions), and when that block fails, its binding condition (the failing one with the
+ * largest relative gap, following the nearest alternative of an `any`). */
+typedef struct tidu_shortfall {
+  tidu_verdict verdict;         /* of the rule set */
+  tidu_verdict block_verdict;   /* of the block described */
+  int common;                   /* 1: the common conditions (require) block */
+  int standard;                 /* index of the standard described, -1 when none */
+  const char *standard_id;      /* its id, or NULL */
+  int cond;                     /* the binding condition (tidu_eval_cond index), -1 when none */
+  const char *text, *text_en;   /* its texts (owned by the rule set), or NULL */
+  tidu_type type;               /* the type of its compared value */
+  double value, threshold, gap; /* natural units; gap 0 when the rule set passes; NaN when
+                                   there is no numeric gap (unknown, or a test condition) */
+  size_t more;                  /* how many more conditions of the block fail */
+  size_t nmissing;              /* figures missing when the block is unknown */
+} tidu_shortfall;
+
+/* Fills *out for rule set `rs` and firm `lane` of the last tidu_assess_chunk; returns 0 (and
+ * an empty *out) when the rule set does not apply to the firm, else 1. */
+TIDU_API int tidu_eval_shortfall(const tidu_eval *ev, size_t rs, size_t lane, tidu_shortfall *out);
+
 /* Firm `lane` as one line of JSON (no newline) at `detail`; malloc'd, NULL on ENOMEM. The
  * summary and failing levels keep contract §4's fields (uscc, name, year, results with id,
  * kind, name, version, verdict, standards, nearest, score, pass_score, missing); conditions are

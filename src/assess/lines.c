@@ -224,6 +224,67 @@ size_t tidu_eval_standing(const tidu_eval *ev, size_t r, size_t lane, const char
   return strlen(buf);
 }
 
+/* What the standing describes, as figures (see tidu_eval_shortfall). */
+int tidu_eval_shortfall(const tidu_eval *ev, size_t r, size_t lane, tidu_shortfall *out) {
+  memset(out, 0, sizeof *out);
+  out->standard = -1;
+  out->cond = -1;
+  out->value = out->threshold = out->gap = NAN;
+  if (!ev || r >= ev->nrs || lane >= ev->n || ev->rs[r].verdict[lane] == V_NA) return 0;
+  view v = view_of(ev, r, lane);
+  int rv = ev->rs[r].verdict[lane];
+  int shown = shown_standard(&v);
+  int req = open_require(&v);
+  int sv = shown >= 0 ? verdict_of(&v, v.p->standards[shown].root) : V_FAIL;
+  int root = -1;
+  out->verdict = (tidu_verdict)rv;
+  if (rv != V_PASS && req >= 0 && (shown < 0 || sv == V_PASS || verdict_of(&v, req) == V_FAIL)) {
+    root = req;
+    out->common = 1;
+  } else if (shown >= 0) {
+    root = v.p->standards[shown].root;
+    out->standard = shown;
+    out->standard_id = v.rs->meta.standards[shown].id;
+  } else {
+    return 1;
+  }
+  int bv = verdict_of(&v, root);
+  out->block_verdict = (tidu_verdict)bv;
+  if (rv == V_PASS && !out->common) {
+    out->gap = 0;
+    return 1;
+  }
+  if (bv == V_UNK) {
+    figs f = {.n = 0};
+    const tidu_pcond *pc = &v.p->conds[root];
+    for (size_t k = 0; k < pc->nkids; k++) cond_missing(&v, pc->kids[k], &f);
+    out->nmissing = f.n ? f.n : 1;
+    return 1;
+  }
+  if (bv != V_FAIL) return 1;
+  int leaves[32];
+  size_t n = 0;
+  const tidu_pcond *pc = &v.p->conds[root];
+  failing_leaves(&v, pc->kids, pc->nkids, 1, leaves, &n, 32);
+  if (!n) return 1;
+  size_t worst = 0;
+  for (size_t i = 1; i < n; i++)
+    if (dist_of(&v, leaves[i]) > dist_of(&v, leaves[worst])) worst = i;
+  int c = leaves[worst];
+  const tidu_pcond *wc = &v.p->conds[c];
+  out->cond = c;
+  out->more = n - 1;
+  out->text = wc->text;
+  out->text_en = wc->text_en;
+  out->type = wc->type;
+  if (wc->kind == PC_CMP) {
+    out->value = v.C->value[at(&v, c)];
+    out->threshold = v.C->thr[at(&v, c)];
+    out->gap = v.C->gap[at(&v, c)];
+  }
+  return 1;
+}
+
 /* ---- JSON ------------------------------------------------------------------------------ */
 
 /* The caller's growing buffer. */

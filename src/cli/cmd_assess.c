@@ -26,6 +26,12 @@ static const cli_option ASSESS_OPTS[] = {
      "assess only these rule sets (comma-separated, e.g. star,bse)"},
     {"format", 'f', "FMT", "输出格式:table(默认)、json(NDJSON)、csv",
      "output: table (default), json (NDJSON), csv"},
+    {"detail", 0, "LEVEL",
+     "json 每家企业写多少:summary(结论与最近标准)、failing(默认,另有未达标与缺数据的条件,"
+     "条件文字与出处见 tidu rules show --format json)、all(全部条件,含文字与出处)",
+     "how much json writes per firm: summary (verdicts, nearest standards), failing (default; "
+     "also every failing or unknown condition, its texts and sources by reference to tidu rules "
+     "show --format json), all (every condition with texts and sources)"},
     {"explain", 'e', NULL, "表格中每家企业后列出全部标准与条件",
      "after each firm in the table, list every standard and condition"},
     {"lang", 0, "LANG", "输出语言 zh(默认)或 en;CSV 表头 zh 为中文,en 为编号",
@@ -37,6 +43,8 @@ static const cli_option ASSESS_OPTS[] = {
      "print population totals only (pass / fail / unknown per rule set)"},
     {"firm", 0, "USCC|NAME", "只评估这家企业(信用代码,或名称的一部分)",
      "assess only this firm (its USCC, or part of its name)"},
+    {"threads", 0, "N", "工作线程数(评估与读取 CSV;默认 CPU 数)",
+     "worker threads (assessing, and reading CSV; default: the number of CPUs)"},
     {"wide", 'w', NULL, "表格每家企业一行、名称不截断(默认按终端宽度排版)",
      "table: one line per firm with names in full (default: fit the terminal's width)"},
     {NULL, 0, NULL, NULL, NULL},
@@ -62,37 +70,42 @@ const cli_spec cli_assess_specs[] = {
 
 enum { FMT_TABLE, FMT_JSON, FMT_CSV };
 
-/* Firms are assessed in batches of this many (one chunk). */
-#define BATCH    256
+/* The table is written in pages of this many firms, each sized to its own rows. */
+#define PAGE     256
 #define MAX_COLS 16
+
+/* The selection indexes of one rule set id: its variants (scoped to regions) in order. */
+typedef struct variants {
+  int idx[8];
+  int n;
+} variants;
 
 typedef struct column {
   const char *id;
   const char *title;
-  int width;
+  variants vs;
 } column;
 
 typedef struct assess_ctx {
   int format;
+  tidu_detail detail; /* --detail, for json */
   int explain;
   int wide;          /* --wide: one line per firm, names in full */
-  int two_lines;     /* positioning and tiers on a line of their own */
+  int term;          /* the width the table fits (without --wide) */
   const char *firm;  /* --firm: USCC or part of a name */
-  uint64_t nmatched; /* firms --firm selected */
+  uint64_t nmatched; /* firms --firm selected (counted by the workers) */
   int summary;
+  int threads; /* workers; 0 = one per processor */
   const char *lang;
   int32_t year;
   int64_t as_of;
   tidu_read_options ro;
   tidu_rulebook *book;
   tidu_selection *sel;
-  tidu_eval *ev;
-  tidu_chunk *chunk;
-  tidu_firm firms[BATCH];
-  size_t nfirms;
   int input_errors;
   int fatal;
-  int header_done;
+  int firms_before; /* an earlier input had firms (the CSV header is written) */
+  int pages_before; /* an earlier input wrote table pages */
   /* table and CSV layout, fixed from the selection */
   column boards[MAX_COLS];
   size_t nboards;
@@ -100,10 +113,8 @@ typedef struct assess_ctx {
   const char *others_name[MAX_COLS * 2]; /* their Chinese names, for CSV headers */
   tidu_rule_kind other_kinds[MAX_COLS * 2];
   size_t nothers;
+  variants others_vs[MAX_COLS * 2];
   size_t ladder[MAX_COLS * 2]; /* indexes of `others` in ladder order, for the table */
-  int name_width;
-  cli_progress prog; /* firms read, when the output goes to a file or pipe */
-  uint64_t nread;
 } assess_ctx;
 
 static int en(const assess_ctx *c) {
@@ -145,12 +156,22 @@ static void plan_columns(assess_ctx *c) {
       int seen = 0;
       for (size_t k = 0; k < c->nboards; k++) seen |= !strcmp(c->boards[k].id, m->id);
       if (seen || c->nboards == MAX_COLS) continue;
-      c->boards[c->nboards++] = (column){m->id, board_title(m, en(c)), 0};
+      c->boards[c->nboards++] = (column){m->id, board_title(m, en(c)), {{0}, 0}};
     } else if (!listed(c->others, c->nothers, m->id) && c->nothers < MAX_COLS * 2) {
       c->other_kinds[c->nothers] = m->kind;
       c->others_name[c->nothers] = m->name ? m->name : m->id;
       c->others[c->nothers++] = m->id;
     }
+  }
+  /* the selection indexes of each column's id, looked up once */
+  for (size_t i = 0; i < tidu_selection_count(c->sel); i++) {
+    const char *id = tidu_ruleset_meta(tidu_selection_get(c->sel, i))->id;
+    variants *vs = NULL;
+    for (size_t k = 0; k < c->nboards && !vs; k++)
+      if (!strcmp(c->boards[k].id, id)) vs = &c->boards[k].vs;
+    for (size_t k = 0; k < c->nothers && !vs; k++)
+      if (!strcmp(c->others[k], id)) vs = &c->others_vs[k];
+    if (vs && vs->n < (int)(sizeof vs->idx / sizeof vs->idx[0])) vs->idx[vs->n++] = (int)i;
   }
 }
 
@@ -177,13 +198,7 @@ static void plan_ladder(assess_ctx *c) {
     }
 }
 
-static const tidu_ruleset_result *find_result(const tidu_result *r, const char *id) {
-  for (size_t i = 0; i < r->nrulesets; i++)
-    if (!strcmp(r->rulesets[i].meta->id, id)) return &r->rulesets[i];
-  return NULL;
-}
-
-/* ---- table cells ---- */
+/* ---- cells straight from the result columns ---- */
 
 static const char *mark(tidu_verdict v) {
   return v == TIDU_V_PASS ? "✓" : v == TIDU_V_FAIL ? "✗" : "?";
@@ -193,16 +208,30 @@ static const char *mark_color(tidu_verdict v) {
   return v == TIDU_V_PASS ? cli_green() : v == TIDU_V_FAIL ? cli_red() : cli_yellow();
 }
 
-static void board_cell(const tidu_result *r, const char *id, const char *lang, char *buf,
-                       size_t size) {
-  const tidu_ruleset_result *rr = find_result(r, id);
-  if (!rr) {
+/* The selection index of the first rule set called `id` that applies to firm `lane`, or -1
+ * (a rule set may come in variants scoped to regions). */
+static int applying(const tidu_eval *ev, const variants *vs, size_t lane) {
+  for (int i = 0; i < vs->n; i++)
+    if (tidu_eval_verdict(ev, (size_t)vs->idx[i], TIDU_WHOLE, lane) != TIDU_V_NA) return vs->idx[i];
+  return -1;
+}
+
+static void sb_pad(tidu_sb *b, const char *s, int width) {
+  tidu_sb_puts(b, s);
+  for (int w = cli_display_width(s); w < width; w++) tidu_sb_putc(b, ' ');
+}
+
+static void board_cell(const assess_ctx *c, const tidu_eval *ev, size_t lane, const variants *vs,
+                       char *buf, size_t size) {
+  int r = applying(ev, vs, lane);
+  if (r < 0) {
     snprintf(buf, size, "—");
     return;
   }
+  tidu_verdict v = tidu_eval_verdict(ev, (size_t)r, TIDU_WHOLE, lane);
   char detail[160];
-  tidu_report_standing(rr, lang, detail, sizeof detail);
-  snprintf(buf, size, "%s%s%s%s", mark_color(rr->verdict), mark(rr->verdict), cli_reset(), detail);
+  tidu_eval_standing(ev, (size_t)r, lane, c->lang, detail, sizeof detail);
+  snprintf(buf, size, "%s%s%s%s", mark_color(v), mark(v), cli_reset(), detail);
 }
 
 /* Short labels of the positioning tests and tiers, for the last table column. */
@@ -218,21 +247,30 @@ static const char *short_label(const tidu_ruleset_info *m, int english) {
   return title_of(SHORT_LABELS, sizeof SHORT_LABELS / sizeof SHORT_LABELS[0], m, english);
 }
 
-static void others_cell(const assess_ctx *c, const tidu_result *r, char *buf, size_t size) {
+/* A tier's score as the table and CSV write it; "" when unknown or without items. */
+static void score_text(const tidu_eval *ev, size_t r, size_t lane, char *buf, size_t size) {
+  double lo, hi;
+  buf[0] = 0;
+  if (tidu_eval_score(ev, r, lane, &lo, &hi)) snprintf(buf, size, "%g", lo);
+}
+
+static void others_cell(const assess_ctx *c, const tidu_eval *ev, size_t lane, char *buf,
+                        size_t size) {
   size_t len = 0;
   buf[0] = 0;
   for (size_t i = 0; i < c->nothers && len + 64 < size; i++) {
-    const tidu_ruleset_result *rr = find_result(r, c->others[c->ladder[i]]);
-    if (!rr) continue;
-    char score[24] = "";
-    if (rr->nitems && rr->score_known) snprintf(score, sizeof score, "%g", rr->score);
+    int r = applying(ev, &c->others_vs[c->ladder[i]], lane);
+    if (r < 0) continue;
+    const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(c->sel, (size_t)r));
+    tidu_verdict v = tidu_eval_verdict(ev, (size_t)r, TIDU_WHOLE, lane);
+    char score[24];
+    score_text(ev, (size_t)r, lane, score, sizeof score);
     len += (size_t)snprintf(buf + len, size - len, "%s%s %s%s%s%s", len ? "  " : "",
-                            short_label(rr->meta, en(c)), mark_color(rr->verdict),
-                            mark(rr->verdict), score, cli_reset());
+                            short_label(m, en(c)), mark_color(v), mark(v), score, cli_reset());
   }
 }
 
-/* ---- table output ---- */
+/* ---- table output: pages of one chunk, each sized to its own rows ---- */
 
 typedef struct row {
   char name[160];
@@ -242,57 +280,70 @@ typedef struct row {
   char others[1024];
 } row;
 
-static void fill_row(const assess_ctx *c, const tidu_result *r, row *out) {
-  snprintf(out->name, sizeof out->name, "%s", r->name ? r->name : "—");
-  snprintf(out->uscc, sizeof out->uscc, "%s", r->uscc && *r->uscc ? r->uscc : "—");
-  if (r->year > 0)
-    snprintf(out->year, sizeof out->year, "%d", (int)r->year);
+/* The widths of one page. */
+typedef struct layout {
+  int board[MAX_COLS];
+  int name_width;
+  int two_lines;
+} layout;
+
+static const char *lane_text(const tidu_chunk *ch, int field, size_t lane) {
+  return ch->text[field] ? ch->text[field][lane] : NULL;
+}
+
+static void fill_row(const assess_ctx *c, const tidu_eval *ev, const tidu_chunk *ch, size_t lane,
+                     row *out) {
+  const char *name = lane_text(ch, TIDU_F_NAME, lane), *uscc = lane_text(ch, TIDU_F_USCC, lane);
+  snprintf(out->name, sizeof out->name, "%s", name ? name : "—");
+  snprintf(out->uscc, sizeof out->uscc, "%s", uscc && *uscc ? uscc : "—");
+  if (ch->base[lane] > 0)
+    snprintf(out->year, sizeof out->year, "%d", (int)ch->base[lane]);
   else
     snprintf(out->year, sizeof out->year, "—");
   for (size_t k = 0; k < c->nboards; k++)
-    board_cell(r, c->boards[k].id, c->lang, out->boards[k], sizeof out->boards[k]);
-  others_cell(c, r, out->others, sizeof out->others);
+    board_cell(c, ev, lane, &c->boards[k].vs, out->boards[k], sizeof out->boards[k]);
+  others_cell(c, ev, lane, out->others, sizeof out->others);
 }
 
 #define USCC_WIDTH 18
 #define YEAR_WIDTH 4
 
 /* Width of board column k with its gap; the last column of a line is not padded. */
-static int cell_width(const assess_ctx *c, size_t k) {
-  return k + 1 < c->nboards || (c->nothers && !c->two_lines) ? c->boards[k].width + 2 : 0;
+static int cell_width(const assess_ctx *c, const layout *L, size_t k) {
+  return k + 1 < c->nboards || (c->nothers && !L->two_lines) ? L->board[k] + 2 : 0;
 }
 
 /* The line under a firm's row that holds its positioning tests and tiers. */
 static const char *const TIERS_INDENT = "    ";
 
-static void print_header(assess_ctx *c) {
-  fputs(cli_bold(), stdout);
-  cli_pad(stdout, en(c) ? "Firm" : "企业", c->name_width + 2);
-  cli_pad(stdout, "USCC", USCC_WIDTH + 2);
-  cli_pad(stdout, en(c) ? "Year" : "年度", YEAR_WIDTH + 2);
-  for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, c->boards[k].title, cell_width(c, k));
-  if (c->nothers && !c->two_lines) fputs(en(c) ? "Positioning and tiers" : "定位与梯度", stdout);
-  if (c->nothers && c->two_lines && c->nboards)
-    fprintf(stdout, "\n%s%s", TIERS_INDENT,
-            en(c) ? "positioning and tiers (next line)" : "定位与梯度(下一行)");
-  fprintf(stdout, "%s\n", cli_reset());
+static void put_header(const assess_ctx *c, const layout *L, tidu_sb *b) {
+  tidu_sb_puts(b, cli_bold());
+  sb_pad(b, en(c) ? "Firm" : "企业", L->name_width + 2);
+  sb_pad(b, "USCC", USCC_WIDTH + 2);
+  sb_pad(b, en(c) ? "Year" : "年度", YEAR_WIDTH + 2);
+  for (size_t k = 0; k < c->nboards; k++) sb_pad(b, c->boards[k].title, cell_width(c, L, k));
+  if (c->nothers && !L->two_lines) tidu_sb_puts(b, en(c) ? "Positioning and tiers" : "定位与梯度");
+  if (c->nothers && L->two_lines && c->nboards)
+    tidu_sb_printf(b, "\n%s%s", TIERS_INDENT,
+                   en(c) ? "positioning and tiers (next line)" : "定位与梯度(下一行)");
+  tidu_sb_printf(b, "%s\n", cli_reset());
 }
 
-static void print_row(const assess_ctx *c, const row *rw) {
+static void put_row(const assess_ctx *c, const layout *L, const row *rw, tidu_sb *b) {
   char name[192];
-  cli_truncate(rw->name, c->name_width, name, sizeof name);
-  cli_pad(stdout, name, c->name_width + 2);
-  cli_pad(stdout, rw->uscc, USCC_WIDTH + 2);
-  cli_pad(stdout, rw->year, YEAR_WIDTH + 2);
-  for (size_t k = 0; k < c->nboards; k++) cli_pad(stdout, rw->boards[k], cell_width(c, k));
-  if (c->two_lines && c->nboards && c->nothers) fprintf(stdout, "\n%s", TIERS_INDENT);
-  fprintf(stdout, "%s\n", rw->others);
+  cli_truncate(rw->name, L->name_width, name, sizeof name);
+  sb_pad(b, name, L->name_width + 2);
+  sb_pad(b, rw->uscc, USCC_WIDTH + 2);
+  sb_pad(b, rw->year, YEAR_WIDTH + 2);
+  for (size_t k = 0; k < c->nboards; k++) sb_pad(b, rw->boards[k], cell_width(c, L, k));
+  if (L->two_lines && c->nboards && c->nothers) tidu_sb_printf(b, "\n%s", TIERS_INDENT);
+  tidu_sb_printf(b, "%s\n", rw->others);
 }
 
-/* Fixes the column widths from the first batch of rows. Without --wide the table fits the
- * terminal: the name gives way first (down to 12 columns), then the
- * positioning and tiers move to a line of their own. */
-static void size_columns(assess_ctx *c, const row *rows, size_t n) {
+/* Sizes the columns of one page from its own rows. Without --wide the table fits the
+ * terminal: the name gives way first (down to 12 columns), then the positioning and tiers
+ * move to a line of their own. */
+static void size_columns(const assess_ctx *c, const row *rows, size_t n, layout *L) {
   int boards = 0, others = 0, names = 4;
   for (size_t k = 0; k < c->nboards; k++) {
     int w = cli_display_width(c->boards[k].title);
@@ -300,7 +351,7 @@ static void size_columns(assess_ctx *c, const row *rows, size_t n) {
       int cw = cli_display_width(rows[i].boards[k]);
       if (cw > w) w = cw;
     }
-    c->boards[k].width = w;
+    L->board[k] = w;
     boards += w + 2;
   }
   for (size_t i = 0; i < n; i++) {
@@ -310,218 +361,238 @@ static void size_columns(assess_ctx *c, const row *rows, size_t n) {
   }
   int fixed = USCC_WIDTH + 2 + YEAR_WIDTH + 2 + boards;
   if (c->wide) {
-    c->name_width = names > 40 ? 40 : names;
-    c->two_lines = 0;
+    L->name_width = names > 40 ? 40 : names;
+    L->two_lines = 0;
     return;
   }
-  /* a terminal's width (or COLUMNS); 160 columns when writing to a file or a pipe */
-  int term = getenv("COLUMNS") || isatty(STDOUT_FILENO) ? cli_term_width() : 160;
-  int room = term - fixed - 2 - (c->nothers ? others : 0);
-  c->two_lines = c->nothers && c->nboards && room < (names < 20 ? names : 20);
-  if (c->two_lines) room = term - fixed - 2 + (c->nboards ? 2 : 0);
-  c->name_width = room < 12 ? 12 : room > 28 ? 28 : room;
-  if (c->name_width > names) c->name_width = names;
+  int room = c->term - fixed - 2 - (c->nothers ? others : 0);
+  L->two_lines = c->nothers && c->nboards && room < (names < 20 ? names : 20);
+  if (L->two_lines) room = c->term - fixed - 2 + (c->nboards ? 2 : 0);
+  L->name_width = room < 12 ? 12 : room > 28 ? 28 : room;
+  if (L->name_width > names) L->name_width = names;
 }
 
 /* ---- CSV output ---- */
 
-static void csv_text(const char *s) {
+static void sb_csv(tidu_sb *b, const char *s) {
   if (!strpbrk(s, ",\"\r\n")) {
-    fputs(s, stdout);
+    tidu_sb_puts(b, s);
     return;
   }
-  putchar('"');
+  tidu_sb_putc(b, '"');
   for (; *s; s++) {
-    if (*s == '"') putchar('"');
-    putchar(*s);
+    if (*s == '"') tidu_sb_putc(b, '"');
+    tidu_sb_putc(b, *s);
   }
-  putchar('"');
+  tidu_sb_putc(b, '"');
 }
 
 /* Chinese headers with --lang zh (the default), the stable ids with --lang en. */
-static void csv_header(const assess_ctx *c) {
+static void csv_header(const assess_ctx *c, tidu_sb *b) {
   if (!en(c)) {
     char h[256];
-    fputs("统一社会信用代码,企业名称,年度", stdout);
+    tidu_sb_puts(b, "统一社会信用代码,企业名称,年度");
     for (size_t k = 0; k < c->nboards; k++) {
-      snprintf(h, sizeof h, "%s最近标准", c->boards[k].title);
-      putchar(',');
-      csv_text(c->boards[k].title);
-      putchar(',');
-      csv_text(h);
+      static const char *const SUFFIX[] = {"", "最近标准", "差距", "差距条件"};
+      for (size_t x = 0; x < 4; x++) {
+        snprintf(h, sizeof h, "%s%s", c->boards[k].title, SUFFIX[x]);
+        tidu_sb_putc(b, ',');
+        sb_csv(b, h);
+      }
     }
     for (size_t i = 0; i < c->nothers; i++) {
       snprintf(h, sizeof h, "%s%s", c->others_name[i],
                c->other_kinds[i] == TIDU_KIND_TIER ? "得分" : "最近标准");
-      putchar(',');
-      csv_text(c->others_name[i]);
-      putchar(',');
-      csv_text(h);
+      tidu_sb_putc(b, ',');
+      sb_csv(b, c->others_name[i]);
+      tidu_sb_putc(b, ',');
+      sb_csv(b, h);
     }
-    putchar('\n');
+    tidu_sb_putc(b, '\n');
     return;
   }
-  fputs("uscc,name,year", stdout);
-  for (size_t k = 0; k < c->nboards; k++)
-    printf(",%s,%s_nearest", c->boards[k].id, c->boards[k].id);
-  for (size_t i = 0; i < c->nothers; i++)
-    printf(",%s,%s_%s", c->others[i], c->others[i],
-           c->other_kinds[i] == TIDU_KIND_TIER ? "score" : "nearest");
-  putchar('\n');
-}
-
-static const char *nearest_id(const tidu_ruleset_result *rr) {
-  if (!rr || rr->nearest < 0 || (size_t)rr->nearest >= rr->nstandards) return "";
-  return rr->standards[rr->nearest].id ? rr->standards[rr->nearest].id : "";
-}
-
-static void csv_row(const assess_ctx *c, const tidu_result *r) {
-  csv_text(r->uscc ? r->uscc : "");
-  putchar(',');
-  csv_text(r->name ? r->name : "");
-  printf(",%d", (int)r->year);
+  tidu_sb_puts(b, "uscc,name,year");
   for (size_t k = 0; k < c->nboards; k++) {
-    const tidu_ruleset_result *rr = find_result(r, c->boards[k].id);
-    printf(",%s,%s", rr ? tidu_verdict_name(rr->verdict) : "", nearest_id(rr));
+    const char *id = c->boards[k].id;
+    tidu_sb_printf(b, ",%s,%s_nearest,%s_gap,%s_gap_condition", id, id, id, id);
+  }
+  for (size_t i = 0; i < c->nothers; i++)
+    tidu_sb_printf(b, ",%s,%s_%s", c->others[i], c->others[i],
+                   c->other_kinds[i] == TIDU_KIND_TIER ? "score" : "nearest");
+  tidu_sb_putc(b, '\n');
+}
+
+static const char *nearest_id(const assess_ctx *c, const tidu_eval *ev, int r, size_t lane) {
+  if (r < 0) return "";
+  const tidu_ruleset_info *m = tidu_ruleset_meta(tidu_selection_get(c->sel, (size_t)r));
+  int ne = tidu_eval_nearest(ev, (size_t)r, lane);
+  if (ne < 0 || (size_t)ne >= m->nstandards || !m->standards[ne].id) return "";
+  return m->standards[ne].id;
+}
+
+/* A figure as the JSON writes it: whole numbers without decimals, money to the 分. */
+static void sb_number(tidu_sb *b, double v, tidu_type t) {
+  if (isnan(v) || isinf(v)) return;
+  if (t == TIDU_T_MONEY) v = round(v * 100) / 100;
+  if (fabs(v) < 9e15 && v == floor(v))
+    tidu_sb_printf(b, "%lld", (long long)v);
+  else
+    tidu_sb_printf(b, "%.15g", v);
+}
+
+static void csv_row(const assess_ctx *c, const tidu_eval *ev, const tidu_chunk *ch, size_t lane,
+                    tidu_sb *b) {
+  const char *name = lane_text(ch, TIDU_F_NAME, lane), *uscc = lane_text(ch, TIDU_F_USCC, lane);
+  sb_csv(b, uscc ? uscc : "");
+  tidu_sb_putc(b, ',');
+  sb_csv(b, name ? name : "");
+  tidu_sb_printf(b, ",%d", (int)ch->base[lane]);
+  for (size_t k = 0; k < c->nboards; k++) {
+    int r = applying(ev, &c->boards[k].vs, lane);
+    if (r < 0) {
+      tidu_sb_puts(b, ",,,,");
+      continue;
+    }
+    tidu_verdict v = tidu_eval_verdict(ev, (size_t)r, TIDU_WHOLE, lane);
+    tidu_sb_printf(b, ",%s,%s,", tidu_verdict_name(v), nearest_id(c, ev, r, lane));
+    tidu_shortfall sf;
+    tidu_eval_shortfall(ev, (size_t)r, lane, &sf);
+    sb_number(b, sf.gap, sf.type);
+    tidu_sb_putc(b, ',');
+    if (sf.text) sb_csv(b, sf.text); /* the rule's own words, as in the JSON */
   }
   for (size_t i = 0; i < c->nothers; i++) {
-    const tidu_ruleset_result *rr = find_result(r, c->others[i]);
-    printf(",%s,", rr ? tidu_verdict_name(rr->verdict) : "");
-    if (c->other_kinds[i] != TIDU_KIND_TIER)
-      fputs(nearest_id(rr), stdout);
-    else if (rr && rr->nitems && rr->score_known)
-      printf("%g", rr->score);
+    int r = applying(ev, &c->others_vs[i], lane);
+    tidu_sb_printf(b, ",%s,",
+                   r >= 0 ? tidu_verdict_name(tidu_eval_verdict(ev, (size_t)r, TIDU_WHOLE, lane))
+                          : "");
+    if (r < 0) continue;
+    if (c->other_kinds[i] != TIDU_KIND_TIER) {
+      tidu_sb_puts(b, nearest_id(c, ev, r, lane));
+    } else {
+      char score[24];
+      score_text(ev, (size_t)r, lane, score, sizeof score);
+      tidu_sb_puts(b, score);
+    }
   }
-  putchar('\n');
+  tidu_sb_putc(b, '\n');
 }
 
-/* ---- one batch ---- */
+/* ---- one chunk, rendered by a worker ---- */
 
-static int emit_json(const tidu_result *r) {
-  char *s = tidu_report_json_text(r);
-  if (!s) return -1;
-  puts(s);
-  free(s);
-  return 0;
-}
-
-static int emit_explain(const assess_ctx *c, const tidu_result *r) {
-  char *text = tidu_report_explain(r, c->lang);
-  if (!text) return -1;
-  fputs(text, stdout);
-  if (*text && text[strlen(text) - 1] != '\n') putchar('\n');
-  putchar('\n');
-  free(text);
-  return 0;
-}
-
-/* Writes the results of the assessed chunk; rows are built first so widths can be fixed. */
-static tidu_code emit_batch(assess_ctx *c, size_t n, tidu_error *err) {
-  row *rows = c->format == FMT_TABLE ? tidu_calloc(n, sizeof *rows) : NULL;
-  tidu_result **res = tidu_calloc(n, sizeof *res);
-  tidu_code rc = (res && (rows || c->format != FMT_TABLE)) ? TIDU_OK : TIDU_ERR_NOMEM;
-  for (size_t i = 0; i < n && rc == TIDU_OK; i++) {
-    rc = tidu_eval_materialise(c->ev, i, &res[i], err);
-    if (rc == TIDU_OK && rows) fill_row(c, res[i], &rows[i]);
-  }
-  if (rc == TIDU_OK && rows && !c->header_done) size_columns(c, rows, n);
-  if (rc == TIDU_OK && !c->header_done) {
-    if (c->format == FMT_TABLE) print_header(c);
-    if (c->format == FMT_CSV) csv_header(c);
-    c->header_done = 1;
-  }
-  for (size_t i = 0; i < n && rc == TIDU_OK; i++) {
-    int bad = 0;
-    if (c->format == FMT_JSON) bad = emit_json(res[i]);
-    if (c->format == FMT_CSV) csv_row(c, res[i]);
-    if (c->format == FMT_TABLE) print_row(c, &rows[i]);
-    if (c->format == FMT_TABLE && c->explain) bad = emit_explain(c, res[i]);
-    if (bad) rc = TIDU_ERR_NOMEM;
-  }
-  for (size_t i = 0; res && i < n; i++) tidu_result_free(res[i]);
-  free(res);
-  free(rows);
-  return rc;
-}
-
-static tidu_code flush_batch(assess_ctx *c) {
-  tidu_error err;
-  tidu_error_clear(&err);
-  tidu_code rc = TIDU_OK;
-  tidu_chunk_reset(c->chunk);
-  for (size_t i = 0; i < c->nfirms && rc == TIDU_OK; i++)
-    rc = tidu_chunk_add(c->chunk, &c->firms[i], c->year);
-  if (rc == TIDU_OK && c->nfirms) rc = tidu_assess_chunk(c->sel, c->chunk, c->as_of, c->ev, &err);
-  if (rc == TIDU_OK && c->nfirms) rc = emit_batch(c, c->nfirms, &err);
-  for (size_t i = 0; i < c->nfirms; i++) tidu_firm_clear(&c->firms[i]);
-  c->nfirms = 0;
-  if (rc != TIDU_OK) {
-    if (!err.message[0])
-      tidu_error_set(&err, rc, NULL, 0, 0, "评估失败 / assessment failed (code %d)", (int)rc);
-    cli_print_error(&err);
-  }
-  return rc;
-}
-
-/* ---- reading ---- */
-
-static void drain_warnings(tidu_source *src) {
-  tidu_error w;
-  while (tidu_source_warning(src, &w)) {
-    w.warning = 1;
-    cli_print_error(&w);
-  }
-}
-
-static int fatal_code(tidu_code rc) {
-  return rc != TIDU_ERR_INPUT && rc != TIDU_ERR_DATA;
-}
-
-/* Whether firm f is the one --firm names: its USCC (letters in any case), or a name that
+/* Whether firm `lane` is the one --firm names: its USCC (letters in any case), or a name that
  * contains the text. Without --firm every firm is. */
-static int wanted(assess_ctx *c, const tidu_firm *f) {
+static int wanted(assess_ctx *c, const tidu_chunk *ch, size_t lane) {
   if (!c->firm) return 1;
-  const char *u = f->text[TIDU_F_USCC], *n = f->text[TIDU_F_NAME];
+  const char *u = lane_text(ch, TIDU_F_USCC, lane), *n = lane_text(ch, TIDU_F_NAME, lane);
   int hit = (u && !strcasecmp(u, c->firm)) || (n && strstr(n, c->firm));
-  if (hit) c->nmatched++;
+  if (hit) __atomic_fetch_add(&c->nmatched, 1, __ATOMIC_RELAXED);
   return hit;
 }
 
-/* Reads every firm of one input (a file, a pack or db:PATH), assessing full batches as they
- * fill. */
-static void read_input(assess_ctx *c, const char *path) {
-  tidu_source *src = NULL;
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (tidu_input_open_one_opt(path, &c->ro, &src, &err) != TIDU_OK) {
-    cli_print_error(&err);
+static tidu_code put_explain(const assess_ctx *c, const tidu_eval *ev, size_t lane, tidu_sb *b,
+                             tidu_error *err) {
+  tidu_result *r = NULL;
+  tidu_code rc = tidu_eval_materialise(ev, lane, &r, err);
+  if (rc != TIDU_OK) return rc;
+  char *text = tidu_report_explain(r, c->lang);
+  tidu_result_free(r);
+  if (!text) return TIDU_ERR_NOMEM;
+  tidu_sb_puts(b, text);
+  if (*text && text[strlen(text) - 1] != '\n') tidu_sb_putc(b, '\n');
+  tidu_sb_putc(b, '\n');
+  free(text);
+  return TIDU_OK;
+}
+
+static tidu_code render_table(assess_ctx *c, const tidu_batch_chunk *bc, tidu_sb *b,
+                              tidu_error *err) {
+  const tidu_chunk *ch = bc->chunk;
+  const tidu_eval *ev = bc->ev[0];
+  row *rows = tidu_calloc(ch->n ? ch->n : 1, sizeof *rows);
+  size_t *lanes = tidu_calloc(ch->n ? ch->n : 1, sizeof *lanes);
+  tidu_code rc = rows && lanes ? TIDU_OK : TIDU_ERR_NOMEM;
+  size_t n = 0;
+  for (size_t l = 0; l < ch->n && rc == TIDU_OK; l++) {
+    if (!wanted(c, ch, l)) continue;
+    fill_row(c, ev, ch, l, &rows[n]);
+    lanes[n++] = l;
+  }
+  if (rc == TIDU_OK && n) {
+    layout L;
+    size_columns(c, rows, n, &L);
+    if (bc->first > 0 || c->pages_before) tidu_sb_putc(b, '\n');
+    put_header(c, &L, b);
+    for (size_t i = 0; i < n && rc == TIDU_OK; i++) {
+      put_row(c, &L, &rows[i], b);
+      if (c->explain) rc = put_explain(c, ev, lanes[i], b, err);
+    }
+  }
+  free(rows);
+  free(lanes);
+  return rc;
+}
+
+static tidu_code render_chunk(void *ctx, const tidu_batch_chunk *bc, char **out, size_t *out_len,
+                              tidu_error *err) {
+  assess_ctx *c = ctx;
+  const tidu_chunk *ch = bc->chunk;
+  tidu_sb b = {0};
+  tidu_code rc = TIDU_OK;
+  if (c->format == FMT_TABLE) {
+    rc = render_table(c, bc, &b, err);
+  } else if (c->format == FMT_CSV) {
+    if (bc->first == 0 && !c->firms_before) csv_header(c, &b);
+    for (size_t l = 0; l < ch->n; l++)
+      if (wanted(c, ch, l)) csv_row(c, bc->ev[0], ch, l, &b);
+  } else {
+    for (size_t l = 0; l < ch->n && rc == TIDU_OK; l++)
+      if (wanted(c, ch, l))
+        rc = tidu_eval_json_append(bc->ev[0], l, c->detail, &b.s, &b.len, &b.cap);
+  }
+  if (rc == TIDU_OK && b.failed) rc = TIDU_ERR_NOMEM;
+  if (rc != TIDU_OK) {
+    tidu_sb_free(&b);
+    if (!err->message[0])
+      tidu_error_set(err, rc, NULL, 0, 0, "评估输出失败 / cannot write the results (code %d)",
+                     (int)rc);
+    return rc;
+  }
+  *out_len = b.len;
+  *out = tidu_sb_take(&b);
+  return *out || !*out_len ? TIDU_OK : TIDU_ERR_NOMEM;
+}
+
+/* Assesses one input (a file, a pack or db:PATH) with the workers, writing in input order. */
+static void run_input(assess_ctx *c, char *path) {
+  cli_source *src = NULL;
+  if (cli_source_open_ro(&path, 1, &c->ro, "assess", &src)) {
     c->input_errors = 1;
     return;
   }
-  for (;;) {
-    int done = 0;
-    tidu_error_clear(&err);
-    tidu_code rc = tidu_source_next(src, &c->firms[c->nfirms], &done, &err);
-    drain_warnings(src);
-    if (rc != TIDU_OK) {
-      cli_print_error(&err);
-      c->input_errors = 1;
-      tidu_firm_clear(&c->firms[c->nfirms]);
-      if (fatal_code(rc)) break;
-      continue;
-    }
-    if (done) break;
-    cli_progress_update(&c->prog, ++c->nread);
-    if (!wanted(c, &c->firms[c->nfirms])) {
-      tidu_firm_clear(&c->firms[c->nfirms]);
-      continue;
-    }
-    if (++c->nfirms == BATCH && flush_batch(c) != TIDU_OK) {
-      c->fatal = 1;
-      break;
-    }
+  tidu_batch_options opt = {.sel = {c->sel, NULL},
+                            .as_of_days = c->as_of,
+                            .year = c->year,
+                            .threads = c->threads,
+                            .chunk_size = c->format == FMT_TABLE ? PAGE : 0,
+                            .render = render_chunk,
+                            .render_ctx = c,
+                            .out = stdout};
+  cli_source_hook(src, &opt);
+  if (isatty(STDOUT_FILENO)) opt.progress = NULL;
+  tidu_error err;
+  tidu_error_clear(&err);
+  size_t n = 0;
+  tidu_code rc = tidu_batch_run(cli_source_input(src), &opt, NULL, &n, NULL, &err);
+  cli_source_done(src);
+  if (rc != TIDU_OK) {
+    cli_print_error(&err);
+    c->fatal = 1;
   }
-  tidu_source_close(src);
+  if (cli_source_had_errors(src)) c->input_errors = 1;
+  if (n) c->firms_before = 1;
+  if (n && c->format == FMT_TABLE) c->pages_before = 1;
+  cli_source_close(src);
 }
 
 /* ---- setup ---- */
@@ -572,6 +643,22 @@ static int take_options(const cli_spec *spec, const cli_args *a, assess_ctx *c) 
     else if (strcmp(s, "table"))
       return cli_usage(spec, "未知格式 / unknown format '%s' (table, json, csv)", s);
   }
+  c->detail = TIDU_DETAIL_FAILING;
+  if ((s = cli_get(spec, a, "detail"))) {
+    if (c->format != FMT_JSON)
+      return cli_usage(spec, "--detail 只用于 json 输出 / --detail goes with --format json");
+    if (!strcmp(s, "summary"))
+      c->detail = TIDU_DETAIL_SUMMARY;
+    else if (!strcmp(s, "all"))
+      c->detail = TIDU_DETAIL_ALL;
+    else if (strcmp(s, "failing"))
+      return cli_usage(spec, "未知的详细程度 / unknown --detail '%s' (summary, failing, all)", s);
+  }
+  if ((s = cli_get(spec, a, "threads"))) {
+    if (cli_parse_int(s, 1, 256, &v))
+      return cli_usage(spec, "线程数无效 / bad --threads '%s' (1-256)", s);
+    c->threads = (int)v;
+  }
   c->explain = cli_get(spec, a, "explain") != NULL;
   if (c->explain && c->format != FMT_TABLE)
     return cli_usage(spec, "--explain 只用于表格输出 / --explain goes with the table format");
@@ -580,6 +667,7 @@ static int take_options(const cli_spec *spec, const cli_args *a, assess_ctx *c) 
     return cli_usage(spec, "--summary 只用于 table 或 json / --summary goes with table or json");
   int ro_rc = cli_read_options(spec, a, &c->ro);
   if (ro_rc) return ro_rc;
+  c->ro.threads = c->threads; /* --threads also bounds the CSV reader's threads */
   c->wide = cli_get(spec, a, "wide") != NULL;
   if (c->wide && c->format != FMT_TABLE)
     return cli_usage(spec, "--wide 只用于表格输出 / --wide goes with the table format");
@@ -607,33 +695,21 @@ static int setup(const cli_spec *spec, const cli_args *a, assess_ctx *c) {
     cli_print_error(&err);
     return cli_exit_code(err.code ? err.code : TIDU_ERR_NOMEM);
   }
-  c->ev = tidu_eval_new();
-  c->chunk = tidu_chunk_new(BATCH);
-  if (!c->ev || !c->chunk) {
-    fputs("tidu assess: 内存不足 / out of memory\n", stderr);
-    return CLI_INPUT;
-  }
   plan_columns(c);
   plan_ladder(c);
-  for (size_t i = 0; i < BATCH; i++) tidu_firm_init(&c->firms[i]);
+  /* a terminal's width (or COLUMNS); 160 columns when writing to a file or a pipe */
+  c->term = getenv("COLUMNS") || isatty(STDOUT_FILENO) ? cli_term_width() : 160;
   return CLI_OK;
 }
 
 static void teardown(assess_ctx *c) {
-  for (size_t i = 0; i < BATCH; i++) tidu_firm_clear(&c->firms[i]);
-  tidu_chunk_free(c->chunk);
-  tidu_eval_free(c->ev);
   tidu_selection_free(c->sel);
   tidu_rulebook_free(c->book);
 }
 
-/* Reads every input in turn and writes the firms' results; returns the exit status. */
+/* Assesses every input in turn and writes the firms' results; returns the exit status. */
 static int assess_inputs(assess_ctx *c, char **paths, int n) {
-  cli_progress_start(&c->prog, "assess", 0);
-  if (isatty(STDOUT_FILENO)) c->prog.active = 0;
-  for (int i = 0; i < n && !c->fatal; i++) read_input(c, paths[i]);
-  cli_progress_end(&c->prog);
-  if (!c->fatal && flush_batch(c) != TIDU_OK) c->fatal = 1;
+  for (int i = 0; i < n && !c->fatal; i++) run_input(c, paths[i]);
   if (!c->fatal && c->firm && !c->nmatched) {
     fprintf(stderr,
             "tidu assess: 没有企业的信用代码或名称与 '%s' 相符 / no firm's USCC or name matches "

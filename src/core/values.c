@@ -426,10 +426,11 @@ typedef struct scale_step {
   const char *unit;
 } scale_step;
 
+/* Below 1万 (1k) the 分 stay, so a shortfall of one 分 reads 0.01元 rather than 0元. */
 static const scale_step ZH_STEPS[] = {
-    {1e10, 1e8, 0, "亿"}, {1e8, 1e8, 1, "亿"}, {1e4, 1e4, 0, "万"}, {0, 1, 0, "元"}};
+    {1e10, 1e8, 0, "亿"}, {1e8, 1e8, 1, "亿"}, {1e4, 1e4, 0, "万"}, {0, 1, 2, "元"}};
 static const scale_step EN_STEPS[] = {
-    {1e9, 1e9, 1, "bn"}, {1e6, 1e6, 1, "mn"}, {1e3, 1e3, 1, "k"}, {0, 1, 0, ""}};
+    {1e9, 1e9, 1, "bn"}, {1e6, 1e6, 1, "mn"}, {1e3, 1e3, 1, "k"}, {0, 1, 2, ""}};
 
 size_t tidu_short_yuan(double yuan, const char *lang, char *buf, size_t size) {
   int en = lang && !strcmp(lang, "en");

@@ -39,7 +39,8 @@ static int read_firm(srv_req *rq, srv_resp *rs, tidu_firm *f) {
   return 0;
 }
 
-/* POST /api/assess?as_of=DATE&only=IDS&year=N: one firm in, its contract §4 result out. */
+/* POST /api/assess?as_of=DATE&only=IDS&year=N&detail=LEVEL: one firm in, its contract §4
+ * result out at detail summary, failing (the default) or all (every condition inline). */
 int route_assess(srv_req *rq, srv_resp *rs) {
   if (srv_limit_hit(rq->s->assess_limit, rq->addr))
     return srv_error(rs, 429, "rate_limited", NULL,
@@ -51,6 +52,16 @@ int route_assess(srv_req *rq, srv_resp *rs) {
   long year = year_s ? strtol(year_s, NULL, 10) : 0;
   if (year_s && (year < 1900 || year > 2999))
     return srv_error(rs, 400, "bad_request", "year", "年度应为 1900–2999 / year out of range");
+  const char *detail_s = srv_query(rq, "detail");
+  tidu_detail detail = TIDU_DETAIL_FAILING;
+  if (detail_s && !strcmp(detail_s, "summary"))
+    detail = TIDU_DETAIL_SUMMARY;
+  else if (detail_s && !strcmp(detail_s, "all"))
+    detail = TIDU_DETAIL_ALL;
+  else if (detail_s && strcmp(detail_s, "failing"))
+    return srv_error(
+        rs, 400, "bad_request", "detail",
+        "detail 应为 summary、failing 或 all / detail must be summary, failing or all");
   tidu_firm f;
   tidu_firm_init(&f);
   if (read_firm(rq, rs, &f)) {
@@ -62,21 +73,18 @@ int route_assess(srv_req *rq, srv_resp *rs) {
   tidu_selection *sel = tidu_rulebook_select(rq->s->book, as_of, srv_query(rq, "only"), &err);
   tidu_chunk *chunk = tidu_chunk_new(1);
   tidu_eval *ev = tidu_eval_new();
-  tidu_result *r = NULL;
   tidu_code rc = sel ? TIDU_OK : err.code;
   if (rc == TIDU_OK && (!chunk || !ev))
     rc = tidu_error_set(&err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   if (rc == TIDU_OK) rc = tidu_chunk_add(chunk, &f, (int32_t)year);
   if (rc == TIDU_OK) rc = tidu_assess_chunk(sel, chunk, as_of, ev, &err);
-  if (rc == TIDU_OK) rc = tidu_eval_materialise(ev, 0, &r, &err);
-  char *text = rc == TIDU_OK ? tidu_report_json_text(r) : NULL;
+  char *text = rc == TIDU_OK ? tidu_eval_json_text(ev, 0, detail) : NULL;
   if (text)
     srv_bytes(rs, 200, "application/json; charset=utf-8", text, strlen(text));
   else if (rc == TIDU_OK)
     srv_error(rs, 500, "internal", NULL, "内存不足 / out of memory");
   else
     srv_lib_error(rs, &err);
-  tidu_result_free(r);
   tidu_eval_free(ev);
   tidu_chunk_free(chunk);
   tidu_selection_free(sel);
@@ -134,6 +142,14 @@ static json_t *ruleset_json(const tidu_ruleset *rs, int64_t today, int detail) {
   json_object_set_new(o, "items", items);
   json_object_set_new(o, "notes", notes);
   json_object_set_new(o, "thresholds", th);
+  /* the conditions per-firm results refer to by "ref" (as `tidu rules show --format json`) */
+  json_t *rj = tidu_report_ruleset_json(rs);
+  json_t *conds = rj ? json_object_get(rj, "conditions") : NULL;
+  if (conds)
+    json_object_set(o, "conditions", conds);
+  else
+    json_object_set_new(o, "conditions", json_array());
+  json_decref(rj);
   if (m->has_pass_score) json_object_set_new(o, "pass_score", json_real(m->pass_score));
   return o;
 }

@@ -175,7 +175,8 @@ export async function assessPage(view) {
     out.replaceChildren(h('p', {}, t('loading')));
     try {
       const asOf = form.elements.as_of.value;
-      const res = await api('POST', `/api/assess${asOf ? `?as_of=${asOf}` : ''}`, firmFromForm(form));
+      // detail=all: the page shows every condition with its source, not only the failing ones
+      const res = await api('POST', `/api/assess?detail=all${asOf ? `&as_of=${asOf}` : ''}`, firmFromForm(form));
       renderResult(out, res);
       out.scrollIntoView({ behavior: 'smooth' });
     } catch (err) {
