@@ -41,6 +41,13 @@ typedef struct cli_option {
     "rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",                                          \
         "use the rule files under DIR instead of the built-in ones"                                \
   }
+#define CLI_OPT_SHEET                                                                              \
+  {                                                                                                \
+    "sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",                                       \
+        "XLSX sheet to read (default: the first)"                                                  \
+  }
+#define CLI_OPT_THREADS                                                                            \
+  { "threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)" }
 #define CLI_OPT_END                                                                                \
   { NULL, 0, NULL, NULL, NULL }
 

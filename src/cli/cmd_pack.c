@@ -9,8 +9,7 @@
 
 static const cli_option PACK_OPTS[] = {
     {"output", 'o', "FILE", "写入的数据包文件(必填)", "the pack file to write (required)"},
-    {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",
-     "XLSX sheet to read (default: the first)"},
+    CLI_OPT_SHEET,
     {NULL, 0, NULL, NULL, NULL},
 };
 

@@ -17,9 +17,9 @@ static const cli_option PROJECT_OPTS[] = {
     CLI_OPT_RULES,
     {"only", 0, "IDS", "只预测这些规则集(逗号分隔)",
      "project only these rule sets (comma-separated)"},
-    {"threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)"},
-    {"sheet", 0, "NAME", "XLSX 文件读取的工作表", "XLSX sheet to read"},
-    {NULL, 0, NULL, NULL, NULL},
+    CLI_OPT_THREADS,
+    CLI_OPT_SHEET,
+    CLI_OPT_END,
 };
 
 const cli_spec cli_project_specs[] = {

@@ -29,9 +29,9 @@ static const cli_option SIMULATE_OPTS[] = {
     {"format", 'f', "FMT", "输出格式:table(默认)或 json", "output: table (default) or json"},
     {"list", 'l', NULL, "列出每家翻转的企业及原因条件",
      "list every firm that flips, with the condition that flipped it"},
-    {"threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)"},
-    {"sheet", 0, "NAME", "XLSX 文件读取的工作表", "XLSX sheet to read"},
-    {NULL, 0, NULL, NULL, NULL},
+    CLI_OPT_THREADS,
+    CLI_OPT_SHEET,
+    CLI_OPT_END,
 };
 
 const cli_spec cli_simulate_specs[] = {
