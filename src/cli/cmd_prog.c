@@ -369,15 +369,16 @@ static void inst_usage(FILE *out) {
     fprintf(out, "  tidu %-14s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
-/* What every inst subcommand starts with: who acts, and (unless `add`) --format. */
-typedef struct inst_ctx {
+/* What the inst and finance subcommands start with: who acts, and (unless told not to)
+ * --format table|json. */
+typedef struct sub_ctx {
   tidu_actor act;
   char src[96];
   int fmt; /* 0 table, 1 json */
   tidu_error err;
-} inst_ctx;
+} sub_ctx;
 
-static int inst_start(const cli_spec *spec, const cli_args *a, inst_ctx *c, int with_format) {
+static int sub_start(const cli_spec *spec, const cli_args *a, sub_ctx *c, int with_format) {
   cli_prog_actor(spec, a, &c->act, c->src, sizeof c->src);
   c->fmt = 0;
   tidu_error_clear(&c->err);
@@ -385,8 +386,8 @@ static int inst_start(const cli_spec *spec, const cli_args *a, inst_ctx *c, int 
 }
 
 static int inst_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  inst_ctx c;
-  inst_start(spec, a, &c, 0);
+  sub_ctx c;
+  sub_start(spec, a, &c, 0);
   if (a->npos != 1) return cli_usage(spec, "需要机构名称 / the name is expected");
   tidu_inst in = {0};
   in.name = a->pos[0];
@@ -404,8 +405,8 @@ static int inst_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
 
 /* `inst list` and `inst suggest` (institutions for one firm). */
 static int inst_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  inst_ctx c;
-  int rc = inst_start(spec, a, &c, 1);
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
   if (rc != CLI_OK) return rc;
   tidu_inst_list l;
   tidu_code got;
@@ -429,8 +430,8 @@ static int inst_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
 }
 
 static int inst_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  inst_ctx c;
-  int rc = inst_start(spec, a, &c, 1);
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
   if (rc != CLI_OK) return rc;
   if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
   tidu_inst x;
@@ -444,8 +445,8 @@ static int inst_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
 }
 
 static int inst_assign(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  inst_ctx c;
-  int rc = inst_start(spec, a, &c, 1);
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
   if (rc != CLI_OK) return rc;
   if (a->npos != 2) return cli_usage(spec, "需要机构和统一社会信用代码 / ID|NAME USCC expected");
   if (!cli_get(spec, a, "role")) return cli_usage(spec, "需要 --role / --role is required");
@@ -458,8 +459,8 @@ static int inst_assign(const cli_spec *spec, const cli_args *a, tidu_store *s) {
 
 /* `inst suspend` and `inst exit`. */
 static int inst_status(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  inst_ctx c;
-  int rc = inst_start(spec, a, &c, 1);
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
   if (rc != CLI_OK) return rc;
   if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
   const char *status = !strcmp(spec->name, "inst suspend") ? "suspended" : "exited";
@@ -501,103 +502,96 @@ static const cli_option finance_opts[] = {
     OPT_END,
 };
 
-const cli_spec cli_finance_specs[] = {
-    {"finance add", "USCC --amount A [--round R] [--use TEXT]", "登记融资需求(股权融资项目库)",
-     "record a financing need", finance_opts, NULL, NULL, 0},
-    {"finance list", "[USCC]", "列出融资需求", "list financing needs", finance_opts, NULL, NULL, 0},
-    {"finance status", "ID --status S", "更新融资需求状态", "update a need's status", finance_opts,
-     NULL, NULL, 0},
-    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
-};
-
 static void finance_usage(FILE *out) {
   fputs("用法 / Usage:\n", out);
   for (const cli_spec *sp = cli_finance_specs; sp->name; sp++)
     fprintf(out, "  tidu %-15s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
-int cmd_finance(int argc, char **argv) {
-  int rc;
-  const cli_spec *spec = cli_find_sub("finance", cli_finance_specs, finance_usage, argc, argv, &rc);
-  if (!spec) return rc;
-  cli_args a;
-  rc = cli_parse(spec, argc - 1, argv + 1, &a);
-  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  const char *sub = argv[1];
-  int fmt = 0;
-  rc = cli_prog_format(spec, &a, "table|json", &fmt);
-  tidu_store *s = NULL;
-  if (rc == CLI_OK) rc = cli_open_store(cli_get(spec, &a, "db"), &s);
-  tidu_actor act;
-  char buf[96];
-  cli_prog_actor(spec, &a, &act, buf, sizeof buf);
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (rc == CLI_OK && !strcmp(sub, "add")) {
-    int ok = 0;
-    const char *amount = cli_get(spec, &a, "amount");
-    tidu_finance f = {0};
-    if (a.npos != 1) rc = cli_usage(spec, "需要统一社会信用代码 / one USCC expected");
-    if (rc == CLI_OK) f.amount_fen = parse_money(amount, &ok);
-    if (rc == CLI_OK && !ok) {
-      fprintf(stderr, "tidu finance add: 金额无效 '%s' / invalid amount '%s'\n",
-              amount ? amount : "", amount ? amount : "");
-      rc = CLI_INPUT;
-    }
-    if (rc == CLI_OK) {
-      snprintf(f.uscc, sizeof f.uscc, "%s", a.pos[0]);
-      f.round = (char *)cli_get(spec, &a, "round");
-      f.purpose = (char *)cli_get(spec, &a, "use");
-      f.status = (char *)cli_get(spec, &a, "status");
-      int64_t id = 0;
-      if (strlen(a.pos[0]) >= sizeof f.uscc) {
-        tidu_error_set(&err, TIDU_ERR_DATA, NULL, 0, 0, "统一社会信用代码无效 / invalid USCC");
-        rc = cli_prog_fail(&err);
-      } else if (tidu_finance_add(s, &f, &act, &id, &err) != TIDU_OK) {
-        rc = cli_prog_fail(&err);
-      } else {
-        printf("融资需求 #%lld / financing need #%lld\n", (long long)id, (long long)id);
-      }
-    }
-  } else if (rc == CLI_OK && !strcmp(sub, "status")) {
-    long long id = 0;
-    if (a.npos != 1 || cli_parse_int(a.pos[0], 1, INT64_MAX, &id) != 0)
-      rc = cli_usage(spec, "需要融资需求编号 / the need's id expected");
-    else if (tidu_finance_set_status(s, id, cli_get(spec, &a, "status"), &act, &err) != TIDU_OK)
-      rc = cli_prog_fail(&err);
-  } else if (rc == CLI_OK) {
-    tidu_finance_list l;
-    if (tidu_finance_list_get(s, a.npos ? a.pos[0] : NULL, &l, &err) != TIDU_OK) {
-      rc = cli_prog_fail(&err);
+static int finance_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  int ok = 0;
+  const char *amount = cli_get(spec, a, "amount");
+  tidu_finance f = {0};
+  if (a->npos != 1) return cli_usage(spec, "需要统一社会信用代码 / one USCC expected");
+  f.amount_fen = parse_money(amount, &ok);
+  if (!ok) {
+    fprintf(stderr, "tidu finance add: 金额无效 '%s' / invalid amount '%s'\n", amount ? amount : "",
+            amount ? amount : "");
+    return CLI_INPUT;
+  }
+  snprintf(f.uscc, sizeof f.uscc, "%s", a->pos[0]);
+  f.round = (char *)cli_get(spec, a, "round");
+  f.purpose = (char *)cli_get(spec, a, "use");
+  f.status = (char *)cli_get(spec, a, "status");
+  int64_t id = 0;
+  if (strlen(a->pos[0]) >= sizeof f.uscc) {
+    tidu_error_set(&c.err, TIDU_ERR_DATA, NULL, 0, 0, "统一社会信用代码无效 / invalid USCC");
+    return cli_prog_fail(&c.err);
+  }
+  if (tidu_finance_add(s, &f, &c.act, &id, &c.err) != TIDU_OK) return cli_prog_fail(&c.err);
+  printf("融资需求 #%lld / financing need #%lld\n", (long long)id, (long long)id);
+  return CLI_OK;
+}
+
+static int finance_status(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  long long id = 0;
+  if (a->npos != 1 || cli_parse_int(a->pos[0], 1, INT64_MAX, &id) != 0)
+    return cli_usage(spec, "需要融资需求编号 / the need's id expected");
+  if (tidu_finance_set_status(s, id, cli_get(spec, a, "status"), &c.act, &c.err) != TIDU_OK)
+    return cli_prog_fail(&c.err);
+  return CLI_OK;
+}
+
+static int finance_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  tidu_finance_list l;
+  if (tidu_finance_list_get(s, a->npos ? a->pos[0] : NULL, &l, &c.err) != TIDU_OK)
+    return cli_prog_fail(&c.err);
+  json_t *arr = c.fmt ? json_array() : NULL;
+  char amt[64];
+  for (size_t i = 0; i < l.n; i++) {
+    const tidu_finance *f = &l.items[i];
+    fmt_yuan(f->amount_fen, amt, sizeof amt);
+    if (c.fmt) {
+      json_t *o = json_object();
+      json_object_set_new(o, "id", json_integer(f->id));
+      json_object_set_new(o, "uscc", json_string(f->uscc));
+      json_object_set_new(o, "name", cli_jstr(f->name));
+      json_object_set_new(o, "amount_yuan", json_string(amt));
+      json_object_set_new(o, "round", cli_jstr(f->round));
+      json_object_set_new(o, "use", cli_jstr(f->purpose));
+      json_object_set_new(o, "status", cli_jstr(f->status));
+      json_array_append_new(arr, o);
     } else {
-      json_t *arr = fmt ? json_array() : NULL;
-      char amt[64];
-      for (size_t i = 0; i < l.n; i++) {
-        const tidu_finance *f = &l.items[i];
-        fmt_yuan(f->amount_fen, amt, sizeof amt);
-        if (fmt) {
-          json_t *o = json_object();
-          json_object_set_new(o, "id", json_integer(f->id));
-          json_object_set_new(o, "uscc", json_string(f->uscc));
-          json_object_set_new(o, "name", cli_jstr(f->name));
-          json_object_set_new(o, "amount_yuan", json_string(amt));
-          json_object_set_new(o, "round", cli_jstr(f->round));
-          json_object_set_new(o, "use", cli_jstr(f->purpose));
-          json_object_set_new(o, "status", cli_jstr(f->status));
-          json_array_append_new(arr, o);
-        } else {
-          printf("#%lld  %s  %s  %.2f万元  %s  %s\n", (long long)f->id, f->uscc,
-                 f->name ? f->name : "", (double)f->amount_fen / 1e6, f->round ? f->round : "-",
-                 f->status);
-        }
-      }
-      if (fmt) cli_json_print(arr);
-      tidu_finance_list_free(&l);
+      printf("#%lld  %s  %s  %.2f万元  %s  %s\n", (long long)f->id, f->uscc, f->name ? f->name : "",
+             (double)f->amount_fen / 1e6, f->round ? f->round : "-", f->status);
     }
   }
-  tidu_store_close(s);
-  cli_args_free(&a);
-  return rc;
+  if (c.fmt) cli_json_print(arr);
+  tidu_finance_list_free(&l);
+  return CLI_OK;
+}
+
+const cli_spec cli_finance_specs[] = {
+    {"finance add", "USCC --amount A [--round R] [--use TEXT]", "登记融资需求(股权融资项目库)",
+     "record a financing need", finance_opts, NULL, finance_add, 0},
+    {"finance list", "[USCC]", "列出融资需求", "list financing needs", finance_opts, NULL,
+     finance_list, 0},
+    {"finance status", "ID --status S", "更新融资需求状态", "update a need's status", finance_opts,
+     NULL, finance_status, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
+};
+
+int cmd_finance(int argc, char **argv) {
+  return cli_run_store_sub("finance", cli_finance_specs, finance_usage, argc, argv);
 }
 
 /* ==== activities ==== */
@@ -619,87 +613,83 @@ static const cli_option event_opts[] = {
     OPT_END,
 };
 
-const cli_spec cli_event_specs[] = {
-    {"event add", "--kind K --title T --date D [--chain C]",
-     "登记活动:路演、培训、沙龙、走访、高管研修班", "record an activity", event_opts, NULL, NULL,
-     0},
-    {"event attend", "ID USCC [--role R] [--interest N] [--closed A]", "登记参加企业及成果",
-     "record a firm attending and the outcome", event_opts, NULL, NULL, 0},
-    {"event list", "[--kind K] [--month M]", "列出活动", "list activities", event_opts, NULL, NULL,
-     0},
-    {"event missing", "--month YYYY-MM", "本月没有路演的产业链(一月一链)",
-     "chains with no roadshow in the month", event_opts, NULL, NULL, 0},
-    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
-};
-
 static void event_usage(FILE *out) {
   fputs("用法 / Usage:\n", out);
   for (const cli_spec *sp = cli_event_specs; sp->name; sp++)
     fprintf(out, "  tidu %-14s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
-static int event_run(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *sub,
-                     int fmt) {
-  tidu_actor act;
-  char buf[96];
-  cli_prog_actor(spec, a, &act, buf, sizeof buf);
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (!strcmp(sub, "add")) {
-    tidu_activity x = {0};
-    x.kind = (char *)cli_get(spec, a, "kind");
-    x.title = (char *)cli_get(spec, a, "title");
-    x.chain = (char *)cli_get(spec, a, "chain");
-    const char *d = cli_get(spec, a, "date");
-    snprintf(x.date, sizeof x.date, "%s", d && strlen(d) == 10 ? d : "bad");
-    int64_t id = 0;
-    if (tidu_activity_add(s, &x, &act, &id, &err) != TIDU_OK) return cli_prog_fail(&err);
-    printf("活动 / activity #%lld\n", (long long)id);
-    return CLI_OK;
+static int event_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  tidu_activity x = {0};
+  x.kind = (char *)cli_get(spec, a, "kind");
+  x.title = (char *)cli_get(spec, a, "title");
+  x.chain = (char *)cli_get(spec, a, "chain");
+  const char *d = cli_get(spec, a, "date");
+  snprintf(x.date, sizeof x.date, "%s", d && strlen(d) == 10 ? d : "bad");
+  int64_t id = 0;
+  if (tidu_activity_add(s, &x, &c.act, &id, &c.err) != TIDU_OK) return cli_prog_fail(&c.err);
+  printf("活动 / activity #%lld\n", (long long)id);
+  return CLI_OK;
+}
+
+static int event_attend(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  long long id = 0, interest = 0;
+  if (a->npos != 2 || cli_parse_int(a->pos[0], 1, INT64_MAX, &id) != 0)
+    return cli_usage(spec, "需要活动编号和统一社会信用代码 / ID USCC expected");
+  const char *in = cli_get(spec, a, "interest"), *cl = cli_get(spec, a, "closed");
+  if (in && cli_parse_int(in, 0, 100000, &interest) != 0)
+    return cli_usage(spec, "--interest 无效 / invalid --interest '%s'", in);
+  int ok = 1;
+  int64_t closed = cl ? parse_money(cl, &ok) : 0;
+  if (!ok) return cli_usage(spec, "--closed 金额无效 / invalid amount '%s'", cl);
+  if (tidu_activity_attend(s, id, a->pos[1], cli_get(spec, a, "role"), (int)interest, closed,
+                           &c.act, &c.err) != TIDU_OK)
+    return cli_prog_fail(&c.err);
+  printf("已登记 / recorded #%lld %s\n", id, a->pos[1]);
+  return CLI_OK;
+}
+
+static int event_missing(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  char **v = NULL;
+  size_t n = 0;
+  if (!cli_get(spec, a, "month")) return cli_usage(spec, "需要 --month / --month is required");
+  if (tidu_activity_missing_roadshows(s, cli_get(spec, a, "month"), cli_get(spec, a, "chains"), &v,
+                                      &n, &c.err) != TIDU_OK)
+    return cli_prog_fail(&c.err);
+  if (c.fmt) {
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(arr, json_string(v[i]));
+    cli_json_print(arr);
+  } else {
+    for (size_t i = 0; i < n; i++) puts(v[i]);
+    printf("%s 无路演的产业链 %zu 条 / %zu chains without a roadshow in %s\n",
+           cli_get(spec, a, "month"), n, n, cli_get(spec, a, "month"));
   }
-  if (!strcmp(sub, "attend")) {
-    long long id = 0, interest = 0;
-    if (a->npos != 2 || cli_parse_int(a->pos[0], 1, INT64_MAX, &id) != 0)
-      return cli_usage(spec, "需要活动编号和统一社会信用代码 / ID USCC expected");
-    const char *in = cli_get(spec, a, "interest"), *cl = cli_get(spec, a, "closed");
-    if (in && cli_parse_int(in, 0, 100000, &interest) != 0)
-      return cli_usage(spec, "--interest 无效 / invalid --interest '%s'", in);
-    int ok = 1;
-    int64_t closed = cl ? parse_money(cl, &ok) : 0;
-    if (!ok) return cli_usage(spec, "--closed 金额无效 / invalid amount '%s'", cl);
-    if (tidu_activity_attend(s, id, a->pos[1], cli_get(spec, a, "role"), (int)interest, closed,
-                             &act, &err) != TIDU_OK)
-      return cli_prog_fail(&err);
-    printf("已登记 / recorded #%lld %s\n", id, a->pos[1]);
-    return CLI_OK;
-  }
-  if (!strcmp(sub, "missing")) {
-    char **v = NULL;
-    size_t n = 0;
-    if (!cli_get(spec, a, "month")) return cli_usage(spec, "需要 --month / --month is required");
-    if (tidu_activity_missing_roadshows(s, cli_get(spec, a, "month"), cli_get(spec, a, "chains"),
-                                        &v, &n, &err) != TIDU_OK)
-      return cli_prog_fail(&err);
-    if (fmt) {
-      json_t *arr = json_array();
-      for (size_t i = 0; i < n; i++) json_array_append_new(arr, json_string(v[i]));
-      cli_json_print(arr);
-    } else {
-      for (size_t i = 0; i < n; i++) puts(v[i]);
-      printf("%s 无路演的产业链 %zu 条 / %zu chains without a roadshow in %s\n",
-             cli_get(spec, a, "month"), n, n, cli_get(spec, a, "month"));
-    }
-    tidu_strings_free(v, n);
-    return CLI_OK;
-  }
+  tidu_strings_free(v, n);
+  return CLI_OK;
+}
+
+static int event_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
   tidu_activity_list l;
-  if (tidu_activity_list_get(s, cli_get(spec, a, "kind"), cli_get(spec, a, "month"), &l, &err) !=
+  if (tidu_activity_list_get(s, cli_get(spec, a, "kind"), cli_get(spec, a, "month"), &l, &c.err) !=
       TIDU_OK)
-    return cli_prog_fail(&err);
-  json_t *arr = fmt ? json_array() : NULL;
+    return cli_prog_fail(&c.err);
+  json_t *arr = c.fmt ? json_array() : NULL;
   for (size_t i = 0; i < l.n; i++) {
     const tidu_activity *x = &l.items[i];
-    if (fmt) {
+    if (c.fmt) {
       json_t *o = json_object();
       json_object_set_new(o, "id", json_integer(x->id));
       json_object_set_new(o, "kind", cli_jstr(x->kind));
@@ -718,26 +708,26 @@ static int event_run(const cli_spec *spec, const cli_args *a, tidu_store *s, con
              x->interested, (double)x->closed_fen / 1e6);
     }
   }
-  if (fmt) cli_json_print(arr);
+  if (c.fmt) cli_json_print(arr);
   tidu_activity_list_free(&l);
   return CLI_OK;
 }
 
+const cli_spec cli_event_specs[] = {
+    {"event add", "--kind K --title T --date D [--chain C]",
+     "登记活动:路演、培训、沙龙、走访、高管研修班", "record an activity", event_opts, NULL,
+     event_add, 0},
+    {"event attend", "ID USCC [--role R] [--interest N] [--closed A]", "登记参加企业及成果",
+     "record a firm attending and the outcome", event_opts, NULL, event_attend, 0},
+    {"event list", "[--kind K] [--month M]", "列出活动", "list activities", event_opts, NULL,
+     event_list, 0},
+    {"event missing", "--month YYYY-MM", "本月没有路演的产业链(一月一链)",
+     "chains with no roadshow in the month", event_opts, NULL, event_missing, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
+};
+
 int cmd_event(int argc, char **argv) {
-  int rc;
-  const cli_spec *spec = cli_find_sub("event", cli_event_specs, event_usage, argc, argv, &rc);
-  if (!spec) return rc;
-  cli_args a;
-  rc = cli_parse(spec, argc - 1, argv + 1, &a);
-  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  int fmt = 0;
-  rc = cli_prog_format(spec, &a, "table|json", &fmt);
-  tidu_store *s = NULL;
-  if (rc == CLI_OK) rc = cli_open_store(cli_get(spec, &a, "db"), &s);
-  if (rc == CLI_OK) rc = event_run(spec, &a, s, argv[1], fmt);
-  tidu_store_close(s);
-  cli_args_free(&a);
-  return rc;
+  return cli_run_store_sub("event", cli_event_specs, event_usage, argc, argv);
 }
 
 /* ==== targets ==== */
