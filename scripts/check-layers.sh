@@ -11,7 +11,7 @@ cd "$ROOT" || exit 2
 
 public_layer() {
   case "$1" in
-  api.h | error.h | firm.h | fields.def | num.h | uscc.h | values.h | codes.h | gen.h | toolkit.h | source.h) echo core ;;
+  api.h | error.h | firm.h | fields.def | num.h | uscc.h | values.h | codes.h | gen.h | toolkit.h | source.h | tmpfiles.h) echo core ;;
   rules.h) echo rules ;;
   assess.h | batch.h) echo assess ;;
   io.h | pack.h | sheet.h | export.h | outfile.h) echo io ;;

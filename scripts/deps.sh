@@ -3,7 +3,7 @@
 set -e
 PKGS="gcc make clang libclang-rt-14-dev clang-format pkg-config libjansson-dev libcmocka-dev \
 libsqlite3-dev sqlite3 libpq-dev postgresql-15 libzip-dev libexpat1-dev libxlsxwriter-dev libmicrohttpd-dev libsodium-dev \
-zip unzip chromium fonts-wqy-microhei wrk nginx-light"
+zip unzip chromium fonts-wqy-microhei wrk nginx-light time"
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

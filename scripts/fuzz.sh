@@ -7,17 +7,17 @@ SECS=${1:-60}
 GEN=build/release/gen
 OUT=build/fuzz
 CC=${FUZZ_CC:-clang}
-FLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -I$GEN"
+FLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -I$GEN $(pkg-config --cflags libpq 2>/dev/null)"
 SAN=fuzzer,address,undefined
-LIBS="-ljansson -lsqlite3 -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm"
+LIBS="-ljansson -lsqlite3 -lpq -lzip -lexpat -lxlsxwriter -lmicrohttpd -lsodium -lpthread -lm"
 
 make --no-print-directory CFG=release BUILD=build/release "$GEN/builtin_rules.c" || exit 1
 mkdir -p "$OUT/obj"
 
-# The library, instrumented once: the same sources as libtidu.a.
+# The library below the server, instrumented once, as an archive.
 objs=""
-for src in src/core/*.c src/rules/*.c src/assess/*.c src/io/*.c src/store/*.c \
-  src/programme/*.c src/server/*.c "$GEN/builtin_rules.c"; do
+for src in src/core/*.c src/rules/*.c src/assess/*.c src/io/*.c src/store/*.c src/app/*.c \
+  src/programme/*.c "$GEN/builtin_rules.c"; do
   [ -f "$src" ] || continue
   obj="$OUT/obj/$(echo "$src" | tr '/' '_').o"
   if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find include src -name '*.h' -newer "$obj" | head -1)" ]; then
@@ -26,13 +26,18 @@ for src in src/core/*.c src/rules/*.c src/assess/*.c src/io/*.c src/store/*.c \
   objs="$objs $obj"
 done
 
+# an archive, so that each target links only the objects it needs
+rm -f "$OUT/libtidu-fuzz.a"
+# shellcheck disable=SC2086
+ar rcs "$OUT/libtidu-fuzz.a" $objs || exit 1
+
 status=0
 for f in fuzz/*.c; do
   name=$(basename "$f" .c)
   short=${name#fuzz_}
   echo "== $name: build"
   # shellcheck disable=SC2086
-  $CC $FLAGS -fsanitize=$SAN -o "$OUT/$name" "$f" $objs $LIBS || exit 1
+  $CC $FLAGS -fsanitize=$SAN -o "$OUT/$name" "$f" "$OUT/libtidu-fuzz.a" $LIBS || exit 1
   work="$OUT/corpus-$short"
   rm -rf "$work"
   mkdir -p "$work" "fuzz/corpus/$short"

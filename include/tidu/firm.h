@@ -62,7 +62,8 @@ typedef struct tidu_field_info {
   tidu_enum_id enum_id;
   char scope;
   int index;
-  int judge; /* 1: a judgement (TIDU_JUDGE): TIDU_MISSING = not declared, 0 = declared no */
+  int judge;      /* 1: a judgement (TIDU_JUDGE): TIDU_MISSING = not declared, 0 = declared no */
+  const char *en; /* the name English text shows ("weighted average ROE") */
 } tidu_field_info;
 
 /* The scale of a type's stored integers (TIDU_SCALE_MONEY for money, … , 1 for the rest). */
@@ -83,6 +84,8 @@ TIDU_API const char *tidu_enum_name(tidu_enum_id e, int value);
 TIDU_API int tidu_enum_find(tidu_enum_id e, const char *name);
 /* Chinese labels for enumeration values (falls back to the English name). */
 TIDU_API const char *tidu_enum_label_zh(tidu_enum_id e, int value);
+/* English labels for enumeration values ("NEEQ innovation tier"; falls back to the name). */
+TIDU_API const char *tidu_enum_label_en(tidu_enum_id e, int value);
 
 /* One fiscal year of one firm. */
 typedef struct tidu_year {

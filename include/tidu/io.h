@@ -3,6 +3,7 @@
 #define TIDU_IO_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "tidu/api.h"
 #include "tidu/error.h"
@@ -81,5 +82,13 @@ TIDU_API tidu_code tidu_to_utf8(const char *data, size_t len, char **out, size_t
 /* Writes one firm as a contract §3 JSON object (one line, no trailing newline) into a newly
  * allocated string (caller frees); NULL on ENOMEM. */
 TIDU_API char *tidu_firm_to_json(const tidu_firm *f);
+
+/* The rejects file of a JSON import: copies the top-level objects of the JSON array or NDJSON
+ * text[0..len) that start on lines[0..n) (ascending; one reason each) to `out`, one object per
+ * line, exactly as written but for line breaks, with TIDU_REJECT_COLUMN: reasons[i] as the
+ * first key (which the JSON reader ignores), so the file can be corrected and imported as it
+ * is. Returns the number of objects copied. */
+TIDU_API size_t tidu_json_copy_records(const char *text, size_t len, const long *lines,
+                                       const char *const *reasons, size_t n, FILE *out);
 
 #endif

@@ -16,9 +16,11 @@
 TIDU_API tidu_code tidu_outfile_guard(const char *out, const char *const *guarded, size_t n,
                                       tidu_error *err);
 
-/* One output being written: a temporary file beside `path` (".NAME.tidu-XXXXXX" in the same
- * folder, so the final rename never crosses file systems). Nothing appears under `path` until
- * tidu_outfile_commit; a process killed before that leaves the previous file as it was.
+/* One output being written: a temporary file beside `path` (".NAME.tidu-PID-XXXXXX" in the
+ * same folder, so the final rename never crosses file systems). Nothing appears under `path`
+ * until tidu_outfile_commit; a process killed before that leaves the previous file as it was,
+ * and its temporary file is removed by tidu_tmpfile_remove_pending (from a signal handler) or,
+ * after SIGKILL, by the next tidu_outfile_open of the same path (tidu_tmpfile_sweep).
  * A `path` that is a symbolic link is written through to its target; one that exists and is
  * not a regular file (a FIFO, /dev/null, a terminal) is written directly. */
 typedef struct tidu_outfile tidu_outfile;

@@ -11,6 +11,8 @@
 typedef struct tidu_server_options {
   const char *listen;    /* "127.0.0.1:8080" (host:port; port 0 = any free port) */
   const char *db_path;   /* the registry */
+  const char *db_read;   /* read-only work (lists, stats, exports, simulations, ladder reports)
+                            goes here, e.g. a streaming replica; NULL = db_path */
   int threads;           /* worker threads (0 = 4) */
   size_t max_body;       /* JSON request bodies, bytes (0 = 1 MiB) */
   size_t max_upload;     /* import uploads, bytes (0 = 64 MiB) */

@@ -56,9 +56,12 @@ TIDU_API tidu_code tidu_field_parse(const tidu_field_info *fi, const char *s, in
 /* The Chinese name of a metric: a field of fields.def or a derived metric of the rules'
  * prelude (profit, debt_ratio …); `name` itself when unknown. Static storage. */
 TIDU_API const char *tidu_metric_name_zh(const char *name);
+/* The English name of the same metrics ("weighted average ROE"); `name` itself when unknown. */
+TIDU_API const char *tidu_metric_name_en(const char *name);
 
 /* The name people read for a missing-figure key "roe_weighted[2024]" or "market_cap":
- * "加权平均净资产收益率(2024)" (en = 0), the key itself (en = 1). Returns the length. */
+ * "加权平均净资产收益率(2024)" (en = 0), "weighted average ROE (2024)" (en = 1). Returns the
+ * length. */
 TIDU_API size_t tidu_field_label(const char *key, int en, char *buf, size_t size);
 
 /* The field whose name, Chinese name or alias is nearest to a mistyped `name` ("revnue",

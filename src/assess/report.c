@@ -191,12 +191,12 @@ static int64_t stored(double v, tidu_type t) {
 
 /* What a compared number is measured in, beyond its type: whole years or months since a date
  * (years_since, months_since), or US dollars (valuation_usd). Read from the English text, which
- * is always generated from the expression. */
+ * is always generated from the expression (a field shows there under its English name). */
 typedef enum unit { U_PLAIN, U_YEARS, U_MONTHS, U_USD } unit;
 
 static unit unit_of(const tidu_cond_result *c) {
   const char *t = c->text_en ? c->text_en : "";
-  if (strstr(t, "valuation_usd")) return U_USD;
+  if (strstr(t, tidu_metric_name_en("valuation_usd"))) return U_USD; /* "valuation (USD)" */
   if (!strncmp(t, "years since", 11)) return U_YEARS;
   if (!strncmp(t, "months since", 12)) return U_MONTHS;
   return U_PLAIN;
@@ -346,6 +346,16 @@ static void explain_not(tidu_sb *b, const tidu_cond_result *c, int depth, int en
   for (size_t i = 0; i < x->nchildren; i++) explain_cond(b, &x->children[i], depth + 1, en, lang);
 }
 
+/* An alternative that does not apply: an "all of" whose first condition is a test that is not
+ * met, such as "行业代码 以 A 开头" (or the negation of one) — a precondition, not a shortfall. */
+static int not_applicable(const tidu_cond_result *c) {
+  if (c->kind != TIDU_COND_ALL || c->verdict != TIDU_V_FAIL || !c->nchildren) return 0;
+  const tidu_cond_result *g = &c->children[0];
+  if (g->verdict != TIDU_V_FAIL) return 0;
+  if (g->kind == TIDU_COND_NOT && g->nchildren == 1) g = &g->children[0];
+  return g->kind == TIDU_COND_TEST;
+}
+
 static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int en,
                          const char *lang) {
   if (c->kind == TIDU_COND_NOT && c->nchildren == 1) {
@@ -369,7 +379,23 @@ static void explain_cond(tidu_sb *b, const tidu_cond_result *c, int depth, int e
   }
   if (c->source && (depth <= 2 || !c->nchildren)) tidu_sb_printf(b, " 〔%s〕", c->source);
   tidu_sb_puts(b, "\n");
-  for (size_t i = 0; i < c->nchildren; i++) explain_cond(b, &c->children[i], depth + 1, en, lang);
+  /* an "any of" leaves out the alternatives that do not apply (the SME size table's rows for
+   * other industries) and says how many */
+  size_t omitted = 0;
+  for (size_t i = 0; i < c->nchildren; i++) {
+    if (c->kind == TIDU_COND_ANY && not_applicable(&c->children[i])) {
+      omitted++;
+      continue;
+    }
+    explain_cond(b, &c->children[i], depth + 1, en, lang);
+  }
+  if (omitted) {
+    indent(b, depth + 1);
+    tidu_sb_printf(b,
+                   en ? "… %zu other alternative%s that do%s not apply, not shown\n"
+                      : "… 另有 %zu 项前提不符、不适用的选项，从略\n",
+                   omitted, omitted == 1 ? "" : "s", omitted == 1 ? "es" : "");
+  }
 }
 
 static void explain_block(tidu_sb *b, const tidu_block_result *blk, const char *title, int en,

@@ -288,8 +288,12 @@ void cli_progress_end(cli_progress *p);
 /* ---- errors and values ---- */
 
 /* Prints an error on stderr as "FILE:LINE:COL: message" (parts that are unknown are left
- * out); warnings get "警告/warning: " before the message. */
+ * out); warnings get "警告/warning: " before the message. The message is "中文 / English"
+ * unless --lang chose one language (cli_set_message_lang). */
 void cli_print_error(const tidu_error *err);
+/* Chooses the language of messages: "zh", "en", or anything else for both (the default).
+ * cli_parse calls it for a command's --lang. */
+void cli_set_message_lang(const char *lang);
 /* Prints " (是否为 / did you mean 'revenue' 营业收入?)" for a mistyped field name, or nothing. */
 void cli_suggest_field(FILE *out, const char *name);
 /* Maps a library code to an exit status: USAGE -> 2, OK -> 0, anything else -> 1. */

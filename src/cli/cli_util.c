@@ -119,6 +119,8 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *out) {
       out->pos[out->npos++] = argv[i];
     }
   }
+  const char *lang = find_long(spec, "lang", 4) >= 0 ? cli_get(spec, out, "lang") : NULL;
+  if (lang) cli_set_message_lang(lang); /* --lang also picks the language of messages */
   return CLI_OK;
 }
 
@@ -390,12 +392,23 @@ void cli_progress_end(cli_progress *p) {
 
 /* ---- errors and values ---- */
 
+/* The language of messages: NULL (both, "中文 / English", the default), "zh" or "en". */
+static const char *message_lang;
+
+void cli_set_message_lang(const char *lang) {
+  message_lang = lang && !strcmp(lang, "en") ? "en" : lang && !strcmp(lang, "zh") ? "zh" : NULL;
+}
+
 void cli_print_error(const tidu_error *err) {
   char where[512];
   tidu_error pos = *err;
   pos.message[0] = 0;
   tidu_error_format(&pos, where, sizeof where); /* "FILE:LINE:COL: " or "" */
-  fprintf(stderr, "%s%s%s\n", where, err->warning ? "警告/warning: " : "", err->message);
+  const char *warn = !err->warning            ? ""
+                     : !message_lang          ? "警告/warning: "
+                     : message_lang[0] == 'e' ? "warning: "
+                                              : "警告: ";
+  fprintf(stderr, "%s%s%s\n", where, warn, tidu_error_text(err, message_lang));
 }
 
 int cli_exit_code(tidu_code code) {

@@ -149,7 +149,8 @@ int cmd_export(int argc, char **argv) {
     rc = cli_exit_code(err.code);
   }
   if (rc == CLI_OK)
-    fprintf(stderr, "已导出 %lld 家企业 / exported %lld firms to %s\n", count, count, a.pos[0]);
+    fprintf(stderr, "已导出 %lld 家企业 / exported %lld firm%s to %s\n", count, count,
+            count == 1 ? "" : "s", a.pos[0]);
   cli_regeval_close(e);
   tidu_store_close(s);
   cli_args_free(&a);

@@ -250,7 +250,7 @@ static void show_years(const tidu_firm *f) {
     puts("\n年度数据 / Figures: 无 / none");
     return;
   }
-  printf("\n年度数据 / Figures (最近 %zu 年 / latest %zu years)\n", n, n);
+  printf("\n年度数据 / Figures (最近 %zu 年 / latest %zu year%s)\n", n, n, n == 1 ? "" : "s");
   cli_pad(stdout, "", 34);
   for (size_t k = n; k-- > 0;) printf("%14d", f->years[k].year);
   putchar('\n');
@@ -525,9 +525,10 @@ static void print_rows(const tidu_list *lr, const char *board, size_t limit, int
   }
   if (json) return;
   if (shown < lr->n)
-    printf("显示 %zu 家,共 %zu 家 / showing %zu of %zu firms\n", shown, lr->n, shown, lr->n);
+    printf("显示 %zu 家,共 %zu 家 / showing %zu of %zu firm%s\n", shown, lr->n, shown, lr->n,
+           lr->n == 1 ? "" : "s");
   else
-    printf("共 %zu 家 / %zu firms\n", lr->n, lr->n);
+    printf("共 %zu 家 / %zu firm%s\n", lr->n, lr->n, lr->n == 1 ? "" : "s");
 }
 
 static int list_options(const cli_spec *spec, const cli_args *a, tidu_list_query *q,
@@ -806,7 +807,7 @@ static int firm_history(const cli_spec *spec, const cli_args *a, tidu_store *s) 
     cli_print_error(&err);
     return CLI_INPUT;
   }
-  printf("%s: %d 项变更 / %d changes\n", uscc, n, n);
+  printf("%s: %d 项变更 / %d change%s\n", uscc, n, n, n == 1 ? "" : "s");
   return CLI_OK;
 }
 

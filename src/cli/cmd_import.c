@@ -22,8 +22,8 @@ static const cli_option import_opts[] = {
      "XLSX sheet to read (default: the first)"},
     CLI_READ_OPTS,
     {"dry-run", 'n', NULL, "只检查并汇总，不写入", "check and summarise, write nothing"},
-    {"skip-bad", 0, "REJECTS.csv", "写入正确的记录，错误记录(附原因)写入此 CSV",
-     "write the good records; rejected rows with a reason go to this CSV"},
+    {"skip-bad", 0, "REJECTS", "写入正确的记录，错误记录(附原因)写入此文件(JSON 输入为 NDJSON)",
+     "write the good records; rejected rows with a reason go to this file (NDJSON for JSON input)"},
     {"format", 'f', "FMT", "输入格式 csv|xlsx|json|ndjson(默认按扩展名)",
      "input format csv|xlsx|json|ndjson (default: by extension)"},
     {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
@@ -419,6 +419,42 @@ static void list_rejects(const import_run *r, FILE *out, int idx, const char *pa
   }
 }
 
+/* JSON input: the rejected records themselves, one per line as written, each with its reasons
+ * under TIDU_REJECT_COLUMN (which import ignores), so that the rejects file is corrected and
+ * imported as it is. Returns the records copied, or -1 when the input cannot be read again. */
+static long copy_json_rejects(const import_run *r, FILE *out, int idx, const char *path) {
+  FILE *in = fopen(path, "rb");
+  if (!in) return -1;
+  tidu_sb text = {0};
+  int bad = tidu_sb_read(&text, in, 0) != 0 || ferror(in);
+  fclose(in);
+  long *lines = tidu_calloc(r->nrejects ? r->nrejects : 1, sizeof *lines);
+  char **why = tidu_calloc(r->nrejects ? r->nrejects : 1, sizeof *why);
+  size_t n = 0;
+  for (size_t i = 0; i < r->nrejects && !bad && lines && why; i++) {
+    const reject *j = &r->rejects[i]; /* sorted by file and row: one entry per record */
+    if (j->file != idx) continue;
+    tidu_sb b = {0};
+    if (n && lines[n - 1] == j->row) { /* a second problem of the same record */
+      tidu_sb_puts(&b, why[n - 1]);
+      tidu_sb_puts(&b, "; ");
+      free(why[--n]);
+    }
+    tidu_sb_puts(&b, j->reason);
+    lines[n] = j->row;
+    if (!(why[n++] = tidu_sb_take(&b))) bad = 1;
+  }
+  long copied = -1;
+  if (!bad && lines && why)
+    copied = (long)tidu_json_copy_records(text.s ? text.s : "", text.len, lines,
+                                          (const char *const *)why, n, out);
+  for (size_t i = 0; why && i < n; i++) free(why[i]);
+  free(why);
+  free(lines);
+  tidu_sb_free(&text);
+  return copied;
+}
+
 static int is_json(const import_run *r, const char *path) {
   if (r->fmt == TIDU_FMT_JSON || r->fmt == TIDU_FMT_NDJSON) return 1;
   size_t n = strlen(path);
@@ -438,9 +474,19 @@ static int write_rejects(import_run *r, int nfiles, char **files) {
   }
   FILE *out = tidu_outfile_fp(o);
   qsort(r->rejects, r->nrejects, sizeof *r->rejects, cmp_reject);
-  fputs("\xef\xbb\xbf", out); /* UTF-8 with a BOM, as Excel wants it */
+  /* rejects from JSON inputs only: the records themselves, as NDJSON */
+  int all_json = 1;
+  for (size_t k = 0; k < r->nrejects; k++) all_json &= is_json(r, files[r->rejects[k].file]);
+  for (int i = 0; i < nfiles && all_json; i++) {
+    if (!is_json(r, files[i]) || copy_json_rejects(r, out, i, files[i]) >= 0) continue;
+    tidu_outfile_abort(o); /* the input could not be read again */
+    tidu_outfile_error(&err, files[i], errno);
+    cli_print_error(&err);
+    return CLI_INPUT;
+  }
+  if (!all_json) fputs("\xef\xbb\xbf", out); /* UTF-8 with a BOM, as Excel wants it */
   int header = 1, listed = 0;
-  for (int i = 0; i < nfiles; i++) {
+  for (int i = 0; i < nfiles && !all_json; i++) {
     int any = 0;
     for (size_t k = 0; k < r->nrejects && !any; k++) any = r->rejects[k].file == i;
     if (!any) continue;
@@ -492,8 +538,8 @@ static int run_import(import_run *r, int nfiles, char **files) {
     return CLI_INPUT;
   }
   if (refuse && !fatal)
-    fprintf(stderr, "%ld 个问题，未写入任何数据 / %ld problems, nothing written\n", r->problems,
-            r->problems);
+    fprintf(stderr, "%ld 个问题，未写入任何数据 / %ld problem%s, nothing written\n", r->problems,
+            r->problems, r->problems == 1 ? "" : "s");
   print_summary(&r->sum, !refuse && !r->dry_run);
   if (r->rejects_path && !fatal && write_rejects(r, nfiles, files) != CLI_OK) return CLI_INPUT;
   if (fatal) return cli_exit_code(rc);

@@ -343,7 +343,7 @@ static int pool_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
     }
   }
   if (fmt == 1) cli_json_print(arr);
-  if (fmt == 0) printf("共 %zu 家 / %zu firms\n", shown, shown);
+  if (fmt == 0) printf("共 %zu 家 / %zu firm%s\n", shown, shown, shown == 1 ? "" : "s");
   tidu_pool_list_free(&l);
   tidu_tagset_free(ts);
   return CLI_OK;

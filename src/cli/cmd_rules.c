@@ -408,8 +408,9 @@ static int rules_check(const cli_spec *spec, const cli_args *a) {
   size_t nerrs = 0;
   int rc = cli_rules_load("tidu rules check", dir, CLI_RULES_KEEP, &book, &nerrs);
   if (!book) return CLI_INPUT;
-  printf("%zu 个规则集编译通过,%zu 个错误 / %zu rule sets compiled, %zu errors\n",
-         tidu_rulebook_count(book), nerrs, tidu_rulebook_count(book), nerrs);
+  size_t nsets = tidu_rulebook_count(book);
+  printf("%zu 个规则集编译通过,%zu 个错误 / %zu rule set%s compiled, %zu error%s\n", nsets, nerrs,
+         nsets, nsets == 1 ? "" : "s", nerrs, nerrs == 1 ? "" : "s");
   tidu_rulebook_free(book);
   return rc;
 }

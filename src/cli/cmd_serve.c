@@ -15,6 +15,11 @@ static const cli_option serve_opts[] = {
     {"listen", 'l', "HOST:PORT", "监听地址(默认 127.0.0.1:8080;端口 0 = 任一空闲端口)",
      "address to listen on (default 127.0.0.1:8080; port 0 = any free port)"},
     CLI_OPT_DB,
+    {"db-read", 0, "URL|PATH",
+     "只读工作(列表、统计、导出、模拟、梯度报表)读此库,如流复制备库;写入与会话仍在 --db (同 "
+     "$TIDU_DB_READ)",
+     "read-only work (lists, stats, exports, simulations, ladder reports) reads this database, "
+     "e.g. a streaming replica; writes and sessions stay on --db (as $TIDU_DB_READ)"},
     {"threads", 0, "N", "工作线程数(默认 4)", "worker threads (default 4)"},
     {"assess-rate", 0, "N", "每个地址每分钟匿名测评次数上限(默认 60;0 = 不限)",
      "anonymous assessments per address per minute (default 60; 0 = no limit)"},
@@ -100,6 +105,9 @@ int cmd_serve(int argc, char **argv) {
   tidu_server_options o = {0};
   o.listen = cli_get(spec, &a, "listen") ? cli_get(spec, &a, "listen") : "127.0.0.1:8080";
   o.db_path = cli_db_path(cli_get(spec, &a, "db"));
+  const char *rd =
+      cli_get(spec, &a, "db-read") ? cli_get(spec, &a, "db-read") : getenv("TIDU_DB_READ");
+  o.db_read = rd && *rd && strcmp(rd, o.db_path) ? rd : NULL;
   o.secure_cookies = cli_get(spec, &a, "secure-cookies") != NULL;
   o.log = log_line;
   o.ready = on_ready;

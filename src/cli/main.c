@@ -1,9 +1,11 @@
 /* Entry of the tidu command: global options, the command table, help and the man page. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "tidu/tmpfiles.h"
 #include "tidu/toolkit.h"
 
 #define TIDU_VERSION "0.1.0"
@@ -217,7 +219,30 @@ int cmd_help(int argc, char **argv) {
   return c->run(2, args) == CLI_USAGE ? CLI_USAGE : CLI_OK;
 }
 
+/* SIGINT, SIGTERM, SIGHUP: remove the temporary files of outputs being written, then die of
+ * the signal as before (the handler is reset by SA_RESETHAND; the raised signal is delivered
+ * when the handler returns). `tidu serve` installs its own handlers for a clean stop. */
+static void on_fatal_signal(int sig) {
+  tidu_tmpfile_remove_pending();
+  raise(sig);
+}
+
+static void catch_fatal_signals(void) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    /* a signal ignored by whoever started us (nohup, `cmd &` in a script) stays ignored */
+    if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(sigs[k], &sa, NULL);
+  }
+}
+
 int main(int argc, char **argv) {
+  catch_fatal_signals();
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; i++) {
     if (!strcmp(argv[i], "--color")) {

@@ -8,18 +8,18 @@
 
 /* ---- field registry ---- */
 
-#define TIDU_FIRM(ID, nm, ty, en, zh, al)                                                          \
-  {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'F', TIDU_F_##ID, 0},
-#define TIDU_JUDGE(ID, nm, ty, en, zh, al)                                                         \
-  {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'F', TIDU_F_##ID, 1},
+#define TIDU_FIRM(ID, nm, ty, en, zh, al, eng)                                                     \
+  {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'F', TIDU_F_##ID, 0, eng},
+#define TIDU_JUDGE(ID, nm, ty, en, zh, al, eng)                                                    \
+  {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'F', TIDU_F_##ID, 1, eng},
 static const tidu_field_info firm_fields[TIDU_NFIRM] = {
 #include "tidu/fields.def"
 };
 #undef TIDU_JUDGE
 #undef TIDU_FIRM
 
-#define TIDU_YEAR(ID, nm, ty, en, zh, al)                                                          \
-  {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'Y', TIDU_Y_##ID, 0},
+#define TIDU_YEAR(ID, nm, ty, en, zh, al, eng)                                                     \
+  {nm, zh, al, TIDU_T_##ty, TIDU_E_##en, 'Y', TIDU_Y_##ID, 0, eng},
 static const tidu_field_info year_fields[TIDU_NYEAR] = {
 #include "tidu/fields.def"
 };
@@ -124,72 +124,78 @@ int tidu_enum_find(tidu_enum_id e, const char *name) {
   return -1;
 }
 
-/* Chinese labels of enumeration values, by (enumeration, value name). */
+/* Chinese and English labels of enumeration values, by (enumeration, value name). */
 static const struct {
   tidu_enum_id e;
   const char *name;
-  const char *zh;
+  const char *zh, *en;
 } enum_labels[] = {
-    {TIDU_E_listing_status, "none", "未挂牌上市"},
-    {TIDU_E_listing_status, "regional", "区域性股权市场"},
-    {TIDU_E_listing_status, "neeq_basic", "新三板基础层"},
-    {TIDU_E_listing_status, "neeq_innovative", "新三板创新层"},
-    {TIDU_E_listing_status, "bse", "北交所"},
-    {TIDU_E_listing_status, "star", "科创板"},
-    {TIDU_E_listing_status, "chinext", "创业板"},
-    {TIDU_E_listing_status, "main", "主板"},
-    {TIDU_E_product_domain, "none", "其他"},
-    {TIDU_E_product_domain, "key_chain", "产业链补短板/锻长板/填空白"},
-    {TIDU_E_product_domain, "six_basics", "工业六基/老字号/链主配套"},
-    {TIDU_E_rd_institution, "none", "无"},
-    {TIDU_E_rd_institution, "below_municipal", "市级以下"},
-    {TIDU_E_rd_institution, "municipal", "市级"},
-    {TIDU_E_rd_institution, "provincial", "省级"},
-    {TIDU_E_rd_institution, "national", "国家级"},
-    {TIDU_E_st_award, "none", "无"},
-    {TIDU_E_st_award, "provincial", "省级"},
-    {TIDU_E_st_award, "national", "国家级"},
-    {TIDU_E_maker_china, "none", "无"},
-    {TIDU_E_maker_china, "top500", "全国500强"},
-    {TIDU_E_maker_china, "top50", "全国50强"},
-    {TIDU_E_titles, "high_tech", "高新技术企业"},
-    {TIDU_E_titles, "tech_sme", "科技型中小企业"},
-    {TIDU_E_titles, "innovative_sme", "创新型中小企业"},
-    {TIDU_E_titles, "srdi_sme", "专精特新中小企业"},
-    {TIDU_E_titles, "little_giant", "专精特新“小巨人”企业"},
-    {TIDU_E_titles, "single_champion", "制造业单项冠军企业"},
-    {TIDU_E_red_flags, "dishonest", "严重失信"},
-    {TIDU_E_red_flags, "abnormal_operation", "经营异常"},
-    {TIDU_E_red_flags, "major_incident", "重大安全质量环境事故"},
-    {TIDU_E_red_flags, "prohibited_product", "淘汰/禁止类产品"},
-    {TIDU_E_red_flags, "lg_related", "与现有小巨人企业存在控股关系或同集团主导产品相近"},
-    {TIDU_E_listing_intention, "none", "未填报"},
-    {TIDU_E_listing_intention, "yes", "有上市意向"},
-    {TIDU_E_listing_intention, "undecided", "尚未确定"},
-    {TIDU_E_listing_intention, "no", "无上市意向"},
-    {TIDU_E_target_board, "none", "未确定"},
-    {TIDU_E_target_board, "main", "主板"},
-    {TIDU_E_target_board, "chinext", "创业板"},
-    {TIDU_E_target_board, "star", "科创板"},
-    {TIDU_E_target_board, "bse", "北交所"},
-    {TIDU_E_target_board, "neeq", "新三板"},
-    {TIDU_E_target_board, "regional", "区域性股权市场"},
-    {TIDU_E_target_board, "overseas", "境外"},
-    {TIDU_E_listing_stage, "none", "未启动"},
-    {TIDU_E_listing_stage, "cultivating", "培育中"},
-    {TIDU_E_listing_stage, "restructuring", "股改中"},
-    {TIDU_E_listing_stage, "shareholding", "已完成股改"},
-    {TIDU_E_listing_stage, "counselling", "辅导备案"},
-    {TIDU_E_listing_stage, "filed", "已申报"},
-    {TIDU_E_listing_stage, "registered", "已注册"},
-    {TIDU_E_listing_stage, "listed", "已上市"},
-    {TIDU_E_application_type, "new", "新申报"},
-    {TIDU_E_application_type, "renewal", "复核"},
-    {TIDU_E_product_domain_lg, "none", "其他"},
-    {TIDU_E_product_domain_lg, "six_basics", "工业六基"},
-    {TIDU_E_product_domain_lg, "key_industries", "制造强国战略十大重点产业领域"},
-    {TIDU_E_product_domain_lg, "cyber", "网络强国建设重要领域"},
-    {TIDU_E_product_domain_lg, "new_industries", "传统产业改造提升、新兴产业或未来产业领域"},
+    {TIDU_E_listing_status, "none", "未挂牌上市", "not listed"},
+    {TIDU_E_listing_status, "regional", "区域性股权市场", "regional equity market"},
+    {TIDU_E_listing_status, "neeq_basic", "新三板基础层", "NEEQ basic tier"},
+    {TIDU_E_listing_status, "neeq_innovative", "新三板创新层", "NEEQ innovation tier"},
+    {TIDU_E_listing_status, "bse", "北交所", "Beijing Stock Exchange"},
+    {TIDU_E_listing_status, "star", "科创板", "STAR Market"},
+    {TIDU_E_listing_status, "chinext", "创业板", "ChiNext"},
+    {TIDU_E_listing_status, "main", "主板", "main board"},
+    {TIDU_E_product_domain, "none", "其他", "other"},
+    {TIDU_E_product_domain, "key_chain", "产业链补短板/锻长板/填空白",
+     "key link of an industrial chain"},
+    {TIDU_E_product_domain, "six_basics", "工业六基/老字号/链主配套",
+     "industrial basics, time-honoured brands or chain-leader supply"},
+    {TIDU_E_rd_institution, "none", "无", "none"},
+    {TIDU_E_rd_institution, "below_municipal", "市级以下", "below municipal level"},
+    {TIDU_E_rd_institution, "municipal", "市级", "municipal"},
+    {TIDU_E_rd_institution, "provincial", "省级", "provincial"},
+    {TIDU_E_rd_institution, "national", "国家级", "national"},
+    {TIDU_E_st_award, "none", "无", "none"},
+    {TIDU_E_st_award, "provincial", "省级", "provincial"},
+    {TIDU_E_st_award, "national", "国家级", "national"},
+    {TIDU_E_maker_china, "none", "无", "none"},
+    {TIDU_E_maker_china, "top500", "全国500强", "national top 500"},
+    {TIDU_E_maker_china, "top50", "全国50强", "national top 50"},
+    {TIDU_E_titles, "high_tech", "高新技术企业", "high-tech enterprise"},
+    {TIDU_E_titles, "tech_sme", "科技型中小企业", "tech-based SME"},
+    {TIDU_E_titles, "innovative_sme", "创新型中小企业", "innovative SME"},
+    {TIDU_E_titles, "srdi_sme", "专精特新中小企业", "specialised and sophisticated SME"},
+    {TIDU_E_titles, "little_giant", "专精特新“小巨人”企业", "little giant"},
+    {TIDU_E_titles, "single_champion", "制造业单项冠军企业", "manufacturing single champion"},
+    {TIDU_E_red_flags, "dishonest", "严重失信", "seriously dishonest"},
+    {TIDU_E_red_flags, "abnormal_operation", "经营异常", "abnormal operation"},
+    {TIDU_E_red_flags, "major_incident", "重大安全质量环境事故",
+     "major safety, quality or environmental incident"},
+    {TIDU_E_red_flags, "prohibited_product", "淘汰/禁止类产品", "obsolete or prohibited products"},
+    {TIDU_E_red_flags, "lg_related", "与现有小巨人企业存在控股关系或同集团主导产品相近",
+     "control link with an existing little giant"},
+    {TIDU_E_listing_intention, "none", "未填报", "not stated"},
+    {TIDU_E_listing_intention, "yes", "有上市意向", "intends to list"},
+    {TIDU_E_listing_intention, "undecided", "尚未确定", "undecided"},
+    {TIDU_E_listing_intention, "no", "无上市意向", "no listing intention"},
+    {TIDU_E_target_board, "none", "未确定", "undecided"},
+    {TIDU_E_target_board, "main", "主板", "main board"},
+    {TIDU_E_target_board, "chinext", "创业板", "ChiNext"},
+    {TIDU_E_target_board, "star", "科创板", "STAR Market"},
+    {TIDU_E_target_board, "bse", "北交所", "Beijing Stock Exchange"},
+    {TIDU_E_target_board, "neeq", "新三板", "NEEQ"},
+    {TIDU_E_target_board, "regional", "区域性股权市场", "regional equity market"},
+    {TIDU_E_target_board, "overseas", "境外", "overseas"},
+    {TIDU_E_listing_stage, "none", "未启动", "not started"},
+    {TIDU_E_listing_stage, "cultivating", "培育中", "cultivating"},
+    {TIDU_E_listing_stage, "restructuring", "股改中", "restructuring"},
+    {TIDU_E_listing_stage, "shareholding", "已完成股改", "joint-stock company formed"},
+    {TIDU_E_listing_stage, "counselling", "辅导备案", "counselling filed"},
+    {TIDU_E_listing_stage, "filed", "已申报", "application filed"},
+    {TIDU_E_listing_stage, "registered", "已注册", "registered"},
+    {TIDU_E_listing_stage, "listed", "已上市", "listed"},
+    {TIDU_E_application_type, "new", "新申报", "new application"},
+    {TIDU_E_application_type, "renewal", "复核", "renewal"},
+    {TIDU_E_product_domain_lg, "none", "其他", "other"},
+    {TIDU_E_product_domain_lg, "six_basics", "工业六基", "industrial basics"},
+    {TIDU_E_product_domain_lg, "key_industries", "制造强国战略十大重点产业领域",
+     "ten key manufacturing industries"},
+    {TIDU_E_product_domain_lg, "cyber", "网络强国建设重要领域", "key cyber domains"},
+    {TIDU_E_product_domain_lg, "new_industries", "传统产业改造提升、新兴产业或未来产业领域",
+     "upgraded traditional, emerging or future industries"},
 };
 
 const char *tidu_enum_label_zh(tidu_enum_id e, int value) {
@@ -197,6 +203,14 @@ const char *tidu_enum_label_zh(tidu_enum_id e, int value) {
   if (!name) return NULL;
   for (size_t i = 0; i < sizeof enum_labels / sizeof enum_labels[0]; i++)
     if (enum_labels[i].e == e && strcmp(enum_labels[i].name, name) == 0) return enum_labels[i].zh;
+  return name;
+}
+
+const char *tidu_enum_label_en(tidu_enum_id e, int value) {
+  const char *name = tidu_enum_name(e, value);
+  if (!name) return NULL;
+  for (size_t i = 0; i < sizeof enum_labels / sizeof enum_labels[0]; i++)
+    if (enum_labels[i].e == e && strcmp(enum_labels[i].name, name) == 0) return enum_labels[i].en;
   return name;
 }
 

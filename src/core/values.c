@@ -313,27 +313,35 @@ tidu_code tidu_field_parse(const tidu_field_info *fi, const char *s, int64_t *v,
 
 /* ---- names for people ---- */
 
-/* Chinese names of the metrics rules derive (rules/prelude.tidu) and of the score. */
+/* Chinese and English names of the metrics rules derive (rules/prelude.tidu) and of the score. */
 static const struct {
-  const char *name, *zh;
-} derived_zh[] = {
-    {"profit", "净利润(扣非前后孰低)"},
-    {"debt_ratio", "资产负债率"},
-    {"rd_ratio", "研发费用占营业收入比例"},
-    {"main_business_share", "主营业务收入占营业收入比例"},
-    {"net_margin", "净利率"},
-    {"rd_staff_share", "研发人员占职工总数比例"},
-    {"rd_ratio_3y_all", "三年累计研发投入占累计营业收入比例"},
-    {"rd_expense_3y_all", "三年累计研发投入"},
-    {"is_sme", "属于中小企业"},
-    {"score", "总分"},
+  const char *name, *zh, *en;
+} derived_names[] = {
+    {"profit", "净利润(扣非前后孰低)", "net profit (lower of pre/post non-recurring)"},
+    {"debt_ratio", "资产负债率", "debt-to-asset ratio"},
+    {"rd_ratio", "研发费用占营业收入比例", "R&D share of revenue"},
+    {"main_business_share", "主营业务收入占营业收入比例", "main business share of revenue"},
+    {"net_margin", "净利率", "net margin"},
+    {"rd_staff_share", "研发人员占职工总数比例", "R&D staff share of employees"},
+    {"rd_ratio_3y_all", "三年累计研发投入占累计营业收入比例", "three-year R&D share of revenue"},
+    {"rd_expense_3y_all", "三年累计研发投入", "three-year R&D total"},
+    {"is_sme", "属于中小企业", "is an SME"},
+    {"score", "总分", "total score"},
 };
 
 const char *tidu_metric_name_zh(const char *name) {
-  for (size_t i = 0; i < sizeof derived_zh / sizeof derived_zh[0]; i++)
-    if (strcmp(derived_zh[i].name, name) == 0) return derived_zh[i].zh;
+  for (size_t i = 0; i < sizeof derived_names / sizeof derived_names[0]; i++)
+    if (strcmp(derived_names[i].name, name) == 0) return derived_names[i].zh;
   const tidu_field_info *fi = tidu_field_find(name);
   if (fi && strcmp(fi->name, name) == 0) return fi->zh;
+  return name;
+}
+
+const char *tidu_metric_name_en(const char *name) {
+  for (size_t i = 0; i < sizeof derived_names / sizeof derived_names[0]; i++)
+    if (strcmp(derived_names[i].name, name) == 0) return derived_names[i].en;
+  const tidu_field_info *fi = tidu_field_find(name);
+  if (fi && strcmp(fi->name, name) == 0) return fi->en;
   return name;
 }
 
@@ -345,17 +353,11 @@ size_t tidu_field_label(const char *key, int en, char *buf, size_t size) {
   memcpy(name, key, n);
   name[n] = '\0';
   int r;
-  if (en) {
-    r = snprintf(buf, size, "%s", key);
-  } else {
-    const char *zh = tidu_metric_name_zh(name);
-    if (br) {
-      int year = atoi(br + 1);
-      r = snprintf(buf, size, "%s(%d)", zh, year);
-    } else {
-      r = snprintf(buf, size, "%s", zh);
-    }
-  }
+  const char *label = en ? tidu_metric_name_en(name) : tidu_metric_name_zh(name);
+  if (br)
+    r = snprintf(buf, size, en ? "%s (%d)" : "%s(%d)", label, atoi(br + 1));
+  else
+    r = snprintf(buf, size, "%s", label);
   return r < 0 ? 0 : (size_t)r < size ? (size_t)r : size - 1;
 }
 

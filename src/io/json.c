@@ -5,6 +5,7 @@
  * digits) and then parsed exactly like a cell, so 1234.56 is exactly 123456 分 and 0.15 exactly
  * 15%. Money is therefore exact to the 分 for |amount| < 10^13 元. */
 #include "io/internal.h"
+#include "tidu/io.h"
 #include "tidu/toolkit.h"
 
 #include <jansson.h>
@@ -172,6 +173,7 @@ static tidu_code convert_value(const tidu_field_info *fi, json_t *v, tidu_cellva
 
 /* Warns once per reader about a key that names no field. */
 static tidu_code unknown_key(tidu_jsonr *j, const char *key, long line, long col) {
+  if (!strcmp(key, TIDU_REJECT_COLUMN)) return TIDU_OK; /* a rejects file's reason */
   for (size_t i = 0; i < j->nunknown; i++)
     if (strcmp(j->unknown[i], key) == 0) return TIDU_OK;
   char **u = tidu_realloc(j->unknown, (j->nunknown + 1) * sizeof *u);

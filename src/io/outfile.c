@@ -1,6 +1,8 @@
 /* Output files: the guard against writing over the registry or an input, and atomic writes
- * (temporary file in the same folder, fsync, rename, fsync of the folder). */
+ * (temporary file in the same folder, fsync, rename, fsync of the folder), with the temporary
+ * files of a killed process removed on a signal or by the next write to the same target. */
 #include "tidu/outfile.h"
+#include "tidu/tmpfiles.h"
 #include "tidu/toolkit.h"
 
 #include <errno.h>
@@ -18,6 +20,7 @@ struct tidu_outfile {
   char *tmp;  /* temporary name, NULL when writing directly */
   FILE *fp;
   int direct; /* not a regular file: written in place */
+  int slot;   /* pending slot of tmp (-1: none) */
 };
 
 /* ---- errors ---- */
@@ -128,6 +131,7 @@ tidu_code tidu_outfile_guard(const char *out, const char *const *guarded, size_t
 /* ---- atomic writes ---- */
 
 static void outfile_free(tidu_outfile *o) {
+  tidu_tmpfile_pending_drop(o->slot);
   free(o->path);
   free(o->tmp);
   free(o);
@@ -144,13 +148,13 @@ static void dir_of(const char *path, char *buf, size_t size) {
     snprintf(buf, size, "%.*s", (int)(slash - path), path);
 }
 
-/* Creates a fresh temporary file ".NAME.tidu-XXXXXX" beside `path`; returns its descriptor or
- * -1 with errno set. The mode is 0666 less the umask (or that of the file it replaces). */
+/* Creates a fresh temporary file ".NAME.tidu-PID-XXXXXX" beside `path`; returns its descriptor
+ * or -1 with errno set. The mode is 0666 less the umask (or that of the file it replaces). */
 static int make_tmp(const char *path, char **tmp_out) {
   const char *slash = strrchr(path, '/');
   const char *base = slash ? slash + 1 : path;
   size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
-  size_t cap = strlen(path) + 32;
+  size_t cap = strlen(path) + 48;
   char *tmp = tidu_malloc(cap);
   if (!tmp) {
     errno = ENOMEM;
@@ -160,7 +164,7 @@ static int make_tmp(const char *path, char **tmp_out) {
   uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)time(NULL) ^ (uintptr_t)tmp;
   for (int attempt = 0; attempt < 100; attempt++) {
     seed = seed * 6364136223846793005u + 1442695040888963407u + counter++;
-    snprintf(tmp, cap, "%.*s.%s.tidu-%06x", (int)dlen, path, base,
+    snprintf(tmp, cap, "%.*s.%s.tidu-%ld-%06x", (int)dlen, path, base, (long)getpid(),
              (unsigned)(seed >> 40) & 0xFFFFFFu);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) {
@@ -179,6 +183,7 @@ tidu_code tidu_outfile_open(const char *path, tidu_outfile **out, tidu_error *er
   *out = NULL;
   tidu_outfile *o = tidu_calloc(1, sizeof *o);
   if (!o) return tidu_outfile_error(err, path, ENOMEM);
+  o->slot = -1;
   struct stat st;
   char real[PATH_MAX];
   /* write through a symbolic link to its target, so that the link keeps working */
@@ -206,7 +211,9 @@ tidu_code tidu_outfile_open(const char *path, tidu_outfile **out, tidu_error *er
     *out = o;
     return TIDU_OK;
   }
+  tidu_tmpfile_sweep(o->path);
   int fd = make_tmp(o->path, &o->tmp);
+  if (fd >= 0) o->slot = tidu_tmpfile_pending_add(o->tmp, 0);
   if (fd < 0) {
     int e = errno;
     outfile_free(o);

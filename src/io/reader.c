@@ -44,7 +44,8 @@ int tidu_warnq_pop(tidu_warnq *q, tidu_error *out) {
   }
   if (!q->dropped) return 0;
   tidu_error_set(out, TIDU_ERR_DATA, NULL, 0, 0,
-                 "另有 %zu 条警告未列出 / %zu more warnings not shown", q->dropped, q->dropped);
+                 "另有 %zu 条警告未列出 / %zu more warning%s not shown", q->dropped, q->dropped,
+                 q->dropped == 1 ? "" : "s");
   if (out) out->warning = 1;
   q->dropped = 0;
   return 1;

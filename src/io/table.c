@@ -6,6 +6,7 @@
 #include "tidu/uscc.h"
 #include "tidu/values.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,13 +244,14 @@ tidu_code tidu_io_convert(const tidu_field_info *fi, const char *s, size_t len,
 void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
                     const tidu_field_info *fi, int32_t year, const char *header) {
   if (!err) return;
-  char msg[sizeof err->message];
-  snprintf(msg, sizeof msg, "%s", err->message);
-  char *en = strstr(msg, " / ");
-  const char *zh_part = msg, *en_part = msg;
-  if (en) {
-    *en = '\0';
-    en_part = en + 3;
+  /* the message's two languages, each named with the cell's field in its own language */
+  char zh_part[sizeof err->message], en_part[sizeof err->message];
+  snprintf(zh_part, sizeof zh_part, "%s", tidu_error_text(err, "zh"));
+  snprintf(en_part, sizeof en_part, "%s", tidu_error_text(err, "en"));
+  char *sep = err->message_zh[0] ? NULL : strstr(zh_part, " / ");
+  if (sep) { /* a message written without tidu_error_set: split at its first separator */
+    *sep = '\0';
+    memmove(en_part, en_part + (sep - zh_part) + 3, strlen(en_part + (sep - zh_part) + 3) + 1);
   }
   char zh_name[160], en_name[160];
   if (fi && year) {
@@ -261,15 +263,22 @@ void tidu_io_locate(tidu_error *err, const char *file, long line, long col,
   }
   tidu_utf8_cut_tail(zh_name); /* a long header is cut on a character boundary */
   tidu_utf8_cut_tail(en_name);
-  int n;
   int named = zh_name[0] && strncmp(zh_part, zh_name, strlen(zh_name)) != 0;
-  if (named)
-    n = snprintf(err->message, sizeof err->message, "%s: %s / %s: %s", zh_name, zh_part, en_name,
-                 en_part);
-  else
-    n = snprintf(err->message, sizeof err->message, "%s / %s", zh_part, en_part);
-  if (n < 0) err->message[0] = '\0';
-  if (n >= (int)sizeof err->message) tidu_utf8_cut_tail(err->message);
+  char zh[sizeof err->message + 256], en[sizeof err->message + 256];
+  if (named) {
+    snprintf(zh, sizeof zh, "%s: %s", zh_name, zh_part);
+    snprintf(en, sizeof en, "%s: %s", en_name, en_part);
+  } else {
+    snprintf(zh, sizeof zh, "%s", zh_part);
+    snprintf(en, sizeof en, "%s", en_part);
+  }
+  tidu_utf8_cut_tail(zh);
+  tidu_utf8_cut_tail(en);
+  if (!strcmp(zh, en) && !named) {
+    /* one language only: keep the message as it was */
+  } else {
+    tidu_error_set_texts(err, zh, en);
+  }
   snprintf(err->file, sizeof err->file, "%s", file ? file : "");
   err->line = line;
   err->col = col;
@@ -624,6 +633,39 @@ static int next_row(tidu_table *t, tidu_row *row, tidu_error *err) {
   }
 }
 
+/* Row-number columns officials add (序号): skipped without a warning. */
+static int is_ignored_header(const char *h) {
+  static const char *const names[] = {"序号", "编号", "No.", "#"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (!strcmp(h, names[i])) return 1;
+  return 0;
+}
+
+/* The name part of an unknown header, for "did you mean": without a unit in parentheses or
+ * after a slash, a leading "2024年" or a trailing "_2024" / "2024" ("2022年营业收人(万元)" ->
+ * "营业收人"). */
+static const char *header_base(const char *h, char *buf, size_t size) {
+  snprintf(buf, size, "%s", h);
+  tidu_utf8_cut_tail(buf);
+  static const char *const cuts[] = {"(", "（", "/", "／"};
+  for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+    char *p = strstr(buf, cuts[i]);
+    if (p && p > buf) *p = '\0';
+  }
+  size_t n = strlen(buf);
+  if (n > 7 && isdigit((unsigned char)buf[0]) && isdigit((unsigned char)buf[3]) &&
+      !memcmp(buf + 4, "年", 3))
+    memmove(buf, buf + 7, (n -= 7) + 1);
+  size_t d = 0;
+  while (d < n && isdigit((unsigned char)buf[n - 1 - d])) d++;
+  if (d == 4 && n > 4) {
+    n -= 4;
+    if (n > 1 && (buf[n - 1] == '_' || buf[n - 1] == '-')) n--;
+    buf[n] = '\0';
+  }
+  return buf;
+}
+
 static tidu_code read_header(tidu_table *t, const tidu_row *row, tidu_error *err) {
   t->cols = tidu_calloc(row->ncells ? row->ncells : 1, sizeof *t->cols);
   if (!t->cols) return nomem(err);
@@ -656,9 +698,11 @@ static tidu_code read_header(tidu_table *t, const tidu_row *row, tidu_error *err
     if (rc == 0 && c->fi->scope == 'F' && c->fi->index == TIDU_F_USCC) t->uscc_col = (long)i;
     if (rc == 0 && c->fi->scope == 'F' && c->fi->index == TIDU_F_NAME) t->name_col = (long)i;
     if (rc > 0 && !strcmp(c->header, TIDU_REJECT_COLUMN)) continue; /* a rejects file's reason */
+    if (rc > 0 && is_ignored_header(c->header)) continue;           /* 序号: no figure to read */
     if (rc > 0) {
       tidu_error w;
-      const tidu_field_info *near = tidu_field_suggest(c->header);
+      char base[256];
+      const tidu_field_info *near = tidu_field_suggest(header_base(c->header, base, sizeof base));
       if (near)
         tidu_error_set(
             &w, TIDU_ERR_INPUT, NULL, 0, 0,

@@ -976,7 +976,7 @@ static int pred_leaf(comp *C, const tidu_node *n, int ci, int depth, const char 
         free(c->text);
         free(c->text_en);
         c->text = tidu_strdup(blk->label ? blk->label : e->str);
-        c->text_en = tidu_strdup(e->str);
+        c->text_en = tidu_explain_name_en(e->str);
         if (!c->text || !c->text_en) C->nomem = 1;
       }
       (void)shift;

@@ -13,6 +13,62 @@ const char *tidu_explain_name_zh(const char *name) {
   return tidu_metric_name_zh(name);
 }
 
+/* English phrases for the conditions and point groups the shipped rule sets name with `let` and
+ * `group`; other names are shown with their words spelled out (see name_en). */
+static const struct {
+  const char *name, *en;
+} named_en[] = {
+    {"revenue_cagr_exempt", "exempt from the revenue CAGR test"},
+    {"no_decline", "no large revenue decline in three years"},
+    {"rd_ok_5", "R&D share of revenue at least 5%"},
+    {"rd_ok_4", "R&D share of revenue at least 4%"},
+    {"rd_ok_3", "R&D share of revenue at least 3%"},
+    {"direct_route", "meets one of the direct routes"},
+    {"software", "software industry"},
+    {"r1", "R1: R&D share at least 5% or three-year R&D total at least CNY 80 mn"},
+    {"r4", "R4: revenue CAGR at least 25% or latest revenue at least CNY 300 mn"},
+    {"entry", "in the specialised board's entry scope"},
+    {"growth_group", "growth points"},
+    {"innovation", "innovation points"},
+    {"specialization", "specialisation points"},
+    {"refinement", "refinement points"},
+    {"characteristic", "local feature points"},
+};
+
+/* Writes the English name of `name`: a field's or derived metric's name, a phrase for a named
+ * condition, else the identifier with its words spelled out ("rd_share" -> "R&D share"). */
+static void name_en(tidu_sb *b, const char *name) {
+  const char *m = tidu_metric_name_en(name);
+  if (m != name) {
+    tidu_sb_puts(b, m);
+    return;
+  }
+  for (size_t i = 0; i < sizeof named_en / sizeof named_en[0]; i++)
+    if (!strcmp(named_en[i].name, name)) {
+      tidu_sb_puts(b, named_en[i].en);
+      return;
+    }
+  for (const char *p = name; *p;) {
+    size_t n = strcspn(p, "_");
+    if (p != name) tidu_sb_puts(b, " ");
+    if (n == 2 && !strncmp(p, "rd", 2))
+      tidu_sb_puts(b, "R&D");
+    else if ((n == 4 && !strncmp(p, "cagr", 4)) || (n == 3 && !strncmp(p, "sme", 3)) ||
+             (n == 3 && !strncmp(p, "roe", 3)) || (n == 2 && !strncmp(p, "ip", 2)))
+      for (size_t i = 0; i < n; i++) tidu_sb_printf(b, "%c", p[i] - 'a' + 'A');
+    else
+      tidu_sb_printf(b, "%.*s", (int)n, p);
+    p += n;
+    while (*p == '_') p++;
+  }
+}
+
+char *tidu_explain_name_en(const char *name) {
+  tidu_sb b = {0};
+  name_en(&b, name);
+  return tidu_sb_take(&b);
+}
+
 static const char *const cn_num[] = {"零", "一", "两", "三", "四", "五",
                                      "六", "七", "八", "九", "十"};
 
@@ -187,7 +243,10 @@ static void expr_text(tidu_sb *b, const tidu_node *n, long shift, int type, int 
     else if (n->ival < 0 && shift >= 0 && shift != BARE && !is_firm &&
              (is_year || tidu_explain_name_zh(n->str) != n->str))
       year_words(b, shift, en);
-    tidu_sb_puts(b, en ? n->str : tidu_explain_name_zh(n->str));
+    if (en)
+      name_en(b, n->str);
+    else
+      tidu_sb_puts(b, tidu_explain_name_zh(n->str));
     break;
   }
   case ND_CALL:
@@ -233,16 +292,18 @@ const char *tidu_cmp_symbol(int op) {
   }
 }
 
-/* Lists enumeration values (Chinese labels where known) or strings. */
+/* Lists enumeration values (their Chinese or English labels where known) or strings. */
 static void list_strs(tidu_sb *b, const tidu_node *n, const char *sep, int en) {
   const tidu_field_info *fi =
       n->nkids && n->kids[0]->kind == ND_NAME ? tidu_field_find(n->kids[0]->str) : NULL;
   for (size_t i = 0; i < n->nstrs; i++) {
     if (i) tidu_sb_puts(b, sep);
-    int v = fi && !en && (fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS)
+    int v = fi && (fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS)
                 ? tidu_enum_find(fi->enum_id, n->strs[i])
                 : -1;
-    const char *label = v >= 0 ? tidu_enum_label_zh(fi->enum_id, v) : NULL;
+    const char *label = v < 0 ? NULL
+                        : en  ? tidu_enum_label_en(fi->enum_id, v)
+                              : tidu_enum_label_zh(fi->enum_id, v);
     tidu_sb_puts(b, label ? label : n->strs[i]);
   }
 }

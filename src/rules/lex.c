@@ -31,7 +31,7 @@ tidu_code tidu_rules_err(tidu_errlist *errs, tidu_code code, const char *file, c
   }
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(e.message, sizeof e.message, fmt, ap);
+  tidu_error_vmessage(&e, fmt, ap);
   va_end(ap);
   if (errs && tidu_errlist_push(errs, &e) != TIDU_OK) return TIDU_ERR_NOMEM;
   return code;

@@ -236,6 +236,9 @@ const char *tidu_cmp_symbol(int op);
 char *tidu_explain_cond_text(const tidu_node *cond, int shift, int type, int en);
 /* The Chinese name of a metric or binding (field registry, prelude bindings), else `name`. */
 const char *tidu_explain_name_zh(const char *name);
+/* The English phrase for a field, derived metric or named condition (allocated; NULL when out of
+ * memory). */
+char *tidu_explain_name_en(const char *name);
 /* Formats a constant of `type` compactly ("3亿元", "15%", "5000万元"). */
 void tidu_explain_const(tidu_i128 num, tidu_i128 den, int type, int en, char *buf, size_t size);
 

@@ -13,7 +13,7 @@
 /* ---- import ---- */
 
 static json_t *problem_json(const tidu_error *e) {
-  json_t *o = json_pack("{s:s}", "message", e->message);
+  json_t *o = srv_message_json(e);
   json_object_set_new(o, "row", e->line ? json_integer(e->line) : json_null());
   json_object_set_new(o, "column", e->column_name[0] ? json_string(e->column_name) : json_null());
   if (e->col) json_object_set_new(o, "col", json_integer(e->col));

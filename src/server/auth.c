@@ -29,7 +29,8 @@ void srv_authenticate(srv_req *rq) {
 
 void srv_audit(srv_req *rq, const char *action, const char *uscc, const char *what) {
   tidu_error err;
-  if (tidu_store_audit(rq->store, rq->authed ? rq->user.name : "anonymous", action, uscc, what,
+  if (tidu_store_audit(rq->primary ? rq->primary : rq->store,
+                       rq->authed ? rq->user.name : "anonymous", action, uscc, what,
                        &err) != TIDU_OK)
     srv_log(rq->s, "audit: %s", err.message);
 }

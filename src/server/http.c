@@ -14,13 +14,54 @@
 
 /* ---- the registry connection pool ---- */
 
+/* The registry, created or upgraded when needed; named "tidu serve" (PostgreSQL: its
+ * application_name). */
+static tidu_code open_primary(const char *path, tidu_store **out, tidu_error *err) {
+  tidu_store_options o = {.flags = TIDU_STORE_CREATE, .label = "tidu serve"};
+  return tidu_store_open_with(path, &o, out, err);
+}
+
 tidu_store *srv_store_get(srv *s, tidu_error *err) {
   tidu_store *st = NULL;
   pthread_mutex_lock(&s->pool_lock);
   if (s->npool) st = s->pool[--s->npool];
   pthread_mutex_unlock(&s->pool_lock);
   if (st) return st;
-  return tidu_store_open(s->opt.db_path, &st, err) == TIDU_OK ? st : NULL;
+  return open_primary(s->opt.db_path, &st, err) == TIDU_OK ? st : NULL;
+}
+
+static tidu_code open_read(const char *path, tidu_store **out, tidu_error *err) {
+  tidu_store_options o = {.flags = TIDU_STORE_READONLY, .label = "tidu serve"};
+  return tidu_store_open_with(path, &o, out, err);
+}
+
+static tidu_code srv_read_store_get_checked(srv *s, tidu_store **out, tidu_error *err) {
+  return open_read(s->opt.db_read, out, err);
+}
+
+tidu_store *srv_read_store_get(srv *s, tidu_error *err) {
+  tidu_store *st = NULL;
+  pthread_mutex_lock(&s->pool_lock);
+  if (s->nrpool) st = s->rpool[--s->nrpool];
+  pthread_mutex_unlock(&s->pool_lock);
+  if (st) return st;
+  return open_read(s->opt.db_read, &st, err) == TIDU_OK ? st : NULL;
+}
+
+void srv_read_store_put(srv *s, tidu_store *st) {
+  if (!st) return;
+  tidu_store_rollback(st);
+  pthread_mutex_lock(&s->pool_lock);
+  if (s->nrpool < SRV_POOL_MAX) {
+    s->rpool[s->nrpool++] = st;
+    st = NULL;
+  }
+  pthread_mutex_unlock(&s->pool_lock);
+  tidu_store_close(st);
+}
+
+const char *srv_read_path(const srv *s) {
+  return s->opt.db_read ? s->opt.db_read : s->opt.db_path;
 }
 
 void srv_store_put(srv *s, tidu_store *st) {
@@ -233,6 +274,8 @@ static void defaults(tidu_server_options *o) {
 static void srv_free(srv *s) {
   for (size_t i = 0; i < s->npool; i++) tidu_store_close(s->pool[i]);
   s->npool = 0;
+  for (size_t i = 0; i < s->nrpool; i++) tidu_store_close(s->rpool[i]);
+  s->nrpool = 0;
   tidu_rulebook_free(s->book);
   srv_limiter_free(s->assess_limit);
   srv_limiter_free(s->login_limit);
@@ -244,8 +287,17 @@ static void srv_free(srv *s) {
 static tidu_code srv_init(srv *s, tidu_error *err) {
   pthread_mutex_init(&s->pool_lock, NULL);
   tidu_store *st = NULL;
-  tidu_code rc = tidu_store_open(s->opt.db_path, &st, err);
+  tidu_code rc = open_primary(s->opt.db_path, &st, err);
   if (rc != TIDU_OK) return rc;
+  if (s->opt.db_read) { /* the replica must answer from the start, not at the first list */
+    tidu_store *r = NULL;
+    rc = srv_read_store_get_checked(s, &r, err);
+    if (rc != TIDU_OK) {
+      tidu_store_close(st);
+      return rc;
+    }
+    srv_read_store_put(s, r);
+  }
   char pw[17];
   int created = 0;
   rc = tidu_account_ensure_admin(st, pw, &created, err);

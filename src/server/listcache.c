@@ -280,7 +280,7 @@ tidu_code srv_snap_get(srv_req *rq, const tidu_store_filter *flt, int64_t as_of,
   srv_snapcache *c = rq->s->snaps;
   char key[sizeof((srv_snap *)0)->key];
   stamp now;
-  int cacheable = make_key(key, sizeof key, flt, as_of) && take_stamp(rq->s->opt.db_path, &now);
+  int cacheable = make_key(key, sizeof key, flt, as_of) && take_stamp(srv_read_path(rq->s), &now);
   pthread_mutex_lock(&c->lock);
   unsigned long gen = c->generation;
   for (size_t i = 0; cacheable && i < SNAP_MAX; i++) {

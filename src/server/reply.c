@@ -34,19 +34,38 @@ int srv_json(srv_resp *rs, int status, json_t *v) {
   return rs->status;
 }
 
-static json_t *error_object(const char *code, const char *field, const char *message) {
-  json_t *e = json_pack("{s:s,s:s}", "code", code, "message", message);
+/* The language error messages are answered in: "zh", "en", or NULL for both ("中文 / English")
+ * when the request named none. Set per request by srv_dispatch; the server answers one request
+ * at a time in its one thread. */
+static const char *reply_lang;
+
+void srv_reply_lang(const char *lang) {
+  reply_lang = lang;
+}
+
+/* {"error": {"code", "message", "message_zh", "message_en", "field"}}: `message` in the
+ * request's language, both forms beside it. */
+static json_t *error_object(const char *code, const char *field, const tidu_error *err) {
+  json_t *e =
+      json_pack("{s:s,s:s,s:s,s:s}", "code", code, "message", tidu_error_text(err, reply_lang),
+                "message_zh", tidu_error_text(err, "zh"), "message_en", tidu_error_text(err, "en"));
   json_object_set_new(e, "field", field ? json_string(field) : json_null());
   return json_pack("{s:o}", "error", e);
 }
 
+json_t *srv_message_json(const tidu_error *err) {
+  return json_pack("{s:s,s:s,s:s}", "message", tidu_error_text(err, reply_lang), "message_zh",
+                   tidu_error_text(err, "zh"), "message_en", tidu_error_text(err, "en"));
+}
+
 int srv_error(srv_resp *rs, int status, const char *code, const char *field, const char *fmt, ...) {
-  char msg[768];
+  tidu_error err;
+  tidu_error_clear(&err);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  tidu_error_vmessage(&err, fmt, ap);
   va_end(ap);
-  return srv_json(rs, status, error_object(code, field, msg));
+  return srv_json(rs, status, error_object(code, field, &err));
 }
 
 int srv_lib_error(srv_resp *rs, const tidu_error *err) {
@@ -70,7 +89,7 @@ int srv_lib_error(srv_resp *rs, const tidu_error *err) {
   default:
     break;
   }
-  json_t *v = error_object(code, err->column_name[0] ? err->column_name : NULL, err->message);
+  json_t *v = error_object(code, err->column_name[0] ? err->column_name : NULL, err);
   json_t *e = json_object_get(v, "error");
   if (err->line) json_object_set_new(e, "line", json_integer(err->line));
   if (err->col) json_object_set_new(e, "column", json_integer(err->col));
@@ -104,15 +123,17 @@ json_t *srv_body_json(const srv_req *rq, srv_resp *rs) {
   }
   json_t *v = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES, &je);
   if (!v) {
-    char msg[512];
-    snprintf(msg, sizeof msg,
-             "JSON 格式错误:第 %d 行第 %d 列(第 %d 字节)/ malformed JSON at line %d, column %d "
-             "(byte %d): %s",
-             je.line, je.column, je.position, je.line, je.column, je.position, je.text);
-    json_t *err =
-        json_pack("{s:s,s:s,s:s,s:i,s:i,s:i}", "code", "bad_json", "field", "body", "message", msg,
-                  "line", je.line, "column", je.column, "position", je.position);
-    srv_json(rs, 400, json_pack("{s:o}", "error", err));
+    tidu_error msg;
+    tidu_error_set(&msg, TIDU_ERR_INPUT, NULL, 0, 0,
+                   "JSON 格式错误:第 %d 行第 %d 列(第 %d 字节) / malformed JSON at line %d, column "
+                   "%d (byte %d): %s",
+                   je.line, je.column, je.position, je.line, je.column, je.position, je.text);
+    json_t *reply = error_object("bad_json", "body", &msg);
+    json_t *e = json_object_get(reply, "error");
+    json_object_set_new(e, "line", json_integer(je.line));
+    json_object_set_new(e, "column", json_integer(je.column));
+    json_object_set_new(e, "position", json_integer(je.position));
+    srv_json(rs, 400, reply);
     return NULL;
   }
   if (!json_is_object(v)) {

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "server_int.h"
 #include "tidu/toolkit.h"
@@ -92,6 +93,18 @@ static int is_safe_method(const char *m) {
   return !strcmp(m, "GET") || !strcmp(m, "HEAD");
 }
 
+/* Read-only routes over the population: with --db-read they read the replica. (Sessions,
+ * one firm's file and history, and everything that writes stay on the primary, so a user reads
+ * their own writes.) */
+static int reads_replica(const srv_route *r) {
+  static const srv_handler H[] = {route_firms_list, route_firms_stats, route_export,
+                                  route_simulate,   route_ladder,      route_transitions,
+                                  route_pool_layers};
+  for (size_t i = 0; i < sizeof H / sizeof H[0]; i++)
+    if (r->handler == H[i] && (is_safe_method(r->method) || r->handler == route_simulate)) return 1;
+  return 0;
+}
+
 static int call_route(const srv_route *r, srv_req *rq, srv_resp *rs) {
   tidu_error err;
   tidu_error_clear(&err);
@@ -110,17 +123,40 @@ static int call_route(const srv_route *r, srv_req *rq, srv_resp *rs) {
             !tidu_secret_equal(srv_header(rq, "X-CSRF-Token"), rq->csrf)))
     status = srv_error(rs, 403, "csrf", "X-CSRF-Token",
                        "缺少或错误的 CSRF 令牌 / missing or wrong CSRF token");
-  else
+  else if (rq->s->opt.db_read && reads_replica(r)) {
+    rq->primary = rq->store;
+    rq->store = srv_read_store_get(rq->s, &err);
+    status = rq->store ? r->handler(rq, rs) : srv_lib_error(rs, &err);
+    srv_read_store_put(rq->s, rq->store);
+    rq->store = rq->primary;
+    rq->primary = NULL;
+  } else {
     status = r->handler(rq, rs);
+  }
   srv_store_put(rq->s, rq->store);
   rq->store = NULL;
   return status;
 }
 
+/* The first of "zh" and "en" an Accept-Language header names ("fr, en;q=0.8" -> "en"), or NULL.
+ * Weights are not compared: browsers list languages in the order of preference. */
+static const char *accepted_lang(const char *al) {
+  for (const char *p = al; *p;) {
+    while (*p == ' ' || *p == ',') p++;
+    if (!strncasecmp(p, "zh", 2)) return "zh";
+    if (!strncasecmp(p, "en", 2)) return "en";
+    p += strcspn(p, ",");
+  }
+  return NULL;
+}
+
 int srv_dispatch(srv_req *rq, srv_resp *rs) {
   const char *lang = srv_query(rq, "lang");
   const char *al = srv_header(rq, "Accept-Language");
-  rq->lang = (lang && !strcmp(lang, "en")) || (!lang && al && !strncmp(al, "en", 2)) ? "en" : "zh";
+  const char *asked = lang && (!strcmp(lang, "en") || !strcmp(lang, "zh")) ? lang : NULL;
+  if (!asked && !lang && al) asked = accepted_lang(al);
+  rq->lang = asked ? asked : "zh";
+  srv_reply_lang(asked); /* errors in the language asked for; both when none was */
   if (strncmp(rq->path, "/api/", 5)) return route_static(rq, rs);
   char buf[512];
   int path_matched = 0;

@@ -27,6 +27,8 @@ typedef struct srv {
   pthread_mutex_t pool_lock;
   tidu_store *pool[SRV_POOL_MAX]; /* idle registry connections */
   size_t npool;
+  tidu_store *rpool[SRV_POOL_MAX]; /* idle connections to opt.db_read (when given) */
+  size_t nrpool;
   srv_limiter *assess_limit;
   srv_limiter *login_limit;
   srv_snapcache *snaps; /* assessed firm lists (listcache.c) */
@@ -35,6 +37,12 @@ typedef struct srv {
 /* Borrows a registry connection (opening one when none is idle); NULL on error. */
 tidu_store *srv_store_get(srv *s, tidu_error *err);
 void srv_store_put(srv *s, tidu_store *st);
+/* The same for read-only work: a read-only connection to opt.db_read (the replica). Only when
+ * opt.db_read is set. */
+tidu_store *srv_read_store_get(srv *s, tidu_error *err);
+void srv_read_store_put(srv *s, tidu_store *st);
+/* The database read-only work reads: opt.db_read, else opt.db_path. */
+const char *srv_read_path(const srv *s);
 
 /* Fixed-window counters per client address. srv_limit_hit counts one event and returns 1 when
  * the address is over `per_window` in the current window (the event is refused). */
@@ -60,10 +68,12 @@ typedef struct srv_req {
   char *body;
   size_t len;
   char addr[64];
-  const char *lang;  /* "zh" or "en" (Accept-Language / ?lang=) */
-  tidu_store *store; /* borrowed for the request, or NULL when the route needs none */
-  int authed;        /* a user is known */
-  int by_token;      /* authenticated by an API token (no CSRF check) */
+  const char *lang;    /* "zh" or "en" (Accept-Language / ?lang=) */
+  tidu_store *store;   /* borrowed for the request, or NULL when the route needs none; for a
+                          read-only route with --db-read, the replica */
+  tidu_store *primary; /* with --db-read on a read-only route: the primary (sessions, audit) */
+  int authed;          /* a user is known */
+  int by_token;        /* authenticated by an API token (no CSRF check) */
   tidu_user user;
   char session_id[TIDU_SECRET_LEN + 1];
   char csrf[TIDU_SECRET_LEN + 1];
@@ -91,6 +101,11 @@ int srv_error(srv_resp *rs, int status, const char *code, const char *field, con
 /* An error from the library: its code picks the status (DATA 422, INPUT 400, USAGE 400, ...);
  * positions and column names go into the JSON. */
 int srv_lib_error(srv_resp *rs, const tidu_error *err);
+/* The language error messages are answered in ("zh", "en"; NULL: both, "中文 / English"). */
+void srv_reply_lang(const char *lang);
+/* {"message", "message_zh", "message_en"} of a library message, `message` in the reply's
+ * language. */
+json_t *srv_message_json(const tidu_error *err);
 int srv_bytes(srv_resp *rs, int status, const char *ctype, char *data, size_t len);
 void srv_add_header(srv_resp *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

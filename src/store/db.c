@@ -295,11 +295,18 @@ static tidu_code migrate(tidu_store *s, tidu_error *err) {
 
 /* ---- opening and closing ---- */
 
-static tidu_code open_db(const char *path, int flags, tidu_store **out, tidu_error *err) {
+static tidu_code open_db(const char *path, int flags, const tidu_store_options *opt,
+                         tidu_store **out, tidu_error *err) {
   *out = NULL;
   tidu_store *s = tidu_calloc(1, sizeof *s);
   if (!s) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
-  tidu_code rc = tidu_sql_open(path, flags, &s->db, err);
+  int wait_ms = !opt                        ? 10000
+                : opt->wait_seconds < 0     ? 0
+                : opt->wait_seconds == 0    ? 10000
+                : opt->wait_seconds > 86400 ? 86400000
+                                            : opt->wait_seconds * 1000;
+  tidu_code rc = tidu_sql_open_waiting(path, flags, wait_ms, opt ? opt->waiting : NULL,
+                                       opt ? opt->ud : NULL, opt ? opt->label : NULL, &s->db, err);
   if (rc != TIDU_OK) {
     free(s);
     return rc;
@@ -323,13 +330,8 @@ tidu_code tidu_store_open_with(const char *path, const tidu_store_options *opt, 
   /* PostgreSQL: a dry run still creates or upgrades the schema (under the writers' lock) */
   int pg_dry = (flags & TIDU_SQL_PRIVATE) && tidu_sql_is_url(path);
   if (pg_dry) flags &= ~TIDU_SQL_PRIVATE;
-  tidu_code rc = open_db(path, flags, out, err);
+  tidu_code rc = open_db(path, flags, opt, out, err);
   if (rc != TIDU_OK) return rc;
-  int wait_ms = opt->wait_seconds < 0       ? 0
-                : opt->wait_seconds == 0    ? 10000
-                : opt->wait_seconds > 86400 ? 86400000
-                                            : opt->wait_seconds * 1000;
-  tidu_sql_set_wait((*out)->db, wait_ms, opt->waiting, opt->ud, opt->label);
   rc = migrate(*out, err);
   if (rc != TIDU_OK) {
     tidu_store_close(*out);
@@ -345,7 +347,7 @@ int tidu_store_readonly(const tidu_store *s) {
 }
 
 tidu_code tidu_store_open_existing(const char *path, tidu_store **out, tidu_error *err) {
-  return open_db(path, 0, out, err);
+  return open_db(path, 0, NULL, out, err);
 }
 
 void tidu_store_close(tidu_store *s) {

@@ -51,17 +51,27 @@ char *tidu_sql_expand(tidu_sql_backend kind, const char *sql) {
 /* ---- connections ---- */
 
 tidu_code tidu_sql_open(const char *name, int flags, tidu_sql **out, tidu_error *err) {
+  return tidu_sql_open_waiting(name, flags, 10000, NULL, NULL, NULL, out, err);
+}
+
+tidu_code tidu_sql_open_waiting(const char *name, int flags, int wait_ms, tidu_sql_wait_fn fn,
+                                void *ud, const char *label, tidu_sql **out, tidu_error *err) {
   *out = NULL;
   tidu_sql *db = tidu_calloc(1, sizeof *db);
-  if (!db || !(db->name = tidu_strdup(name))) {
+  if (!db || !(db->name = tidu_strdup(name)) || (label && !(db->label = tidu_strdup(label)))) {
+    if (db) free(db->name);
     free(db);
     return nomem(err);
   }
   db->kind = tidu_sql_is_url(name) ? TIDU_SQL_PG : TIDU_SQL_SQLITE;
   db->flags = flags;
-  db->wait_ms = 10000;
+  /* known before the driver opens: SQLite may have to wait for a lock while opening */
+  db->wait_ms = wait_ms < 0 ? 0 : wait_ms;
+  db->wait_fn = fn;
+  db->wait_ud = ud;
   tidu_code rc =
       db->kind == TIDU_SQL_PG ? tidu_pg_open(db, flags, err) : tidu_lite_open(db, flags, err);
+  if (rc == TIDU_OK && db->kind == TIDU_SQL_PG) tidu_sql_set_wait(db, db->wait_ms, fn, ud, NULL);
   if (rc != TIDU_OK) {
     tidu_sql_close(db);
     return rc;
@@ -103,13 +113,9 @@ void tidu_sql_set_wait(tidu_sql *db, int wait_ms, tidu_sql_wait_fn fn, void *ud,
   db->wait_ud = ud;
   if (label) {
     free(db->label);
-    db->label = strdup(label);
+    db->label = tidu_strdup(label);
   }
-  if (db->kind == TIDU_SQL_PG) {
-    char sql[64];
-    snprintf(sql, sizeof sql, "SET lock_timeout = %d", db->wait_ms);
-    tidu_pg_exec(db, sql, NULL);
-  }
+  if (db->kind == TIDU_SQL_PG) tidu_pg_set_wait(db);
 }
 
 const char *tidu_sql_errmsg(tidu_sql *db) {
@@ -336,21 +342,17 @@ void tidu_sql_finalize(tidu_sql_stmt *st) {
 
 /* ---- transactions ---- */
 
-/* Every writer of a PostgreSQL registry takes this transaction-scoped advisory lock first. */
-#define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(7596431779212034048)"
-
 tidu_code tidu_sql_begin(tidu_sql *db, tidu_error *err) {
   if (db->in_tx)
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "事务已开始 / a transaction is already open");
   if (db->readonly && db->kind == TIDU_SQL_SQLITE) return tidu_lite_readonly(db, err);
-  tidu_code rc = db->kind == TIDU_SQL_PG
-                     ? tidu_sql_exec(db,
-                                     (db->flags & TIDU_SQL_PRIVATE)
-                                         ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                         : "BEGIN ISOLATION LEVEL READ COMMITTED; " PG_WRITE_LOCK,
-                                     err)
-                     : tidu_sql_exec(db, "BEGIN IMMEDIATE", err);
+  tidu_code rc = tidu_sql_exec(
+      db, db->kind == TIDU_SQL_PG ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN IMMEDIATE",
+      err);
+  /* PostgreSQL: writers are serialised by an advisory lock (not taken by a dry run) */
+  if (rc == TIDU_OK && db->kind == TIDU_SQL_PG && !(db->flags & TIDU_SQL_PRIVATE))
+    rc = tidu_pg_write_lock(db, err);
   if (rc == TIDU_OK) {
     db->in_tx = 1;
     if (db->kind == TIDU_SQL_SQLITE) tidu_lite_holder_write(db);

@@ -61,6 +61,10 @@ int tidu_sql_is_url(const char *name);
 /* Opens a connection: a PostgreSQL URL through libpq, anything else as a SQLite file
  * (":memory:" for a private in-memory one). */
 tidu_code tidu_sql_open(const char *name, int flags, tidu_sql **out, tidu_error *err);
+/* The same, with the waiting of tidu_sql_set_wait in force from the start (SQLite may wait for
+ * another process's lock while opening). */
+tidu_code tidu_sql_open_waiting(const char *name, int flags, int wait_ms, tidu_sql_wait_fn fn,
+                                void *ud, const char *label, tidu_sql **out, tidu_error *err);
 void tidu_sql_close(tidu_sql *db);
 
 tidu_sql_backend tidu_sql_kind(const tidu_sql *db);

@@ -68,6 +68,12 @@ void tidu_lite_holder_remove(tidu_sql *db);
 tidu_code tidu_pg_open(tidu_sql *db, int flags, tidu_error *err);
 void tidu_pg_close(tidu_sql *db);
 tidu_code tidu_pg_exec(tidu_sql *db, const char *sql, tidu_error *err);
+/* Takes the writers' advisory lock inside the open transaction: at once when free; else tells
+ * db->wait_fn who holds it (application_name, backend pid, since) and waits up to db->wait_ms;
+ * then fails naming the holder. */
+tidu_code tidu_pg_write_lock(tidu_sql *db, tidu_error *err);
+/* Applies db->wait_ms (lock_timeout) and db->label (application_name) to the session. */
+void tidu_pg_set_wait(tidu_sql *db);
 tidu_code tidu_pg_step(tidu_sql_stmt *st, int *row, tidu_error *err);
 void tidu_pg_reset(tidu_sql_stmt *st);
 void tidu_pg_finalize(tidu_sql_stmt *st);

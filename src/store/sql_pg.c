@@ -56,6 +56,93 @@ tidu_code tidu_pg_open(tidu_sql *db, int flags, tidu_error *err) {
   return TIDU_OK;
 }
 
+/* ---- the writers' lock, and who holds it ---- */
+
+/* Every writer of a PostgreSQL registry takes this transaction-scoped advisory lock first. */
+#define PG_LOCK_KEY "7596431779212034048"
+
+/* Names the session holding the writers' lock: "tidu import (backend pid 123, since …)", from
+ * its application_name (each tidu command sets its own); "" when none holds it. */
+static void pg_holder(tidu_sql *db, char *buf, size_t size) {
+  buf[0] = '\0';
+  PGresult *res =
+      PQexec(db->pg, "SELECT coalesce(nullif(a.application_name, ''), '?'), a.pid, "
+                     "coalesce(to_char(a.xact_start AT TIME ZONE 'UTC', "
+                     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '?') "
+                     "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                     "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+                     "AND ((l.classid::bigint << 32) | l.objid::bigint) = " PG_LOCK_KEY " LIMIT 1");
+  if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+    const char *app = PQgetvalue(res, 0, 0);
+    snprintf(buf, size, "%s (backend pid %s, since %s)",
+             strcmp(app, "?") ? app : "PostgreSQL session", PQgetvalue(res, 0, 1),
+             PQgetvalue(res, 0, 2));
+  }
+  PQclear(res);
+}
+
+/* 1 when the result failed because lock_timeout ran out (SQLSTATE 55P03). */
+static int lock_timed_out(const PGresult *res) {
+  const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  return state && !strcmp(state, "55P03");
+}
+
+tidu_code tidu_pg_write_lock(tidu_sql *db, tidu_error *err) {
+  PGresult *res = PQexec(db->pg, "SELECT pg_try_advisory_xact_lock(" PG_LOCK_KEY ")");
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    tidu_code rc = res_fail(db, res, err, "lock");
+    PQclear(res);
+    return rc;
+  }
+  int got = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+  PQclear(res);
+  if (got) return TIDU_OK;
+  char holder[512];
+  pg_holder(db, holder, sizeof holder);
+  int secs = (db->wait_ms + 999) / 1000;
+  if (db->wait_ms > 0) {
+    if (db->wait_fn) db->wait_fn(db->name, holder[0] ? holder : NULL, secs, db->wait_ud);
+    /* waits up to lock_timeout (the wait, set by tidu_sql_set_wait) */
+    res = PQexec(db->pg, "SELECT pg_advisory_xact_lock(" PG_LOCK_KEY ")");
+    if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+      PQclear(res);
+      return TIDU_OK;
+    }
+    if (!lock_timed_out(res)) {
+      tidu_code rc = res_fail(db, res, err, "lock");
+      PQclear(res);
+      return rc;
+    }
+    PQclear(res);
+    char now[512];
+    pg_holder(db, now, sizeof now);
+    if (now[0]) memcpy(holder, now, sizeof holder);
+  }
+  set_err(db, "lock timeout");
+  return tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0,
+                        "登记库正被%s写入,等待 %d 秒后放弃 / %s is writing to the registry; "
+                        "gave up after %d s (--wait SECONDS waits longer)",
+                        holder[0] ? holder : "另一个会话", secs,
+                        holder[0] ? holder : "another session", secs);
+}
+
+void tidu_pg_set_wait(tidu_sql *db) {
+  char sql[96];
+  /* 0 would mean "no limit"; with --wait 0 the writers' lock is only tried (tidu_pg_write_lock) */
+  snprintf(sql, sizeof sql, "SET lock_timeout = %d", db->wait_ms > 0 ? db->wait_ms : 1);
+  tidu_pg_exec(db, sql, NULL);
+  char *name = PQescapeLiteral(db->pg, db->label ? db->label : "tidu",
+                               strlen(db->label ? db->label : "tidu"));
+  if (!name) return;
+  char *set = tidu_malloc(strlen(name) + 32);
+  if (set) {
+    snprintf(set, strlen(name) + 32, "SET application_name = %s", name);
+    tidu_pg_exec(db, set, NULL);
+    free(set);
+  }
+  PQfreemem(name);
+}
+
 static void forget_columns(tidu_sql *db) {
   free(db->pg_cols_of);
   free(db->pg_cols);

@@ -1,5 +1,6 @@
 /* The SQL layer's SQLite driver: opening a file (WAL, foreign keys), checks and online backup. */
 #include "sql_int.h"
+#include "tidu/tmpfiles.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -404,10 +405,20 @@ static tidu_code backup_fail(const char *dest, const char *tmp, int errnum, cons
  * neither block it nor restart it. A step that reports neither progress nor an error (SQLite
  * does so when it cannot use a read-only registry's shared memory) fails after a few tries
  * instead of spinning. */
+static tidu_code lite_backup_to(tidu_sql *db, const char *dest, const char *tmp, tidu_error *err);
+
 tidu_code tidu_lite_backup(tidu_sql *db, const char *dest, tidu_error *err) {
   char tmp[4096];
+  tidu_tmpfile_sweep(dest); /* temporaries of a backup that was killed */
   int e = backup_tmp(dest, tmp, sizeof tmp);
   if (e) return backup_fail(dest, NULL, e, NULL, err);
+  int slot = tidu_tmpfile_pending_add(tmp, 1);
+  tidu_code rc = lite_backup_to(db, dest, tmp, err);
+  tidu_tmpfile_pending_drop(slot);
+  return rc;
+}
+
+static tidu_code lite_backup_to(tidu_sql *db, const char *dest, const char *tmp, tidu_error *err) {
   sqlite3 *to = NULL;
   if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
     char msg[256];
@@ -416,16 +427,13 @@ tidu_code tidu_lite_backup(tidu_sql *db, const char *dest, tidu_error *err) {
     return backup_fail(dest, tmp, 0, msg, err);
   }
   sqlite3_backup *b = sqlite3_backup_init(to, "main", db->lite, "main");
-  int rc = SQLITE_ERROR, busy = 0, stalled = 0;
+  int rc = SQLITE_ERROR, stalled = 0;
   if (b) {
     for (;;) {
       int before = sqlite3_backup_remaining(b), total = sqlite3_backup_pagecount(b);
+      /* a lock held by another process is waited for in on_busy (--wait, with the notice);
+       * BUSY here means that wait is over: retrying would wait the whole time again */
       rc = sqlite3_backup_step(b, -1);
-      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-        if (++busy > 3000) break; /* about a minute */
-        sqlite3_sleep(20);
-        continue;
-      }
       if (rc != SQLITE_OK) break;
       /* OK from a step asked to copy everything: progress only if the counts moved */
       if (sqlite3_backup_remaining(b) == before && sqlite3_backup_pagecount(b) == total &&
@@ -435,16 +443,22 @@ tidu_code tidu_lite_backup(tidu_sql *db, const char *dest, tidu_error *err) {
     }
     sqlite3_backup_finish(b);
   }
-  char msg[512];
+  char msg[1280];
   if (rc == SQLITE_OK)
     snprintf(msg, sizeof msg,
              "复制没有进展(登记库可能只读,无法使用其共享内存文件 %s-shm)/ the copy made no "
              "progress (the registry may be read-only, so its shared-memory file %s-shm cannot "
              "be used)",
              db->name, db->name);
-  else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-    snprintf(msg, sizeof msg, "登记库一直被锁定 / the registry stayed locked");
-  else
+  else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    char holder[512];
+    holder_read(db, holder, sizeof holder);
+    snprintf(msg, sizeof msg,
+             "登记库被%s锁住,等待 %d 秒后放弃 / the registry is locked by %s; gave up after %d s "
+             "(--wait SECONDS waits longer)",
+             holder[0] ? holder : "另一个进程", (db->wait_ms + 999) / 1000,
+             holder[0] ? holder : "another process", (db->wait_ms + 999) / 1000);
+  } else
     snprintf(msg, sizeof msg, "%s", b ? sqlite3_errmsg(to) : sqlite3_errmsg(to));
   int sys = rc == SQLITE_DONE ? 0 : sqlite3_system_errno(to);
   if (sqlite3_close(to) != SQLITE_OK && rc == SQLITE_DONE) rc = SQLITE_ERROR;

@@ -93,8 +93,8 @@ check "11.20 --firm that matches no firm says so (exit 1)" "$?:$(grep -c '不存
 head -1 "$EX" | sed 's/^{/{"valuation_usd":1500000000,/' >"$tmp/uni.ndjson"
 "$T" assess --as-of 2025-06-30 --explain --only unicorn --lang en "$tmp/uni.ndjson" >"$tmp/uni_en" 2>&1
 "$T" assess --as-of 2025-06-30 --explain --only unicorn "$tmp/uni.ndjson" >"$tmp/uni_zh" 2>&1
-check "11.19 valuations in USD: 'valuation_usd ≥ USD 1000 mn' and 15.00亿美元" \
-  "$(grep -c 'valuation_usd ≥ USD 1000 mn: USD 1500.00 mn' "$tmp/uni_en"):$(grep -c 'CNY' "$tmp/uni_en"):$(grep -c '15.00亿美元,需 ≥ 10.00亿美元' "$tmp/uni_zh")" "1:0:1"
+check "11.19 valuations in USD: 'valuation (USD) ≥ USD 1000 mn' and 15.00亿美元" \
+  "$(grep -c 'valuation (USD) ≥ USD 1000 mn: USD 1500.00 mn' "$tmp/uni_en"):$(grep -c 'CNY' "$tmp/uni_en"):$(grep -c '15.00亿美元,需 ≥ 10.00亿美元' "$tmp/uni_zh")" "1:0:1"
 
 # 11.17 / 11.19: firm show and firm edit name fields in Chinese, values with Chinese labels
 "$T" firm edit --db "$DB" 91320400MA1Q2BT40J roe_weighted@2024=abc >/dev/null 2>"$tmp/err"

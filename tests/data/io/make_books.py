@@ -267,6 +267,46 @@ def hostile():
     b.write(os.path.join(HOSTILE, "sst_amplify.xlsx"))
 
 
+def official():
+    """An official's own workbook as it arrives: a first sheet of instructions, a title row and a
+    units row above the header, amounts in 万元, header synonyms and one typo (营业收人), a
+    Chinese-quoted firm name, styled blanks where figures were not given, a date cell, titles
+    as officials write them."""
+    b = Book()
+    b.sheet("填表说明", [text_row(b, 1, ["填表说明"]),
+                         text_row(b, 2, ["1. 金额单位为万元，人数单位为人；"]),
+                         text_row(b, 3, ["2. 没有数据的格子请留空。"])])
+    head = ["序号", "企业名称", "统一社会信用代码", "所在地区代码", "行业代码", "成立日期", "有效资质",
+            "2023年营业收入(万元)", "2024年营业收入(万元)", "2024年净利润（万元）",
+            "2024年扣非后净利润(万元)", "2024年研发费用(万元)", "2024年资产总计(万元)",
+            "2024年负债总计(万元)", "2024年职工人数", "2024年研发人员", "2022年营业收人(万元)"]
+    rows = [text_row(b, 1, ["2025年苏州市“专精特新”中小企业申报汇总表"]),
+            text_row(b, 2, ["填报单位：苏州市工业和信息化局", None, None, None, None, None, None,
+                            None, None, None, None, None, None, None, None, None, "金额单位：万元"]),
+            text_row(b, 3, head)]
+    firms = [
+        (1, "苏州“精工”传动科技有限公司", "91320505MA1N2K3P9H", 320505, "C3451", 42079,
+         "专精特新“小巨人”企业；高企", [8200, 9650.5, 812.3, 790, 486, 7300, 2900, 186, 41, 7000]),
+        (2, "无锡华晟重工装备股份有限公司", "91320200725810369C", 320214, "C3511", 38412,
+         "专精特新", [15000, 16800, None, None, None, 21000, 8800, 420, 60, 13200]),
+        (3, "泰州空白测试有限公司", "91321200MA1T5NX21J", 321202, "C2710", 43466,
+         "", [3100, 3550, 210, None, 180, None, None, 95, 18, None]),
+    ]
+    r = 4
+    for no, name, uscc, region, ind, founded, titles, figures in firms:
+        cells = [num_cell("A%d" % r, no), str_cell(b, "B%d" % r, name), str_cell(b, "C%d" % r, uscc),
+                 num_cell("D%d" % r, region), str_cell(b, "E%d" % r, ind),
+                 num_cell("F%d" % r, founded, 2)]
+        cells.append(str_cell(b, "G%d" % r, titles) if titles else '<c r="G%d" s="1"/>' % r)
+        for i, v in enumerate(figures):
+            ref = "%s%d" % (col_name(7 + i), r)
+            cells.append(num_cell(ref, v) if v is not None else '<c r="%s" s="1"/>' % ref)
+        rows.append((r, cells))
+        r += 1
+    b.sheet("申报汇总", rows)
+    b.write(os.path.join(OUT, "official.xlsx"))
+
+
 if __name__ == "__main__":
     blanks()
     clear_marker()
@@ -276,3 +316,4 @@ if __name__ == "__main__":
     empty_and_header_only()
     duplicate_uscc()
     hostile()
+    official()

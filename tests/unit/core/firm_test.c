@@ -23,6 +23,58 @@ static void registry_finds_english_chinese_and_alias(void **state) {
   assert_string_equal(tidu_field_find("统一社会信用代码")->name, "uscc");
 }
 
+/* Issue 11.21: the balance-sheet and head-count headers officials write are synonyms. */
+static void common_header_synonyms(void **state) {
+  (void)state;
+  static const char *const pairs[][2] = {
+      {"资产总计", "total_assets"},      {"资产合计", "total_assets"},
+      {"负债总计", "total_liabilities"}, {"职工人数", "employees"},
+      {"从业人数", "employees"},         {"扣非后净利润", "net_profit_deducted"},
+      {"股东权益", "net_assets"},        {"研发支出", "rd_expense"},
+  };
+  for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+    const tidu_field_info *fi = tidu_field_find(pairs[i][0]);
+    assert_non_null(fi);
+    assert_string_equal(fi->name, pairs[i][1]);
+  }
+}
+
+/* 1 when `s` holds an identifier-like word: letters or digits joined by an underscore. */
+static int has_snake_case(const char *s) {
+  for (const char *p = strchr(s, '_'); p; p = strchr(p + 1, '_'))
+    if (p > s && p[1] && ((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= '0' && p[-1] <= '9')) &&
+        p[1] >= 'a' && p[1] <= 'z')
+      return 1;
+  return 0;
+}
+
+/* Issue 11.17 / 11.2: every field has a Chinese and an English name, and the English name is a
+ * phrase, not the identifier; every enumeration value has labels in both languages. */
+static void every_field_has_chinese_and_english_names(void **state) {
+  (void)state;
+  for (int scope = 0; scope < 2; scope++) {
+    int n = scope ? TIDU_NYEAR : TIDU_NFIRM;
+    for (int i = 0; i < n; i++) {
+      const tidu_field_info *fi = scope ? tidu_year_field_info((tidu_year_field)i)
+                                        : tidu_firm_field_info((tidu_firm_field)i);
+      assert_non_null(fi->zh);
+      assert_non_null(fi->en);
+      assert_true(fi->zh[0] && fi->en[0]);
+      assert_true((unsigned char)fi->zh[0] >= 0x80); /* Chinese, not ASCII */
+      if (has_snake_case(fi->en)) fail_msg("field %s: English name '%s'", fi->name, fi->en);
+      if (fi->type == TIDU_T_ENUM || fi->type == TIDU_T_TAGS)
+        for (int v = 0; v < tidu_enum_count(fi->enum_id); v++) {
+          const char *en = tidu_enum_label_en(fi->enum_id, v);
+          if (has_snake_case(en)) fail_msg("%s value %d: English label '%s'", fi->name, v, en);
+          assert_true((unsigned char)tidu_enum_label_zh(fi->enum_id, v)[0] >= 0x80);
+        }
+    }
+  }
+  assert_string_equal(tidu_field_find("roe_weighted")->en, "weighted average ROE");
+  int v = tidu_enum_find(TIDU_E_listing_status, "neeq_innovative");
+  assert_string_equal(tidu_enum_label_en(TIDU_E_listing_status, v), "NEEQ innovation tier");
+}
+
 static void enums_round_trip(void **state) {
   (void)state;
   int v = tidu_enum_find(TIDU_E_listing_status, "neeq_innovative");
@@ -106,6 +158,8 @@ static void chunk_columns_are_relative_to_base_year(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(registry_finds_english_chinese_and_alias),
+      cmocka_unit_test(common_header_synonyms),
+      cmocka_unit_test(every_field_has_chinese_and_english_names),
       cmocka_unit_test(enums_round_trip),
       cmocka_unit_test(firm_defaults_missing_and_declarations_absent),
       cmocka_unit_test(absent_means_missing_default_or_no_text),

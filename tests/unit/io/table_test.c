@@ -206,6 +206,19 @@ static void unknown_columns_warn_once(void **state) {
                   "W firms.csv:1:2: 备注: 未知的列，已忽略 / 备注: unknown column, ignored [备注]");
 }
 
+/* An official's headers: a row-number column is skipped quietly, and a mistyped header with a
+ * year and a unit still gets "did you mean" (营业收人 -> 营业收入). */
+static void official_headers(void **state) {
+  (void)state;
+  const char *log = run("序号,uscc,2022年营业收人(万元),研发费用_2024\n"
+                        "1,91320500MA1N2K3P99,5,6\n");
+  assert_int_equal(count_lines(log, 'W'), 1);
+  assert_contains(log,
+                  "W firms.csv:1:3: 2022年营业收人(万元): 未知的列，已忽略（是否为 营业收入？） / "
+                  "2022年营业收人(万元): unknown column, ignored (did you mean revenue?)");
+  assert_contains(log, "\"rd_expense\":6}");
+}
+
 static void parentheses_that_are_part_of_a_name(void **state) {
   (void)state;
   const char *log = run("uscc,科技奖励(近三年),2024年新增股权融资(合格机构投资者实缴)(万元),"
@@ -321,6 +334,7 @@ int main(void) {
       cmocka_unit_test(declarations_enums_tags_dates),
       cmocka_unit_test(ranges_are_checked),
       cmocka_unit_test(unknown_columns_warn_once),
+      cmocka_unit_test(official_headers),
       cmocka_unit_test(parentheses_that_are_part_of_a_name),
       cmocka_unit_test(header_problems_fail_the_open),
       cmocka_unit_test(rows_without_identity_or_year),
