@@ -16,7 +16,7 @@ public_layer() {
   assess.h | batch.h) echo assess ;;
   io.h | pack.h | sheet.h | export.h | outfile.h) echo io ;;
   store.h | accounts.h) echo store ;;
-  regeval.h | app.h | firmlist.h) echo app ;;
+  regeval.h | app.h | firmlist.h | import.h) echo app ;;
   programme.h) echo programme ;;
   server.h) echo server ;;
   *) echo "?" ;;

@@ -40,6 +40,17 @@ typedef struct tidu_reader tidu_reader;
 TIDU_API tidu_code tidu_reader_open(const char *path, tidu_format fmt, const tidu_read_options *opt,
                                     tidu_reader **out, tidu_error *err);
 
+/* As tidu_reader_open, for importing in bounded memory: a CSV file (UTF-8, header found
+ * without --header-row) of more than `spill_above` bytes (0: TIDU_SPILL_ABOVE) is read once and
+ * its rows written by firm (uscc, else name) into temporary files in $TMPDIR (else /tmp), removed
+ * from the folder as soon as they are made; the firms are then read back one file at a time.
+ * Each firm is complete and its lines are the input's, but firms come grouped by temporary file,
+ * not in input order. Other inputs are read as tidu_reader_open reads them. */
+#define TIDU_SPILL_ABOVE ((size_t)64 << 20)
+TIDU_API tidu_code tidu_reader_open_bounded(const char *path, tidu_format fmt,
+                                            const tidu_read_options *opt, size_t spill_above,
+                                            tidu_reader **out, tidu_error *err);
+
 /* Same over a memory buffer (borrowed until close); `name` is used in messages. */
 TIDU_API tidu_code tidu_reader_open_mem(const char *name, const char *data, size_t len,
                                         tidu_format fmt, const tidu_read_options *opt,

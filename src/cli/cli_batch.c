@@ -192,7 +192,11 @@ int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, c
   cli_source *src = NULL;
   int status = cli_source_open_ro(paths, n, ro, "assess", &src);
   if (status) return status;
-  tidu_batch_options opt = {.sel = {sel, NULL}, .as_of_days = as_of, .year = year, .aggregate = 1};
+  tidu_batch_options opt = {.sel = {sel, NULL},
+                            .as_of_days = as_of,
+                            .year = year,
+                            .aggregate = 1,
+                            .threads = ro ? ro->threads : 0};
   cli_source_hook(src, &opt);
   tidu_batch_stats *stats = NULL;
   tidu_error err;
@@ -230,5 +234,10 @@ int cli_read_options(const cli_spec *spec, const cli_args *a, tidu_read_options 
                      "number from 1 to 1048576: '%s'",
                      h);
   ro->header_row = (long)row;
+  const char *t = cli_get(spec, a, "threads");
+  long long n = 0;
+  if (t && cli_parse_int(t, 1, 64, &n) != 0)
+    return cli_usage(spec, "--threads 应为 1–64 / --threads wants 1-64: '%s'", t);
+  ro->threads = (int)n;
   return CLI_OK;
 }

@@ -1,17 +1,14 @@
-/* `tidu import`: load CSV, XLSX and JSON files into the registry in one transaction. */
+/* `tidu import`: options, progress and messages around the application layer's import. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cli_batch.h"
-#include "io/rowsrc.h"
-#include "tidu/io.h"
-#include "tidu/outfile.h"
+#include "tidu/import.h"
 #include "tidu/store.h"
 #include "tidu/toolkit.h"
 
@@ -26,8 +23,7 @@ static const cli_option import_opts[] = {
      "write the good records; rejected rows with a reason go to this file (NDJSON for JSON input)"},
     {"format", 'f', "FMT", "输入格式 csv|xlsx|json|ndjson(默认按扩展名)",
      "input format csv|xlsx|json|ndjson (default: by extension)"},
-    {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
-     "how long to wait while another process writes (default 300, or $TIDU_WAIT)"},
+    CLI_OPT_WAIT,
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -40,28 +36,6 @@ const cli_spec cli_import_specs[] = {
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
-/* One rejected record. */
-typedef struct reject {
-  int file;
-  long row;
-  char column[128];
-  char reason[512];
-} reject;
-
-typedef struct import_run {
-  tidu_store *store;
-  const char *sheet;
-  tidu_read_options ro;
-  tidu_format fmt;
-  int dry_run;
-  const char *rejects_path;
-  tidu_import_summary sum;
-  long problems;
-  reject *rejects;
-  size_t nrejects, cap;
-  cli_progress progress;
-} import_run;
-
 static tidu_format parse_format(const char *s, int *ok) {
   *ok = 1;
   if (!s) return TIDU_FMT_AUTO;
@@ -73,41 +47,18 @@ static tidu_format parse_format(const char *s, int *ok) {
   return TIDU_FMT_AUTO;
 }
 
-static int is_xlsx(const char *path, tidu_format fmt) {
-  if (fmt == TIDU_FMT_XLSX) return 1;
-  size_t n = strlen(path);
-  return fmt == TIDU_FMT_AUTO && n > 5 && !strcasecmp(path + n - 5, ".xlsx");
-}
-
-/* Where problems of one file are reported: the file and, for XLSX, the sheet's name (looked
- * up on the first problem when --sheet was not given). */
-typedef struct where {
-  const char *path;
-  int xlsx;
-  const char *sheet; /* --sheet or NULL */
-  char found[128];
-  int looked;
-} where;
-
-static const char *sheet_of(where *w) {
-  if (!w->xlsx) return NULL;
-  if (w->sheet) return w->sheet;
-  if (!w->looked) {
-    tidu_rowsrc src;
-    tidu_error err;
-    w->looked = 1;
-    if (tidu_xlsx_rowsrc(w->path, NULL, &src, &err) == 0) {
-      snprintf(w->found, sizeof w->found, "%s", src.sheet ? src.sheet : "");
-      src.close(src.ctx);
-    }
-  }
-  return w->found[0] ? w->found : NULL;
-}
+typedef struct cli_import {
+  int dry_run;
+  int skip_bad;
+  cli_progress progress;
+} cli_import;
 
 /* Prints one problem as FILE:SHEET:ROW:COLUMN: message (sheet only for XLSX). */
-static void print_problem(where *w, const tidu_error *e) {
-  const char *sheet = sheet_of(w);
-  fprintf(stderr, "%s", e->file[0] ? e->file : w->path);
+static void print_problem(void *ud, const char *path, const char *sheet, const tidu_error *e,
+                          int opening) {
+  (void)ud;
+  (void)opening;
+  fprintf(stderr, "%s", e->file[0] ? e->file : path);
   if (sheet) fprintf(stderr, ":%s", sheet);
   if (e->line > 0) fprintf(stderr, ":%ld", e->line);
   if (e->column_name[0])
@@ -117,23 +68,9 @@ static void print_problem(where *w, const tidu_error *e) {
   fprintf(stderr, ": %s%s\n", e->warning ? "警告/warning: " : "", e->message);
 }
 
-static void add_reject(import_run *r, int file, const tidu_error *e) {
-  if (!r->rejects_path) return;
-  if (TIDU_PUSH_ROOM(r->rejects, r->nrejects, r->cap) != 0) return;
-  reject *j = &r->rejects[r->nrejects++];
-  j->file = file;
-  j->row = e->line;
-  snprintf(j->column, sizeof j->column, "%s", e->column_name);
-  snprintf(j->reason, sizeof j->reason, "%s", e->message);
-}
-
-static void drain_warnings(import_run *r, tidu_reader *rd, where *at) {
-  tidu_error w;
-  while (tidu_reader_warning(rd, &w)) {
-    w.warning = 1;
-    print_problem(at, &w);
-    r->sum.warnings++;
-  }
+static void print_error(void *ud, const tidu_error *e) {
+  (void)ud;
+  cli_print_error(e);
 }
 
 /* Counts newlines, to size the progress bar of a text file. */
@@ -149,369 +86,35 @@ static uint64_t count_lines(const char *path) {
   return lines;
 }
 
-/* Reads every record of one file into the open transaction. Returns TIDU_OK, or a fatal code
- * (I/O, memory, limits, database) after printing it. */
-static tidu_code import_file(import_run *r, int idx, const char *path) {
-  where at = {path, is_xlsx(path, r->fmt), r->sheet, "", 0};
-  tidu_reader *rd = NULL;
-  tidu_error err;
-  tidu_error_clear(&err);
-  tidu_code rc = tidu_reader_open(path, r->fmt, &r->ro, &rd, &err);
-  if (rc != TIDU_OK) {
-    print_problem(&at, &err);
-    r->problems++;
-    return rc == TIDU_ERR_INPUT || rc == TIDU_ERR_DATA ? TIDU_OK : rc;
-  }
-  int64_t import_id = 0;
-  rc = tidu_store_import_start(r->store, path, r->sheet, &import_id, &err);
-  if (rc != TIDU_OK) cli_print_error(&err);
-  tidu_import_summary before = r->sum;
-  if (isatty(STDERR_FILENO) && !at.xlsx) cli_progress_start(&r->progress, path, count_lines(path));
-  tidu_firm f;
-  tidu_firm_init(&f);
-  int done = 0;
-  while (rc == TIDU_OK && !done) {
-    tidu_error_clear(&err);
-    tidu_code step = tidu_reader_next(rd, &f, &done, &err);
-    drain_warnings(r, rd, &at);
-    if (step == TIDU_OK && !done) {
-      r->sum.records++;
-      step = tidu_store_put_firm(r->store, import_id, &f, &r->sum, &err);
-      cli_progress_update(&r->progress, (uint64_t)(f.src_line > 0 ? f.src_line : 0));
-    }
-    if (step == TIDU_ERR_INPUT || step == TIDU_ERR_DATA) {
-      print_problem(&at, &err);
-      add_reject(r, idx, &err);
-      r->problems++;
-      r->sum.rejected++;
-    } else if (step != TIDU_OK) {
-      print_problem(&at, &err);
-      rc = step;
-    }
-  }
-  cli_progress_end(&r->progress);
-  tidu_firm_clear(&f);
-  tidu_reader_close(rd);
-  if (rc == TIDU_OK) {
-    tidu_import_summary delta = r->sum;
-    delta.records -= before.records;
-    delta.firms_new -= before.firms_new;
-    delta.firms_updated -= before.firms_updated;
-    delta.firms_unchanged -= before.firms_unchanged;
-    delta.years_added -= before.years_added;
-    delta.years_changed -= before.years_changed;
-    delta.years_unchanged -= before.years_unchanged;
-    delta.values_changed -= before.values_changed;
-    delta.warnings -= before.warnings;
-    delta.rejected -= before.rejected;
-    delta.edits_overwritten -= before.edits_overwritten;
-    tidu_import_summary staged = delta;
-    rc = tidu_store_import_finish(r->store, import_id, &delta, &err);
-    if (rc != TIDU_OK) cli_print_error(&err);
-    /* counts a bulk merge (PostgreSQL) made at the end of the import */
-    r->sum.firms_new += delta.firms_new - staged.firms_new;
-    r->sum.firms_updated += delta.firms_updated - staged.firms_updated;
-    r->sum.firms_unchanged += delta.firms_unchanged - staged.firms_unchanged;
-    r->sum.years_added += delta.years_added - staged.years_added;
-    r->sum.years_changed += delta.years_changed - staged.years_changed;
-    r->sum.years_unchanged += delta.years_unchanged - staged.years_unchanged;
-    r->sum.values_changed += delta.values_changed - staged.values_changed;
-  }
-  return rc;
+static void file_start(void *ud, const char *path, int xlsx) {
+  cli_import *ci = ud;
+  if (isatty(STDERR_FILENO) && !xlsx) cli_progress_start(&ci->progress, path, count_lines(path));
 }
 
-/* ---- the rejects file ---- */
-
-static void csv_cell(FILE *out, const char *s, size_t len) {
-  int quote = 0;
-  for (size_t i = 0; i < len; i++)
-    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
-  if (!quote) {
-    fwrite(s, 1, len, out);
-    return;
-  }
-  fputc('"', out);
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] == '"') fputc('"', out);
-    fputc(s[i], out);
-  }
-  fputc('"', out);
+static void progress(void *ud, long line) {
+  cli_import *ci = ud;
+  cli_progress_update(&ci->progress, (uint64_t)(line > 0 ? line : 0));
 }
 
-static void csv_text(FILE *out, const char *s) {
-  csv_cell(out, s, strlen(s));
+static void file_end(void *ud) {
+  cli_import *ci = ud;
+  cli_progress_end(&ci->progress);
 }
 
-/* Opens a row source over the file again, to copy the rejected rows. */
-static int reopen_rows(const char *path, const char *sheet, tidu_rowsrc *src, char **text) {
-  tidu_error err;
-  *text = NULL;
-  if (is_xlsx(path, TIDU_FMT_AUTO)) return tidu_xlsx_rowsrc(path, sheet, src, &err) == 0 ? 0 : -1;
-  FILE *f = fopen(path, "rb");
-  if (!f) return -1;
-  tidu_sb b = {0};
-  tidu_sb_read(&b, f, 0);
-  fclose(f);
-  size_t len = b.len;
-  char *raw = tidu_sb_take(&b);
-  size_t ulen = 0;
-  int rc = raw && tidu_to_utf8(raw, len, text, &ulen, &err) == TIDU_OK ? 0 : -1;
-  free(raw);
-  if (rc == 0) rc = tidu_csv_rowsrc(path, *text, ulen, src, &err) == 0 ? 0 : -1;
-  return rc;
-}
-
-static int cmp_reject(const void *a, const void *b) {
-  const reject *x = a, *y = b;
-  if (x->file != y->file) return x->file < y->file ? -1 : 1;
-  return x->row < y->row ? -1 : x->row > y->row;
-}
-
-/* The reject of row `row` of file `file` (r->rejects sorted by cmp_reject), or NULL. */
-static const reject *find_reject(const import_run *r, int file, long row) {
-  reject key = {.file = file, .row = row};
-  return bsearch(&key, r->rejects, r->nrejects, sizeof *r->rejects, cmp_reject);
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The USCCs of the rejected rows of one file (sorted), so that every row of a rejected firm goes
- * to the rejects file, not only the row the problem was found on. */
-typedef struct uscc_set {
-  char **v;
-  size_t n, cap;
-} uscc_set;
-
-static void set_add(uscc_set *s, const char *p, size_t len) {
-  if (len == 0 || len > 64) return;
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 32;
-    char **nv = realloc(s->v, cap * sizeof *nv);
-    if (!nv) return;
-    s->v = nv;
-    s->cap = cap;
-  }
-  char *c = strndup(p, len);
-  if (c) s->v[s->n++] = c;
-}
-
-static int set_has(const uscc_set *s, const char *p, size_t len) {
-  if (len == 0 || len > 64 || s->n == 0) return 0;
-  char key[72];
-  memcpy(key, p, len);
-  key[len] = '\0';
-  const char *k = key;
-  return bsearch(&k, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
-}
-
-static void set_free(uscc_set *s) {
-  for (size_t i = 0; i < s->n; i++) free(s->v[i]);
-  free(s->v);
-}
-
-/* The column of the USCC in a header row, -1 when there is none. */
-static long uscc_column(const tidu_row *h) {
-  for (size_t i = 0; i < h->ncells; i++) {
-    char name[128];
-    size_t n = h->lens[i] < sizeof name - 1 ? h->lens[i] : sizeof name - 1;
-    memcpy(name, h->cells[i], n);
-    name[n] = '\0';
-    char *t = name;
-    while (*t == ' ') t++;
-    for (char *e = t + strlen(t); e > t && e[-1] == ' ';) *--e = '\0';
-    const tidu_field_info *fi = tidu_field_find(t);
-    if (fi && fi->scope == 'F' && fi->index == TIDU_F_USCC) return (long)i;
-  }
-  return -1;
-}
-
-static void write_cells(FILE *out, const tidu_row *cells, size_t width) {
-  for (size_t i = 0; i < width; i++) {
-    if (i) fputc(',', out);
-    if (i < cells->ncells) csv_cell(out, cells->cells[i], cells->lens[i]);
-  }
-}
-
-/* Copies every row of every rejected firm of one CSV or XLSX file (and, when `header`, the
- * header first) with the input's own columns plus the reason column that import ignores
- * (TIDU_REJECT_COLUMN): the file can be corrected and imported as it is. Returns the rows
- * copied, -1 when the file could not be read again. */
-static long copy_rejects(const import_run *r, FILE *out, int idx, const char *path, int header) {
-  tidu_rowsrc src;
-  char *text = NULL;
-  if (reopen_rows(path, r->sheet, &src, &text) != 0) {
-    free(text);
-    return -1;
-  }
-  /* first pass: the header, and the firms (USCCs) of the rejected rows */
-  tidu_row row;
-  tidu_error err;
-  uscc_set firms = {0};
-  long ucol = -1, copied = 0;
-  size_t width = 0;
-  int first = 1;
-  while (src.next(src.ctx, &row, &err) == 1) {
-    if (first) {
-      ucol = uscc_column(&row);
-      width = row.ncells;
-      first = 0;
-    } else if (ucol >= 0 && (size_t)ucol < row.ncells && find_reject(r, idx, row.row_no)) {
-      set_add(&firms, row.cells[ucol], row.lens[ucol]);
-    }
-  }
-  src.close(src.ctx);
-  free(text);
-  text = NULL;
-  if (firms.n) qsort(firms.v, firms.n, sizeof *firms.v, cmp_str);
-  /* second pass: copy */
-  if (reopen_rows(path, r->sheet, &src, &text) != 0) {
-    set_free(&firms);
-    free(text);
-    return -1;
-  }
-  first = 1;
-  while (src.next(src.ctx, &row, &err) == 1) {
-    const reject *j = first ? NULL : find_reject(r, idx, row.row_no);
-    int same_firm = !first && !j && ucol >= 0 && (size_t)ucol < row.ncells &&
-                    set_has(&firms, row.cells[ucol], row.lens[ucol]);
-    if ((first && !header) || (!first && !j && !same_firm)) {
-      first = 0;
-      continue;
-    }
-    write_cells(out, &row, width > row.ncells ? width : row.ncells);
-    fputc(',', out);
-    if (first) {
-      csv_text(out, TIDU_REJECT_COLUMN);
-    } else {
-      char why[1024];
-      if (j)
-        snprintf(why, sizeof why, "%s:%ld%s%s: %s", path, j->row, j->column[0] ? ":" : "",
-                 j->column, j->reason);
-      else
-        snprintf(why, sizeof why,
-                 "%s:%ld: 同一企业的其他行有错误,整家企业未导入 / another row of this firm was "
-                 "rejected, so the whole firm was not imported",
-                 path, row.row_no);
-      csv_text(out, why);
-      copied++;
-    }
-    fputc('\n', out);
-    first = 0;
-  }
-  src.close(src.ctx);
-  free(text);
-  set_free(&firms);
-  return copied;
-}
-
-/* JSON input: the rejected records listed with file, row, column and reason. */
-static void list_rejects(const import_run *r, FILE *out, int idx, const char *path) {
-  for (size_t i = 0; i < r->nrejects; i++) {
-    if (r->rejects[i].file != idx) continue;
-    csv_text(out, path);
-    fprintf(out, ",%ld,", r->rejects[i].row);
-    csv_text(out, r->rejects[i].column);
-    fputc(',', out);
-    csv_text(out, r->rejects[i].reason);
-    fputc('\n', out);
-  }
-}
-
-/* JSON input: the rejected records themselves, one per line as written, each with its reasons
- * under TIDU_REJECT_COLUMN (which import ignores), so that the rejects file is corrected and
- * imported as it is. Returns the records copied, or -1 when the input cannot be read again. */
-static long copy_json_rejects(const import_run *r, FILE *out, int idx, const char *path) {
-  FILE *in = fopen(path, "rb");
-  if (!in) return -1;
-  tidu_sb text = {0};
-  int bad = tidu_sb_read(&text, in, 0) != 0 || ferror(in);
-  fclose(in);
-  long *lines = tidu_calloc(r->nrejects ? r->nrejects : 1, sizeof *lines);
-  char **why = tidu_calloc(r->nrejects ? r->nrejects : 1, sizeof *why);
-  size_t n = 0;
-  for (size_t i = 0; i < r->nrejects && !bad && lines && why; i++) {
-    const reject *j = &r->rejects[i]; /* sorted by file and row: one entry per record */
-    if (j->file != idx) continue;
-    tidu_sb b = {0};
-    if (n && lines[n - 1] == j->row) { /* a second problem of the same record */
-      tidu_sb_puts(&b, why[n - 1]);
-      tidu_sb_puts(&b, "; ");
-      free(why[--n]);
-    }
-    tidu_sb_puts(&b, j->reason);
-    lines[n] = j->row;
-    if (!(why[n++] = tidu_sb_take(&b))) bad = 1;
-  }
-  long copied = -1;
-  if (!bad && lines && why)
-    copied = (long)tidu_json_copy_records(text.s ? text.s : "", text.len, lines,
-                                          (const char *const *)why, n, out);
-  for (size_t i = 0; why && i < n; i++) free(why[i]);
-  free(why);
-  free(lines);
-  tidu_sb_free(&text);
-  return copied;
-}
-
-static int is_json(const import_run *r, const char *path) {
-  if (r->fmt == TIDU_FMT_JSON || r->fmt == TIDU_FMT_NDJSON) return 1;
-  size_t n = strlen(path);
-  return r->fmt == TIDU_FMT_AUTO && ((n > 5 && !strcasecmp(path + n - 5, ".json")) ||
-                                     (n > 7 && !strcasecmp(path + n - 7, ".ndjson")) ||
-                                     (n > 6 && !strcasecmp(path + n - 6, ".jsonl")));
-}
-
-/* Writes the rejects file whole or not at all (tidu_outfile): a kill leaves the previous one. */
-static int write_rejects(import_run *r, int nfiles, char **files) {
-  tidu_outfile *o = NULL;
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (tidu_outfile_open(r->rejects_path, &o, &err) != TIDU_OK) {
-    cli_print_error(&err);
-    return CLI_INPUT;
-  }
-  FILE *out = tidu_outfile_fp(o);
-  qsort(r->rejects, r->nrejects, sizeof *r->rejects, cmp_reject);
-  /* rejects from JSON inputs only: the records themselves, as NDJSON */
-  int all_json = 1;
-  for (size_t k = 0; k < r->nrejects; k++) all_json &= is_json(r, files[r->rejects[k].file]);
-  for (int i = 0; i < nfiles && all_json; i++) {
-    if (!is_json(r, files[i]) || copy_json_rejects(r, out, i, files[i]) >= 0) continue;
-    tidu_outfile_abort(o); /* the input could not be read again */
-    tidu_outfile_error(&err, files[i], errno);
-    cli_print_error(&err);
-    return CLI_INPUT;
-  }
-  if (!all_json) fputs("\xef\xbb\xbf", out); /* UTF-8 with a BOM, as Excel wants it */
-  int header = 1, listed = 0;
-  for (int i = 0; i < nfiles && !all_json; i++) {
-    int any = 0;
-    for (size_t k = 0; k < r->nrejects && !any; k++) any = r->rejects[k].file == i;
-    if (!any) continue;
-    if (!is_json(r, files[i]) && copy_rejects(r, out, i, files[i], header) >= 0) {
-      header = 0; /* files after the first add their rows under the first file's header */
-      continue;
-    }
-    if (!listed) fputs("file,row,column,reason\n", out);
-    listed = 1;
-    list_rejects(r, out, i, files[i]);
-  }
-  if (tidu_outfile_commit(o, &err) != TIDU_OK) {
-    cli_print_error(&err);
-    return CLI_INPUT;
-  }
-  return CLI_OK;
-}
-
-static void print_summary(const tidu_import_summary *s, int written) {
+static void print_summary(void *ud, const tidu_import_result *res) {
+  cli_import *ci = ud;
+  const tidu_import_summary *s = &res->sum;
+  int fatal = res->fatal != TIDU_OK;
+  int refuse = fatal || (res->problems > 0 && !ci->skip_bad);
+  if (refuse && !fatal)
+    fprintf(stderr, "%ld 个问题，未写入任何数据 / %ld problem%s, nothing written\n", res->problems,
+            res->problems, res->problems == 1 ? "" : "s");
   printf("记录/records %lld; 企业/firms: 新增/new %lld, 更新/updated %lld, 未变/unchanged %lld; "
          "年度/years: 新增/added %lld, 变更/changed %lld, 未变/unchanged %lld; "
          "警告/warnings %lld; 拒绝/rejected %lld%s\n",
          s->records, s->firms_new, s->firms_updated, s->firms_unchanged, s->years_added,
          s->years_changed, s->years_unchanged, s->warnings, s->rejected,
-         written ? "" : " (未写入 / nothing written)");
+         res->written ? "" : " (未写入 / nothing written)");
   if (s->edits_overwritten > 0)
     printf("覆盖手工修改/overwrote manual edits %lld: 这些数值此前由 firm edit "
            "修改,现被文件中的值替换,"
@@ -520,30 +123,26 @@ static void print_summary(const tidu_import_summary *s, int written) {
            s->edits_overwritten);
 }
 
-static int run_import(import_run *r, int nfiles, char **files) {
+static int run_import(cli_import *ci, tidu_store *store, const tidu_import_options *opt, int nfiles,
+                      char **files) {
+  tidu_import_hooks h = {0};
+  h.ud = ci;
+  h.problem = print_problem;
+  h.error = print_error;
+  h.file_start = file_start;
+  h.progress = progress;
+  h.file_end = file_end;
+  h.done = print_summary;
+  tidu_import_result res;
   tidu_error err;
   tidu_error_clear(&err);
-  if (tidu_store_begin(r->store, &err) != TIDU_OK) {
+  tidu_code rc = tidu_import_run(store, files, (size_t)nfiles, opt, &h, &res, &err);
+  if (rc != TIDU_OK) {
     cli_print_error(&err);
     return CLI_INPUT;
   }
-  tidu_code rc = TIDU_OK;
-  for (int i = 0; i < nfiles && rc == TIDU_OK; i++) rc = import_file(r, i, files[i]);
-  int fatal = rc != TIDU_OK;
-  int refuse = fatal || (r->problems > 0 && !r->rejects_path);
-  if (refuse || r->dry_run) {
-    tidu_store_rollback(r->store);
-  } else if (tidu_store_commit(r->store, &err) != TIDU_OK) {
-    cli_print_error(&err);
-    return CLI_INPUT;
-  }
-  if (refuse && !fatal)
-    fprintf(stderr, "%ld 个问题，未写入任何数据 / %ld problem%s, nothing written\n", r->problems,
-            r->problems, r->problems == 1 ? "" : "s");
-  print_summary(&r->sum, !refuse && !r->dry_run);
-  if (r->rejects_path && !fatal && write_rejects(r, nfiles, files) != CLI_OK) return CLI_INPUT;
-  if (fatal) return cli_exit_code(rc);
-  return refuse || r->sum.rejected > 0 || r->problems > 0 ? CLI_INPUT : CLI_OK;
+  if (res.fatal != TIDU_OK) return cli_exit_code(res.fatal);
+  return res.sum.rejected > 0 || res.problems > 0 ? CLI_INPUT : CLI_OK;
 }
 
 /* Import may create the registry, and says so; a dry run works on a private copy and takes no
@@ -572,29 +171,33 @@ int cmd_import(int argc, char **argv) {
     cli_args_free(&a);
     return cli_usage(spec, "需要至少一个文件 / needs at least one FILE");
   }
-  import_run r;
-  memset(&r, 0, sizeof r);
+  tidu_import_options opt;
+  memset(&opt, 0, sizeof opt);
+  cli_import ci;
+  memset(&ci, 0, sizeof ci);
   int ok;
-  r.fmt = parse_format(cli_get(spec, &a, "format"), &ok);
-  int ro_rc = cli_read_options(spec, &a, &r.ro);
+  opt.fmt = parse_format(cli_get(spec, &a, "format"), &ok);
+  int ro_rc = cli_read_options(spec, &a, &opt.read);
   if (ro_rc) {
     cli_args_free(&a);
     return ro_rc;
   }
-  r.sheet = r.ro.sheet;
-  r.dry_run = cli_get(spec, &a, "dry-run") != NULL;
-  r.rejects_path = cli_get(spec, &a, "skip-bad");
+  opt.dry_run = ci.dry_run = cli_get(spec, &a, "dry-run") != NULL;
+  opt.rejects = cli_get(spec, &a, "skip-bad");
+  opt.skip_bad = ci.skip_bad = opt.rejects != NULL;
+  const char *spill = getenv("TIDU_SPILL_ABOVE"); /* bytes; tests make small files spill */
+  if (spill && *spill) opt.spill_above = (size_t)strtoull(spill, NULL, 10);
   if (!ok) {
     cli_args_free(&a);
     return cli_usage(spec, "未知格式 / unknown format '%s'", cli_get(spec, &a, "format"));
   }
-  if (r.rejects_path)
-    rc = cli_guard_output(r.rejects_path, cli_db_path(cli_get(spec, &a, "db")), a.pos, a.npos);
+  tidu_store *store = NULL;
+  if (opt.rejects)
+    rc = cli_guard_output(opt.rejects, cli_db_path(cli_get(spec, &a, "db")), a.pos, a.npos);
   if (rc == CLI_OK) rc = cli_set_wait(spec, cli_get(spec, &a, "wait"));
-  if (rc == CLI_OK) rc = open_registry(cli_db_path(cli_get(spec, &a, "db")), r.dry_run, &r.store);
-  if (rc == CLI_OK) rc = run_import(&r, a.npos, a.pos);
-  tidu_store_close(r.store);
-  free(r.rejects);
+  if (rc == CLI_OK) rc = open_registry(cli_db_path(cli_get(spec, &a, "db")), opt.dry_run, &store);
+  if (rc == CLI_OK) rc = run_import(&ci, store, &opt, a.npos, a.pos);
+  tidu_store_close(store);
   cli_args_free(&a);
   return rc;
 }

@@ -87,7 +87,8 @@ int cmd_project(int argc, char **argv) {
   cli_source *src = NULL;
   if (!rc) rc = cli_load_rules(cli_get(spec, &a, "rules"), &book);
   if (!rc) rc = cli_select(book, p.as_of, cli_get(spec, &a, "only"), &sel);
-  if (!rc) rc = cli_source_open(a.pos, a.npos, cli_get(spec, &a, "sheet"), "project", &src);
+  tidu_read_options ro = {.sheet = cli_get(spec, &a, "sheet"), .threads = p.threads};
+  if (!rc) rc = cli_source_open_ro(a.pos, a.npos, &ro, "project", &src);
   if (!rc) {
     tidu_batch_options opt = {
         .sel = {sel, NULL}, .as_of_days = p.as_of, .year = p.year, .threads = p.threads};

@@ -220,7 +220,8 @@ static int run(const cli_spec *spec, const cli_args *a, const set_list *sets, si
   else if (!rc)
     rc = load_side(spec, cli_get(spec, a, "with"), shared, as_of, with);
   cli_source *src = NULL;
-  if (!rc) rc = cli_source_open(a->pos, a->npos, cli_get(spec, a, "sheet"), "simulate", &src);
+  tidu_read_options ro = {.sheet = cli_get(spec, a, "sheet"), .threads = threads};
+  if (!rc) rc = cli_source_open_ro(a->pos, a->npos, &ro, "simulate", &src);
   tidu_simulation *sim = NULL;
   if (!rc) {
     tidu_batch_options opt = {

@@ -26,6 +26,7 @@ void tidu_utf8_cut_tail(char *s) {
 typedef struct {
   char *p;
   size_t size, n;
+  int split; /* a %s argument was a "中文 / English" pair and gave one half */
 } out;
 
 static void out_put(out *o, const char *s, size_t len) {
@@ -85,7 +86,7 @@ static size_t count_convs(const char *f, const char *end) {
  * with its quotation marks, separated by spaces. */
 static void render(out *o, const char *fmt, const char *f, const char *end, va_list *ap, int half,
                    out *extra, size_t skip) {
-  out none = {NULL, 0, 0};
+  out none = {NULL, 0, 0, 0};
   out *text = extra ? &none : o; /* collecting: the literal text is not wanted */
   size_t conv_no = 0;
   while (f < end) {
@@ -194,6 +195,7 @@ static void render(out *o, const char *fmt, const char *f, const char *end, va_l
           out_put(dst, s, (size_t)(sep - s));
         else
           out_put(dst, sep + 3, strlen(sep + 3));
+        dst->split = 1;
         n = 0;
       } else {
         n = snprintf(buf, sizeof buf, spec, s);
@@ -216,8 +218,8 @@ static void render(out *o, const char *fmt, const char *f, const char *end, va_l
  * format '%s'") is added to the other side after a colon ("未知格式：'xml'"), so that each form
  * is whole on its own. */
 static void split_message(tidu_error *err, const char *fmt, va_list ap) {
-  out zh = {err->message_zh, sizeof err->message_zh, 0};
-  out en = {err->message_en, sizeof err->message_en, 0};
+  out zh = {err->message_zh, sizeof err->message_zh, 0, 0};
+  out en = {err->message_en, sizeof err->message_en, 0, 0};
   err->message_zh[0] = err->message_en[0] = '\0';
   const char *end = fmt + strlen(fmt);
   const char *sep = strstr(fmt, " / ");
@@ -226,7 +228,7 @@ static void split_message(tidu_error *err, const char *fmt, va_list ap) {
   if (sep) {
     size_t cz = count_convs(fmt, sep), ce = count_convs(sep + 3, end);
     char more[512];
-    out extra = {more, sizeof more, 0};
+    out extra = {more, sizeof more, 0, 0};
     more[0] = '\0';
     if (cz > ce) { /* values only the Chinese side prints, for the English form */
       va_list z;
@@ -261,6 +263,13 @@ static void split_message(tidu_error *err, const char *fmt, va_list ap) {
   va_end(a);
   tidu_utf8_cut_tail(err->message_zh);
   tidu_utf8_cut_tail(err->message_en);
+  /* a pair inside a pair ("无法读取%s / cannot read %s" with "目录 / directory") reads as
+   * "无法读取目录 / directory / cannot read 目录 / directory" when printed whole: the whole
+   * message is then the two forms joined */
+  if (sep && (zh.split || en.split) &&
+      snprintf(err->message, sizeof err->message, "%s / %s", err->message_zh, err->message_en) >=
+          (int)sizeof err->message)
+    tidu_utf8_cut_tail(err->message);
 }
 
 void tidu_error_vmessage(tidu_error *err, const char *fmt, va_list ap) {

@@ -131,15 +131,23 @@ int tidu_table_is_wide(const tidu_table *t);
 const tidu_rowsrc *tidu_table_rowsrc(const tidu_table *t);
 /* 1 when every cell of the row is blank (such rows are skipped). */
 int tidu_table_row_blank(const tidu_row *row);
-/* One non-blank data row of a wide table into `firm` (cleared first), reading only the
+/* The columns (0-based) of the uscc and the name, by which long-layout rows are grouped into
+ * firms; -1 when absent. */
+void tidu_table_key_columns(const tidu_table *t, long *uscc, long *name);
+/* One non-blank data row of a wide table into `firm` (empty, as tidu_firm_init leaves it; it
+ * is left empty on errors), with `vals` as scratch (tidu_table_ncols entries), reading only the
  * header map of `t` (safe from several threads): the row's warnings are pushed to `wq`, *key
- * receives its uscc in upper case (a new string, NULL when none) for tidu_table_seen. Returns
- * TIDU_OK, a record error (INPUT, DATA) located in `err`, or TIDU_ERR_NOMEM. */
-tidu_code tidu_table_wide_row(const tidu_table *t, const tidu_row *row, tidu_warnq *wq,
-                              tidu_firm *firm, char **key, tidu_error *err);
-/* The duplicate check, in input order, of the row at `line` with uscc `key` (taken over):
- * TIDU_OK, or TIDU_ERR_DATA naming both rows (the row is then not delivered). */
-tidu_code tidu_table_seen(tidu_table *t, char *key, long line, tidu_error *err);
+ * receives its uscc in upper case (a new string, NULL when none) and *hash its hash, for
+ * tidu_table_seen. Returns TIDU_OK, a record error (INPUT, DATA) located in `err`, or
+ * TIDU_ERR_NOMEM. */
+tidu_code tidu_table_wide_row(const tidu_table *t, const tidu_row *row, tidu_cellval *vals,
+                              tidu_warnq *wq, tidu_firm *firm, char **key, size_t *hash,
+                              tidu_error *err);
+/* The room tidu_table_wide_row needs in `vals`: one value per column of the header. */
+size_t tidu_table_ncols(const tidu_table *t);
+/* The duplicate check, in input order, of the row at `line` with uscc `key` (taken over) of
+ * hash `hash`: TIDU_OK, or TIDU_ERR_DATA naming both rows (the row is then not delivered). */
+tidu_code tidu_table_seen(tidu_table *t, char *key, size_t hash, long line, tidu_error *err);
 /* The end of a wide table read in parallel after `data_rows` non-blank rows: the "only a
  * header" error once when there were none, else TIDU_OK. */
 tidu_code tidu_table_end(tidu_table *t, long data_rows, tidu_error *err);
@@ -162,11 +170,13 @@ tidu_code tidu_ptable_next(tidu_ptable *p, tidu_firm *firm, int *done, tidu_erro
 /* Stops the threads and frees what is left. NULL is fine. */
 void tidu_ptable_close(tidu_ptable *p);
 
-/* Bytes per part (0 = the default, 256 KiB); tests set it small so that cuts fall inside
+/* Bytes per part (0 = the default, 64 KiB); tests set it small so that cuts fall inside
  * quoted fields and characters. Parts are only used when the data rows span more than one. */
 extern size_t tidu_ptable_part_bytes;
 /* How many times a parallel read has begun (tests check that it was used). */
 extern size_t tidu_ptable_opens;
+/* How many parts were parsed again because their cut fell inside a row (a quoted line break). */
+extern size_t tidu_ptable_reparses;
 
 /* The thread count for reading: `threads` when > 0, else TIDU_THREADS when it is 1..64, else
  * the number of online processors (at most 64). */

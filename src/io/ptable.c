@@ -9,13 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PART_BYTES   (256u * 1024u)
-#define PARTS_AHEAD  4 /* parts in flight per thread */
+#define PART_BYTES   (64u * 1024u)
+#define PARTS_AHEAD  8 /* parts in flight per thread */
 #define MAX_THREADS  64
 #define NO_ERR_INDEX ((size_t)-1)
 
 size_t tidu_ptable_part_bytes = 0;
 size_t tidu_ptable_opens = 0;
+size_t tidu_ptable_reparses = 0;
 
 int tidu_io_threads(int threads) {
   if (threads > 0) return threads > MAX_THREADS ? MAX_THREADS : threads;
@@ -33,6 +34,7 @@ int tidu_io_threads(int threads) {
 typedef struct prow {
   tidu_firm firm;
   char *key;      /* its uscc for the duplicate check, or NULL */
+  size_t hash;    /* the key's hash */
   long line;      /* line within the part (the part's first line is 1) */
   tidu_code code; /* TIDU_OK: `firm`; else errs[err] */
   size_t err;     /* index into the part's errors */
@@ -46,6 +48,8 @@ typedef struct part {
   long lines;         /* line breaks from start to end */
   prow *rows;
   size_t n, cap;
+  size_t inited;      /* rows[0 .. inited) hold an initialised firm (empty from n on) */
+  tidu_cellval *vals; /* scratch for converting a row */
   tidu_error *errs;
   size_t nerr, cap_err;
   tidu_warnq warns;
@@ -95,9 +99,19 @@ static size_t cut(const tidu_ptable *p, size_t k) {
   return nl ? (size_t)(nl - p->text) + 1 : p->len;
 }
 
+/* Empties a firm but keeps its array of years for the next row (no allocation per row). */
+static void firm_empty(tidu_firm *f) {
+  tidu_year *years = f->years;
+  size_t cap = f->cap_years;
+  f->years = NULL;
+  tidu_firm_clear(f);
+  f->years = years;
+  f->cap_years = cap;
+}
+
 static void part_reset(part *b) {
   for (size_t i = 0; i < b->n; i++) {
-    tidu_firm_clear(&b->rows[i].firm);
+    firm_empty(&b->rows[i].firm);
     free(b->rows[i].key);
   }
   b->n = b->nerr = 0;
@@ -108,6 +122,8 @@ static void part_reset(part *b) {
 
 static void part_free(part *b) {
   part_reset(b);
+  for (size_t i = 0; i < b->inited; i++) free(b->rows[i].firm.years);
+  free(b->vals);
   free(b->rows);
   free(b->errs);
   free(b->warns.items);
@@ -142,6 +158,10 @@ static void parse_part(const tidu_ptable *p, part *b, size_t from, size_t stop) 
   if (from >= stop) return;
   tidu_rowsrc src;
   tidu_error e;
+  if (!b->vals && !(b->vals = tidu_calloc(tidu_table_ncols(p->t), sizeof *b->vals))) {
+    b->fatal = -1; /* out of memory before any row */
+    return;
+  }
   if (tidu_csv_rowsrc_at(p->name, p->text, p->len, from, stop, 1, p->delim, &src, &e) != 0) {
     b->fatal = -1; /* out of memory after the rows read so far (none) */
     return;
@@ -156,15 +176,22 @@ static void parse_part(const tidu_ptable *p, part *b, size_t from, size_t stop) 
       break;
     }
     prow *r = &b->rows[b->n++];
-    memset(r, 0, sizeof *r);
-    tidu_firm_init(&r->firm);
+    if (b->n > b->inited) {
+      tidu_firm_init(&r->firm);
+      b->inited = b->n;
+    }
+    r->key = NULL;
+    r->hash = 0;
+    r->code = TIDU_OK;
+    r->err = 0;
+    r->w0 = r->w1 = b->warns.n;
     r->line = rc > 0 ? row.row_no : e.line;
     if (rc < 0) {
       fatal_row(b, r, &e);
       break;
     }
     r->w0 = b->warns.n;
-    r->code = tidu_table_wide_row(p->t, &row, &b->warns, &r->firm, &r->key, &e);
+    r->code = tidu_table_wide_row(p->t, &row, b->vals, &b->warns, &r->firm, &r->key, &r->hash, &e);
     r->w1 = b->warns.n;
     if (r->code == TIDU_ERR_NOMEM) {
       fatal_row(b, r, &e);
@@ -279,9 +306,9 @@ static long file_line(const tidu_ptable *p, long line) {
   return p->base + line - 1;
 }
 
-/* Hands the current part back to the threads. */
+/* Hands the current part back to the threads, which free what it holds (the firms the caller
+ * handed back among them) before they parse into it again. */
 static void release(tidu_ptable *p) {
-  part_reset(p->cur);
   pthread_mutex_lock(&p->lock);
   p->cur->ready = 0;
   p->consumed++;
@@ -299,7 +326,10 @@ static int advance(tidu_ptable *p) {
   pthread_mutex_lock(&p->lock);
   while (!b->ready) pthread_cond_wait(&p->ready, &p->lock);
   pthread_mutex_unlock(&p->lock);
-  if (b->start != p->expect) parse_part(p, b, p->expect, b->stop);
+  if (b->start != p->expect) {
+    __atomic_add_fetch(&tidu_ptable_reparses, 1, __ATOMIC_RELAXED);
+    parse_part(p, b, p->expect, b->stop);
+  }
   p->base = p->next_base;
   p->next_base = p->base + b->lines;
   p->expect = b->end;
@@ -332,7 +362,7 @@ static tidu_code deliver(tidu_ptable *p, prow *r, tidu_firm *firm, tidu_error *e
   if (r->key) {
     char *key = r->key;
     r->key = NULL;
-    tidu_code rc = tidu_table_seen(p->t, key, line, err);
+    tidu_code rc = tidu_table_seen(p->t, key, r->hash, line, err);
     if (rc == TIDU_ERR_NOMEM) p->finished = 1;
     if (rc != TIDU_OK) return rc;
   }
@@ -345,8 +375,9 @@ static tidu_code deliver(tidu_ptable *p, prow *r, tidu_firm *firm, tidu_error *e
     }
   }
   if (r->code != TIDU_OK) return row_err(p, r, err);
+  tidu_firm old = *firm; /* the caller's last firm: freed by a thread with this part */
   *firm = r->firm;
-  tidu_firm_init(&r->firm);
+  r->firm = old;
   firm->src_line = line;
   for (size_t y = 0; y < firm->nyears; y++) firm->years[y].src_line = line;
   return TIDU_OK;
@@ -356,23 +387,27 @@ tidu_code tidu_ptable_next(tidu_ptable *p, tidu_firm *firm, int *done, tidu_erro
   tidu_error local;
   if (!err) err = &local;
   *done = 0;
-  tidu_firm_clear(firm);
   for (;;) {
     if (p->finished) {
+      tidu_firm_clear(firm);
       *done = 1;
       return TIDU_OK;
     }
     if (p->cur && p->pos < p->cur->n) {
       prow *r = &p->cur->rows[p->pos++];
-      return deliver(p, r, firm, err);
+      tidu_code rc = deliver(p, r, firm, err);
+      if (rc != TIDU_OK) tidu_firm_clear(firm);
+      return rc;
     }
     if (p->cur && p->cur->fatal < 0) {
       p->finished = 1;
+      tidu_firm_clear(firm);
       return nomem(err);
     }
     if (!advance(p)) {
       p->finished = 1;
       stop_threads(p);
+      tidu_firm_clear(firm);
       tidu_code rc = tidu_table_end(p->t, p->data_rows, err);
       if (rc != TIDU_OK) return rc;
       *done = 1;

@@ -1,6 +1,7 @@
 /* The public firm reader (tidu/io.h): format detection, opening files and buffers, reading
  * firms and warnings, and writing one firm back as a contract §3 JSON object. */
 #include "io/internal.h"
+#include "io/spill.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
 #include "tidu/toolkit.h"
@@ -78,6 +79,7 @@ struct tidu_reader {
   tidu_table *table;
   tidu_ptable *ptable; /* the table's data rows read in parallel, or NULL */
   tidu_jsonr *json;
+  tidu_spill *spill; /* a large CSV file read back from temporary files (import), or NULL */
   tidu_warnq warns;
   int finished;
 };
@@ -328,6 +330,38 @@ tidu_code tidu_reader_open(const char *path, tidu_format fmt, const tidu_read_op
   return finish_open(r, rc, out, &e, user);
 }
 
+tidu_code tidu_reader_open_bounded(const char *path, tidu_format fmt, const tidu_read_options *opt,
+                                   size_t spill_above, tidu_reader **out, tidu_error *user) {
+  *out = NULL;
+  const char *enc = opt ? opt->encoding : NULL;
+  int csv = fmt == TIDU_FMT_CSV ||
+            (fmt == TIDU_FMT_AUTO && path && format_from_name(path) == TIDU_FMT_CSV);
+  int utf8 = !enc || !*enc || !strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8");
+  if (!path || !strcmp(path, "-") || !csv || !utf8 || (opt && opt->header_row > 0))
+    return tidu_reader_open(path, fmt, opt, out, user);
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      (size_t)st.st_size <= (spill_above ? spill_above : TIDU_SPILL_ABOVE)) {
+    if (fd >= 0) close(fd);
+    return tidu_reader_open(path, fmt, opt, out, user);
+  }
+  tidu_error e;
+  tidu_error_clear(&e);
+  tidu_reader *r = reader_new(path);
+  if (!r) {
+    close(fd);
+    return nomem(user);
+  }
+  tidu_code rc = tidu_spill_open(path, fd, &r->spill, &e);
+  close(fd);
+  if (rc == TIDU_ERR_USAGE) {
+    tidu_reader_close(r);
+    return tidu_reader_open(path, fmt, opt, out, user);
+  }
+  return finish_open(r, rc, out, &e, user);
+}
+
 tidu_code tidu_reader_open_mem(const char *name, const char *data, size_t len, tidu_format fmt,
                                const tidu_read_options *opt, tidu_reader **out, tidu_error *user) {
   tidu_error e;
@@ -344,14 +378,15 @@ tidu_code tidu_reader_next(tidu_reader *r, tidu_firm *firm, int *done, tidu_erro
   tidu_error e;
   tidu_error_clear(&e);
   *done = 0;
-  if (r->finished || (!r->table && !r->json)) {
+  if (r->finished || (!r->table && !r->json && !r->spill)) {
     tidu_firm_clear(firm);
     *done = 1;
     return TIDU_OK;
   }
-  tidu_code rc = r->ptable  ? tidu_ptable_next(r->ptable, firm, done, &e)
-                 : r->table ? tidu_table_next(r->table, firm, done, &e)
-                            : tidu_jsonr_next(r->json, firm, done, &e);
+  tidu_code rc = r->spill    ? tidu_spill_next(r->spill, &r->warns, firm, done, &e)
+                 : r->ptable ? tidu_ptable_next(r->ptable, firm, done, &e)
+                 : r->table  ? tidu_table_next(r->table, firm, done, &e)
+                             : tidu_jsonr_next(r->json, firm, done, &e);
   if (rc == TIDU_OK) return TIDU_OK;
   if (rc == TIDU_ERR_IO || rc == TIDU_ERR_NOMEM || rc == TIDU_ERR_LIMIT) r->finished = 1;
   if (!e.file[0]) snprintf(e.file, sizeof e.file, "%s", r->name);
@@ -365,6 +400,7 @@ int tidu_reader_warning(tidu_reader *r, tidu_error *warn) {
 
 void tidu_reader_close(tidu_reader *r) {
   if (!r) return;
+  tidu_spill_close(r->spill);
   tidu_ptable_close(r->ptable);
   tidu_table_close(r->table);
   tidu_jsonr_close(r->json);

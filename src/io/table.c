@@ -1011,6 +1011,11 @@ static char *row_key(const tidu_table *t, const tidu_row *row, int *oom) {
   return k;
 }
 
+void tidu_table_key_columns(const tidu_table *t, long *uscc, long *name) {
+  *uscc = t->uscc_col;
+  *name = t->name_col;
+}
+
 static tidu_code no_identity(const tidu_table *t, const tidu_row *row, tidu_error *err) {
   tidu_error_set(err, TIDU_ERR_INPUT, t->src.name, row->row_no, 0,
                  "缺少统一社会信用代码和企业名称 / neither uscc nor name is given");
@@ -1021,9 +1026,10 @@ static tidu_code no_identity(const tidu_table *t, const tidu_row *row, tidu_erro
 
 static size_t hash_key(const char *s);
 
-/* Remembers the row a USCC was first seen on; returns that earlier row when the key was seen
- * already (and then frees `key`), 0 when it is new (the key is kept), -1 on ENOMEM. */
-static long seen_before(tidu_table *t, char *key, long row_no) {
+/* Remembers the row a USCC (`key`, whose hash_key is `hash`) was first seen on; returns that
+ * earlier row when the key was seen already (`key` stays the caller's), 0 when it is new (the
+ * key is kept), -1 on ENOMEM (the key is freed). */
+static long seen_before(tidu_table *t, char *key, size_t hash, long row_no) {
   if ((t->nseen + 1) * 2 > t->cap_seen) {
     size_t n = t->cap_seen ? t->cap_seen * 2 : 64;
     slot *sl = calloc(n, sizeof *sl);
@@ -1046,14 +1052,11 @@ static long seen_before(tidu_table *t, char *key, long row_no) {
     t->seen = sl;
     t->cap_seen = n;
   }
-  size_t hash = hash_key(key);
   size_t h = hash & (t->cap_seen - 1);
   for (; t->seen[h].idx; h = (h + 1) & (t->cap_seen - 1)) {
     size_t k = t->seen[h].idx - 1;
-    if (t->seen[h].hash == hash && strcmp(t->seen_keys[k], key) == 0) {
-      free(key);
-      return t->seen_rows[k];
-    }
+    if (t->seen[h].hash == hash && strcmp(t->seen_keys[k], key) == 0)
+      return t->seen_rows[k]; /* the caller frees key */
   }
   t->seen_keys[t->nseen] = key;
   t->seen_rows[t->nseen] = row_no;
@@ -1077,21 +1080,22 @@ static int dup_key(const tidu_table *t, const tidu_row *row, char **key) {
   return 0;
 }
 
-static tidu_code seen_check(tidu_table *t, char *key, long row_no, tidu_error *err);
+static tidu_code seen_check(tidu_table *t, char *key, size_t hash, long row_no, tidu_error *err);
 
 static tidu_code duplicate_check(tidu_table *t, const tidu_row *row, tidu_error *err) {
   char *key;
   if (dup_key(t, row, &key) < 0) return nomem(err);
-  return key ? seen_check(t, key, row->row_no, err) : TIDU_OK;
+  return key ? seen_check(t, key, hash_key(key), row->row_no, err) : TIDU_OK;
 }
 
 /* The duplicate check of uscc `key` (taken over) first seen at line `row_no`. */
-static tidu_code seen_check(tidu_table *t, char *key, long row_no, tidu_error *err) {
-  char q[80];
-  quoted(key, strlen(key), q);
-  long prev = seen_before(t, key, row_no);
+static tidu_code seen_check(tidu_table *t, char *key, size_t hash, long row_no, tidu_error *err) {
+  long prev = seen_before(t, key, hash, row_no);
   if (prev < 0) return nomem(err);
   if (prev == 0) return TIDU_OK;
+  char q[80];
+  quoted(key, strlen(key), q);
+  free(key);
   tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,
                  "同一统一社会信用代码 %s 在本文件中出现两次：第 %ld 行和第 %ld 行（每家企业只能"
                  "占一行；请删去或合并其中一行） / the uscc %s appears twice in this file: rows "
@@ -1429,22 +1433,26 @@ const tidu_rowsrc *tidu_table_rowsrc(const tidu_table *t) {
   return &t->src;
 }
 
-tidu_code tidu_table_wide_row(const tidu_table *t, const tidu_row *row, tidu_warnq *wq,
-                              tidu_firm *firm, char **key, tidu_error *err) {
-  tidu_firm_clear(firm);
+size_t tidu_table_ncols(const tidu_table *t) {
+  return t->ncols ? t->ncols : 1;
+}
+
+tidu_code tidu_table_wide_row(const tidu_table *t, const tidu_row *row, tidu_cellval *vals,
+                              tidu_warnq *wq, tidu_firm *firm, char **key, size_t *hash,
+                              tidu_error *err) {
   if (dup_key(t, row, key) < 0) return nomem(err);
-  rowvals rv = {tidu_calloc(t->ncols ? t->ncols : 1, sizeof *rv.v), 0, 0};
-  if (!rv.v) return nomem(err);
+  *hash = *key ? hash_key(*key) : 0;
+  memset(vals, 0, tidu_table_ncols(t) * sizeof *vals);
+  rowvals rv = {vals, 0, 0};
   tidu_code code = convert_row(t, row, &rv, wq, err);
   if (code == TIDU_OK) code = wide_firm(t, row, &rv, firm, err);
   if (code != TIDU_OK) tidu_firm_clear(firm);
   rowvals_free_text(&rv, t->ncols);
-  free(rv.v);
   return code;
 }
 
-tidu_code tidu_table_seen(tidu_table *t, char *key, long row_no, tidu_error *err) {
-  return seen_check(t, key, row_no, err);
+tidu_code tidu_table_seen(tidu_table *t, char *key, size_t hash, long row_no, tidu_error *err) {
+  return seen_check(t, key, hash, row_no, err);
 }
 
 tidu_code tidu_table_end(tidu_table *t, long data_rows, tidu_error *err) {

@@ -6,6 +6,7 @@
 
 #include "server_int.h"
 #include "tidu/export.h"
+#include "tidu/import.h"
 #include "tidu/io.h"
 #include "tidu/regeval.h"
 #include "tidu/toolkit.h"
@@ -35,42 +36,41 @@ static int may_import(srv_req *rq, const tidu_firm *f, tidu_error *err) {
 
 typedef struct import_run {
   srv_req *rq;
-  tidu_import_summary sum;
+  const char *name;
   json_t *problems;
   json_t *warnings;
+  tidu_error open_err; /* the body could not be read as a table */
+  int open_failed;
 } import_run;
 
-static tidu_code import_records(import_run *ir, tidu_reader *rd, int64_t import_id) {
-  tidu_firm f;
-  tidu_firm_init(&f);
-  int done = 0;
-  tidu_code rc = TIDU_OK;
-  while (rc == TIDU_OK && !done) {
-    tidu_error err;
-    tidu_error_clear(&err);
-    tidu_code step = tidu_reader_next(rd, &f, &done, &err);
-    tidu_error w;
-    while (tidu_reader_warning(rd, &w)) {
-      ir->sum.warnings++;
-      json_array_append_new(ir->warnings, problem_json(&w));
-    }
-    if (step == TIDU_OK && !done) {
-      ir->sum.records++;
-      step = may_import(ir->rq, &f, &err)
-                 ? tidu_store_put_firm(ir->rq->store, import_id, &f, &ir->sum, &err)
-                 : TIDU_ERR_DATA;
-    }
-    if (step == TIDU_ERR_INPUT || step == TIDU_ERR_DATA) {
-      if (!err.line) err.line = f.src_line;
-      json_array_append_new(ir->problems, problem_json(&err));
-      ir->sum.rejected++;
-    } else if (step != TIDU_OK) {
-      json_array_append_new(ir->problems, problem_json(&err));
-      rc = step;
-    }
+static void on_problem(void *ud, const char *path, const char *sheet, const tidu_error *e,
+                       int opening) {
+  import_run *ir = ud;
+  (void)path;
+  (void)sheet;
+  if (opening) {
+    ir->open_err = *e;
+    ir->open_failed = 1;
+  } else {
+    json_array_append_new(e->warning ? ir->warnings : ir->problems, problem_json(e));
   }
-  tidu_firm_clear(&f);
-  return rc;
+}
+
+static int on_may_write(void *ud, const tidu_firm *f, tidu_error *err) {
+  import_run *ir = ud;
+  return may_import(ir->rq, f, err);
+}
+
+/* The audit event goes into the import's transaction. */
+static tidu_code on_commit(void *ud, const tidu_import_summary *sum, tidu_error *err) {
+  import_run *ir = ud;
+  (void)err;
+  if (ir->open_failed) return TIDU_OK;
+  char what[160];
+  snprintf(what, sizeof what, "%s: %lld records, %lld rejected", ir->name, sum->records,
+           sum->rejected);
+  srv_audit(ir->rq, "import", NULL, what);
+  return TIDU_OK;
 }
 
 static json_t *summary_json(const tidu_import_summary *s) {
@@ -94,35 +94,34 @@ int route_import(srv_req *rq, srv_resp *rs) {
   if (!rq->len) return srv_error(rs, 400, "bad_request", "body", "文件为空 / empty file");
   const char *skip = srv_query(rq, "skip_bad");
   int skip_bad = skip && !strcmp(skip, "1");
-  tidu_read_options opt = {.sheet = srv_query(rq, "sheet")};
-  tidu_reader *rd = NULL;
+  tidu_import_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.read.sheet = srv_query(rq, "sheet");
+  opt.skip_bad = skip_bad;
+  opt.data = rq->body;
+  opt.len = rq->len;
+  import_run ir = {rq, name, json_array(), json_array(), {0}, 0};
+  tidu_import_hooks h = {0};
+  h.ud = &ir;
+  h.problem = on_problem;
+  h.error = NULL;
+  h.may_write = on_may_write;
+  h.before_commit = on_commit;
+  tidu_import_result res;
   tidu_error err;
   tidu_error_clear(&err);
-  tidu_code rc = tidu_reader_open_mem(name, rq->body, rq->len, TIDU_FMT_AUTO, &opt, &rd, &err);
-  if (rc != TIDU_OK) {
-    srv_lib_error(rs, &err);
-    if (rc == TIDU_ERR_INPUT || rc == TIDU_ERR_DATA) rs->status = 422;
+  char *paths[1] = {(char *)name};
+  tidu_code rc = tidu_import_run(rq->store, paths, 1, &opt, &h, &res, &err);
+  if (ir.open_failed) {
+    json_decref(ir.problems);
+    json_decref(ir.warnings);
+    srv_lib_error(rs, &ir.open_err);
+    if (ir.open_err.code == TIDU_ERR_INPUT || ir.open_err.code == TIDU_ERR_DATA) rs->status = 422;
     return rs->status;
   }
-  import_run ir = {rq, {0}, json_array(), json_array()};
-  int64_t import_id = 0;
-  rc = tidu_store_begin(rq->store, &err);
-  if (rc == TIDU_OK) rc = tidu_store_import_start(rq->store, name, opt.sheet, &import_id, &err);
-  if (rc == TIDU_OK) rc = import_records(&ir, rd, import_id);
-  if (rc == TIDU_OK) rc = tidu_store_import_finish(rq->store, import_id, &ir.sum, &err);
-  tidu_reader_close(rd);
-  int refuse = rc != TIDU_OK || (ir.sum.rejected > 0 && !skip_bad);
-  if (!refuse) {
-    char what[160];
-    snprintf(what, sizeof what, "%s: %lld records, %lld rejected", name, ir.sum.records,
-             ir.sum.rejected);
-    srv_audit(rq, "import", NULL, what);
-    rc = tidu_store_commit(rq->store, &err);
-    refuse = rc != TIDU_OK;
-  }
-  if (refuse) tidu_store_rollback(rq->store);
-  json_t *out = json_pack("{s:b,s:o,s:o,s:o}", "written", !refuse, "summary", summary_json(&ir.sum),
-                          "problems", ir.problems, "warnings", ir.warnings);
+  int refuse = rc != TIDU_OK || !res.written;
+  json_t *out = json_pack("{s:b,s:o,s:o,s:o}", "written", !refuse, "summary",
+                          summary_json(&res.sum), "problems", ir.problems, "warnings", ir.warnings);
   return srv_json(rs, refuse ? 422 : 200, out);
 }
 

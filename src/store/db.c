@@ -452,12 +452,25 @@ static tidu_code insert_returning(tidu_store *s, tidu_sql_stmt *st, int64_t *id,
   return rc;
 }
 
+#define TIDU_IMPORT_CACHE_MB 96L
+
 tidu_code tidu_store_import_start(tidu_store *s, const char *file, const char *sheet,
                                   int64_t *import_id, tidu_error *err) {
   tidu_sql_stmt *st = NULL;
   char now[32];
   tidu_store_now(now);
-  tidu_code rc = tidu_sql_prepare(
+  tidu_code rc = TIDU_OK;
+  /* An import writes many pages: a page cache of TIDU_IMPORT_CACHE_MB (SQLite's default is
+   * 2 MB) keeps it from writing pages out and reading them back while the transaction runs. */
+  if (tidu_sql_kind(s->db) == TIDU_SQL_SQLITE) {
+    const char *mb = getenv("TIDU_IMPORT_CACHE_MB");
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%ld",
+             (mb && *mb ? strtol(mb, NULL, 10) : TIDU_IMPORT_CACHE_MB) * 1024);
+    rc = tidu_sql_exec(s->db, sql, err);
+    if (rc != TIDU_OK) return rc;
+  }
+  rc = tidu_sql_prepare(
       s->db, "INSERT INTO imports (file, sheet, started_at) VALUES (?1, ?2, ?3) RETURNING id", &st,
       err);
   if (rc != TIDU_OK) return rc;

@@ -7,7 +7,7 @@ EX=examples/firms.ndjson
 A=2025-06-30
 G=tests/golden/assess
 
-plan 27
+plan 28
 
 # ---- json: --detail all is the full contract §4 object as it was written before --detail ----
 head -3 "$EX" >"$tmp/three.ndjson"
@@ -147,3 +147,20 @@ if [ "$widest" -le 160 ]; then ok "table: no line wider than 160 columns (widest
 else bad "table: no line wider than 160 columns" "widest $widest"; fi
 check "table: every long name is cut by display width and ends in …" \
   "$(grep -c '^江苏省苏州市[^ ]*…  *[0-9A-Z]\{18\}  ' "$tmp/long.txt")" 300
+# each row's columns line up with its own page's header (display columns, CJK counted as two)
+aligned=$(python3 -c '
+import re, sys, unicodedata
+def w(s): return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+head = None
+bad = rows = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.startswith("企业 "):
+        head = [w(line[:line.index(t)]) for t in ("USCC", "年度", "主板")]
+        continue
+    m = re.search(r" ([0-9A-Z]{18})  ", line)
+    if not m or head is None: continue
+    rows += 1
+    starts = (m.start(1), m.end(1) + 2, m.end(1) + 2 + 6)  # USCC, year (4 + 2), first board
+    if [w(line[:i]) for i in starts] != head: bad += 1
+print(f"{rows - bad}/{rows}")' "$tmp/long.txt")
+check "table: every row lines up with its page's header" "$aligned" "300/300"

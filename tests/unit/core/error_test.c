@@ -72,6 +72,12 @@ static void messages_keep_both_languages(void **state) {
                  "只读文件系统 / read-only file system");
   assert_string_equal(tidu_error_text(&e, "zh"), "无法打开登记库：只读文件系统");
   assert_string_equal(tidu_error_text(&e, "en"), "cannot open the registry: read-only file system");
+  /* printed whole, a pair inside a pair is the two forms joined, not "… / … / … / …" */
+  assert_string_equal(
+      e.message, "无法打开登记库：只读文件系统 / cannot open the registry: read-only file system");
+  tidu_error_set(&e, TIDU_ERR_IO, "d/", 0, 0, "无法读取%s / cannot read %s", "目录 / directory",
+                 "目录 / directory");
+  assert_string_equal(e.message, "无法读取目录 / cannot read directory");
   tidu_error inner;
   tidu_error_set(&inner, TIDU_ERR_DATA, NULL, 0, 0, "已存在 %s / %s exists", "u1", "u1");
   tidu_error_set(&e, TIDU_ERR_DATA, NULL, 0, 0, "%s", inner.message);
