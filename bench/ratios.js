@@ -31,6 +31,10 @@ for (const p of [duckBig, duckDec, lite, duckMat, liteMat].filter(Boolean)) {
   out.push(`  ${p.system} ${label[p.variant]}: ${fmt(p.firms_per_s)} firms/s (${fmt(p.compute_s)} s)` +
     (tl ? `; tidu/${p.system} = ${fmt(tl.firms_per_s / p.firms_per_s)}x` : ''));
 }
+if (tl && duckBig) {
+  const r = tl.firms_per_s / duckBig.firms_per_s;
+  out.push(`  target tidu >= 2x DuckDB's aggregate (BIGINT): ${fmt(r)}x, ${r >= 2 ? 'met' : 'NOT met'}`);
+}
 if (tc) {
   out.push(`STAR from the CSV, end to end: tidu ${fmt(tc.compute_s + tc.load_s)} s`);
   if (duckCsv) out.push(`  duckdb counts and gap sums straight from read_csv ${fmt(duckCsv.end_to_end_s)} s; speed tidu/duckdb = ${fmt(duckCsv.end_to_end_s / (tc.compute_s + tc.load_s))}x`);
@@ -60,12 +64,17 @@ if (ti) out.push(`CSV ingestion: tidu ${fmt(ti.firms_per_s)} firms/s (${fmt(ti.s
   (di ? `; duckdb read_csv ${fmt(di.firms_per_s)} firms/s (${fmt(di.seconds)} s); tidu/duckdb = ${fmt(ti.firms_per_s / di.firms_per_s)}x` : ''));
 const data = rows.find((r) => r.data);
 for (const b of ['all_rules', 'all_rules_big']) {
-  const a = find(b, 'tidu');
-  if (!a) continue;
-  const bytes = b === 'all_rules' && data ? data.data.pack_bytes : a.pack_bytes;
-  out.push(`All ${a.rulesets} rule sets over ${a.firms} firms: ${fmt(a.seconds)} s, ${fmt(a.firms_per_s)} firms/s, peak RSS ${fmt(a.peak_rss_kb / 1024)} MB` +
-    (bytes ? `, pack ${fmt(bytes / a.firms)} bytes/firm` : ''));
+  for (const a of rows.filter((r) => r.bench === b && r.system === 'tidu')) {
+    const bytes = b === 'all_rules' && data ? data.data.pack_bytes : a.pack_bytes;
+    const cols = a.columns === 'all' ? 'every result column' : 'verdicts only (as --summary)';
+    out.push(`All ${a.rulesets} rule sets over ${a.firms} firms, ${cols}, ${a.threads} thread${a.threads > 1 ? 's' : ''}: ` +
+      `${fmt(a.seconds)} s wall, ${a.cpu_s !== undefined ? fmt(a.cpu_s) + ' s CPU, ' : ''}${fmt(a.firms_per_s)} firms/s, peak RSS ${fmt(a.peak_rss_kb / 1024)} MB` +
+      (bytes ? `, pack ${fmt(bytes / a.firms)} bytes/firm` : '') +
+      (b === 'all_rules_big' && a.firms >= 1e7 ? ` (target < 10 s: ${a.seconds < 10 ? 'met' : 'NOT met'})` : ''));
+  }
 }
+const loads = rows.filter((r) => r.bench === 'load');
+if (loads.length) out.push(`Machine load (1, 5, 15 min) on ${loads[0].cores} cores: ` + loads.map((l) => `${l.when} ${l.date} ${l.uptime}`).join('; '));
 const w = find('whatif', 'tidu');
 if (w) out.push(`What-if main 2023->2024 over ${w.firms} firms: ${fmt(w.seconds)} s once loaded, ${w.flips} flips`);
 const ap = find('assess_per_firm', 'tidu');

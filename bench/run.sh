@@ -1,17 +1,22 @@
 #!/bin/sh
 # Benchmarks of issues 2, 4 and 9, run by `make bench`: each line of output is one measurement as
-# JSON (also appended to bench/data/results.jsonl), then the ratios measured in this same run.
+# JSON (also appended to bench/data/results.jsonl), then the ratios measured in this same run,
+# then the other benchmarks of issue 9 (per-firm output, CSV reading, import) where present.
 #   BENCH_FIRMS=N   population size (default 1000000)
-#   BENCH_BIG=M     also run every rule set over M firms straight from a pack (e.g. 10000000)
-#   BENCH_THREADS=T worker threads for tidu and DuckDB (default 2)
+#   BENCH_BIG=M     every rule set over M firms straight from a pack (default 10000000, the
+#                   issue's size: a 7.6 GB pack, made once; 0 = skip)
+#   BENCH_THREADS=T worker threads for tidu and DuckDB (default 2); the rule-set runs are also
+#                   measured on one thread
+#   BENCH_OTHERS=0  skip bench/output.sh, bench/csv.sh and bench/import.sh
 # Peers: DuckDB through bench/peers (npm); SQLite through the sqlite3 shell. A peer that cannot
-# be installed or run is skipped with a note.
+# be installed or run is skipped with a note. The machine's load is recorded before and after:
+# on a shared machine compare within one run only.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build/release}
 N=${BENCH_FIRMS:-1000000}
 THREADS=${BENCH_THREADS:-2}
-BIG=${BENCH_BIG:-0}
+BIG=${BENCH_BIG:-10000000}
 T=$PWD/$BUILD/tidu
 D=bench/data
 OUT=$D/results.jsonl
@@ -52,6 +57,8 @@ SQLITE=0
 if command -v sqlite3 >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then SQLITE=1
 else note "SQLite skipped: sqlite3 shell or node not available"; fi
 
+load() { echo "{\"bench\":\"load\",\"when\":\"$1\",\"date\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"uptime\":\"$(uptime | sed 's/.*load average: //')\",\"cores\":$(nproc)}" | rec; }
+load start
 "$S" membw | sed 's/^{/{"bench":"membw",/' | rec
 
 # ---- 1. STAR with every per-condition gap ----
@@ -67,12 +74,19 @@ else note "SQLite skipped: sqlite3 shell or node not available"; fi
 [ $DUCK = 1 ] && (cd bench/peers && node star_duckdb.js ingest "../../$WIDE" "$THREADS") |
   sed 's/^{/{"bench":"ingest",/' | rec
 
-# ---- 3. every shipped rule set, from the pack ----
-"$S" all "$PACK" "$THREADS" | sed 's/^{/{"bench":"all_rules",/' | rec
+# ---- 3. every shipped rule set, from the pack: verdicts only (what --summary counts) on 1 and
+# T threads, and with every result column (what per-firm output reads) on T threads ----
+"$S" all "$PACK" 1 | sed 's/^{/{"bench":"all_rules",/' | rec
+[ "$THREADS" != 1 ] && "$S" all "$PACK" "$THREADS" | sed 's/^{/{"bench":"all_rules",/' | rec
+"$S" all "$PACK" "$THREADS" full | sed 's/^{/{"bench":"all_rules",/' | rec
 if [ "$BIG" -gt 0 ]; then
   BIGPACK=$D/gen-$BIG.pack
   [ -s "$BIGPACK" ] || "$S" genpack "$BIGPACK" "$BIG" 1 3 || exit 1
-  "$S" all "$BIGPACK" "$THREADS" | sed "s/^{/{\"bench\":\"all_rules_big\",\"pack_bytes\":$(stat -c %s "$BIGPACK"),/" | rec
+  BB=$(stat -c %s "$BIGPACK")
+  cat "$BIGPACK" >/dev/null # in the page cache, as after it was written
+  [ "$THREADS" != 1 ] && "$S" all "$BIGPACK" "$THREADS" | sed "s/^{/{\"bench\":\"all_rules_big\",\"pack_bytes\":$BB,/" | rec
+  "$S" all "$BIGPACK" 1 | sed "s/^{/{\"bench\":\"all_rules_big\",\"pack_bytes\":$BB,/" | rec
+  "$S" all "$BIGPACK" "$THREADS" full | sed "s/^{/{\"bench\":\"all_rules_big\",\"pack_bytes\":$BB,/" | rec
 fi
 
 # ---- 4. what-if main 2023-02-17 -> 2024-04-30 ----
@@ -92,5 +106,20 @@ echo "{\"bench\":\"assess_per_firm\",\"system\":\"tidu\",\"firms\":$PF,\"seconds
 read -r secs rss <"$D/time.txt"
 echo "{\"bench\":\"assess_summary_pack\",\"system\":\"tidu\",\"firms\":$N,\"seconds\":$secs,\"peak_rss_kb\":$rss}" | rec
 
+load end
 # ---- ratios of this run ----
 tail -n +"$((start + 1))" "$OUT" | node bench/ratios.js || note "ratios need node"
+
+# ---- the other benchmarks of issue 9, where present ----
+if [ "${BENCH_OTHERS:-1}" != 0 ]; then
+  for b in output csv import; do
+    [ -f "bench/$b.sh" ] || { note "bench/$b.sh not present: skipped"; continue; }
+    echo
+    echo "== bench/$b.sh ($(date -u +%H:%M:%SZ), load $(uptime | sed 's/.*load average: //'))"
+    case $b in
+      output) BUILD=$BUILD BENCH_FIRMS=$N BENCH_THREADS=$THREADS sh bench/output.sh "$PACK" ;;
+      import) TIDU_BIN=$T sh bench/import.sh ;;
+      *) BUILD=$BUILD BENCH_FIRMS=$N BENCH_THREADS=$THREADS sh "bench/$b.sh" ;;
+    esac || note "bench/$b.sh failed"
+  done
+fi

@@ -180,8 +180,8 @@ static void star_report(star_ctx *s, const tidu_ruleset_info *m, size_t firms, d
 }
 
 typedef struct input {
-  tidu_pack *pack;
-  tidu_reader *reader;
+  tidu_pack *pack; /* borrowed from the source when the input is a pack */
+  tidu_source *src;
   tidu_batch_input in;
 } input;
 
@@ -190,16 +190,16 @@ static void open_input(const char *path, input *in) {
   memset(in, 0, sizeof *in);
   if (tidu_pack_sniff(path)) {
     if (tidu_pack_open(path, &in->pack, &err) != TIDU_OK) die(path, &err);
-    in->in.pack = in->pack;
-  } else {
-    if (tidu_reader_open(path, TIDU_FMT_AUTO, NULL, &in->reader, &err) != TIDU_OK) die(path, &err);
-    in->in.reader = in->reader;
+    in->src = tidu_pack_source(in->pack);
+    if (!in->src) die(path, NULL);
+  } else if (tidu_source_open_file(path, NULL, &in->src, &err) != TIDU_OK) {
+    die(path, &err);
   }
+  in->in.source = in->src;
 }
 
 static void close_input(input *in) {
-  tidu_pack_close(in->pack);
-  tidu_reader_close(in->reader);
+  tidu_source_close(in->src);
 }
 
 static tidu_rulebook *rules(void) {
@@ -262,7 +262,20 @@ static void run_star(const char *path, int threads, int64_t as_of) {
 
 /* ---- every shipped rule set: aggregates only ---- */
 
-static void run_all(const char *path, int threads, int64_t as_of) {
+/* A render that reads nothing: with it the batch computes every result column (values,
+ * thresholds, gaps, distances, nearest standards) as per-firm output needs them. */
+static tidu_code no_output(void *ctx, const tidu_batch_chunk *bc, char **out, size_t *out_len,
+                           tidu_error *err) {
+  (void)ctx;
+  (void)bc;
+  (void)err;
+  *out = NULL;
+  *out_len = 0;
+  return TIDU_OK;
+}
+
+/* `full`: every result column, else verdicts only (what the aggregates read). */
+static void run_all(const char *path, int threads, int64_t as_of, int full) {
   tidu_rulebook *rb = rules();
   tidu_error err;
   tidu_selection *sel = tidu_rulebook_select(rb, as_of, NULL, &err);
@@ -270,18 +283,26 @@ static void run_all(const char *path, int threads, int64_t as_of) {
   input in;
   double t0 = now();
   open_input(path, &in);
-  tidu_batch_options opt = {
-      .sel = {sel, NULL}, .as_of_days = as_of, .threads = threads, .aggregate = 1};
+  tidu_batch_options opt = {.sel = {sel, NULL},
+                            .as_of_days = as_of,
+                            .threads = threads,
+                            .aggregate = 1,
+                            .render = full ? no_output : NULL};
   const char *cs = getenv("TIDU_BENCH_CHUNK"); /* firms per chunk (default: the batch's) */
   if (cs) opt.chunk_size = strtoul(cs, NULL, 10);
   tidu_batch_stats *stats = NULL;
   size_t firms = 0;
   if (tidu_batch_run(&in.in, &opt, &stats, &firms, NULL, &err) != TIDU_OK) die("batch", &err);
   double dt = now() - t0;
-  json_t *o = json_pack(
-      "{s:s,s:I,s:i,s:i,s:f,s:f,s:I}", "system", "tidu", "firms", (json_int_t)firms, "threads",
-      threads, "rulesets", (int)tidu_selection_count(sel), "seconds", dt, "firms_per_s",
-      dt > 0 ? (double)firms / dt : 0.0, "peak_rss_kb", (json_int_t)peak_rss_kb());
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+               (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+  json_t *o = json_pack("{s:s,s:s,s:I,s:i,s:i,s:f,s:f,s:f,s:I}", "system", "tidu", "columns",
+                        full ? "all" : "verdicts", "firms", (json_int_t)firms, "threads", threads,
+                        "rulesets", (int)tidu_selection_count(sel), "seconds", dt, "cpu_s", cpu,
+                        "firms_per_s", dt > 0 ? (double)firms / dt : 0.0, "peak_rss_kb",
+                        (json_int_t)peak_rss_kb());
   json_object_set_new(
       o, "star",
       json_pack("{s:I,s:I,s:I}", "pass",
@@ -410,16 +431,17 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc < 3) {
-    fputs("usage: tidu_star genpack OUT.pack N [SEED] [YEARS] | wide PACK OUT.csv [YEAR] | "
-          "star INPUT [THREADS] | all INPUT [THREADS] | ingest CSV | whatif INPUT [THREADS]\n",
-          stderr);
+    fputs(
+        "usage: tidu_star genpack OUT.pack N [SEED] [YEARS] | wide PACK OUT.csv [YEAR] | "
+        "star INPUT [THREADS] | all INPUT [THREADS [full]] | ingest CSV | whatif INPUT [THREADS]\n",
+        stderr);
     return 2;
   }
   int threads = argc > 3 ? atoi(argv[3]) : 2;
   if (!strcmp(argv[1], "star"))
     run_star(argv[2], threads, as_of);
   else if (!strcmp(argv[1], "all"))
-    run_all(argv[2], threads, as_of);
+    run_all(argv[2], threads, as_of, argc > 4 && !strcmp(argv[4], "full"));
   else if (!strcmp(argv[1], "ingest"))
     run_ingest(argv[2]);
   else if (!strcmp(argv[1], "whatif"))

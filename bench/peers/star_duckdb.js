@@ -32,22 +32,32 @@ function readCsv(path, year) {
 // money?]. Amounts are in 元 in the DECIMAL table and in 分 in the BIGINT table (unit = 100),
 // so thresholds are scaled; money gaps are summed exactly and reported in 元, the ratio gap is a
 // DOUBLE fraction. Missing figures are NULL, so SQL's three-valued AND / OR decide exactly as
-// tidu does (unknown stays unknown).
+// tidu does (unknown stays unknown). Profit is the lower of net profit and the deducted net
+// profit; with one of them missing the known one is still an upper bound (u0, u1), which
+// decides "profit > 0" and "profit sum >= 5000万" as failed when even the bound misses, and
+// the gap is then measured from the bound (rules/prelude.tidu, `let profit`).
 function starQuery(src, year, unit) {
   const y0 = year, y1 = year - 1, y2 = year - 2;
   const m = (yuan) => String(BigInt(yuan) * BigInt(unit));
   const prof = (y) => `CASE WHEN net_profit_${y} IS NULL OR net_profit_deducted_${y} IS NULL
     THEN NULL ELSE least(net_profit_${y}, net_profit_deducted_${y}) END`;
+  const upper = (y) => `CASE WHEN net_profit_${y} IS NULL THEN net_profit_deducted_${y}
+    WHEN net_profit_deducted_${y} IS NULL THEN net_profit_${y}
+    ELSE least(net_profit_${y}, net_profit_deducted_${y}) END`;
   const base = `SELECT market_cap AS mc, ${prof(y0)} AS p0, ${prof(y1)} AS p1,
+    ${upper(y0)} AS u0, ${upper(y1)} AS u1,
     revenue_${y0} AS r0, revenue_${y0} + revenue_${y1} + revenue_${y2} AS rs,
     rd_expense_${y0} + rd_expense_${y1} + rd_expense_${y2} AS ds,
     operating_cash_flow_${y0} + operating_cash_flow_${y1} + operating_cash_flow_${y2} AS ocf,
     coalesce(state_approval, false) AS sa, coalesce(phased_results, false) AS pr,
     coalesce(pharma_phase2, false) AS ph, coalesce(tech_advantage, false) AS ta FROM ${src}`;
+  const pos = (k) => `CASE WHEN p${k} IS NOT NULL THEN p${k} > 0 WHEN u${k} <= 0 THEN false END`;
+  const sum2 = `CASE WHEN p0 IS NOT NULL AND p1 IS NOT NULL THEN p0 + p1 >= ${m(50000000)}
+    WHEN u0 + u1 < ${m(50000000)} THEN false END`;
   const conds = [
-    [`mc >= ${m(1000000000)}`, `${m(1000000000)} - mc`, 1], ['p0 > 0', '0 - p0', 1],
-    ['p1 > 0', '0 - p1', 1], [`p0 + p1 >= ${m(50000000)}`, `${m(50000000)} - (p0 + p1)`, 1],
-    ['p0 > 0', '0 - p0', 1], [`r0 >= ${m(100000000)}`, `${m(100000000)} - r0`, 1],
+    [`mc >= ${m(1000000000)}`, `${m(1000000000)} - mc`, 1], [pos(0), '0 - coalesce(p0, u0)', 1],
+    [pos(1), '0 - coalesce(p1, u1)', 1], [sum2, `${m(50000000)} - coalesce(p0 + p1, u0 + u1)`, 1],
+    [pos(0), '0 - coalesce(p0, u0)', 1], [`r0 >= ${m(100000000)}`, `${m(100000000)} - r0`, 1],
     [`mc >= ${m(1500000000)}`, `${m(1500000000)} - mc`, 1],
     [`r0 >= ${m(200000000)}`, `${m(200000000)} - r0`, 1],
     ['CASE WHEN rs > 0 THEN ds * 100 >= rs * 15 WHEN rs < 0 THEN ds * 100 <= rs * 15 END',

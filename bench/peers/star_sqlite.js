@@ -34,16 +34,24 @@ DROP TABLE raw;`;
 function starSql(year) {
   const y0 = year, y1 = year - 1, y2 = year - 2;
   const prof = (y) => `min(net_profit_${y}, net_profit_deducted_${y})`; /* NULL if either is */
+  /* with one of the two missing, the known one is an upper bound (rules/prelude.tidu) */
+  const upper = (y) => `coalesce(min(net_profit_${y}, net_profit_deducted_${y}), net_profit_${y},
+    net_profit_deducted_${y})`;
   const base = `SELECT uscc, market_cap AS mc, ${prof(y0)} AS p0, ${prof(y1)} AS p1,
+    ${upper(y0)} AS u0, ${upper(y1)} AS u1,
     revenue_${y0} AS r0, revenue_${y0} + revenue_${y1} + revenue_${y2} AS rs,
     rd_expense_${y0} + rd_expense_${y1} + rd_expense_${y2} AS ds,
     operating_cash_flow_${y0} + operating_cash_flow_${y1} + operating_cash_flow_${y2} AS ocf,
     state_approval AS sa, phased_results AS pr, pharma_phase2 AS ph, tech_advantage AS ta
     FROM firms`;
   // thresholds in 分; gaps are reported in 元 (divided by 100), the ratio gap as a fraction
+  const pos = (k) => `CASE WHEN p${k} IS NOT NULL THEN p${k} > 0 WHEN u${k} <= 0 THEN 0 END`;
+  const sum2 = `CASE WHEN p0 IS NOT NULL AND p1 IS NOT NULL THEN p0 + p1 >= 5000000000
+    WHEN u0 + u1 < 5000000000 THEN 0 END`;
   const conds = [
-    ['mc >= 100000000000', '100000000000 - mc'], ['p0 > 0', '0 - p0'], ['p1 > 0', '0 - p1'],
-    ['p0 + p1 >= 5000000000', '5000000000 - (p0 + p1)'], ['p0 > 0', '0 - p0'],
+    ['mc >= 100000000000', '100000000000 - mc'], [pos(0), '0 - coalesce(p0, u0)'],
+    [pos(1), '0 - coalesce(p1, u1)'], [sum2, '5000000000 - coalesce(p0 + p1, u0 + u1)'],
+    [pos(0), '0 - coalesce(p0, u0)'],
     ['r0 >= 10000000000', '10000000000 - r0'],
     ['mc >= 150000000000', '150000000000 - mc'], ['r0 >= 20000000000', '20000000000 - r0'],
     ['CASE WHEN rs > 0 THEN ds * 100 >= rs * 15 WHEN rs < 0 THEN ds * 100 <= rs * 15 END',

@@ -37,5 +37,15 @@ TIDU_API tidu_code tidu_input_open_one_opt(const char *path, const tidu_read_opt
                                            tidu_source **out, tidu_error *err);
 TIDU_API tidu_code tidu_input_open_opt(char *const *paths, size_t n, const tidu_read_options *ro,
                                        tidu_source **out, tidu_error *err);
+/* The two above where registry inputs (db:PATH) read only the marked fields: `firm` and `year`
+ * are TIDU_NFIRM / TIDU_NYEAR flags as tidu_selection_fields fills them (NULL: every field;
+ * borrowed until the source is closed). Unread fields stay as tidu_firm_init leaves them, so
+ * mark every field the caller reads. Table files and packs are read whole. */
+TIDU_API tidu_code tidu_input_open_one_fields(const char *path, const tidu_read_options *ro,
+                                              const unsigned char *firm, const unsigned char *year,
+                                              tidu_source **out, tidu_error *err);
+TIDU_API tidu_code tidu_input_open_fields(char *const *paths, size_t n, const tidu_read_options *ro,
+                                          const unsigned char *firm, const unsigned char *year,
+                                          tidu_source **out, tidu_error *err);
 
 #endif

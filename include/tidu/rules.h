@@ -169,6 +169,12 @@ TIDU_API tidu_code tidu_selection_check(const tidu_rulebook *rb, const tidu_sele
 TIDU_API void tidu_selection_free(tidu_selection *sel);
 TIDU_API size_t tidu_selection_count(const tidu_selection *sel);
 TIDU_API const tidu_ruleset *tidu_selection_get(const tidu_selection *sel, size_t i);
+/* Marks (sets to 1, never clears) the firm fields (firm[TIDU_NFIRM]) and year fields
+ * (year[TIDU_NYEAR]) that evaluating `sel` reads, and the region and USCC, which every
+ * assessment reads. A scan that loads only the marked fields gives the same verdicts, gaps and
+ * distances as one that loads every field. `sel` may be NULL (then only the two). */
+TIDU_API void tidu_selection_fields(const tidu_selection *sel, unsigned char firm[TIDU_NFIRM],
+                                    unsigned char year[TIDU_NYEAR]);
 
 /* ---- dumps ---------------------------------------------------------------------------- */
 

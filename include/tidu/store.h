@@ -170,8 +170,41 @@ TIDU_API void tidu_store_iter_close(tidu_store_iter *it);
 TIDU_API tidu_code tidu_store_source(tidu_store *store, const tidu_store_filter *flt, int own,
                                      tidu_source **out, tidu_error *err);
 
+/* A scan of registry firms in USCC order that reads only some fields and fiscal years: for
+ * reading a million firms in seconds when a few dozen figures are needed. Unread fields are as
+ * tidu_firm_init leaves them. On PostgreSQL the rows stream through cursors (in the caller's
+ * transaction, or a read-only one the scan holds until closed); memory stays bounded. */
+typedef struct tidu_store_scan_spec {
+  const unsigned char *firm;    /* TIDU_NFIRM flags: firm fields to read (NULL: all); the USCC
+                                   is always read */
+  const unsigned char *year;    /* TIDU_NYEAR flags: year fields to read (NULL: all); the
+                                   years themselves are always read */
+  int32_t year_min, year_max;   /* fiscal years to read; 0 = no bound */
+  const tidu_store_filter *flt; /* NULL: every live firm */
+} tidu_store_scan_spec;
+
+typedef struct tidu_store_scan tidu_store_scan;
+
+TIDU_API tidu_code tidu_store_scan_open(tidu_store *s, const tidu_store_scan_spec *spec,
+                                        tidu_store_scan **out, tidu_error *err);
+/* The next firm into `f` (cleared first; owned by the caller; pass the same firm again to
+ * reuse its room for years). *done = 1 at the end. */
+TIDU_API tidu_code tidu_store_scan_next(tidu_store_scan *sc, tidu_firm *f, int *done,
+                                        tidu_error *err);
+TIDU_API void tidu_store_scan_close(tidu_store_scan *sc);
+
+/* The firms a scan `spec` reads (NULL: every field of every live firm) as a firm source, in
+ * USCC order. The source owns `store` when `own` is 1 (closed with it, or at once when this
+ * call fails). */
+TIDU_API tidu_code tidu_store_source_scan(tidu_store *store, const tidu_store_scan_spec *spec,
+                                          int own, tidu_source **out, tidu_error *err);
+
 /* Opens the registry at `path` (which must exist) as a firm source that owns it. */
 TIDU_API tidu_code tidu_store_source_open(const char *path, tidu_source **out, tidu_error *err);
+/* The same reading only the marked fields (tidu_store_scan_spec; NULL: all). */
+TIDU_API tidu_code tidu_store_source_open_fields(const char *path, const unsigned char *firm,
+                                                 const unsigned char *year, tidu_source **out,
+                                                 tidu_error *err);
 
 /* ---- history, corrections, deletion ---- */
 

@@ -23,12 +23,19 @@ tidu_code tidu_input_open_one(const char *path, const char *sheet, tidu_source *
 
 tidu_code tidu_input_open_one_opt(const char *path, const tidu_read_options *ro, tidu_source **out,
                                   tidu_error *err) {
+  return tidu_input_open_one_fields(path, ro, NULL, NULL, out, err);
+}
+
+tidu_code tidu_input_open_one_fields(const char *path, const tidu_read_options *ro,
+                                     const unsigned char *firm, const unsigned char *year,
+                                     tidu_source **out, tidu_error *err) {
   if (!strncmp(path, "db:", 3)) {
     /* "db:" alone: the database read-only work reads, $TIDU_DB_READ (the CLI's --db-read, e.g.
      * a streaming replica) when set */
     const char *rd = getenv("TIDU_DB_READ");
-    return tidu_store_source_open(
-        !path[3] && rd && *rd ? rd : tidu_input_db_path(path[3] ? path + 3 : NULL), out, err);
+    return tidu_store_source_open_fields(
+        !path[3] && rd && *rd ? rd : tidu_input_db_path(path[3] ? path + 3 : NULL), firm, year, out,
+        err);
   }
   return tidu_source_open_file_opt(path, ro, out, err);
 }
@@ -37,7 +44,8 @@ typedef struct chain {
   char *const *paths;
   size_t n, next;
   tidu_read_options ro;
-  tidu_source *cur; /* the input being read */
+  const unsigned char *firm, *year; /* fields registry inputs read (NULL: all) */
+  tidu_source *cur;                 /* the input being read */
 } chain;
 
 static tidu_code chain_next(void *self, tidu_firm *f, int *done, tidu_error *err) {
@@ -49,7 +57,8 @@ static tidu_code chain_next(void *self, tidu_firm *f, int *done, tidu_error *err
         *done = 1;
         return TIDU_OK;
       }
-      tidu_code rc = tidu_input_open_one_opt(c->paths[c->next++], &c->ro, &c->cur, err);
+      tidu_code rc =
+          tidu_input_open_one_fields(c->paths[c->next++], &c->ro, c->firm, c->year, &c->cur, err);
       if (rc == TIDU_ERR_IO || rc == TIDU_ERR_INPUT)
         return TIDU_ERR_INPUT; /* go on with the rest */
       if (rc != TIDU_OK) return rc;
@@ -91,6 +100,12 @@ tidu_code tidu_input_open(char *const *paths, size_t n, const char *sheet, tidu_
 
 tidu_code tidu_input_open_opt(char *const *paths, size_t n, const tidu_read_options *ro,
                               tidu_source **out, tidu_error *err) {
+  return tidu_input_open_fields(paths, n, ro, NULL, NULL, out, err);
+}
+
+tidu_code tidu_input_open_fields(char *const *paths, size_t n, const tidu_read_options *ro,
+                                 const unsigned char *firm, const unsigned char *year,
+                                 tidu_source **out, tidu_error *err) {
   *out = NULL;
   if (n == 1 && strncmp(paths[0], "db:", 3) && tidu_pack_sniff(paths[0])) {
     tidu_pack *pack = NULL;
@@ -103,6 +118,8 @@ tidu_code tidu_input_open_opt(char *const *paths, size_t n, const tidu_read_opti
       c->paths = paths;
       c->n = n;
       if (ro) c->ro = *ro;
+      c->firm = firm;
+      c->year = year;
       *out = tidu_source_new(&chain_ops, c);
     }
   }

@@ -65,6 +65,48 @@ static tidu_code reserve_out(rs_out *o, size_t n) {
   return TIDU_OK;
 }
 
+/* The floor of each point group with a minimum, folded into a rule set verdict. */
+static int group_floors(const tidu_prog *p, const tidu_cols *C, size_t i, int v, double *dist) {
+  for (size_t g = 0; g < p->ngroups; g++) {
+    if (!p->groups[g].has_min) continue;
+    int64_t lo = C->grp_lo[g * C->cap + i], hi = C->grp_hi[g * C->cap + i];
+    int fv = lo >= p->groups[g].min ? V_PASS : hi < p->groups[g].min ? V_FAIL : V_UNK;
+    v = and3(v, fv);
+    if (fv != V_PASS) *dist += 1;
+  }
+  return v;
+}
+
+/* Rule set verdicts alone (the columns of a verdicts-only run): the verdicts of finish();
+ * distance 1 and no nearest standard. */
+static void finish_verdicts(const tidu_ruleset *rs, const tidu_chunk *ch, rs_out *o) {
+  const tidu_prog *p = &rs->prog;
+  const tidu_cols *C = &o->cols;
+  const char **region = ch->text[TIDU_F_REGION];
+  for (size_t i = 0; i < ch->n; i++) {
+    o->dist[i] = 1;
+    o->nearest[i] = -1;
+    if (rs->meta.nregions && !tidu_ruleset_applies(rs, region ? region[i] : NULL)) {
+      o->verdict[i] = V_NA;
+      continue;
+    }
+    int v = V_PASS;
+    for (size_t r = 0; r < p->nrequires; r++)
+      v = and3(v, C->verdict[(size_t)p->requires[r].root * C->cap + i]);
+    if (p->nstandards) {
+      int any = V_FAIL;
+      for (size_t s = 0; s < p->nstandards && any != V_PASS; s++) {
+        int sv = C->verdict[(size_t)p->standards[s].root * C->cap + i];
+        any = sv == V_PASS ? V_PASS : sv == V_UNK ? V_UNK : any;
+      }
+      v = and3(v, any);
+    }
+    if (p->pass_root >= 0) v = and3(v, C->verdict[(size_t)p->pass_root * C->cap + i]);
+    double unused = 0;
+    o->verdict[i] = (uint8_t)group_floors(p, C, i, v, &unused);
+  }
+}
+
 /* Rule set verdicts, nearest standard and distance from the condition columns. */
 static void finish(const tidu_ruleset *rs, const tidu_chunk *ch, rs_out *o) {
   const tidu_prog *p = &rs->prog;
@@ -111,13 +153,7 @@ static void finish(const tidu_ruleset *rs, const tidu_chunk *ch, rs_out *o) {
       v = and3(v, C->verdict[at]);
       dist += C->dist[at];
     }
-    for (size_t g = 0; g < p->ngroups; g++) {
-      if (!p->groups[g].has_min) continue;
-      int64_t lo = C->grp_lo[g * C->cap + i], hi = C->grp_hi[g * C->cap + i];
-      int fv = lo >= p->groups[g].min ? V_PASS : hi < p->groups[g].min ? V_FAIL : V_UNK;
-      v = and3(v, fv);
-      if (fv != V_PASS) dist += 1;
-    }
+    v = group_floors(p, C, i, v, &dist);
     o->verdict[i] = (uint8_t)v;
     o->dist[i] = v == V_PASS ? 0 : dist;
     o->nearest[i] = (int16_t)nearest;
@@ -150,8 +186,12 @@ tidu_code tidu_assess_chunk(const tidu_selection *sel, const tidu_chunk *chunk, 
         reserve_out(o, lanes) != TIDU_OK)
       return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
     if (!chunk->n) continue;
+    o->cols.verdicts_only = ev->verdicts_only;
     tidu_eval_prog(&rs->prog, chunk, as_of_days, &ev->regs, &o->cols);
-    finish(rs, chunk, o);
+    if (ev->verdicts_only)
+      finish_verdicts(rs, chunk, o);
+    else
+      finish(rs, chunk, o);
   }
   return TIDU_OK;
 }
@@ -466,16 +506,12 @@ static void fill_ruleset(mctx *m, size_t r, tidu_ruleset_result *out) {
   out->nearest = m->ev->rs[r].nearest[m->lane];
   names all = {0};
   out->requires = p->nrequires ? aalloc(m->a, p->nrequires * sizeof *out->requires) : NULL;
-  const tidu_node *const *decls = (const tidu_node *const *)rs->ast->decls;
-  size_t ri = 0;
-  for (size_t d = 0; d < rs->ast->ndecls && out->requires; d++) {
-    if (decls[d]->kind != ND_REQUIRE || ri >= p->nrequires) continue;
-    const char *src = decls[d]->cite ? decls[d]->cite : rs->meta.source;
-    fill_block(m, p->requires[ri].root, NULL, decls[d]->str2, src, &out->requires[ri]);
-    collect_block_missing(m, p->requires[ri].root, &all);
-    ri++;
+  for (size_t ri = 0; ri < p->nrequires && out->requires; ri++) {
+    const tidu_pblock *b = &p->requires[ri];
+    fill_block(m, b->root, NULL, b->name, b->source, &out->requires[ri]);
+    collect_block_missing(m, b->root, &all);
   }
-  out->nrequires = ri;
+  out->nrequires = out->requires ? p->nrequires : 0;
   out->standards = p->nstandards ? aalloc(m->a, p->nstandards * sizeof *out->standards) : NULL;
   for (size_t s = 0; s < p->nstandards && out->standards; s++) {
     const tidu_std_info *si = &rs->meta.standards[s];

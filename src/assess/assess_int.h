@@ -49,6 +49,10 @@ struct tidu_eval {
   tidu_rs_out *rs;
   size_t nrs, caprs;
   tidu_json_frags json; /* cache of lines.c, built on first use */
+  /* 1: runs compute verdicts only (tidu_cols.verdicts_only); condition values, thresholds,
+   * gaps, distances and nearest standards are then not available. Set by the batch engine
+   * when nothing but its population counts reads the chunk. */
+  int verdicts_only;
 };
 
 #endif

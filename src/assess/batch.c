@@ -1,5 +1,6 @@
 /* Batch assessment: worker threads over chunks, ordered output, population aggregates. */
 #include "tidu/batch.h"
+#include "assess/assess_int.h"
 #include "tidu/toolkit.h"
 
 #include <assert.h>
@@ -571,8 +572,11 @@ static int worker_init(worker *w, batch *b, int index) {
     if (!w->chunk || !w->firms) return -1;
     for (size_t i = 0; i < b->chunk_size; i++) tidu_firm_init(&w->firms[i]);
   }
-  for (int s = 0; s < b->nsel; s++)
+  for (int s = 0; s < b->nsel; s++) {
     if (!(w->ev[s] = tidu_eval_new())) return -1;
+    /* with no render nothing but the counts reads a chunk's columns: verdicts suffice */
+    w->ev[s]->verdicts_only = !b->opt->render;
+  }
   if (b->opt->aggregate && !(w->stats = stats_new(b->opt->sel[0], b->opt->region_digits)))
     return -1;
   return 0;

@@ -39,10 +39,16 @@ int cli_source_open(char **paths, int n, const char *sheet, const char *label, c
 
 int cli_source_open_ro(char **paths, int n, const tidu_read_options *ro, const char *label,
                        cli_source **out) {
+  return cli_source_open_fields(paths, n, ro, NULL, NULL, label, out);
+}
+
+int cli_source_open_fields(char **paths, int n, const tidu_read_options *ro,
+                           const unsigned char *firm, const unsigned char *year, const char *label,
+                           cli_source **out) {
   cli_source *s = tidu_calloc(1, sizeof *s);
   tidu_error err;
   tidu_error_clear(&err);
-  tidu_code rc = s ? tidu_input_open_opt(paths, (size_t)n, ro, &s->src, &err)
+  tidu_code rc = s ? tidu_input_open_fields(paths, (size_t)n, ro, firm, year, &s->src, &err)
                    : tidu_error_set(&err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
   if (rc != TIDU_OK) {
     cli_print_error(&err);
@@ -190,7 +196,11 @@ static void summary_table(json_t *j) {
 int cli_assess_summary(const tidu_selection *sel, int64_t as_of, int32_t year, char **paths, int n,
                        const tidu_read_options *ro, int json) {
   cli_source *src = NULL;
-  int status = cli_source_open_ro(paths, n, ro, "assess", &src);
+  /* registry inputs read what the rule sets and the groupings (region, industry, chain) use */
+  unsigned char firm[TIDU_NFIRM] = {0}, yfield[TIDU_NYEAR] = {0};
+  tidu_selection_fields(sel, firm, yfield);
+  firm[TIDU_F_INDUSTRY] = firm[TIDU_F_CHAINS] = 1;
+  int status = cli_source_open_fields(paths, n, ro, firm, yfield, "assess", &src);
   if (status) return status;
   tidu_batch_options opt = {.sel = {sel, NULL},
                             .as_of_days = as_of,

@@ -15,6 +15,10 @@ typedef struct cli_source cli_source;
 /* Opens the inputs; prints the problem and returns an exit status on failure. */
 int cli_source_open(char **paths, int n, const char *sheet, const char *label, cli_source **out);
 /* Same with every reading option (--header-row, --encoding as well as --sheet). */
+/* The same where registry inputs read only the marked fields (tidu_input_open_fields). */
+int cli_source_open_fields(char **paths, int n, const tidu_read_options *ro,
+                           const unsigned char *firm, const unsigned char *year, const char *label,
+                           cli_source **out);
 int cli_source_open_ro(char **paths, int n, const tidu_read_options *ro, const char *label,
                        cli_source **out);
 void cli_source_close(cli_source *s);

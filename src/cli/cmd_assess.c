@@ -98,6 +98,7 @@ typedef struct assess_ctx {
   int32_t year;
   int64_t as_of;
   tidu_read_options ro;
+  unsigned char firm_fields[TIDU_NFIRM], year_fields[TIDU_NYEAR]; /* what db: inputs read */
   tidu_rulebook *book;
   tidu_selection *sel;
   int input_errors;
@@ -519,7 +520,8 @@ static tidu_code render_table(assess_ctx *c, const tidu_batch_chunk *bc, tidu_sb
   if (rc == TIDU_OK && n) {
     layout L;
     size_columns(c, rows, n, &L);
-    if (bc->first > 0 || c->pages_before) tidu_sb_putc(b, '\n');
+    /* a blank line between pages; with --firm the first page shown may come late */
+    if ((bc->first > 0 || c->pages_before) && !c->firm) tidu_sb_putc(b, '\n');
     put_header(c, &L, b);
     for (size_t i = 0; i < n && rc == TIDU_OK; i++) {
       put_row(c, &L, &rows[i], b);
@@ -564,7 +566,7 @@ static tidu_code render_chunk(void *ctx, const tidu_batch_chunk *bc, char **out,
 /* Assesses one input (a file, a pack or db:PATH) with the workers, writing in input order. */
 static void run_input(assess_ctx *c, char *path) {
   cli_source *src = NULL;
-  if (cli_source_open_ro(&path, 1, &c->ro, "assess", &src)) {
+  if (cli_source_open_fields(&path, 1, &c->ro, c->firm_fields, c->year_fields, "assess", &src)) {
     c->input_errors = 1;
     return;
   }
@@ -674,6 +676,9 @@ static int setup(const cli_spec *spec, const cli_args *a, assess_ctx *c) {
     cli_print_error(&err);
     return cli_exit_code(err.code ? err.code : TIDU_ERR_NOMEM);
   }
+  /* registry inputs read what the rule sets, --firm and the output use */
+  tidu_selection_fields(c->sel, c->firm_fields, c->year_fields);
+  c->firm_fields[TIDU_F_NAME] = 1;
   plan_columns(c);
   plan_ladder(c);
   /* a terminal's width (or COLUMNS); 160 columns when writing to a file or a pipe */

@@ -293,21 +293,49 @@ static tidu_code run_chunk(tidu_programme *p, const tidu_firm *firms, size_t n, 
   return fn(ud, p, &c, err);
 }
 
+/* What a scan of the whole registry reads: the fields of the rule sets in use (this year's,
+ * the year before's above_scale, the programme's) and those the scans' callbacks read
+ * (ORDER: keep in step with review.c, ladder.c, keyfirms.c and targets.c); the fiscal years
+ * the two chunks hold. */
+static void scan_spec(const tidu_programme *p, int32_t year, unsigned char *firm,
+                      unsigned char *yfield, tidu_store_scan_spec *spec) {
+  static const int callbacks[] = {
+      TIDU_F_USCC,           TIDU_F_NAME,           TIDU_F_REGION,
+      TIDU_F_CHAINS,         TIDU_F_LISTING_STATUS, TIDU_F_LISTING_STAGE,
+      TIDU_F_NEEQ_LISTED_ON, TIDU_F_TITLES,         TIDU_F_LISTING_INTENTION};
+  tidu_selection_fields(p->sel, firm, yfield);
+  tidu_selection_fields(p->sel_scale, firm, yfield);
+  tidu_selection_fields(p->psel, firm, yfield);
+  for (size_t i = 0; i < sizeof callbacks / sizeof callbacks[0]; i++) firm[callbacks[i]] = 1;
+  yfield[TIDU_Y_REVENUE] = 1;
+  memset(spec, 0, sizeof *spec);
+  spec->firm = firm;
+  spec->year = yfield;
+  /* offsets [0 .. TIDU_CHUNK_YEARS - 1] of `year` and of the year before */
+  spec->year_min = year - TIDU_CHUNK_YEARS;
+  spec->year_max = year;
+}
+
 tidu_code prog_scan(tidu_programme *p, tidu_store *s, int32_t year, char *const *uscc, size_t n,
                     prog_fn fn, void *ud, tidu_error *err) {
   tidu_firm *firms = tidu_calloc(PROG_CHUNK, sizeof *firms);
   if (!firms) return prog_nomem(err);
   for (size_t i = 0; i < PROG_CHUNK; i++) tidu_firm_init(&firms[i]);
-  tidu_store_iter *it = NULL;
+  tidu_store_scan *it = NULL;
   tidu_code rc = TIDU_OK;
-  if (!uscc) rc = tidu_store_iter_open(s, NULL, &it, err);
+  if (!uscc) {
+    unsigned char firm[TIDU_NFIRM] = {0}, yfield[TIDU_NYEAR] = {0};
+    tidu_store_scan_spec spec;
+    scan_spec(p, year, firm, yfield, &spec);
+    rc = tidu_store_scan_open(s, &spec, &it, err);
+  }
   size_t next = 0;
   int done = 0;
   while (rc == TIDU_OK && !done) {
     size_t k = 0;
     while (rc == TIDU_OK && k < PROG_CHUNK && !done) {
       if (it) {
-        rc = tidu_store_iter_next(it, &firms[k], &done, err);
+        rc = tidu_store_scan_next(it, &firms[k], &done, err);
         if (rc == TIDU_OK && !done) k++;
       } else if (next < n) {
         int deleted = 0;
@@ -320,7 +348,7 @@ tidu_code prog_scan(tidu_programme *p, tidu_store *s, int32_t year, char *const 
     }
     if (rc == TIDU_OK && k) rc = run_chunk(p, firms, k, year, fn, ud, err);
   }
-  tidu_store_iter_close(it);
+  tidu_store_scan_close(it);
   for (size_t i = 0; i < PROG_CHUNK; i++) tidu_firm_clear(&firms[i]);
   free(firms);
   return rc;

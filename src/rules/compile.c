@@ -33,24 +33,64 @@ typedef struct comp {
   size_t ngroups;
 } comp;
 
-static const char *const functions[] = {"sum",
-                                        "avg",
-                                        "ratio",
-                                        "growth",
-                                        "cagr",
-                                        "avg_growth",
-                                        "min",
-                                        "max",
-                                        "floor",
-                                        "years_since",
-                                        "fiscal_years_since",
-                                        "months_since",
-                                        "each",
-                                        "first",
-                                        NULL};
+/* The functions of the rule language, written once: name, what kind of arguments they take
+ * and how they compile. ORDER: the order `rules fields` lists them in.
+ *   FN_SERIES   its first argument is a series (a bare year field inside it is not bare)
+ *   FN_BOUNDED  min / max / first: bounds are known where values are not (see cbound)
+ *   FN_SUMMING  sum / avg: a bound of the sum is the sum of the bounds of its terms */
+#define TIDU_FUNCTIONS(X)                                                                          \
+  X(SUM, "sum", FN_SERIES | FN_SUMMING, fn_sum_avg)                                                \
+  X(AVG, "avg", FN_SERIES | FN_SUMMING, fn_sum_avg)                                                \
+  X(RATIO, "ratio", FN_SERIES, fn_ratio)                                                           \
+  X(GROWTH, "growth", FN_SERIES, fn_growth)                                                        \
+  X(CAGR, "cagr", FN_SERIES, fn_cagr)                                                              \
+  X(AVG_GROWTH, "avg_growth", FN_SERIES, fn_avg_growth)                                            \
+  X(MIN, "min", FN_BOUNDED, fn_min_max)                                                            \
+  X(MAX, "max", FN_BOUNDED, fn_min_max)                                                            \
+  X(FLOOR, "floor", 0, fn_floor)                                                                   \
+  X(YEARS_SINCE, "years_since", 0, fn_since)                                                       \
+  X(FISCAL_YEARS_SINCE, "fiscal_years_since", 0, fn_since)                                         \
+  X(MONTHS_SINCE, "months_since", 0, fn_since)                                                     \
+  X(EACH, "each", 0, NULL) /* a condition form: the parser makes it an ND_EACH node */             \
+  X(FIRST, "first", FN_BOUNDED, fn_first)
+
+enum { FN_SERIES = 1, FN_BOUNDED = 2, FN_SUMMING = 4 };
+
+typedef enum fn_id {
+#define X(id, name, flags, compile) FN_##id,
+  TIDU_FUNCTIONS(X)
+#undef X
+      FN_COUNT
+} fn_id;
+
+static const char *const functions[] = {
+#define X(id, name, flags, compile) name,
+    TIDU_FUNCTIONS(X)
+#undef X
+        NULL};
+
+static const int fn_flags[] = {
+#define X(id, name, flags, compile) flags,
+    TIDU_FUNCTIONS(X)
+#undef X
+};
 
 const char *const *tidu_rules_functions(void) {
   return functions;
+}
+
+/* The function called `name`, FN_COUNT when there is none. */
+static fn_id fn_find(const char *name) {
+  for (int f = 0; f < FN_COUNT; f++)
+    if (!strcmp(functions[f], name)) return (fn_id)f;
+  return FN_COUNT;
+}
+
+/* 1 when `n` calls a function with `flag`. */
+static int calls_fn_with(const tidu_node *n, int flag) {
+  if (n->kind != ND_CALL) return 0;
+  fn_id f = fn_find(n->str);
+  return f < FN_COUNT && (fn_flags[f] & flag);
 }
 
 /* ---- errors and suggestions ------------------------------------------------------------ */
@@ -166,11 +206,6 @@ static const tidu_field_info *find_field(const char *name) {
   return fi && strcmp(fi->name, name) == 0 ? fi : NULL;
 }
 
-static int is_series_fn(const char *f) {
-  return !strcmp(f, "sum") || !strcmp(f, "avg") || !strcmp(f, "ratio") || !strcmp(f, "growth") ||
-         !strcmp(f, "cagr") || !strcmp(f, "avg_growth");
-}
-
 /* 1 when the expression uses bare year fields (or series bindings) outside series arguments. */
 static int uses_bare_year(const comp *C, const tidu_node *n) {
   if (!n) return 0;
@@ -180,7 +215,7 @@ static int uses_bare_year(const comp *C, const tidu_node *n) {
     const tidu_field_info *fi = find_field(n->str);
     return fi && fi->scope == 'Y';
   }
-  if (n->kind == ND_CALL && is_series_fn(n->str)) return 0;
+  if (calls_fn_with(n, FN_SERIES)) return 0;
   for (size_t i = 0; i < n->nkids; i++)
     if (uses_bare_year(C, n->kids[i])) return 1;
   return 0;
@@ -370,105 +405,160 @@ static int sum_series(comp *C, const tidu_node *x, int shift, long n, int *type)
   return base;
 }
 
-static int ccall(comp *C, const tidu_node *n, int shift, int *type) {
-  const char *f = n->str;
-  int base = C->nextreg;
-  long k = 0, m = 0;
-  int t2 = TIDU_TY_NUM;
-  if (!strcmp(f, "sum") || !strcmp(f, "avg")) {
-    if (!nargs_ok(C, n, 2, 2) || !int_literal(C, n, 1, 1, TIDU_CHUNK_YEARS, &k)) return -1;
-    if (sum_series(C, n->kids[0], shift, k, type) < 0) return -1;
-    if (f[0] == 'a') {
-      int c = const_reg(C, k, 1, &n->sp);
-      emit(C, OP_DIV, base, base, c, 0, &n->sp);
-    }
-  } else if (!strcmp(f, "ratio")) {
-    if (!nargs_ok(C, n, 3, 3) || !int_literal(C, n, 2, 1, TIDU_CHUNK_YEARS, &k)) return -1;
-    if (sum_series(C, n->kids[0], shift, k, type) < 0) return -1;
-    int r = sum_series(C, n->kids[1], shift, k, &t2);
-    if (r < 0) return -1;
-    emit(C, OP_DIV, base, base, r, 0, &n->sp);
-    *type = TIDU_T_RATIO;
-  } else if (!strcmp(f, "growth")) {
-    if (!nargs_ok(C, n, 1, 2)) return -1;
-    if (n->nkids == 2 && !int_literal(C, n, 1, 0, TIDU_CHUNK_YEARS - 2, &k)) return -1;
-    if (cexpr(C, n->kids[0], series_at(shift, k), type) < 0) return -1;
-    int r = cexpr(C, n->kids[0], series_at(shift, k + 1), &t2);
-    if (r < 0) return -1;
-    emit(C, OP_GROWTH, base, base, r, 0, &n->sp);
-    *type = TIDU_T_RATIO;
-  } else if (!strcmp(f, "cagr")) {
-    if (!nargs_ok(C, n, 2, 2) || !int_literal(C, n, 1, 2, TIDU_CHUNK_YEARS, &k)) return -1;
-    if (cexpr(C, n->kids[0], series_at(shift, 0), type) < 0) return -1;
-    int r = cexpr(C, n->kids[0], series_at(shift, k - 1), &t2);
-    if (r < 0) return -1;
-    emit(C, OP_CAGR, base, base, r, (int)k, &n->sp);
-    *type = TIDU_T_RATIO;
-  } else if (!strcmp(f, "avg_growth")) {
-    if (!nargs_ok(C, n, 2, 2) || !int_literal(C, n, 1, 1, TIDU_CHUNK_YEARS - 1, &k)) return -1;
-    for (long i = 0; i < k; i++) {
-      int g = C->nextreg;
-      if (cexpr(C, n->kids[0], series_at(shift, i), type) < 0) return -1;
-      int r = cexpr(C, n->kids[0], series_at(shift, i + 1), &t2);
-      if (r < 0) return -1;
-      emit(C, OP_GROWTH, g, g, r, 0, &n->sp);
-      if (i) emit(C, OP_ADD, base, base, g, 0, &n->sp);
-      C->nextreg = base + 1;
-    }
+/* Compilers of the functions: each writes the call's value into register `base` (the next
+ * free register when called) and returns 0, or -1 after an error. */
+typedef int (*fn_compile)(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base);
+
+static int fn_sum_avg(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base) {
+  long k = 0;
+  if (!nargs_ok(C, n, 2, 2) || !int_literal(C, n, 1, 1, TIDU_CHUNK_YEARS, &k)) return -1;
+  if (sum_series(C, n->kids[0], shift, k, type) < 0) return -1;
+  if (f == FN_AVG) {
     int c = const_reg(C, k, 1, &n->sp);
     emit(C, OP_DIV, base, base, c, 0, &n->sp);
-    *type = TIDU_T_RATIO;
-  } else if (!strcmp(f, "min") || !strcmp(f, "max")) {
-    if (n->nkids < 2) return nargs_ok(C, n, 2, 64), -1;
-    for (size_t i = 0; i < n->nkids; i++) {
-      int r = cexpr(C, n->kids[i], shift, i ? &t2 : type);
-      if (r < 0) return -1;
-      if (i) emit(C, f[1] == 'i' ? OP_MIN : OP_MAX, base, base, r, 0, &n->sp);
-      if (i && *type == TIDU_TY_NUM) *type = t2;
-      C->nextreg = base + 1;
-    }
-  } else if (!strcmp(f, "first")) {
-    /* the first known argument (a figure as computed, else as declared) */
-    if (n->nkids < 2) return nargs_ok(C, n, 2, 64), -1;
-    for (size_t i = 0; i < n->nkids; i++) {
-      if (i) C->alt_form++;
-      int r = cexpr(C, n->kids[i], shift, i ? &t2 : type);
-      if (i) C->alt_form--;
-      if (r < 0) return -1;
-      if (i) emit(C, OP_FIRST, base, base, r, 0, &n->sp);
-      if (i && *type == TIDU_TY_NUM) *type = t2;
-      C->nextreg = base + 1;
-    }
-  } else if (!strcmp(f, "floor")) {
-    if (!nargs_ok(C, n, 1, 1) || cexpr(C, n->kids[0], shift, type) < 0) return -1;
-    emit(C, OP_FLOOR, base, base, 0, 0, &n->sp);
-  } else if (!strcmp(f, "years_since") || !strcmp(f, "months_since") ||
-             !strcmp(f, "fiscal_years_since")) {
-    if (!nargs_ok(C, n, 1, 1)) return -1;
-    const tidu_node *a = n->kids[0];
-    const tidu_field_info *fi = a->kind == ND_NAME ? find_field(a->str) : NULL;
-    if (!fi || fi->type != TIDU_T_DATE || a->ival >= 0) {
-      cerr(C, &a->sp, "%s() 需要一个日期字段,如 founded / %s() needs a date field such as founded",
-           f, f);
-      return -1;
-    }
-    int r = newreg(C);
-    emit(C, f[0] == 'm' ? OP_MSINCE : OP_YSINCE, r, fi->index, f[0] == 'f', 0, &n->sp);
-    if (f[0] == 'm') C->p->uses_dates = 1;
-    add_input(C, 'F', fi->index, 0);
-    *type = TIDU_T_COUNT;
-    (void)m;
-  } else {
-    const char *best = NULL;
-    size_t bestd = 64;
-    for (size_t i = 0; functions[i]; i++) consider(f, functions[i], &best, &bestd);
-    if (bestd <= 2)
-      cerr(C, &n->sp, "未知函数 '%s'(是否为 '%s'?) / unknown function '%s' (did you mean '%s'?)", f,
-           best, f, best);
-    else
-      cerr(C, &n->sp, "未知函数 '%s' / unknown function '%s'", f, f);
+  }
+  return 0;
+}
+
+static int fn_ratio(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base) {
+  (void)f;
+  long k = 0;
+  int t2 = TIDU_TY_NUM;
+  if (!nargs_ok(C, n, 3, 3) || !int_literal(C, n, 2, 1, TIDU_CHUNK_YEARS, &k)) return -1;
+  if (sum_series(C, n->kids[0], shift, k, type) < 0) return -1;
+  int r = sum_series(C, n->kids[1], shift, k, &t2);
+  if (r < 0) return -1;
+  emit(C, OP_DIV, base, base, r, 0, &n->sp);
+  *type = TIDU_T_RATIO;
+  return 0;
+}
+
+static int fn_growth(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base) {
+  (void)f;
+  long k = 0;
+  int t2 = TIDU_TY_NUM;
+  if (!nargs_ok(C, n, 1, 2)) return -1;
+  if (n->nkids == 2 && !int_literal(C, n, 1, 0, TIDU_CHUNK_YEARS - 2, &k)) return -1;
+  if (cexpr(C, n->kids[0], series_at(shift, k), type) < 0) return -1;
+  int r = cexpr(C, n->kids[0], series_at(shift, k + 1), &t2);
+  if (r < 0) return -1;
+  emit(C, OP_GROWTH, base, base, r, 0, &n->sp);
+  *type = TIDU_T_RATIO;
+  return 0;
+}
+
+static int fn_cagr(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base) {
+  (void)f;
+  long k = 0;
+  int t2 = TIDU_TY_NUM;
+  if (!nargs_ok(C, n, 2, 2) || !int_literal(C, n, 1, 2, TIDU_CHUNK_YEARS, &k)) return -1;
+  if (cexpr(C, n->kids[0], series_at(shift, 0), type) < 0) return -1;
+  int r = cexpr(C, n->kids[0], series_at(shift, k - 1), &t2);
+  if (r < 0) return -1;
+  emit(C, OP_CAGR, base, base, r, (int)k, &n->sp);
+  *type = TIDU_T_RATIO;
+  return 0;
+}
+
+static int fn_avg_growth(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base) {
+  (void)f;
+  long k = 0;
+  int t2 = TIDU_TY_NUM;
+  if (!nargs_ok(C, n, 2, 2) || !int_literal(C, n, 1, 1, TIDU_CHUNK_YEARS - 1, &k)) return -1;
+  for (long i = 0; i < k; i++) {
+    int g = C->nextreg;
+    if (cexpr(C, n->kids[0], series_at(shift, i), type) < 0) return -1;
+    int r = cexpr(C, n->kids[0], series_at(shift, i + 1), &t2);
+    if (r < 0) return -1;
+    emit(C, OP_GROWTH, g, g, r, 0, &n->sp);
+    if (i) emit(C, OP_ADD, base, base, g, 0, &n->sp);
+    C->nextreg = base + 1;
+  }
+  int c = const_reg(C, k, 1, &n->sp);
+  emit(C, OP_DIV, base, base, c, 0, &n->sp);
+  *type = TIDU_T_RATIO;
+  return 0;
+}
+
+static int fn_min_max(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base) {
+  int t2 = TIDU_TY_NUM;
+  if (n->nkids < 2) return nargs_ok(C, n, 2, 64), -1;
+  for (size_t i = 0; i < n->nkids; i++) {
+    int r = cexpr(C, n->kids[i], shift, i ? &t2 : type);
+    if (r < 0) return -1;
+    if (i) emit(C, f == FN_MIN ? OP_MIN : OP_MAX, base, base, r, 0, &n->sp);
+    if (i && *type == TIDU_TY_NUM) *type = t2;
+    C->nextreg = base + 1;
+  }
+  return 0;
+}
+
+/* the first known argument (a figure as computed, else as declared) */
+static int fn_first(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base) {
+  (void)f;
+  int t2 = TIDU_TY_NUM;
+  if (n->nkids < 2) return nargs_ok(C, n, 2, 64), -1;
+  for (size_t i = 0; i < n->nkids; i++) {
+    if (i) C->alt_form++;
+    int r = cexpr(C, n->kids[i], shift, i ? &t2 : type);
+    if (i) C->alt_form--;
+    if (r < 0) return -1;
+    if (i) emit(C, OP_FIRST, base, base, r, 0, &n->sp);
+    if (i && *type == TIDU_TY_NUM) *type = t2;
+    C->nextreg = base + 1;
+  }
+  return 0;
+}
+
+static int fn_floor(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base) {
+  (void)f;
+  if (!nargs_ok(C, n, 1, 1) || cexpr(C, n->kids[0], shift, type) < 0) return -1;
+  emit(C, OP_FLOOR, base, base, 0, 0, &n->sp);
+  return 0;
+}
+
+static int fn_since(comp *C, const tidu_node *n, fn_id f, int shift, int *type, int base) {
+  (void)shift;
+  (void)base;
+  const char *name = functions[f];
+  if (!nargs_ok(C, n, 1, 1)) return -1;
+  const tidu_node *a = n->kids[0];
+  const tidu_field_info *fi = a->kind == ND_NAME ? find_field(a->str) : NULL;
+  if (!fi || fi->type != TIDU_T_DATE || a->ival >= 0) {
+    cerr(C, &a->sp, "%s() 需要一个日期字段,如 founded / %s() needs a date field such as founded",
+         name, name);
     return -1;
   }
+  int r = newreg(C);
+  emit(C, f == FN_MONTHS_SINCE ? OP_MSINCE : OP_YSINCE, r, fi->index, f == FN_FISCAL_YEARS_SINCE, 0,
+       &n->sp);
+  if (f == FN_MONTHS_SINCE) C->p->uses_dates = 1;
+  add_input(C, 'F', fi->index, 0);
+  *type = TIDU_T_COUNT;
+  return 0;
+}
+
+static const fn_compile fn_compilers[] = {
+#define X(id, name, flags, compile) compile,
+    TIDU_FUNCTIONS(X)
+#undef X
+};
+
+static int ccall(comp *C, const tidu_node *n, int shift, int *type) {
+  int base = C->nextreg;
+  fn_id f = fn_find(n->str);
+  if (f == FN_COUNT || !fn_compilers[f]) {
+    const char *best = NULL;
+    size_t bestd = 64;
+    for (size_t i = 0; functions[i]; i++) consider(n->str, functions[i], &best, &bestd);
+    if (bestd <= 2)
+      cerr(C, &n->sp, "未知函数 '%s'(是否为 '%s'?) / unknown function '%s' (did you mean '%s'?)",
+           n->str, best, n->str, best);
+    else
+      cerr(C, &n->sp, "未知函数 '%s' / unknown function '%s'", n->str, n->str);
+    return -1;
+  }
+  if (fn_compilers[f](C, n, f, shift, type, base) < 0) return -1;
   C->nextreg = base + 1;
   return base;
 }
@@ -519,9 +609,7 @@ static tidu_cmp cmp_of(int tok);
 
 static int has_bounds(comp *C, const tidu_node *n, int depth) {
   if (!n || depth > MAX_EXPAND) return 0;
-  if (n->kind == ND_CALL &&
-      (!strcmp(n->str, "min") || !strcmp(n->str, "max") || !strcmp(n->str, "first")))
-    return 1;
+  if (calls_fn_with(n, FN_BOUNDED)) return 1;
   if (n->kind == ND_NAME) {
     const sbind *b = find_binding(C, n->str);
     return b && !b->is_cond && has_bounds(C, b->def->kids[0], depth + 1);
@@ -579,9 +667,9 @@ static int cbound(comp *C, const tidu_node *n, int shift, int up, int *type) {
     return base;
   }
   case ND_CALL: {
-    const char *f = n->str;
+    fn_id f = fn_find(n->str);
     long k = 0;
-    if (!strcmp(f, "sum") || !strcmp(f, "avg")) {
+    if (f < FN_COUNT && (fn_flags[f] & FN_SUMMING)) {
       if (!nargs_ok(C, n, 2, 2) || !int_literal(C, n, 1, 1, TIDU_CHUNK_YEARS, &k)) return -1;
       for (long i = 0; i < k; i++) {
         int r = cbound(C, n->kids[0], series_at(shift, i), up, type);
@@ -589,14 +677,14 @@ static int cbound(comp *C, const tidu_node *n, int shift, int up, int *type) {
         if (i) emit(C, OP_ADD, base, base, r, 0, &n->sp);
         C->nextreg = base + 1;
       }
-      if (f[0] == 'a') {
+      if (f == FN_AVG) {
         int c = const_reg(C, k, 1, &n->sp);
         emit(C, OP_DIV, base, base, c, 0, &n->sp);
         C->nextreg = base + 1;
       }
       return base;
     }
-    int is_min = !strcmp(f, "min"), is_max = !strcmp(f, "max"), is_first = !strcmp(f, "first");
+    int is_min = f == FN_MIN, is_max = f == FN_MAX, is_first = f == FN_FIRST;
     if (!is_min && !is_max && !is_first) return cexpr(C, n, shift, type);
     if (n->nkids < 2) return nargs_ok(C, n, 2, 64), -1;
     if (is_first) {
@@ -658,11 +746,12 @@ static int informative(comp *C, const tidu_node *n, int up, int depth) {
       return informative(C, n->kids[1], up, depth + 1);
     return 0;
   case ND_CALL: {
-    int is_min = !strcmp(n->str, "min"), is_max = !strcmp(n->str, "max");
+    fn_id f = fn_find(n->str);
+    int is_min = f == FN_MIN, is_max = f == FN_MAX;
     if ((is_min && up) || (is_max && !up)) return n->nkids >= 2;
-    if (is_min || is_max || !strcmp(n->str, "first") || !strcmp(n->str, "sum") ||
-        !strcmp(n->str, "avg")) {
-      size_t k = !strcmp(n->str, "sum") || !strcmp(n->str, "avg") ? 1 : n->nkids;
+    int flags = f < FN_COUNT ? fn_flags[f] : 0;
+    if (flags & (FN_BOUNDED | FN_SUMMING)) {
+      size_t k = flags & FN_SUMMING ? 1 : n->nkids;
       for (size_t i = 0; i < k && i < n->nkids; i++)
         if (informative(C, n->kids[i], up, depth + 1)) return 1;
     }
@@ -898,7 +987,7 @@ static int cmp_leaf(comp *C, const tidu_node *n, int ci, int shift) {
   }
   C->nextreg = 0;
   int tl, tr;
-  if (l->kind == ND_CALL && !strcmp(l->str, "cagr") && l->nkids == 2) {
+  if (l->kind == ND_CALL && fn_find(l->str) == FN_CAGR && l->nkids == 2) {
     long k;
     if (!int_literal(C, l, 1, 2, TIDU_CHUNK_YEARS, &k)) return 0;
     int a = cexpr(C, l->kids[0], series_at(shift, 0), &tl);
@@ -1407,10 +1496,14 @@ int tidu_compile(const char *file, const tidu_ast *a, const tidu_prelude *pre, t
   const char *rs_cite = rs->meta.source;
   for (size_t i = 0; i < a->ndecls && !C.nomem; i++) {
     const tidu_node *d = a->decls[i];
-    if (d->kind == ND_REQUIRE)
-    p->requires[p->nrequires++].root = cblock(&C, d->kids[0], d->cite ? d->cite : rs_cite);
-    else if (d->kind == ND_STANDARD) p->standards[p->nstandards++].root =
-        cblock(&C, d->kids[0], d->cite ? d->cite : rs_cite);
+    const char *cite = d->cite ? d->cite : rs_cite;
+    tidu_pblock *b = d->kind == ND_REQUIRE    ? &p->requires[p->nrequires++]
+                     : d->kind == ND_STANDARD ? &p->standards[p->nstandards++]
+                                              : NULL;
+    if (!b) continue;
+    b->root = cblock(&C, d->kids[0], cite);
+    b->name = d->kind == ND_REQUIRE ? d->str2 : NULL;
+    b->source = cite;
   }
   for (size_t i = 0; i < a->ndecls && !C.nomem; i++)
     if (a->decls[i]->kind == ND_SCORE) citem(&C, a->decls[i], p->nitems++, rs_cite);

@@ -34,15 +34,19 @@ tidu_code tidu_regs_reserve(tidu_regs *r, size_t nregs, size_t n) {
       !realloc_n((void **)&r->buf, nr, sizeof *r->buf) ||
       !realloc_n((void **)&r->vp, nr, sizeof *r->vp) ||
       !realloc_n((void **)&r->fden, nr, sizeof *r->fden) ||
-      !realloc_n((void **)&r->fast, nr, sizeof *r->fast))
+      !realloc_n((void **)&r->fast, nr, sizeof *r->fast) ||
+      !realloc_n((void **)&r->dpool, (nr + 1) * TIDU_EVAL_TILE, sizeof *r->dpool) ||
+      !realloc_n((void **)&r->dbuf, nr, sizeof *r->dbuf))
     return TIDU_ERR_NOMEM;
   for (size_t k = 0; k < nr; k++) {
+    r->dbuf[k] = r->dpool + k * TIDU_EVAL_TILE;
     r->buf[k] = r->pool + k * TIDU_EVAL_TILE;
     r->vp[k] = r->buf[k];
     r->fden[k] = 1;
     r->fast[k] = 0;
   }
   r->spare = r->pool + nr * TIDU_EVAL_TILE;
+  r->dspare = r->dpool + nr * TIDU_EVAL_TILE;
   r->nregs = nr;
   r->cap = cap;
   return TIDU_OK;
@@ -58,6 +62,8 @@ void tidu_regs_free(tidu_regs *r) {
   free(r->vp);
   free(r->fden);
   free(r->fast);
+  free(r->dpool);
+  free(r->dbuf);
   memset(r, 0, sizeof *r);
 }
 
@@ -501,8 +507,6 @@ static void op_cmpcagr(tidu_cols *C, size_t o, const slot *x0, const slot *xl, c
       C->thr[o + i] = t->st[i] ? val(t, i) : NAN;
       continue;
     }
-    double q = val(x0, i) / val(xl, i);
-    double cg = pow(q, 1.0 / (double)(years - 1)) - 1;
     int c = 0, done = 0;
     if (x0->st[i] == ST_EXACT && xl->st[i] == ST_EXACT && t->st[i] == ST_EXACT &&
         t->num[i] + t->den[i] >= 0) {
@@ -517,11 +521,21 @@ static void op_cmpcagr(tidu_cols *C, size_t o, const slot *x0, const slot *xl, c
         done = 1;
       }
     }
+    /* the rate itself (approximate) is shown, and decides only where the exact test cannot */
+    double cg = 0;
+    if (!done || !C->verdicts_only) {
+      double q = val(x0, i) / val(xl, i);
+      cg = pow(q, 1.0 / (double)(years - 1)) - 1;
+    }
     if (!done) {
       double tv = val(t, i);
       c = cg < tv ? -1 : cg > tv;
     }
     int pass = verdict_of(c, op);
+    if (C->verdicts_only) {
+      C->verdict[o + i] = pass ? V_PASS : V_FAIL;
+      continue;
+    }
     double tv = val(t, i);
     C->verdict[o + i] = pass ? V_PASS : V_FAIL;
     C->value[o + i] = cg;
@@ -563,6 +577,7 @@ static inline void test_dist_lanes(double *restrict dist, const uint8_t *restric
 /* Value, threshold and gap NaN, distance 0 where the verdict passes and 1 elsewhere: the
  * columns of a test or an all/any node once its verdicts are written. */
 static void fill_test_cols(tidu_cols *C, size_t o, size_t n) {
+  if (C->verdicts_only) return;
   const uint8_t *v = C->verdict + o;
   double *dist = C->dist + o;
   size_t whole = n - n % BLOCK;
@@ -622,6 +637,46 @@ static inline void settle_lanes(uint8_t *restrict out, double *restrict dist,
   }
 }
 
+/* The lanes of ranks_only; inlined with a constant lane count where it can be, so that the
+ * loops become vector code. */
+static inline __attribute__((always_inline)) void
+rank_lanes(uint8_t *restrict out, uint8_t *restrict rank, const uint8_t *verdict, size_t cap,
+           const tidu_pcond *pc, size_t n, int any) {
+  uint8_t start = any ? 0 : 2;
+  for (size_t i = 0; i < n; i++) rank[i] = start;
+  for (size_t k = 0; k < pc->nkids; k++) {
+    const uint8_t *restrict kv = verdict + (size_t)pc->kids[k] * cap;
+    if (any)
+      for (size_t i = 0; i < n; i++) {
+        uint8_t r = rank_of(kv[i]);
+        rank[i] = r > rank[i] ? r : rank[i];
+      }
+    else
+      for (size_t i = 0; i < n; i++) {
+        uint8_t r = rank_of(kv[i]);
+        rank[i] = r < rank[i] ? r : rank[i];
+      }
+  }
+  /* rank 0, 1, 2 is the verdict fail, unknown, pass */
+  for (size_t i = 0; i < n; i++) {
+    uint8_t r = rank[i];
+    out[i] = (uint8_t)((r == 2) * V_PASS + (r == 1) * V_UNKNOWN);
+  }
+}
+
+/* all / any over the children by rank alone (no distances): the verdicts of op_all_any. */
+static void ranks_only(uint8_t *restrict out, uint8_t *restrict rank, const uint8_t *verdict,
+                       size_t cap, const tidu_pcond *pc, size_t n, int any) {
+  if (n == TIDU_EVAL_TILE) {
+    if (any)
+      rank_lanes(out, rank, verdict, cap, pc, TIDU_EVAL_TILE, 1);
+    else
+      rank_lanes(out, rank, verdict, cap, pc, TIDU_EVAL_TILE, 0);
+  } else {
+    rank_lanes(out, rank, verdict, cap, pc, n, any);
+  }
+}
+
 /* all / any over the children, child by child so each pass is a plain loop over lanes. */
 static void op_all_any(tidu_cols *C, const tidu_pcond *pc, size_t o, size_t n, int any) {
   uint8_t *restrict out = C->verdict + o;
@@ -632,11 +687,15 @@ static void op_all_any(tidu_cols *C, const tidu_pcond *pc, size_t o, size_t n, i
     return;
   }
   uint8_t rank[TIDU_EVAL_TILE];
+  size_t whole = n - n % BLOCK;
+  if (C->verdicts_only) {
+    ranks_only(out, rank, C->verdict, C->cap, pc, n, any);
+    return;
+  }
   for (size_t i = 0; i < n; i++) {
     rank[i] = any ? 0 : 2;
     dist[i] = any ? 1e300 : 0;
   }
-  size_t whole = n - n % BLOCK;
   for (size_t k = 0; k < pc->nkids; k++) {
     size_t ko = (size_t)pc->kids[k] * C->cap;
     const uint8_t *kv = C->verdict + ko;
@@ -763,20 +822,49 @@ static void op_total(tidu_cols *C, const tidu_prog *p, size_t n) {
  * the general form and runs the exact rational path instead. Each integer instruction gives
  * the same numerator and denominator the general path gives, so every result is the same. */
 
-#define NA64 INT64_MIN /* unknown in the integer form */
+#define NA64 INT64_MIN /* unknown in the integer and fraction forms */
+
+enum { F_GENERAL = 0, F_INT = 1, F_FRAC = 2 }; /* tidu_regs.fast */
 
 /* Brings register r to the general form for this tile. */
 static void to_general(tidu_regs *R, int r, size_t n) {
-  if (!R->fast[r]) return;
+  if (R->fast[r] == F_GENERAL) return;
   slot s = reg(R, r);
   const int64_t *v = R->vp[r];
-  i128 d = R->fden[r];
-  for (size_t i = 0; i < n; i++) {
-    s.num[i] = v[i];
-    s.den[i] = d;
-    s.st[i] = v[i] != NA64;
+  if (R->fast[r] == F_FRAC) {
+    const int64_t *d = R->dbuf[r];
+    for (size_t i = 0; i < n; i++) {
+      s.num[i] = v[i];
+      s.den[i] = d[i];
+      s.st[i] = v[i] != NA64;
+    }
+  } else {
+    i128 d = R->fden[r];
+    for (size_t i = 0; i < n; i++) {
+      s.num[i] = v[i];
+      s.den[i] = d;
+      s.st[i] = v[i] != NA64;
+    }
   }
-  R->fast[r] = 0;
+  R->fast[r] = F_GENERAL;
+}
+
+/* Register r in the general form, as a slot: what a condition reads on the slow path. */
+static slot general_slot(tidu_regs *R, int r, size_t n) {
+  to_general(R, r, n);
+  return reg(R, r);
+}
+
+/* The prologue of every general-form instruction r[a] = f(r[b], r[c]): its operands brought
+ * to the general form (c < 0: none), their slots, and r[a] marked general (written below). */
+static void general_operands(tidu_regs *R, int a, int b, int c, size_t n, slot *ra, slot *rb,
+                             slot *rc) {
+  to_general(R, b, n);
+  if (c >= 0) to_general(R, c, n);
+  *ra = reg(R, a);
+  *rb = reg(R, b);
+  if (rc) *rc = reg(R, c >= 0 ? c : b);
+  R->fast[a] = F_GENERAL;
 }
 
 /* Takes the spare buffer, just written, as register r's integers over `den`. */
@@ -786,11 +874,23 @@ static void take_spare(tidu_regs *R, int r, int64_t den) {
   R->spare = t;
   R->vp[r] = R->buf[r];
   R->fden[r] = den;
-  R->fast[r] = 1;
+  R->fast[r] = F_INT;
+}
+
+/* Takes the spare numerators and denominators, just written, as register r's fraction form. */
+static void take_spare_frac(tidu_regs *R, int r) {
+  int64_t *t = R->buf[r];
+  R->buf[r] = R->spare;
+  R->spare = t;
+  t = R->dbuf[r];
+  R->dbuf[r] = R->dspare;
+  R->dspare = t;
+  R->vp[r] = R->buf[r];
+  R->fast[r] = F_FRAC;
 }
 
 static int both_fast(const tidu_regs *R, int a, int b) {
-  return R->fast[a] && R->fast[b];
+  return R->fast[a] == F_INT && R->fast[b] == F_INT;
 }
 
 /* r = a + b or a - b over one denominator; 0 (nothing written) when it does not apply. */
@@ -829,21 +929,55 @@ static int fast_mul(tidu_regs *R, int r, int a, int b, size_t n) {
   return 1;
 }
 
-static int fast_minmax(tidu_regs *R, int r, int a, int b, size_t n, int want_max) {
+/* min / max over one denominator; known_only: of the known operands (unknown only when both
+ * are), as op_minmax. */
+static int fast_minmax(tidu_regs *R, int r, int a, int b, size_t n, int want_max, int known_only) {
   if (!both_fast(R, a, b) || R->fden[a] != R->fden[b]) return 0;
   const int64_t *restrict x = R->vp[a], *restrict y = R->vp[b];
   int64_t *restrict out = R->spare;
-  for (size_t i = 0; i < n; i++) {
-    int64_t u = x[i], w = y[i];
-    int64_t m = want_max ? (u >= w ? u : w) : (u <= w ? u : w);
-    out[i] = (u == NA64) | (w == NA64) ? NA64 : m;
-  }
+  if (known_only)
+    for (size_t i = 0; i < n; i++) {
+      int64_t u = x[i], w = y[i];
+      int64_t m = want_max ? (u >= w ? u : w) : (u <= w ? u : w);
+      out[i] = u == NA64 ? w : w == NA64 ? u : m;
+    }
+  else
+    for (size_t i = 0; i < n; i++) {
+      int64_t u = x[i], w = y[i];
+      int64_t m = want_max ? (u >= w ? u : w) : (u <= w ? u : w);
+      out[i] = (u == NA64) | (w == NA64) ? NA64 : m;
+    }
   take_spare(R, r, R->fden[a]);
   return 1;
 }
 
+/* r = a where known, else b: op FIRST's numbers. Two integer registers over one denominator
+ * give the integer form; any other pair of integer or fraction registers the fraction form
+ * (each lane keeps its operand's numerator and denominator, as the general form does). */
+static int fast_first(tidu_regs *R, int r, int a, int b, size_t n) {
+  uint8_t fa = R->fast[a], fb = R->fast[b];
+  if (fa == F_GENERAL || fb == F_GENERAL) return 0;
+  const int64_t *restrict x = R->vp[a], *restrict y = R->vp[b];
+  int64_t *restrict out = R->spare;
+  if (fa == F_INT && fb == F_INT && R->fden[a] == R->fden[b]) {
+    for (size_t i = 0; i < n; i++) out[i] = x[i] != NA64 ? x[i] : y[i];
+    take_spare(R, r, R->fden[a]);
+    return 1;
+  }
+  int64_t *restrict od = R->dspare;
+  const int64_t *xd = fa == F_FRAC ? R->dbuf[a] : NULL, *yd = fb == F_FRAC ? R->dbuf[b] : NULL;
+  int64_t xd1 = R->fden[a], yd1 = R->fden[b];
+  for (size_t i = 0; i < n; i++) {
+    int known = x[i] != NA64;
+    out[i] = known ? x[i] : y[i];
+    od[i] = known ? (xd ? xd[i] : xd1) : (yd ? yd[i] : yd1);
+  }
+  take_spare_frac(R, r);
+  return 1;
+}
+
 static int fast_neg(tidu_regs *R, int r, int a, size_t n) {
-  if (!R->fast[a]) return 0;
+  if (R->fast[a] != F_INT) return 0;
   const int64_t *restrict x = R->vp[a];
   int64_t *restrict out = R->spare;
   for (size_t i = 0; i < n; i++) out[i] = x[i] == NA64 ? NA64 : -x[i];
@@ -852,7 +986,7 @@ static int fast_neg(tidu_regs *R, int r, int a, size_t n) {
 }
 
 static int fast_floor(tidu_regs *R, int r, int a, size_t n) {
-  if (!R->fast[a]) return 0;
+  if (R->fast[a] != F_INT) return 0;
   const int64_t *restrict x = R->vp[a];
   int64_t *restrict out = R->spare;
   int64_t d = R->fden[a];
@@ -865,12 +999,102 @@ static int fast_floor(tidu_regs *R, int r, int a, size_t n) {
   return 1;
 }
 
-/* r = a / b (or a / b - 1 for growth) from two integer registers into the general form:
- * 64-bit operands cannot overflow the 128-bit products. */
+/* Lane i of an integer or fraction register: numerator and denominator; 0 when unknown. */
+static inline int frac_at(const tidu_regs *R, int r, size_t i, i128 *num, i128 *den) {
+  int64_t v = R->vp[r][i];
+  if (v == NA64) return 0;
+  *num = v;
+  *den = R->fast[r] == F_FRAC ? R->dbuf[r][i] : R->fden[r];
+  return 1;
+}
+
+/* r = a + b, a - b, a * b, a / b or a / b - 1 (op) for integer or fraction operands, when
+ * every result's numerator and denominator fit 64 bits: the fraction form, computed lane by
+ * lane exactly as the general path computes it (op_add, op_mul, op_div, with 64-bit operands
+ * none of their products overflows). 0 (nothing taken) when some result does not fit. */
+static int frac_arith(tidu_regs *R, int r, int a, int b, size_t n, tidu_opcode op) {
+  if (R->fast[a] == F_GENERAL || R->fast[b] == F_GENERAL) return 0;
+  int64_t *restrict on = R->spare, *restrict od = R->dspare;
+  for (size_t i = 0; i < n; i++) {
+    i128 an, ad, bn, bd, nn, dd;
+    if (!frac_at(R, a, i, &an, &ad) || !frac_at(R, b, i, &bn, &bd)) {
+      on[i] = NA64;
+      od[i] = 1;
+      continue;
+    }
+    switch (op) {
+    case OP_ADD:
+    case OP_SUB:
+      if (op == OP_SUB) bn = -bn;
+      if (ad == bd) {
+        nn = an + bn;
+        dd = ad;
+      } else {
+        nn = an * bd + bn * ad;
+        dd = ad * bd;
+        tidy(&nn, &dd);
+      }
+      break;
+    case OP_MUL:
+      nn = an * bn;
+      dd = ad * bd;
+      tidy(&nn, &dd);
+      break;
+    default: /* OP_DIV, OP_GROWTH */
+      if (bn == 0 || (op == OP_GROWTH && bn < 0)) {
+        on[i] = NA64;
+        od[i] = 1;
+        continue;
+      }
+      nn = an * bd;
+      dd = ad * bn;
+      if (dd < 0) {
+        nn = -nn;
+        dd = -dd;
+      }
+      if (op == OP_GROWTH) nn -= dd;
+      tidy(&nn, &dd);
+      break;
+    }
+    if (!fits64(nn) || !fits64(dd) || nn == NA64) return 0;
+    on[i] = (int64_t)nn;
+    od[i] = (int64_t)dd;
+  }
+  take_spare_frac(R, r);
+  return 1;
+}
+
+/* r = a / b (or a / b - 1 for growth) from two integer registers: 64-bit operands cannot
+ * overflow the 128-bit products. When every quotient's numerator and denominator fit in 64
+ * bits the result is in the fraction form (the same numbers: the general path reduces only
+ * beyond 2^100), else in the general form. */
 static int fast_div(tidu_regs *R, int r, int a, int b, size_t n, int growth) {
   if (!both_fast(R, a, b)) return 0;
   const int64_t *x = R->vp[a], *y = R->vp[b];
   i128 da = R->fden[a], db = R->fden[b];
+  int64_t *restrict on = R->spare, *restrict od = R->dspare;
+  int fit = 1;
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = x[i], w = y[i];
+    if (u == NA64 || w == NA64 || w == 0 || (growth && w < 0)) {
+      on[i] = NA64;
+      od[i] = 1;
+      continue;
+    }
+    i128 nn = (i128)u * db, dd = da * (i128)w;
+    if (dd < 0) {
+      nn = -nn;
+      dd = -dd;
+    }
+    if (growth) nn -= dd;
+    fit &= fits64(nn) & fits64(dd) & (nn != NA64);
+    on[i] = (int64_t)nn;
+    od[i] = (int64_t)dd;
+  }
+  if (fit) {
+    take_spare_frac(R, r);
+    return 1;
+  }
   /* with both denominators below 2^36 the results stay below 2^100: tidy has nothing to do */
   int small = da < ((i128)1 << 36) && db < ((i128)1 << 36);
   slot s = reg(R, r);
@@ -953,18 +1177,99 @@ static inline __attribute__((always_inline)) void cmpk_lanes(tidu_cols *C, size_
   }
 }
 
+/* The verdicts alone of cmpk_lanes: u * td CMP K, unknown where u is. */
+static void cmpk_verdicts(uint8_t *restrict verdict, const int64_t *restrict v, int64_t td64,
+                          i128 K, int op, size_t n, int unit) {
+  uint8_t tab[3];
+  for (int c = -1; c <= 1; c++) tab[c + 1] = pass_of(c, op) ? V_PASS : V_FAIL;
+  if (unit) {
+    int64_t K64 = (int64_t)K;
+    for (size_t i = 0; i < n; i++) {
+      int64_t u = v[i];
+      uint8_t r = tab[(u > K64) - (u < K64) + 1];
+      verdict[i] = u == NA64 ? (uint8_t)V_UNKNOWN : r;
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = v[i];
+    i128 A = (i128)u * td64;
+    uint8_t r = tab[(A > K) - (A < K) + 1];
+    verdict[i] = u == NA64 ? (uint8_t)V_UNKNOWN : r;
+  }
+}
+
 /* Comparison of an integer register with a constant tn/td: the same numbers as op_cmpk's
  * 64-bit path, with the constant's side computed once. */
 static int fast_cmpk(tidu_cols *C, size_t o, const tidu_regs *R, int x, i128 tn, i128 td, int op,
                      size_t n) {
-  if (!R->fast[x] || !fits64(tn) || !fits64(td)) return 0;
+  if (R->fast[x] != F_INT || !fits64(tn) || !fits64(td)) return 0;
   int64_t D = R->fden[x], td64 = (int64_t)td;
   i128 K = (i128)(int64_t)tn * D;
+  if (C->verdicts_only) {
+    cmpk_verdicts(C->verdict + o, R->vp[x], td64, K, op, n, td64 == 1 && fits64(K));
+    return 1;
+  }
   double tv = to_double(tn, td);
   if (td64 == 1 && fits64(K))
     cmpk_lanes(C, o, R->vp[x], D, td64, K, tv, op, n, 1);
   else
     cmpk_lanes(C, o, R->vp[x], D, td64, K, tv, op, n, 0);
+  return 1;
+}
+
+/* Comparison of a register in the fraction form with a constant tn/td: the numbers of
+ * op_cmpk's 64-bit path (every known lane of the fraction form is exact and fits 64 bits). */
+static int frac_cmpk(tidu_cols *C, size_t o, const tidu_regs *R, int x, i128 tn, i128 td, int op,
+                     size_t n) {
+  if (R->fast[x] != F_FRAC || !fits64(tn) || !fits64(td)) return 0;
+  const int64_t *restrict xn = R->vp[x], *restrict xd = R->dbuf[x];
+  int64_t tn64 = (int64_t)tn, td64 = (int64_t)td;
+  double tv = to_double(tn, td);
+  double inv_t = tv == 0 ? 0 : 1 / fabs(tv);
+  uint8_t pass_tab[3];
+  for (int k = -1; k <= 1; k++) pass_tab[k + 1] = (uint8_t)verdict_of(k, op);
+  int up = op == CMP_GE || op == CMP_GT, eq = op == CMP_EQ || op == CMP_NE;
+  uint8_t *restrict verdict = C->verdict + o;
+  if (C->verdicts_only) {
+    for (size_t i = 0; i < n; i++) {
+      int64_t u = xn[i];
+      i128 a = (i128)u * td64, b = (i128)tn64 * xd[i];
+      uint8_t v = pass_tab[(a > b) - (a < b) + 1] ? V_PASS : V_FAIL;
+      verdict[i] = u == NA64 ? (uint8_t)V_UNKNOWN : v;
+    }
+    return 1;
+  }
+  double *restrict value = C->value + o, *restrict thr = C->thr + o, *restrict gap = C->gap + o,
+                   *restrict dist = C->dist + o;
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = xn[i], d64 = xd[i];
+    thr[i] = tv;
+    if (u == NA64) {
+      verdict[i] = V_UNKNOWN;
+      value[i] = NAN;
+      gap[i] = NAN;
+      dist[i] = 1;
+      continue;
+    }
+    i128 a = (i128)u * td64, b = (i128)tn64 * d64;
+    int c = a < b ? -1 : a > b;
+    int pass = pass_tab[c + 1];
+    verdict[i] = pass ? V_PASS : V_FAIL;
+    value[i] = u < (1LL << 53) && u > -(1LL << 53) ? (double)u / (double)d64 : to_double(u, d64);
+    if (eq) {
+      gap[i] = NAN;
+      dist[i] = pass ? 0 : 1;
+    } else if (pass) {
+      gap[i] = 0;
+      dist[i] = 0;
+    } else {
+      double g = to_double(up ? b - a : a - b, (i128)d64 * td64);
+      gap[i] = g;
+      double dd = tv == 0 ? 1 : g * inv_t;
+      dist[i] = dd > 1 ? 1 : dd;
+    }
+  }
   return 1;
 }
 
@@ -974,6 +1279,17 @@ static int fast_cmp(tidu_cols *C, size_t o, const tidu_regs *R, int x, int t, in
   const int64_t *restrict xv = R->vp[x], *restrict tv = R->vp[t];
   int64_t D = R->fden[x];
   int x_minus_t = op == CMP_LE || op == CMP_LT, eq = op == CMP_EQ || op == CMP_NE;
+  if (C->verdicts_only) {
+    uint8_t tab[3];
+    for (int c = -1; c <= 1; c++) tab[c + 1] = pass_of(c, op) ? V_PASS : V_FAIL;
+    uint8_t *restrict verdict = C->verdict + o;
+    for (size_t i = 0; i < n; i++) {
+      int64_t u = xv[i], w = tv[i];
+      uint8_t r = tab[(u > w) - (u < w) + 1];
+      verdict[i] = u == NA64 || w == NA64 ? (uint8_t)V_UNKNOWN : r;
+    }
+    return 1;
+  }
   for (size_t i = 0; i < n; i++) {
     int64_t u = xv[i], w = tv[i];
     if (u == NA64 || w == NA64) {
@@ -1005,7 +1321,7 @@ static int fast_cmp(tidu_cols *C, size_t o, const tidu_regs *R, int x, int t, in
 }
 
 static int fast_truth(tidu_cols *C, size_t o, const tidu_regs *R, int a, size_t n) {
-  if (!R->fast[a]) return 0;
+  if (R->fast[a] != F_INT) return 0;
   const int64_t *restrict x = R->vp[a];
   uint8_t *restrict verdict = C->verdict + o;
   for (size_t i = 0; i < n; i++)
@@ -1016,7 +1332,7 @@ static int fast_truth(tidu_cols *C, size_t o, const tidu_regs *R, int a, size_t 
 
 static int fast_itemf(tidu_cols *C, const tidu_pitem *it, size_t idx, const tidu_regs *R, int a,
                       size_t n) {
-  if (!R->fast[a]) return 0;
+  if (R->fast[a] != F_INT) return 0;
   const int64_t *restrict x = R->vp[a];
   i128 d = R->fden[a];
   size_t o = idx * C->cap;
@@ -1103,6 +1419,45 @@ static void load_dates(tidu_regs *R, int r, const tidu_chunk *ch, int field, int
   take_spare(R, r, 1);
 }
 
+/* Verdicts of "text field starts with one of the strings": pass on a match, unknown when the
+ * text is missing or too coarse to decide ("F" against "F51": it may or may not be F51…),
+ * fail otherwise. A text whose first byte starts none of the strings fails at once. */
+static void op_starts(uint8_t *verdict, const char **col, const tidu_strset *ss, size_t n) {
+  size_t lens[64];
+  size_t np = ss->n < 64 ? ss->n : 64;
+  uint64_t first[4] = {0, 0, 0, 0};
+  int empty = 0;
+  for (size_t k = 0; k < ss->n; k++) {
+    if (k < np) lens[k] = strlen(ss->s[k]);
+    unsigned char c = (unsigned char)ss->s[k][0];
+    empty |= c == 0;
+    first[c >> 6] |= (uint64_t)1 << (c & 63);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const char *s = col ? col[i] : NULL;
+    if (!s || !*s) {
+      verdict[i] = V_UNKNOWN;
+      continue;
+    }
+    unsigned char c0 = (unsigned char)s[0];
+    if (!empty && !((first[c0 >> 6] >> (c0 & 63)) & 1)) {
+      verdict[i] = V_FAIL;
+      continue;
+    }
+    int hit = 0;
+    for (size_t k = 0; k < ss->n && !hit; k++)
+      hit = k < np ? lens[k] == 0 || (s[0] == ss->s[k][0] && strncmp(s, ss->s[k], lens[k]) == 0)
+                   : strncmp(s, ss->s[k], strlen(ss->s[k])) == 0;
+    int coarse = 0;
+    if (!hit) {
+      size_t sl = strlen(s);
+      for (size_t k = 0; k < ss->n && !coarse; k++)
+        coarse = sl < (k < np ? lens[k] : strlen(ss->s[k])) && strncmp(s, ss->s[k], sl) == 0;
+    }
+    verdict[i] = hit ? V_PASS : coarse ? V_UNKNOWN : V_FAIL;
+  }
+}
+
 /* ---- the loop -------------------------------------------------------------------------- */
 
 /* Runs the program over one tile of lanes: `ch` and `C` are views starting at the tile. */
@@ -1127,37 +1482,36 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       break;
     case OP_ADD:
     case OP_SUB: {
-      if (fast_add(R, in->a, in->b, in->c, n, in->op == OP_SUB)) break;
-      to_general(R, in->b, n);
-      to_general(R, in->c, n);
-      slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
+      if (fast_add(R, in->a, in->b, in->c, n, in->op == OP_SUB) ||
+          frac_arith(R, in->a, in->b, in->c, n, (tidu_opcode)in->op))
+        break;
+      slot r, a, b;
+      general_operands(R, in->a, in->b, in->c, n, &r, &a, &b);
       op_add(&r, &a, &b, n, in->op == OP_ADD ? 1 : -1);
-      R->fast[in->a] = 0;
       break;
     }
     case OP_MUL: {
-      if (fast_mul(R, in->a, in->b, in->c, n)) break;
-      to_general(R, in->b, n);
-      to_general(R, in->c, n);
-      slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
+      if (fast_mul(R, in->a, in->b, in->c, n) || frac_arith(R, in->a, in->b, in->c, n, OP_MUL))
+        break;
+      slot r, a, b;
+      general_operands(R, in->a, in->b, in->c, n, &r, &a, &b);
       op_mul(&r, &a, &b, n);
-      R->fast[in->a] = 0;
       break;
     }
     case OP_DIV:
     case OP_GROWTH: {
-      if (fast_div(R, in->a, in->b, in->c, n, in->op == OP_GROWTH)) break;
-      to_general(R, in->b, n);
-      to_general(R, in->c, n);
-      slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
+      if (fast_div(R, in->a, in->b, in->c, n, in->op == OP_GROWTH) ||
+          frac_arith(R, in->a, in->b, in->c, n, (tidu_opcode)in->op))
+        break;
+      slot r, a, b;
+      general_operands(R, in->a, in->b, in->c, n, &r, &a, &b);
       op_div(&r, &a, &b, n, in->op == OP_GROWTH);
-      R->fast[in->a] = 0;
       break;
     }
     case OP_NEG: {
       if (fast_neg(R, in->a, in->b, n)) break;
-      to_general(R, in->b, n);
-      slot r = reg(R, in->a), a = reg(R, in->b);
+      slot r, a;
+      general_operands(R, in->a, in->b, -1, n, &r, &a, NULL);
       const i128 lowest = (i128)((unsigned __int128)1 << 127);
       for (size_t i = 0; i < n; i++) {
         r.st[i] = a.st[i];
@@ -1169,23 +1523,20 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
         r.den[i] = a.den[i];
         r.f[i] = -a.f[i];
       }
-      R->fast[in->a] = 0;
       break;
     }
     case OP_MIN:
     case OP_MAX: {
-      if (!in->d && fast_minmax(R, in->a, in->b, in->c, n, in->op == OP_MAX)) break;
-      to_general(R, in->b, n);
-      to_general(R, in->c, n);
-      slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
+      if (fast_minmax(R, in->a, in->b, in->c, n, in->op == OP_MAX, in->d)) break;
+      slot r, a, b;
+      general_operands(R, in->a, in->b, in->c, n, &r, &a, &b);
       op_minmax(&r, &a, &b, n, in->op == OP_MAX, in->d);
-      R->fast[in->a] = 0;
       break;
     }
     case OP_FIRST: {
-      to_general(R, in->b, n);
-      to_general(R, in->c, n);
-      slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
+      if (fast_first(R, in->a, in->b, in->c, n)) break;
+      slot r, a, b;
+      general_operands(R, in->a, in->b, in->c, n, &r, &a, &b);
       for (size_t i = 0; i < n; i++) {
         const slot *w = a.st[i] ? &a : &b;
         r.num[i] = w->num[i];
@@ -1193,13 +1544,12 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
         r.f[i] = w->f[i];
         r.st[i] = w->st[i];
       }
-      R->fast[in->a] = 0;
       break;
     }
     case OP_FLOOR: {
       if (fast_floor(R, in->a, in->b, n)) break;
-      to_general(R, in->b, n);
-      slot r = reg(R, in->a), a = reg(R, in->b);
+      slot r, a;
+      general_operands(R, in->a, in->b, -1, n, &r, &a, NULL);
       for (size_t i = 0; i < n; i++) {
         if (a.st[i] == ST_EXACT) {
           r.num[i] = floordiv(a.num[i], a.den[i]);
@@ -1211,13 +1561,11 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
           r.st[i] = ST_UNKNOWN;
         }
       }
-      R->fast[in->a] = 0;
       break;
     }
     case OP_CAGR: {
-      to_general(R, in->b, n);
-      to_general(R, in->c, n);
-      slot r = reg(R, in->a), a = reg(R, in->b), b = reg(R, in->c);
+      slot r, a, b;
+      general_operands(R, in->a, in->b, in->c, n, &r, &a, &b);
       for (size_t i = 0; i < n; i++) {
         if (!a.st[i] || !b.st[i] || sign_of(&b, i) <= 0 || sign_of(&a, i) < 0) {
           r.st[i] = ST_UNKNOWN;
@@ -1225,7 +1573,6 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
         }
         set_approx(&r, i, pow(val(&a, i) / val(&b, i), 1.0 / (double)(in->d - 1)) - 1);
       }
-      R->fast[in->a] = 0;
       break;
     }
     case OP_YSINCE:
@@ -1243,18 +1590,17 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     case OP_CMP: {
       size_t o = (size_t)in->a * C->cap;
       if (fast_cmp(C, o, R, in->b, in->c, in->d, n)) break;
-      to_general(R, in->b, n);
-      to_general(R, in->c, n);
-      slot a = reg(R, in->b), b = reg(R, in->c);
+      slot a = general_slot(R, in->b, n), b = general_slot(R, in->c, n);
       op_cmp(C, o, &a, &b, in->d, n);
       break;
     }
     case OP_CMPK: {
       size_t o = (size_t)in->a * C->cap;
       const tidu_const *k = &p->consts[in->c];
-      if (fast_cmpk(C, o, R, in->b, k->num, k->den, in->d, n)) break;
-      to_general(R, in->b, n);
-      slot a = reg(R, in->b);
+      if (fast_cmpk(C, o, R, in->b, k->num, k->den, in->d, n) ||
+          frac_cmpk(C, o, R, in->b, k->num, k->den, in->d, n))
+        break;
+      slot a = general_slot(R, in->b, n);
       op_cmpk(C, o, &a, k->num, k->den, in->d, n);
       break;
     }
@@ -1272,18 +1618,15 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       for (int k = 0; k < 4; k++) {
         ps[k] = NULL;
         if (rr[k] < 0) continue;
-        to_general(R, rr[k], n);
-        s[k] = reg(R, rr[k]);
+        s[k] = general_slot(R, rr[k], n);
         ps[k] = &s[k];
       }
       op_settle(C, (size_t)in->a * C->cap, ps[0], ps[1], ps[2], ps[3], in->d, n);
       break;
     }
     case OP_CMPCAGR: {
-      to_general(R, in->b, n);
-      to_general(R, in->c, n);
-      to_general(R, in->f, n);
-      slot a = reg(R, in->b), b = reg(R, in->c), t = reg(R, in->f);
+      slot a = general_slot(R, in->b, n), b = general_slot(R, in->c, n),
+           t = general_slot(R, in->f, n);
       op_cmpcagr(C, (size_t)in->a * C->cap, &a, &b, &t, in->d, in->e, n);
       break;
     }
@@ -1313,30 +1656,7 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     }
     case OP_STARTS: {
       size_t o = (size_t)in->a * C->cap;
-      const char **col = ch->text[in->b];
-      const tidu_strset *ss = &p->strsets[in->c];
-      size_t lens[64];
-      size_t np = ss->n < 64 ? ss->n : 64;
-      for (size_t k = 0; k < np; k++) lens[k] = strlen(ss->s[k]);
-      for (size_t i = 0; i < n; i++) {
-        const char *s = col ? col[i] : NULL;
-        if (!s || !*s) {
-          C->verdict[o + i] = V_UNKNOWN;
-          continue;
-        }
-        int hit = 0;
-        for (size_t k = 0; k < ss->n && !hit; k++)
-          hit = k < np ? lens[k] == 0 || (s[0] == ss->s[k][0] && strncmp(s, ss->s[k], lens[k]) == 0)
-                       : strncmp(s, ss->s[k], strlen(ss->s[k])) == 0;
-        /* a code too coarse to decide ("F" against "F51": it may or may not be F51…) */
-        int coarse = 0;
-        if (!hit) {
-          size_t sl = strlen(s);
-          for (size_t k = 0; k < ss->n && !coarse; k++)
-            coarse = sl < strlen(ss->s[k]) && strncmp(s, ss->s[k], sl) == 0;
-        }
-        C->verdict[o + i] = hit ? V_PASS : coarse ? V_UNKNOWN : V_FAIL;
-      }
+      op_starts(C->verdict + o, ch->text[in->b], &p->strsets[in->c], n);
       fill_test_cols(C, o, n);
       break;
     }
@@ -1359,8 +1679,7 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     case OP_TRUTH: {
       size_t o = (size_t)in->a * C->cap;
       if (fast_truth(C, o, R, in->b, n)) break;
-      to_general(R, in->b, n);
-      slot a = reg(R, in->b);
+      slot a = general_slot(R, in->b, n);
       for (size_t i = 0; i < n; i++)
         C->verdict[o + i] = !a.st[i] ? V_UNKNOWN : sign_of(&a, i) != 0 ? V_PASS : V_FAIL;
       fill_test_cols(C, o, n);
@@ -1397,8 +1716,7 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       break;
     case OP_ITEMF: {
       if (fast_itemf(C, &p->items[in->a], (size_t)in->a, R, in->b, n)) break;
-      to_general(R, in->b, n);
-      slot s = reg(R, in->b);
+      slot s = general_slot(R, in->b, n);
       op_itemf(C, &p->items[in->a], (size_t)in->a, &s, n);
       break;
     }

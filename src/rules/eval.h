@@ -14,10 +14,14 @@
 
 /* Register file: nregs × cap lanes. Reused between runs; grows as needed. Zero it before the
  * first reserve; tidu_regs_free releases everything.
- * A register is held in one of two forms for the tile being run: the general form (num, den,
- * st, f per lane) or, when `fast[r]` is set, the integer form: every lane is the integer
- * vp[r][lane] over the one denominator fden[r] > 0, INT64_MIN meaning unknown. vp[r] points
- * either into the chunk's column (a load) or at the register's own buffer buf[r]. */
+ * A register is held in one of three forms for the tile being run (`fast[r]`):
+ *  0  the general form: num, den, st, f per lane;
+ *  1  the integer form: every lane is the integer vp[r][lane] over the one denominator
+ *     fden[r] > 0, INT64_MIN meaning unknown. vp[r] points either into the chunk's column (a
+ *     load) or at the register's own buffer buf[r];
+ *  2  the fraction form (a quotient of two integer registers): lane i is exactly
+ *     buf[r][i] / dbuf[r][i] with a positive 64-bit denominator, INT64_MIN meaning unknown;
+ *     the same numerator and denominator the general form would hold. */
 typedef struct tidu_regs {
   __int128 *num, *den;
   uint8_t *st; /* 0 unknown, 1 exact (num/den), 2 approximate (f) */
@@ -28,7 +32,10 @@ typedef struct tidu_regs {
   int64_t *spare;     /* the buffer an integer instruction writes before taking it */
   const int64_t **vp; /* where each register's integers are */
   int64_t *fden;      /* each register's denominator in the integer form */
-  uint8_t *fast;      /* 1: the register is in the integer form */
+  uint8_t *fast;      /* the register's form: 0 general, 1 integer, 2 fraction */
+  int64_t *dpool;     /* (nregs + 1) × TIDU_EVAL_TILE denominators behind dbuf and dspare */
+  int64_t **dbuf;     /* each register's own denominators (the fraction form) */
+  int64_t *dspare;
 } tidu_regs;
 
 /* The result columns of one program over one chunk (cap lanes per column). */
@@ -45,6 +52,10 @@ typedef struct tidu_cols {
    * all nan_cap lanes, so that a run of the same program need not write them again. */
   uint8_t *nan_cond;
   size_t nan_ncond, nan_cap;
+  /* 1: the caller reads only the verdict, point and score columns of this run (population
+   * counts); value, threshold, gap and distance are then left unwritten where that saves
+   * work and must not be read. Verdicts are the same either way. */
+  int verdicts_only;
 } tidu_cols;
 
 /* Makes room for `prog` over `n` lanes. TIDU_ERR_NOMEM on failure. */

@@ -127,9 +127,14 @@ typedef struct tidu_pgroup {
   int has_min;
 } tidu_pgroup;
 
-/* A block of conditions: a require block, a standard or the pass block; root is an ALL. */
+/* A block of conditions: a require block, a standard or the pass block; root is an ALL.
+ * `name` is a require block's title (NULL when untitled; standards are named in the meta),
+ * `source` the block's citation, else the rule set's; both point into the rule set (AST or
+ * meta), which outlives the program. */
 typedef struct tidu_pblock {
   int root;
+  const char *name;
+  const char *source;
 } tidu_pblock;
 
 typedef struct tidu_strset {

@@ -614,6 +614,11 @@ tidu_code tidu_store_column_value(tidu_sql_stmt *st, int col, const tidu_field_i
   *v = declared ? 0 : TIDU_MISSING; /* an undeclared judgement stays missing */
   if (text) *text = NULL;
   if (absent) return TIDU_OK;
+  if (fi->type != TIDU_T_TEXT && fi->type != TIDU_T_ENUM && fi->type != TIDU_T_TAGS &&
+      fi->type != TIDU_T_DATE) {
+    *v = tidu_sql_column_int64(st, col); /* integer columns are read as integers */
+    return TIDU_OK;
+  }
   const char *t = tidu_sql_column_text(st, col);
   switch (fi->type) {
   case TIDU_T_TEXT:

@@ -7,7 +7,7 @@ EX=examples/firms.ndjson
 A=2025-06-30
 G=tests/golden/assess
 
-plan 28
+plan 29
 
 # ---- json: --detail all is the full contract §4 object as it was written before --detail ----
 head -3 "$EX" >"$tmp/three.ndjson"
@@ -164,3 +164,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     if [w(line[:i]) for i in starts] != head: bad += 1
 print(f"{rows - bad}/{rows}")' "$tmp/long.txt")
 check "table: every row lines up with its page's header" "$aligned" "300/300"
+# --firm: matches on both pages, the output still starts with the header (no blank line)
+"$T" assess --as-of $A --firm "${long}14" "$tmp/long.ndjson" >"$tmp/firm.txt" 2>"$tmp/err"
+check "--firm over two pages: header first, its 20 firms, no blank line" \
+  "$(head -1 "$tmp/firm.txt" | cut -c1-6):$(grep -cE ' [0-9A-Z]{18}  ' "$tmp/firm.txt"):$(grep -c '^$' "$tmp/firm.txt")" "企业:20:0"
