@@ -24,6 +24,41 @@ typedef struct cli_option {
   const char *en;
 } cli_option;
 
+/* Options many commands share, declared once; the commands' tables list them by these names.
+ * (Their values are read by one function each: cli_opt_as_of, cli_set_wait, cli_rules_load,
+ * cli_open_store*.) */
+#define CLI_OPT_DB                                                                                 \
+  { "db", 0, "PATH", "登记库文件", "registry file" }
+#define CLI_OPT_WAIT                                                                               \
+  {                                                                                                \
+    "wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",              \
+        "how long to wait while another process writes (default 300, or $TIDU_WAIT)"               \
+  }
+#define CLI_OPT_AS_OF                                                                              \
+  { "as-of", 0, "DATE", "评估日期(默认今天)", "assessment date (default today)" }
+#define CLI_OPT_RULES                                                                              \
+  {                                                                                                \
+    "rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",                                          \
+        "use the rule files under DIR instead of the built-in ones"                                \
+  }
+#define CLI_OPT_SHEET                                                                              \
+  {                                                                                                \
+    "sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",                                       \
+        "XLSX sheet to read (default: the first)"                                                  \
+  }
+#define CLI_OPT_THREADS                                                                            \
+  { "threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)" }
+#define CLI_OPT_END                                                                                \
+  { NULL, 0, NULL, NULL, NULL }
+
+struct cli_spec;
+struct cli_args;
+struct tidu_store;
+/* A subcommand's handler, given its parsed options and the registry opened for it. */
+typedef int (*cli_store_run)(const struct cli_spec *spec, const struct cli_args *a,
+                             struct tidu_store *s);
+enum { CLI_READS = 1 }; /* cli_spec.flags: the subcommand only reads the registry */
+
 /* One command (or subcommand, "rules list"): usage line, summary, options. */
 typedef struct cli_spec {
   const char *name;  /* "assess", "rules list" */
@@ -32,6 +67,8 @@ typedef struct cli_spec {
   const char *en;
   const cli_option *opts; /* NULL or ended by {NULL} */
   const char *more;       /* extra help text (examples), or NULL */
+  cli_store_run run;      /* for registry subcommands run by cli_run_store_sub, else NULL */
+  int flags;              /* CLI_READS */
 } cli_spec;
 
 #define CLI_MAX_OPTS 32
@@ -65,6 +102,16 @@ int cli_usage(const cli_spec *spec, const char *fmt, ...) __attribute__((format(
  * and CLI_OK; an unknown subcommand is reported, the usage printed to stderr, CLI_USAGE. */
 const cli_spec *cli_find_sub(const char *cmd, const cli_spec *specs, void (*usage)(FILE *out),
                              int argc, char **argv, int *status);
+
+/* Runs subcommand argv[1] of a registry command `cmd` whose `specs` carry their handlers:
+ * finds it (cli_find_sub), parses its options, takes --wait, opens the registry named by --db
+ * (for reading only when the spec has CLI_READS) and calls spec->run. Returns the exit status. */
+int cli_run_store_sub(const char *cmd, const cli_spec *specs, void (*usage)(FILE *out), int argc,
+                      char **argv);
+
+/* The value of --as-of (YYYY-MM-DD) in days since 1970-01-01, today when absent. CLI_OK or
+ * CLI_USAGE (reported). */
+int cli_opt_as_of(const cli_spec *spec, const struct cli_args *a, int64_t *days);
 
 /* ---- the command table (main.c) ---- */
 

@@ -1,8 +1,10 @@
 /* Inputs, progress and rules for the population commands; `tidu assess --summary`. */
 #include "cli_batch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tidu/app.h"
@@ -112,29 +114,44 @@ void cli_source_done(cli_source *s) {
 
 /* ---- rules ---- */
 
-int cli_load_rules(const char *dir, tidu_rulebook **out) {
+int cli_rules_load(const char *who, const char *path, int flags, tidu_rulebook **out,
+                   size_t *nerrs) {
+  *out = NULL;
+  if (nerrs) *nerrs = 0;
   tidu_errlist errs;
   tidu_errlist_init(&errs);
   tidu_rulebook *rb = tidu_rulebook_new();
   if (!rb) {
-    fputs("tidu: 内存不足 / out of memory\n", stderr);
+    fprintf(stderr, "%s: 内存不足 / out of memory\n", who);
     return CLI_INPUT;
   }
-  tidu_code rc = dir ? tidu_rulebook_add_dir(rb, dir, &errs) : tidu_rulebook_add_builtin(rb, &errs);
-  for (size_t i = 0; i < errs.n; i++) {
-    char buf[2048];
-    tidu_rules_error_render(rb, &errs.items[i], buf, sizeof buf);
+  struct stat st;
+  int one_file = path && (flags & CLI_RULES_FILE) && stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+  tidu_code rc = !path      ? tidu_rulebook_add_builtin(rb, &errs)
+                 : one_file ? tidu_rulebook_add_file(rb, path, &errs)
+                            : tidu_rulebook_add_dir(rb, path, &errs);
+  for (size_t i = 0; !(flags & CLI_RULES_QUIET) && i < errs.n; i++) {
+    size_t need = tidu_rules_error_render(rb, &errs.items[i], NULL, 0) + 1;
+    char *buf = tidu_malloc(need);
+    if (!buf) continue;
+    tidu_rules_error_render(rb, &errs.items[i], buf, need);
     fprintf(stderr, "%s\n", buf);
+    free(buf);
   }
   if (rc != TIDU_OK && !errs.n)
-    fprintf(stderr, "tidu: 无法读取规则 / cannot read rules: %s\n", dir ? dir : "builtin");
+    fprintf(stderr, "%s: 无法读取规则 / cannot read rules: %s\n", who, path ? path : "builtin");
+  if (nerrs) *nerrs = errs.n;
   tidu_errlist_free(&errs);
-  if (rc != TIDU_OK) {
+  if (rc != TIDU_OK && !(flags & CLI_RULES_KEEP)) {
     tidu_rulebook_free(rb);
     return CLI_INPUT;
   }
   *out = rb;
-  return CLI_OK;
+  return rc == TIDU_OK ? CLI_OK : CLI_INPUT;
+}
+
+int cli_load_rules(const char *dir, tidu_rulebook **out) {
+  return cli_rules_load("tidu", dir, 0, out, NULL);
 }
 
 int cli_select(const tidu_rulebook *rb, int64_t as_of, const char *ids, tidu_selection **out) {

@@ -32,6 +32,15 @@ void cli_source_done(cli_source *s);
 
 /* Loads the rules (DIR, or the built-in ones when NULL) and prints every error. */
 int cli_load_rules(const char *dir, tidu_rulebook **out);
+/* The one place the command reads rule books: the built-in rules (path NULL), the rule files
+ * under directory `path`, or (with CLI_RULES_FILE) a single rule file or a directory. Rule
+ * errors are shown on stderr unless CLI_RULES_QUIET; `who` ("tidu", "tidu rules") starts the
+ * other messages. Returns CLI_OK or CLI_INPUT; *out is set on success, and with CLI_RULES_KEEP
+ * also when some rule sets failed (NULL only when memory ran out). *nerrs (when not NULL)
+ * counts the rule errors. */
+enum { CLI_RULES_QUIET = 1, CLI_RULES_FILE = 2, CLI_RULES_KEEP = 4 };
+int cli_rules_load(const char *who, const char *path, int flags, tidu_rulebook **out,
+                   size_t *nerrs);
 /* Selects `ids` (NULL = all) in force on `as_of`; prints the error. */
 int cli_select(const tidu_rulebook *rb, int64_t as_of, const char *ids, tidu_selection **out);
 

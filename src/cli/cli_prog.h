@@ -32,8 +32,9 @@ int cli_prog_has(const char *list, const char *item);
 int64_t cli_days_from_civil(int y, int m, int d);
 /* Prints layer counts grouped by city (4-digit region) or by chain. */
 void cli_prog_group_layers(const tidu_layers *l, int by_region);
-/* `pool shortlist`, `pool assign`, `pool log` (cmd_keyfirms.c). */
-int cli_pool_keyfirms(const cli_spec *spec, const cli_args *a, struct tidu_store *s,
-                      const char *sub);
+/* `pool shortlist`, `pool assign` and `pool log` (cmd_keyfirms.c), run from the pool's table. */
+int cli_pool_shortlist(const cli_spec *spec, const cli_args *a, struct tidu_store *s);
+int cli_pool_assign(const cli_spec *spec, const cli_args *a, struct tidu_store *s);
+int cli_pool_log(const cli_spec *spec, const cli_args *a, struct tidu_store *s);
 
 #endif

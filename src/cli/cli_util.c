@@ -197,6 +197,33 @@ const cli_spec *cli_find_sub(const char *cmd, const cli_spec *specs, void (*usag
   return NULL;
 }
 
+int cli_run_store_sub(const char *cmd, const cli_spec *specs, void (*usage)(FILE *out), int argc,
+                      char **argv) {
+  int rc;
+  const cli_spec *spec = cli_find_sub(cmd, specs, usage, argc, argv, &rc);
+  if (!spec) return rc;
+  cli_args a;
+  rc = cli_parse(spec, argc - 1, argv + 1, &a);
+  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
+  struct tidu_store *s = NULL;
+  rc = cli_set_wait(spec, cli_get(spec, &a, "wait"));
+  if (rc == CLI_OK)
+    rc = (spec->flags & CLI_READS) ? cli_open_store_read(cli_get(spec, &a, "db"), &s)
+                                   : cli_open_store(cli_get(spec, &a, "db"), &s);
+  if (rc == CLI_OK) rc = spec->run(spec, &a, s);
+  tidu_store_close(s);
+  cli_args_free(&a);
+  return rc;
+}
+
+int cli_opt_as_of(const cli_spec *spec, const cli_args *a, int64_t *days) {
+  const char *s = cli_get(spec, a, "as-of");
+  *days = cli_today();
+  if (s && cli_parse_date(s, days))
+    return cli_usage(spec, "日期无效 / bad date '%s' (YYYY-MM-DD)", s);
+  return CLI_OK;
+}
+
 /* ---- colour ---- */
 
 static int color_mode = -1;

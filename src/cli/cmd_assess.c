@@ -20,8 +20,7 @@ static const cli_option ASSESS_OPTS[] = {
      "assessment date; picks the rule versions in force (default: today)"},
     {"year", 0, "N", "评估的会计年度 [0](默认各企业最近一年)",
      "fiscal year [0] to assess (default: each firm's latest)"},
-    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
-     "use the rule files under DIR instead of the built-in ones"},
+    CLI_OPT_RULES,
     {"only", 0, "IDS", "只评估这些规则集(逗号分隔,如 star,bse)",
      "assess only these rule sets (comma-separated, e.g. star,bse)"},
     {"format", 'f', "FMT", "输出格式:table(默认)、json(NDJSON)、csv",
@@ -36,8 +35,7 @@ static const cli_option ASSESS_OPTS[] = {
      "after each firm in the table, list every standard and condition"},
     {"lang", 0, "LANG", "输出语言 zh(默认)或 en;CSV 表头 zh 为中文,en 为编号",
      "output language: zh (default) or en; CSV headers: Chinese with zh, ids with en"},
-    {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",
-     "XLSX sheet to read (default: the first)"},
+    CLI_OPT_SHEET,
     CLI_READ_OPTS,
     {"summary", 0, NULL, "只输出总体统计(各规则集通过/未通过/待定家数)",
      "print population totals only (pass / fail / unknown per rule set)"},
@@ -63,8 +61,9 @@ const cli_spec cli_assess_specs[] = {
      "their own line when the terminal is too narrow.\n"
      "例 / Example:\n  tidu assess examples/firms.ndjson\n"
      "  tidu assess --explain --firm 91320500MA1MX3K71M examples/firms.ndjson\n"
-     "  tidu assess --as-of 2024-01-15 --only main,star --format json firms.csv\n"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "  tidu assess --as-of 2024-01-15 --only main,star --format json firms.csv\n",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 enum { FMT_TABLE, FMT_JSON, FMT_CSV };
@@ -599,24 +598,7 @@ static void run_input(assess_ctx *c, char *path) {
 /* ---- setup ---- */
 
 static int load_rules(assess_ctx *c, const char *dir) {
-  tidu_errlist errs;
-  tidu_errlist_init(&errs);
-  c->book = tidu_rulebook_new();
-  if (!c->book) {
-    fputs("tidu assess: 内存不足 / out of memory\n", stderr);
-    return CLI_INPUT;
-  }
-  tidu_code rc =
-      dir ? tidu_rulebook_add_dir(c->book, dir, &errs) : tidu_rulebook_add_builtin(c->book, &errs);
-  for (size_t i = 0; i < errs.n; i++) {
-    char buf[2048];
-    tidu_rules_error_render(c->book, &errs.items[i], buf, sizeof buf);
-    fprintf(stderr, "%s\n", buf);
-  }
-  if (rc != TIDU_OK && !errs.n)
-    fprintf(stderr, "tidu assess: 无法读取规则 / cannot read rules: %s\n", dir ? dir : "builtin");
-  tidu_errlist_free(&errs);
-  return rc == TIDU_OK ? CLI_OK : CLI_INPUT;
+  return cli_rules_load("tidu assess", dir, 0, &c->book, NULL);
 }
 
 /* Reads the options into the context; returns CLI_OK or CLI_USAGE (reported). */
@@ -624,9 +606,7 @@ static int take_options(const cli_spec *spec, const cli_args *a, assess_ctx *c) 
   const char *s;
   long long v;
   c->lang = "zh";
-  c->as_of = cli_today();
-  if ((s = cli_get(spec, a, "as-of")) && cli_parse_date(s, &c->as_of))
-    return cli_usage(spec, "日期无效 / bad date '%s' (YYYY-MM-DD)", s);
+  if (cli_opt_as_of(spec, a, &c->as_of) != CLI_OK) return CLI_USAGE;
   if ((s = cli_get(spec, a, "year"))) {
     if (cli_parse_int(s, 1900, 2999, &v)) return cli_usage(spec, "年度无效 / bad year '%s'", s);
     c->year = (int32_t)v;

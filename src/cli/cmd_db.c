@@ -12,25 +12,26 @@
 static const cli_option db_opts[] = {
     {"db", 0, "PATH|URL", "登记库文件或 postgresql:// 地址(默认 $TIDU_DB 或 ./tidu.db)",
      "registry file or postgresql:// URL (default $TIDU_DB or ./tidu.db)"},
-    {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
-     "how long to wait while another process writes (default 300, or $TIDU_WAIT)"},
+    CLI_OPT_WAIT,
     {NULL, 0, NULL, NULL, NULL},
 };
 
 const cli_spec cli_db_specs[] = {
-    {"db init", "[--db PATH]", "创建或升级登记库", "create or upgrade the registry", db_opts, NULL},
+    {"db init", "[--db PATH]", "创建或升级登记库", "create or upgrade the registry", db_opts, NULL,
+     NULL, 0},
     {"db info", "[--db PATH]", "显示登记库的版本与统计", "show the registry's version and counts",
-     db_opts, NULL},
+     db_opts, NULL, NULL, 0},
     {"db check", "[--db PATH]", "检查登记库的完整性与外键", "check integrity and foreign keys",
-     db_opts, NULL},
+     db_opts, NULL, NULL, 0},
     {"db backup", "[--db PATH] FILE", "在线备份登记库到 FILE", "copy the registry to FILE online",
      db_opts,
      "SQLite: 备份是一个登记库文件。PostgreSQL: 用与服务器同版本的 pg_dump 写出自定义格式，"
      "用 pg_restore 恢复。\nSQLite: the copy is a registry file. PostgreSQL: pg_dump of the "
-     "server's version in custom format; restore with pg_restore."},
+     "server's version in custom format; restore with pg_restore.",
+     NULL, 0},
     {"db migrate", "[--db PATH]", "把登记库升级到本程序的版本",
-     "upgrade the registry to this build's schema", db_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "upgrade the registry to this build's schema", db_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 /* An empty --db or TIDU_DB is kept as "" so that opening it fails, naming the mistake. */

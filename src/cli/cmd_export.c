@@ -17,7 +17,7 @@ static const cli_option export_opts[] = {
     {"chain", 0, "TAG", "产业链标签", "industry chain tag"},
     {"title", 0, "NAME", "有效资质", "title held"},
     {"deleted", 0, NULL, "包括已删除的企业", "include deleted firms"},
-    {"as-of", 0, "DATE", "评估日期(默认今天)", "assessment date (default today)"},
+    CLI_OPT_AS_OF,
     {"encoding", 0, "ENC", "CSV 编码 utf-8(默认,带 BOM)或 gb18030",
      "CSV encoding: utf-8 (default, with a BOM) or gb18030"},
     {NULL, 0, NULL, NULL, NULL},
@@ -36,8 +36,9 @@ const cli_spec cli_export_specs[] = {
      "csv: UTF-8 with a BOM (opens in Excel), Chinese headers with units; --encoding gb18030 "
      "writes GB18030 (no BOM).\n"
      "gap: the largest shortfall of the nearest standard in its condition's unit; distance: "
-     "the sum of min(1, gap/threshold)."},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "the sum of min(1, gap/threshold).",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 static int pick_format(const char *opt, const char *path, tidu_export_format *fmt) {
@@ -91,14 +92,13 @@ int cmd_export(int argc, char **argv) {
   int rc = cli_parse(spec, argc, argv, &a);
   if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
   tidu_export_format fmt = TIDU_EXPORT_CSV;
-  int64_t as_of = cli_today();
-  const char *date = cli_get(spec, &a, "as-of");
+  int64_t as_of = 0;
   if (a.npos != 1)
     rc = cli_usage(spec, "需要一个输出文件 / needs one output FILE");
   else if (pick_format(cli_get(spec, &a, "format"), a.pos[0], &fmt) != 0)
     rc = cli_usage(spec, "无法确定格式，请用 --format xlsx|csv|json / give --format xlsx|csv|json");
-  else if (date && cli_parse_date(date, &as_of) != 0)
-    rc = cli_usage(spec, "日期无效 / bad date '%s'", date);
+  else
+    rc = cli_opt_as_of(spec, &a, &as_of);
   tidu_export_encoding enc = TIDU_ENC_UTF8;
   const char *encs = cli_get(spec, &a, "encoding");
   if (rc == CLI_OK && encs) {

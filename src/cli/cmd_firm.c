@@ -105,17 +105,17 @@ int cli_regeval_each(tidu_store *s, const tidu_store_filter *flt, cli_regeval *c
 /* ==== options ==== */
 
 static const cli_option show_opts[] = {
-    {"db", 0, "PATH", "登记库文件", "registry file"},
+    CLI_OPT_DB,
     {"format", 'f', "FMT", "输出格式 table|json|xlsx", "output format table|json|xlsx"},
     {"output", 'o', "FILE", "xlsx 的输出文件", "output file for xlsx"},
-    {"as-of", 0, "DATE", "评估日期(默认今天)", "assessment date (default today)"},
+    CLI_OPT_AS_OF,
     {"explain", 'e', NULL, "逐条列出每个条件的差距与依据",
      "list every condition with its gap and source"},
-    {NULL, 0, NULL, NULL, NULL},
+    CLI_OPT_END,
 };
 
 static const cli_option list_opts[] = {
-    {"db", 0, "PATH", "登记库文件", "registry file"},
+    CLI_OPT_DB,
     {"region", 0, "PREFIX", "行政区划代码前缀(如 3205)", "region code prefix (e.g. 3205)"},
     {"industry", 0, "PREFIX", "行业代码前缀(如 C39)", "industry code prefix (e.g. C39)"},
     {"chain", 0, "TAG", "产业链标签", "industry chain tag"},
@@ -131,60 +131,32 @@ static const cli_option list_opts[] = {
     {"limit", 'n', "N", "最多显示 N 家", "show at most N firms"},
     {"deleted", 0, NULL, "包括已删除的企业", "include deleted firms"},
     {"format", 'f', "FMT", "输出格式 table|json", "output format table|json"},
-    {"as-of", 0, "DATE", "评估日期(默认今天)", "assessment date (default today)"},
-    {NULL, 0, NULL, NULL, NULL},
+    CLI_OPT_AS_OF,
+    CLI_OPT_END,
 };
 
 static const cli_option edit_opts[] = {
-    {"db", 0, "PATH", "登记库文件", "registry file"},
+    CLI_OPT_DB,
     {"by", 0, "NAME", "修改人(默认 $USER)", "who makes the change (default $USER)"},
     {"reason", 0, "TEXT", "修改原因", "why"},
     {"delete-year", 0, "YEAR", "删除该年度的全部数据(记入历史)",
      "remove that fiscal year's figures (recorded in the history)"},
-    {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
-     "how long to wait while another process writes (default 300, or $TIDU_WAIT)"},
-    {NULL, 0, NULL, NULL, NULL},
+    CLI_OPT_WAIT,
+    CLI_OPT_END,
 };
 
 static const cli_option delete_opts[] = {
-    {"db", 0, "PATH", "登记库文件", "registry file"},
+    CLI_OPT_DB,
     {"by", 0, "NAME", "修改人(默认 $USER)", "who makes the change (default $USER)"},
     {"reason", 0, "TEXT", "修改原因", "why"},
-    {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
-     "how long to wait while another process writes (default 300, or $TIDU_WAIT)"},
-    {NULL, 0, NULL, NULL, NULL},
+    CLI_OPT_WAIT,
+    CLI_OPT_END,
 };
 
 static const cli_option db_only_opts[] = {
-    {"db", 0, "PATH", "登记库文件", "registry file"},
-    {NULL, 0, NULL, NULL, NULL},
+    CLI_OPT_DB,
+    CLI_OPT_END,
 };
-
-const cli_spec cli_firm_specs[] = {
-    {"firm show", "[options] USCC|NAME", "一企一档：身份、资质、五年数据与增长、各板块与梯度评估",
-     "one firm's file: identity, titles, five years of figures with growth, every assessment",
-     show_opts, NULL},
-    {"firm list", "[filters]", "按条件列出企业", "list firms by filters", list_opts, NULL},
-    {"firm edit", "[options] USCC field=value | field@YEAR=value ...", "更正单个数值(记入历史)",
-     "correct single values (recorded in the history)", edit_opts,
-     "例 / e.g.: tidu firm edit 91320505MA1N2K3P9H name=新名称 revenue@2024=1.25亿 "
-     "titles=高企;小巨人\n"
-     "         tidu firm edit 91320505MA1N2K3P9H --delete-year 2025 --reason 年度录错"},
-    {"firm history", "[--db PATH] USCC", "显示企业数据的全部变更", "show every change of a firm",
-     db_only_opts, NULL},
-    {"firm delete", "[options] USCC|NAME", "删除企业(可撤销)", "delete a firm (can be undone)",
-     delete_opts, NULL},
-    {"firm undelete", "[options] USCC|NAME", "撤销删除", "undo a delete", delete_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
-};
-
-static int as_of_date(const cli_spec *spec, const cli_args *a, int64_t *days) {
-  const char *s = cli_get(spec, a, "as-of");
-  *days = cli_today();
-  if (s && cli_parse_date(s, days) != 0)
-    return cli_usage(spec, "日期无效 / bad date '%s' (YYYY-MM-DD)", s);
-  return CLI_OK;
-}
 
 static const char *who_default(const char *by) {
   if (by && *by) return by;
@@ -452,7 +424,7 @@ static int firm_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
           CLI_OK)
     return CLI_USAGE;
   int64_t as_of = 0;
-  int rc = as_of_date(spec, a, &as_of);
+  int rc = cli_opt_as_of(spec, a, &as_of);
   if (rc != CLI_OK) return rc;
   tidu_firm f;
   int deleted = 0;
@@ -597,7 +569,7 @@ static int firm_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   size_t limit = (size_t)-1;
   int64_t as_of = 0;
   int rc = list_options(spec, a, &q, &limit);
-  if (rc == CLI_OK) rc = as_of_date(spec, a, &as_of);
+  if (rc == CLI_OK) rc = cli_opt_as_of(spec, a, &as_of);
   const char *fmt = cli_get(spec, a, "format");
   if (rc == CLI_OK && fmt && strcmp(fmt, "table") && strcmp(fmt, "json"))
     rc = cli_usage(spec, "未知格式 / unknown format '%s'", fmt);
@@ -867,36 +839,35 @@ static void print_usage(FILE *out) {
     fprintf(out, "  tidu %-14s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
+static int firm_delete_one(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  return firm_delete(spec, a, s, 1);
+}
+
+static int firm_undelete(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  return firm_delete(spec, a, s, 0);
+}
+
+const cli_spec cli_firm_specs[] = {
+    {"firm show", "[options] USCC|NAME", "一企一档：身份、资质、五年数据与增长、各板块与梯度评估",
+     "one firm's file: identity, titles, five years of figures with growth, every assessment",
+     show_opts, NULL, firm_show, CLI_READS},
+    {"firm list", "[filters]", "按条件列出企业", "list firms by filters", list_opts, NULL,
+     firm_list, CLI_READS},
+    {"firm edit", "[options] USCC field=value | field@YEAR=value ...", "更正单个数值(记入历史)",
+     "correct single values (recorded in the history)", edit_opts,
+     "例 / e.g.: tidu firm edit 91320505MA1N2K3P9H name=新名称 revenue@2024=1.25亿 "
+     "titles=高企;小巨人\n"
+     "         tidu firm edit 91320505MA1N2K3P9H --delete-year 2025 --reason 年度录错",
+     firm_edit, 0},
+    {"firm history", "[--db PATH] USCC", "显示企业数据的全部变更", "show every change of a firm",
+     db_only_opts, NULL, firm_history, CLI_READS},
+    {"firm delete", "[options] USCC|NAME", "删除企业(可撤销)", "delete a firm (can be undone)",
+     delete_opts, NULL, firm_delete_one, 0},
+    {"firm undelete", "[options] USCC|NAME", "撤销删除", "undo a delete", delete_opts, NULL,
+     firm_undelete, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
+};
+
 int cmd_firm(int argc, char **argv) {
-  int rc;
-  const cli_spec *spec = cli_find_sub("firm", cli_firm_specs, print_usage, argc, argv, &rc);
-  if (!spec) return rc;
-  cli_args a;
-  rc = cli_parse(spec, argc - 1, argv + 1, &a);
-  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  tidu_store *s = NULL;
-  rc = cli_set_wait(spec, cli_get(spec, &a, "wait"));
-  if (rc != CLI_OK) {
-    cli_args_free(&a);
-    return rc;
-  }
-  const char *sub = argv[1];
-  int reads = !strcmp(sub, "show") || !strcmp(sub, "list") || !strcmp(sub, "history");
-  rc = reads ? cli_open_store_read(cli_get(spec, &a, "db"), &s)
-             : cli_open_store(cli_get(spec, &a, "db"), &s);
-  if (rc == CLI_OK) {
-    if (!strcmp(sub, "show"))
-      rc = firm_show(spec, &a, s);
-    else if (!strcmp(sub, "list"))
-      rc = firm_list(spec, &a, s);
-    else if (!strcmp(sub, "edit"))
-      rc = firm_edit(spec, &a, s);
-    else if (!strcmp(sub, "history"))
-      rc = firm_history(spec, &a, s);
-    else
-      rc = firm_delete(spec, &a, s, !strcmp(sub, "delete"));
-  }
-  tidu_store_close(s);
-  cli_args_free(&a);
-  return rc;
+  return cli_run_store_sub("firm", cli_firm_specs, print_usage, argc, argv);
 }

@@ -20,8 +20,9 @@ const cli_spec cli_gen_specs[] = {
     {"gen", "[options] N", "生成 N 家合成企业(江苏、上海、陕西),写到标准输出",
      "generate N synthetic firms (Jiangsu, Shanghai, Shaanxi) on stdout", GEN_OPTS,
      "例 / Example:\n  tidu gen 1000 --seed 7 > firms.ndjson\n  tidu gen 100 --format csv > "
-     "firms.csv\n"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "firms.csv\n",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 /* Flushes the buffer to stdout; 0 on success. */

@@ -23,8 +23,7 @@ static const cli_option import_opts[] = {
      "write the good records; rejected rows with a reason go to this file (NDJSON for JSON input)"},
     {"format", 'f', "FMT", "输入格式 csv|xlsx|json|ndjson(默认按扩展名)",
      "input format csv|xlsx|json|ndjson (default: by extension)"},
-    {"wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",
-     "how long to wait while another process writes (default 300, or $TIDU_WAIT)"},
+    CLI_OPT_WAIT,
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -32,8 +31,9 @@ const cli_spec cli_import_specs[] = {
     {"import", "[options] FILE...", "把 CSV/XLSX/JSON 文件导入登记库(一次导入一个事务)",
      "import CSV/XLSX/JSON files into the registry (one transaction per import)", import_opts,
      "没有 --skip-bad 时，任何错误都不写入，并列出全部问题 (FILE:SHEET:ROW:COLUMN: message)。\n"
-     "Without --skip-bad any error writes nothing and every problem is listed."},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "Without --skip-bad any error writes nothing and every problem is listed.",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 static tidu_format parse_format(const char *s, int *ok) {

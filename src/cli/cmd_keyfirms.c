@@ -116,7 +116,7 @@ static int opt_count(const cli_spec *spec, const cli_args *a, const char *name, 
   return CLI_OK;
 }
 
-static int shortlist(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+int cli_pool_shortlist(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   int32_t year;
   int fmt;
   tidu_shortlist_options o = {0};
@@ -170,7 +170,7 @@ static int shortlist(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   return CLI_OK;
 }
 
-static int assign(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+int cli_pool_assign(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   if (a->npos != 1) return cli_usage(spec, "需要一个统一社会信用代码 / one USCC expected");
   const char *officer = cli_get(spec, a, "officer");
   if (!officer) return cli_usage(spec, "需要 --officer / --officer is required");
@@ -184,7 +184,7 @@ static int assign(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   return CLI_OK;
 }
 
-static int log_cmd(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+int cli_pool_log(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   tidu_error err;
   tidu_error_clear(&err);
   if (cli_get(spec, a, "list")) {
@@ -205,10 +205,4 @@ static int log_cmd(const cli_spec *spec, const cli_args *a, tidu_store *s) {
     return cli_prog_fail(&err);
   printf("已记录 / logged %s\n", a->pos[0]);
   return CLI_OK;
-}
-
-int cli_pool_keyfirms(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *sub) {
-  if (!strcmp(sub, "shortlist")) return shortlist(spec, a, s);
-  if (!strcmp(sub, "assign")) return assign(spec, a, s);
-  return log_cmd(spec, a, s);
 }

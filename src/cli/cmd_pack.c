@@ -9,8 +9,7 @@
 
 static const cli_option PACK_OPTS[] = {
     {"output", 'o', "FILE", "写入的数据包文件(必填)", "the pack file to write (required)"},
-    {"sheet", 0, "NAME", "XLSX 文件读取的工作表(默认第一个)",
-     "XLSX sheet to read (default: the first)"},
+    CLI_OPT_SHEET,
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -22,8 +21,9 @@ const cli_spec cli_pack_specs[] = {
      PACK_OPTS,
      "输入 / Input: CSV, XLSX, JSON, NDJSON, 数据包/pack files, db:PATH (登记库/registry).\n"
      "例 / Example:\n  tidu gen 1000000 > firms.ndjson && tidu pack firms.ndjson -o firms.pack\n"
-     "  tidu assess --summary --format json firms.pack\n"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "  tidu assess --summary --format json firms.pack\n",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 typedef struct pack_ctx {

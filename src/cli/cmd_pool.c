@@ -112,30 +112,6 @@ static const cli_option log_opts[] = {
     OPT_END,
 };
 
-const cli_spec cli_pool_specs[] = {
-    {"pool add", "[options] USCC", "提名企业进入上市后备企业库", "propose a firm for the pool",
-     add_opts, NULL},
-    {"pool admit", "[options] USCC", "审核通过,入库", "admit a proposed firm", move_opts, NULL},
-    {"pool reject", "[options] USCC --reason TEXT", "审核不通过", "reject a proposed firm",
-     move_opts, NULL},
-    {"pool exit", "[options] USCC --reason R", "出库(须给出原因)", "exit a firm (with a reason)",
-     move_opts, NULL},
-    {"pool list", "[filters]", "列出库中企业", "list pool firms", list_opts, NULL},
-    {"pool history", "[--db PATH] [USCC]", "库的全部变更记录", "every change of the pool",
-     history_opts, NULL},
-    {"pool review", "--year Y [--apply]", "按规则计算入库与出库建议",
-     "propose entries and exits computed by the rules", review_opts, NULL},
-    {"pool layers", "--year Y", "分层:每家企业对应一个板块及理由",
-     "layering: one board per firm, with the reason", layers_opts, NULL},
-    {"pool shortlist", "--year Y --count N", "按上市成熟度遴选重点企业",
-     "rank admitted firms by readiness and pick the key firms", shortlist_opts, NULL},
-    {"pool assign", "USCC --officer NAME", "指定专人跟踪", "assign a tracking officer", assign_opts,
-     NULL},
-    {"pool log", "USCC \"TEXT\" | --list USCC", "一对一辅导记录(带日期)",
-     "dated consulting log of a firm", log_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
-};
-
 static const cli_option events_opts[] = {
     OPT_DB,
     {"uscc", 0, "USCC", "只列出该企业", "only this firm"},
@@ -148,8 +124,8 @@ static const cli_option events_opts[] = {
 
 const cli_spec cli_events_specs[] = {
     {"events", "[filters]", "列出审计事件(谁、何时、做了什么、为何、来自何处)",
-     "list audit events (who, when, what, why, from where)", events_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "list audit events (who, when, what, why, from where)", events_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 /* ==== shared with cmd_prog.c ==== */
@@ -251,7 +227,8 @@ static int pool_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
   return CLI_OK;
 }
 
-static int pool_move(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *sub) {
+static int pool_move(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  const char *sub = spec->name + strlen("pool ");
   int rc = need_uscc(spec, a);
   if (rc != CLI_OK) return rc;
   tidu_actor act;
@@ -559,33 +536,33 @@ static void print_usage(FILE *out) {
     fprintf(out, "  tidu %-16s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
+const cli_spec cli_pool_specs[] = {
+    {"pool add", "[options] USCC", "提名企业进入上市后备企业库", "propose a firm for the pool",
+     add_opts, NULL, pool_add, 0},
+    {"pool admit", "[options] USCC", "审核通过,入库", "admit a proposed firm", move_opts, NULL,
+     pool_move, 0},
+    {"pool reject", "[options] USCC --reason TEXT", "审核不通过", "reject a proposed firm",
+     move_opts, NULL, pool_move, 0},
+    {"pool exit", "[options] USCC --reason R", "出库(须给出原因)", "exit a firm (with a reason)",
+     move_opts, NULL, pool_move, 0},
+    {"pool list", "[filters]", "列出库中企业", "list pool firms", list_opts, NULL, pool_list,
+     CLI_READS},
+    {"pool history", "[--db PATH] [USCC]", "库的全部变更记录", "every change of the pool",
+     history_opts, NULL, pool_history, CLI_READS},
+    {"pool review", "--year Y [--apply]", "按规则计算入库与出库建议",
+     "propose entries and exits computed by the rules", review_opts, NULL, pool_review, 0},
+    {"pool layers", "--year Y", "分层:每家企业对应一个板块及理由",
+     "layering: one board per firm, with the reason", layers_opts, NULL, pool_layers, 0},
+    {"pool shortlist", "--year Y --count N", "按上市成熟度遴选重点企业",
+     "rank admitted firms by readiness and pick the key firms", shortlist_opts, NULL,
+     cli_pool_shortlist, 0},
+    {"pool assign", "USCC --officer NAME", "指定专人跟踪", "assign a tracking officer", assign_opts,
+     NULL, cli_pool_assign, 0},
+    {"pool log", "USCC \"TEXT\" | --list USCC", "一对一辅导记录(带日期)",
+     "dated consulting log of a firm", log_opts, NULL, cli_pool_log, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
+};
+
 int cmd_pool(int argc, char **argv) {
-  int rc;
-  const cli_spec *spec = cli_find_sub("pool", cli_pool_specs, print_usage, argc, argv, &rc);
-  if (!spec) return rc;
-  cli_args a;
-  rc = cli_parse(spec, argc - 1, argv + 1, &a);
-  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  tidu_store *s = NULL;
-  rc = cli_open_store(cli_get(spec, &a, "db"), &s);
-  const char *sub = argv[1];
-  if (rc == CLI_OK) {
-    if (!strcmp(sub, "add"))
-      rc = pool_add(spec, &a, s);
-    else if (!strcmp(sub, "admit") || !strcmp(sub, "reject") || !strcmp(sub, "exit"))
-      rc = pool_move(spec, &a, s, sub);
-    else if (!strcmp(sub, "list"))
-      rc = pool_list(spec, &a, s);
-    else if (!strcmp(sub, "history"))
-      rc = pool_history(spec, &a, s);
-    else if (!strcmp(sub, "review"))
-      rc = pool_review(spec, &a, s);
-    else if (!strcmp(sub, "layers"))
-      rc = pool_layers(spec, &a, s);
-    else
-      rc = cli_pool_keyfirms(spec, &a, s, sub);
-  }
-  tidu_store_close(s);
-  cli_args_free(&a);
-  return rc;
+  return cli_run_store_sub("pool", cli_pool_specs, print_usage, argc, argv);
 }

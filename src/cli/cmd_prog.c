@@ -50,15 +50,15 @@ static const cli_option transitions_opts[] = {
 
 const cli_spec cli_ladder_specs[] = {
     {"ladder", "--year Y [--by region|chain]", "梯度:各层级企业数(小微→规上→专精特新→…→上市)",
-     "the gradient ladder: firms per rung", ladder_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "the gradient ladder: firms per rung", ladder_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 const cli_spec cli_transitions_specs[] = {
     {"transitions", "--year Y", "与上一年比较:小升规、规转强、强转股、股上市、下降、资格变化、奖励",
      "moves against the year before, eligibility changes and 小升规 rewards", transitions_opts,
-     NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 /* An amount ("50万", "1.5亿", "300000") in 分; *ok = 0 when it is not one. */
@@ -266,8 +266,8 @@ const cli_spec cli_progress_specs[] = {
     {"progress", "USCC STAGE --date D [--board B] | --list USCC",
      "记录上市进程:股改、辅导备案、申报、受理、问询、上市委审议、注册、发行上市;申请挂牌、挂牌;"
      "入板",
-     "record listing progress (stages with dates)", progress_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "record listing progress (stages with dates)", progress_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 int cmd_progress(int argc, char **argv) {
@@ -336,20 +336,6 @@ static const cli_option inst_opts[] = {
     OPT_END,
 };
 
-const cli_spec cli_inst_specs[] = {
-    {"inst add", "NAME --type TYPE [options]", "服务机构入库", "admit a service institution",
-     inst_add_opts, NULL},
-    {"inst list", "", "列出服务机构", "list institutions", inst_opts, NULL},
-    {"inst show", "ID|NAME", "查看服务机构", "show an institution", inst_opts, NULL},
-    {"inst assign", "ID|NAME USCC --role ROLE", "指派机构服务企业",
-     "assign an institution to a firm", inst_opts, NULL},
-    {"inst suspend", "ID|NAME --reason TEXT", "暂停", "suspend", inst_opts, NULL},
-    {"inst exit", "ID|NAME --reason TEXT", "退出", "exit", inst_opts, NULL},
-    {"inst suggest", "USCC [--board B]", "为企业推荐机构(按地区、行业、板块经验、负荷)",
-     "suggest institutions for a firm", inst_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
-};
-
 static void print_inst(const tidu_inst *x, int full) {
   printf("#%lld  %s  %s  %s", (long long)x->id, x->name, tidu_inst_type_zh(x->type), x->status);
   if (x->status_reason) printf("(%s)", x->status_reason);
@@ -383,93 +369,124 @@ static void inst_usage(FILE *out) {
     fprintf(out, "  tidu %-14s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
-static int inst_run(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *sub) {
+/* What the inst and finance subcommands start with: who acts, and (unless told not to)
+ * --format table|json. */
+typedef struct sub_ctx {
   tidu_actor act;
-  char buf[96];
-  cli_prog_actor(spec, a, &act, buf, sizeof buf);
+  char src[96];
+  int fmt; /* 0 table, 1 json */
   tidu_error err;
-  tidu_error_clear(&err);
-  int fmt = 0;
-  if (strcmp(sub, "add")) {
-    int rc = cli_prog_format(spec, a, "table|json", &fmt);
-    if (rc != CLI_OK) return rc;
+} sub_ctx;
+
+static int sub_start(const cli_spec *spec, const cli_args *a, sub_ctx *c, int with_format) {
+  cli_prog_actor(spec, a, &c->act, c->src, sizeof c->src);
+  c->fmt = 0;
+  tidu_error_clear(&c->err);
+  return with_format ? cli_prog_format(spec, a, "table|json", &c->fmt) : CLI_OK;
+}
+
+static int inst_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  sub_start(spec, a, &c, 0);
+  if (a->npos != 1) return cli_usage(spec, "需要机构名称 / the name is expected");
+  tidu_inst in = {0};
+  in.name = a->pos[0];
+  in.type = (char *)cli_get(spec, a, "type");
+  in.region = (char *)cli_get(spec, a, "region");
+  in.industries = (char *)cli_get(spec, a, "industries");
+  in.boards = (char *)cli_get(spec, a, "boards");
+  in.conditions = (char *)cli_get(spec, a, "conditions");
+  in.duties = (char *)cli_get(spec, a, "duties");
+  int64_t id = 0;
+  if (tidu_inst_add(s, &in, &c.act, &id, &c.err) != TIDU_OK) return cli_prog_fail(&c.err);
+  printf("服务机构已入库 / institution admitted: #%lld %s\n", (long long)id, a->pos[0]);
+  return CLI_OK;
+}
+
+/* `inst list` and `inst suggest` (institutions for one firm). */
+static int inst_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  tidu_inst_list l;
+  tidu_code got;
+  if (!strcmp(spec->name, "inst suggest")) {
+    if (a->npos != 1) return cli_usage(spec, "需要统一社会信用代码 / one USCC expected");
+    got = tidu_inst_suggest(s, a->pos[0], cli_get(spec, a, "board"), &l, &c.err);
+  } else {
+    got = tidu_inst_list_get(s, &l, &c.err);
   }
-  if (!strcmp(sub, "add")) {
-    if (a->npos != 1) return cli_usage(spec, "需要机构名称 / the name is expected");
-    tidu_inst in = {0};
-    in.name = a->pos[0];
-    in.type = (char *)cli_get(spec, a, "type");
-    in.region = (char *)cli_get(spec, a, "region");
-    in.industries = (char *)cli_get(spec, a, "industries");
-    in.boards = (char *)cli_get(spec, a, "boards");
-    in.conditions = (char *)cli_get(spec, a, "conditions");
-    in.duties = (char *)cli_get(spec, a, "duties");
-    int64_t id = 0;
-    if (tidu_inst_add(s, &in, &act, &id, &err) != TIDU_OK) return cli_prog_fail(&err);
-    printf("服务机构已入库 / institution admitted: #%lld %s\n", (long long)id, a->pos[0]);
-    return CLI_OK;
-  }
-  if (!strcmp(sub, "list") || !strcmp(sub, "suggest")) {
-    tidu_inst_list l;
-    tidu_code c;
-    if (!strcmp(sub, "suggest")) {
-      if (a->npos != 1) return cli_usage(spec, "需要统一社会信用代码 / one USCC expected");
-      c = tidu_inst_suggest(s, a->pos[0], cli_get(spec, a, "board"), &l, &err);
-    } else {
-      c = tidu_inst_list_get(s, &l, &err);
-    }
-    if (c != TIDU_OK) return cli_prog_fail(&err);
-    json_t *arr = fmt ? json_array() : NULL;
-    for (size_t i = 0; i < l.n; i++) {
-      if (fmt)
-        json_array_append_new(arr, inst_json(&l.items[i]));
-      else
-        print_inst(&l.items[i], 0);
-    }
-    if (fmt) cli_json_print(arr);
-    tidu_inst_list_free(&l);
-    return CLI_OK;
-  }
-  if (!strcmp(sub, "show")) {
-    if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
-    tidu_inst x;
-    if (tidu_inst_get(s, a->pos[0], &x, &err) != TIDU_OK) return cli_prog_fail(&err);
-    if (fmt)
-      cli_json_print(inst_json(&x));
+  if (got != TIDU_OK) return cli_prog_fail(&c.err);
+  json_t *arr = c.fmt ? json_array() : NULL;
+  for (size_t i = 0; i < l.n; i++) {
+    if (c.fmt)
+      json_array_append_new(arr, inst_json(&l.items[i]));
     else
-      print_inst(&x, 1);
-    tidu_inst_clear(&x);
-    return CLI_OK;
+      print_inst(&l.items[i], 0);
   }
-  if (!strcmp(sub, "assign")) {
-    if (a->npos != 2) return cli_usage(spec, "需要机构和统一社会信用代码 / ID|NAME USCC expected");
-    if (!cli_get(spec, a, "role")) return cli_usage(spec, "需要 --role / --role is required");
-    if (tidu_inst_assign(s, a->pos[0], a->pos[1], cli_get(spec, a, "role"), &act, &err) != TIDU_OK)
-      return cli_prog_fail(&err);
-    printf("已指派 / assigned %s → %s (%s)\n", a->pos[0], a->pos[1], cli_get(spec, a, "role"));
-    return CLI_OK;
-  }
+  if (c.fmt) cli_json_print(arr);
+  tidu_inst_list_free(&l);
+  return CLI_OK;
+}
+
+static int inst_show(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
   if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
-  const char *status = !strcmp(sub, "suspend") ? "suspended" : "exited";
-  if (tidu_inst_set_status(s, a->pos[0], status, cli_get(spec, a, "reason"), &act, &err) != TIDU_OK)
-    return cli_prog_fail(&err);
+  tidu_inst x;
+  if (tidu_inst_get(s, a->pos[0], &x, &c.err) != TIDU_OK) return cli_prog_fail(&c.err);
+  if (c.fmt)
+    cli_json_print(inst_json(&x));
+  else
+    print_inst(&x, 1);
+  tidu_inst_clear(&x);
+  return CLI_OK;
+}
+
+static int inst_assign(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  if (a->npos != 2) return cli_usage(spec, "需要机构和统一社会信用代码 / ID|NAME USCC expected");
+  if (!cli_get(spec, a, "role")) return cli_usage(spec, "需要 --role / --role is required");
+  if (tidu_inst_assign(s, a->pos[0], a->pos[1], cli_get(spec, a, "role"), &c.act, &c.err) !=
+      TIDU_OK)
+    return cli_prog_fail(&c.err);
+  printf("已指派 / assigned %s → %s (%s)\n", a->pos[0], a->pos[1], cli_get(spec, a, "role"));
+  return CLI_OK;
+}
+
+/* `inst suspend` and `inst exit`. */
+static int inst_status(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  if (a->npos != 1) return cli_usage(spec, "需要机构编号或名称 / ID or name expected");
+  const char *status = !strcmp(spec->name, "inst suspend") ? "suspended" : "exited";
+  if (tidu_inst_set_status(s, a->pos[0], status, cli_get(spec, a, "reason"), &c.act, &c.err) !=
+      TIDU_OK)
+    return cli_prog_fail(&c.err);
   printf("%s %s\n", status, a->pos[0]);
   return CLI_OK;
 }
 
+const cli_spec cli_inst_specs[] = {
+    {"inst add", "NAME --type TYPE [options]", "服务机构入库", "admit a service institution",
+     inst_add_opts, NULL, inst_add, 0},
+    {"inst list", "", "列出服务机构", "list institutions", inst_opts, NULL, inst_list, 0},
+    {"inst show", "ID|NAME", "查看服务机构", "show an institution", inst_opts, NULL, inst_show, 0},
+    {"inst assign", "ID|NAME USCC --role ROLE", "指派机构服务企业",
+     "assign an institution to a firm", inst_opts, NULL, inst_assign, 0},
+    {"inst suspend", "ID|NAME --reason TEXT", "暂停", "suspend", inst_opts, NULL, inst_status, 0},
+    {"inst exit", "ID|NAME --reason TEXT", "退出", "exit", inst_opts, NULL, inst_status, 0},
+    {"inst suggest", "USCC [--board B]", "为企业推荐机构(按地区、行业、板块经验、负荷)",
+     "suggest institutions for a firm", inst_opts, NULL, inst_list, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
+};
+
 int cmd_inst(int argc, char **argv) {
-  int rc;
-  const cli_spec *spec = cli_find_sub("inst", cli_inst_specs, inst_usage, argc, argv, &rc);
-  if (!spec) return rc;
-  cli_args a;
-  rc = cli_parse(spec, argc - 1, argv + 1, &a);
-  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  tidu_store *s = NULL;
-  rc = cli_open_store(cli_get(spec, &a, "db"), &s);
-  if (rc == CLI_OK) rc = inst_run(spec, &a, s, argv[1]);
-  tidu_store_close(s);
-  cli_args_free(&a);
-  return rc;
+  return cli_run_store_sub("inst", cli_inst_specs, inst_usage, argc, argv);
 }
 
 /* ==== financing ==== */
@@ -485,103 +502,96 @@ static const cli_option finance_opts[] = {
     OPT_END,
 };
 
-const cli_spec cli_finance_specs[] = {
-    {"finance add", "USCC --amount A [--round R] [--use TEXT]", "登记融资需求(股权融资项目库)",
-     "record a financing need", finance_opts, NULL},
-    {"finance list", "[USCC]", "列出融资需求", "list financing needs", finance_opts, NULL},
-    {"finance status", "ID --status S", "更新融资需求状态", "update a need's status", finance_opts,
-     NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
-};
-
 static void finance_usage(FILE *out) {
   fputs("用法 / Usage:\n", out);
   for (const cli_spec *sp = cli_finance_specs; sp->name; sp++)
     fprintf(out, "  tidu %-15s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
-int cmd_finance(int argc, char **argv) {
-  int rc;
-  const cli_spec *spec = cli_find_sub("finance", cli_finance_specs, finance_usage, argc, argv, &rc);
-  if (!spec) return rc;
-  cli_args a;
-  rc = cli_parse(spec, argc - 1, argv + 1, &a);
-  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  const char *sub = argv[1];
-  int fmt = 0;
-  rc = cli_prog_format(spec, &a, "table|json", &fmt);
-  tidu_store *s = NULL;
-  if (rc == CLI_OK) rc = cli_open_store(cli_get(spec, &a, "db"), &s);
-  tidu_actor act;
-  char buf[96];
-  cli_prog_actor(spec, &a, &act, buf, sizeof buf);
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (rc == CLI_OK && !strcmp(sub, "add")) {
-    int ok = 0;
-    const char *amount = cli_get(spec, &a, "amount");
-    tidu_finance f = {0};
-    if (a.npos != 1) rc = cli_usage(spec, "需要统一社会信用代码 / one USCC expected");
-    if (rc == CLI_OK) f.amount_fen = parse_money(amount, &ok);
-    if (rc == CLI_OK && !ok) {
-      fprintf(stderr, "tidu finance add: 金额无效 '%s' / invalid amount '%s'\n",
-              amount ? amount : "", amount ? amount : "");
-      rc = CLI_INPUT;
-    }
-    if (rc == CLI_OK) {
-      snprintf(f.uscc, sizeof f.uscc, "%s", a.pos[0]);
-      f.round = (char *)cli_get(spec, &a, "round");
-      f.purpose = (char *)cli_get(spec, &a, "use");
-      f.status = (char *)cli_get(spec, &a, "status");
-      int64_t id = 0;
-      if (strlen(a.pos[0]) >= sizeof f.uscc) {
-        tidu_error_set(&err, TIDU_ERR_DATA, NULL, 0, 0, "统一社会信用代码无效 / invalid USCC");
-        rc = cli_prog_fail(&err);
-      } else if (tidu_finance_add(s, &f, &act, &id, &err) != TIDU_OK) {
-        rc = cli_prog_fail(&err);
-      } else {
-        printf("融资需求 #%lld / financing need #%lld\n", (long long)id, (long long)id);
-      }
-    }
-  } else if (rc == CLI_OK && !strcmp(sub, "status")) {
-    long long id = 0;
-    if (a.npos != 1 || cli_parse_int(a.pos[0], 1, INT64_MAX, &id) != 0)
-      rc = cli_usage(spec, "需要融资需求编号 / the need's id expected");
-    else if (tidu_finance_set_status(s, id, cli_get(spec, &a, "status"), &act, &err) != TIDU_OK)
-      rc = cli_prog_fail(&err);
-  } else if (rc == CLI_OK) {
-    tidu_finance_list l;
-    if (tidu_finance_list_get(s, a.npos ? a.pos[0] : NULL, &l, &err) != TIDU_OK) {
-      rc = cli_prog_fail(&err);
+static int finance_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  int ok = 0;
+  const char *amount = cli_get(spec, a, "amount");
+  tidu_finance f = {0};
+  if (a->npos != 1) return cli_usage(spec, "需要统一社会信用代码 / one USCC expected");
+  f.amount_fen = parse_money(amount, &ok);
+  if (!ok) {
+    fprintf(stderr, "tidu finance add: 金额无效 '%s' / invalid amount '%s'\n", amount ? amount : "",
+            amount ? amount : "");
+    return CLI_INPUT;
+  }
+  snprintf(f.uscc, sizeof f.uscc, "%s", a->pos[0]);
+  f.round = (char *)cli_get(spec, a, "round");
+  f.purpose = (char *)cli_get(spec, a, "use");
+  f.status = (char *)cli_get(spec, a, "status");
+  int64_t id = 0;
+  if (strlen(a->pos[0]) >= sizeof f.uscc) {
+    tidu_error_set(&c.err, TIDU_ERR_DATA, NULL, 0, 0, "统一社会信用代码无效 / invalid USCC");
+    return cli_prog_fail(&c.err);
+  }
+  if (tidu_finance_add(s, &f, &c.act, &id, &c.err) != TIDU_OK) return cli_prog_fail(&c.err);
+  printf("融资需求 #%lld / financing need #%lld\n", (long long)id, (long long)id);
+  return CLI_OK;
+}
+
+static int finance_status(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  long long id = 0;
+  if (a->npos != 1 || cli_parse_int(a->pos[0], 1, INT64_MAX, &id) != 0)
+    return cli_usage(spec, "需要融资需求编号 / the need's id expected");
+  if (tidu_finance_set_status(s, id, cli_get(spec, a, "status"), &c.act, &c.err) != TIDU_OK)
+    return cli_prog_fail(&c.err);
+  return CLI_OK;
+}
+
+static int finance_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  tidu_finance_list l;
+  if (tidu_finance_list_get(s, a->npos ? a->pos[0] : NULL, &l, &c.err) != TIDU_OK)
+    return cli_prog_fail(&c.err);
+  json_t *arr = c.fmt ? json_array() : NULL;
+  char amt[64];
+  for (size_t i = 0; i < l.n; i++) {
+    const tidu_finance *f = &l.items[i];
+    fmt_yuan(f->amount_fen, amt, sizeof amt);
+    if (c.fmt) {
+      json_t *o = json_object();
+      json_object_set_new(o, "id", json_integer(f->id));
+      json_object_set_new(o, "uscc", json_string(f->uscc));
+      json_object_set_new(o, "name", cli_jstr(f->name));
+      json_object_set_new(o, "amount_yuan", json_string(amt));
+      json_object_set_new(o, "round", cli_jstr(f->round));
+      json_object_set_new(o, "use", cli_jstr(f->purpose));
+      json_object_set_new(o, "status", cli_jstr(f->status));
+      json_array_append_new(arr, o);
     } else {
-      json_t *arr = fmt ? json_array() : NULL;
-      char amt[64];
-      for (size_t i = 0; i < l.n; i++) {
-        const tidu_finance *f = &l.items[i];
-        fmt_yuan(f->amount_fen, amt, sizeof amt);
-        if (fmt) {
-          json_t *o = json_object();
-          json_object_set_new(o, "id", json_integer(f->id));
-          json_object_set_new(o, "uscc", json_string(f->uscc));
-          json_object_set_new(o, "name", cli_jstr(f->name));
-          json_object_set_new(o, "amount_yuan", json_string(amt));
-          json_object_set_new(o, "round", cli_jstr(f->round));
-          json_object_set_new(o, "use", cli_jstr(f->purpose));
-          json_object_set_new(o, "status", cli_jstr(f->status));
-          json_array_append_new(arr, o);
-        } else {
-          printf("#%lld  %s  %s  %.2f万元  %s  %s\n", (long long)f->id, f->uscc,
-                 f->name ? f->name : "", (double)f->amount_fen / 1e6, f->round ? f->round : "-",
-                 f->status);
-        }
-      }
-      if (fmt) cli_json_print(arr);
-      tidu_finance_list_free(&l);
+      printf("#%lld  %s  %s  %.2f万元  %s  %s\n", (long long)f->id, f->uscc, f->name ? f->name : "",
+             (double)f->amount_fen / 1e6, f->round ? f->round : "-", f->status);
     }
   }
-  tidu_store_close(s);
-  cli_args_free(&a);
-  return rc;
+  if (c.fmt) cli_json_print(arr);
+  tidu_finance_list_free(&l);
+  return CLI_OK;
+}
+
+const cli_spec cli_finance_specs[] = {
+    {"finance add", "USCC --amount A [--round R] [--use TEXT]", "登记融资需求(股权融资项目库)",
+     "record a financing need", finance_opts, NULL, finance_add, 0},
+    {"finance list", "[USCC]", "列出融资需求", "list financing needs", finance_opts, NULL,
+     finance_list, 0},
+    {"finance status", "ID --status S", "更新融资需求状态", "update a need's status", finance_opts,
+     NULL, finance_status, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
+};
+
+int cmd_finance(int argc, char **argv) {
+  return cli_run_store_sub("finance", cli_finance_specs, finance_usage, argc, argv);
 }
 
 /* ==== activities ==== */
@@ -603,85 +613,83 @@ static const cli_option event_opts[] = {
     OPT_END,
 };
 
-const cli_spec cli_event_specs[] = {
-    {"event add", "--kind K --title T --date D [--chain C]",
-     "登记活动:路演、培训、沙龙、走访、高管研修班", "record an activity", event_opts, NULL},
-    {"event attend", "ID USCC [--role R] [--interest N] [--closed A]", "登记参加企业及成果",
-     "record a firm attending and the outcome", event_opts, NULL},
-    {"event list", "[--kind K] [--month M]", "列出活动", "list activities", event_opts, NULL},
-    {"event missing", "--month YYYY-MM", "本月没有路演的产业链(一月一链)",
-     "chains with no roadshow in the month", event_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
-};
-
 static void event_usage(FILE *out) {
   fputs("用法 / Usage:\n", out);
   for (const cli_spec *sp = cli_event_specs; sp->name; sp++)
     fprintf(out, "  tidu %-14s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
-static int event_run(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *sub,
-                     int fmt) {
-  tidu_actor act;
-  char buf[96];
-  cli_prog_actor(spec, a, &act, buf, sizeof buf);
-  tidu_error err;
-  tidu_error_clear(&err);
-  if (!strcmp(sub, "add")) {
-    tidu_activity x = {0};
-    x.kind = (char *)cli_get(spec, a, "kind");
-    x.title = (char *)cli_get(spec, a, "title");
-    x.chain = (char *)cli_get(spec, a, "chain");
-    const char *d = cli_get(spec, a, "date");
-    snprintf(x.date, sizeof x.date, "%s", d && strlen(d) == 10 ? d : "bad");
-    int64_t id = 0;
-    if (tidu_activity_add(s, &x, &act, &id, &err) != TIDU_OK) return cli_prog_fail(&err);
-    printf("活动 / activity #%lld\n", (long long)id);
-    return CLI_OK;
+static int event_add(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  tidu_activity x = {0};
+  x.kind = (char *)cli_get(spec, a, "kind");
+  x.title = (char *)cli_get(spec, a, "title");
+  x.chain = (char *)cli_get(spec, a, "chain");
+  const char *d = cli_get(spec, a, "date");
+  snprintf(x.date, sizeof x.date, "%s", d && strlen(d) == 10 ? d : "bad");
+  int64_t id = 0;
+  if (tidu_activity_add(s, &x, &c.act, &id, &c.err) != TIDU_OK) return cli_prog_fail(&c.err);
+  printf("活动 / activity #%lld\n", (long long)id);
+  return CLI_OK;
+}
+
+static int event_attend(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  long long id = 0, interest = 0;
+  if (a->npos != 2 || cli_parse_int(a->pos[0], 1, INT64_MAX, &id) != 0)
+    return cli_usage(spec, "需要活动编号和统一社会信用代码 / ID USCC expected");
+  const char *in = cli_get(spec, a, "interest"), *cl = cli_get(spec, a, "closed");
+  if (in && cli_parse_int(in, 0, 100000, &interest) != 0)
+    return cli_usage(spec, "--interest 无效 / invalid --interest '%s'", in);
+  int ok = 1;
+  int64_t closed = cl ? parse_money(cl, &ok) : 0;
+  if (!ok) return cli_usage(spec, "--closed 金额无效 / invalid amount '%s'", cl);
+  if (tidu_activity_attend(s, id, a->pos[1], cli_get(spec, a, "role"), (int)interest, closed,
+                           &c.act, &c.err) != TIDU_OK)
+    return cli_prog_fail(&c.err);
+  printf("已登记 / recorded #%lld %s\n", id, a->pos[1]);
+  return CLI_OK;
+}
+
+static int event_missing(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
+  char **v = NULL;
+  size_t n = 0;
+  if (!cli_get(spec, a, "month")) return cli_usage(spec, "需要 --month / --month is required");
+  if (tidu_activity_missing_roadshows(s, cli_get(spec, a, "month"), cli_get(spec, a, "chains"), &v,
+                                      &n, &c.err) != TIDU_OK)
+    return cli_prog_fail(&c.err);
+  if (c.fmt) {
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(arr, json_string(v[i]));
+    cli_json_print(arr);
+  } else {
+    for (size_t i = 0; i < n; i++) puts(v[i]);
+    printf("%s 无路演的产业链 %zu 条 / %zu chains without a roadshow in %s\n",
+           cli_get(spec, a, "month"), n, n, cli_get(spec, a, "month"));
   }
-  if (!strcmp(sub, "attend")) {
-    long long id = 0, interest = 0;
-    if (a->npos != 2 || cli_parse_int(a->pos[0], 1, INT64_MAX, &id) != 0)
-      return cli_usage(spec, "需要活动编号和统一社会信用代码 / ID USCC expected");
-    const char *in = cli_get(spec, a, "interest"), *cl = cli_get(spec, a, "closed");
-    if (in && cli_parse_int(in, 0, 100000, &interest) != 0)
-      return cli_usage(spec, "--interest 无效 / invalid --interest '%s'", in);
-    int ok = 1;
-    int64_t closed = cl ? parse_money(cl, &ok) : 0;
-    if (!ok) return cli_usage(spec, "--closed 金额无效 / invalid amount '%s'", cl);
-    if (tidu_activity_attend(s, id, a->pos[1], cli_get(spec, a, "role"), (int)interest, closed,
-                             &act, &err) != TIDU_OK)
-      return cli_prog_fail(&err);
-    printf("已登记 / recorded #%lld %s\n", id, a->pos[1]);
-    return CLI_OK;
-  }
-  if (!strcmp(sub, "missing")) {
-    char **v = NULL;
-    size_t n = 0;
-    if (!cli_get(spec, a, "month")) return cli_usage(spec, "需要 --month / --month is required");
-    if (tidu_activity_missing_roadshows(s, cli_get(spec, a, "month"), cli_get(spec, a, "chains"),
-                                        &v, &n, &err) != TIDU_OK)
-      return cli_prog_fail(&err);
-    if (fmt) {
-      json_t *arr = json_array();
-      for (size_t i = 0; i < n; i++) json_array_append_new(arr, json_string(v[i]));
-      cli_json_print(arr);
-    } else {
-      for (size_t i = 0; i < n; i++) puts(v[i]);
-      printf("%s 无路演的产业链 %zu 条 / %zu chains without a roadshow in %s\n",
-             cli_get(spec, a, "month"), n, n, cli_get(spec, a, "month"));
-    }
-    tidu_strings_free(v, n);
-    return CLI_OK;
-  }
+  tidu_strings_free(v, n);
+  return CLI_OK;
+}
+
+static int event_list(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  sub_ctx c;
+  int rc = sub_start(spec, a, &c, 1);
+  if (rc != CLI_OK) return rc;
   tidu_activity_list l;
-  if (tidu_activity_list_get(s, cli_get(spec, a, "kind"), cli_get(spec, a, "month"), &l, &err) !=
+  if (tidu_activity_list_get(s, cli_get(spec, a, "kind"), cli_get(spec, a, "month"), &l, &c.err) !=
       TIDU_OK)
-    return cli_prog_fail(&err);
-  json_t *arr = fmt ? json_array() : NULL;
+    return cli_prog_fail(&c.err);
+  json_t *arr = c.fmt ? json_array() : NULL;
   for (size_t i = 0; i < l.n; i++) {
     const tidu_activity *x = &l.items[i];
-    if (fmt) {
+    if (c.fmt) {
       json_t *o = json_object();
       json_object_set_new(o, "id", json_integer(x->id));
       json_object_set_new(o, "kind", cli_jstr(x->kind));
@@ -700,26 +708,26 @@ static int event_run(const cli_spec *spec, const cli_args *a, tidu_store *s, con
              x->interested, (double)x->closed_fen / 1e6);
     }
   }
-  if (fmt) cli_json_print(arr);
+  if (c.fmt) cli_json_print(arr);
   tidu_activity_list_free(&l);
   return CLI_OK;
 }
 
+const cli_spec cli_event_specs[] = {
+    {"event add", "--kind K --title T --date D [--chain C]",
+     "登记活动:路演、培训、沙龙、走访、高管研修班", "record an activity", event_opts, NULL,
+     event_add, 0},
+    {"event attend", "ID USCC [--role R] [--interest N] [--closed A]", "登记参加企业及成果",
+     "record a firm attending and the outcome", event_opts, NULL, event_attend, 0},
+    {"event list", "[--kind K] [--month M]", "列出活动", "list activities", event_opts, NULL,
+     event_list, 0},
+    {"event missing", "--month YYYY-MM", "本月没有路演的产业链(一月一链)",
+     "chains with no roadshow in the month", event_opts, NULL, event_missing, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
+};
+
 int cmd_event(int argc, char **argv) {
-  int rc;
-  const cli_spec *spec = cli_find_sub("event", cli_event_specs, event_usage, argc, argv, &rc);
-  if (!spec) return rc;
-  cli_args a;
-  rc = cli_parse(spec, argc - 1, argv + 1, &a);
-  if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  int fmt = 0;
-  rc = cli_prog_format(spec, &a, "table|json", &fmt);
-  tidu_store *s = NULL;
-  if (rc == CLI_OK) rc = cli_open_store(cli_get(spec, &a, "db"), &s);
-  if (rc == CLI_OK) rc = event_run(spec, &a, s, argv[1], fmt);
-  tidu_store_close(s);
-  cli_args_free(&a);
-  return rc;
+  return cli_run_store_sub("event", cli_event_specs, event_usage, argc, argv);
 }
 
 /* ==== targets ==== */
@@ -744,8 +752,8 @@ static const cli_option targets_opts[] = {
 
 const cli_spec cli_targets_specs[] = {
     {"targets", "--year Y [--load FILE | --add …]", "目标与进度(数字可追溯到企业)",
-     "targets and progress, with the firms behind each figure", targets_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "targets and progress, with the firms behind each figure", targets_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 int cmd_targets(int argc, char **argv) {
@@ -844,8 +852,8 @@ static const cli_option report_opts[] = {
 const cli_spec cli_report_specs[] = {
     {"report", "pool|layers|ladder|key-firms|targets|institutions|events --year Y FILE",
      "生成上报报表(中文表头,金额为万元)", "write a report (Chinese headers, amounts in 万元)",
-     report_opts, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     report_opts, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 int cmd_report(int argc, char **argv) {

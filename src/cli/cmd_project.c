@@ -14,13 +14,12 @@ static const cli_option PROJECT_OPTS[] = {
      "assessment date; picks the rule versions in force (default: today)"},
     {"year", 0, "N", "起点会计年度 [0](默认各企业最近一年)",
      "starting fiscal year [0] (default: each firm's latest)"},
-    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
-     "use the rule files under DIR instead of the built-in ones"},
+    CLI_OPT_RULES,
     {"only", 0, "IDS", "只预测这些规则集(逗号分隔)",
      "project only these rule sets (comma-separated)"},
-    {"threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)"},
-    {"sheet", 0, "NAME", "XLSX 文件读取的工作表", "XLSX sheet to read"},
-    {NULL, 0, NULL, NULL, NULL},
+    CLI_OPT_THREADS,
+    CLI_OPT_SHEET,
+    CLI_OPT_END,
 };
 
 const cli_spec cli_project_specs[] = {
@@ -33,8 +32,9 @@ const cli_spec cli_project_specs[] = {
      "  无法计算时用最近一年增长率, 仍不能则保持不变; 比率与企业字段不变。\n"
      "  money and counts grow at their 3-year CAGR, capped; else the 1-year growth; else they\n"
      "  stay. Ratios and firm fields stay as they are.\n"
-     "例 / Example:\n  tidu project --only star,bse --horizon 5 firms.pack\n"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "例 / Example:\n  tidu project --only star,bse --horizon 5 firms.pack\n",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 typedef struct project_args {
@@ -48,11 +48,9 @@ typedef struct project_args {
 static int take_options(const cli_spec *spec, const cli_args *a, project_args *p) {
   const char *s;
   long long v;
-  p->as_of = cli_today();
   p->horizon = 5;
   p->cap = TIDU_PROJECT_CAP;
-  if ((s = cli_get(spec, a, "as-of")) && cli_parse_date(s, &p->as_of))
-    return cli_usage(spec, "日期无效 / bad date '%s'", s);
+  if (cli_opt_as_of(spec, a, &p->as_of) != CLI_OK) return CLI_USAGE;
   if ((s = cli_get(spec, a, "year"))) {
     if (cli_parse_int(s, 1900, 2999, &v)) return cli_usage(spec, "年度无效 / bad year '%s'", s);
     p->year = (int32_t)v;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_batch.h"
 #include "tidu/assess.h"
 #include "tidu/num.h"
 #include "tidu/rules.h"
@@ -13,8 +14,7 @@ static const cli_option LIST_OPTS[] = {
     {"as-of", 0, "DATE", "列出该日有效的版本(默认今天)",
      "list the versions in force on DATE (default: today)"},
     {"all", 'a', NULL, "列出所有版本", "list every version"},
-    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
-     "use the rule files under DIR instead of the built-in ones"},
+    CLI_OPT_RULES,
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -26,8 +26,7 @@ static const cli_option SHOW_OPTS[] = {
     {"lang", 0, "LANG", "条件文字 zh(默认)或 en", "condition text: zh (default) or en"},
     {"format", 'f', "FMT", "text(默认)或 json:每个条件的编号(ref,如 star#12)、文字与出处",
      "text (default) or json: every condition's ref (such as star#12), texts and source"},
-    {"rules", 0, "DIR", "用 DIR 下的规则文件代替内置规则",
-     "use the rule files under DIR instead of the built-in ones"},
+    CLI_OPT_RULES,
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -41,58 +40,24 @@ static const cli_option FIELDS_OPTS[] = {
 
 const cli_spec cli_rules_specs[] = {
     {"rules list", "[options]", "列出规则集:编号、类别、名称、版本、生效与失效日期、出处",
-     "list rule sets: id, kind, name, version, effective, until, source", LIST_OPTS, NULL},
+     "list rule sets: id, kind, name, version, effective, until, source", LIST_OPTS, NULL, NULL, 0},
     {"rules show", "[options] ID", "显示一个规则集的标准与条件(附出处)",
-     "show a rule set's standards and conditions, with citations", SHOW_OPTS, NULL},
+     "show a rule set's standards and conditions, with citations", SHOW_OPTS, NULL, NULL, 0},
     {"rules check", "[DIR]", "编译 DIR(默认内置规则)下全部规则文件,逐条报告错误",
      "compile every rule file under DIR (default: the built-in rules) and report every error",
-     NO_OPTS, NULL},
+     NO_OPTS, NULL, NULL, 0},
     {"rules fields", "[options]", "列出规则可用的指标:名称、中文名、类型",
-     "list the metrics rules can use: names, Chinese names, types", FIELDS_OPTS, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "list the metrics rules can use: names, Chinese names, types", FIELDS_OPTS, NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 /* ---- shared ---- */
 
-static void print_rule_errors(const tidu_rulebook *book, const tidu_errlist *errs) {
-  for (size_t i = 0; i < errs->n; i++) {
-    size_t need = tidu_rules_error_render(book, &errs->items[i], NULL, 0) + 1;
-    char *buf = tidu_malloc(need);
-    if (!buf) continue;
-    tidu_rules_error_render(book, &errs->items[i], buf, need);
-    fprintf(stderr, "%s\n", buf);
-    free(buf);
-  }
-}
-
-/* Loads the rules from `dir` or the built-in ones; prints errors. NULL on failure. */
-static tidu_rulebook *load_book(const char *dir, int quiet) {
-  tidu_errlist errs;
-  tidu_errlist_init(&errs);
-  tidu_rulebook *book = tidu_rulebook_new();
-  if (!book) {
-    fputs("tidu rules: 内存不足 / out of memory\n", stderr);
-    return NULL;
-  }
-  tidu_code rc =
-      dir ? tidu_rulebook_add_dir(book, dir, &errs) : tidu_rulebook_add_builtin(book, &errs);
-  if (!quiet) print_rule_errors(book, &errs);
-  if (rc != TIDU_OK && !errs.n)
-    fprintf(stderr, "tidu rules: 无法读取规则 / cannot read rules: %s\n", dir ? dir : "builtin");
-  tidu_errlist_free(&errs);
-  if (rc != TIDU_OK) {
-    tidu_rulebook_free(book);
-    return NULL;
-  }
+/* The rules from `dir` or the built-in ones (cli_rules_load); errors printed. NULL on failure. */
+static tidu_rulebook *load_book(const char *dir) {
+  tidu_rulebook *book = NULL;
+  cli_rules_load("tidu rules", dir, 0, &book, NULL);
   return book;
-}
-
-static int as_of_option(const cli_spec *spec, const cli_args *a, int64_t *days) {
-  const char *s = cli_get(spec, a, "as-of");
-  *days = cli_today();
-  if (s && cli_parse_date(s, days))
-    return cli_usage(spec, "日期无效 / bad date '%s' (YYYY-MM-DD)", s);
-  return CLI_OK;
 }
 
 static void date_text(int64_t days, char buf[11]) {
@@ -165,10 +130,10 @@ static void print_list(const tidu_rulebook *book, const tidu_ruleset_info *const
 
 static int rules_list(const cli_spec *spec, const cli_args *a) {
   int64_t as_of;
-  int rc = as_of_option(spec, a, &as_of);
+  int rc = cli_opt_as_of(spec, a, &as_of);
   if (rc) return rc;
   if (a->npos) return cli_usage(spec, "多余的参数 / unexpected argument '%s'", a->pos[0]);
-  tidu_rulebook *book = load_book(cli_get(spec, a, "rules"), 0);
+  tidu_rulebook *book = load_book(cli_get(spec, a, "rules"));
   if (!book) return CLI_INPUT;
   tidu_error err;
   tidu_error_clear(&err);
@@ -393,7 +358,7 @@ static int show_json(const tidu_selection *sel) {
 
 static int rules_show(const cli_spec *spec, const cli_args *a) {
   int64_t as_of;
-  int rc = as_of_option(spec, a, &as_of);
+  int rc = cli_opt_as_of(spec, a, &as_of);
   if (rc) return rc;
   if (a->npos != 1) return cli_usage(spec, "需要一个规则集编号 / expected one rule set ID");
   const char *dump = cli_get(spec, a, "dump");
@@ -408,7 +373,7 @@ static int rules_show(const cli_spec *spec, const cli_args *a) {
   if (fmt && strcmp(fmt, "text") && strcmp(fmt, "json"))
     return cli_usage(spec, "未知格式 / unknown format '%s' (text, json)", fmt);
   int json = fmt && !strcmp(fmt, "json");
-  tidu_rulebook *book = load_book(cli_get(spec, a, "rules"), 0);
+  tidu_rulebook *book = load_book(cli_get(spec, a, "rules"));
   if (!book) return CLI_INPUT;
   tidu_error err;
   tidu_error_clear(&err);
@@ -439,21 +404,15 @@ static int rules_show(const cli_spec *spec, const cli_args *a) {
 static int rules_check(const cli_spec *spec, const cli_args *a) {
   if (a->npos > 1) return cli_usage(spec, "最多一个目录 / at most one DIR");
   const char *dir = a->npos ? a->pos[0] : NULL;
-  tidu_errlist errs;
-  tidu_errlist_init(&errs);
-  tidu_rulebook *book = tidu_rulebook_new();
+  tidu_rulebook *book = NULL;
+  size_t nerrs = 0;
+  int rc = cli_rules_load("tidu rules check", dir, CLI_RULES_KEEP, &book, &nerrs);
   if (!book) return CLI_INPUT;
-  tidu_code rc =
-      dir ? tidu_rulebook_add_dir(book, dir, &errs) : tidu_rulebook_add_builtin(book, &errs);
-  print_rule_errors(book, &errs);
-  if (rc != TIDU_OK && !errs.n)
-    fprintf(stderr, "tidu rules check: 无法读取 / cannot read %s\n", dir ? dir : "builtin");
   size_t nsets = tidu_rulebook_count(book);
-  printf("%zu 个规则集编译通过,%zu 个错误 / %zu rule set%s compiled, %zu error%s\n", nsets, errs.n,
-         nsets, nsets == 1 ? "" : "s", errs.n, errs.n == 1 ? "" : "s");
-  tidu_errlist_free(&errs);
+  printf("%zu 个规则集编译通过,%zu 个错误 / %zu rule set%s compiled, %zu error%s\n", nsets, nerrs,
+         nsets, nsets == 1 ? "" : "s", nerrs, nerrs == 1 ? "" : "s");
   tidu_rulebook_free(book);
-  return rc == TIDU_OK ? CLI_OK : CLI_INPUT;
+  return rc;
 }
 
 /* ---- fields ---- */
@@ -471,7 +430,7 @@ static const char *scope_name(char scope) {
 
 static int rules_fields(const cli_spec *spec, const cli_args *a) {
   if (a->npos) return cli_usage(spec, "多余的参数 / unexpected argument '%s'", a->pos[0]);
-  tidu_rulebook *book = load_book(cli_get(spec, a, "rules"), 0);
+  tidu_rulebook *book = load_book(cli_get(spec, a, "rules"));
   if (!book) return CLI_INPUT;
   size_t n = tidu_rulebook_metrics(book, NULL, 0);
   tidu_metric_info *ms = tidu_calloc(n ? n : 1, sizeof *ms);

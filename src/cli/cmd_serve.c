@@ -14,7 +14,7 @@
 static const cli_option serve_opts[] = {
     {"listen", 'l', "HOST:PORT", "监听地址(默认 127.0.0.1:8080;端口 0 = 任一空闲端口)",
      "address to listen on (default 127.0.0.1:8080; port 0 = any free port)"},
-    {"db", 0, "PATH", "登记库文件", "registry file"},
+    CLI_OPT_DB,
     {"db-read", 0, "URL|PATH",
      "只读工作(列表、统计、导出、模拟、梯度报表)读此库,如流复制备库;写入与会话仍在 --db (同 "
      "$TIDU_DB_READ)",
@@ -30,7 +30,7 @@ static const cli_option serve_opts[] = {
 };
 
 static const cli_option user_opts[] = {
-    {"db", 0, "PATH", "登记库文件", "registry file"},
+    CLI_OPT_DB,
     {"role", 0, "ROLE", "角色 admin|official|institution|enterprise",
      "role admin|official|institution|enterprise"},
     {"scope", 0, "S", "官员:行政区划代码前缀;机构:机构名称;企业:统一社会信用代码",
@@ -46,13 +46,15 @@ const cli_spec cli_serve_specs[] = {
      serve_opts,
      "首次在空登记库上启动时创建管理员 admin 并显示一次随机口令。\n"
      "The first start on a registry without users creates user admin and prints its random "
-     "password once.\n例 / Example:\n  tidu serve --db tidu.db --listen 127.0.0.1:8080\n"},
+     "password once.\n例 / Example:\n  tidu serve --db tidu.db --listen 127.0.0.1:8080\n",
+     NULL, 0},
     {"user", "add|list|disable|enable|passwd|token NAME [options]", "管理服务的用户账户",
      "manage the server's user accounts", user_opts,
      "例 / Examples:\n  tidu user add zhang --role official --scope 3205\n"
      "  tidu user add firm1 --role enterprise --scope 91320500MA1N2K3P99\n"
-     "  tidu user token zhang --label reporting\n  tidu user disable zhang\n"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "  tidu user token zhang --label reporting\n  tidu user disable zhang\n",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 /* ---- serve ---- */

@@ -29,9 +29,9 @@ static const cli_option SIMULATE_OPTS[] = {
     {"format", 'f', "FMT", "输出格式:table(默认)或 json", "output: table (default) or json"},
     {"list", 'l', NULL, "列出每家翻转的企业及原因条件",
      "list every firm that flips, with the condition that flipped it"},
-    {"threads", 0, "N", "工作线程数(默认 CPU 数)", "worker threads (default: the number of CPUs)"},
-    {"sheet", 0, "NAME", "XLSX 文件读取的工作表", "XLSX sheet to read"},
-    {NULL, 0, NULL, NULL, NULL},
+    CLI_OPT_THREADS,
+    CLI_OPT_SHEET,
+    CLI_OPT_END,
 };
 
 const cli_spec cli_simulate_specs[] = {
@@ -43,8 +43,9 @@ const cli_spec cli_simulate_specs[] = {
      "例 / Example:\n"
      "  tidu simulate --base main@2023-02-17 --with main@2024-04-30 firms.pack\n"
      "  tidu simulate --base main@2024-05-01 --with my-main.tidu --list --format json firms.csv\n"
-     "  tidu simulate --base main@2024-04-30 --set main.1.3=1.2亿 firms.pack\n"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     "  tidu simulate --base main@2024-04-30 --set main.1.3=1.2亿 firms.pack\n",
+     NULL, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
 /* One side of the comparison: its book, selection and the day it was selected on. */
@@ -90,21 +91,7 @@ static int load_side(const cli_spec *spec, const char *text, tidu_rulebook *shar
                      "规则写作 IDS@DATE 或文件/目录 / rules are IDS@DATE or a file or "
                      "directory: '%s'",
                      text);
-  tidu_errlist errs;
-  tidu_errlist_init(&errs);
-  out->book = tidu_rulebook_new();
-  struct stat st;
-  stat(text, &st);
-  tidu_code rc = !out->book            ? TIDU_ERR_NOMEM
-                 : S_ISDIR(st.st_mode) ? tidu_rulebook_add_dir(out->book, text, &errs)
-                                       : tidu_rulebook_add_file(out->book, text, &errs);
-  for (size_t i = 0; i < errs.n; i++) {
-    char buf[2048];
-    tidu_rules_error_render(out->book, &errs.items[i], buf, sizeof buf);
-    fprintf(stderr, "%s\n", buf);
-  }
-  tidu_errlist_free(&errs);
-  if (rc != TIDU_OK) return CLI_INPUT;
+  if (cli_rules_load("tidu", text, CLI_RULES_FILE, &out->book, NULL) != CLI_OK) return CLI_INPUT;
   out->day = as_of;
   return cli_select(out->book, as_of, NULL, &out->sel);
 }
@@ -144,9 +131,7 @@ static int take_ints(const cli_spec *spec, const cli_args *a, int64_t *as_of, in
                      int *threads, int *json) {
   const char *s;
   long long v;
-  *as_of = cli_today();
-  if ((s = cli_get(spec, a, "as-of")) && cli_parse_date(s, as_of))
-    return cli_usage(spec, "日期无效 / bad date '%s'", s);
+  if (cli_opt_as_of(spec, a, as_of) != CLI_OK) return CLI_USAGE;
   if ((s = cli_get(spec, a, "year"))) {
     if (cli_parse_int(s, 1900, 2999, &v)) return cli_usage(spec, "年度无效 / bad year '%s'", s);
     *year = (int32_t)v;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "io/export_int.h"
+#include "io/internal.h"
 #include "tidu/io.h"
 #include "tidu/num.h"
 #include "tidu/outfile.h"
@@ -99,7 +100,7 @@ const char *tidu_export_verdict_zh(const char *verdict) {
 
 /* ---- CSV ---- */
 
-static void csv_cell(FILE *fp, const char *s) {
+void tidu_io_csv_cell(FILE *fp, const char *s) {
   if (!strpbrk(s, ",\"\r\n")) {
     fputs(s, fp);
     return;
@@ -122,7 +123,7 @@ static void csv_field_header(tidu_exporter *ex, const tidu_field_info *fi) {
                      : fi->type == TIDU_T_YEARS ? "(年)"
                                                 : "";
   snprintf(h, sizeof h, "%s%s", fi->zh, unit);
-  csv_cell(ex->fp, h);
+  tidu_io_csv_cell(ex->fp, h);
 }
 
 static void csv_header(tidu_exporter *ex) {
@@ -151,9 +152,9 @@ static void csv_verdicts(tidu_exporter *ex, const tidu_export_assessment *a) {
     fputc(',', ex->fp);
     fputs(tidu_export_verdict_zh(v), ex->fp);
     fputc(',', ex->fp);
-    if (v && a->nearest[k]) csv_cell(ex->fp, a->nearest[k]);
+    if (v && a->nearest[k]) tidu_io_csv_cell(ex->fp, a->nearest[k]);
     fputc(',', ex->fp);
-    if (v && a->gap && a->gap[k]) csv_cell(ex->fp, a->gap[k]);
+    if (v && a->gap && a->gap[k]) tidu_io_csv_cell(ex->fp, a->gap[k]);
     fputc(',', ex->fp);
     if (v && !isnan(a->distance[k])) fprintf(ex->fp, "%.4f", a->distance[k]);
   }
@@ -204,7 +205,7 @@ static void csv_firm(tidu_exporter *ex, const tidu_firm *f, const tidu_export_as
       fputc(',', ex->fp);
       if (!f->nyears) continue;
       csv_value(tidu_year_field_info(i), f->years[y].v[i], NULL, buf, sizeof buf);
-      csv_cell(ex->fp, buf);
+      tidu_io_csv_cell(ex->fp, buf);
     }
     csv_verdicts(ex, y == 0 ? a : NULL);
     fputc('\n', ex->fp);

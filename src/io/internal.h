@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "io/rowsrc.h"
 #include "tidu/error.h"
@@ -35,6 +36,10 @@ void tidu_warnq_free(tidu_warnq *q);
  * `first` and doubles until it holds `need`. Returns 0, or -1 when out of memory (then *data
  * and *cap are unchanged and the caller still owns *data). */
 int tidu_io_reserve(char **data, size_t *cap, size_t need, size_t first);
+
+/* Writes one CSV cell, quoted (with doubled quotes) when it holds a comma, quote or line break
+ * (export.c; used by the sheet writer too). */
+void tidu_io_csv_cell(FILE *fp, const char *s);
 
 /* Reads all of `fd` into a new NUL-terminated buffer (*out, caller frees). A regular file is
  * read (never mapped) and must keep its size and modification time while it is read: if not,

@@ -1,6 +1,8 @@
 /* Report tables: building them and writing them as CSV, JSON or XLSX, atomically. */
 #include "tidu/sheet.h"
 
+#include "io/internal.h"
+
 #include "tidu/outfile.h"
 #include "tidu/toolkit.h"
 
@@ -102,24 +104,11 @@ static void num_text(tidu_cell_kind k, int64_t v, char *buf, size_t size) {
   }
 }
 
-static void csv_cell(FILE *fp, const char *s) {
-  if (!strpbrk(s, ",\"\n\r")) {
-    fputs(s, fp);
-    return;
-  }
-  fputc('"', fp);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', fp);
-    fputc(*s, fp);
-  }
-  fputc('"', fp);
-}
-
 static int write_csv(const tidu_sheet *sh, FILE *fp) {
   fputs("\xEF\xBB\xBF", fp);
   for (size_t c = 0; c < sh->ncols; c++) {
     if (c) fputc(',', fp);
-    csv_cell(fp, sh->headers[c]);
+    tidu_io_csv_cell(fp, sh->headers[c]);
   }
   fputc('\n', fp);
   char buf[64];
@@ -128,7 +117,7 @@ static int write_csv(const tidu_sheet *sh, FILE *fp) {
       size_t i = r * sh->ncols + c;
       if (c) fputc(',', fp);
       if (sh->kinds[c] == TIDU_CELL_TEXT) {
-        if (sh->text[i]) csv_cell(fp, sh->text[i]);
+        if (sh->text[i]) tidu_io_csv_cell(fp, sh->text[i]);
       } else if (sh->set[i]) {
         num_text(sh->kinds[c], sh->num[i], buf, sizeof buf);
         fputs(buf, fp);

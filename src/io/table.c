@@ -147,32 +147,20 @@ static int all_digits(const char *s, size_t n) {
   return 1;
 }
 
-/* Checks the identity text fields; returns TIDU_OK or an error (uscc check failures: warn). */
+/* Checks the identity text fields; returns TIDU_OK or an error (uscc check failures: warn).
+ * Length, region and industry codes are checked as every writer checks them (tidu_field_check). */
 static tidu_code check_text(const tidu_field_info *fi, tidu_cellval *out, tidu_error *err) {
   char *t = out->text;
-  size_t n = strlen(t);
-  char q[80];
-  if (n > TIDU_TEXT_MAX) return tidu_field_check(fi, 0, t, err); /* too long */
+  if (strlen(t) > TIDU_TEXT_MAX) return tidu_field_check(fi, 0, t, err); /* too long */
   if (fi->scope == 'F' && fi->index == TIDU_F_USCC) {
     upper_ascii(t);
     tidu_uscc_status st = tidu_uscc_check(t, err);
     if (st == TIDU_USCC_MALFORMED) return TIDU_ERR_INPUT;
     out->warn = st != TIDU_USCC_VALID;
-  } else if (fi->scope == 'F' && fi->index == TIDU_F_REGION) {
-    if (n == 6 && all_digits(t, n)) return TIDU_OK;
-    quoted(t, n, q);
-    return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0, "应为6位数字 %s / must be 6 digits %s",
-                          q, q);
-  } else if (fi->scope == 'F' && fi->index == TIDU_F_INDUSTRY) {
-    upper_ascii(t);
-    if (n >= 1 && n <= 5 && t[0] >= 'A' && t[0] <= 'T' && all_digits(t + 1, n - 1)) return TIDU_OK;
-    quoted(t, n, q);
-    return tidu_error_set(err, TIDU_ERR_INPUT, NULL, 0, 0,
-                          "不是国民经济行业代码（如 C3976） %s / not a GB/T 4754 industry code "
-                          "(e.g. C3976) %s",
-                          q, q);
+    return TIDU_OK;
   }
-  return TIDU_OK;
+  if (fi->scope == 'F' && fi->index == TIDU_F_INDUSTRY) upper_ascii(t);
+  return tidu_field_check(fi, 0, t, err);
 }
 
 static tidu_code convert_text(const tidu_field_info *fi, const char *s, size_t len,

@@ -64,21 +64,32 @@ static int visible_row(srv_req *rq, const srv_snap_row *r) {
   return tidu_access_firm(rq->store, &rq->user, r->uscc, r->has_region ? r->region : NULL);
 }
 
+/* The assessed snapshot that the request's as_of and filters select (listcache.c), and
+ * whether anything can be visible to the user. 0, or nonzero when an error reply was made. */
+static int open_snap(srv_req *rq, srv_resp *rs, srv_snap **sn, int *visible) {
+  int64_t as_of = srv_as_of(rq, rs);
+  if (as_of < 0) return 1;
+  tidu_error err;
+  tidu_error_clear(&err);
+  tidu_store_filter flt;
+  char region[64];
+  *visible = scoped_filter(rq, &flt, region, sizeof region);
+  if (srv_snap_get(rq, &flt, as_of, sn, &err) != TIDU_OK) {
+    srv_lib_error(rs, &err);
+    return 1;
+  }
+  return 0;
+}
+
 /* GET /api/firms?region=&industry=&chain=&title=&q=&board=&verdict=&sort=&order=&page=&per_page=
  * The assessed list is kept between requests (listcache.c); filtering by name, verdict and what
  * the user may see, sorting and paging are done per request. */
 int route_firms_list(srv_req *rq, srv_resp *rs) {
   long page, per_page;
   if (list_params(rq, rs, &page, &per_page)) return rs->status;
-  int64_t as_of = srv_as_of(rq, rs);
-  if (as_of < 0) return rs->status;
-  tidu_error err;
-  tidu_error_clear(&err);
-  tidu_store_filter flt;
-  char region[64];
-  int visible = scoped_filter(rq, &flt, region, sizeof region);
   srv_snap *sn = NULL;
-  if (srv_snap_get(rq, &flt, as_of, &sn, &err) != TIDU_OK) return srv_lib_error(rs, &err);
+  int visible = 0;
+  if (open_snap(rq, rs, &sn, &visible)) return rs->status;
   const char *board = srv_query(rq, "board");
   int k = -1;
   if (board && *board && (k = srv_snap_find(sn, board)) < 0) {
@@ -143,15 +154,9 @@ static void bump(json_t *obj, const char *key) {
 
 /* GET /api/firms/stats?region=...: verdict counts per rule set and firms per city. */
 int route_firms_stats(srv_req *rq, srv_resp *rs) {
-  int64_t as_of = srv_as_of(rq, rs);
-  if (as_of < 0) return rs->status;
-  tidu_error err;
-  tidu_error_clear(&err);
-  tidu_store_filter flt;
-  char region[64];
-  int visible = scoped_filter(rq, &flt, region, sizeof region);
   srv_snap *sn = NULL;
-  if (srv_snap_get(rq, &flt, as_of, &sn, &err) != TIDU_OK) return srv_lib_error(rs, &err);
+  int visible = 0;
+  if (open_snap(rq, rs, &sn, &visible)) return rs->status;
   static const char *const VERDICT[] = {NULL, "pass", "fail", "unknown"};
   json_t *boards = json_object(), *cities = json_object();
   long long total = 0;

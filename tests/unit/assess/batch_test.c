@@ -83,6 +83,159 @@ static char *single_json(const tidu_selection *sel, int64_t as_of, uint64_t i, t
   return s;
 }
 
+/* ---- a fingerprint of a whole result tree ----
+ * Every field of the tree (every string by content, every number by its bits) goes into a
+ * 64-bit FNV-1a hash. Two trees with equal fingerprints render the same contract JSON
+ * (tidu_report_json reads nothing else), so comparing fingerprints compares what the JSON would
+ * show without building it; on a mismatch the JSON of both is shown. */
+
+typedef struct fp {
+  uint64_t h;
+} fp;
+
+static void fp_bytes(fp *f, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) f->h = (f->h ^ b[i]) * 0x100000001b3ULL;
+}
+
+static void fp_str(fp *f, const char *s) {
+  if (s)
+    fp_bytes(f, s, strlen(s) + 1);
+  else
+    fp_bytes(f, "\xff", 1);
+}
+
+static void fp_num(fp *f, double d) {
+  fp_bytes(f, &d, sizeof d);
+}
+
+static void fp_int(fp *f, long long v) {
+  fp_bytes(f, &v, sizeof v);
+}
+
+static void fp_strs(fp *f, const char **s, size_t n) {
+  fp_int(f, (long long)n);
+  for (size_t i = 0; i < n; i++) fp_str(f, s[i]);
+}
+
+static void fp_cond(fp *f, const tidu_cond_result *c) {
+  fp_int(f, c->kind);
+  fp_str(f, c->text);
+  fp_str(f, c->text_en);
+  fp_str(f, c->path);
+  fp_int(f, c->type);
+  fp_int(f, c->has_value);
+  fp_num(f, c->value);
+  fp_num(f, c->threshold);
+  fp_num(f, c->gap);
+  fp_num(f, c->distance);
+  fp_int(f, c->verdict);
+  fp_strs(f, c->missing, c->nmissing);
+  fp_str(f, c->source);
+  fp_int(f, c->depth);
+  fp_str(f, c->op);
+  fp_int(f, (long long)c->nchildren);
+  for (size_t i = 0; i < c->nchildren; i++) fp_cond(f, &c->children[i]);
+}
+
+static void fp_block(fp *f, const tidu_block_result *b) {
+  fp_str(f, b->id);
+  fp_str(f, b->name);
+  fp_str(f, b->source);
+  fp_int(f, b->verdict);
+  fp_num(f, b->distance);
+  fp_int(f, (long long)b->nconds);
+  for (size_t i = 0; i < b->nconds; i++) fp_cond(f, &b->conds[i]);
+}
+
+static uint64_t fingerprint(const tidu_result *r) {
+  fp f = {0xcbf29ce484222325ULL};
+  fp_str(&f, r->uscc);
+  fp_str(&f, r->name);
+  fp_int(&f, r->year);
+  fp_int(&f, (long long)r->nrulesets);
+  for (size_t k = 0; k < r->nrulesets; k++) {
+    const tidu_ruleset_result *rs = &r->rulesets[k];
+    fp_bytes(&f, &rs->meta, sizeof rs->meta); /* the same rule set of the same book */
+    fp_str(&f, rs->meta->id);
+    fp_str(&f, rs->meta->version);
+    fp_int(&f, rs->verdict);
+    fp_int(&f, (long long)rs->nrequires);
+    for (size_t i = 0; i < rs->nrequires; i++) fp_block(&f, &rs->requires[i]);
+    fp_int(&f, (long long)rs->nstandards);
+    for (size_t i = 0; i < rs->nstandards; i++) fp_block(&f, &rs->standards[i]);
+    fp_int(&f, rs->nearest);
+    fp_int(&f, (long long)rs->nitems);
+    for (size_t i = 0; i < rs->nitems; i++) {
+      const tidu_item_result *it = &rs->items[i];
+      fp_str(&f, it->id);
+      fp_str(&f, it->name);
+      fp_str(&f, it->group);
+      fp_num(&f, it->max);
+      fp_num(&f, it->lo);
+      fp_num(&f, it->hi);
+      fp_int(&f, it->known);
+      fp_strs(&f, it->missing, it->nmissing);
+    }
+    fp_int(&f, (long long)rs->ngroups);
+    for (size_t i = 0; i < rs->ngroups; i++) {
+      const tidu_group_result *g = &rs->groups[i];
+      fp_str(&f, g->id);
+      fp_str(&f, g->name);
+      fp_num(&f, g->max);
+      fp_num(&f, g->min);
+      fp_int(&f, g->has_min);
+      fp_num(&f, g->lo);
+      fp_num(&f, g->hi);
+      fp_int(&f, g->floor_verdict);
+    }
+    fp_int(&f, rs->has_pass);
+    if (rs->has_pass) fp_block(&f, &rs->pass);
+    fp_int(&f, rs->score_known);
+    fp_num(&f, rs->score);
+    fp_num(&f, rs->score_lo);
+    fp_num(&f, rs->score_hi);
+    fp_strs(&f, rs->missing, rs->nmissing);
+  }
+  return f.h;
+}
+
+/* The fingerprint of firm i assessed alone (a chunk of one). */
+static uint64_t single_fingerprint(const tidu_selection *sel, int64_t as_of, uint64_t i,
+                                   tidu_eval *ev, tidu_chunk *one, tidu_firm *f) {
+  make_firm(i, f);
+  tidu_chunk_reset(one);
+  assert_int_equal(tidu_chunk_add(one, f, 0), TIDU_OK);
+  assert_int_equal(tidu_assess_chunk(sel, one, as_of, ev, NULL), TIDU_OK);
+  tidu_result *r = NULL;
+  assert_int_equal(tidu_eval_materialise(ev, 0, &r, NULL), TIDU_OK);
+  uint64_t h = fingerprint(r);
+  tidu_result_free(r);
+  return h;
+}
+
+/* A batch `render`: each firm's fingerprint, as 8 bytes, in lane order. */
+static tidu_code render_fingerprints(void *ctx, const tidu_batch_chunk *bc, char **out,
+                                     size_t *out_len, tidu_error *err) {
+  (void)ctx;
+  size_t n = bc->chunk->n;
+  uint64_t *h = malloc((n ? n : 1) * sizeof *h);
+  if (!h) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  for (size_t l = 0; l < n; l++) {
+    tidu_result *r = NULL;
+    tidu_code rc = tidu_eval_materialise(bc->ev[0], l, &r, err);
+    if (rc != TIDU_OK) {
+      free(h);
+      return rc;
+    }
+    h[l] = fingerprint(r);
+    tidu_result_free(r);
+  }
+  *out = (char *)h;
+  *out_len = n * sizeof *h;
+  return TIDU_OK;
+}
+
 static int setup(void **state) {
   (void)state;
   book = tidu_rulebook_new();
@@ -100,34 +253,44 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Runs the batch over the population from `in`, capturing every firm's JSON line. */
-static char *batch_json(const tidu_batch_input *in, const tidu_selection *sel, int64_t as_of,
-                        int threads, size_t chunk, size_t *len) {
+/* Runs the batch over the first `n` firms from `in` with `render`, capturing its output. */
+static char *batch_run_render(const tidu_batch_input *in, const tidu_selection *sel, int64_t as_of,
+                              int threads, size_t chunk, size_t n,
+                              tidu_code (*render)(void *, const tidu_batch_chunk *, char **,
+                                                  size_t *, tidu_error *),
+                              size_t *len) {
   char *buf = NULL;
   FILE *out = open_memstream(&buf, len);
   tidu_batch_options opt = {.sel = {sel, NULL},
                             .as_of_days = as_of,
                             .threads = threads,
                             .chunk_size = chunk,
-                            .render = tidu_batch_render_json,
+                            .render = render,
                             .out = out};
-  size_t n = 0;
+  size_t done = 0;
   tidu_error err;
-  tidu_code rc = tidu_batch_run(in, &opt, NULL, &n, NULL, &err);
+  tidu_code rc = tidu_batch_run(in, &opt, NULL, &done, NULL, &err);
   fclose(out);
   if (rc != TIDU_OK) fail_msg("batch: %s", err.message);
-  assert_int_equal(n, NFIRMS);
+  assert_int_equal(done, n);
   return buf;
 }
 
+/* The same with the contract JSON renderer. */
+static char *batch_json(const tidu_batch_input *in, const tidu_selection *sel, int64_t as_of,
+                        int threads, size_t chunk, size_t n, size_t *len) {
+  return batch_run_render(in, sel, as_of, threads, chunk, n, tidu_batch_render_json, len);
+}
+
 /* Every line of `lines` equals the single-firm JSON of the firm at that position. */
-static void assert_equals_single(const char *lines, const tidu_selection *sel, int64_t as_of) {
+static void assert_equals_single(const char *lines, size_t n, const tidu_selection *sel,
+                                 int64_t as_of) {
   tidu_eval *ev = tidu_eval_new();
   tidu_chunk *one = tidu_chunk_new(1);
   tidu_firm f;
   tidu_firm_init(&f);
   const char *p = lines;
-  for (uint64_t i = 0; i < NFIRMS; i++) {
+  for (uint64_t i = 0; i < n; i++) {
     const char *nl = strchr(p, '\n');
     assert_non_null(nl);
     char *want = single_json(sel, as_of, i, ev, one, &f);
@@ -143,6 +306,44 @@ static void assert_equals_single(const char *lines, const tidu_selection *sel, i
   tidu_eval_free(ev);
 }
 
+/* Single-firm fingerprints of the whole population, computed once for the tests below. */
+static uint64_t *single_prints(const tidu_selection *sel, int64_t as_of) {
+  static uint64_t prints[NFIRMS];
+  static int done;
+  if (done) return prints;
+  tidu_eval *ev = tidu_eval_new();
+  tidu_chunk *one = tidu_chunk_new(1);
+  tidu_firm f;
+  tidu_firm_init(&f);
+  for (uint64_t i = 0; i < NFIRMS; i++) prints[i] = single_fingerprint(sel, as_of, i, ev, one, &f);
+  tidu_firm_clear(&f);
+  tidu_chunk_free(one);
+  tidu_eval_free(ev);
+  done = 1;
+  return prints;
+}
+
+/* Every fingerprint the batch rendered equals the firm's single one; on a difference the
+ * JSON of the firm, batch and single, is shown. */
+static void assert_prints_equal_single(const char *buf, size_t len, const tidu_selection *sel,
+                                       int64_t as_of) {
+  assert_int_equal(len, NFIRMS * sizeof(uint64_t));
+  const uint64_t *want = single_prints(sel, as_of);
+  for (uint64_t i = 0; i < NFIRMS; i++) {
+    uint64_t got;
+    memcpy(&got, buf + i * sizeof got, sizeof got);
+    if (got != want[i]) {
+      tidu_eval *ev = tidu_eval_new();
+      tidu_chunk *one = tidu_chunk_new(1);
+      tidu_firm f;
+      tidu_firm_init(&f);
+      char *single = single_json(sel, as_of, i, ev, one, &f);
+      fail_msg("firm %llu: the batch's result tree differs from the single firm's:\n%s",
+               (unsigned long long)i, single);
+    }
+  }
+}
+
 /* ---- batch equals single ---- */
 
 static void batch_results_equal_single_firm_results(void **state) {
@@ -152,8 +353,24 @@ static void batch_results_equal_single_firm_results(void **state) {
   gen_src g = {0, NFIRMS};
   tidu_batch_input in = {.next = gen_next, .next_ctx = &g};
   size_t len = 0;
-  char *lines = batch_json(&in, sel, as_of, 2, 256, &len);
-  assert_equals_single(lines, sel, as_of);
+  char *prints = batch_run_render(&in, sel, as_of, 2, 256, NFIRMS, render_fingerprints, &len);
+  assert_prints_equal_single(prints, len, sel, as_of);
+  free(prints);
+  tidu_selection_free(sel);
+}
+
+/* The contract JSON lines of the batch renderer, over the first NJSON firms in chunks of 128
+ * (three, the last one short) on two threads, equal each firm's own line. */
+#define NJSON 300
+static void batch_json_lines_equal_single_firm_lines(void **state) {
+  (void)state;
+  int64_t as_of = tidu_days_from_civil(2025, 6, 30);
+  tidu_selection *sel = select_at(2025, 6, 30, NULL);
+  gen_src g = {0, NJSON};
+  tidu_batch_input in = {.next = gen_next, .next_ctx = &g};
+  size_t len = 0;
+  char *lines = batch_json(&in, sel, as_of, 2, 128, NJSON, &len);
+  assert_equals_single(lines, NJSON, sel, as_of);
   free(lines);
   tidu_selection_free(sel);
 }
@@ -179,9 +396,9 @@ static void batch_from_a_pack_equals_single_firm_results(void **state) {
   tidu_source *src = tidu_pack_source(p);
   tidu_batch_input in = {.source = src};
   size_t len = 0;
-  char *lines = batch_json(&in, sel, as_of, 3, 512, &len);
-  assert_equals_single(lines, sel, as_of);
-  free(lines);
+  char *prints = batch_run_render(&in, sel, as_of, 3, 512, NFIRMS, render_fingerprints, &len);
+  assert_prints_equal_single(prints, len, sel, as_of);
+  free(prints);
   tidu_selection_free(sel);
   tidu_source_close(src);
   remove(path);
@@ -425,6 +642,7 @@ static void projection_names_a_year_or_the_binding_condition(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(batch_results_equal_single_firm_results),
+      cmocka_unit_test(batch_json_lines_equal_single_firm_lines),
       cmocka_unit_test(batch_from_a_pack_equals_single_firm_results),
       cmocka_unit_test(aggregates_count_unknown_apart_and_match_single_firms),
       cmocka_unit_test(aggregates_do_not_depend_on_threads),
