@@ -14,6 +14,8 @@
 #define CHUNK  1000
 
 static tidu_rulebook *book;
+/* the chunk's text columns borrow each firm's strings: one firm record per lane */
+static tidu_firm fs[CHUNK];
 
 /* Firm i of a generated population, with missing figures and extreme values mixed in so that
  * the unknown, bound-settled, fraction and 128-bit paths of the evaluator are all taken. */
@@ -59,16 +61,15 @@ static void compare_at(int y, int m, int d) {
   assert_non_null(lean);
   lean->verdicts_only = 1;
   tidu_chunk *ch = tidu_chunk_new(CHUNK);
-  tidu_firm f;
-  tidu_firm_init(&f);
+  for (size_t i = 0; i < CHUNK; i++) tidu_firm_init(&fs[i]);
   size_t conds = 0, unknown = 0;
   for (uint64_t first = 0; first < NFIRMS; first += CHUNK) {
     tidu_chunk_reset(ch);
     /* the last chunk is short: a tile of fewer than 128 lanes */
     uint64_t n = first + CHUNK <= NFIRMS - 37 ? CHUNK : NFIRMS - 37 - first;
     for (uint64_t i = 0; i < n; i++) {
-      make_firm(first + i, &f);
-      assert_int_equal(tidu_chunk_add(ch, &f, 0), TIDU_OK);
+      make_firm(first + i, &fs[i]);
+      assert_int_equal(tidu_chunk_add(ch, &fs[i], 0), TIDU_OK);
     }
     assert_int_equal(tidu_assess_chunk(sel, ch, as_of, full, NULL), TIDU_OK);
     assert_int_equal(tidu_assess_chunk(sel, ch, as_of, lean, NULL), TIDU_OK);
@@ -90,7 +91,7 @@ static void compare_at(int y, int m, int d) {
   /* the comparison covered conditions of every rule set, unknown lanes among them */
   assert_true(conds > 1000);
   assert_true(unknown > 0);
-  tidu_firm_clear(&f);
+  for (size_t i = 0; i < CHUNK; i++) tidu_firm_clear(&fs[i]);
   tidu_chunk_free(ch);
   tidu_eval_free(full);
   tidu_eval_free(lean);
@@ -116,11 +117,10 @@ static void full_run_after_verdicts_only_has_gaps(void **state) {
   assert_non_null(sel);
   tidu_eval *ev = tidu_eval_new(), *ref = tidu_eval_new();
   tidu_chunk *ch = tidu_chunk_new(300);
-  tidu_firm f;
-  tidu_firm_init(&f);
+  for (size_t i = 0; i < CHUNK; i++) tidu_firm_init(&fs[i]);
   for (uint64_t i = 0; i < 300; i++) {
-    make_firm(i, &f);
-    assert_int_equal(tidu_chunk_add(ch, &f, 0), TIDU_OK);
+    make_firm(i, &fs[i]);
+    assert_int_equal(tidu_chunk_add(ch, &fs[i], 0), TIDU_OK);
   }
   ev->verdicts_only = 1;
   assert_int_equal(tidu_assess_chunk(sel, ch, as_of, ev, NULL), TIDU_OK);
@@ -137,7 +137,7 @@ static void full_run_after_verdicts_only_has_gaps(void **state) {
   }
   for (size_t l = 0; l < ch->n; l++)
     assert_int_equal(tidu_eval_nearest(ev, 0, l), tidu_eval_nearest(ref, 0, l));
-  tidu_firm_clear(&f);
+  for (size_t i = 0; i < CHUNK; i++) tidu_firm_clear(&fs[i]);
   tidu_chunk_free(ch);
   tidu_eval_free(ev);
   tidu_eval_free(ref);
