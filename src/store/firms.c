@@ -623,136 +623,33 @@ tidu_code tidu_store_get(tidu_store *s, const char *key, tidu_firm *out, int *de
   return rc;
 }
 
-/* ---- iterating ---- */
+/* ---- iterating: a scan of every field (src/store/scan.c) ---- */
 
 struct tidu_store_iter {
-  tidu_store *s;
-  tidu_sql_stmt *firms;
-  tidu_sql_stmt *years;
-  int years_row; /* 1 when the years statement holds an unread row */
-  int own_tx;    /* the iterator opened a read transaction */
+  tidu_store_scan *scan;
 };
-
-static void filter_sql(tidu_sb *b) {
-  tidu_sb_printf(
-      b, " WHERE (CAST(?1 AS TEXT) IS NULL OR region LIKE CAST(?1 AS TEXT) || '%%' ESCAPE '!')"
-         " AND (CAST(?2 AS TEXT) IS NULL OR industry LIKE CAST(?2 AS TEXT) || '%%' ESCAPE '!')"
-         " AND (CAST(?3 AS TEXT) IS NULL"
-         " OR (';' || chains || ';') LIKE '%%;' || CAST(?3 AS TEXT) || ';%%' ESCAPE '!')"
-         " AND (CAST(?4 AS TEXT) IS NULL"
-         " OR (';' || titles || ';') LIKE '%%;' || CAST(?4 AS TEXT) || ';%%' ESCAPE '!')"
-         " AND (CAST(?5 AS BIGINT) = 1 OR deleted_at IS NULL)");
-}
-
-/* Filter values are matched literally: LIKE's wildcards (and the escape character) in them are
- * escaped, so "%" or "_" typed into a filter match only themselves. */
-static void bind_literal(tidu_sql_stmt *st, int idx, const char *v) {
-  char buf[256];
-  size_t n = 0;
-  for (; *v && n + 2 < sizeof buf; v++) {
-    if (*v == '%' || *v == '_' || *v == '!') buf[n++] = '!';
-    buf[n++] = *v;
-  }
-  buf[n] = 0;
-  tidu_sql_bind_text(st, idx, buf);
-}
-
-static void bind_filter(tidu_sql_stmt *st, const tidu_store_filter *flt) {
-  const char *v[4] = {flt->region_prefix, flt->industry_prefix, flt->chain, flt->title};
-  for (int i = 0; i < 4; i++)
-    if (v[i] && *v[i]) bind_literal(st, i + 1, v[i]);
-  tidu_sql_bind_int64(st, 5, flt->include_deleted ? 1 : 0);
-}
 
 tidu_code tidu_store_iter_open(tidu_store *s, const tidu_store_filter *flt, tidu_store_iter **out,
                                tidu_error *err) {
-  static const tidu_store_filter none = {0};
-  if (!flt) flt = &none;
   *out = NULL;
   tidu_store_iter *it = tidu_calloc(1, sizeof *it);
   if (!it) return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
-  it->s = s;
-  tidu_sb b = {0};
-  tidu_sb_printf(&b, "SELECT uscc, deleted_at, import_id, src_row");
-  firm_columns(&b);
-  tidu_sb_printf(&b, " FROM firms");
-  filter_sql(&b);
-  tidu_sb_printf(&b, " ORDER BY uscc");
-  tidu_code rc = prepare(s, &b, &it->firms, err);
-  if (rc == TIDU_OK) {
-    tidu_sb_printf(&b, "SELECT uscc, year, import_id, src_row");
-    year_columns(&b);
-    tidu_sb_printf(&b, " FROM firm_years WHERE uscc IN (SELECT uscc FROM firms");
-    filter_sql(&b);
-    tidu_sb_printf(&b, ") ORDER BY uscc, year DESC");
-    rc = prepare(s, &b, &it->years, err);
-  }
+  tidu_store_scan_spec spec = {NULL, NULL, 0, 0, flt};
+  tidu_code rc = tidu_store_scan_open(s, &spec, &it->scan, err);
   if (rc != TIDU_OK) {
-    tidu_store_iter_close(it);
-    return rc;
-  }
-  /* Both statements read one snapshot; on PostgreSQL they stream through cursors, which live
-   * in a transaction: the caller's, or a read-only one the iterator holds until closed. */
-  if (tidu_sql_kind(s->db) == TIDU_SQL_PG) {
-    if (!tidu_sql_in_tx(s->db)) {
-      rc = tidu_sql_begin_read(s->db, err);
-      it->own_tx = rc == TIDU_OK;
-    }
-    tidu_sql_stream(it->firms);
-    tidu_sql_stream(it->years);
-  }
-  if (rc != TIDU_OK) {
-    tidu_store_iter_close(it);
-    return rc;
-  }
-  bind_filter(it->firms, flt);
-  bind_filter(it->years, flt);
-  rc = tidu_sql_step(it->years, &it->years_row, err);
-  if (rc != TIDU_OK) {
-    tidu_store_iter_close(it);
+    tidu_free(it);
     return rc;
   }
   *out = it;
   return TIDU_OK;
 }
 
-/* Adds the years of the firm `uscc` from the ordered years statement. */
-static tidu_code merge_years(tidu_store_iter *it, tidu_firm *f, tidu_error *err) {
-  const char *uscc = f->text[TIDU_F_USCC];
-  tidu_code rc = TIDU_OK;
-  while (rc == TIDU_OK && it->years_row) {
-    const char *yu = tidu_sql_column_text(it->years, 0);
-    int cmp = strcmp(yu ? yu : "", uscc);
-    if (cmp > 0) break;
-    if (cmp == 0) {
-      tidu_year *y = tidu_firm_year(f, tidu_sql_column_int64(it->years, 1));
-      rc = y ? load_year_fields(it->years, y, err)
-             : tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
-    }
-    if (rc == TIDU_OK) rc = tidu_sql_step(it->years, &it->years_row, err);
-  }
-  return rc;
-}
-
 tidu_code tidu_store_iter_next(tidu_store_iter *it, tidu_firm *f, int *done, tidu_error *err) {
-  tidu_firm_clear(f);
-  *done = 0;
-  int row = 0;
-  tidu_code rc = tidu_sql_step(it->firms, &row, err);
-  if (rc != TIDU_OK) return rc;
-  if (!row) {
-    *done = 1;
-    return TIDU_OK;
-  }
-  tidu_code out = load_firm_fields(it->firms, f, err);
-  if (out == TIDU_OK) out = merge_years(it, f, err);
-  return out;
+  return tidu_store_scan_next(it->scan, f, done, err);
 }
 
 void tidu_store_iter_close(tidu_store_iter *it) {
   if (!it) return;
-  tidu_sql_finalize(it->firms);
-  tidu_sql_finalize(it->years);
-  if (it->own_tx) tidu_sql_rollback(it->s->db);
-  free(it);
+  tidu_store_scan_close(it->scan);
+  tidu_free(it);
 }
