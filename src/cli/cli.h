@@ -28,7 +28,10 @@ typedef struct cli_option {
  * (Their values are read by one function each: cli_opt_as_of, cli_set_wait, cli_rules_load,
  * cli_open_store*.) */
 #define CLI_OPT_DB                                                                                 \
-  { "db", 0, "PATH", "登记库文件", "registry file" }
+  {                                                                                                \
+    "db", 0, "PATH|URL", "登记库文件或 postgresql:// 地址(默认 $TIDU_DB 或 ./tidu.db)",            \
+        "registry file or postgresql:// URL (default $TIDU_DB or ./tidu.db)"                       \
+  }
 #define CLI_OPT_WAIT                                                                               \
   {                                                                                                \
     "wait", 0, "SECONDS", "另一进程正在写入时最多等待的秒数(默认 300,或 $TIDU_WAIT)",              \
@@ -57,7 +60,8 @@ struct tidu_store;
 /* A subcommand's handler, given its parsed options and the registry opened for it. */
 typedef int (*cli_store_run)(const struct cli_spec *spec, const struct cli_args *a,
                              struct tidu_store *s);
-enum { CLI_READS = 1 }; /* cli_spec.flags: the subcommand only reads the registry */
+/* cli_spec.flags: the subcommand only reads the registry; it may create the registry */
+enum { CLI_READS = 1, CLI_CREATES = 2 };
 
 /* One command (or subcommand, "rules list"): usage line, summary, options. */
 typedef struct cli_spec {
@@ -68,7 +72,7 @@ typedef struct cli_spec {
   const cli_option *opts; /* NULL or ended by {NULL} */
   const char *more;       /* extra help text (examples), or NULL */
   cli_store_run run;      /* for registry subcommands run by cli_run_store_sub, else NULL */
-  int flags;              /* CLI_READS */
+  int flags;              /* CLI_READS, CLI_CREATES */
 } cli_spec;
 
 #define CLI_MAX_OPTS 32

@@ -10,27 +10,31 @@
 #include "tidu/toolkit.h"
 
 static const cli_option db_opts[] = {
-    {"db", 0, "PATH|URL", "登记库文件或 postgresql:// 地址(默认 $TIDU_DB 或 ./tidu.db)",
-     "registry file or postgresql:// URL (default $TIDU_DB or ./tidu.db)"},
+    CLI_OPT_DB,
     CLI_OPT_WAIT,
     {NULL, 0, NULL, NULL, NULL},
 };
 
+static int run_init(const cli_spec *spec, const cli_args *a, tidu_store *s);
+static int run_info(const cli_spec *spec, const cli_args *a, tidu_store *s);
+static int run_check(const cli_spec *spec, const cli_args *a, tidu_store *s);
+static int run_backup(const cli_spec *spec, const cli_args *a, tidu_store *s);
+
 const cli_spec cli_db_specs[] = {
     {"db init", "[--db PATH]", "创建或升级登记库", "create or upgrade the registry", db_opts, NULL,
-     NULL, 0},
+     run_init, CLI_CREATES},
     {"db info", "[--db PATH]", "显示登记库的版本与统计", "show the registry's version and counts",
-     db_opts, NULL, NULL, 0},
+     db_opts, NULL, run_info, 0},
     {"db check", "[--db PATH]", "检查登记库的完整性与外键", "check integrity and foreign keys",
-     db_opts, NULL, NULL, 0},
+     db_opts, NULL, run_check, 0},
     {"db backup", "[--db PATH] FILE", "在线备份登记库到 FILE", "copy the registry to FILE online",
      db_opts,
      "SQLite: 备份是一个登记库文件。PostgreSQL: 用与服务器同版本的 pg_dump 写出自定义格式，"
      "用 pg_restore 恢复。\nSQLite: the copy is a registry file. PostgreSQL: pg_dump of the "
      "server's version in custom format; restore with pg_restore.",
-     NULL, 0},
+     run_backup, 0},
     {"db migrate", "[--db PATH]", "把登记库升级到本程序的版本",
-     "upgrade the registry to this build's schema", db_opts, NULL, NULL, 0},
+     "upgrade the registry to this build's schema", db_opts, NULL, run_init, 0},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
@@ -194,6 +198,24 @@ static void print_usage(FILE *out) {
     fprintf(out, "  tidu %-10s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
+static int run_init(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  return db_init(s, cli_db_path(cli_get(spec, a, "db")));
+}
+
+static int run_info(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  return db_info(s, cli_db_path(cli_get(spec, a, "db")));
+}
+
+static int run_check(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  (void)spec;
+  (void)a;
+  return db_check(s);
+}
+
+static int run_backup(const cli_spec *spec, const cli_args *a, tidu_store *s) {
+  return db_backup(s, cli_db_path(cli_get(spec, a, "db")), a->pos[0]);
+}
+
 int cmd_db(int argc, char **argv) {
   int rc;
   const cli_spec *spec = cli_find_sub("db", cli_db_specs, print_usage, argc, argv, &rc);
@@ -201,11 +223,11 @@ int cmd_db(int argc, char **argv) {
   cli_args a;
   rc = cli_parse(spec, argc - 1, argv + 1, &a);
   if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  int is_backup = !strcmp(argv[1], "backup");
-  if (a.npos != (is_backup ? 1 : 0)) {
+  int takes_file = spec->run == run_backup;
+  if (a.npos != (takes_file ? 1 : 0)) {
     cli_args_free(&a);
-    return cli_usage(spec, is_backup ? "需要一个目标文件 / needs one FILE"
-                                     : "不接受位置参数 / takes no arguments");
+    return cli_usage(spec, takes_file ? "需要一个目标文件 / needs one FILE"
+                                      : "不接受位置参数 / takes no arguments");
   }
   const char *path = cli_db_path(cli_get(spec, &a, "db"));
   tidu_store *s = NULL;
@@ -214,18 +236,8 @@ int cmd_db(int argc, char **argv) {
     cli_args_free(&a);
     return rc;
   }
-  int create = !strcmp(argv[1], "init");
-  rc = cli_open_store_with(path, create ? TIDU_STORE_CREATE : 0, &s);
-  if (rc == CLI_OK) {
-    if (!strcmp(argv[1], "init") || !strcmp(argv[1], "migrate"))
-      rc = db_init(s, path);
-    else if (!strcmp(argv[1], "info"))
-      rc = db_info(s, path);
-    else if (!strcmp(argv[1], "check"))
-      rc = db_check(s);
-    else
-      rc = db_backup(s, path, a.pos[0]);
-  }
+  rc = cli_open_store_with(path, (spec->flags & CLI_CREATES) ? TIDU_STORE_CREATE : 0, &s);
+  if (rc == CLI_OK) rc = spec->run(spec, &a, s);
   tidu_store_close(s);
   cli_args_free(&a);
   return rc;

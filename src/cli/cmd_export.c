@@ -9,8 +9,7 @@
 #include "tidu/store.h"
 
 static const cli_option export_opts[] = {
-    {"db", 0, "PATH", "登记库文件(默认 $TIDU_DB 或 ./tidu.db)",
-     "registry file (default $TIDU_DB or ./tidu.db)"},
+    CLI_OPT_DB,
     {"format", 'f', "FMT", "xlsx|csv|json(默认按扩展名)", "xlsx|csv|json (default: by extension)"},
     {"region", 0, "PREFIX", "行政区划代码前缀", "region code prefix"},
     {"industry", 0, "PREFIX", "行业代码前缀", "industry code prefix"},

@@ -13,8 +13,7 @@
 #include "tidu/toolkit.h"
 
 static const cli_option import_opts[] = {
-    {"db", 0, "PATH", "登记库文件(默认 $TIDU_DB 或 ./tidu.db)",
-     "registry file (default $TIDU_DB or ./tidu.db)"},
+    CLI_OPT_DB,
     {"sheet", 0, "NAME", "XLSX 中要读取的工作表(默认第一个)",
      "XLSX sheet to read (default: the first)"},
     CLI_READ_OPTS,

@@ -160,51 +160,104 @@ static int read_password(char *buf, size_t size) {
   return buf[0] ? 0 : -1;
 }
 
-static tidu_code user_run(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *sub,
-                          const char *name, tidu_error *err) {
-  char pw[256], made[17] = "", token[TIDU_SECRET_LEN + 1];
-  int from_stdin = cli_get(spec, a, "password-stdin") != NULL;
-  if ((!strcmp(sub, "add") || !strcmp(sub, "passwd")) && from_stdin && read_password(pw, sizeof pw))
+/* "add" and "passwd" with --password-stdin: the password from stdin, or an error. */
+static tidu_code stdin_password(const cli_spec *spec, const cli_args *a, char *pw, size_t size,
+                                int *from_stdin, tidu_error *err) {
+  *from_stdin = cli_get(spec, a, "password-stdin") != NULL;
+  if (*from_stdin && read_password(pw, size))
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "标准输入没有口令 / no password on stdin");
-  if (!strcmp(sub, "add")) {
-    int role = tidu_role_parse(cli_get(spec, a, "role") ? cli_get(spec, a, "role") : "");
-    if (role < 0)
-      return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
-                            "--role 应为 admin|official|institution|enterprise / --role must be "
-                            "admin|official|institution|enterprise");
-    tidu_code rc = tidu_account_add(s, name, from_stdin ? pw : NULL, (tidu_role)role,
-                                    cli_get(spec, a, "scope"), made, err);
-    if (rc == TIDU_OK && made[0]) printf("口令 / password: %s\n", made);
-    if (rc == TIDU_OK) tidu_store_audit(s, "cli", "user add", NULL, name, NULL);
-    return rc;
-  }
-  if (!strcmp(sub, "passwd")) {
-    if (!from_stdin) {
-      tidu_secret_new(token);
-      token[16] = 0;
-    }
-    tidu_code rc = tidu_account_passwd(s, name, from_stdin ? pw : token, err);
-    if (rc == TIDU_OK && !from_stdin) printf("新口令 / new password: %s\n", token);
-    return rc;
-  }
-  if (!strcmp(sub, "disable") || !strcmp(sub, "enable"))
-    return tidu_store_user_set_disabled(s, name, !strcmp(sub, "disable"), err);
-  if (!strcmp(sub, "token")) {
-    tidu_code rc = tidu_account_token_new(s, name, cli_get(spec, a, "label"), token, err);
-    if (rc == TIDU_OK) printf("%s\n", token);
-    return rc;
-  }
-  return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "未知子命令 / unknown subcommand '%s'",
-                        sub);
+  return TIDU_OK;
 }
+
+static tidu_code user_add(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *name,
+                          tidu_error *err) {
+  char pw[256], made[17] = "";
+  int from_stdin;
+  tidu_code rc = stdin_password(spec, a, pw, sizeof pw, &from_stdin, err);
+  if (rc != TIDU_OK) return rc;
+  int role = tidu_role_parse(cli_get(spec, a, "role") ? cli_get(spec, a, "role") : "");
+  if (role < 0)
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
+                          "--role 应为 admin|official|institution|enterprise / --role must be "
+                          "admin|official|institution|enterprise");
+  rc = tidu_account_add(s, name, from_stdin ? pw : NULL, (tidu_role)role, cli_get(spec, a, "scope"),
+                        made, err);
+  if (rc == TIDU_OK && made[0]) printf("口令 / password: %s\n", made);
+  if (rc == TIDU_OK) tidu_store_audit(s, "cli", "user add", NULL, name, NULL);
+  return rc;
+}
+
+static tidu_code user_passwd(const cli_spec *spec, const cli_args *a, tidu_store *s,
+                             const char *name, tidu_error *err) {
+  char pw[256], token[TIDU_SECRET_LEN + 1];
+  int from_stdin;
+  tidu_code rc = stdin_password(spec, a, pw, sizeof pw, &from_stdin, err);
+  if (rc != TIDU_OK) return rc;
+  if (!from_stdin) {
+    tidu_secret_new(token);
+    token[16] = 0;
+  }
+  rc = tidu_account_passwd(s, name, from_stdin ? pw : token, err);
+  if (rc == TIDU_OK && !from_stdin) printf("新口令 / new password: %s\n", token);
+  return rc;
+}
+
+static tidu_code user_disable(const cli_spec *spec, const cli_args *a, tidu_store *s,
+                              const char *name, tidu_error *err) {
+  (void)spec;
+  (void)a;
+  return tidu_store_user_set_disabled(s, name, 1, err);
+}
+
+static tidu_code user_enable(const cli_spec *spec, const cli_args *a, tidu_store *s,
+                             const char *name, tidu_error *err) {
+  (void)spec;
+  (void)a;
+  return tidu_store_user_set_disabled(s, name, 0, err);
+}
+
+static tidu_code user_token(const cli_spec *spec, const cli_args *a, tidu_store *s,
+                            const char *name, tidu_error *err) {
+  char token[TIDU_SECRET_LEN + 1];
+  tidu_code rc = tidu_account_token_new(s, name, cli_get(spec, a, "label"), token, err);
+  if (rc == TIDU_OK) printf("%s\n", token);
+  return rc;
+}
+
+static tidu_code user_list(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *name,
+                           tidu_error *err) {
+  (void)spec;
+  (void)a;
+  (void)name;
+  return tidu_store_user_list(s, print_user, NULL, err);
+}
+
+/* `tidu user SUB`: each subcommand with its handler; all but "list" take a NAME. */
+static const struct {
+  const char *name;
+  tidu_code (*run)(const cli_spec *spec, const cli_args *a, tidu_store *s, const char *name,
+                   tidu_error *err);
+  int takes_name;
+} user_subs[] = {
+    {"add", user_add, 1},
+    {"list", user_list, 0},
+    {"disable", user_disable, 1},
+    {"enable", user_enable, 1},
+    {"passwd", user_passwd, 1},
+    {"token", user_token, 1},
+    {NULL, NULL, 0},
+};
 
 int cmd_user(int argc, char **argv) {
   const cli_spec *spec = &cli_serve_specs[1];
   cli_args a;
   int rc = cli_parse(spec, argc, argv, &a);
   if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-  if (a.npos < 1 || (strcmp(a.pos[0], "list") && a.npos < 2)) {
+  int sub = 0;
+  if (a.npos >= 1)
+    while (user_subs[sub].name && strcmp(user_subs[sub].name, a.pos[0])) sub++;
+  if (a.npos < 1 || ((!user_subs[sub].name || user_subs[sub].takes_name) && a.npos < 2)) {
     cli_args_free(&a);
     return cli_usage(spec, "用法 / usage: tidu user add|list|disable|enable|passwd|token NAME");
   }
@@ -213,8 +266,10 @@ int cmd_user(int argc, char **argv) {
   tidu_error err;
   tidu_error_clear(&err);
   if (rc == CLI_OK) {
-    tidu_code code = !strcmp(a.pos[0], "list") ? tidu_store_user_list(s, print_user, NULL, &err)
-                                               : user_run(spec, &a, s, a.pos[0], a.pos[1], &err);
+    tidu_code code = user_subs[sub].name
+                         ? user_subs[sub].run(spec, &a, s, a.pos[1], &err)
+                         : tidu_error_set(&err, TIDU_ERR_USAGE, NULL, 0, 0,
+                                          "未知子命令 / unknown subcommand '%s'", a.pos[0]);
     if (code != TIDU_OK) {
       cli_print_error(&err);
       rc = cli_exit_code(code);
