@@ -29,6 +29,11 @@ typedef struct tidu_store tidu_store;
  * with TIDU_STORE_CREATE. */
 TIDU_API tidu_code tidu_store_open(const char *path, tidu_store **out, tidu_error *err);
 
+/* `name` (a path or a postgresql:// URL) as it may be shown to users and written to logs: a
+ * password in the URL (user:PASSWORD@ or password=… among the parameters) reads "***". The
+ * result is cut to `size` bytes; returns `buf`. */
+TIDU_API const char *tidu_store_display_name(const char *name, char *buf, size_t size);
+
 /* Opens an existing registry without creating or migrating it (for `db info` on old files). */
 TIDU_API tidu_code tidu_store_open_existing(const char *path, tidu_store **out, tidu_error *err);
 

@@ -72,8 +72,10 @@ static int wait_for_writers(void) {
   return CLI_WAIT_DEFAULT;
 }
 
-static void on_wait(const char *path, const char *holder, int seconds, void *ud) {
+static void on_wait(const char *name, const char *holder, int seconds, void *ud) {
   (void)ud;
+  char path[4096];
+  tidu_store_display_name(name, path, sizeof path);
   fprintf(stderr,
           "%s: 登记库正被%s写入,等待中(最多 %d 秒)… / %s is writing to the registry; waiting (up "
           "to %d s, --wait SECONDS)…\n",
@@ -89,8 +91,8 @@ int cli_open_store_with(const char *opt, int flags, tidu_store **out) {
   tidu_store_options o = {flags, w == 0 ? -1 : w, label, on_wait, NULL};
   tidu_code rc = tidu_store_open_with(path, &o, out, &err);
   if (rc != TIDU_OK) {
-    if (!err.file[0] && !strstr(err.message, path))
-      snprintf(err.file, sizeof err.file, "%s", path); /* every registry error names the path */
+    if (!err.file[0] && !strstr(err.message, path)) /* every registry error names the path */
+      tidu_store_display_name(path, err.file, sizeof err.file);
     cli_print_error(&err);
   }
   return cli_exit_code(rc);
@@ -198,12 +200,17 @@ static void print_usage(FILE *out) {
     fprintf(out, "  tidu %-10s %s / %s\n", sp->name, sp->zh, sp->en);
 }
 
+/* The registry as `db init` and `db info` show it: a URL's password reads "***". */
+static char shown[4096];
+
 static int run_init(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  return db_init(s, cli_db_path(cli_get(spec, a, "db")));
+  return db_init(s,
+                 tidu_store_display_name(cli_db_path(cli_get(spec, a, "db")), shown, sizeof shown));
 }
 
 static int run_info(const cli_spec *spec, const cli_args *a, tidu_store *s) {
-  return db_info(s, cli_db_path(cli_get(spec, a, "db")));
+  return db_info(s,
+                 tidu_store_display_name(cli_db_path(cli_get(spec, a, "db")), shown, sizeof shown));
 }
 
 static int run_check(const cli_spec *spec, const cli_args *a, tidu_store *s) {

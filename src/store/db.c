@@ -346,6 +346,47 @@ int tidu_store_readonly(const tidu_store *s) {
   return tidu_sql_readonly(s->db);
 }
 
+const char *tidu_store_display_name(const char *name, char *buf, size_t size) {
+  if (!size) return buf;
+  tidu_sb b = {0};
+  const char *p = name ? name : "";
+  const char *rest = strstr(p, "://");
+  if (rest && (!strncmp(p, "postgresql://", 13) || !strncmp(p, "postgres://", 11))) {
+    rest += 3;
+    size_t auth = strcspn(rest, "/?#"); /* user:password@host:port */
+    const char *at = memchr(rest, '@', auth);
+    const char *colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+    if (colon) {
+      tidu_sb_printf(&b, "%.*s:***%.*s", (int)(colon - p), p, (int)(rest + auth - at), at);
+      p = rest + auth;
+    }
+    /* parameters: the value of password= */
+    const char *q = strchr(p, '?');
+    if (q) {
+      tidu_sb_printf(&b, "%.*s", (int)(q + 1 - p), p);
+      p = q + 1;
+      while (*p) {
+        size_t n = strcspn(p, "&");
+        if (!strncmp(p, "password=", 9))
+          tidu_sb_puts(&b, "password=***");
+        else
+          tidu_sb_printf(&b, "%.*s", (int)n, p);
+        p += n;
+        if (*p == '&') {
+          tidu_sb_puts(&b, "&");
+          p++;
+        }
+      }
+    }
+  }
+  tidu_sb_puts(&b, p);
+  char *text = tidu_sb_take(&b);
+  snprintf(buf, size, "%s", text ? text : "");
+  tidu_utf8_cut_tail(buf);
+  free(text);
+  return buf;
+}
+
 tidu_code tidu_store_open_existing(const char *path, tidu_store **out, tidu_error *err) {
   return open_db(path, 0, NULL, out, err);
 }
