@@ -25,6 +25,10 @@ typedef struct tidu_batch_input {
    * the same contract as tidu_source_next. */
   tidu_code (*next)(void *ctx, tidu_firm *firm, int *done, tidu_error *err);
   void *next_ctx;
+  /* Optional, with `next`: the source behind it, asked first for chunks straight from its
+   * text (tidu_source_columns: a wide CSV read in parallel) when the batch uses the default
+   * chunk size; when it gives them, `next` is not called. */
+  tidu_source *chunks;
 } tidu_batch_input;
 
 /* ---- running ------------------------------------------------------------------------ */
@@ -56,6 +60,9 @@ typedef struct tidu_batch_options {
   /* Input errors on records (bad rows) are passed here and the batch goes on; NULL = stop at
    * the first. */
   void (*on_input_error)(void *ctx, const tidu_error *e);
+  /* Warnings about records read as chunks (tidu_batch_input.chunks), in input order (may be
+   * NULL); a `next` callback reports its own. */
+  void (*on_warning)(void *ctx, const tidu_error *w);
   /* Progress, called from one thread at a time, about every 64k firms; total is 0 when
    * unknown. */
   void (*progress)(void *ctx, size_t done, size_t total);

@@ -10,6 +10,15 @@
 #include "tidu/error.h"
 #include "tidu/firm.h"
 
+/* Where a source reading chunks (tidu_source_ops.chunk_next) passes what its rows say, in
+ * input order: a record error (code TIDU_ERR_INPUT or TIDU_ERR_DATA; return TIDU_OK to go on,
+ * anything else stops the reading) and warnings (may be NULL). */
+typedef struct tidu_source_rows {
+  void *ctx;
+  tidu_code (*error)(void *ctx, tidu_code rc, const tidu_error *e);
+  void (*warning)(void *ctx, const tidu_error *w);
+} tidu_source_rows;
+
 /* What a kind of source does. `next` is required; the slice functions are given by sources
  * that can be read in parallel without a copy (packs) and are NULL otherwise. */
 typedef struct tidu_source_ops {
@@ -29,6 +38,16 @@ typedef struct tidu_source_ops {
   tidu_code (*cursor_read)(void *cursor, size_t index, int32_t year, const tidu_chunk **out,
                            size_t *first, tidu_error *err);
   void (*cursor_free)(void *cursor);
+  /* Chunks straight from the text (a wide CSV read in parallel; NULL otherwise). `columns`,
+   * before the first read, asks for them at fiscal year [0] `year` (0 = each firm's latest),
+   * filled in the marked firm and year fields (NULL: all; the others hold an empty firm's
+   * values): 1 when the source will deliver chunks, 0 when it reads firm by firm. Then `chunk_next`
+   * gives the chunks in input order (record errors and warnings to `rows` first; *done = 1 at
+   * the end), each borrowed until `chunk_done(self, *hold)`, which any thread may call. */
+  int (*columns)(void *self, int32_t year, const unsigned char *firm, const unsigned char *yfield);
+  tidu_code (*chunk_next)(void *self, const tidu_source_rows *rows, const tidu_chunk **out,
+                          void **hold, int *done, tidu_error *err);
+  void (*chunk_done)(void *self, void *hold);
   /* Releases `self` (NULL when the source borrows what it reads). */
   void (*close)(void *self);
 } tidu_source_ops;
@@ -54,6 +73,15 @@ TIDU_API int tidu_source_warning(tidu_source *src, tidu_error *warn);
 
 /* Firms in all, or 0 when not known in advance. */
 TIDU_API size_t tidu_source_count(const tidu_source *src);
+
+/* Asks a source for chunks straight from its text (tidu_source_ops.columns): 1 when it will
+ * deliver them through tidu_source_chunk_next, 0 when it reads firm by firm. */
+TIDU_API int tidu_source_columns(tidu_source *src, int32_t year, const unsigned char *firm,
+                                 const unsigned char *yfield);
+TIDU_API tidu_code tidu_source_chunk_next(tidu_source *src, const tidu_source_rows *rows,
+                                          const tidu_chunk **out, void **hold, int *done,
+                                          tidu_error *err);
+TIDU_API void tidu_source_chunk_done(tidu_source *src, void *hold);
 
 /* 1 when the source reads in slices (tidu_source_ops.slices and friends are set). */
 TIDU_API int tidu_source_sliced(const tidu_source *src);

@@ -89,8 +89,36 @@ static void chain_close(void *self) {
   tidu_free(c);
 }
 
-static const tidu_source_ops chain_ops = {
-    .next = chain_next, .warning = chain_warning, .close = chain_close};
+/* One input that can give chunks straight from its text (a wide CSV read in parallel): opened
+ * now and asked. An input that cannot open is left for chain_next to open and report. */
+static int chain_columns(void *self, int32_t year, const unsigned char *firm,
+                         const unsigned char *yfield) {
+  chain *c = self;
+  if (c->n != 1 || c->cur || c->next != 0) return 0;
+  tidu_error e;
+  if (tidu_input_open_one_fields(c->paths[0], &c->ro, c->firm, c->year, &c->cur, &e) != TIDU_OK) {
+    c->cur = NULL;
+    return 0;
+  }
+  c->next = 1;
+  return tidu_source_columns(c->cur, year, firm ? firm : c->firm, yfield ? yfield : c->year);
+}
+
+static tidu_code chain_chunk_next(void *self, const tidu_source_rows *rows, const tidu_chunk **out,
+                                  void **hold, int *done, tidu_error *err) {
+  return tidu_source_chunk_next(((chain *)self)->cur, rows, out, hold, done, err);
+}
+
+static void chain_chunk_done(void *self, void *hold) {
+  tidu_source_chunk_done(((chain *)self)->cur, hold);
+}
+
+static const tidu_source_ops chain_ops = {.next = chain_next,
+                                          .warning = chain_warning,
+                                          .columns = chain_columns,
+                                          .chunk_next = chain_chunk_next,
+                                          .chunk_done = chain_chunk_done,
+                                          .close = chain_close};
 
 tidu_code tidu_input_open(char *const *paths, size_t n, const char *sheet, tidu_source **out,
                           tidu_error *err) {

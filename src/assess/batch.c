@@ -373,6 +373,7 @@ typedef struct batch {
   int nsel;
   size_t nslices; /* sliced input (a pack) */
   int sliced;     /* 1 when the source is read in slices */
+  int columns;    /* 1 when the source gives chunks straight from its text */
   pthread_mutex_t in_lock;
   size_t next_seq;
   size_t read_pos; /* firms handed out so far (reader input) */
@@ -396,7 +397,8 @@ struct worker {
   tidu_chunk *chunk;
   tidu_firm *firms; /* the firms of the chunk (reader input): the chunk borrows their text */
   size_t nfirms;
-  void *cur; /* the source's slice cursor */
+  void *cur;  /* the source's slice cursor */
+  void *hold; /* the chunk taken from a source reading columns, until it is processed */
   tidu_eval *ev[TIDU_BATCH_MAX_SELECTIONS];
   tidu_batch_stats *stats;
 };
@@ -444,6 +446,37 @@ static tidu_code fill_chunk(worker *w, size_t *first, tidu_error *e) {
   return TIDU_OK;
 }
 
+/* A record error of a chunk's rows: counted and passed on, or the end of the batch. */
+static tidu_code chunk_row_error(void *ctx, tidu_code rc, const tidu_error *e) {
+  batch *b = ctx;
+  b->nbad++;
+  if (!b->opt->on_input_error) return rc;
+  b->opt->on_input_error(b->opt->ctx, e);
+  return TIDU_OK;
+}
+
+static void chunk_row_warning(void *ctx, const tidu_error *w) {
+  batch *b = ctx;
+  if (b->opt->on_warning) b->opt->on_warning(b->opt->ctx, w);
+}
+
+/* Takes the next chunk from a source reading columns (under the input lock); *c = NULL at the
+ * end. */
+static tidu_code take_columns(worker *w, size_t *first, const tidu_chunk **c, tidu_error *e) {
+  batch *b = w->b;
+  tidu_source_rows rows = {b, chunk_row_error, chunk_row_warning};
+  int done = 0;
+  *c = NULL;
+  tidu_code rc = tidu_source_chunk_next(b->in->chunks, &rows, c, &w->hold, &done, e);
+  if (rc != TIDU_OK || done) {
+    *c = NULL;
+    return rc;
+  }
+  *first = b->read_pos;
+  b->read_pos += (*c)->n;
+  return TIDU_OK;
+}
+
 /* Lays the firms just read out as columns (outside the input lock). */
 static void columns_of_firms(worker *w) {
   tidu_chunk_reset(w->chunk);
@@ -462,6 +495,10 @@ static int next_chunk(worker *w, size_t *seq, size_t *first, const tidu_chunk **
     if (b->sliced) {
       more = *seq < b->nslices;
       if (!more) b->eof = 1;
+    } else if (b->columns) {
+      rc = take_columns(w, first, c, &e);
+      more = rc == TIDU_OK && *c;
+      if (rc == TIDU_OK && !*c) b->eof = 1;
     } else {
       rc = fill_chunk(w, first, &e);
       more = rc == TIDU_OK && w->nfirms > 0;
@@ -470,7 +507,7 @@ static int next_chunk(worker *w, size_t *seq, size_t *first, const tidu_chunk **
     }
   }
   pthread_mutex_unlock(&b->in_lock);
-  if (more && !b->sliced) columns_of_firms(w);
+  if (more && !b->sliced && !b->columns) columns_of_firms(w);
   if (more && b->sliced) {
     assert(w->cur); /* a sliced source gave each worker a cursor */
     rc = b->in->source->ops->cursor_read(w->cur, *seq, b->opt->year, c, first, &e);
@@ -541,6 +578,10 @@ static void *worker_main(void *arg) {
   while (next_chunk(w, &seq, &first, &c)) {
     tidu_error e = {0};
     tidu_code rc = process(w, seq, first, c, &e);
+    if (w->hold) {
+      tidu_source_chunk_done(w->b->in->chunks, w->hold);
+      w->hold = NULL;
+    }
     if (rc != TIDU_OK) {
       fail(w->b, rc, &e);
       break;
@@ -566,7 +607,7 @@ static int worker_init(worker *w, batch *b, int index) {
   if (b->sliced) {
     w->cur = b->in->source->ops->cursor_new(b->in->source->self, b->chunk_size);
     if (!w->cur) return -1;
-  } else {
+  } else if (!b->columns) {
     w->chunk = tidu_chunk_new(b->chunk_size);
     w->firms = tidu_calloc(b->chunk_size, sizeof *w->firms);
     if (!w->chunk || !w->firms) return -1;
@@ -610,6 +651,11 @@ static tidu_code batch_prepare(batch *b, tidu_error *err) {
     b->nstd[i] = tidu_ruleset_meta(tidu_selection_get(sel, i))->nstandards;
   b->sliced = b->in->source && tidu_source_sliced(b->in->source);
   if (b->sliced) b->nslices = b->in->source->ops->slices(b->in->source->self, b->chunk_size);
+  b->columns = !b->sliced && !b->in->source && b->in->chunks && !b->opt->chunk_size &&
+               tidu_source_columns(b->in->chunks, b->opt->year, NULL, NULL);
+  tidu_error w;
+  while (b->columns && tidu_source_warning(b->in->chunks, &w)) /* the header's */
+    if (b->opt->on_warning) b->opt->on_warning(b->opt->ctx, &w);
   pthread_mutex_init(&b->in_lock, NULL);
   pthread_mutex_init(&b->out_lock, NULL);
   pthread_cond_init(&b->turn, NULL);

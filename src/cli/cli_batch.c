@@ -62,6 +62,7 @@ int cli_source_open_fields(char **paths, int n, const tidu_read_options *ro,
   } else {
     s->in.next = next_warning;
     s->in.next_ctx = s;
+    s->in.chunks = s->src;
   }
   *out = s;
   return CLI_OK;
@@ -100,9 +101,17 @@ static void on_progress(void *ctx, size_t done, size_t total) {
   s->shown = 1;
 }
 
+static void on_warning(void *ctx, const tidu_error *w) {
+  (void)ctx;
+  tidu_error x = *w;
+  x.warning = 1;
+  cli_print_error(&x);
+}
+
 void cli_source_hook(cli_source *s, tidu_batch_options *opt) {
   opt->ctx = s;
   opt->on_input_error = on_error;
+  opt->on_warning = on_warning;
   opt->progress = on_progress;
 }
 

@@ -279,11 +279,55 @@ static const char *unit_misfit(tidu_type type, const decimal *d) {
   return NULL;
 }
 
+/* The common case of tidu_parse_value, without normalising: s[0..len) is exactly [sign]
+ * digits [. digits] in ASCII (at most 18 digits in all) of a measured type, with no percent to
+ * apply. Returns 1 when it decided (*rc and *out as tidu_parse_value sets them), 0 when the
+ * general path must. */
+static int parse_plain(tidu_type type, const char *s, size_t len, int64_t unit_scale, int percent,
+                       int64_t *out, tidu_code *rc, tidu_error *err) {
+  if (type == TIDU_T_DATE || type == TIDU_T_BOOL || (type == TIDU_T_RATIO && percent)) return 0;
+  size_t i = 0;
+  int neg = 0;
+  if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
+  uint64_t digits = 0;
+  int n = 0, exp = 0, dot = 0;
+  for (; i < len; i++) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') {
+      if (++n > 18) return 0;
+      digits = digits * 10 + (uint64_t)(c - '0');
+      exp -= dot;
+    } else if (c == '.' && !dot) {
+      dot = 1;
+    } else {
+      return 0;
+    }
+  }
+  if (n == 0) return 0;
+  int64_t mul = tidu_type_scale(type);
+  if (unit_scale > 1) mul = unit_scale <= INT64_MAX / mul ? mul * unit_scale : -1;
+  int64_t v = 0;
+  int r = mul < 1 ? -1 : scale_exact(digits, exp, mul, type == TIDU_T_COUNT, &v);
+  if (r == -2)
+    *rc = not_a(err, "不是整数", "not a whole number", s, len);
+  else if (r < 0)
+    *rc = not_a(err, "数值过大", "number too large", s, len);
+  else {
+    *out = neg ? -v : v;
+    *rc = TIDU_OK;
+  }
+  return 1;
+}
+
 tidu_code tidu_parse_value(tidu_type type, const char *s, size_t len, int64_t unit_scale,
                            int percent, int64_t *out, tidu_error *err) {
   char b[NORM_MAX];
   *out = TIDU_MISSING;
   if (!s) s = "";
+  tidu_code plain;
+  if (type != TIDU_T_TEXT && type != TIDU_T_ENUM && type != TIDU_T_TAGS &&
+      parse_plain(type, s, len, unit_scale, percent, out, &plain, err))
+    return plain;
   if (type == TIDU_T_TEXT || type == TIDU_T_ENUM || type == TIDU_T_TAGS)
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0,
                           "该类型不是数值 / this type is not a number");

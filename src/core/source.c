@@ -40,3 +40,18 @@ int tidu_source_sliced(const tidu_source *src) {
   const tidu_source_ops *o = src->ops;
   return o->block_rows && o->slices && o->cursor_new && o->cursor_read && o->cursor_free;
 }
+
+int tidu_source_columns(tidu_source *src, int32_t year, const unsigned char *firm,
+                        const unsigned char *yfield) {
+  const tidu_source_ops *o = src->ops;
+  return o->columns && o->chunk_next && o->chunk_done && o->columns(src->self, year, firm, yfield);
+}
+
+tidu_code tidu_source_chunk_next(tidu_source *src, const tidu_source_rows *rows,
+                                 const tidu_chunk **out, void **hold, int *done, tidu_error *err) {
+  return src->ops->chunk_next(src->self, rows, out, hold, done, err);
+}
+
+void tidu_source_chunk_done(tidu_source *src, void *hold) {
+  src->ops->chunk_done(src->self, hold);
+}

@@ -1,6 +1,7 @@
 /* One validation path for every write: enumeration values as people write them, range checks,
  * and parsing a typed value (firm edit, the server) into its stored form. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +132,7 @@ tidu_code tidu_enum_error(tidu_enum_id e, const char *s, size_t len, tidu_error 
 /* ---- range checks ---- */
 
 /* Money figures that cannot be negative (profits, cash flow and net assets can). */
-static int money_non_negative(const tidu_field_info *fi) {
+static int money_non_negative_named(const tidu_field_info *fi) {
   static const char *const names[] = {"revenue",
                                       "main_business_revenue",
                                       "rd_expense",
@@ -147,6 +148,28 @@ static int money_non_negative(const tidu_field_info *fi) {
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (!strcmp(fi->name, names[i])) return 1;
   return 0;
+}
+
+/* The same answer per registry field, worked out once (every value read asks). */
+static unsigned char nonneg_firm[TIDU_NFIRM], nonneg_year[TIDU_NYEAR];
+static pthread_once_t nonneg_once = PTHREAD_ONCE_INIT;
+
+static void nonneg_init(void) {
+  for (int i = 0; i < TIDU_NFIRM; i++)
+    nonneg_firm[i] = (unsigned char)money_non_negative_named(tidu_firm_field_info(i));
+  for (int i = 0; i < TIDU_NYEAR; i++)
+    nonneg_year[i] = (unsigned char)money_non_negative_named(tidu_year_field_info(i));
+}
+
+static int money_non_negative(const tidu_field_info *fi) {
+  pthread_once(&nonneg_once, nonneg_init);
+  if (fi->scope == 'F' && fi->index >= 0 && fi->index < TIDU_NFIRM &&
+      tidu_firm_field_info(fi->index) == fi)
+    return nonneg_firm[fi->index];
+  if (fi->scope == 'Y' && fi->index >= 0 && fi->index < TIDU_NYEAR &&
+      tidu_year_field_info(fi->index) == fi)
+    return nonneg_year[fi->index];
+  return money_non_negative_named(fi);
 }
 
 static int all_digits(const char *s, size_t n) {

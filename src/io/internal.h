@@ -10,6 +10,8 @@
 #include "io/rowsrc.h"
 #include "tidu/error.h"
 #include "tidu/firm.h"
+#include "tidu/io.h"
+#include "tidu/source.h"
 
 /* ---- warning queue (reader.c) ---- */
 
@@ -152,6 +154,33 @@ tidu_code tidu_table_seen(tidu_table *t, char *key, size_t hash, long line, tidu
  * header" error once when there were none, else TIDU_OK. */
 tidu_code tidu_table_end(tidu_table *t, long data_rows, tidu_error *err);
 
+/* Text kept for a chunk: strings one after another, each with its NUL. */
+typedef struct tidu_arena {
+  char *data;
+  size_t len, cap;
+} tidu_arena;
+
+/* How rows go into chunk lanes: the fields kept (1) and, for firm fields, the value a firm
+ * without the cell holds (as tidu_firm_init leaves it); fiscal year [0] of every lane. */
+typedef struct tidu_lane_plan {
+  unsigned char firm[TIDU_NFIRM], year[TIDU_NYEAR];
+  int64_t firm_default[TIDU_NFIRM];
+  int32_t base;
+} tidu_lane_plan;
+
+/* The latest year of the table's year columns (a wide row's firm has a year for each): the
+ * fiscal year [0] tidu_chunk_add gives such a firm when asked for its latest; 0 when none. */
+int32_t tidu_table_latest_year(const tidu_table *t);
+/* As tidu_table_wide_row (every cell is checked: the same errors and warnings), but the row
+ * goes straight into lane `lane` of `c` (which has room) as tidu_chunk_add would put its firm
+ * at fiscal year plan->base, writing only the fields the plan keeps. Kept text is copied into
+ * `text`, and its lane entry holds the offset + 1 there (NULL: none) for the caller to turn
+ * into a pointer once the arena stops growing. On errors the lane is to be ignored. */
+tidu_code tidu_table_wide_lane(const tidu_table *t, const tidu_row *row, tidu_cellval *vals,
+                               tidu_warnq *wq, const tidu_lane_plan *plan, tidu_chunk *c,
+                               size_t lane, tidu_arena *text, char **key, size_t *hash,
+                               tidu_error *err);
+
 /* ---- parallel reading of a wide CSV table (ptable.c) ---- */
 
 typedef struct tidu_ptable tidu_ptable;
@@ -169,6 +198,20 @@ tidu_ptable *tidu_ptable_open(tidu_table *t, const char *text, size_t len, int t
 tidu_code tidu_ptable_next(tidu_ptable *p, tidu_firm *firm, int *done, tidu_error *err);
 /* Stops the threads and frees what is left. NULL is fine. */
 void tidu_ptable_close(tidu_ptable *p);
+/* Before the first read: read the rows straight into chunk columns instead of firms, at
+ * fiscal year [0] `year` (0: the latest year of the table's columns, as tidu_chunk_add gives
+ * such a firm), writing only the marked fields (NULL: all; the rest of a lane holds an empty
+ * firm). Every cell is still checked: errors and warnings are those of tidu_ptable_next.
+ * 1 when set; 0 when reading has begun. */
+int tidu_ptable_columns(tidu_ptable *p, int32_t year, const unsigned char *firm,
+                        const unsigned char *yfield);
+/* Reading into chunks: the next chunk of firms in input order (borrowed until
+ * tidu_ptable_chunk_done(p, *hold), which any thread may call; several may be held at once),
+ * with the record errors and warnings of its rows passed to `cb` in input order first.
+ * *done = 1 at the end. A non-OK return stops the reading. */
+tidu_code tidu_ptable_chunk(tidu_ptable *p, const tidu_source_rows *cb, const tidu_chunk **out,
+                            void **hold, int *done, tidu_error *err);
+void tidu_ptable_chunk_done(tidu_ptable *p, void *hold);
 
 /* Bytes per part (0 = the default, 64 KiB); tests set it small so that cuts fall inside
  * quoted fields and characters. Parts are only used when the data rows span more than one. */
@@ -181,6 +224,16 @@ extern size_t tidu_ptable_reparses;
 /* The thread count for reading: `threads` when > 0, else TIDU_THREADS when it is 1..64, else
  * the number of online processors (at most 64). */
 int tidu_io_threads(int threads);
+
+/* ---- a reader's rows straight into chunks (reader.c, over ptable.c) ---- */
+
+/* tidu_ptable_columns for a reader reading a wide CSV in parallel; 0 for any other reader. */
+int tidu_reader_columns(tidu_reader *r, int32_t year, const unsigned char *firm,
+                        const unsigned char *yfield);
+/* tidu_ptable_chunk and tidu_ptable_chunk_done, once tidu_reader_columns said 1. */
+tidu_code tidu_reader_chunk(tidu_reader *r, const tidu_source_rows *cb, const tidu_chunk **out,
+                            void **hold, int *done, tidu_error *err);
+void tidu_reader_chunk_done(tidu_reader *r, void *hold);
 
 /* ---- JSON / NDJSON reader (json.c) ---- */
 

@@ -1,5 +1,5 @@
-/* Parallel reading of a wide CSV table: parts cut at line feeds, parsed by threads, delivered in
- * order. */
+/* Parallel reading of a wide CSV table: parts cut at line feeds, parsed by threads into firms or
+ * straight into chunk columns, delivered in order. */
 #include "io/internal.h"
 #include "io/rowsrc.h"
 #include "tidu/toolkit.h"
@@ -10,7 +10,10 @@
 #include <unistd.h>
 
 #define PART_BYTES   (64u * 1024u)
+#define CHUNK_BYTES  (160u * 1024u) /* parts read into chunks: several hundred wide rows */
+#define FIRST_LANES  1024u
 #define PARTS_AHEAD  8 /* parts in flight per thread */
+#define CHUNKS_AHEAD 3 /* the same, reading into chunks (each holds every column) */
 #define MAX_THREADS  64
 #define NO_ERR_INDEX ((size_t)-1)
 
@@ -36,6 +39,7 @@ typedef struct prow {
   char *key;      /* its uscc for the duplicate check, or NULL */
   size_t hash;    /* the key's hash */
   long line;      /* line within the part (the part's first line is 1) */
+  long lane;      /* reading into chunks: its lane, or -1 (an error) */
   tidu_code code; /* TIDU_OK: `firm`; else errs[err] */
   size_t err;     /* index into the part's errors */
   size_t w0, w1;  /* its warnings: the part's warns.items[w0 .. w1) */
@@ -56,6 +60,10 @@ typedef struct part {
   int fatal; /* 1: the last row is an error that ends the reading; -1: memory ran out after
               * the last row */
   int ready;
+  int busy;          /* taken by a thread, until released by the reader (or the chunk's user) */
+  size_t index;      /* the part it holds */
+  tidu_chunk *chunk; /* reading into chunks: the rows' lanes, */
+  tidu_arena text;   /* and their kept text */
 } part;
 
 struct tidu_ptable {
@@ -87,6 +95,9 @@ struct tidu_ptable {
   long next_base;
   long data_rows;
   int finished;
+  int started;         /* the threads have begun */
+  int columns;         /* 1: parts are read into chunks (tidu_ptable_columns) */
+  tidu_lane_plan plan; /* and how */
 };
 
 /* The start of part k: just after the first line feed at or after its nominal offset. */
@@ -98,6 +109,8 @@ static size_t cut(const tidu_ptable *p, size_t k) {
   const char *nl = memchr(p->text + at, '\n', p->len - at);
   return nl ? (size_t)(nl - p->text) + 1 : p->len;
 }
+
+static tidu_code nomem(tidu_error *err);
 
 /* Empties a firm but keeps its array of years for the next row (no allocation per row). */
 static void firm_empty(tidu_firm *f) {
@@ -111,9 +124,11 @@ static void firm_empty(tidu_firm *f) {
 
 static void part_reset(part *b) {
   for (size_t i = 0; i < b->n; i++) {
-    firm_empty(&b->rows[i].firm);
+    if (i < b->inited) firm_empty(&b->rows[i].firm);
     free(b->rows[i].key);
   }
+  if (b->chunk) tidu_chunk_reset(b->chunk);
+  b->text.len = 0;
   b->n = b->nerr = 0;
   b->warns.n = b->warns.head = b->warns.dropped = 0;
   b->fatal = 0;
@@ -124,6 +139,8 @@ static void part_free(part *b) {
   part_reset(b);
   for (size_t i = 0; i < b->inited; i++) free(b->rows[i].firm.years);
   free(b->vals);
+  tidu_chunk_free(b->chunk);
+  free(b->text.data);
   free(b->rows);
   free(b->errs);
   free(b->warns.items);
@@ -147,6 +164,68 @@ static void fatal_row(part *b, prow *r, const tidu_error *e) {
   r->code = b->errs[i].code;
   r->err = i;
   b->fatal = 1;
+}
+
+/* A chunk of `cap` lanes holding empty firms in every field (those a plan does not keep stay
+ * so); NULL on ENOMEM. */
+static tidu_chunk *empty_chunk(const tidu_lane_plan *plan, size_t cap) {
+  tidu_chunk *c = tidu_chunk_new(cap);
+  if (!c) return NULL;
+  for (size_t l = 0; l < cap; l++) c->base[l] = plan->base;
+  for (int k = 0; k < TIDU_NFIRM; k++) {
+    if (c->text[k])
+      memset(c->text[k], 0, cap * sizeof *c->text[k]);
+    else
+      for (size_t l = 0; l < cap; l++) c->firm[k][l] = plan->firm_default[k];
+  }
+  for (int f = 0; f < TIDU_NYEAR; f++)
+    for (int k = 0; k < TIDU_CHUNK_YEARS; k++)
+      for (size_t l = 0; l < cap; l++) c->yr[f][k][l] = TIDU_MISSING;
+  return c;
+}
+
+/* Copies lane `from` of the kept fields to lane `to` (of the same or another chunk). */
+static void lane_copy(const tidu_lane_plan *plan, tidu_chunk *dst, size_t to, const tidu_chunk *src,
+                      size_t from) {
+  dst->base[to] = src->base[from];
+  for (int k = 0; k < TIDU_NFIRM; k++) {
+    if (!plan->firm[k]) continue;
+    if (src->text[k])
+      dst->text[k][to] = src->text[k][from];
+    else
+      dst->firm[k][to] = src->firm[k][from];
+  }
+  for (int f = 0; f < TIDU_NYEAR; f++)
+    if (plan->year[f])
+      for (int k = 0; k < TIDU_CHUNK_YEARS; k++) dst->yr[f][k][to] = src->yr[f][k][from];
+}
+
+/* Room for one more lane in the part's chunk: 0, or -1 on ENOMEM. */
+static int lane_room(const tidu_ptable *p, part *b) {
+  if (b->chunk && b->chunk->n < b->chunk->cap) return 0;
+  size_t cap = b->chunk ? b->chunk->cap * 2 : FIRST_LANES;
+  tidu_chunk *c = empty_chunk(&p->plan, cap);
+  if (!c) return -1;
+  if (b->chunk) {
+    for (size_t l = 0; l < b->chunk->n; l++) lane_copy(&p->plan, c, l, b->chunk, l);
+    c->n = b->chunk->n;
+    tidu_chunk_free(b->chunk);
+  }
+  b->chunk = c;
+  return 0;
+}
+
+/* Turns the kept text of the part's lanes from arena offsets into pointers. */
+static void resolve_text(const tidu_ptable *p, part *b) {
+  if (!b->chunk) return;
+  for (int k = 0; k < TIDU_NFIRM; k++) {
+    if (!p->plan.firm[k] || !b->chunk->text[k]) continue;
+    const char **col = b->chunk->text[k];
+    for (size_t l = 0; l < b->chunk->n; l++) {
+      uintptr_t at = (uintptr_t)col[l];
+      col[l] = at ? b->text.data + at - 1 : NULL;
+    }
+  }
 }
 
 /* Parses the rows begun in [from, stop) into b. */
@@ -176,7 +255,7 @@ static void parse_part(const tidu_ptable *p, part *b, size_t from, size_t stop) 
       break;
     }
     prow *r = &b->rows[b->n++];
-    if (b->n > b->inited) {
+    if (!p->columns && b->n > b->inited) {
       tidu_firm_init(&r->firm);
       b->inited = b->n;
     }
@@ -186,12 +265,21 @@ static void parse_part(const tidu_ptable *p, part *b, size_t from, size_t stop) 
     r->err = 0;
     r->w0 = r->w1 = b->warns.n;
     r->line = rc > 0 ? row.row_no : e.line;
+    r->lane = -1;
     if (rc < 0) {
       fatal_row(b, r, &e);
       break;
     }
     r->w0 = b->warns.n;
-    r->code = tidu_table_wide_row(p->t, &row, b->vals, &b->warns, &r->firm, &r->key, &r->hash, &e);
+    if (!p->columns)
+      r->code =
+          tidu_table_wide_row(p->t, &row, b->vals, &b->warns, &r->firm, &r->key, &r->hash, &e);
+    else if (lane_room(p, b) != 0)
+      r->code = nomem(&e);
+    else if ((r->code = tidu_table_wide_lane(p->t, &row, b->vals, &b->warns, &p->plan, b->chunk,
+                                             b->chunk->n, &b->text, &r->key, &r->hash, &e)) ==
+             TIDU_OK)
+      r->lane = (long)b->chunk->n++;
     r->w1 = b->warns.n;
     if (r->code == TIDU_ERR_NOMEM) {
       fatal_row(b, r, &e);
@@ -209,17 +297,21 @@ static void parse_part(const tidu_ptable *p, part *b, size_t from, size_t stop) 
   tidu_csv_where(src.ctx, &b->end, &b->lines, &delim);
   b->lines -= 1;
   src.close(src.ctx);
+  if (p->columns) resolve_text(p, b);
 }
 
 static void *worker(void *arg) {
   tidu_ptable *p = arg;
   pthread_mutex_lock(&p->lock);
   for (;;) {
-    while (!p->stop && p->next_part < p->nparts && p->next_part >= p->consumed + p->window)
+    /* part k goes where part k - window was: once that one has been released */
+    while (!p->stop && p->next_part < p->nparts && p->ring[p->next_part % p->window].busy)
       pthread_cond_wait(&p->space, &p->lock);
     if (p->stop || p->next_part >= p->nparts) break;
     size_t k = p->next_part++;
     part *b = &p->ring[k % p->window];
+    b->busy = 1;
+    b->index = k;
     pthread_mutex_unlock(&p->lock);
     parse_part(p, b, cut(p, k), cut(p, k + 1));
     pthread_mutex_lock(&p->lock);
@@ -231,6 +323,7 @@ static void *worker(void *arg) {
 }
 
 static void stop_threads(tidu_ptable *p) {
+  if (!p->started) return;
   pthread_mutex_lock(&p->lock);
   p->stop = 1;
   pthread_cond_broadcast(&p->space);
@@ -285,16 +378,44 @@ tidu_ptable *tidu_ptable_open(tidu_table *t, const char *text, size_t len, int t
     return NULL;
   }
   for (size_t i = 0; i < p->window; i++) p->ring[i].warns.unbounded = 1;
-  for (int i = 0; i < threads; i++) {
+  p->nth = threads; /* started on the first read (after tidu_ptable_columns, if called) */
+  __atomic_add_fetch(&tidu_ptable_opens, 1, __ATOMIC_RELAXED);
+  return p;
+}
+
+/* Starts the threads on the first read: TIDU_OK, or TIDU_ERR_NOMEM when none could start. */
+static tidu_code start(tidu_ptable *p, tidu_error *err) {
+  if (p->started) return TIDU_OK;
+  p->started = 1;
+  int want = p->nth;
+  p->nth = 0;
+  for (int i = 0; i < want; i++) {
     if (pthread_create(&p->th[p->nth], NULL, worker, p) != 0) break;
     p->nth++;
   }
-  if (p->nth == 0) {
-    tidu_ptable_close(p);
-    return NULL;
+  if (p->nth > 0) return TIDU_OK;
+  p->finished = 1;
+  return nomem(err);
+}
+
+int tidu_ptable_columns(tidu_ptable *p, int32_t year, const unsigned char *firm,
+                        const unsigned char *yfield) {
+  if (p->started) return 0;
+  tidu_firm empty;
+  tidu_firm_init(&empty);
+  for (int k = 0; k < TIDU_NFIRM; k++) {
+    p->plan.firm[k] = !firm || firm[k];
+    p->plan.firm_default[k] = empty.v[k];
   }
-  __atomic_add_fetch(&tidu_ptable_opens, 1, __ATOMIC_RELAXED);
-  return p;
+  for (int f = 0; f < TIDU_NYEAR; f++) p->plan.year[f] = !yfield || yfield[f];
+  p->plan.base = year ? year : tidu_table_latest_year(p->t);
+  if (!tidu_ptable_part_bytes) { /* larger parts: a chunk's worth of rows each */
+    p->bytes = CHUNK_BYTES;
+    p->nparts = (p->len - p->first + p->bytes - 1) / p->bytes;
+  }
+  p->window = (size_t)p->nth * CHUNKS_AHEAD; /* fewer than the ring holds */
+  p->columns = 1;
+  return 1;
 }
 
 static tidu_code nomem(tidu_error *err) {
@@ -311,6 +432,7 @@ static long file_line(const tidu_ptable *p, long line) {
 static void release(tidu_ptable *p) {
   pthread_mutex_lock(&p->lock);
   p->cur->ready = 0;
+  p->cur->busy = 0;
   p->consumed++;
   pthread_cond_broadcast(&p->space);
   pthread_mutex_unlock(&p->lock);
@@ -324,7 +446,7 @@ static int advance(tidu_ptable *p) {
   if (p->consumed >= p->nparts) return 0;
   part *b = &p->ring[p->consumed % p->window];
   pthread_mutex_lock(&p->lock);
-  while (!b->ready) pthread_cond_wait(&p->ready, &p->lock);
+  while (!(b->ready && b->index == p->consumed)) pthread_cond_wait(&p->ready, &p->lock);
   pthread_mutex_unlock(&p->lock);
   if (b->start != p->expect) {
     __atomic_add_fetch(&tidu_ptable_reparses, 1, __ATOMIC_RELAXED);
@@ -387,6 +509,9 @@ tidu_code tidu_ptable_next(tidu_ptable *p, tidu_firm *firm, int *done, tidu_erro
   tidu_error local;
   if (!err) err = &local;
   *done = 0;
+  if (p->columns)
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "按列读取中 / reading columns");
+  if (start(p, err) != TIDU_OK) return TIDU_ERR_NOMEM;
   for (;;) {
     if (p->finished) {
       tidu_firm_clear(firm);
@@ -413,5 +538,126 @@ tidu_code tidu_ptable_next(tidu_ptable *p, tidu_firm *firm, int *done, tidu_erro
       *done = 1;
       return TIDU_OK;
     }
+  }
+}
+
+/* ---- reading into chunks ---- */
+
+/* A record error `e` of code `rc` for the caller's callback: TIDU_OK to go on, else the code
+ * to stop with (and the error in `err`). */
+static tidu_code bad_row(const tidu_source_rows *cb, tidu_code rc, const tidu_error *e,
+                         tidu_error *err) {
+  if ((rc == TIDU_ERR_INPUT || rc == TIDU_ERR_DATA) && cb && cb->error &&
+      cb->error(cb->ctx, rc, e) == TIDU_OK)
+    return TIDU_OK;
+  if (err) *err = *e;
+  return rc;
+}
+
+/* Hands the rows of the current part over in order, as tidu_ptable_next would deliver them:
+ * record errors and warnings to the callbacks, duplicates dropped from the chunk. */
+static tidu_code take_rows(tidu_ptable *p, part *b, const tidu_source_rows *cb, tidu_error *err) {
+  size_t kept = 0;
+  int dropped = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    prow *r = &b->rows[i];
+    tidu_error e;
+    if (i + 1 == b->n && b->fatal > 0) { /* an error that ends the reading */
+      p->finished = 1;
+      tidu_table_end(p->t, 1, NULL);
+      tidu_code rc = bad_row(cb, row_err(p, r, &e), &e, err);
+      if (b->chunk) b->chunk->n = kept; /* the lanes before it are delivered */
+      return rc;
+    }
+    p->data_rows++;
+    long line = file_line(p, r->line);
+    int keep = r->code == TIDU_OK;
+    if (r->key) {
+      char *key = r->key;
+      r->key = NULL;
+      tidu_code rc = tidu_table_seen(p->t, key, r->hash, line, &e);
+      if (rc == TIDU_ERR_NOMEM) {
+        p->finished = 1;
+        if (err) *err = e;
+        return rc;
+      }
+      if (rc != TIDU_OK) {
+        if (r->lane >= 0) dropped = 1;
+        r->lane = -1;
+        if ((rc = bad_row(cb, rc, &e, err)) != TIDU_OK) return rc;
+        continue;
+      }
+    }
+    for (size_t w = r->w0; w < r->w1; w++) {
+      tidu_error wn = b->warns.items[w];
+      wn.line = file_line(p, wn.line);
+      if (cb && cb->warning) cb->warning(cb->ctx, &wn);
+    }
+    if (!keep) {
+      tidu_code rc = bad_row(cb, row_err(p, r, &e), &e, err);
+      if (rc != TIDU_OK) return rc;
+      continue;
+    }
+    if (dropped && (size_t)r->lane != kept)
+      lane_copy(&p->plan, b->chunk, kept, b->chunk, (size_t)r->lane);
+    kept++;
+  }
+  if (b->chunk) b->chunk->n = kept;
+  if (b->fatal < 0) {
+    p->finished = 1;
+    return nomem(err);
+  }
+  return TIDU_OK;
+}
+
+void tidu_ptable_chunk_done(tidu_ptable *p, void *hold) {
+  part *b = hold;
+  if (!b) return;
+  pthread_mutex_lock(&p->lock);
+  b->ready = 0;
+  b->busy = 0;
+  pthread_cond_broadcast(&p->space);
+  pthread_mutex_unlock(&p->lock);
+}
+
+tidu_code tidu_ptable_chunk(tidu_ptable *p, const tidu_source_rows *cb, const tidu_chunk **out,
+                            void **hold, int *done, tidu_error *err) {
+  *done = 0;
+  *out = NULL;
+  *hold = NULL;
+  if (!p->columns)
+    return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "未按列读取 / not reading columns");
+  if (start(p, err) != TIDU_OK) return TIDU_ERR_NOMEM;
+  for (;;) {
+    if (p->finished) {
+      *done = 1;
+      return TIDU_OK;
+    }
+    if (!advance(p)) {
+      p->finished = 1;
+      stop_threads(p);
+      tidu_error e;
+      tidu_code rc = tidu_table_end(p->t, p->data_rows, &e);
+      if (rc != TIDU_OK && (rc = bad_row(cb, rc, &e, err)) != TIDU_OK) return rc;
+      *done = 1;
+      return TIDU_OK;
+    }
+    part *b = p->cur;
+    tidu_code rc = take_rows(p, b, cb, err);
+    pthread_mutex_lock(&p->lock);
+    p->cur = NULL; /* held by the caller until tidu_ptable_chunk_done */
+    p->consumed++;
+    pthread_mutex_unlock(&p->lock);
+    if (rc != TIDU_OK || !b->chunk || b->chunk->n == 0) {
+      tidu_ptable_chunk_done(p, b);
+      if (rc != TIDU_OK) {
+        p->finished = 1;
+        return rc;
+      }
+      continue;
+    }
+    *out = b->chunk;
+    *hold = b;
+    return TIDU_OK;
   }
 }

@@ -394,6 +394,47 @@ tidu_code tidu_reader_next(tidu_reader *r, tidu_firm *firm, int *done, tidu_erro
   return rc;
 }
 
+int tidu_reader_columns(tidu_reader *r, int32_t year, const unsigned char *firm,
+                        const unsigned char *yfield) {
+  return r->ptable && !r->finished && tidu_ptable_columns(r->ptable, year, firm, yfield);
+}
+
+/* The caller's callbacks, with the file named in errors that do not name it. */
+typedef struct named_rows {
+  const tidu_source_rows *cb;
+  const char *name;
+} named_rows;
+
+static tidu_code named_error(void *ctx, tidu_code rc, const tidu_error *e) {
+  const named_rows *n = ctx;
+  tidu_error x = *e;
+  if (!x.file[0]) snprintf(x.file, sizeof x.file, "%s", n->name);
+  return n->cb && n->cb->error ? n->cb->error(n->cb->ctx, rc, &x) : rc;
+}
+
+static void named_warning(void *ctx, const tidu_error *w) {
+  const named_rows *n = ctx;
+  if (n->cb && n->cb->warning) n->cb->warning(n->cb->ctx, w);
+}
+
+tidu_code tidu_reader_chunk(tidu_reader *r, const tidu_source_rows *cb, const tidu_chunk **out,
+                            void **hold, int *done, tidu_error *user) {
+  named_rows n = {cb, r->name};
+  tidu_source_rows mine = {&n, named_error, named_warning};
+  tidu_error e;
+  tidu_error_clear(&e);
+  tidu_code rc = tidu_ptable_chunk(r->ptable, &mine, out, hold, done, &e);
+  if (rc == TIDU_OK) return TIDU_OK;
+  r->finished = 1;
+  if (!e.file[0]) snprintf(e.file, sizeof e.file, "%s", r->name);
+  if (user) *user = e;
+  return rc;
+}
+
+void tidu_reader_chunk_done(tidu_reader *r, void *hold) {
+  tidu_ptable_chunk_done(r->ptable, hold);
+}
+
 int tidu_reader_warning(tidu_reader *r, tidu_error *warn) {
   return r ? tidu_warnq_pop(&r->warns, warn) : 0;
 }

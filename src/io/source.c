@@ -1,4 +1,5 @@
 /* Firm sources over the io readers: table files (CSV, XLSX, JSON, NDJSON) and packs. */
+#include "io/internal.h"
 #include "tidu/io.h"
 #include "tidu/pack.h"
 #include "tidu/source.h"
@@ -18,8 +19,26 @@ static void reader_close(void *self) {
   tidu_reader_close(self);
 }
 
-static const tidu_source_ops reader_ops = {
-    .next = reader_next, .warning = reader_warning, .close = reader_close};
+static int reader_columns(void *self, int32_t year, const unsigned char *firm,
+                          const unsigned char *yfield) {
+  return tidu_reader_columns(self, year, firm, yfield);
+}
+
+static tidu_code reader_chunk_next(void *self, const tidu_source_rows *rows, const tidu_chunk **out,
+                                   void **hold, int *done, tidu_error *err) {
+  return tidu_reader_chunk(self, rows, out, hold, done, err);
+}
+
+static void reader_chunk_done(void *self, void *hold) {
+  tidu_reader_chunk_done(self, hold);
+}
+
+static const tidu_source_ops reader_ops = {.next = reader_next,
+                                           .warning = reader_warning,
+                                           .columns = reader_columns,
+                                           .chunk_next = reader_chunk_next,
+                                           .chunk_done = reader_chunk_done,
+                                           .close = reader_close};
 
 tidu_source *tidu_reader_source(tidu_reader *rd) {
   return tidu_source_new(&reader_ops, rd);

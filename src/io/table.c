@@ -1460,3 +1460,73 @@ tidu_code tidu_table_end(tidu_table *t, long data_rows, tidu_error *err) {
   if (data_rows == 0 && !t->told_empty) return header_only(t, err);
   return TIDU_OK;
 }
+
+int32_t tidu_table_latest_year(const tidu_table *t) {
+  int32_t y = 0;
+  for (size_t i = 0; i < t->ncols; i++)
+    if (t->cols[i].fi && t->cols[i].fi->scope == 'Y' && t->cols[i].year > y) y = t->cols[i].year;
+  return y;
+}
+
+/* Appends s[0..len) and its NUL to the arena; its offset + 1 (0 on ENOMEM). */
+static size_t arena_put(tidu_arena *a, const char *s, size_t len) {
+  if (tidu_io_reserve(&a->data, &a->cap, a->len + len + 1, 4096) != 0) return 0;
+  size_t at = a->len;
+  memcpy(a->data + at, s, len);
+  a->data[at + len] = '\0';
+  a->len += len + 1;
+  return at + 1;
+}
+
+tidu_code tidu_table_wide_lane(const tidu_table *t, const tidu_row *row, tidu_cellval *vals,
+                               tidu_warnq *wq, const tidu_lane_plan *plan, tidu_chunk *c,
+                               size_t lane, tidu_arena *text, char **key, size_t *hash,
+                               tidu_error *err) {
+  if (dup_key(t, row, key) < 0) return nomem(err);
+  *hash = *key ? hash_key(*key) : 0;
+  memset(vals, 0, tidu_table_ncols(t) * sizeof *vals);
+  rowvals rv = {vals, 0, 0};
+  tidu_code code = convert_row(t, row, &rv, wq, err);
+  int named = 0;
+  for (size_t i = 0; code == TIDU_OK && i < t->ncols; i++) {
+    const tidu_field_info *fi = t->cols[i].fi;
+    if (fi && fi->scope == 'F' && (fi->index == TIDU_F_USCC || fi->index == TIDU_F_NAME) &&
+        vals[i].set && vals[i].text)
+      named = 1;
+  }
+  if (code == TIDU_OK && !named) code = no_identity(t, row, err);
+  if (code == TIDU_OK) {
+    /* the lane starts as an empty firm in the kept fields; then the row's values */
+    for (int k = 0; k < TIDU_NFIRM; k++) {
+      if (!plan->firm[k]) continue;
+      if (c->text[k])
+        c->text[k][lane] = NULL;
+      else
+        c->firm[k][lane] = plan->firm_default[k];
+    }
+    for (int f = 0; f < TIDU_NYEAR; f++)
+      if (plan->year[f])
+        for (int k = 0; k < TIDU_CHUNK_YEARS; k++) c->yr[f][k][lane] = TIDU_MISSING;
+    c->base[lane] = plan->base;
+    for (size_t i = 0; i < t->ncols && code == TIDU_OK; i++) {
+      const tidu_field_info *fi = t->cols[i].fi;
+      const tidu_cellval *v = &vals[i];
+      if (!fi || !v->set) continue;
+      if (fi->scope == 'Y') {
+        int32_t k = plan->base - t->cols[i].year;
+        if (plan->year[fi->index] && k >= 0 && k < TIDU_CHUNK_YEARS)
+          c->yr[fi->index][k][lane] = v->v;
+      } else if (plan->firm[fi->index]) {
+        if (c->text[fi->index]) {
+          size_t at = v->text ? arena_put(text, v->text, strlen(v->text)) : 0;
+          if (v->text && !at) code = nomem(err);
+          c->text[fi->index][lane] = (const char *)(uintptr_t)at; /* resolved by the caller */
+        } else {
+          c->firm[fi->index][lane] = v->v;
+        }
+      }
+    }
+  }
+  rowvals_free_text(&rv, t->ncols);
+  return code;
+}

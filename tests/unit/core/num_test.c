@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -22,6 +23,75 @@ static int64_t parse_ok(tidu_type type, const char *s, int64_t unit, int percent
 static tidu_code parse_err(tidu_type type, const char *s, tidu_error *err) {
   int64_t v = 0;
   return tidu_parse_value(type, s, strlen(s), 1, 0, &v, err);
+}
+
+/* Plain decimals take a short path; the same text with a trailing space takes the general one
+ * (which trims it). Both must give the same value, or the same error, for every type, header
+ * unit and percent flag: rounding half away from zero, whole counts, sizes at the limit. */
+static void plain_path_same_as_general(void **state) {
+  (void)state;
+  static const char *const texts[] = {"0",
+                                      "-0",
+                                      "+0",
+                                      "0.00",
+                                      "-0.00",
+                                      "007",
+                                      ".5",
+                                      "5.",
+                                      "-.5",
+                                      "0.005",
+                                      "0.004999",
+                                      "0.015",
+                                      "-0.015",
+                                      "1.005",
+                                      "-2.5",
+                                      "2.5",
+                                      "38035486.00",
+                                      "-544067.90",
+                                      "1.23456789",
+                                      "123456789012",
+                                      "92233720368547758",
+                                      "922337203685477580",
+                                      "999999999999999999",
+                                      "12345678.901234567",
+                                      "1.5",
+                                      "-3",
+                                      "100",
+                                      "12.345678912",
+                                      "0.000000001",
+                                      "1.",
+                                      "-",
+                                      ".",
+                                      "+",
+                                      "1.2.3",
+                                      "1-2",
+                                      "--1",
+                                      "1e5",
+                                      "12,345",
+                                      "1234567890123456789"};
+  static const tidu_type types[] = {TIDU_T_MONEY, TIDU_T_RATIO, TIDU_T_COUNT, TIDU_T_YEARS,
+                                    TIDU_T_SCORE};
+  static const int64_t units[] = {1, 1000, 10000, 100000000};
+  char padded[64];
+  for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++)
+    for (size_t k = 0; k < sizeof types / sizeof types[0]; k++)
+      for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+        for (int pc = 0; pc < 2; pc++) {
+          snprintf(padded, sizeof padded, "%s ", texts[t]);
+          int64_t a = 1, b = 2;
+          tidu_error ea, eb;
+          tidu_error_clear(&ea);
+          tidu_error_clear(&eb);
+          tidu_code ra =
+              tidu_parse_value(types[k], texts[t], strlen(texts[t]), units[u], pc, &a, &ea);
+          tidu_code rb = tidu_parse_value(types[k], padded, strlen(padded), units[u], pc, &b, &eb);
+          /* an error quotes the text as given: compare what comes before the quote */
+          size_t qa = strcspn(ea.message, "\""), qb = strcspn(eb.message, "\"");
+          if (ra != rb || a != b || qa != qb || strncmp(ea.message, eb.message, qa) != 0)
+            fail_msg("\"%s\" type %d unit %lld percent %d: %d %lld \"%s\" against %d %lld \"%s\"",
+                     texts[t], (int)types[k], (long long)units[u], pc, (int)ra, (long long)a,
+                     ea.message, (int)rb, (long long)b, eb.message);
+        }
 }
 
 static void money_plain_and_units(void **state) {
@@ -232,6 +302,7 @@ int main(void) {
       cmocka_unit_test(missing_markers),
       cmocka_unit_test(rejects_text_and_misplaced_units),
       cmocka_unit_test(int64_limits),
+      cmocka_unit_test(plain_path_same_as_general),
       cmocka_unit_test(booleans),
       cmocka_unit_test(dates),
       cmocka_unit_test(formatting),
