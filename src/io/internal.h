@@ -220,6 +220,8 @@ extern size_t tidu_ptable_part_bytes;
 extern size_t tidu_ptable_opens;
 /* How many parts were parsed again because their cut fell inside a row (a quoted line break). */
 extern size_t tidu_ptable_reparses;
+/* How many chunks reading into chunks has handed out (tests check that it was used). */
+extern size_t tidu_ptable_chunks;
 
 /* The thread count for reading: `threads` when > 0, else TIDU_THREADS when it is 1..64, else
  * the number of online processors (at most 64). */

@@ -20,6 +20,7 @@
 size_t tidu_ptable_part_bytes = 0;
 size_t tidu_ptable_opens = 0;
 size_t tidu_ptable_reparses = 0;
+size_t tidu_ptable_chunks = 0;
 
 int tidu_io_threads(int threads) {
   if (threads > 0) return threads > MAX_THREADS ? MAX_THREADS : threads;
@@ -85,7 +86,7 @@ struct tidu_ptable {
   size_t next_part; /* the next part a thread takes */
   size_t consumed;  /* parts delivered and released */
   int stop;
-  part *ring; /* part k lives in ring[k % window] */
+  part *ring; /* the parts in flight, in any order (part.index says which) */
   size_t window;
   /* delivery */
   part *cur;
@@ -300,16 +301,30 @@ static void parse_part(const tidu_ptable *p, part *b, size_t from, size_t stop) 
   if (p->columns) resolve_text(p, b);
 }
 
+/* A place in the ring that no part holds, or NULL (under the lock). */
+static part *free_place(const tidu_ptable *p) {
+  for (size_t i = 0; i < p->window; i++)
+    if (!p->ring[i].busy) return &p->ring[i];
+  return NULL;
+}
+
+/* The place holding part k once it is parsed, or NULL (under the lock). */
+static part *parsed(const tidu_ptable *p, size_t k) {
+  for (size_t i = 0; i < p->window; i++)
+    if (p->ring[i].busy && p->ring[i].ready && p->ring[i].index == k) return &p->ring[i];
+  return NULL;
+}
+
 static void *worker(void *arg) {
   tidu_ptable *p = arg;
   pthread_mutex_lock(&p->lock);
   for (;;) {
-    /* part k goes where part k - window was: once that one has been released */
-    while (!p->stop && p->next_part < p->nparts && p->ring[p->next_part % p->window].busy)
+    /* the next part goes to any place released (parts held by the caller stay put) */
+    part *b = NULL;
+    while (!p->stop && p->next_part < p->nparts && !(b = free_place(p)))
       pthread_cond_wait(&p->space, &p->lock);
     if (p->stop || p->next_part >= p->nparts) break;
     size_t k = p->next_part++;
-    part *b = &p->ring[k % p->window];
     b->busy = 1;
     b->index = k;
     pthread_mutex_unlock(&p->lock);
@@ -444,9 +459,9 @@ static void release(tidu_ptable *p) {
 static int advance(tidu_ptable *p) {
   if (p->cur) release(p);
   if (p->consumed >= p->nparts) return 0;
-  part *b = &p->ring[p->consumed % p->window];
+  part *b;
   pthread_mutex_lock(&p->lock);
-  while (!(b->ready && b->index == p->consumed)) pthread_cond_wait(&p->ready, &p->lock);
+  while (!(b = parsed(p, p->consumed))) pthread_cond_wait(&p->ready, &p->lock);
   pthread_mutex_unlock(&p->lock);
   if (b->start != p->expect) {
     __atomic_add_fetch(&tidu_ptable_reparses, 1, __ATOMIC_RELAXED);
@@ -658,6 +673,7 @@ tidu_code tidu_ptable_chunk(tidu_ptable *p, const tidu_source_rows *cb, const ti
     }
     *out = b->chunk;
     *hold = b;
+    __atomic_add_fetch(&tidu_ptable_chunks, 1, __ATOMIC_RELAXED);
     return TIDU_OK;
   }
 }

@@ -266,11 +266,271 @@ static void test_lines(void **state) {
   same_as_sequential("l.csv", s, strlen(s));
 }
 
+/* ---- reading into chunk columns ---- */
+
+/* The kept fields of lane l, and a check that the others hold an empty firm's values. */
+static void log_lane(logbuf *b, const tidu_chunk *c, size_t l, const unsigned char *firm,
+                     const unsigned char *yfield) {
+  tidu_firm empty;
+  tidu_firm_init(&empty);
+  logf_(b, "L base=%d", (int)c->base[l]);
+  for (int k = 0; k < TIDU_NFIRM; k++) {
+    int kept = !firm || firm[k];
+    if (c->text[k]) {
+      const char *t = c->text[k][l];
+      if (kept && t) {
+        logf_(b, " f%d=", k);
+        for (; *t; t++) /* line breaks shown escaped: one lane, one line */
+          logf_(b, *t == '\n' ? "\\n" : *t == '\r' ? "\\r" : "%c", *t);
+      }
+      if (!kept) assert_null(t);
+    } else if (kept) {
+      logf_(b, " f%d=%lld", k, (long long)c->firm[k][l]);
+    } else {
+      assert_true(c->firm[k][l] == empty.v[k]);
+    }
+  }
+  for (int f = 0; f < TIDU_NYEAR; f++)
+    for (int k = 0; k < TIDU_CHUNK_YEARS; k++) {
+      int64_t v = c->yr[f][k][l];
+      if (!yfield || yfield[f]) {
+        if (v != TIDU_MISSING) logf_(b, " y%d.%d=%lld", f, k, (long long)v);
+      } else {
+        assert_true(v == TIDU_MISSING);
+      }
+    }
+  logf_(b, "\n");
+}
+
+typedef struct two_logs {
+  logbuf lanes, notes;
+} two_logs;
+
+static void log_note(logbuf *b, const char *kind, const tidu_error *e) {
+  char line[1400];
+  tidu_error_format(e, line, sizeof line);
+  logf_(b, "%s %s [%s]\n", kind, line, e->column_name);
+}
+
+static tidu_code on_row_error(void *ctx, tidu_code rc, const tidu_error *e) {
+  two_logs *g = ctx;
+  char kind[8];
+  snprintf(kind, sizeof kind, "E%d", (int)rc);
+  log_note(&g->notes, kind, e);
+  return TIDU_OK;
+}
+
+static void on_row_warning(void *ctx, const tidu_error *w) {
+  log_note(&((two_logs *)ctx)->notes, "W", w);
+}
+
+/* Reads text[0..len) as `name` the way the batch does: with `threads` threads straight into
+ * chunks (threads > 1), or firm by firm laid into a chunk of one (threads = 1). Logs the lanes
+ * and, apart, the errors and warnings in the order they come; "|" between the two. */
+static char *read_cols(const char *name, const char *text, size_t len, int threads, size_t part,
+                       int32_t year, const unsigned char *firm, const unsigned char *yfield) {
+  two_logs g = {{0}, {0}};
+  tidu_read_options ro = {.threads = threads};
+  tidu_ptable_part_bytes = part;
+  tidu_reader *r;
+  tidu_error err;
+  if (tidu_reader_open_mem(name, text, len, TIDU_FMT_CSV, &ro, &r, &err) != TIDU_OK) {
+    log_note(&g.notes, "OPEN", &err);
+    tidu_ptable_part_bytes = 0;
+    return g.notes.s;
+  }
+  tidu_error w;
+  while (tidu_reader_warning(r, &w)) log_note(&g.notes, "W", &w); /* the header's */
+  if (threads > 1) {
+    assert_int_equal(tidu_reader_columns(r, year, firm, yfield), 1);
+    tidu_source_rows cb = {&g, on_row_error, on_row_warning};
+    const tidu_chunk *held[3] = {NULL, NULL, NULL};
+    void *hold[3] = {NULL, NULL, NULL};
+    for (size_t k = 0;; k++) {
+      const tidu_chunk *c;
+      void *h;
+      int done = 0;
+      tidu_code rc = tidu_reader_chunk(r, &cb, &c, &h, &done, &err);
+      if (rc != TIDU_OK) {
+        log_note(&g.notes, "FATAL", &err);
+        break;
+      }
+      if (done) break;
+      assert_true(c->n > 0);
+      for (size_t l = 0; l < c->n; l++) log_lane(&g.lanes, c, l, firm, yfield);
+      /* hold up to three chunks at once, handing them back out of order */
+      size_t slot = k % 3;
+      if (hold[slot]) tidu_reader_chunk_done(r, hold[slot]);
+      held[slot] = c;
+      hold[slot] = h;
+    }
+    for (size_t k = 0; k < 3; k++)
+      if (hold[k]) tidu_reader_chunk_done(r, hold[k]);
+    (void)held;
+  } else {
+    tidu_chunk *c = tidu_chunk_new(1);
+    assert_non_null(c);
+    tidu_firm f;
+    tidu_firm_init(&f);
+    for (;;) {
+      int done = 0;
+      tidu_code rc = tidu_reader_next(r, &f, &done, &err);
+      while (tidu_reader_warning(r, &w)) log_note(&g.notes, "W", &w);
+      if (rc == TIDU_OK && done) break;
+      if (rc == TIDU_OK) {
+        tidu_chunk_reset(c);
+        assert_int_equal(tidu_chunk_add(c, &f, year), TIDU_OK);
+        log_lane(&g.lanes, c, 0, NULL, NULL);
+        continue;
+      }
+      char kind[8];
+      snprintf(kind, sizeof kind, "E%d", (int)rc);
+      log_note(&g.notes, (rc == TIDU_ERR_INPUT || rc == TIDU_ERR_DATA) ? kind : "FATAL", &err);
+      if (rc != TIDU_ERR_INPUT && rc != TIDU_ERR_DATA) break;
+    }
+    tidu_firm_clear(&f);
+    tidu_chunk_free(c);
+  }
+  tidu_reader_close(r);
+  tidu_ptable_part_bytes = 0;
+  logf_(&g.lanes, "|\n%s", g.notes.s ? g.notes.s : "");
+  free(g.notes.s);
+  return g.lanes.s;
+}
+
+/* Keeps only the kept fields of a full lane log line (the sequential side logs every field). */
+static char *only_kept(const char *log, const unsigned char *firm, const unsigned char *yfield) {
+  logbuf b = {0};
+  const char *p = log;
+  int notes = 0;
+  while (*p) {
+    const char *end = strchr(p, '\n');
+    size_t n = end ? (size_t)(end - p) + 1 : strlen(p);
+    if (!notes && strncmp(p, "|\n", 2) == 0) notes = 1;
+    if (notes || strncmp(p, "L ", 2) != 0) {
+      logf_(&b, "%.*s", (int)n, p);
+    } else {
+      /* tokens " fK=..." or " yF.K=..." up to the next " f"/" y" token (text may hold spaces:
+       * text is only in firm fields, whose values run to the next " f<digit>" or " y<digit>") */
+      const char *q = p, *stop = p + n - 1;
+      const char *sp = memchr(q, ' ', (size_t)(stop - q));
+      logf_(&b, "%.*s", (int)(sp ? sp - q : stop - q), q);
+      q = sp ? sp : stop;
+      while (q < stop) {
+        const char *nx = q + 1;
+        while (nx < stop &&
+               !(nx[0] == ' ' && (nx[1] == 'f' || nx[1] == 'y') && nx[2] >= '0' && nx[2] <= '9'))
+          nx++;
+        int idx = -1, yr = q[1] == 'y', field = q[1] == 'f' || yr;
+        if (field) sscanf(q + 2, "%d", &idx);
+        if (!field || (idx >= 0 && (yr ? (!yfield || yfield[idx]) : (!firm || firm[idx]))))
+          logf_(&b, "%.*s", (int)(nx - q), q);
+        q = nx;
+      }
+      logf_(&b, "\n");
+    }
+    p += n;
+  }
+  return b.s;
+}
+
+/* The chunks read in parallel hold the firms the sequential reader gives, laid out as
+ * tidu_chunk_add lays them (at the latest year and at a year asked for, with every field or
+ * only some), with the same errors and warnings in the same order and lines. */
+static void cols_same_as_sequential(const char *name, const char *text, size_t len) {
+  static const size_t parts[] = {2, 7, 64, 1000, 4096};
+  unsigned char firm[TIDU_NFIRM] = {0}, yfield[TIDU_NYEAR] = {0};
+  firm[TIDU_F_USCC] = firm[TIDU_F_REGION] = 1;
+  yfield[TIDU_Y_REVENUE] = 1;
+  for (int mask = 0; mask < 2; mask++)
+    for (int32_t year = 0; year <= 2025; year += 2023) {
+      const unsigned char *fm = mask ? firm : NULL, *ym = mask ? yfield : NULL;
+      char *all = read_cols(name, text, len, 1, 0, year, NULL, NULL);
+      char *want = only_kept(all, fm, ym);
+      free(all);
+      if (!strstr(want, "L base=")) fail_msg("%.600s", want);
+      for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (parts[i] >= len / 4) continue;
+        for (int th = 2; th <= 4; th += 2) {
+          char *got = read_cols(name, text, len, th, parts[i], year, fm, ym);
+          if (strcmp(want, got) != 0) {
+            size_t k = 0;
+            while (want[k] && want[k] == got[k]) k++;
+            size_t from = k > 200 ? k - 200 : 0;
+            fail_msg("%s (columns, year %d, mask %d): %d threads, %zu-byte parts differ at byte "
+                     "%zu:\n--- sequential\n%.400s\n--- parallel\n%.400s",
+                     name, (int)year, mask, th, parts[i], k, want + from, got + from);
+          }
+          free(got);
+        }
+      }
+      free(want);
+    }
+}
+
+static void test_columns_lf(void **state) {
+  (void)state;
+  size_t len;
+  char *s = make_csv(300, 7, 0, 0, &len);
+  cols_same_as_sequential("lf.csv", s, len);
+  free(s);
+}
+
+static void test_columns_crlf_bom(void **state) {
+  (void)state;
+  size_t len;
+  char *s = make_csv(300, 11, 1, 1, &len);
+  cols_same_as_sequential("crlf.csv", s, len);
+  free(s);
+}
+
+static void test_columns_gb18030(void **state) {
+  (void)state;
+  size_t len;
+  char *s = make_csv(200, 3, 1, 0, &len);
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  assert_true(cd != (iconv_t)-1);
+  size_t cap = len * 2 + 16, left = cap, inleft = len;
+  char *gb = malloc(cap), *in = s, *out = gb;
+  assert_non_null(gb);
+  assert_true(iconv(cd, &in, &inleft, &out, &left) != (size_t)-1);
+  iconv_close(cd);
+  cols_same_as_sequential("gb.csv", gb, cap - left);
+  free(gb);
+  free(s);
+}
+
+/* Errors that end the reading, and a file of a header and blank rows. */
+static void test_columns_fatal(void **state) {
+  (void)state;
+  size_t len;
+  char *s = make_csv(120, 5, 0, 0, &len);
+  const char *tail = ",\"未闭合企业,1,2,3\n";
+  char *t = malloc(len + 64);
+  assert_non_null(t);
+  memcpy(t, s, len);
+  memcpy(t + len, tail, strlen(tail));
+  cols_same_as_sequential("open.csv", t, len + strlen(tail));
+  memcpy(t, s, len);
+  char *mid = memchr(t + len / 2, '\n', len - len / 2);
+  assert_non_null(mid);
+  mid[1] = '\0';
+  cols_same_as_sequential("nul.csv", t, len);
+  free(t);
+  free(s);
+  const char *h = "uscc,name,revenue_2024\n,,\n\n,,\n\n\n,,\n,,\n\n\n,,\n,,\n\n";
+  char *got = read_cols("h.csv", h, strlen(h), 2, 2, 0, NULL, NULL);
+  assert_non_null(strstr(got, "only a header row"));
+  free(got);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_mixed_lf),    cmocka_unit_test(test_mixed_crlf_bom),
-      cmocka_unit_test(test_gb18030),     cmocka_unit_test(test_fatal),
-      cmocka_unit_test(test_header_only), cmocka_unit_test(test_lines),
+      cmocka_unit_test(test_mixed_lf),        cmocka_unit_test(test_mixed_crlf_bom),
+      cmocka_unit_test(test_gb18030),         cmocka_unit_test(test_fatal),
+      cmocka_unit_test(test_header_only),     cmocka_unit_test(test_lines),
+      cmocka_unit_test(test_columns_lf),      cmocka_unit_test(test_columns_crlf_bom),
+      cmocka_unit_test(test_columns_gb18030), cmocka_unit_test(test_columns_fatal),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
