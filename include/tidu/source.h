@@ -41,10 +41,12 @@ typedef struct tidu_source_ops {
   /* Chunks straight from the text (a wide CSV read in parallel; NULL otherwise). `columns`,
    * before the first read, asks for them at fiscal year [0] `year` (0 = each firm's latest),
    * filled in the marked firm and year fields (NULL: all; the others hold an empty firm's
-   * values): 1 when the source will deliver chunks, 0 when it reads firm by firm. Then `chunk_next`
+   * values), in chunks of at most `max_lanes` firms: 1 when the source will deliver chunks, 0
+   * when it reads firm by firm. Then `chunk_next`
    * gives the chunks in input order (record errors and warnings to `rows` first; *done = 1 at
    * the end), each borrowed until `chunk_done(self, *hold)`, which any thread may call. */
-  int (*columns)(void *self, int32_t year, const unsigned char *firm, const unsigned char *yfield);
+  int (*columns)(void *self, int32_t year, const unsigned char *firm, const unsigned char *yfield,
+                 size_t max_lanes);
   tidu_code (*chunk_next)(void *self, const tidu_source_rows *rows, const tidu_chunk **out,
                           void **hold, int *done, tidu_error *err);
   void (*chunk_done)(void *self, void *hold);
@@ -77,7 +79,7 @@ TIDU_API size_t tidu_source_count(const tidu_source *src);
 /* Asks a source for chunks straight from its text (tidu_source_ops.columns): 1 when it will
  * deliver them through tidu_source_chunk_next, 0 when it reads firm by firm. */
 TIDU_API int tidu_source_columns(tidu_source *src, int32_t year, const unsigned char *firm,
-                                 const unsigned char *yfield);
+                                 const unsigned char *yfield, size_t max_lanes);
 TIDU_API tidu_code tidu_source_chunk_next(tidu_source *src, const tidu_source_rows *rows,
                                           const tidu_chunk **out, void **hold, int *done,
                                           tidu_error *err);

@@ -92,7 +92,7 @@ static void chain_close(void *self) {
 /* One input that can give chunks straight from its text (a wide CSV read in parallel): opened
  * now and asked. An input that cannot open is left for chain_next to open and report. */
 static int chain_columns(void *self, int32_t year, const unsigned char *firm,
-                         const unsigned char *yfield) {
+                         const unsigned char *yfield, size_t max_lanes) {
   chain *c = self;
   if (c->n != 1 || c->cur || c->next != 0) return 0;
   tidu_error e;
@@ -101,7 +101,8 @@ static int chain_columns(void *self, int32_t year, const unsigned char *firm,
     return 0;
   }
   c->next = 1;
-  return tidu_source_columns(c->cur, year, firm ? firm : c->firm, yfield ? yfield : c->year);
+  return tidu_source_columns(c->cur, year, firm ? firm : c->firm, yfield ? yfield : c->year,
+                             max_lanes);
 }
 
 static tidu_code chain_chunk_next(void *self, const tidu_source_rows *rows, const tidu_chunk **out,

@@ -652,7 +652,7 @@ static tidu_code batch_prepare(batch *b, tidu_error *err) {
   b->sliced = b->in->source && tidu_source_sliced(b->in->source);
   if (b->sliced) b->nslices = b->in->source->ops->slices(b->in->source->self, b->chunk_size);
   b->columns = !b->sliced && !b->in->source && b->in->chunks && !b->opt->chunk_size &&
-               tidu_source_columns(b->in->chunks, b->opt->year, NULL, NULL);
+               tidu_source_columns(b->in->chunks, b->opt->year, NULL, NULL, b->chunk_size);
   tidu_error w;
   while (b->columns && tidu_source_warning(b->in->chunks, &w)) /* the header's */
     if (b->opt->on_warning) b->opt->on_warning(b->opt->ctx, &w);

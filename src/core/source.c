@@ -42,9 +42,10 @@ int tidu_source_sliced(const tidu_source *src) {
 }
 
 int tidu_source_columns(tidu_source *src, int32_t year, const unsigned char *firm,
-                        const unsigned char *yfield) {
+                        const unsigned char *yfield, size_t max_lanes) {
   const tidu_source_ops *o = src->ops;
-  return o->columns && o->chunk_next && o->chunk_done && o->columns(src->self, year, firm, yfield);
+  return o->columns && o->chunk_next && o->chunk_done &&
+         o->columns(src->self, year, firm, yfield, max_lanes);
 }
 
 tidu_code tidu_source_chunk_next(tidu_source *src, const tidu_source_rows *rows,

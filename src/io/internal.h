@@ -198,13 +198,14 @@ tidu_ptable *tidu_ptable_open(tidu_table *t, const char *text, size_t len, int t
 tidu_code tidu_ptable_next(tidu_ptable *p, tidu_firm *firm, int *done, tidu_error *err);
 /* Stops the threads and frees what is left. NULL is fine. */
 void tidu_ptable_close(tidu_ptable *p);
-/* Before the first read: read the rows straight into chunk columns instead of firms, at
+/* Before the first read: read the rows straight into chunks of at most `max_lanes` lanes (a
+ * part with more is handed out in pieces) instead of firms, at
  * fiscal year [0] `year` (0: the latest year of the table's columns, as tidu_chunk_add gives
  * such a firm), writing only the marked fields (NULL: all; the rest of a lane holds an empty
  * firm). Every cell is still checked: errors and warnings are those of tidu_ptable_next.
  * 1 when set; 0 when reading has begun. */
 int tidu_ptable_columns(tidu_ptable *p, int32_t year, const unsigned char *firm,
-                        const unsigned char *yfield);
+                        const unsigned char *yfield, size_t max_lanes);
 /* Reading into chunks: the next chunk of firms in input order (borrowed until
  * tidu_ptable_chunk_done(p, *hold), which any thread may call; several may be held at once),
  * with the record errors and warnings of its rows passed to `cb` in input order first.
@@ -231,7 +232,7 @@ int tidu_io_threads(int threads);
 
 /* tidu_ptable_columns for a reader reading a wide CSV in parallel; 0 for any other reader. */
 int tidu_reader_columns(tidu_reader *r, int32_t year, const unsigned char *firm,
-                        const unsigned char *yfield);
+                        const unsigned char *yfield, size_t max_lanes);
 /* tidu_ptable_chunk and tidu_ptable_chunk_done, once tidu_reader_columns said 1. */
 tidu_code tidu_reader_chunk(tidu_reader *r, const tidu_source_rows *cb, const tidu_chunk **out,
                             void **hold, int *done, tidu_error *err);

@@ -65,6 +65,9 @@ typedef struct part {
   size_t index;      /* the part it holds */
   tidu_chunk *chunk; /* reading into chunks: the rows' lanes, */
   tidu_arena text;   /* and their kept text */
+  tidu_chunk *views; /* the chunk cut into pieces of at most max_lanes lanes, */
+  size_t nviews, cap_views, next_view; /* how many, room, the next to hand out */
+  size_t out;                          /* pieces handed out and not yet done with */
 } part;
 
 struct tidu_ptable {
@@ -99,6 +102,8 @@ struct tidu_ptable {
   int started;         /* the threads have begun */
   int columns;         /* 1: parts are read into chunks (tidu_ptable_columns) */
   tidu_lane_plan plan; /* and how */
+  size_t max_lanes;    /* lanes per chunk handed out */
+  part *pending;       /* a part with pieces still to hand out */
 };
 
 /* The start of part k: just after the first line feed at or after its nominal offset. */
@@ -142,6 +147,7 @@ static void part_free(part *b) {
   free(b->vals);
   tidu_chunk_free(b->chunk);
   free(b->text.data);
+  free(b->views);
   free(b->rows);
   free(b->errs);
   free(b->warns.items);
@@ -414,8 +420,9 @@ static tidu_code start(tidu_ptable *p, tidu_error *err) {
 }
 
 int tidu_ptable_columns(tidu_ptable *p, int32_t year, const unsigned char *firm,
-                        const unsigned char *yfield) {
-  if (p->started) return 0;
+                        const unsigned char *yfield, size_t max_lanes) {
+  if (p->started || max_lanes == 0) return 0;
+  p->max_lanes = max_lanes;
   tidu_firm empty;
   tidu_firm_init(&empty);
   for (int k = 0; k < TIDU_NFIRM; k++) {
@@ -629,10 +636,41 @@ void tidu_ptable_chunk_done(tidu_ptable *p, void *hold) {
   part *b = hold;
   if (!b) return;
   pthread_mutex_lock(&p->lock);
-  b->ready = 0;
-  b->busy = 0;
-  pthread_cond_broadcast(&p->space);
+  if (b->out > 0) b->out--;
+  if (b->out == 0) { /* every piece is done with: the place is free */
+    b->ready = 0;
+    b->busy = 0;
+    pthread_cond_broadcast(&p->space);
+  }
   pthread_mutex_unlock(&p->lock);
+}
+
+/* Cuts the part's chunk into views of at most max_lanes lanes: 0, or -1 on ENOMEM. */
+static int cut_views(const tidu_ptable *p, part *b) {
+  const tidu_chunk *c = b->chunk;
+  size_t n = (c->n + p->max_lanes - 1) / p->max_lanes;
+  if (n > b->cap_views) {
+    tidu_chunk *v = tidu_realloc(b->views, n * sizeof *v);
+    if (!v) return -1;
+    b->views = v;
+    b->cap_views = n;
+  }
+  for (size_t i = 0; i < n; i++) {
+    tidu_chunk *v = &b->views[i];
+    size_t off = i * p->max_lanes;
+    memset(v, 0, sizeof *v);
+    v->n = v->cap = c->n - off < p->max_lanes ? c->n - off : p->max_lanes;
+    v->base = c->base + off;
+    for (int k = 0; k < TIDU_NFIRM; k++) {
+      if (c->firm[k]) v->firm[k] = c->firm[k] + off;
+      if (c->text[k]) v->text[k] = c->text[k] + off;
+    }
+    for (int f = 0; f < TIDU_NYEAR; f++)
+      for (int k = 0; k < TIDU_CHUNK_YEARS; k++) v->yr[f][k] = c->yr[f][k] + off;
+  }
+  b->nviews = n;
+  b->next_view = 0;
+  return 0;
 }
 
 tidu_code tidu_ptable_chunk(tidu_ptable *p, const tidu_source_rows *cb, const tidu_chunk **out,
@@ -644,6 +682,14 @@ tidu_code tidu_ptable_chunk(tidu_ptable *p, const tidu_source_rows *cb, const ti
     return tidu_error_set(err, TIDU_ERR_USAGE, NULL, 0, 0, "未按列读取 / not reading columns");
   if (start(p, err) != TIDU_OK) return TIDU_ERR_NOMEM;
   for (;;) {
+    part *b = p->pending;
+    if (b) { /* the next piece of a part with more lanes than a chunk may have */
+      *out = &b->views[b->next_view++];
+      *hold = b;
+      if (b->next_view == b->nviews) p->pending = NULL;
+      __atomic_add_fetch(&tidu_ptable_chunks, 1, __ATOMIC_RELAXED);
+      return TIDU_OK;
+    }
     if (p->finished) {
       *done = 1;
       return TIDU_OK;
@@ -657,12 +703,21 @@ tidu_code tidu_ptable_chunk(tidu_ptable *p, const tidu_source_rows *cb, const ti
       *done = 1;
       return TIDU_OK;
     }
-    part *b = p->cur;
+    b = p->cur;
     tidu_code rc = take_rows(p, b, cb, err);
     pthread_mutex_lock(&p->lock);
     p->cur = NULL; /* held by the caller until tidu_ptable_chunk_done */
     p->consumed++;
     pthread_mutex_unlock(&p->lock);
+    b->out = 1;
+    if (rc == TIDU_OK && b->chunk && b->chunk->n > p->max_lanes) {
+      if (cut_views(p, b) != 0) rc = nomem(err);
+      if (rc == TIDU_OK) { /* handed out piece by piece: done with when all are */
+        b->out = b->nviews;
+        p->pending = b;
+        continue;
+      }
+    }
     if (rc != TIDU_OK || !b->chunk || b->chunk->n == 0) {
       tidu_ptable_chunk_done(p, b);
       if (rc != TIDU_OK) {

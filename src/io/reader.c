@@ -395,8 +395,8 @@ tidu_code tidu_reader_next(tidu_reader *r, tidu_firm *firm, int *done, tidu_erro
 }
 
 int tidu_reader_columns(tidu_reader *r, int32_t year, const unsigned char *firm,
-                        const unsigned char *yfield) {
-  return r->ptable && !r->finished && tidu_ptable_columns(r->ptable, year, firm, yfield);
+                        const unsigned char *yfield, size_t max_lanes) {
+  return r->ptable && !r->finished && tidu_ptable_columns(r->ptable, year, firm, yfield, max_lanes);
 }
 
 /* The caller's callbacks, with the file named in errors that do not name it. */

@@ -20,8 +20,8 @@ static void reader_close(void *self) {
 }
 
 static int reader_columns(void *self, int32_t year, const unsigned char *firm,
-                          const unsigned char *yfield) {
-  return tidu_reader_columns(self, year, firm, yfield);
+                          const unsigned char *yfield, size_t max_lanes) {
+  return tidu_reader_columns(self, year, firm, yfield, max_lanes);
 }
 
 static tidu_code reader_chunk_next(void *self, const tidu_source_rows *rows, const tidu_chunk **out,

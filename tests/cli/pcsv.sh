@@ -1,9 +1,10 @@
 #!/bin/sh
 # The parallel CSV reader through the commands: assess (per firm and --summary) and pack give
 # the same firms, errors and line numbers with 1, 2 and 4 threads (--threads and TIDU_THREADS)
-# on wide files with quoted line breaks, a BOM and CRLF, bad values and duplicate USCCs.
+# on wide files with quoted line breaks, a BOM and CRLF, bad values and duplicate USCCs; and
+# project, simulate and per-firm CSV on narrow rows (more rows to a part than to a chunk).
 . "$(dirname "$0")/lib/checks.sh"
-plan 14
+plan 18
 
 # $1 = line end: 3000 firms (about 170 KB: several 64 KiB parts), every 7th name quoted over
 # two lines, a bad value every 101st row, a duplicate USCC, a last row with a bad value.
@@ -49,3 +50,28 @@ for f in lf crlf; do
     "$(sed -n '1,200p' "$tmp/$f.sp" | grep -v '^$' | head -20 | md5sum)" \
     "$(grep -v '^$' "$tmp/$f.s1" | grep -v 'csv:' | head -20 | md5sum)"
 done
+
+# narrow rows: about 60 bytes each, so a part of the text holds several chunks' worth of firms
+awk 'BEGIN {
+  print "name,market_cap,revenue_2024,revenue_2023,revenue_2022,net_profit_2024,net_profit_2023"
+  for (i = 1; i <= 40000; i++)
+    printf "f%d,2000000000,%d,%d,%d,%d,500\n", i, i * 7919 % 200000000, i * 7907 % 150000000,
+      i * 7901 % 100000000, i % 5 ? 1000 : -1000
+}' >"$tmp/narrow.csv"
+"$T" assess --threads 1 --format csv "$tmp/narrow.csv" >"$tmp/n.c1" 2>&1
+"$T" assess --threads 2 --format csv "$tmp/narrow.csv" >"$tmp/n.c2" 2>&1
+check "narrow rows: assess --format csv, 2 threads = 1 thread" \
+  "$(cmp -s "$tmp/n.c1" "$tmp/n.c2" && wc -l <"$tmp/n.c2" | tr -d ' ')" 40001
+"$T" project --threads 1 "$tmp/narrow.csv" >"$tmp/n.p1" 2>&1
+"$T" project --threads 2 "$tmp/narrow.csv" >"$tmp/n.p2" 2>&1
+check "narrow rows: project, 2 threads = 1 thread" \
+  "$(cmp -s "$tmp/n.p1" "$tmp/n.p2" && wc -l <"$tmp/n.p2" | tr -d ' ')" 40000
+sim() { "$T" simulate --base star --set star.1.5=5000万 --format json --threads "$1" "$tmp/narrow.csv"; }
+sim 1 >"$tmp/n.s1" 2>&1
+sim 2 >"$tmp/n.s2" 2>&1
+check "narrow rows: simulate (some firms change), 2 threads = 1 thread" \
+  "$(cmp -s "$tmp/n.s1" "$tmp/n.s2" && grep -m1 -o '"fail->unknown": [0-9]*' "$tmp/n.s2")" \
+  '"fail->unknown": 10102'
+"$T" assess --threads 1 --summary --format json "$tmp/narrow.csv" >"$tmp/n.j1" 2>&1
+"$T" assess --threads 2 --summary --format json "$tmp/narrow.csv" >"$tmp/n.j2" 2>&1
+check "narrow rows: assess --summary, 2 threads = 1 thread" "$(cmp -s "$tmp/n.j1" "$tmp/n.j2" && echo same)" same

@@ -342,7 +342,7 @@ static char *read_cols(const char *name, const char *text, size_t len, int threa
   tidu_error w;
   while (tidu_reader_warning(r, &w)) log_note(&g.notes, "W", &w); /* the header's */
   if (threads > 1) {
-    assert_int_equal(tidu_reader_columns(r, year, firm, yfield), 1);
+    assert_int_equal(tidu_reader_columns(r, year, firm, yfield, 16), 1);
     tidu_source_rows cb = {&g, on_row_error, on_row_warning};
     const tidu_chunk *held[3] = {NULL, NULL, NULL};
     void *hold[3] = {NULL, NULL, NULL};
@@ -356,7 +356,7 @@ static char *read_cols(const char *name, const char *text, size_t len, int threa
         break;
       }
       if (done) break;
-      assert_true(c->n > 0);
+      assert_true(c->n > 0 && c->n <= 16); /* pieces of at most the lanes asked for */
       for (size_t l = 0; l < c->n; l++) log_lane(&g.lanes, c, l, firm, yfield);
       /* hold up to three chunks at once, handing them back out of order */
       size_t slot = k % 3;
