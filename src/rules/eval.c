@@ -65,6 +65,7 @@ void tidu_regs_free(tidu_regs *r) {
   free(r->dpool);
   free(r->dbuf);
   free(r->dates);
+  free(r->memo);
   memset(r, 0, sizeof *r);
 }
 
@@ -792,8 +793,7 @@ static inline __attribute__((always_inline)) void item_lanes(tidu_cols *C, const
                                                              size_t idx, const uint8_t *rank,
                                                              const int64_t *val, size_t n) {
   size_t o = idx * C->cap;
-  uint8_t lo[TIDU_EVAL_TILE], hi[TIDU_EVAL_TILE], unknown[TIDU_EVAL_TILE],
-      decided[TIDU_EVAL_TILE];
+  uint8_t lo[TIDU_EVAL_TILE], hi[TIDU_EVAL_TILE], unknown[TIDU_EVAL_TILE], decided[TIDU_EVAL_TILE];
   for (size_t i = 0; i < n; i++) {
     lo[i] = 255;
     hi[i] = 0;
@@ -818,7 +818,7 @@ static inline __attribute__((always_inline)) void item_lanes(tidu_cols *C, const
     const uint8_t *restrict kv = C->verdict + (size_t)cond * C->cap;
     for (size_t i = 0; i < n; i++) {
       uint8_t v = kv[i];
-      uint8_t known = (uint8_t)-(uint8_t)(v != V_FAIL), pass = (uint8_t)-(uint8_t)(v == V_PASS);
+      uint8_t known = (uint8_t) - (uint8_t)(v != V_FAIL), pass = (uint8_t) - (uint8_t)(v == V_PASS);
       uint8_t act = (uint8_t)(~decided[i] & known);
       uint8_t l = lo[i], h = hi[i];
       uint8_t mn = r < l ? r : l, mx = r > h ? r : h;
@@ -1187,8 +1187,9 @@ static int fast_div(tidu_regs *R, int r, int a, int b, size_t n, int growth) {
     }
     int64_t nn, dd;
     int o = __builtin_mul_overflow(u, db64, &nn) | __builtin_mul_overflow(da64, w, &dd);
-    if (dd < 0) o |= __builtin_sub_overflow((int64_t)0, nn, &nn) |
-                     __builtin_sub_overflow((int64_t)0, dd, &dd);
+    if (dd < 0)
+      o |=
+          __builtin_sub_overflow((int64_t)0, nn, &nn) | __builtin_sub_overflow((int64_t)0, dd, &dd);
     if (growth) o |= __builtin_sub_overflow(nn, dd, &nn);
     fit &= !o & (nn != NA64);
     on[i] = nn;
@@ -1654,14 +1655,248 @@ static void op_starts(uint8_t *verdict, const char **col, const tidu_strset *ss,
   }
 }
 
+/* ---- results computed once per tile ---------------------------------------------------
+ * Rule sets repeat formulas: the deducted-profit fallback of every standard, the average growth
+ * of each band of a point table, years since founding. tidu_prog_plan_memo numbers the values
+ * of the registers along the program (an instruction's value is its opcode with its operands'
+ * values, a load's is its field, offset and unit, a constant's its number) and marks the
+ * instructions whose value an earlier instruction already computed. At run time the first of
+ * them to run in a tile keeps its result in a slot and the later ones take it from there: the
+ * same result in the same form, since the same instructions produced it. A slot is valid only
+ * for the tile that filled it (an instruction skipped by SKIP fills nothing). */
+
+/* The key of a register value: opcode and up to four operands. */
+typedef struct vkey {
+  int32_t op, k[4];
+} vkey;
+
+static int memo_worth(uint8_t op) {
+  switch (op) {
+  case OP_ADD:
+  case OP_SUB:
+  case OP_MUL:
+  case OP_DIV:
+  case OP_NEG:
+  case OP_MIN:
+  case OP_MAX:
+  case OP_FIRST:
+  case OP_FLOOR:
+  case OP_GROWTH:
+  case OP_CAGR:
+  case OP_YSINCE:
+  case OP_MSINCE:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* 1 for the instructions that write register a. */
+static int writes_reg(uint8_t op) {
+  return op <= OP_GROUPV; /* LOADY .. GROUPV, in the order of TIDU_OPCODES */
+}
+
+void tidu_prog_plan_memo(tidu_prog *p) {
+  free(p->memo);
+  p->memo = NULL;
+  p->nmemo = 0;
+  size_t n = p->ncode;
+  if (!n) return;
+  vkey *keys = tidu_calloc(n, sizeof *keys);           /* value number v: keys[v] */
+  int32_t *val = tidu_calloc(n, sizeof *val);          /* each instruction's result value */
+  int32_t *rv = tidu_calloc(p->nregs + 1, sizeof *rv); /* the value in each register, -1: none */
+  size_t *until = tidu_calloc(p->nregs + 1, sizeof *until); /* see SKIP below */
+  int32_t *cid = tidu_calloc(p->nconsts + 1, sizeof *cid);
+  int32_t *memo = tidu_malloc(n * sizeof *memo);
+  size_t open[64], nopen = 0; /* the last instructions of the SKIP ranges open at pc */
+  size_t nv = 0;
+  if (!keys || !val || !rv || !until || !cid || !memo) goto out;
+  /* constants are named by their number */
+  for (size_t i = 0; i < p->nconsts; i++) {
+    cid[i] = (int32_t)i;
+    for (size_t j = 0; j < i; j++)
+      if (p->consts[j].num == p->consts[i].num && p->consts[j].den == p->consts[i].den) {
+        cid[i] = (int32_t)j;
+        break;
+      }
+  }
+  for (size_t r = 0; r <= p->nregs; r++) rv[r] = -1;
+  for (size_t pc = 0; pc < n; pc++) {
+    const tidu_instr *in = &p->code[pc];
+    val[pc] = -1;
+    memo[pc] = -1;
+    if (in->op == OP_SKIP && in->b > 0) {
+      if (nopen == sizeof open / sizeof *open) goto out;
+      open[nopen++] = pc + (size_t)in->b;
+    }
+    if (writes_reg(in->op) && in->a >= 0 && (size_t)in->a < p->nregs) {
+      vkey k = {in->op, {0, 0, 0, 0}};
+      int known = 1;
+      int32_t vb = in->b >= 0 && (size_t)in->b < p->nregs ? rv[in->b] : -1;
+      int32_t vc = in->c >= 0 && (size_t)in->c < p->nregs ? rv[in->c] : -1;
+      switch (in->op) {
+      case OP_LOADY:
+        k.k[0] = in->b, k.k[1] = in->c, k.k[2] = in->d;
+        break;
+      case OP_LOADF:
+      case OP_YSINCE:
+      case OP_MSINCE:
+        k.k[0] = in->b, k.k[1] = in->c;
+        break;
+      case OP_LOADC:
+        k.k[0] = in->b >= 0 && (size_t)in->b < p->nconsts ? cid[in->b] : -1;
+        known = k.k[0] >= 0;
+        break;
+      case OP_NEG:
+      case OP_FLOOR:
+        k.k[0] = vb;
+        known = vb >= 0;
+        break;
+      case OP_SCORE:
+      case OP_GROUPV:
+        known = 0; /* read from this run's point columns */
+        break;
+      default: /* two register operands and d */
+        k.k[0] = vb, k.k[1] = vc, k.k[2] = in->d;
+        known = vb >= 0 && vc >= 0;
+        break;
+      }
+      int32_t v = -1;
+      if (known) {
+        for (size_t j = 0; j < nv && v < 0; j++)
+          if (!memcmp(&keys[j], &k, sizeof k)) v = (int32_t)j;
+        if (v < 0) {
+          keys[nv] = k;
+          v = (int32_t)nv++;
+        }
+      }
+      rv[in->a] = v;
+      val[pc] = memo_worth(in->op) ? v : -1;
+      /* written inside SKIP ranges: unknown after the first of them closes (it may not run) */
+      until[in->a] = 0;
+      for (size_t j = 0; j < nopen; j++)
+        if (!until[in->a] || open[j] < until[in->a]) until[in->a] = open[j];
+    }
+    for (size_t r = 0; r < p->nregs; r++)
+      if (until[r] == pc && until[r]) rv[r] = -1, until[r] = 0;
+    for (size_t j = 0; j < nopen;)
+      if (open[j] == pc)
+        open[j] = open[--nopen];
+      else
+        j++;
+  }
+  /* every value computed by two instructions or more gets a slot */
+  size_t nslots = 0;
+  for (size_t pc = 0; pc < n; pc++) {
+    if (val[pc] < 0 || memo[pc] >= 0) continue;
+    size_t last = pc;
+    for (size_t j = pc + 1; j < n; j++)
+      if (val[j] == val[pc]) last = j;
+    if (last == pc) continue;
+    int32_t s = (int32_t)nslots++;
+    for (size_t j = pc; j <= last; j++)
+      if (val[j] == val[pc])
+        memo[j] = s * 4 + (j > pc ? TIDU_MEMO_TAKE : 0) + (j < last ? TIDU_MEMO_SAVE : 0);
+  }
+  if (nslots) {
+    p->memo = memo;
+    p->nmemo = nslots;
+    memo = NULL;
+  }
+out:
+  free(keys);
+  free(val);
+  free(rv);
+  free(until);
+  free(cid);
+  free(memo);
+}
+
+/* One slot: a register's result in whichever form it had. */
+typedef struct memo_slot {
+  uint8_t form;
+  int64_t fden;
+  int64_t ints[TIDU_EVAL_TILE], dens[TIDU_EVAL_TILE];
+  i128 num[TIDU_EVAL_TILE], den[TIDU_EVAL_TILE];
+  uint8_t st[TIDU_EVAL_TILE];
+  double f[TIDU_EVAL_TILE];
+} memo_slot;
+
+struct tidu_memo {
+  size_t nslots;
+  uint8_t *valid; /* per slot: filled in this tile */
+  memo_slot slots[];
+};
+
+/* The memo of R with room for the slots of p, cleared for a new tile; NULL when p has none or
+ * there is no memory (then every result is computed). */
+static struct tidu_memo *memo_for(tidu_regs *R, const tidu_prog *p) {
+  if (!p->memo || !p->nmemo) return NULL;
+  struct tidu_memo *M = R->memo;
+  if (!M || M->nslots < p->nmemo) {
+    free(M);
+    size_t bytes = sizeof *M + p->nmemo * sizeof(memo_slot) + p->nmemo;
+    M = R->memo = tidu_malloc(bytes);
+    if (!M) return NULL;
+    M->nslots = p->nmemo;
+    M->valid = (uint8_t *)(M->slots + p->nmemo);
+  }
+  memset(M->valid, 0, p->nmemo);
+  return M;
+}
+
+static void memo_save(const tidu_regs *R, memo_slot *m, int r, size_t n) {
+  m->form = R->fast[r];
+  m->fden = R->fden[r];
+  if (m->form != F_GENERAL) {
+    memcpy(m->ints, R->vp[r], n * sizeof *m->ints);
+    if (m->form == F_FRAC) memcpy(m->dens, R->dbuf[r], n * sizeof *m->dens);
+    return;
+  }
+  size_t o = (size_t)r * R->cap;
+  memcpy(m->num, R->num + o, n * sizeof *m->num);
+  memcpy(m->den, R->den + o, n * sizeof *m->den);
+  memcpy(m->st, R->st + o, n * sizeof *m->st);
+  memcpy(m->f, R->f + o, n * sizeof *m->f);
+}
+
+static void memo_take(tidu_regs *R, const memo_slot *m, int r, size_t n) {
+  if (m->form == F_INT) { /* read in place, as a load reads a chunk's column */
+    R->vp[r] = m->ints;
+    R->fden[r] = m->fden;
+    R->fast[r] = F_INT;
+    return;
+  }
+  if (m->form == F_FRAC) {
+    memcpy(R->spare, m->ints, n * sizeof *m->ints);
+    memcpy(R->dspare, m->dens, n * sizeof *m->dens);
+    take_spare_frac(R, r);
+    R->fden[r] = m->fden;
+    return;
+  }
+  size_t o = (size_t)r * R->cap;
+  memcpy(R->num + o, m->num, n * sizeof *m->num);
+  memcpy(R->den + o, m->den, n * sizeof *m->den);
+  memcpy(R->st + o, m->st, n * sizeof *m->st);
+  memcpy(R->f + o, m->f, n * sizeof *m->f);
+  R->fden[r] = m->fden;
+  R->fast[r] = F_GENERAL;
+}
+
 /* ---- the loop -------------------------------------------------------------------------- */
 
 /* Runs the program over one tile of lanes: `ch` and `C` are views starting at the tile. */
 static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tidu_regs *R,
                      tidu_cols *C) {
   size_t n = ch->n;
+  struct tidu_memo *M = memo_for(R, p);
   for (size_t pc = 0; pc < p->ncode; pc++) {
     const tidu_instr *in = &p->code[pc];
+    int32_t mk = M ? p->memo[pc] : -1;
+    if (mk >= 0 && (mk & TIDU_MEMO_TAKE) && M->valid[mk / 4]) {
+      memo_take(R, &M->slots[mk / 4], in->a, n);
+      continue;
+    }
     switch ((tidu_opcode)in->op) {
     case OP_LOADY:
       R->vp[in->a] = ch->yr[in->b][in->c];
@@ -1921,6 +2156,10 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       break;
     case OP_COUNT:
       break;
+    }
+    if (mk >= 0 && (mk & TIDU_MEMO_SAVE)) {
+      memo_save(R, &M->slots[mk / 4], in->a, n);
+      M->valid[mk / 4] = 1;
     }
   }
 }
