@@ -283,9 +283,13 @@ static const char *unit_misfit(tidu_type type, const decimal *d) {
  * digits [. digits] in ASCII (at most 18 digits in all) of a measured type, with no percent to
  * apply. Returns 1 when it decided (*rc and *out as tidu_parse_value sets them), 0 when the
  * general path must. */
+static int parse_plain_bool(const char *s, size_t len, int64_t *out, tidu_code *rc,
+                            tidu_error *err);
+
 static int parse_plain(tidu_type type, const char *s, size_t len, int64_t unit_scale, int percent,
                        int64_t *out, tidu_code *rc, tidu_error *err) {
-  if (type == TIDU_T_DATE || type == TIDU_T_BOOL || (type == TIDU_T_RATIO && percent)) return 0;
+  if (type == TIDU_T_BOOL) return parse_plain_bool(s, len, out, rc, err);
+  if (type == TIDU_T_DATE || (type == TIDU_T_RATIO && percent)) return 0;
   size_t i = 0;
   int neg = 0;
   if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
@@ -316,6 +320,22 @@ static int parse_plain(tidu_type type, const char *s, size_t len, int64_t unit_s
     *out = neg ? -v : v;
     *rc = TIDU_OK;
   }
+  return 1;
+}
+
+/* The same for yes/no values written in ASCII letters and digits ("true", "No", "1"): no
+ * missing marker is spelt so, and parse_bool compares them as they are. */
+static int parse_plain_bool(const char *s, size_t len, int64_t *out, tidu_code *rc,
+                            tidu_error *err) {
+  char b[8];
+  if (len == 0 || len >= sizeof b) return 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return 0;
+    b[i] = c;
+  }
+  b[len] = '\0';
+  *rc = parse_bool(b, s, len, out, err);
   return 1;
 }
 

@@ -30,7 +30,19 @@ static tidu_code parse_err(tidu_type type, const char *s, tidu_error *err) {
  * unit and percent flag: rounding half away from zero, whole counts, sizes at the limit. */
 static void plain_path_same_as_general(void **state) {
   (void)state;
-  static const char *const texts[] = {"0",
+  static const char *const texts[] = {"true",
+                                      "FALSE",
+                                      "Yes",
+                                      "no",
+                                      "y",
+                                      "N",
+                                      "T",
+                                      "f",
+                                      "maybe",
+                                      "tru",
+                                      "N/A",
+                                      "1234567",
+                                      "0",
                                       "-0",
                                       "+0",
                                       "0.00",
@@ -69,8 +81,8 @@ static void plain_path_same_as_general(void **state) {
                                       "1e5",
                                       "12,345",
                                       "1234567890123456789"};
-  static const tidu_type types[] = {TIDU_T_MONEY, TIDU_T_RATIO, TIDU_T_COUNT, TIDU_T_YEARS,
-                                    TIDU_T_SCORE};
+  static const tidu_type types[] = {TIDU_T_MONEY, TIDU_T_RATIO, TIDU_T_COUNT,
+                                    TIDU_T_YEARS, TIDU_T_SCORE, TIDU_T_BOOL};
   static const int64_t units[] = {1, 1000, 10000, 100000000};
   char padded[64];
   for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++)
