@@ -294,7 +294,8 @@ static void parse_part(const tidu_ptable *p, part *b, size_t from, size_t stop) 
     }
     if (r->code != TIDU_OK) {
       r->err = keep_error(b, &e);
-      if (r->err == NO_ERR_INDEX) {
+      if (r->err == NO_ERR_INDEX) { /* memory ran out: that ends the reading, not the row */
+        nomem(&e);
         fatal_row(b, r, &e);
         break;
       }
