@@ -66,6 +66,7 @@ void tidu_regs_free(tidu_regs *r) {
   free(r->dbuf);
   free(r->dates);
   free(r->memo);
+  free(r->views);
   memset(r, 0, sizeof *r);
 }
 
@@ -2452,6 +2453,33 @@ static void prepare_nan_conds(const tidu_prog *p, tidu_cols *C) {
   C->nan_cap = C->cap;
 }
 
+/* The tiles of a chunk as chunks of their own: made once for all the rule sets run over the
+ * chunk, and made again whenever the chunk (its size or any column) is not the one they were
+ * made from. */
+struct tidu_views {
+  tidu_chunk src;
+  size_t ntiles, cap;
+  tidu_chunk tile[];
+};
+
+static const tidu_chunk *chunk_tiles(tidu_regs *R, const tidu_chunk *ch, size_t ntiles) {
+  struct tidu_views *V = R->views;
+  if (V && V->ntiles == ntiles && !memcmp(&V->src, ch, sizeof *ch)) return V->tile;
+  if (!V || V->cap < ntiles) {
+    free(V);
+    V = R->views = tidu_malloc(sizeof *V + ntiles * sizeof(tidu_chunk));
+    if (!V) return NULL;
+    V->cap = ntiles;
+  }
+  V->src = *ch;
+  V->ntiles = ntiles;
+  for (size_t t = 0; t < ntiles; t++) {
+    size_t lo = t * TILE;
+    shift_chunk(&V->tile[t], ch, lo, ch->n - lo < TILE ? ch->n - lo : TILE);
+  }
+  return V->tile;
+}
+
 void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tidu_regs *R,
                     tidu_cols *C) {
   prepare_nan_conds(p, C);
@@ -2459,12 +2487,14 @@ void tidu_eval_prog(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tid
     run_tile(p, ch, as_of, R, C);
     return;
   }
+  size_t ntiles = (ch->n + TILE - 1) / TILE;
+  const tidu_chunk *tiles = chunk_tiles(R, ch, ntiles);
   tidu_chunk view;
   tidu_cols cv;
-  for (size_t lo = 0; lo < ch->n; lo += TILE) {
-    size_t n = ch->n - lo < TILE ? ch->n - lo : TILE;
-    shift_chunk(&view, ch, lo, n);
+  for (size_t t = 0; t < ntiles; t++) {
+    size_t lo = t * TILE;
+    if (!tiles) shift_chunk(&view, ch, lo, ch->n - lo < TILE ? ch->n - lo : TILE);
     shift_cols(&cv, C, lo);
-    run_tile(p, &view, as_of, R, &cv);
+    run_tile(p, tiles ? &tiles[t] : &view, as_of, R, &cv);
   }
 }

@@ -38,6 +38,7 @@ typedef struct tidu_regs {
   int64_t *dspare;
   struct tidu_date_memo *dates; /* calendar dates of recent tiles' date columns (eval.c) */
   struct tidu_memo *memo;       /* results kept for later instructions of a tile (eval.c) */
+  struct tidu_views *views;     /* the tiles of the chunk last run (eval.c) */
 } tidu_regs;
 
 /* The result columns of one program over one chunk (cap lanes per column). */
