@@ -316,6 +316,76 @@ int tidu_lite_has_column(tidu_sql *db, const char *table, const char *col) {
   return found;
 }
 
+/* ---- clustering a table by its primary key ---- */
+
+static tidu_code lite_nomem(tidu_error *err) {
+  return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+}
+
+/* Appends `sep` and the text of column 0 of each row of `sql` (parameter ?1 = table). */
+static tidu_code lite_texts(tidu_sql *db, const char *sql, const char *table, const char *sep,
+                            sqlite3_str *out, tidu_error *err) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db->lite, sql, -1, &st, NULL) != SQLITE_OK)
+    return tidu_lite_fail(db, err, "cluster");
+  sqlite3_bind_text(st, 1, table, -1, SQLITE_TRANSIENT);
+  int rc, n = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    if (!t) continue;
+    if (n++ || *sep == ';') sqlite3_str_appendall(out, sep);
+    sqlite3_str_appendall(out, t);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return tidu_lite_fail(db, err, "cluster");
+  return TIDU_OK;
+}
+
+tidu_code tidu_lite_cluster(tidu_sql *db, const char *table, tidu_error *err) {
+  sqlite3_str *def = sqlite3_str_new(db->lite), *pk = sqlite3_str_new(db->lite),
+              *idx = sqlite3_str_new(db->lite);
+  tidu_code rc = lite_texts(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                            table, "", def, err);
+  /* the primary key's columns, in key order */
+  if (rc == TIDU_OK)
+    rc = lite_texts(db,
+                    "SELECT '\"' || name || '\"' FROM pragma_table_info(?1) WHERE pk > 0 "
+                    "ORDER BY pk",
+                    table, ", ", pk, err);
+  /* its indexes and triggers (automatic indexes have no SQL): dropped with it, made again */
+  if (rc == TIDU_OK)
+    rc = lite_texts(db,
+                    "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND "
+                    "tbl_name = ?1 AND sql IS NOT NULL ORDER BY type, name",
+                    table, ";", idx, err);
+  if (rc == TIDU_OK &&
+      (sqlite3_str_errcode(def) || sqlite3_str_errcode(pk) || sqlite3_str_errcode(idx)))
+    rc = lite_nomem(err);
+  /* (an empty text finishes as NULL) */
+  char *d = sqlite3_str_finish(def), *k = sqlite3_str_finish(pk), *x = sqlite3_str_finish(idx);
+  const char *open = d ? strchr(d, '(') : NULL;
+  size_t len = d ? strlen(d) : 0;
+  if (rc == TIDU_OK && (!open || !k))
+    rc = tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0,
+                        "表 %s 没有主键,无法按主键存放 / table %s has no primary key to be "
+                        "stored in the order of",
+                        table, table);
+  /* already clustered: the definition ends in WITHOUT ROWID */
+  if (rc == TIDU_OK && !(len >= 13 && !sqlite3_strnicmp(d + len - 13, "WITHOUT ROWID", 13))) {
+    char *sql = sqlite3_mprintf("CREATE TABLE tidu_cluster %s WITHOUT ROWID;"
+                                "INSERT INTO tidu_cluster SELECT * FROM \"%w\" ORDER BY %s;"
+                                "DROP TABLE \"%w\";"
+                                "ALTER TABLE tidu_cluster RENAME TO \"%w\"%s",
+                                open, table, k, table, table, x ? x : "");
+    rc = sql ? lite_exec(db, sql, err) : lite_nomem(err);
+    sqlite3_free(sql);
+  }
+  sqlite3_free(d);
+  sqlite3_free(k);
+  sqlite3_free(x);
+  return rc;
+}
+
 /* Passes every row of `sql` as one line; counts rows other than "ok". */
 static long collect(tidu_sql *db, const char *sql, tidu_sql_line_cb line, void *ud,
                     tidu_error *err) {
