@@ -12,6 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A connection is used by one thread at a time (the server takes one from its pool, the batch
+ * engine reads under its input lock), so SQLite's per-call mutex is not needed. */
+#define LITE_FLAGS SQLITE_OPEN_NOMUTEX
+
 static tidu_code lite_exec(tidu_sql *db, const char *sql, tidu_error *err) {
   return tidu_sql_exec(db, sql, err);
 }
@@ -204,7 +208,8 @@ static long file_size(const char *path) {
 static tidu_code open_readonly(tidu_sql *db, tidu_error *err) {
   char *uri = file_uri(db->name, "mode=ro");
   if (!uri) return tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 / out of memory");
-  int rc = sqlite3_open_v2(uri, &db->lite, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  int rc =
+      sqlite3_open_v2(uri, &db->lite, LITE_FLAGS | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   free(uri);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec(db->lite, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
@@ -221,7 +226,7 @@ static tidu_code open_readonly(tidu_sql *db, tidu_error *err) {
   db->lite = NULL;
   uri = file_uri(db->name, "mode=ro&immutable=1");
   if (!uri) return tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 / out of memory");
-  rc = sqlite3_open_v2(uri, &db->lite, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  rc = sqlite3_open_v2(uri, &db->lite, LITE_FLAGS | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   free(uri);
   if (rc != SQLITE_OK)
     return db->lite
@@ -285,7 +290,8 @@ tidu_code tidu_lite_open(tidu_sql *db, int flags, tidu_error *err) {
     db->readonly = 1;
     rc = open_readonly(db, err);
   } else {
-    int oflags = SQLITE_OPEN_READWRITE | ((flags & TIDU_SQL_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    int oflags =
+        LITE_FLAGS | SQLITE_OPEN_READWRITE | ((flags & TIDU_SQL_CREATE) ? SQLITE_OPEN_CREATE : 0);
     rc = sqlite3_open_v2(db->name, &db->lite, oflags, NULL) == SQLITE_OK
              ? TIDU_OK
              : (db->lite ? tidu_lite_fail(db, err, "open")

@@ -159,7 +159,7 @@ while [ $n -lt "$KILLS" ]; do
   ic=$(sqlite3 "$tmp/m.db" 'PRAGMA integrity_check')
   nm=$(sqlite3 "$tmp/m.db" 'select name from firms')
   seen="$seen $v"
-  { [ "$v" = 1 ] || [ "$v" = 4 ]; } && [ "$ic" = ok ] && [ "$nm" = 旧版本企业 ] || wrong="$wrong run$n:v=$v,$ic"
+  { [ "$v" = 1 ] || [ "$v" = 5 ]; } && [ "$ic" = ok ] && [ "$nm" = 旧版本企业 ] || wrong="$wrong run$n:v=$v,$ic"
   n=$((n + 1))
 done
 check kill-during-upgrade "$wrong" ""
