@@ -61,6 +61,9 @@ typedef struct tidu_programme_options {
   const char *board_order; /* layering order, comma-separated; NULL = main,chinext,star,bse,
                               neeq,regional */
   int64_t reward_cap_fen;  /* 小升规 reward per firm, in 分 (0 = 50万元, Shanghai's cap) */
+  int threads;             /* registry scans: 0 = a worker thread assesses each chunk of firms
+                              while the next is read, when there is more than one processor;
+                              1 = everything on the calling thread. Same results either way. */
 } tidu_programme_options;
 
 /* Compiles the built-in boards and tiers and the programme rule sets. TIDU_ERR_RULE when a

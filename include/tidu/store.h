@@ -17,7 +17,7 @@
 
 /* The schema version this build writes (SQLite: PRAGMA user_version; PostgreSQL: table
  * tidu_schema). Older databases are upgraded in place by tidu_store_open; newer ones refused. */
-#define TIDU_STORE_VERSION 4
+#define TIDU_STORE_VERSION 5
 
 typedef struct tidu_store tidu_store;
 

@@ -3,10 +3,12 @@
 #include "programme/prog_int.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tidu/num.h"
 #include "tidu/toolkit.h"
@@ -134,6 +136,7 @@ tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme 
   if (!p) return prog_nomem(err);
   p->as_of = opt ? opt->as_of : 0;
   p->reward_cap_fen = opt && opt->reward_cap_fen > 0 ? opt->reward_cap_fen : 50000000LL;
+  p->threads = opt ? opt->threads : 0;
   snprintf(p->scope, sizeof p->scope, "%s", opt && opt->scope ? opt->scope : "");
   tidu_errlist errs;
   tidu_errlist_init(&errs);
@@ -182,12 +185,18 @@ tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme 
     p->rs_entry = find_rs(p->psel, "pool_entry");
     p->rs_exit = find_rs(p->psel, "pool_exit");
     p->rs_reward = find_rs(p->psel, "reward");
-    p->ev = tidu_eval_new();
-    p->ev_prev = tidu_eval_new();
-    p->pev = tidu_eval_new();
-    p->chunk = tidu_chunk_new(PROG_CHUNK);
-    p->chunk_prev = tidu_chunk_new(PROG_CHUNK);
-    if (!p->ev || !p->ev_prev || !p->pev || !p->chunk || !p->chunk_prev) rc = prog_nomem(err);
+    for (int k = 0; k < 2 && rc == TIDU_OK; k++) {
+      struct prog_slot *sl = &p->slot[k];
+      sl->ev = tidu_eval_new();
+      sl->ev_prev = tidu_eval_new();
+      sl->pev = tidu_eval_new();
+      sl->chunk = tidu_chunk_new(PROG_CHUNK);
+      sl->chunk_prev = tidu_chunk_new(PROG_CHUNK);
+      sl->firms = tidu_calloc(PROG_CHUNK, sizeof *sl->firms);
+      if (!sl->ev || !sl->ev_prev || !sl->pev || !sl->chunk || !sl->chunk_prev || !sl->firms)
+        rc = prog_nomem(err);
+      for (size_t i = 0; sl->firms && i < PROG_CHUNK; i++) tidu_firm_init(&sl->firms[i]);
+    }
   }
   tidu_errlist_free(&errs);
   if (rc != TIDU_OK) {
@@ -200,11 +209,16 @@ tidu_code tidu_programme_open(const tidu_programme_options *opt, tidu_programme 
 
 void tidu_programme_close(tidu_programme *p) {
   if (!p) return;
-  tidu_eval_free(p->ev);
-  tidu_eval_free(p->ev_prev);
-  tidu_eval_free(p->pev);
-  tidu_chunk_free(p->chunk);
-  tidu_chunk_free(p->chunk_prev);
+  for (int k = 0; k < 2; k++) {
+    struct prog_slot *sl = &p->slot[k];
+    tidu_eval_free(sl->ev);
+    tidu_eval_free(sl->ev_prev);
+    tidu_eval_free(sl->pev);
+    tidu_chunk_free(sl->chunk);
+    tidu_chunk_free(sl->chunk_prev);
+    for (size_t i = 0; sl->firms && i < PROG_CHUNK; i++) tidu_firm_clear(&sl->firms[i]);
+    free(sl->firms);
+  }
   tidu_selection_free(p->sel_full);
   tidu_selection_free(p->sel_core);
   tidu_selection_free(p->sel_scale);
@@ -244,18 +258,18 @@ const char *prog_passing_std(const tidu_programme *p, const prog_chunk *c, int r
 }
 
 /* Fills the computed fields of each lane from the board and above_scale verdicts. */
-static void fill_computed(tidu_programme *p, size_t n) {
-  tidu_chunk *c = p->chunk;
-  for (size_t i = 0; i < n; i++) {
+static void fill_computed(const tidu_programme *p, struct prog_slot *sl) {
+  tidu_chunk *c = sl->chunk;
+  for (size_t i = 0; i < sl->n; i++) {
     int elig = 0;
     double gap = INFINITY;
     for (int b = 0; b < PROG_NEXCHANGE; b++) {
       int rs = p->rs_exchange[b];
       if (rs < 0) continue;
-      tidu_verdict v = tidu_eval_verdict(p->ev, (size_t)rs, TIDU_WHOLE, i);
+      tidu_verdict v = tidu_eval_verdict(sl->ev, (size_t)rs, TIDU_WHOLE, i);
       if (v == TIDU_V_NA) continue;
       if (v == TIDU_V_PASS) elig = 1;
-      double d = v == TIDU_V_PASS ? 0 : tidu_eval_distance(p->ev, (size_t)rs, TIDU_WHOLE, i);
+      double d = v == TIDU_V_PASS ? 0 : tidu_eval_distance(sl->ev, (size_t)rs, TIDU_WHOLE, i);
       if (d < gap) gap = d;
     }
     c->firm[TIDU_F_BOARD_ELIGIBLE][i] = elig;
@@ -263,8 +277,8 @@ static void fill_computed(tidu_programme *p, size_t n) {
         isfinite(gap) ? (int64_t)llround(gap * (double)TIDU_SCALE_RATIO) : TIDU_MISSING;
     int newly = 0;
     if (p->tiers[T_ABOVE_SCALE] >= 0) {
-      tidu_verdict now = tidu_eval_verdict(p->ev, (size_t)p->tiers[T_ABOVE_SCALE], TIDU_WHOLE, i);
-      tidu_verdict before = tidu_eval_verdict(p->ev_prev, 0, TIDU_WHOLE, i);
+      tidu_verdict now = tidu_eval_verdict(sl->ev, (size_t)p->tiers[T_ABOVE_SCALE], TIDU_WHOLE, i);
+      tidu_verdict before = tidu_eval_verdict(sl->ev_prev, 0, TIDU_WHOLE, i);
       newly = now == TIDU_V_PASS && before == TIDU_V_FAIL;
     }
     c->firm[TIDU_F_NEWLY_ABOVE_SCALE][i] = newly;
@@ -274,23 +288,61 @@ static void fill_computed(tidu_programme *p, size_t n) {
   }
 }
 
-static tidu_code run_chunk(tidu_programme *p, const tidu_firm *firms, size_t n, int32_t year,
-                           prog_fn fn, void *ud, tidu_error *err) {
-  tidu_chunk_reset(p->chunk);
-  tidu_chunk_reset(p->chunk_prev);
-  for (size_t i = 0; i < n; i++) {
-    if (tidu_chunk_add(p->chunk, &firms[i], year) != TIDU_OK ||
-        tidu_chunk_add(p->chunk_prev, &firms[i], year - 1) != TIDU_OK)
+/* Assesses the firms of a slot (this year's rule sets, last year's above_scale, then the
+ * programme's, which read the computed fields). Touches only the slot and reads p: it runs
+ * on a worker thread while the next chunk is read. */
+static tidu_code assess_slot(const tidu_programme *p, struct prog_slot *sl, int32_t year,
+                             tidu_error *err) {
+  tidu_chunk_reset(sl->chunk);
+  tidu_chunk_reset(sl->chunk_prev);
+  for (size_t i = 0; i < sl->n; i++) {
+    if (tidu_chunk_add(sl->chunk, &sl->firms[i], year) != TIDU_OK ||
+        tidu_chunk_add(sl->chunk_prev, &sl->firms[i], year - 1) != TIDU_OK)
       return prog_nomem(err);
   }
-  tidu_code rc = tidu_assess_chunk(p->sel, p->chunk, p->as_of, p->ev, err);
-  if (rc == TIDU_OK) rc = tidu_assess_chunk(p->sel_scale, p->chunk_prev, p->as_of, p->ev_prev, err);
+  tidu_code rc = tidu_assess_chunk(p->sel, sl->chunk, p->as_of, sl->ev, err);
+  if (rc == TIDU_OK)
+    rc = tidu_assess_chunk(p->sel_scale, sl->chunk_prev, p->as_of, sl->ev_prev, err);
   if (rc != TIDU_OK) return rc;
-  fill_computed(p, n);
-  rc = tidu_assess_chunk(p->psel, p->chunk, p->as_of, p->pev, err);
-  if (rc != TIDU_OK) return rc;
-  prog_chunk c = {firms, n, year, p->ev, p->ev_prev, p->pev, p->chunk};
-  return fn(ud, p, &c, err);
+  fill_computed(p, sl);
+  return tidu_assess_chunk(p->psel, sl->chunk, p->as_of, sl->pev, err);
+}
+
+typedef struct assess_job {
+  const tidu_programme *p;
+  struct prog_slot *sl;
+  int32_t year;
+  tidu_code rc;
+  tidu_error err;
+  pthread_t th;
+  int running; /* on a worker thread, to be joined */
+} assess_job;
+
+static void *assess_main(void *arg) {
+  assess_job *j = arg;
+  j->rc = assess_slot(j->p, j->sl, j->year, &j->err);
+  return NULL;
+}
+
+/* Starts assessing a slot: on a worker thread when there is more than one processor and a
+ * thread can be had, else at once. */
+static void assess_start(assess_job *j, const tidu_programme *p, struct prog_slot *sl, int32_t year,
+                         int threads) {
+  j->p = p;
+  j->sl = sl;
+  j->year = year;
+  j->rc = TIDU_OK;
+  tidu_error_clear(&j->err);
+  j->running = threads && pthread_create(&j->th, NULL, assess_main, j) == 0;
+  if (!j->running) assess_main(j);
+}
+
+/* Waits for the slot's assessment; its result. */
+static tidu_code assess_wait(assess_job *j, tidu_error *err) {
+  if (j->running) pthread_join(j->th, NULL);
+  j->running = 0;
+  if (j->rc != TIDU_OK && err) *err = j->err;
+  return j->rc;
 }
 
 /* What a scan of the whole registry reads: the fields of the rule sets in use (this year's,
@@ -316,11 +368,30 @@ static void scan_spec(const tidu_programme *p, int32_t year, unsigned char *firm
   spec->year_max = year;
 }
 
+/* Reads the next chunk of firms into a slot: from the scan, or the listed firms. */
+static tidu_code read_slot(tidu_store *s, tidu_store_scan *it, char *const *uscc, size_t n,
+                           size_t *next, struct prog_slot *sl, int *done, tidu_error *err) {
+  tidu_code rc = TIDU_OK;
+  sl->n = 0;
+  while (rc == TIDU_OK && sl->n < PROG_CHUNK && !*done) {
+    tidu_firm *f = &sl->firms[sl->n];
+    if (it) {
+      rc = tidu_store_scan_next(it, f, done, err);
+      if (rc == TIDU_OK && !*done) sl->n++;
+    } else if (*next < n) {
+      int deleted = 0;
+      tidu_firm_clear(f);
+      rc = tidu_store_get(s, uscc[(*next)++], f, &deleted, err);
+      if (rc == TIDU_OK) sl->n++;
+    } else {
+      *done = 1;
+    }
+  }
+  return rc;
+}
+
 tidu_code prog_scan(tidu_programme *p, tidu_store *s, int32_t year, char *const *uscc, size_t n,
                     prog_fn fn, void *ud, tidu_error *err) {
-  tidu_firm *firms = tidu_calloc(PROG_CHUNK, sizeof *firms);
-  if (!firms) return prog_nomem(err);
-  for (size_t i = 0; i < PROG_CHUNK; i++) tidu_firm_init(&firms[i]);
   tidu_store_scan *it = NULL;
   tidu_code rc = TIDU_OK;
   if (!uscc) {
@@ -329,27 +400,32 @@ tidu_code prog_scan(tidu_programme *p, tidu_store *s, int32_t year, char *const 
     scan_spec(p, year, firm, yfield, &spec);
     rc = tidu_store_scan_open(s, &spec, &it, err);
   }
+  /* the store is used by this thread only (reading, and the callbacks, in order); a worker
+   * assesses chunk k while chunk k + 1 is read */
+  int threads = p->threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+  assess_job job = {0};
+  int pending = -1; /* the slot being assessed */
   size_t next = 0;
-  int done = 0;
-  while (rc == TIDU_OK && !done) {
-    size_t k = 0;
-    while (rc == TIDU_OK && k < PROG_CHUNK && !done) {
-      if (it) {
-        rc = tidu_store_scan_next(it, &firms[k], &done, err);
-        if (rc == TIDU_OK && !done) k++;
-      } else if (next < n) {
-        int deleted = 0;
-        tidu_firm_clear(&firms[k]);
-        rc = tidu_store_get(s, uscc[next++], &firms[k], &deleted, err);
-        if (rc == TIDU_OK) k++;
-      } else {
-        done = 1;
-      }
+  int done = 0, cur = 0;
+  while (rc == TIDU_OK && (!done || pending >= 0)) {
+    struct prog_slot *sl = &p->slot[cur];
+    sl->n = 0;
+    if (!done) rc = read_slot(s, it, uscc, n, &next, sl, &done, err);
+    if (pending >= 0) {
+      tidu_code arc = assess_wait(&job, rc == TIDU_OK ? err : NULL);
+      if (rc == TIDU_OK) rc = arc;
+      const struct prog_slot *ps = &p->slot[pending];
+      prog_chunk c = {ps->firms, ps->n, year, ps->ev, ps->ev_prev, ps->pev, ps->chunk};
+      if (rc == TIDU_OK) rc = fn(ud, p, &c, err);
+      pending = -1;
     }
-    if (rc == TIDU_OK && k) rc = run_chunk(p, firms, k, year, fn, ud, err);
+    if (rc == TIDU_OK && sl->n) {
+      assess_start(&job, p, sl, year, threads);
+      pending = cur;
+      cur ^= 1;
+    }
   }
+  if (pending >= 0) assess_wait(&job, NULL);
   tidu_store_scan_close(it);
-  for (size_t i = 0; i < PROG_CHUNK; i++) tidu_firm_clear(&firms[i]);
-  free(firms);
   return rc;
 }

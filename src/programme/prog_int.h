@@ -34,8 +34,14 @@ struct tidu_programme {
   int tiers[PROG_NTIERS];
   int rs_entry, rs_exit, rs_reward; /* indices in psel, -1 when absent */
   int64_t reward_cap_fen;
-  tidu_eval *ev, *ev_prev, *pev;
-  tidu_chunk *chunk, *chunk_prev;
+  int threads; /* 1: assess on the calling thread (tidu_programme_options) */
+  /* two chunks of firms in flight: one assessed on a worker thread while the next is read */
+  struct prog_slot {
+    tidu_firm *firms; /* PROG_CHUNK firms: the chunks borrow their text */
+    size_t n;
+    tidu_eval *ev, *ev_prev, *pev;
+    tidu_chunk *chunk, *chunk_prev;
+  } slot[2];
 };
 
 /* One evaluated chunk of registry firms, passed to a scan callback. */

@@ -184,6 +184,9 @@ static const char *const migrations[TIDU_STORE_VERSION] = {
     " digest TEXT NOT NULL UNIQUE,"
     " label TEXT,"
     " created_at TEXT NOT NULL);",
+    /* 4 -> 5: firms and firm_years stored in USCC order (SQLite: WITHOUT ROWID tables), so a
+     * scan of the registry reads their pages in file order; code, see cluster_firms() */
+    NULL,
 };
 
 /* ---- small helpers shared by the store ---- */
@@ -265,6 +268,12 @@ static tidu_code too_new(int version, tidu_error *err) {
                         version, TIDU_STORE_VERSION, version, TIDU_STORE_VERSION);
 }
 
+/* Migration 4 -> 5: the firm tables kept in the order of their keys (USCC, then year). */
+static tidu_code cluster_firms(tidu_store *s, tidu_error *err) {
+  tidu_code rc = tidu_sql_cluster(s->db, "firms", err);
+  return rc == TIDU_OK ? tidu_sql_cluster(s->db, "firm_years", err) : rc;
+}
+
 /* Upgrades the database in place. One that is current is left alone without taking the write
  * lock, so opening never waits for an import running in another process. The version is read
  * again under the lock: two processes upgrading at once run each migration once. */
@@ -279,17 +288,31 @@ static tidu_code migrate(tidu_store *s, tidu_error *err) {
                           "登记库是只读的,而它的版本 %d 需要升级到 %d / the registry is read-only "
                           "and its schema version %d needs an upgrade to %d",
                           version, TIDU_STORE_VERSION, version, TIDU_STORE_VERSION);
+  /* rebuilding a table that others refer to needs the foreign keys off (SQLite: only
+   * outside a transaction); the rows are copied as they are */
+  int fk_off = version < 5;
+  if (fk_off) {
+    rc = tidu_sql_foreign_keys(s->db, 0, err);
+    if (rc != TIDU_OK) return rc;
+  }
   rc = tidu_sql_begin(s->db, err);
-  if (rc != TIDU_OK) return rc;
-  rc = tidu_sql_version(s->db, &version, err);
-  if (rc == TIDU_OK && version > TIDU_STORE_VERSION) rc = too_new(version, err);
-  for (int v = version; rc == TIDU_OK && v < TIDU_STORE_VERSION; v++)
-    rc = tidu_store_exec(s, migrations[v], err);
-  if (rc == TIDU_OK) rc = ensure_columns(s, err);
-  if (rc == TIDU_OK && version != TIDU_STORE_VERSION)
-    rc = tidu_sql_set_version(s->db, TIDU_STORE_VERSION, err);
-  if (rc == TIDU_OK) return tidu_sql_commit(s->db, err);
-  tidu_sql_rollback(s->db);
+  if (rc == TIDU_OK) {
+    rc = tidu_sql_version(s->db, &version, err);
+    if (rc == TIDU_OK && version > TIDU_STORE_VERSION) rc = too_new(version, err);
+    for (int v = version; rc == TIDU_OK && v < TIDU_STORE_VERSION; v++)
+      rc = migrations[v] ? tidu_store_exec(s, migrations[v], err) : cluster_firms(s, err);
+    if (rc == TIDU_OK) rc = ensure_columns(s, err);
+    if (rc == TIDU_OK && version != TIDU_STORE_VERSION)
+      rc = tidu_sql_set_version(s->db, TIDU_STORE_VERSION, err);
+    if (rc == TIDU_OK)
+      rc = tidu_sql_commit(s->db, err);
+    else
+      tidu_sql_rollback(s->db);
+  }
+  if (fk_off) {
+    tidu_code on = tidu_sql_foreign_keys(s->db, 1, rc == TIDU_OK ? err : NULL);
+    if (rc == TIDU_OK) rc = on;
+  }
   return rc;
 }
 

@@ -481,6 +481,15 @@ int tidu_sql_has_column(tidu_sql *db, const char *table, const char *col) {
                                  : tidu_lite_has_column(db, table, col);
 }
 
+tidu_code tidu_sql_cluster(tidu_sql *db, const char *table, tidu_error *err) {
+  return db->kind == TIDU_SQL_PG ? TIDU_OK : tidu_lite_cluster(db, table, err);
+}
+
+tidu_code tidu_sql_foreign_keys(tidu_sql *db, int on, tidu_error *err) {
+  if (db->kind == TIDU_SQL_PG) return TIDU_OK;
+  return tidu_sql_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", err);
+}
+
 void tidu_sql_describe(tidu_sql *db, char *buf, size_t size) {
   if (db->kind == TIDU_SQL_PG)
     tidu_pg_describe(db, buf, size);

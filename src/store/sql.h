@@ -151,6 +151,15 @@ tidu_code tidu_sql_set_version(tidu_sql *db, int version, tidu_error *err);
 int tidu_sql_has_table(tidu_sql *db, const char *table);
 int tidu_sql_has_column(tidu_sql *db, const char *table, const char *col);
 
+/* Inside the caller's write transaction: stores `table` in the order of its primary key, so
+ * reading it in that order reads its pages one after the other (SQLite: the table is rebuilt
+ * as a WITHOUT ROWID table with the same columns, constraints, rows and indexes; needs the
+ * foreign keys off, see tidu_sql_foreign_keys). PostgreSQL: nothing (its tables are heaps). */
+tidu_code tidu_sql_cluster(tidu_sql *db, const char *table, tidu_error *err);
+/* SQLite: turns the enforcement of foreign keys off (0) or on (1); outside transactions only.
+ * PostgreSQL: nothing. */
+tidu_code tidu_sql_foreign_keys(tidu_sql *db, int on, tidu_error *err);
+
 /* "sqlite 3.40.1 (wal)" / "postgresql 15.8" */
 void tidu_sql_describe(tidu_sql *db, char *buf, size_t size);
 /* SQLite: the journal mode ("wal"); PostgreSQL: "mvcc". */

@@ -65,6 +65,7 @@ void tidu_lite_holder_write(tidu_sql *db);
 /* "PATH: the registry is read-only, nothing was written (cause)". */
 tidu_code tidu_lite_readonly(tidu_sql *db, tidu_error *err);
 void tidu_lite_holder_remove(tidu_sql *db);
+tidu_code tidu_lite_cluster(tidu_sql *db, const char *table, tidu_error *err);
 tidu_code tidu_pg_open(tidu_sql *db, int flags, tidu_error *err);
 void tidu_pg_close(tidu_sql *db);
 tidu_code tidu_pg_exec(tidu_sql *db, const char *sql, tidu_error *err);

@@ -12,6 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A connection is used by one thread at a time (the server takes one from its pool, the batch
+ * engine reads under its input lock), so SQLite's per-call mutex is not needed. */
+#define LITE_FLAGS SQLITE_OPEN_NOMUTEX
+
 static tidu_code lite_exec(tidu_sql *db, const char *sql, tidu_error *err) {
   return tidu_sql_exec(db, sql, err);
 }
@@ -204,7 +208,8 @@ static long file_size(const char *path) {
 static tidu_code open_readonly(tidu_sql *db, tidu_error *err) {
   char *uri = file_uri(db->name, "mode=ro");
   if (!uri) return tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 / out of memory");
-  int rc = sqlite3_open_v2(uri, &db->lite, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  int rc =
+      sqlite3_open_v2(uri, &db->lite, LITE_FLAGS | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   free(uri);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec(db->lite, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
@@ -221,7 +226,7 @@ static tidu_code open_readonly(tidu_sql *db, tidu_error *err) {
   db->lite = NULL;
   uri = file_uri(db->name, "mode=ro&immutable=1");
   if (!uri) return tidu_error_set(err, TIDU_ERR_NOMEM, db->name, 0, 0, "内存不足 / out of memory");
-  rc = sqlite3_open_v2(uri, &db->lite, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  rc = sqlite3_open_v2(uri, &db->lite, LITE_FLAGS | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   free(uri);
   if (rc != SQLITE_OK)
     return db->lite
@@ -285,7 +290,8 @@ tidu_code tidu_lite_open(tidu_sql *db, int flags, tidu_error *err) {
     db->readonly = 1;
     rc = open_readonly(db, err);
   } else {
-    int oflags = SQLITE_OPEN_READWRITE | ((flags & TIDU_SQL_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    int oflags =
+        LITE_FLAGS | SQLITE_OPEN_READWRITE | ((flags & TIDU_SQL_CREATE) ? SQLITE_OPEN_CREATE : 0);
     rc = sqlite3_open_v2(db->name, &db->lite, oflags, NULL) == SQLITE_OK
              ? TIDU_OK
              : (db->lite ? tidu_lite_fail(db, err, "open")
@@ -314,6 +320,76 @@ int tidu_lite_has_column(tidu_sql *db, const char *table, const char *col) {
   }
   sqlite3_finalize(st);
   return found;
+}
+
+/* ---- clustering a table by its primary key ---- */
+
+static tidu_code lite_nomem(tidu_error *err) {
+  return tidu_error_set(err, TIDU_ERR_NOMEM, NULL, 0, 0, "内存不足 / out of memory");
+}
+
+/* Appends `sep` and the text of column 0 of each row of `sql` (parameter ?1 = table). */
+static tidu_code lite_texts(tidu_sql *db, const char *sql, const char *table, const char *sep,
+                            sqlite3_str *out, tidu_error *err) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db->lite, sql, -1, &st, NULL) != SQLITE_OK)
+    return tidu_lite_fail(db, err, "cluster");
+  sqlite3_bind_text(st, 1, table, -1, SQLITE_TRANSIENT);
+  int rc, n = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    if (!t) continue;
+    if (n++ || *sep == ';') sqlite3_str_appendall(out, sep);
+    sqlite3_str_appendall(out, t);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return tidu_lite_fail(db, err, "cluster");
+  return TIDU_OK;
+}
+
+tidu_code tidu_lite_cluster(tidu_sql *db, const char *table, tidu_error *err) {
+  sqlite3_str *def = sqlite3_str_new(db->lite), *pk = sqlite3_str_new(db->lite),
+              *idx = sqlite3_str_new(db->lite);
+  tidu_code rc = lite_texts(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                            table, "", def, err);
+  /* the primary key's columns, in key order */
+  if (rc == TIDU_OK)
+    rc = lite_texts(db,
+                    "SELECT '\"' || name || '\"' FROM pragma_table_info(?1) WHERE pk > 0 "
+                    "ORDER BY pk",
+                    table, ", ", pk, err);
+  /* its indexes and triggers (automatic indexes have no SQL): dropped with it, made again */
+  if (rc == TIDU_OK)
+    rc = lite_texts(db,
+                    "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND "
+                    "tbl_name = ?1 AND sql IS NOT NULL ORDER BY type, name",
+                    table, ";", idx, err);
+  if (rc == TIDU_OK &&
+      (sqlite3_str_errcode(def) || sqlite3_str_errcode(pk) || sqlite3_str_errcode(idx)))
+    rc = lite_nomem(err);
+  /* (an empty text finishes as NULL) */
+  char *d = sqlite3_str_finish(def), *k = sqlite3_str_finish(pk), *x = sqlite3_str_finish(idx);
+  const char *open = d ? strchr(d, '(') : NULL;
+  size_t len = d ? strlen(d) : 0;
+  if (rc == TIDU_OK && (!open || !k))
+    rc = tidu_error_set(err, TIDU_ERR_DB, NULL, 0, 0,
+                        "表 %s 没有主键,无法按主键存放 / table %s has no primary key to be "
+                        "stored in the order of",
+                        table, table);
+  /* already clustered: the definition ends in WITHOUT ROWID */
+  if (rc == TIDU_OK && !(len >= 13 && !sqlite3_strnicmp(d + len - 13, "WITHOUT ROWID", 13))) {
+    char *sql = sqlite3_mprintf("CREATE TABLE tidu_cluster %s WITHOUT ROWID;"
+                                "INSERT INTO tidu_cluster SELECT * FROM \"%w\" ORDER BY %s;"
+                                "DROP TABLE \"%w\";"
+                                "ALTER TABLE tidu_cluster RENAME TO \"%w\"%s",
+                                open, table, k, table, table, x ? x : "");
+    rc = sql ? lite_exec(db, sql, err) : lite_nomem(err);
+    sqlite3_free(sql);
+  }
+  sqlite3_free(d);
+  sqlite3_free(k);
+  sqlite3_free(x);
+  return rc;
 }
 
 /* Passes every row of `sql` as one line; counts rows other than "ok". */

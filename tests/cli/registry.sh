@@ -30,7 +30,7 @@ q() { backend_q "$@"; }
 
 # ---- db init / info / check / backup ----
 "$T" db init --db "$DB_a" >"$W/out" 2>&1
-check db-init '[ $? -eq 0 ] && grep -q "v4" "$W/out"' "$(cat "$W/out")"
+check db-init '[ $? -eq 0 ] && grep -q "v5" "$W/out"' "$(cat "$W/out")"
 TIDU_DB="$DB_a" "$T" db info >"$W/out" 2>&1
 journal=wal
 [ "$BACKEND" = pg ] && journal=mvcc

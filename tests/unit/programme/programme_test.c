@@ -1,5 +1,5 @@
 /* Tests of the programme library: pool lifecycle and its events, progress order, layering and
- * review on hand-made firms, tag sets, and the report sheet's 万元 cells. */
+ * review on hand-made firms, tag sets, the report sheet's 万元 cells, and threaded scans. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tidu/gen.h"
 #include "tidu/num.h"
 #include "tidu/programme.h"
 #include "tidu/store.h"
@@ -202,6 +203,80 @@ static void test_review(void **state) {
   tidu_store_close(s);
 }
 
+/* Registry scans of more chunks than two, assessed on a worker thread while the next chunk is
+ * read, give exactly what the same scans on the calling thread give: review, ladder and
+ * transitions over 1,300 generated firms. */
+static void test_threaded_scan_same(void **state) {
+  (void)state;
+  tidu_store *s = open_mem();
+  tidu_gen_options g = {.seed = 11, .years = 4, .last_year = 2024};
+  tidu_import_summary sum;
+  memset(&sum, 0, sizeof sum);
+  tidu_error err;
+  int64_t id = 0;
+  tidu_firm f;
+  tidu_firm_init(&f);
+  assert_int_equal(tidu_store_begin(s, &err), TIDU_OK);
+  assert_int_equal(tidu_store_import_start(s, "gen", NULL, &id, &err), TIDU_OK);
+  for (uint64_t i = 0; i < 1300; i++) {
+    assert_int_equal(tidu_gen_firm(&g, i, &f, &err), TIDU_OK);
+    assert_int_equal(tidu_store_put_firm(s, id, &f, &sum, &err), TIDU_OK);
+  }
+  tidu_firm_clear(&f);
+  assert_int_equal(tidu_store_import_finish(s, id, &sum, &err), TIDU_OK);
+  assert_int_equal(tidu_store_commit(s, &err), TIDU_OK);
+
+  tidu_programme *pp[2];
+  for (int t = 0; t < 2; t++) {
+    tidu_programme_options o = {0};
+    o.as_of = tidu_days_from_civil(2025, 6, 30);
+    o.scope = "32";
+    o.threads = t ? 1 : 0;
+    assert_int_equal(tidu_programme_open(&o, &pp[t], &err), TIDU_OK);
+  }
+  tidu_review r[2];
+  tidu_ladder l[2];
+  tidu_transitions x[2];
+  for (int t = 0; t < 2; t++) {
+    assert_int_equal(tidu_pool_review(pp[t], s, 2024, 0, &ACT, &r[t], &err), TIDU_OK);
+    assert_int_equal(tidu_ladder_compute(pp[t], s, 2024, TIDU_BY_REGION, 0, &ACT, &l[t], &err),
+                     TIDU_OK);
+    assert_int_equal(tidu_transitions_compute(pp[t], s, 2024, &x[t], &err), TIDU_OK);
+  }
+  assert_int_equal(r[0].firms, 1300);
+  assert_true(r[0].n > 0);
+  assert_int_equal(r[0].n, r[1].n);
+  for (size_t i = 0; i < r[0].n; i++) {
+    assert_string_equal(r[0].items[i].uscc, r[1].items[i].uscc);
+    assert_string_equal(r[0].items[i].why, r[1].items[i].why);
+  }
+  assert_int_equal(l[0].n, 1300);
+  assert_int_equal(l[0].n, l[1].n);
+  assert_memory_equal(l[0].counts, l[1].counts, sizeof l[0].counts);
+  for (size_t i = 0; i < l[0].n; i++) {
+    assert_string_equal(l[0].firms[i].uscc, l[1].firms[i].uscc);
+    assert_int_equal(l[0].firms[i].rung, l[1].firms[i].rung);
+  }
+  assert_true(x[0].n > 0);
+  assert_int_equal(x[0].n, x[1].n);
+  assert_int_equal(x[0].rewards, x[1].rewards);
+  for (size_t i = 0; i < x[0].n; i++) {
+    assert_string_equal(x[0].items[i].uscc, x[1].items[i].uscc);
+    assert_int_equal(x[0].items[i].to, x[1].items[i].to);
+    assert_string_equal(x[0].items[i].gained ? x[0].items[i].gained : "-",
+                        x[1].items[i].gained ? x[1].items[i].gained : "-");
+    assert_string_equal(x[0].items[i].lost ? x[0].items[i].lost : "-",
+                        x[1].items[i].lost ? x[1].items[i].lost : "-");
+  }
+  for (int t = 0; t < 2; t++) {
+    tidu_review_free(&r[t]);
+    tidu_ladder_free(&l[t]);
+    tidu_transitions_free(&x[t]);
+    tidu_programme_close(pp[t]);
+  }
+  tidu_store_close(s);
+}
+
 /* The shortlist refuses a count of 0 and ranks by score. */
 static void test_shortlist(void **state) {
   (void)state;
@@ -296,9 +371,13 @@ static void test_sheet_wan(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_lifecycle), cmocka_unit_test(test_progress_order),
-      cmocka_unit_test(test_review),    cmocka_unit_test(test_shortlist),
-      cmocka_unit_test(test_tags),      cmocka_unit_test(test_sheet_wan),
+      cmocka_unit_test(test_lifecycle),
+      cmocka_unit_test(test_progress_order),
+      cmocka_unit_test(test_review),
+      cmocka_unit_test(test_shortlist),
+      cmocka_unit_test(test_tags),
+      cmocka_unit_test(test_sheet_wan),
+      cmocka_unit_test(test_threaded_scan_same),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "tidu/store.h"
 #include "unit/test_store.h"
 #include "unit/test_util.h"
@@ -292,6 +293,138 @@ static void test_v1_file_is_upgraded(void **state) {
   }
 }
 
+/* The version-1 tables with two firms stored out of USCC order, their years, a history row. */
+static const char V1_FILE[] =
+    "CREATE TABLE imports (id INTEGER PRIMARY KEY, file TEXT NOT NULL, sheet TEXT,"
+    " started_at TEXT NOT NULL, finished_at TEXT, records INTEGER NOT NULL DEFAULT 0,"
+    " summary TEXT);"
+    "CREATE TABLE firms (uscc TEXT PRIMARY KEY, name TEXT, created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL, deleted_at TEXT, import_id INTEGER REFERENCES imports(id),"
+    " src_row INTEGER, region TEXT);"
+    "CREATE TABLE firm_years (uscc TEXT NOT NULL REFERENCES firms(uscc), year INTEGER NOT NULL,"
+    " import_id INTEGER REFERENCES imports(id), src_row INTEGER, revenue INTEGER,"
+    " PRIMARY KEY (uscc, year));"
+    "CREATE TABLE value_history (id INTEGER PRIMARY KEY, uscc TEXT NOT NULL REFERENCES "
+    "firms(uscc), year INTEGER, field TEXT NOT NULL, old_value TEXT, new_value TEXT,"
+    " import_id INTEGER REFERENCES imports(id), src_row INTEGER, changed_at TEXT NOT NULL);"
+    "CREATE INDEX firms_name ON firms (name);"
+    "INSERT INTO firms (uscc, name, created_at, updated_at, region) VALUES ('" USCC_A
+    "', '苏州后入企业', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z', '320505'),"
+    " ('" USCC_B "', '上海先入企业', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z', '310000');"
+    "INSERT INTO firm_years (uscc, year, revenue) VALUES ('" USCC_A "', 2024, 700),"
+    " ('" USCC_B "', 2023, 300), ('" USCC_A "', 2023, 600);"
+    "INSERT INTO value_history (uscc, year, field, old_value, new_value, changed_at) VALUES"
+    " ('" USCC_A "', 2023, 'revenue', '500', '600', '2025-01-02T00:00:00Z');"
+    "PRAGMA user_version = 1;";
+
+static void write_file(const char *path, const char *sql) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+/* One text from a query on the file, "" when no row. */
+static void query_text(const char *path, const char *sql, char *buf, size_t size) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  buf[0] = 0;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+static void unlink_db(const char *path) {
+  const char *suffix[] = {"", "-wal", "-shm"};
+  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+    char p[320];
+    snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+    unlink(p);
+  }
+}
+
+/* The upgrade to version 5 stores firms and their years in USCC order (WITHOUT ROWID) with
+ * every row, the name index and the foreign keys kept; a scan then reads them in that order. */
+static void test_upgrade_clusters_firm_tables(void **state) {
+  (void)state;
+  if (test_pg_url()) skip(); /* PostgreSQL's tables are heaps: nothing to rebuild */
+  char path[] = "/tmp/tidu_v1c_XXXXXX";
+  test_temp_file(path);
+  write_file(path, V1_FILE);
+  tidu_store *s = NULL;
+  tidu_error err;
+  assert_int_equal(tidu_store_open(path, &s, &err), TIDU_OK);
+  tidu_store_scan *sc = NULL;
+  assert_int_equal(tidu_store_scan_open(s, NULL, &sc, &err), TIDU_OK);
+  tidu_firm f;
+  tidu_firm_init(&f);
+  int done = 0;
+  assert_int_equal(tidu_store_scan_next(sc, &f, &done, &err), TIDU_OK);
+  assert_string_equal(f.text[TIDU_F_USCC], USCC_B);
+  assert_int_equal(tidu_store_scan_next(sc, &f, &done, &err), TIDU_OK);
+  assert_string_equal(f.text[TIDU_F_USCC], USCC_A);
+  assert_string_equal(f.text[TIDU_F_NAME], "苏州后入企业");
+  assert_int_equal((int)f.nyears, 2);
+  assert_true(tidu_firm_year(&f, 2024)->v[TIDU_Y_REVENUE] == 700);
+  assert_true(tidu_firm_year(&f, 2023)->v[TIDU_Y_REVENUE] == 600);
+  assert_int_equal(tidu_store_scan_next(sc, &f, &done, &err), TIDU_OK);
+  assert_int_equal(done, 1);
+  tidu_store_scan_close(sc);
+  tidu_firm_clear(&f);
+  /* foreign keys are enforced again on this connection */
+  assert_int_equal(
+      tidu_store_exec(s, "INSERT INTO firm_years (uscc, year) VALUES ('nobody', 1)", &err),
+      TIDU_ERR_DB);
+  char *report = NULL;
+  assert_int_equal(tidu_store_check(s, &report, &err), TIDU_OK);
+  assert_string_equal(report, "ok\n");
+  free(report);
+  tidu_store_close(s);
+
+  char t[4096];
+  query_text(path,
+             "SELECT group_concat(name || ':' || (sql LIKE '%WITHOUT ROWID'), ' ') FROM "
+             "(SELECT name, sql FROM sqlite_master WHERE tbl_name IN ('firms', "
+             "'firm_years') ORDER BY name)",
+             t, sizeof t);
+  assert_string_equal(t, "firm_years:1 firms:1 firms_name:0");
+  query_text(path,
+             "SELECT (SELECT count(*) FROM firms) || ' ' || (SELECT count(*) FROM "
+             "firm_years) || ' ' || (SELECT new_value FROM value_history) || ' ' || "
+             "(SELECT name FROM firms WHERE uscc = '" USCC_B "')",
+             t, sizeof t);
+  assert_string_equal(t, "2 3 600 上海先入企业");
+  unlink_db(path);
+}
+
+/* An upgrade that cannot finish changes nothing: a firm without a USCC (allowed by the old
+ * table, not by one keyed on it) stops it, and the file stays at its version with its rows. */
+static void test_failed_upgrade_changes_nothing(void **state) {
+  (void)state;
+  if (test_pg_url()) skip();
+  char path[] = "/tmp/tidu_v1f_XXXXXX";
+  test_temp_file(path);
+  write_file(path, V1_FILE);
+  write_file(path, "INSERT INTO firms (uscc, name, created_at, updated_at) VALUES (NULL, '无代码',"
+                   " '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')");
+  tidu_store *s = NULL;
+  tidu_error err;
+  assert_int_equal(tidu_store_open(path, &s, &err), TIDU_ERR_DB);
+  assert_null(s);
+  char t[4096];
+  query_text(path,
+             "SELECT (SELECT user_version FROM pragma_user_version) || ' ' || (SELECT "
+             "count(*) FROM firms) || ' ' || (SELECT count(*) FROM firm_years) || ' ' || "
+             "(SELECT count(*) FROM sqlite_master WHERE name IN ('events', "
+             "'tidu_cluster') OR sql LIKE '%WITHOUT ROWID')",
+             t, sizeof t);
+  assert_string_equal(t, "1 3 3 0");
+  unlink_db(path);
+}
+
 /* A file (or PostgreSQL database) from a newer build is refused rather than damaged. */
 static void test_newer_file_is_refused(void **state) {
   (void)state;
@@ -327,6 +460,8 @@ int main(void) {
       cmocka_unit_test(test_lookup_and_filters),
       cmocka_unit_test(test_edit_and_soft_delete),
       cmocka_unit_test(test_v1_file_is_upgraded),
+      cmocka_unit_test(test_upgrade_clusters_firm_tables),
+      cmocka_unit_test(test_failed_upgrade_changes_nothing),
       cmocka_unit_test(test_newer_file_is_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
