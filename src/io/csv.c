@@ -16,7 +16,8 @@ typedef struct csv {
   const char *stop;    /* no row starts at or after this (end, or a split point) */
   long line;           /* line number at p */
   char delim;
-  char *buf; /* this row's cell texts, each NUL-terminated */
+  unsigned char stops[256]; /* 1 for the bytes that end an unquoted run: delim, CR, LF, NUL */
+  char *buf;                /* this row's cell texts, each NUL-terminated */
   size_t blen, bcap;
   size_t *offs; /* cell start offsets into buf */
   size_t *lens;
@@ -81,8 +82,9 @@ static void eat_eol(csv *c) {
 
 /* Appends the unquoted run up to the next delimiter, line break or end. */
 static int read_plain(csv *c, tidu_error *err, long col) {
-  const char *s = c->p;
-  while (c->p < c->end && *c->p != c->delim && !is_eol(*c->p) && *c->p != '\0') c->p++;
+  const char *s = c->p, *p = c->p, *end = c->end;
+  while (p < end && !c->stops[(unsigned char)*p]) p++;
+  c->p = p;
   if (c->p < c->end && *c->p == '\0')
     return fail_at(c, err, TIDU_ERR_INPUT, c->line, col, "包含 NUL 字节 / contains a NUL byte");
   return buf_append(c, s, (size_t)(c->p - s)) < 0 ? fail_nomem(err) : 0;
@@ -174,6 +176,12 @@ static int csv_next(void *ctx, tidu_row *row, tidu_error *err) {
   return 1;
 }
 
+static void set_stops(csv *c) {
+  memset(c->stops, 0, sizeof c->stops);
+  c->stops[(unsigned char)c->delim] = 1;
+  c->stops['\n'] = c->stops['\r'] = c->stops[0] = 1;
+}
+
 static void csv_close(void *ctx) {
   csv *c = ctx;
   if (!c) return;
@@ -225,6 +233,7 @@ int tidu_csv_rowsrc(const char *name, const char *text, size_t len, tidu_rowsrc 
   if (c->end - c->p >= 3 && memcmp(c->p, "\xef\xbb\xbf", 3) == 0) c->p += 3;
   skip_sep_line(c);
   if (!c->delim) c->delim = detect_delim(c->p, c->end);
+  set_stops(c);
   out->ctx = c;
   out->next = csv_next;
   out->close = csv_close;
@@ -253,6 +262,7 @@ int tidu_csv_rowsrc_at(const char *name, const char *text, size_t len, size_t st
   c->stop = text + (stop < len ? stop : len);
   c->line = line;
   c->delim = delim;
+  set_stops(c);
   out->ctx = c;
   out->next = csv_next;
   out->close = csv_close;

@@ -123,6 +123,8 @@ int tidu_table_probe(tidu_rowsrc *src, long *row_no);
 /* Same contract as tidu_reader_next. */
 tidu_code tidu_table_next(tidu_table *t, tidu_firm *firm, int *done, tidu_error *err);
 void tidu_table_close(tidu_table *t);
+/* Where the table's warnings go from now on (a table opened in one thread, read in another). */
+void tidu_table_set_warnq(tidu_table *t, tidu_warnq *warns);
 
 /* For the parallel CSV reader (ptable.c). 1 when `t` reads the wide layout (one row, one
  * firm) and has delivered nothing past its header. */

@@ -6,6 +6,7 @@
 #include "tidu/toolkit.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 #include <unistd.h>
 
 #define BLOCK      ((size_t)4 << 20) /* bytes read at a time */
-#define PART_BYTES ((size_t)8 << 20) /* what one temporary file should hold */
+#define PART_BYTES ((size_t)4 << 20) /* what one temporary file should hold (two are in memory) */
 #define MAX_PARTS  512
 #define MAX_CARRY  ((size_t)2 << 20) /* a row longer than this is not spilled (csv.c: 1 MiB) */
 
@@ -24,6 +25,21 @@ typedef struct part {
   long *lines;
   size_t n, cap;
 } part;
+
+/* The temporary file after the current one, opened and first read by a helper thread. */
+typedef struct ahead {
+  const struct tidu_spill *s;
+  size_t part;
+  int running; /* the helper was started and not yet joined */
+  pthread_t th;
+  char *text;
+  tidu_table *table;
+  tidu_warnq warns;
+  tidu_code open_rc, rc; /* of opening; of the first tidu_table_next */
+  tidu_firm firm;
+  int done;
+  tidu_error err;
+} ahead;
 
 struct tidu_spill {
   char *name;
@@ -36,6 +52,7 @@ struct tidu_spill {
   int header_warned; /* the header's warnings were delivered once */
   char *text;        /* the temporary file being read, after the preamble */
   tidu_table *table;
+  ahead ahead;
 };
 
 static tidu_code nomem(tidu_error *err) {
@@ -60,8 +77,11 @@ static FILE *temp_file(void) {
   return f;
 }
 
+static void ahead_drop(tidu_spill *s);
+
 void tidu_spill_close(tidu_spill *s) {
   if (!s) return;
+  ahead_drop(s);
   for (size_t i = 0; i < s->nparts; i++) {
     if (s->parts[i].f) fclose(s->parts[i].f);
     free(s->parts[i].lines);
@@ -389,27 +409,22 @@ static void back_close(void *ctx) {
   free(b);
 }
 
-/* Opens the table over the next temporary file that holds rows; *done when none is left. */
-static tidu_code open_part(tidu_spill *s, int *done, tidu_error *err) {
-  while (s->cur < s->nparts && s->parts[s->cur].n == 0) s->cur++;
-  if (s->cur >= s->nparts) {
-    *done = 1;
-    return TIDU_OK;
-  }
-  part *pt = &s->parts[s->cur];
-  free(s->text);
-  s->text = tidu_malloc(s->npre + pt->bytes + 1);
-  if (!s->text) return nomem(err);
-  memcpy(s->text, s->pre, s->npre);
-  if (fseek(pt->f, 0, SEEK_SET) != 0 || fread(s->text + s->npre, 1, pt->bytes, pt->f) != pt->bytes)
+/* Opens the table over temporary file `pt` (its text goes to *text); warnings go to `warns`. */
+static tidu_code open_text(const tidu_spill *s, part *pt, char **text, tidu_table **table,
+                           tidu_warnq *warns, tidu_error *err) {
+  if (!pt->f) return io_error(err, "无法读取临时文件 / cannot read a temporary file", EBADF);
+  *text = tidu_malloc(s->npre + pt->bytes + 1);
+  if (!*text) return nomem(err);
+  memcpy(*text, s->pre, s->npre);
+  if (fseek(pt->f, 0, SEEK_SET) != 0 || fread(*text + s->npre, 1, pt->bytes, pt->f) != pt->bytes)
     return io_error(err, "无法读取临时文件 / cannot read a temporary file", errno);
   fclose(pt->f);
   pt->f = NULL;
   size_t len = s->npre + pt->bytes;
-  s->text[len] = '\0';
+  (*text)[len] = '\0';
   back *b = tidu_calloc(1, sizeof *b);
   if (!b) return nomem(err);
-  if (tidu_csv_rowsrc(s->name, s->text, len, &b->inner, err) != 0) {
+  if (tidu_csv_rowsrc(s->name, *text, len, &b->inner, err) != 0) {
     free(b);
     return err->code;
   }
@@ -420,12 +435,107 @@ static tidu_code open_part(tidu_spill *s, int *done, tidu_error *err) {
   src.ctx = b;
   src.next = back_next;
   src.close = back_close;
+  return tidu_table_open_at(&src, warns, 0, NULL, table, err);
+}
+
+/* The first temporary file holding rows at or after `from`; s->nparts when none is left. */
+static size_t next_full(const tidu_spill *s, size_t from) {
+  while (from < s->nparts && s->parts[from].n == 0) from++;
+  return from;
+}
+
+/* Opens the table over the next temporary file that holds rows; *done when none is left. */
+static tidu_code open_part(tidu_spill *s, int *done, tidu_error *err) {
+  s->cur = next_full(s, s->cur);
+  if (s->cur >= s->nparts) {
+    *done = 1;
+    return TIDU_OK;
+  }
+  free(s->text);
+  s->text = NULL;
   size_t before = s->warns->n;
-  tidu_code rc = tidu_table_open_at(&src, s->warns, 0, NULL, &s->table, err);
+  tidu_code rc = open_text(s, &s->parts[s->cur], &s->text, &s->table, s->warns, err);
   /* the header's warnings once, not once per temporary file */
   if (s->header_warned && s->warns->n > before) s->warns->n = before;
   s->header_warned = 1;
   return rc;
+}
+
+/* ---- reading ahead: the next temporary file converted in a thread of its own ----
+ * While this thread delivers the firms of one temporary file, a helper opens the next and makes
+ * its first tidu_table_next call (which converts and groups every row of the long layout). When
+ * this thread gets there it replays that call: its warnings, then its result, as if made here. */
+
+static void *ahead_main(void *arg) {
+  ahead *a = arg;
+  const tidu_spill *s = a->s;
+  a->warns.unbounded = 1; /* passed on one by one to the reader's queue, which bounds them */
+  tidu_error_clear(&a->err);
+  tidu_firm_init(&a->firm);
+  a->open_rc = open_text(s, &s->parts[a->part], &a->text, &a->table, &a->warns, &a->err);
+  a->warns.head = a->warns.n = 0; /* the header's warnings were given with the first file */
+  if (a->open_rc == TIDU_OK) a->rc = tidu_table_next(a->table, &a->firm, &a->done, &a->err);
+  return NULL;
+}
+
+/* Starts reading ahead the temporary file after the current one, if there is one. */
+static void ahead_start(tidu_spill *s) {
+  size_t next = next_full(s, s->cur + 1);
+  if (s->ahead.running || next >= s->nparts) return;
+  ahead *a = &s->ahead;
+  memset(a, 0, sizeof *a);
+  a->s = s;
+  a->part = next;
+  a->running = pthread_create(&a->th, NULL, ahead_main, a) == 0;
+}
+
+/* Waits for the helper and frees what it made that nobody took. */
+static void ahead_drop(tidu_spill *s) {
+  ahead *a = &s->ahead;
+  if (!a->running) return;
+  pthread_join(a->th, NULL);
+  a->running = 0;
+  tidu_firm_clear(&a->firm);
+  tidu_table_close(a->table);
+  free(a->text);
+  tidu_warnq_free(&a->warns);
+}
+
+/* Takes over the file read ahead as the current one; returns its first call's result. */
+static tidu_code ahead_take(tidu_spill *s, tidu_firm *firm, int *done, tidu_error *err) {
+  ahead *a = &s->ahead;
+  pthread_join(a->th, NULL);
+  a->running = 0;
+  s->cur = a->part;
+  free(s->text);
+  s->text = a->text;
+  s->table = a->table;
+  tidu_code rc = a->open_rc;
+  for (size_t i = a->warns.head; rc == TIDU_OK && i < a->warns.n; i++)
+    if (tidu_warnq_push(s->warns, &a->warns.items[i]) != TIDU_OK) rc = nomem(err);
+  tidu_warnq_free(&a->warns);
+  if (s->table) tidu_table_set_warnq(s->table, s->warns);
+  if (rc == TIDU_OK) {
+    rc = a->rc;
+    *firm = a->firm;
+    *done = a->done;
+    if (err) *err = a->err;
+  } else {
+    tidu_firm_clear(&a->firm);
+    if (err && a->open_rc != TIDU_OK) *err = a->err;
+  }
+  tidu_firm_init(&a->firm);
+  return rc;
+}
+
+/* The current temporary file is read: frees it. */
+static void part_done(tidu_spill *s) {
+  tidu_table_close(s->table);
+  s->table = NULL;
+  free(s->parts[s->cur].lines);
+  s->parts[s->cur].lines = NULL;
+  s->parts[s->cur].n = 0;
+  s->cur++;
 }
 
 tidu_code tidu_spill_next(tidu_spill *s, tidu_warnq *warns, tidu_firm *firm, int *done,
@@ -433,19 +543,24 @@ tidu_code tidu_spill_next(tidu_spill *s, tidu_warnq *warns, tidu_firm *firm, int
   s->warns = warns;
   *done = 0;
   for (;;) {
+    tidu_code rc;
     if (!s->table) {
       tidu_firm_clear(firm);
-      tidu_code rc = open_part(s, done, err);
-      if (rc != TIDU_OK || *done) return rc;
+      if (s->ahead.running && s->ahead.part == next_full(s, s->cur)) {
+        rc = ahead_take(s, firm, done, err);
+        ahead_start(s);
+      } else {
+        ahead_drop(s); /* (only after a failure: the helper read another file) */
+        rc = open_part(s, done, err);
+        if (rc != TIDU_OK || *done) return rc;
+        ahead_start(s);
+        rc = tidu_table_next(s->table, firm, done, err);
+      }
+    } else {
+      rc = tidu_table_next(s->table, firm, done, err);
     }
-    tidu_code rc = tidu_table_next(s->table, firm, done, err);
     if (rc != TIDU_OK || !*done) return rc;
-    tidu_table_close(s->table);
-    s->table = NULL;
-    free(s->parts[s->cur].lines);
-    s->parts[s->cur].lines = NULL;
-    s->parts[s->cur].n = 0;
-    s->cur++;
+    part_done(s);
     *done = 0;
   }
 }
