@@ -28,12 +28,16 @@ typedef struct csv {
 /* ---- buffers ---- */
 
 static int buf_reserve(csv *c, size_t extra) {
+  if (c->blen + extra <= c->bcap) return 0;
   return tidu_io_reserve(&c->buf, &c->bcap, c->blen + extra, 1024);
 }
 
 static int buf_append(csv *c, const char *s, size_t n) {
   if (buf_reserve(c, n + 1) < 0) return -1;
-  memcpy(c->buf + c->blen, s, n);
+  if (n == 1)
+    c->buf[c->blen] = *s;
+  else
+    memcpy(c->buf + c->blen, s, n);
   c->blen += n;
   return 0;
 }
@@ -154,8 +158,8 @@ static int csv_next(void *ctx, tidu_row *row, tidu_error *err) {
       return fail_at(c, err, TIDU_ERR_LIMIT, row_line, (long)n + 1,
                      "行过长（超过 1 MiB） / row longer than 1 MiB");
     c->lens[n] = c->blen - c->offs[n];
-    if (buf_append(c, "", 1) < 0) return fail_nomem(err);
-    c->buf[c->blen - 1] = '\0';
+    if (buf_reserve(c, 1) < 0) return fail_nomem(err);
+    c->buf[c->blen++] = '\0';
     n++;
     if (c->p < c->end && *c->p == c->delim) {
       c->p++;

@@ -6,6 +6,7 @@
 #include "tidu/toolkit.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,14 +116,78 @@ typedef struct pass {
   size_t len, cap;
   size_t checked; /* bytes of buf known to be valid UTF-8 */
   int eof;
+  int not_utf8; /* the input turned out not to be valid UTF-8 */
+  iconv_t gb;   /* GB18030 input: converted to UTF-8 as it is read, else (iconv_t)-1 */
+  char *raw;    /* GB18030 input read and not yet converted (a character cut by a read) */
+  size_t rawlen;
+  int raw_eof;
   long line; /* the line buf starts on */
   char delim;
-  long ucol, ncol;  /* the uscc and name columns, -1 when absent */
-  tidu_table *keys; /* the header */
+  unsigned char plain_end[256]; /* 1 for the bytes scan_row looks at one by one */
+  long ucol, ncol;              /* the uscc and name columns, -1 when absent */
+  tidu_table *keys;             /* the header */
 } pass;
+
+/* Makes room for `more` bytes after what buf holds. */
+static tidu_code room_for(pass *ps, size_t more, tidu_error *err) {
+  if (ps->len + more <= ps->cap) return TIDU_OK;
+  size_t cap = ps->len + more;
+  char *b = tidu_realloc(ps->buf, cap + 1);
+  if (!b) return nomem(err);
+  ps->buf = b;
+  ps->cap = cap;
+  return TIDU_OK;
+}
+
+/* GB18030 input: reads up to BLOCK more bytes and appends them to buf as UTF-8 (Excel's lone
+ * 0x80 as the euro sign, as the whole-file conversion does); a character cut by the read waits
+ * for the next one. TIDU_ERR_USAGE when the input is not GB18030 (the usual reader says
+ * where). */
+static tidu_code fill_gb(pass *ps, tidu_error *err) {
+  if (!ps->raw && !(ps->raw = tidu_malloc(BLOCK))) return nomem(err);
+  while (ps->rawlen < BLOCK && !ps->raw_eof) {
+    ssize_t k = read(ps->fd, ps->raw + ps->rawlen, BLOCK - ps->rawlen);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) return io_error(err, "读取失败 / read failed", errno);
+    if (k == 0) ps->raw_eof = 1;
+    ps->rawlen += (size_t)k;
+  }
+  char *in = ps->raw;
+  size_t left = ps->rawlen;
+  tidu_code rc = room_for(ps, left + left / 2 + 16, err);
+  while (rc == TIDU_OK && left > 0) {
+    char *out = ps->buf + ps->len;
+    size_t room = ps->cap - ps->len;
+    size_t r = iconv(ps->gb, &in, &left, &out, &room);
+    int e = errno;
+    ps->len = (size_t)(out - ps->buf);
+    if (r != (size_t)-1) break;
+    if (e == E2BIG) {
+      rc = room_for(ps, left + left / 2 + 16, err);
+    } else if (e == EILSEQ && (unsigned char)*in == 0x80) {
+      rc = room_for(ps, 4, err);
+      if (rc == TIDU_OK) {
+        memcpy(ps->buf + ps->len, "\xe2\x82\xac", 3);
+        ps->len += 3;
+        in++;
+        left--;
+      }
+    } else if (e == EINVAL && !ps->raw_eof) {
+      break; /* a character cut by the read */
+    } else {
+      rc = TIDU_ERR_USAGE;
+    }
+  }
+  memmove(ps->raw, in, left);
+  ps->rawlen = left;
+  ps->eof = ps->raw_eof && left == 0;
+  if (ps->buf) ps->buf[ps->len] = '\0';
+  return rc;
+}
 
 /* Reads more of the input after what buf holds; sets eof. */
 static tidu_code fill(pass *ps, tidu_error *err) {
+  if (ps->gb != (iconv_t)-1) return fill_gb(ps, err);
   if (ps->len + BLOCK > ps->cap) {
     size_t cap = ps->len + BLOCK;
     char *b = tidu_realloc(ps->buf, cap + 1);
@@ -159,6 +224,7 @@ static int utf8_ok(pass *ps) {
     ps->checked += bad;
     return 1;
   }
+  ps->not_utf8 = 1;
   return 0;
 }
 
@@ -221,6 +287,15 @@ static int scan_row(const pass *ps, size_t at, long ucol, long ncol, scanned *r)
     if (i >= len) {
       if (!ps->eof) return 0;
       break;
+    }
+    /* a run of bytes that are none of quote, delimiter, line break, NUL, space, tab */
+    size_t j = i;
+    while (j < len && !ps->plain_end[(unsigned char)b[j]]) j++;
+    if (j > i) {
+      r->blank = 0;
+      start = 0;
+      i = j;
+      continue;
     }
     char c = b[i];
     if (start && c == '"') {
@@ -316,6 +391,10 @@ static tidu_code read_preamble(tidu_spill *s, pass *ps, size_t *start, tidu_erro
   tidu_table_key_columns(ps->keys, &ps->ucol, &ps->ncol);
   if (ps->ucol < 0 && ps->ncol < 0) return TIDU_ERR_USAGE;
   tidu_csv_where(tidu_table_rowsrc(ps->keys)->ctx, start, &ps->line, &ps->delim);
+  memset(ps->plain_end, 0, sizeof ps->plain_end);
+  const char *special = "\"\n\r \t";
+  for (const char *c = special; *c; c++) ps->plain_end[(unsigned char)*c] = 1;
+  ps->plain_end[0] = ps->plain_end[(unsigned char)ps->delim] = 1;
   if (*start >= ps->len) return TIDU_ERR_USAGE;
   s->npre = *start;
   s->data_line = ps->line;
@@ -355,15 +434,49 @@ static int same_file(int fd, const struct stat *st) {
          after.st_mtim.tv_sec == st->st_mtim.tv_sec && after.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-tidu_code tidu_spill_open(const char *path, int fd, tidu_spill **out, tidu_error *err) {
+/* The text encoding a whole-file read takes the input to be (tidu_utf8_view): counts of its
+ * UTF-8 over the whole input, read again from the start in blocks. Returns 1 for GB18030, 0 for
+ * anything else (UTF-8 with a damaged byte, UTF-16, unreadable): the usual reader then says
+ * what is wrong. */
+static int reads_as_gb18030(int fd) {
+  char *b = tidu_malloc(BLOCK + 4);
+  if (!b) return 0;
+  tidu_utf8_census c = {0};
+  size_t have = 0;
+  off_t at = 0;
+  int ok = 1, eof = 0;
+  while (ok && !eof) {
+    ssize_t k = pread(fd, b + have, BLOCK, at);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) ok = 0;
+    if (k <= 0) eof = 1;
+    if (k > 0) {
+      at += k;
+      have += (size_t)k;
+    }
+    size_t kept = tidu_utf8_census_add(&c, b, have, eof);
+    memmove(b, b + have - kept, kept);
+    have = kept;
+  }
+  free(b);
+  return ok && tidu_utf8_census_gb18030(&c);
+}
+
+/* The first pass over the input, read as UTF-8, or as GB18030 when `gb`. */
+static tidu_code spill_open_as(const char *path, int fd, int gb, tidu_spill **out, int *not_utf8,
+                               tidu_error *err) {
   *out = NULL;
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return TIDU_ERR_USAGE;
   tidu_spill *s = tidu_calloc(1, sizeof *s);
   if (!s) return nomem(err);
   s->name = tidu_strdup(path);
-  pass ps = {fd, NULL, 0, 0, 0, 0, 1, ',', -1, -1, NULL};
-  tidu_code rc = s->name ? first_pass(s, &ps, &st, err) : nomem(err);
+  pass ps = {.fd = fd, .line = 1, .delim = ',', .ucol = -1, .ncol = -1, .gb = (iconv_t)-1};
+  tidu_code rc = s->name ? TIDU_OK : nomem(err);
+  if (rc == TIDU_OK && gb && (ps.gb = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1)
+    rc = TIDU_ERR_USAGE;
+  if (rc == TIDU_OK) rc = first_pass(s, &ps, &st, err);
+  *not_utf8 = !gb && ps.not_utf8;
   if (rc == TIDU_OK && !same_file(fd, &st))
     rc = tidu_error_set(err, TIDU_ERR_IO, NULL, 0, 0,
                         "文件在读取时被修改（被截断或被另一个程序改写），请在它写完后重试 / the "
@@ -378,12 +491,24 @@ tidu_code tidu_spill_open(const char *path, int fd, tidu_spill **out, tidu_error
   if (rc == TIDU_OK && rows == 0) rc = TIDU_ERR_USAGE;
   tidu_table_close(ps.keys);
   free(ps.buf);
+  free(ps.raw);
+  if (ps.gb != (iconv_t)-1) iconv_close(ps.gb);
   if (rc != TIDU_OK) {
     tidu_spill_close(s);
     return rc;
   }
   *out = s;
   return TIDU_OK;
+}
+
+tidu_code tidu_spill_open(const char *path, int fd, int gb18030, tidu_spill **out,
+                          tidu_error *err) {
+  int not_utf8 = 0;
+  tidu_code rc = spill_open_as(path, fd, gb18030, out, &not_utf8, err);
+  /* not UTF-8, and a whole-file read would take it for GB18030: read it so */
+  if (rc == TIDU_ERR_USAGE && not_utf8 && reads_as_gb18030(fd) && lseek(fd, 0, SEEK_SET) == 0)
+    rc = spill_open_as(path, fd, 1, out, &not_utf8, err);
+  return rc;
 }
 
 /* ---- reading the temporary files back ---- */
