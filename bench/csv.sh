@@ -43,7 +43,7 @@ run_tidu() {
 seconds() { echo "$1" | sed 's/.*"seconds":\([0-9.]*\).*/\1/'; }
 
 load=$(uptime | sed 's/.*load average: //')
-echo "{\"bench\":\"csv_to_answer\",\"date\":\"$(date -u +%Y-%m-%dT%H:%MZ)\",\"load_before\":\"$load\",\"csv_bytes\":$(stat -c %s "$WIDE")}" | tee -a "$OUT"
+echo "{\"bench\":\"csv_to_answer\",\"date\":\"$(date -u +%Y-%m-%dT%H:%MZ)\",\"load_before\":\"$load\",\"csv_bytes\":$(stat -L -c %s "$WIDE")}" | tee -a "$OUT"
 line=$(run_tidu 1) || exit 1
 echo "$line" | tee -a "$OUT"
 t1=$(seconds "$line")

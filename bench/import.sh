@@ -30,7 +30,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
   tail -n +2 "$W/firms.csv" | awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' | sort -k1,1 |
     cut -f2-) >"$W/scattered.csv"
 rows=$(($(wc -l <"$W/firms.csv") - 1))
-echo "firm-years: $rows; CSV $(($(stat -c %s "$W/firms.csv") / 1048576)) MiB; $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "firm-years: $rows; CSV $(($(stat -L -c %s "$W/firms.csv") / 1048576)) MiB; $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| step | wall s | CPU s (user+sys) | peak RSS MiB | wall vs sqlite3 .import |"
@@ -51,7 +51,7 @@ fi
 if [ "${XLSX:-0}" = 1 ]; then
   "$T" export --db "$W/csv.db" --format xlsx "$W/firms.xlsx" 2>/dev/null
   measure tidu "$T" import --db "$W/xlsx.db" "$W/firms.xlsx"
-  row "tidu import XLSX ($(($(stat -c %s "$W/firms.xlsx") / 1048576)) MiB)" "$(ratio "$secs" "$base")"
+  row "tidu import XLSX ($(($(stat -L -c %s "$W/firms.xlsx") / 1048576)) MiB)" "$(ratio "$secs" "$base")"
 fi
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -35,7 +35,7 @@ measure() {
 
 "$T" gen "$FIRMS" --years 1 --format csv --seed 11 >"$tmp/firms.csv"
 rows=$(($(wc -l <"$tmp/firms.csv") - 1))
-echo "firm-years: $rows; CSV $(($(stat -c %s "$tmp/firms.csv") / 1048576)) MiB; $(nproc) cores;" \
+echo "firm-years: $rows; CSV $(($(stat -L -c %s "$tmp/firms.csv") / 1048576)) MiB; $(nproc) cores;" \
   "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo | awk '{printf "%d GB", $1 / 1048576}');" \
   "$("$PG_BIN/postgres" --version); sqlite $(sqlite3 --version | cut -d' ' -f1); $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

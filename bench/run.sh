@@ -42,7 +42,7 @@ if [ ! -s "$PACK" ]; then
   "$T" pack "$CSV" -o "$PACK" || exit 1
 fi
 [ -s "$WIDE" ] || "$S" wide "$PACK" "$WIDE" 2024 || exit 1
-echo "{\"data\":{\"firms\":$N,\"long_csv_bytes\":$(stat -c %s "$CSV" 2>/dev/null || echo 0),\"pack_bytes\":$(stat -c %s "$PACK"),\"wide_csv_bytes\":$(stat -c %s "$WIDE")}}" | rec
+echo "{\"data\":{\"firms\":$N,\"long_csv_bytes\":$(stat -L -c %s "$CSV" 2>/dev/null || echo 0),\"pack_bytes\":$(stat -L -c %s "$PACK"),\"wide_csv_bytes\":$(stat -L -c %s "$WIDE")}}" | rec
 
 # ---- peers ----
 DUCK=0
@@ -82,7 +82,7 @@ load start
 if [ "$BIG" -gt 0 ]; then
   BIGPACK=$D/gen-$BIG.pack
   [ -s "$BIGPACK" ] || "$S" genpack "$BIGPACK" "$BIG" 1 3 || exit 1
-  BB=$(stat -c %s "$BIGPACK")
+  BB=$(stat -L -c %s "$BIGPACK")
   cat "$BIGPACK" >/dev/null # in the page cache, as after it was written
   [ "$THREADS" != 1 ] && "$S" all "$BIGPACK" "$THREADS" | sed "s/^{/{\"bench\":\"all_rules_big\",\"pack_bytes\":$BB,/" | rec
   "$S" all "$BIGPACK" 1 | sed "s/^{/{\"bench\":\"all_rules_big\",\"pack_bytes\":$BB,/" | rec
@@ -99,7 +99,7 @@ SUB=$D/gen-$N-first-$PF.csv
 [ -s "$SUB" ] || "$T" gen "$PF" --seed 1 --years 3 --format csv >"$SUB"
 /usr/bin/time -f '%e %M' -o "$D/time.txt" "$T" assess --format json "$SUB" >"$D/perfirm.ndjson" 2>/dev/null
 read -r secs rss <"$D/time.txt"
-bytes=$(stat -c %s "$D/perfirm.ndjson")
+bytes=$(stat -L -c %s "$D/perfirm.ndjson")
 rm -f "$D/perfirm.ndjson"
 echo "{\"bench\":\"assess_per_firm\",\"system\":\"tidu\",\"firms\":$PF,\"seconds\":$secs,\"peak_rss_kb\":$rss,\"output_bytes\":$bytes}" | rec
 /usr/bin/time -f '%e %M' -o "$D/time.txt" "$T" assess --summary --format json "$PACK" >/dev/null 2>&1

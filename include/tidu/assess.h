@@ -224,6 +224,7 @@ typedef struct tidu_shortfall {
   tidu_verdict verdict;         /* of the rule set */
   tidu_verdict block_verdict;   /* of the block described */
   int common;                   /* 1: the common conditions (require) block */
+  const char *block_name;       /* that require block's title ("基本条件"), or NULL */
   int standard;                 /* index of the standard described, -1 when none */
   const char *standard_id;      /* its id, or NULL */
   int cond;                     /* the binding condition (tidu_eval_cond index), -1 when none */

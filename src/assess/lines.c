@@ -241,6 +241,8 @@ int tidu_eval_shortfall(const tidu_eval *ev, size_t r, size_t lane, tidu_shortfa
   if (rv != V_PASS && req >= 0 && (shown < 0 || sv == V_PASS || verdict_of(&v, req) == V_FAIL)) {
     root = req;
     out->common = 1;
+    for (size_t i = 0; i < v.p->nrequires; i++)
+      if (v.p->requires[i].root == req) out->block_name = v.p->requires[i].name;
   } else if (shown >= 0) {
     root = v.p->standards[shown].root;
     out->standard = shown;

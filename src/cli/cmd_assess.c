@@ -264,8 +264,14 @@ static void others_cell(const assess_ctx *c, const tidu_eval *ev, size_t lane, c
     tidu_verdict v = tidu_eval_verdict(ev, (size_t)r, TIDU_WHOLE, lane);
     char score[24];
     score_text(ev, (size_t)r, lane, score, sizeof score);
-    len += (size_t)snprintf(buf + len, size - len, "%s%s %s%s%s%s", len ? "  " : "",
-                            short_label(m, en(c)), mark_color(v), mark(v), score, cli_reset());
+    /* A score beside a fail from a require block would mislead (创新型 ✗100): name the block. */
+    const char *why = "";
+    tidu_shortfall sf;
+    if (v == TIDU_V_FAIL && *score && tidu_eval_shortfall(ev, (size_t)r, lane, &sf) && sf.common)
+      why = en(c) ? " common" : sf.block_name ? sf.block_name : "共同条件";
+    len += (size_t)snprintf(buf + len, size - len, "%s%s %s%s%s%s%s%s", len ? "  " : "",
+                            short_label(m, en(c)), mark_color(v), mark(v), score,
+                            *why && !en(c) ? " " : "", why, cli_reset());
   }
 }
 

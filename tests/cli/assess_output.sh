@@ -7,7 +7,7 @@ EX=examples/firms.ndjson
 A=2025-06-30
 G=tests/golden/assess
 
-plan 29
+plan 32
 
 # ---- json: --detail all is the full contract §4 object as it was written before --detail ----
 head -3 "$EX" >"$tmp/three.ndjson"
@@ -128,6 +128,16 @@ check "csv: one 分 under 30亿 fails star.4 by 0.01 元" \
 if "$T" assess --as-of $A --only star "$tmp/under.ndjson" | grep -q '✗ star\.4 差0\.01元'; then
   ok "table: one 分 under reads 差0.01元"
 else bad "table: one 分 under reads 差0.01元" "$("$T" assess --as-of $A --only star "$tmp/under.ndjson" | tail -1)"; fi
+
+# ---- a tier failed by a require block while its score passes names the block ----
+F=91320500MA1MX3K71M
+"$T" assess --as-of $A --only innovative_sme --firm $F "$EX" >"$tmp/tier.txt"
+check "table: a full score failed by the basic conditions says so (创新型 ✗100 基本条件)" \
+  "$(grep -c '创新型 ✗100 基本条件' "$tmp/tier.txt")" 1
+check "--explain shows the same block failing" \
+  "$("$T" assess --as-of $A --explain --only innovative_sme --firm $F "$EX" | grep -c '^  ✗ 基本条件$')" 1
+check "table in English: innov ✗100 common" \
+  "$("$T" assess --lang en --as-of $A --only innovative_sme --firm $F "$EX" | grep -c 'innov ✗100 common')" 1
 
 # ---- the table: pages of 256 firms, long Chinese names cut by display width ----
 long='江苏省苏州市工业园区超长名称新一代集成电路装备与精密制造研究院股份有限公司'
