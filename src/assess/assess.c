@@ -77,33 +77,78 @@ static int group_floors(const tidu_prog *p, const tidu_cols *C, size_t i, int v,
   return v;
 }
 
+/* Verdicts as ranks, so that "all" is the lowest and "any" the highest: fail 0, unknown 1,
+ * pass 2; and back. */
+static inline uint8_t rank_of(uint8_t v) {
+  return (uint8_t)((v == V_PASS) * 2 + (v == V_UNK));
+}
+
+static inline uint8_t verdict_of_rank(uint8_t r) {
+  return (uint8_t)((r == 2) * V_PASS + (r == 1) * V_UNK);
+}
+
+#define FINISH_BLOCK 256
+
+/* Folds condition column `col` into the ranks of m lanes: the lowest (all) or highest (any).
+ * Inlined with a constant lane count where it can be, so that the loops become vector code. */
+static inline __attribute__((always_inline)) void
+fold_lanes(uint8_t *restrict rank, const uint8_t *restrict col, size_t m, int any) {
+  if (any)
+    for (size_t i = 0; i < m; i++) {
+      uint8_t r = rank_of(col[i]);
+      rank[i] = r > rank[i] ? r : rank[i];
+    }
+  else
+    for (size_t i = 0; i < m; i++) {
+      uint8_t r = rank_of(col[i]);
+      rank[i] = r < rank[i] ? r : rank[i];
+    }
+}
+
+static void fold_ranks(uint8_t *restrict rank, const uint8_t *restrict col, size_t m, int any) {
+  if (m == FINISH_BLOCK && any)
+    fold_lanes(rank, col, FINISH_BLOCK, 1);
+  else if (m == FINISH_BLOCK)
+    fold_lanes(rank, col, FINISH_BLOCK, 0);
+  else
+    fold_lanes(rank, col, m, any);
+}
+
 /* Rule set verdicts alone (the columns of a verdicts-only run): the verdicts of finish();
- * distance 1 and no nearest standard. */
+ * distance 1 and no nearest standard. Block by block of lanes, column by column. */
 static void finish_verdicts(const tidu_ruleset *rs, const tidu_chunk *ch, rs_out *o) {
   const tidu_prog *p = &rs->prog;
   const tidu_cols *C = &o->cols;
   const char **region = ch->text[TIDU_F_REGION];
-  for (size_t i = 0; i < ch->n; i++) {
-    o->dist[i] = 1;
-    o->nearest[i] = -1;
-    if (rs->meta.nregions && !tidu_ruleset_applies(rs, region ? region[i] : NULL)) {
-      o->verdict[i] = V_NA;
-      continue;
-    }
-    int v = V_PASS;
+  int floors = 0;
+  for (size_t g = 0; g < p->ngroups; g++) floors |= p->groups[g].has_min;
+  for (size_t lo = 0; lo < ch->n; lo += FINISH_BLOCK) {
+    size_t m = ch->n - lo < FINISH_BLOCK ? ch->n - lo : FINISH_BLOCK;
+    uint8_t rank[FINISH_BLOCK], any[FINISH_BLOCK];
+    for (size_t i = 0; i < m; i++) rank[i] = 2;
     for (size_t r = 0; r < p->nrequires; r++)
-      v = and3(v, C->verdict[(size_t)p->requires[r].root * C->cap + i]);
+      fold_ranks(rank, C->verdict + (size_t)p->requires[r].root * C->cap + lo, m, 0);
     if (p->nstandards) {
-      int any = V_FAIL;
-      for (size_t s = 0; s < p->nstandards && any != V_PASS; s++) {
-        int sv = C->verdict[(size_t)p->standards[s].root * C->cap + i];
-        any = sv == V_PASS ? V_PASS : sv == V_UNK ? V_UNK : any;
-      }
-      v = and3(v, any);
+      for (size_t i = 0; i < m; i++) any[i] = 0;
+      for (size_t s = 0; s < p->nstandards; s++)
+        fold_ranks(any, C->verdict + (size_t)p->standards[s].root * C->cap + lo, m, 1);
+      for (size_t i = 0; i < m; i++) rank[i] = any[i] < rank[i] ? any[i] : rank[i];
     }
-    if (p->pass_root >= 0) v = and3(v, C->verdict[(size_t)p->pass_root * C->cap + i]);
-    double unused = 0;
-    o->verdict[i] = (uint8_t)group_floors(p, C, i, v, &unused);
+    if (p->pass_root >= 0) fold_ranks(rank, C->verdict + (size_t)p->pass_root * C->cap + lo, m, 0);
+    for (size_t i = 0; i < m; i++) {
+      size_t at = lo + i;
+      o->dist[at] = 1;
+      o->nearest[at] = -1;
+      int v = verdict_of_rank(rank[i]);
+      if (floors) {
+        double unused = 0;
+        v = group_floors(p, C, at, v, &unused);
+      }
+      o->verdict[at] = (uint8_t)v;
+    }
+    if (rs->meta.nregions)
+      for (size_t i = 0; i < m; i++)
+        if (!tidu_ruleset_applies(rs, region ? region[lo + i] : NULL)) o->verdict[lo + i] = V_NA;
   }
 }
 

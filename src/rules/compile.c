@@ -1525,6 +1525,7 @@ int tidu_compile(const char *file, const tidu_ast *a, const tidu_prelude *pre, t
   if (a->kind == TIDU_KIND_TIER && !p->nitems && !p->nstandards && !p->nrequires && !npass)
     cerr(&C, &a->id_sp, "规则集没有任何条件 / rule set '%s' has no conditions", a->id);
   int n = C.nomem ? -1 : C.nerr;
+  if (n == 0) tidu_prog_plan_memo(p);
   free_comp(&C);
   return n;
 }
@@ -1548,6 +1549,7 @@ void tidu_prog_free(tidu_prog *p) {
     free(p->items[i].conds);
   }
   free(p->code);
+  free(p->memo);
   free(p->consts);
   free(p->conds);
   free(p->strsets);

@@ -64,6 +64,8 @@ void tidu_regs_free(tidu_regs *r) {
   free(r->fast);
   free(r->dpool);
   free(r->dbuf);
+  free(r->dates);
+  free(r->memo);
   memset(r, 0, sizeof *r);
 }
 
@@ -443,6 +445,30 @@ static void op_cmpk(tidu_cols *C, size_t o, const slot *x, i128 tn, i128 td, int
   int small_t = fits64(tn) && fits64(td);
   uint8_t pass_tab[3];
   for (int k = -1; k <= 1; k++) pass_tab[k + 1] = (uint8_t)verdict_of(k, op);
+  if (C->verdicts_only) {
+    /* the verdicts alone: the same comparisons, no value, threshold, gap or distance */
+    i128 tnum = tn, tden = td;
+    uint8_t tst = ST_EXACT;
+    double tf = tv;
+    slot t1 = {&tnum, &tden, &tst, &tf};
+    for (size_t i = 0; i < n; i++) {
+      uint8_t st = x->st[i];
+      int c;
+      if (!st) {
+        C->verdict[o + i] = V_UNKNOWN;
+        continue;
+      }
+      i128 xn = x->num[i], xd = x->den[i];
+      if (st == ST_EXACT && small_t && fits64(xn) && fits64(xd)) {
+        i128 a = (i128)(int64_t)xn * (int64_t)td, b = (i128)(int64_t)tn * (int64_t)xd;
+        c = a < b ? -1 : a > b;
+      } else {
+        c = cmp_at(x, i, &t1, 0);
+      }
+      C->verdict[o + i] = pass_tab[c + 1] ? V_PASS : V_FAIL;
+    }
+    return;
+  }
   for (size_t i = 0; i < n; i++) {
     uint8_t st = x->st[i];
     if (!st) {
@@ -733,33 +759,77 @@ static int64_t clamp_micro(const slot *s, size_t i, int64_t max) {
   return (int64_t)v;
 }
 
-/* Points of a banded item: the first band that passes decides; bands that are unknown before
- * it widen the range. Band by band, each pass a plain loop over lanes. */
-static void op_item(tidu_cols *C, const tidu_pitem *it, size_t idx, size_t n) {
+/* op_item at one lane, for a table of more bands than op_item ranks in bytes. */
+static void item_one(tidu_cols *C, const tidu_pitem *it, size_t idx, size_t i) {
   size_t o = idx * C->cap;
-  int64_t lo[TIDU_EVAL_TILE], hi[TIDU_EVAL_TILE];
-  uint8_t unknown[TIDU_EVAL_TILE], decided[TIDU_EVAL_TILE];
+  int64_t l = INT64_MAX, h = INT64_MIN;
+  int unknown = 0, decided = 0;
+  for (size_t b = 0; b < it->nbands && !decided; b++) {
+    int64_t p = it->bands[b].points;
+    int cond = it->bands[b].cond;
+    uint8_t v = cond < 0 ? (uint8_t)V_PASS : C->verdict[(size_t)cond * C->cap + i];
+    if (v == V_FAIL) continue;
+    l = p < l ? p : l;
+    h = p > h ? p : h;
+    decided = v == V_PASS;
+    unknown |= v != V_PASS;
+  }
+  if (!decided) {
+    if (0 < l) l = 0;
+    if (0 > h) h = 0;
+  }
+  if (h > it->max) h = it->max;
+  if (l > it->max) l = it->max;
+  C->item_lo[o + i] = l;
+  C->item_hi[o + i] = h;
+  C->item_known[o + i] = !unknown;
+}
+
+/* The lanes of op_item; inlined with a constant lane count where it can be, so that the loops
+ * become vector code. Points are followed as ranks (`rank[b]`, 1 .. the number of distinct
+ * points, in the order of the points; `val[rank]` the points) so that every pass over the
+ * lanes works on bytes: the lowest rank 255 and the highest 0 stand for none. */
+static inline __attribute__((always_inline)) void item_lanes(tidu_cols *C, const tidu_pitem *it,
+                                                             size_t idx, const uint8_t *rank,
+                                                             const int64_t *val, size_t n) {
+  size_t o = idx * C->cap;
+  uint8_t lo[TIDU_EVAL_TILE], hi[TIDU_EVAL_TILE], unknown[TIDU_EVAL_TILE], decided[TIDU_EVAL_TILE];
   for (size_t i = 0; i < n; i++) {
-    lo[i] = INT64_MAX;
-    hi[i] = INT64_MIN;
+    lo[i] = 255;
+    hi[i] = 0;
     unknown[i] = 0;
     decided[i] = 0;
   }
   for (size_t b = 0; b < it->nbands; b++) {
-    int64_t p = it->bands[b].points;
+    uint8_t r = rank[b];
     int cond = it->bands[b].cond;
-    const uint8_t *kv = cond < 0 ? NULL : C->verdict + (size_t)cond * C->cap;
+    /* masks of 0x00 / 0xff per lane, so that every step is a byte operation */
+    if (cond < 0) { /* else: passes */
+      for (size_t i = 0; i < n; i++) {
+        uint8_t act = (uint8_t)~decided[i];
+        uint8_t l = lo[i], h = hi[i];
+        uint8_t mn = r < l ? r : l, mx = r > h ? r : h;
+        lo[i] = (uint8_t)((mn & act) | (l & ~act));
+        hi[i] = (uint8_t)((mx & act) | (h & ~act));
+        decided[i] = 0xff;
+      }
+      continue;
+    }
+    const uint8_t *restrict kv = C->verdict + (size_t)cond * C->cap;
     for (size_t i = 0; i < n; i++) {
-      uint8_t v = kv ? kv[i] : (uint8_t)V_PASS;
-      int act = !decided[i] && v != V_FAIL;
-      lo[i] = act && p < lo[i] ? p : lo[i];
-      hi[i] = act && p > hi[i] ? p : hi[i];
-      decided[i] |= (uint8_t)(act && v == V_PASS);
-      unknown[i] |= (uint8_t)(act && v != V_PASS);
+      uint8_t v = kv[i];
+      uint8_t known = (uint8_t) - (uint8_t)(v != V_FAIL), pass = (uint8_t) - (uint8_t)(v == V_PASS);
+      uint8_t act = (uint8_t)(~decided[i] & known);
+      uint8_t l = lo[i], h = hi[i];
+      uint8_t mn = r < l ? r : l, mx = r > h ? r : h;
+      lo[i] = (uint8_t)((mn & act) | (l & ~act));
+      hi[i] = (uint8_t)((mx & act) | (h & ~act));
+      decided[i] |= (uint8_t)(act & pass);
+      unknown[i] |= (uint8_t)(act & ~pass);
     }
   }
   for (size_t i = 0; i < n; i++) {
-    int64_t l = lo[i], h = hi[i];
+    int64_t l = lo[i] == 255 ? INT64_MAX : val[lo[i]], h = hi[i] == 0 ? INT64_MIN : val[hi[i]];
     if (!decided[i]) {
       if (0 < l) l = 0;
       if (0 > h) h = 0;
@@ -770,6 +840,37 @@ static void op_item(tidu_cols *C, const tidu_pitem *it, size_t idx, size_t n) {
     C->item_hi[o + i] = h;
     C->item_known[o + i] = !unknown[i];
   }
+}
+
+/* Points of a banded item: the first band that passes decides; bands that are unknown before
+ * it widen the range. Band by band, each pass a plain loop over lanes. */
+static void op_item(tidu_cols *C, const tidu_pitem *it, size_t idx, size_t n) {
+  uint8_t rank[253];
+  int64_t val[255];
+  size_t nval = 0;
+  if (it->nbands > 253) { /* more bands than byte ranks: one lane at a time, in full */
+    for (size_t i = 0; i < n; i++) item_one(C, it, idx, i);
+    return;
+  }
+  /* the distinct points in increasing order, val[1 .. nval] */
+  for (size_t b = 0; b < it->nbands; b++) {
+    int64_t p = it->bands[b].points;
+    size_t k = 1;
+    while (k <= nval && val[k] < p) k++;
+    if (k <= nval && val[k] == p) continue;
+    memmove(val + k + 1, val + k, (nval + 1 - k) * sizeof *val);
+    val[k] = p;
+    nval++;
+  }
+  for (size_t b = 0; b < it->nbands; b++) {
+    uint8_t k = 1;
+    while (val[k] != it->bands[b].points) k++;
+    rank[b] = k;
+  }
+  if (n == TIDU_EVAL_TILE)
+    item_lanes(C, it, idx, rank, val, TIDU_EVAL_TILE);
+  else
+    item_lanes(C, it, idx, rank, val, n);
 }
 
 static void op_itemf(tidu_cols *C, const tidu_pitem *it, size_t idx, const slot *s, size_t n) {
@@ -1073,7 +1174,10 @@ static int fast_div(tidu_regs *R, int r, int a, int b, size_t n, int growth) {
   const int64_t *x = R->vp[a], *y = R->vp[b];
   i128 da = R->fden[a], db = R->fden[b];
   int64_t *restrict on = R->spare, *restrict od = R->dspare;
+  int64_t da64 = R->fden[a], db64 = R->fden[b];
   int fit = 1;
+  /* in 64 bits with overflow checks: a lane whose steps overflow (even where the 128-bit
+   * result would fit) sends the tile to the general form below, which holds the same numbers */
   for (size_t i = 0; i < n; i++) {
     int64_t u = x[i], w = y[i];
     if (u == NA64 || w == NA64 || w == 0 || (growth && w < 0)) {
@@ -1081,15 +1185,15 @@ static int fast_div(tidu_regs *R, int r, int a, int b, size_t n, int growth) {
       od[i] = 1;
       continue;
     }
-    i128 nn = (i128)u * db, dd = da * (i128)w;
-    if (dd < 0) {
-      nn = -nn;
-      dd = -dd;
-    }
-    if (growth) nn -= dd;
-    fit &= fits64(nn) & fits64(dd) & (nn != NA64);
-    on[i] = (int64_t)nn;
-    od[i] = (int64_t)dd;
+    int64_t nn, dd;
+    int o = __builtin_mul_overflow(u, db64, &nn) | __builtin_mul_overflow(da64, w, &dd);
+    if (dd < 0)
+      o |=
+          __builtin_sub_overflow((int64_t)0, nn, &nn) | __builtin_sub_overflow((int64_t)0, dd, &dd);
+    if (growth) o |= __builtin_sub_overflow(nn, dd, &nn);
+    fit &= !o & (nn != NA64);
+    on[i] = nn;
+    od[i] = dd;
   }
   if (fit) {
     take_spare_frac(R, r);
@@ -1177,20 +1281,60 @@ static inline __attribute__((always_inline)) void cmpk_lanes(tidu_cols *C, size_
   }
 }
 
-/* The verdicts alone of cmpk_lanes: u * td CMP K, unknown where u is. */
+/* u CMP(op) K as 0 / 1, for a constant op. */
+static inline __attribute__((always_inline)) int cmp_pass64(int64_t u, int64_t K, int op) {
+  switch (op) {
+  case CMP_GE:
+    return u >= K;
+  case CMP_GT:
+    return u > K;
+  case CMP_LE:
+    return u <= K;
+  case CMP_LT:
+    return u < K;
+  case CMP_EQ:
+    return u == K;
+  default:
+    return u != K;
+  }
+}
+
+/* The unit lanes of cmpk_verdicts for one operator and a lane count known where it can be. */
+static inline __attribute__((always_inline)) void
+unit_verdicts(uint8_t *restrict verdict, const int64_t *restrict v, int64_t K, int op, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = v[i];
+    uint8_t pass = (uint8_t)cmp_pass64(u, K, op);
+    verdict[i] = u == NA64 ? (uint8_t)V_UNKNOWN : pass;
+  }
+}
+
+#define UNIT_VERDICTS(OP)                                                                          \
+  case OP:                                                                                         \
+    if (n == TIDU_EVAL_TILE)                                                                       \
+      unit_verdicts(verdict, v, K64, OP, TIDU_EVAL_TILE);                                          \
+    else                                                                                           \
+      unit_verdicts(verdict, v, K64, OP, n);                                                       \
+    return;
+
+/* The verdicts alone of cmpk_lanes: u * td CMP K, unknown where u is (V_PASS is 1, V_FAIL 0). */
 static void cmpk_verdicts(uint8_t *restrict verdict, const int64_t *restrict v, int64_t td64,
                           i128 K, int op, size_t n, int unit) {
-  uint8_t tab[3];
-  for (int c = -1; c <= 1; c++) tab[c + 1] = pass_of(c, op) ? V_PASS : V_FAIL;
   if (unit) {
     int64_t K64 = (int64_t)K;
-    for (size_t i = 0; i < n; i++) {
-      int64_t u = v[i];
-      uint8_t r = tab[(u > K64) - (u < K64) + 1];
-      verdict[i] = u == NA64 ? (uint8_t)V_UNKNOWN : r;
+    switch (op) {
+      UNIT_VERDICTS(CMP_GE)
+      UNIT_VERDICTS(CMP_GT)
+      UNIT_VERDICTS(CMP_LE)
+      UNIT_VERDICTS(CMP_LT)
+      UNIT_VERDICTS(CMP_EQ)
+      UNIT_VERDICTS(CMP_NE)
+    default:
+      break;
     }
-    return;
   }
+  uint8_t tab[3];
+  for (int c = -1; c <= 1; c++) tab[c + 1] = pass_of(c, op) ? V_PASS : V_FAIL;
   for (size_t i = 0; i < n; i++) {
     int64_t u = v[i];
     i128 A = (i128)u * td64;
@@ -1198,6 +1342,8 @@ static void cmpk_verdicts(uint8_t *restrict verdict, const int64_t *restrict v, 
     verdict[i] = u == NA64 ? (uint8_t)V_UNKNOWN : r;
   }
 }
+
+#undef UNIT_VERDICTS
 
 /* Comparison of an integer register with a constant tn/td: the same numbers as op_cmpk's
  * 64-bit path, with the constant's side computed once. */
@@ -1390,6 +1536,50 @@ static void load_points(tidu_regs *R, int r, const int64_t *src, size_t n) {
   R->fast[r] = 0;
 }
 
+/* Calendar dates of a tile's date column, remembered with the day numbers they came from:
+ * each rule set of a chunk reads the same founding dates, and converting day numbers to
+ * dates is the costly part of years and months since a date. An entry is used only when its
+ * day numbers equal the column's, so a reused buffer holding other firms is never mistaken. */
+#define DATE_MEMO 32
+
+typedef struct date_entry {
+  const int64_t *col;
+  size_t n;
+  int64_t days[TIDU_EVAL_TILE];
+  int32_t y[TIDU_EVAL_TILE];
+  uint8_t m[TIDU_EVAL_TILE], d[TIDU_EVAL_TILE];
+} date_entry;
+
+struct tidu_date_memo {
+  date_entry e[DATE_MEMO];
+  size_t next;
+};
+
+/* Year, month and day of each lane of col (0 where missing): from the memo when it holds
+ * these day numbers, else converted and remembered. NULL when there is no memory for it. */
+static const date_entry *tile_dates(tidu_regs *R, const int64_t *col, size_t n) {
+  if (n > TIDU_EVAL_TILE) return NULL;
+  if (!R->dates && !(R->dates = tidu_calloc(1, sizeof *R->dates))) return NULL;
+  struct tidu_date_memo *M = R->dates;
+  for (size_t k = 0; k < DATE_MEMO; k++) {
+    date_entry *e = &M->e[k];
+    if (e->col == col && e->n == n && memcmp(e->days, col, n * sizeof *col) == 0) return e;
+  }
+  date_entry *e = &M->e[M->next];
+  M->next = (M->next + 1) % DATE_MEMO;
+  e->col = col;
+  e->n = n;
+  memcpy(e->days, col, n * sizeof *col);
+  for (size_t i = 0; i < n; i++) {
+    int y = 0, m = 0, d = 0;
+    if (col[i] != TIDU_MISSING) tidu_civil_from_days(col[i], &y, &m, &d);
+    e->y[i] = y;
+    e->m[i] = (uint8_t)m;
+    e->d[i] = (uint8_t)d;
+  }
+  return e;
+}
+
 /* Whole years or months since a date field into register r (integers, unknown when missing). */
 static void load_dates(tidu_regs *R, int r, const tidu_chunk *ch, int field, int months, int fiscal,
                        int64_t as_of, size_t n) {
@@ -1397,13 +1587,20 @@ static void load_dates(tidu_regs *R, int r, const tidu_chunk *ch, int field, int
   int64_t *restrict out = R->spare;
   int ay, am, ad;
   tidu_civil_from_days(as_of, &ay, &am, &ad);
+  const date_entry *memo = tile_dates(R, col, n);
   for (size_t i = 0; i < n; i++) {
     if (col[i] == TIDU_MISSING) {
       out[i] = NA64;
       continue;
     }
     int y, m, d;
-    tidu_civil_from_days(col[i], &y, &m, &d);
+    if (memo) {
+      y = memo->y[i];
+      m = memo->m[i];
+      d = memo->d[i];
+    } else {
+      tidu_civil_from_days(col[i], &y, &m, &d);
+    }
     long v;
     if (months) {
       v = (long)(ay - y) * 12 + (am - m) - (ad < d ? 1 : 0);
@@ -1458,14 +1655,248 @@ static void op_starts(uint8_t *verdict, const char **col, const tidu_strset *ss,
   }
 }
 
+/* ---- results computed once per tile ---------------------------------------------------
+ * Rule sets repeat formulas: the deducted-profit fallback of every standard, the average growth
+ * of each band of a point table, years since founding. tidu_prog_plan_memo numbers the values
+ * of the registers along the program (an instruction's value is its opcode with its operands'
+ * values, a load's is its field, offset and unit, a constant's its number) and marks the
+ * instructions whose value an earlier instruction already computed. At run time the first of
+ * them to run in a tile keeps its result in a slot and the later ones take it from there: the
+ * same result in the same form, since the same instructions produced it. A slot is valid only
+ * for the tile that filled it (an instruction skipped by SKIP fills nothing). */
+
+/* The key of a register value: opcode and up to four operands. */
+typedef struct vkey {
+  int32_t op, k[4];
+} vkey;
+
+static int memo_worth(uint8_t op) {
+  switch (op) {
+  case OP_ADD:
+  case OP_SUB:
+  case OP_MUL:
+  case OP_DIV:
+  case OP_NEG:
+  case OP_MIN:
+  case OP_MAX:
+  case OP_FIRST:
+  case OP_FLOOR:
+  case OP_GROWTH:
+  case OP_CAGR:
+  case OP_YSINCE:
+  case OP_MSINCE:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* 1 for the instructions that write register a. */
+static int writes_reg(uint8_t op) {
+  return op <= OP_GROUPV; /* LOADY .. GROUPV, in the order of TIDU_OPCODES */
+}
+
+void tidu_prog_plan_memo(tidu_prog *p) {
+  free(p->memo);
+  p->memo = NULL;
+  p->nmemo = 0;
+  size_t n = p->ncode;
+  if (!n) return;
+  vkey *keys = tidu_calloc(n, sizeof *keys);           /* value number v: keys[v] */
+  int32_t *val = tidu_calloc(n, sizeof *val);          /* each instruction's result value */
+  int32_t *rv = tidu_calloc(p->nregs + 1, sizeof *rv); /* the value in each register, -1: none */
+  size_t *until = tidu_calloc(p->nregs + 1, sizeof *until); /* see SKIP below */
+  int32_t *cid = tidu_calloc(p->nconsts + 1, sizeof *cid);
+  int32_t *memo = tidu_malloc(n * sizeof *memo);
+  size_t open[64], nopen = 0; /* the last instructions of the SKIP ranges open at pc */
+  size_t nv = 0;
+  if (!keys || !val || !rv || !until || !cid || !memo) goto out;
+  /* constants are named by their number */
+  for (size_t i = 0; i < p->nconsts; i++) {
+    cid[i] = (int32_t)i;
+    for (size_t j = 0; j < i; j++)
+      if (p->consts[j].num == p->consts[i].num && p->consts[j].den == p->consts[i].den) {
+        cid[i] = (int32_t)j;
+        break;
+      }
+  }
+  for (size_t r = 0; r <= p->nregs; r++) rv[r] = -1;
+  for (size_t pc = 0; pc < n; pc++) {
+    const tidu_instr *in = &p->code[pc];
+    val[pc] = -1;
+    memo[pc] = -1;
+    if (in->op == OP_SKIP && in->b > 0) {
+      if (nopen == sizeof open / sizeof *open) goto out;
+      open[nopen++] = pc + (size_t)in->b;
+    }
+    if (writes_reg(in->op) && in->a >= 0 && (size_t)in->a < p->nregs) {
+      vkey k = {in->op, {0, 0, 0, 0}};
+      int known = 1;
+      int32_t vb = in->b >= 0 && (size_t)in->b < p->nregs ? rv[in->b] : -1;
+      int32_t vc = in->c >= 0 && (size_t)in->c < p->nregs ? rv[in->c] : -1;
+      switch (in->op) {
+      case OP_LOADY:
+        k.k[0] = in->b, k.k[1] = in->c, k.k[2] = in->d;
+        break;
+      case OP_LOADF:
+      case OP_YSINCE:
+      case OP_MSINCE:
+        k.k[0] = in->b, k.k[1] = in->c;
+        break;
+      case OP_LOADC:
+        k.k[0] = in->b >= 0 && (size_t)in->b < p->nconsts ? cid[in->b] : -1;
+        known = k.k[0] >= 0;
+        break;
+      case OP_NEG:
+      case OP_FLOOR:
+        k.k[0] = vb;
+        known = vb >= 0;
+        break;
+      case OP_SCORE:
+      case OP_GROUPV:
+        known = 0; /* read from this run's point columns */
+        break;
+      default: /* two register operands and d */
+        k.k[0] = vb, k.k[1] = vc, k.k[2] = in->d;
+        known = vb >= 0 && vc >= 0;
+        break;
+      }
+      int32_t v = -1;
+      if (known) {
+        for (size_t j = 0; j < nv && v < 0; j++)
+          if (!memcmp(&keys[j], &k, sizeof k)) v = (int32_t)j;
+        if (v < 0) {
+          keys[nv] = k;
+          v = (int32_t)nv++;
+        }
+      }
+      rv[in->a] = v;
+      val[pc] = memo_worth(in->op) ? v : -1;
+      /* written inside SKIP ranges: unknown after the first of them closes (it may not run) */
+      until[in->a] = 0;
+      for (size_t j = 0; j < nopen; j++)
+        if (!until[in->a] || open[j] < until[in->a]) until[in->a] = open[j];
+    }
+    for (size_t r = 0; r < p->nregs; r++)
+      if (until[r] == pc && until[r]) rv[r] = -1, until[r] = 0;
+    for (size_t j = 0; j < nopen;)
+      if (open[j] == pc)
+        open[j] = open[--nopen];
+      else
+        j++;
+  }
+  /* every value computed by two instructions or more gets a slot */
+  size_t nslots = 0;
+  for (size_t pc = 0; pc < n; pc++) {
+    if (val[pc] < 0 || memo[pc] >= 0) continue;
+    size_t last = pc;
+    for (size_t j = pc + 1; j < n; j++)
+      if (val[j] == val[pc]) last = j;
+    if (last == pc) continue;
+    int32_t s = (int32_t)nslots++;
+    for (size_t j = pc; j <= last; j++)
+      if (val[j] == val[pc])
+        memo[j] = s * 4 + (j > pc ? TIDU_MEMO_TAKE : 0) + (j < last ? TIDU_MEMO_SAVE : 0);
+  }
+  if (nslots) {
+    p->memo = memo;
+    p->nmemo = nslots;
+    memo = NULL;
+  }
+out:
+  free(keys);
+  free(val);
+  free(rv);
+  free(until);
+  free(cid);
+  free(memo);
+}
+
+/* One slot: a register's result in whichever form it had. */
+typedef struct memo_slot {
+  uint8_t form;
+  int64_t fden;
+  int64_t ints[TIDU_EVAL_TILE], dens[TIDU_EVAL_TILE];
+  i128 num[TIDU_EVAL_TILE], den[TIDU_EVAL_TILE];
+  uint8_t st[TIDU_EVAL_TILE];
+  double f[TIDU_EVAL_TILE];
+} memo_slot;
+
+struct tidu_memo {
+  size_t nslots;
+  uint8_t *valid; /* per slot: filled in this tile */
+  memo_slot slots[];
+};
+
+/* The memo of R with room for the slots of p, cleared for a new tile; NULL when p has none or
+ * there is no memory (then every result is computed). */
+static struct tidu_memo *memo_for(tidu_regs *R, const tidu_prog *p) {
+  if (!p->memo || !p->nmemo) return NULL;
+  struct tidu_memo *M = R->memo;
+  if (!M || M->nslots < p->nmemo) {
+    free(M);
+    size_t bytes = sizeof *M + p->nmemo * sizeof(memo_slot) + p->nmemo;
+    M = R->memo = tidu_malloc(bytes);
+    if (!M) return NULL;
+    M->nslots = p->nmemo;
+    M->valid = (uint8_t *)(M->slots + p->nmemo);
+  }
+  memset(M->valid, 0, p->nmemo);
+  return M;
+}
+
+static void memo_save(const tidu_regs *R, memo_slot *m, int r, size_t n) {
+  m->form = R->fast[r];
+  m->fden = R->fden[r];
+  if (m->form != F_GENERAL) {
+    memcpy(m->ints, R->vp[r], n * sizeof *m->ints);
+    if (m->form == F_FRAC) memcpy(m->dens, R->dbuf[r], n * sizeof *m->dens);
+    return;
+  }
+  size_t o = (size_t)r * R->cap;
+  memcpy(m->num, R->num + o, n * sizeof *m->num);
+  memcpy(m->den, R->den + o, n * sizeof *m->den);
+  memcpy(m->st, R->st + o, n * sizeof *m->st);
+  memcpy(m->f, R->f + o, n * sizeof *m->f);
+}
+
+static void memo_take(tidu_regs *R, const memo_slot *m, int r, size_t n) {
+  if (m->form == F_INT) { /* read in place, as a load reads a chunk's column */
+    R->vp[r] = m->ints;
+    R->fden[r] = m->fden;
+    R->fast[r] = F_INT;
+    return;
+  }
+  if (m->form == F_FRAC) {
+    memcpy(R->spare, m->ints, n * sizeof *m->ints);
+    memcpy(R->dspare, m->dens, n * sizeof *m->dens);
+    take_spare_frac(R, r);
+    R->fden[r] = m->fden;
+    return;
+  }
+  size_t o = (size_t)r * R->cap;
+  memcpy(R->num + o, m->num, n * sizeof *m->num);
+  memcpy(R->den + o, m->den, n * sizeof *m->den);
+  memcpy(R->st + o, m->st, n * sizeof *m->st);
+  memcpy(R->f + o, m->f, n * sizeof *m->f);
+  R->fden[r] = m->fden;
+  R->fast[r] = F_GENERAL;
+}
+
 /* ---- the loop -------------------------------------------------------------------------- */
 
 /* Runs the program over one tile of lanes: `ch` and `C` are views starting at the tile. */
 static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, tidu_regs *R,
                      tidu_cols *C) {
   size_t n = ch->n;
+  struct tidu_memo *M = memo_for(R, p);
   for (size_t pc = 0; pc < p->ncode; pc++) {
     const tidu_instr *in = &p->code[pc];
+    int32_t mk = M ? p->memo[pc] : -1;
+    if (mk >= 0 && (mk & TIDU_MEMO_TAKE) && M->valid[mk / 4]) {
+      memo_take(R, &M->slots[mk / 4], in->a, n);
+      continue;
+    }
     switch ((tidu_opcode)in->op) {
     case OP_LOADY:
       R->vp[in->a] = ch->yr[in->b][in->c];
@@ -1725,6 +2156,10 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       break;
     case OP_COUNT:
       break;
+    }
+    if (mk >= 0 && (mk & TIDU_MEMO_SAVE)) {
+      memo_save(R, &M->slots[mk / 4], in->a, n);
+      M->valid[mk / 4] = 1;
     }
   }
 }

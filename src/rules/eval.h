@@ -36,6 +36,8 @@ typedef struct tidu_regs {
   int64_t *dpool;     /* (nregs + 1) × TIDU_EVAL_TILE denominators behind dbuf and dspare */
   int64_t **dbuf;     /* each register's own denominators (the fraction form) */
   int64_t *dspare;
+  struct tidu_date_memo *dates; /* calendar dates of recent tiles' date columns (eval.c) */
+  struct tidu_memo *memo;       /* results kept for later instructions of a tile (eval.c) */
 } tidu_regs;
 
 /* The result columns of one program over one chunk (cap lanes per column). */

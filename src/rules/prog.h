@@ -164,6 +164,20 @@ typedef struct tidu_prog {
   tidu_pgroup *groups;
   size_t ngroups;
   int uses_dates; /* MSINCE present */
+  /* Results computed more than once in a run (the same expression of the same figures, as
+   * repeated formulas and bindings give): per instruction -1, or memo slot * 4 + TIDU_MEMO_*
+   * flags (tidu_prog_plan_memo, eval.c). NULL: none. */
+  int32_t *memo;
+  size_t nmemo; /* slots */
 } tidu_prog;
+
+enum {
+  TIDU_MEMO_TAKE = 1, /* when the slot holds this tile's result, take it instead of computing */
+  TIDU_MEMO_SAVE = 2  /* once computed, keep the result in the slot for later instructions */
+};
+
+/* Finds the register results of `p` that a run computes more than once and fills p->memo.
+ * On failure to allocate p->memo stays NULL (every result is computed). */
+void tidu_prog_plan_memo(tidu_prog *p);
 
 #endif

@@ -374,6 +374,84 @@ static void test_many_lanes(void **state) {
   free(f);
 }
 
+/* A formula repeated within a rule set (the same average growth in several standards, the
+ * deducted-profit fallback in each) gives every standard the verdicts, values and gaps it has
+ * when evaluated alone, over several tiles of firms: small figures, figures whose quotients
+ * overflow 64 bits, missing years and deducted profits missing (bounds). */
+static const char *const repeated_body[3] = {
+    "{ avg_growth(revenue, 2) >= 10% }",
+    "{ avg_growth(revenue, 2) >= 20%  sum(profit, 2) >= 100万 }",
+    "{ sum(profit, 2) >= 200万  avg_growth(revenue, 2) < 50% }",
+};
+
+static void same_double(double a, double b) {
+  if (isnan(a) || isnan(b))
+    assert_true(isnan(a) && isnan(b));
+  else
+    assert_true(a == b);
+}
+
+static void same_conds(const tidu_cond_result *a, const tidu_cond_result *b) {
+  assert_int_equal(a->verdict, b->verdict);
+  assert_int_equal(a->has_value, b->has_value);
+  same_double(a->value, b->value);
+  same_double(a->threshold, b->threshold);
+  same_double(a->gap, b->gap);
+  same_double(a->distance, b->distance);
+  assert_int_equal(a->nchildren, b->nchildren);
+  for (size_t k = 0; k < a->nchildren; k++) same_conds(&a->children[k], &b->children[k]);
+}
+
+static void test_repeated_formulas(void **state) {
+  (void)state;
+  enum { N = 300 };
+  char together[1024], alone[3][512];
+  int len = snprintf(together, sizeof together,
+                     "ruleset r \"重复\" kind board\n  effective 2020-01-01\n");
+  for (int s = 0; s < 3; s++) {
+    len += snprintf(together + len, sizeof together - (size_t)len, "standard r.%d \"%d\" %s\n",
+                    s + 1, s + 1, repeated_body[s]);
+    snprintf(alone[s], sizeof alone[s],
+             "ruleset a%d \"单独\" kind board\n  effective 2020-01-01\nstandard a%d.1 \"1\" %s\n",
+             s, s, repeated_body[s]);
+  }
+  tidu_firm *f = calloc(N, sizeof *f);
+  for (int i = 0; i < N; i++) {
+    firm_blank(&f[i]);
+    /* tiles of 128 firms: the first all known, the later ones with gaps */
+    int64_t scale = i % 5 == 3 ? 4000000000000000LL : YUAN(1000000); /* 4e15 分 or 100万元 */
+    set_year(&f[i], 2022, TIDU_Y_REVENUE, scale + i * 7);
+    set_year(&f[i], 2023, TIDU_Y_REVENUE, scale + scale / 10 * (i % 4) + i * 13);
+    if (i < 128 || i % 11)
+      set_year(&f[i], 2024, TIDU_Y_REVENUE, scale + scale / 5 * (i % 3) - i * 3);
+    set_year(&f[i], 2024, TIDU_Y_NET_PROFIT, YUAN(900000) + YUAN(1000) * (i % 300));
+    set_year(&f[i], 2023, TIDU_Y_NET_PROFIT, YUAN(800000) + YUAN(1000) * (i % 250));
+    set_year(&f[i], 2024, TIDU_Y_NET_PROFIT_DEDUCTED, YUAN(850000) + YUAN(1000) * (i % 300));
+    if (i < 128 || i % 3)
+      set_year(&f[i], 2023, TIDU_Y_NET_PROFIT_DEDUCTED, YUAN(700000) + YUAN(1000) * (i % 250));
+  }
+  run r = run_firms(together, f, N);
+  for (int s = 0; s < 3; s++) {
+    run a = run_firms(alone[s], f, N);
+    for (size_t i = 0; i < N; i++) {
+      assert_int_equal(tidu_eval_verdict(r.ev, 0, (size_t)s, i), tidu_eval_verdict(a.ev, 0, 0, i));
+      tidu_result *x, *y;
+      assert_int_equal(tidu_eval_materialise(r.ev, i, &x, NULL), TIDU_OK);
+      assert_int_equal(tidu_eval_materialise(a.ev, i, &y, NULL), TIDU_OK);
+      const tidu_block_result *bx = &x->rulesets[0].standards[s],
+                              *by = &y->rulesets[0].standards[0];
+      assert_int_equal(bx->nconds, by->nconds);
+      for (size_t k = 0; k < bx->nconds; k++) same_conds(&bx->conds[k], &by->conds[k]);
+      tidu_result_free(x);
+      tidu_result_free(y);
+    }
+    run_free(&a);
+  }
+  run_free(&r);
+  for (int i = 0; i < N; i++) tidu_firm_clear(&f[i]);
+  free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_money_exact),
@@ -387,6 +465,7 @@ int main(void) {
       cmocka_unit_test(test_scope_versions_dates),
       cmocka_unit_test(test_enums_tags_text),
       cmocka_unit_test(test_many_lanes),
+      cmocka_unit_test(test_repeated_formulas),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
