@@ -889,30 +889,38 @@ static void op_itemf(tidu_cols *C, const tidu_pitem *it, size_t idx, const slot 
   }
 }
 
+/* Group and total points, column by column: each group sums its items (capped at its
+ * maximum), the total sums the groups and the items outside any group. */
 static void op_total(tidu_cols *C, const tidu_prog *p, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    int64_t lo = 0, hi = 0;
-    for (size_t g = 0; g < p->ngroups; g++) {
-      int64_t glo = 0, ghi = 0;
-      for (size_t k = 0; k < p->nitems; k++)
-        if (p->items[k].group == (int)g) {
-          glo += C->item_lo[k * C->cap + i];
-          ghi += C->item_hi[k * C->cap + i];
-        }
-      if (glo > p->groups[g].max) glo = p->groups[g].max;
-      if (ghi > p->groups[g].max) ghi = p->groups[g].max;
-      C->grp_lo[g * C->cap + i] = glo;
-      C->grp_hi[g * C->cap + i] = ghi;
-      lo += glo;
-      hi += ghi;
-    }
-    for (size_t k = 0; k < p->nitems; k++)
-      if (p->items[k].group < 0) {
-        lo += C->item_lo[k * C->cap + i];
-        hi += C->item_hi[k * C->cap + i];
+  int64_t *restrict lo = C->score_lo, *restrict hi = C->score_hi;
+  for (size_t i = 0; i < n; i++) lo[i] = hi[i] = 0;
+  for (size_t g = 0; g < p->ngroups; g++) {
+    int64_t *restrict glo = C->grp_lo + g * C->cap, *restrict ghi = C->grp_hi + g * C->cap;
+    int64_t max = p->groups[g].max;
+    for (size_t i = 0; i < n; i++) glo[i] = ghi[i] = 0;
+    for (size_t k = 0; k < p->nitems; k++) {
+      if (p->items[k].group != (int)g) continue;
+      const int64_t *restrict ilo = C->item_lo + k * C->cap, *restrict ihi =
+                                                                 C->item_hi + k * C->cap;
+      for (size_t i = 0; i < n; i++) {
+        glo[i] += ilo[i];
+        ghi[i] += ihi[i];
       }
-    C->score_lo[i] = lo;
-    C->score_hi[i] = hi;
+    }
+    for (size_t i = 0; i < n; i++) {
+      glo[i] = glo[i] > max ? max : glo[i];
+      ghi[i] = ghi[i] > max ? max : ghi[i];
+      lo[i] += glo[i];
+      hi[i] += ghi[i];
+    }
+  }
+  for (size_t k = 0; k < p->nitems; k++) {
+    if (p->items[k].group >= 0) continue;
+    const int64_t *restrict ilo = C->item_lo + k * C->cap, *restrict ihi = C->item_hi + k * C->cap;
+    for (size_t i = 0; i < n; i++) {
+      lo[i] += ilo[i];
+      hi[i] += ihi[i];
+    }
   }
 }
 
@@ -1364,6 +1372,56 @@ static int fast_cmpk(tidu_cols *C, size_t o, const tidu_regs *R, int x, i128 tn,
   return 1;
 }
 
+/* a CMP(op) b as 0 / 1, for a constant op. */
+static inline __attribute__((always_inline)) int cmp_pass128(i128 a, i128 b, int op) {
+  switch (op) {
+  case CMP_GE:
+    return a >= b;
+  case CMP_GT:
+    return a > b;
+  case CMP_LE:
+    return a <= b;
+  case CMP_LT:
+    return a < b;
+  case CMP_EQ:
+    return a == b;
+  default:
+    return a != b;
+  }
+}
+
+/* The verdicts of frac_cmpk for one operator: xn/xd CMP tn/td by the cross products. */
+static inline __attribute__((always_inline)) void
+frac_verdict_lanes(uint8_t *restrict verdict, const int64_t *restrict xn,
+                   const int64_t *restrict xd, int64_t tn, int64_t td, int op, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    int64_t u = xn[i];
+    uint8_t pass = (uint8_t)cmp_pass128((i128)u * td, (i128)tn * xd[i], op);
+    verdict[i] = u == NA64 ? (uint8_t)V_UNKNOWN : pass;
+  }
+}
+
+#define FRAC_VERDICTS(OP)                                                                          \
+  case OP:                                                                                         \
+    frac_verdict_lanes(verdict, xn, xd, tn, td, OP, n);                                            \
+    return;
+
+static void frac_verdicts(uint8_t *restrict verdict, const int64_t *restrict xn,
+                          const int64_t *restrict xd, int64_t tn, int64_t td, int op, size_t n) {
+  switch (op) {
+    FRAC_VERDICTS(CMP_GE)
+    FRAC_VERDICTS(CMP_GT)
+    FRAC_VERDICTS(CMP_LE)
+    FRAC_VERDICTS(CMP_LT)
+    FRAC_VERDICTS(CMP_EQ)
+  default:
+    frac_verdict_lanes(verdict, xn, xd, tn, td, CMP_NE, n);
+    return;
+  }
+}
+
+#undef FRAC_VERDICTS
+
 /* Comparison of a register in the fraction form with a constant tn/td: the numbers of
  * op_cmpk's 64-bit path (every known lane of the fraction form is exact and fits 64 bits). */
 static int frac_cmpk(tidu_cols *C, size_t o, const tidu_regs *R, int x, i128 tn, i128 td, int op,
@@ -1378,12 +1436,7 @@ static int frac_cmpk(tidu_cols *C, size_t o, const tidu_regs *R, int x, i128 tn,
   int up = op == CMP_GE || op == CMP_GT, eq = op == CMP_EQ || op == CMP_NE;
   uint8_t *restrict verdict = C->verdict + o;
   if (C->verdicts_only) {
-    for (size_t i = 0; i < n; i++) {
-      int64_t u = xn[i];
-      i128 a = (i128)u * td64, b = (i128)tn64 * xd[i];
-      uint8_t v = pass_tab[(a > b) - (a < b) + 1] ? V_PASS : V_FAIL;
-      verdict[i] = u == NA64 ? (uint8_t)V_UNKNOWN : v;
-    }
+    frac_verdicts(verdict, xn, xd, tn64, td64, op, n);
     return 1;
   }
   double *restrict value = C->value + o, *restrict thr = C->thr + o, *restrict gap = C->gap + o,
@@ -1655,6 +1708,86 @@ static void op_starts(uint8_t *verdict, const char **col, const tidu_strset *ss,
   }
 }
 
+/* The verdicts of op_cmpcagr from three integer registers (verdicts-only runs): the same
+ * exact test lane by lane, the power of the rate computed once for a run of equal rates, and
+ * the approximate rate where the exact test cannot decide, as op_cmpcagr. 0 when the operands
+ * are not all in the integer form. */
+static int fast_cmpcagr(tidu_cols *C, size_t o, const tidu_regs *R, int rx0, int rxl, int rt,
+                        int op, long years, size_t n) {
+  if (!C->verdicts_only || R->fast[rx0] != F_INT || R->fast[rxl] != F_INT || R->fast[rt] != F_INT)
+    return 0;
+  const int64_t *x0 = R->vp[rx0], *xl = R->vp[rxl], *t = R->vp[rt];
+  int64_t d0 = R->fden[rx0], dl = R->fden[rxl], dt = R->fden[rt];
+  uint8_t *restrict verdict = C->verdict + o;
+  int64_t last_t = NA64;
+  int have_pow = 0;
+  i128 pn = 0, pd = 1;
+  for (size_t i = 0; i < n; i++) {
+    int64_t u0 = x0[i], ul = xl[i], tu = t[i];
+    if (u0 == NA64 || ul == NA64 || tu == NA64 || ul <= 0 || u0 < 0) {
+      verdict[i] = V_UNKNOWN;
+      continue;
+    }
+    int c = 0, done = 0;
+    if ((i128)tu + dt >= 0) {
+      if (tu != last_t) {
+        have_pow = rat_pow1(tu, dt, years - 1, &pn, &pd);
+        last_t = tu;
+      }
+      i128 a, b;
+      if (have_pow && !__builtin_mul_overflow((i128)u0 * dl, pd, &a) &&
+          !__builtin_mul_overflow((i128)ul * d0, pn, &b)) {
+        c = a < b ? -1 : a > b;
+        done = 1;
+      }
+    }
+    if (!done) {
+      double q = q64(u0, d0) / q64(ul, dl);
+      double cg = pow(q, 1.0 / (double)(years - 1)) - 1, tv = q64(tu, dt);
+      c = cg < tv ? -1 : cg > tv;
+    }
+    verdict[i] = verdict_of(c, op) ? V_PASS : V_FAIL;
+  }
+  return 1;
+}
+
+/* x CMP y for two integer registers at lane i, both known: exact (64-bit operands cannot
+ * overflow the 128-bit cross products); the result of cmp_at on their general forms. */
+static inline int int_cmp_at(const tidu_regs *R, int x, int y, size_t i) {
+  int64_t u = R->vp[x][i], w = R->vp[y][i], du = R->fden[x], dw = R->fden[y];
+  if (du == dw) return u < w ? -1 : u > w;
+  i128 a = (i128)u * dw, b = (i128)w * du;
+  return a < b ? -1 : a > b;
+}
+
+/* The verdicts of op_settle (verdicts-only runs) when every bound is in the integer form:
+ * an unknown lane fails when even its most favourable bounds fail, and passes when its least
+ * favourable bounds pass. 0 when it does not apply. */
+static int fast_settle(tidu_cols *C, size_t o, const tidu_regs *R, int lu, int ll, int ru, int rl,
+                       int op, size_t n) {
+  if (!C->verdicts_only) return 0;
+  const int rr[4] = {lu, ll, ru, rl};
+  for (int k = 0; k < 4; k++)
+    if (rr[k] >= 0 && R->fast[rr[k]] != F_INT) return 0;
+  if (op == CMP_EQ || op == CMP_NE) return 1;
+  int ge = op == CMP_GE || op == CMP_GT;
+  int fx = ge ? lu : ll, ft = ge ? rl : ru; /* can it still pass? */
+  int px = ge ? ll : lu, pt = ge ? ru : rl; /* must it pass? */
+  uint8_t *restrict verdict = C->verdict + o;
+  for (size_t i = 0; i < n; i++) {
+    if (verdict[i] != V_UNKNOWN) continue;
+    if (fx >= 0 && ft >= 0 && R->vp[fx][i] != NA64 && R->vp[ft][i] != NA64 &&
+        !verdict_of(int_cmp_at(R, fx, ft, i), op)) {
+      verdict[i] = V_FAIL;
+      continue;
+    }
+    if (px >= 0 && pt >= 0 && R->vp[px][i] != NA64 && R->vp[pt][i] != NA64 &&
+        verdict_of(int_cmp_at(R, px, pt, i), op))
+      verdict[i] = V_PASS;
+  }
+  return 1;
+}
+
 /* ---- results computed once per tile ---------------------------------------------------
  * Rule sets repeat formulas: the deducted-profit fallback of every standard, the average growth
  * of each band of a point table, years since founding. tidu_prog_plan_memo numbers the values
@@ -1691,6 +1824,12 @@ static int memo_worth(uint8_t op) {
   }
 }
 
+/* 1 for the tests and comparisons whose condition columns a later equal one may take. */
+static int memo_cond_op(uint8_t op) {
+  return op == OP_CMPK || op == OP_CMP || op == OP_IN || op == OP_HAS || op == OP_BOOLF ||
+         op == OP_STARTS;
+}
+
 /* 1 for the instructions that write register a. */
 static int writes_reg(uint8_t op) {
   return op <= OP_GROUPV; /* LOADY .. GROUPV, in the order of TIDU_OPCODES */
@@ -1707,16 +1846,25 @@ void tidu_prog_plan_memo(tidu_prog *p) {
   int32_t *rv = tidu_calloc(p->nregs + 1, sizeof *rv); /* the value in each register, -1: none */
   size_t *until = tidu_calloc(p->nregs + 1, sizeof *until); /* see SKIP below */
   int32_t *cid = tidu_calloc(p->nconsts + 1, sizeof *cid);
+  int32_t *mid = tidu_calloc(p->nmasks + 1, sizeof *mid);
   int32_t *memo = tidu_malloc(n * sizeof *memo);
   size_t open[64], nopen = 0; /* the last instructions of the SKIP ranges open at pc */
   size_t nv = 0;
-  if (!keys || !val || !rv || !until || !cid || !memo) goto out;
+  if (!keys || !val || !rv || !until || !cid || !mid || !memo) goto out;
   /* constants are named by their number */
   for (size_t i = 0; i < p->nconsts; i++) {
     cid[i] = (int32_t)i;
     for (size_t j = 0; j < i; j++)
       if (p->consts[j].num == p->consts[i].num && p->consts[j].den == p->consts[i].den) {
         cid[i] = (int32_t)j;
+        break;
+      }
+  }
+  for (size_t i = 0; i < p->nmasks; i++) {
+    mid[i] = (int32_t)i;
+    for (size_t j = 0; j < i; j++)
+      if (p->masks[j] == p->masks[i]) {
+        mid[i] = (int32_t)j;
         break;
       }
   }
@@ -1772,6 +1920,44 @@ void tidu_prog_plan_memo(tidu_prog *p) {
       }
       rv[in->a] = v;
       val[pc] = memo_worth(in->op) ? v : -1;
+    } else if (memo_cond_op(in->op) && in->a >= 0 && (size_t)in->a < p->nconds) {
+      /* a test or comparison: its value is what it compares, with what and how */
+      vkey k = {in->op, {0, 0, 0, 0}};
+      int32_t vb = in->b >= 0 && (size_t)in->b < p->nregs ? rv[in->b] : -1;
+      int32_t vc = in->c >= 0 && (size_t)in->c < p->nregs ? rv[in->c] : -1;
+      int known = 1;
+      switch (in->op) {
+      case OP_CMPK:
+        k.k[0] = vb, k.k[1] = in->c >= 0 && (size_t)in->c < p->nconsts ? cid[in->c] : -1;
+        k.k[2] = in->d;
+        known = vb >= 0 && k.k[1] >= 0;
+        break;
+      case OP_CMP:
+        k.k[0] = vb, k.k[1] = vc, k.k[2] = in->d;
+        known = vb >= 0 && vc >= 0;
+        break;
+      case OP_IN:
+      case OP_HAS:
+        k.k[0] = in->b, k.k[1] = in->c >= 0 && (size_t)in->c < p->nmasks ? mid[in->c] : -1;
+        k.k[2] = in->d;
+        known = k.k[1] >= 0;
+        break;
+      default: /* BOOLF, STARTS: a firm field and operands c, d */
+        k.k[0] = in->b, k.k[1] = in->c, k.k[2] = in->d;
+        break;
+      }
+      int32_t v = -1;
+      if (known) {
+        for (size_t j = 0; j < nv && v < 0; j++)
+          if (!memcmp(&keys[j], &k, sizeof k)) v = (int32_t)j;
+        if (v < 0) {
+          keys[nv] = k;
+          v = (int32_t)nv++;
+        }
+      }
+      val[pc] = v;
+    }
+    if (writes_reg(in->op) && in->a >= 0 && (size_t)in->a < p->nregs) {
       /* written inside SKIP ranges: unknown after the first of them closes (it may not run) */
       until[in->a] = 0;
       for (size_t j = 0; j < nopen; j++)
@@ -1809,6 +1995,7 @@ out:
   free(rv);
   free(until);
   free(cid);
+  free(mid);
   free(memo);
 }
 
@@ -1820,7 +2007,28 @@ typedef struct memo_slot {
   i128 num[TIDU_EVAL_TILE], den[TIDU_EVAL_TILE];
   uint8_t st[TIDU_EVAL_TILE];
   double f[TIDU_EVAL_TILE];
+  /* a condition's columns: verdicts, and value, threshold, gap and distance unless the run
+   * is verdicts-only */
+  uint8_t verdict[TIDU_EVAL_TILE];
+  double cols[4][TIDU_EVAL_TILE];
 } memo_slot;
+
+static double *cond_col(tidu_cols *C, int k, size_t cond) {
+  double *c = k == 0 ? C->value : k == 1 ? C->thr : k == 2 ? C->gap : C->dist;
+  return c + cond * C->cap;
+}
+
+static void memo_save_cond(tidu_cols *C, memo_slot *m, int cond, size_t n) {
+  memcpy(m->verdict, C->verdict + (size_t)cond * C->cap, n);
+  if (C->verdicts_only) return;
+  for (int k = 0; k < 4; k++) memcpy(m->cols[k], cond_col(C, k, (size_t)cond), n * sizeof(double));
+}
+
+static void memo_take_cond(tidu_cols *C, const memo_slot *m, int cond, size_t n) {
+  memcpy(C->verdict + (size_t)cond * C->cap, m->verdict, n);
+  if (C->verdicts_only) return;
+  for (int k = 0; k < 4; k++) memcpy(cond_col(C, k, (size_t)cond), m->cols[k], n * sizeof(double));
+}
 
 struct tidu_memo {
   size_t nslots;
@@ -1894,7 +2102,10 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
     const tidu_instr *in = &p->code[pc];
     int32_t mk = M ? p->memo[pc] : -1;
     if (mk >= 0 && (mk & TIDU_MEMO_TAKE) && M->valid[mk / 4]) {
-      memo_take(R, &M->slots[mk / 4], in->a, n);
+      if (writes_reg(in->op))
+        memo_take(R, &M->slots[mk / 4], in->a, n);
+      else
+        memo_take_cond(C, &M->slots[mk / 4], in->a, n);
       continue;
     }
     switch ((tidu_opcode)in->op) {
@@ -2043,6 +2254,7 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       break;
     }
     case OP_SETTLE: {
+      if (fast_settle(C, (size_t)in->a * C->cap, R, in->b, in->c, in->e, in->f, in->d, n)) break;
       slot s[4];
       const slot *ps[4];
       const int32_t rr[4] = {in->b, in->c, in->e, in->f};
@@ -2056,6 +2268,7 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       break;
     }
     case OP_CMPCAGR: {
+      if (fast_cmpcagr(C, (size_t)in->a * C->cap, R, in->b, in->c, in->f, in->d, in->e, n)) break;
       slot a = general_slot(R, in->b, n), b = general_slot(R, in->c, n),
            t = general_slot(R, in->f, n);
       op_cmpcagr(C, (size_t)in->a * C->cap, &a, &b, &t, in->d, in->e, n);
@@ -2067,10 +2280,11 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       const int64_t *restrict col = ch->firm[in->b];
       uint8_t *restrict verdict = C->verdict + o;
       uint64_t mask = p->masks[in->c];
+      int undeclared_unknown = in->d;
       if (in->op == OP_IN)
         for (size_t i = 0; i < n; i++) {
           /* an undeclared judgement (d = 1) is unknown; other declarations read as value 0 */
-          if (col[i] == TIDU_MISSING && in->d) {
+          if (col[i] == TIDU_MISSING && undeclared_unknown) {
             verdict[i] = V_UNKNOWN;
             continue;
           }
@@ -2095,9 +2309,9 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       size_t o = (size_t)in->a * C->cap;
       const int64_t *restrict col = ch->firm[in->b];
       uint8_t *restrict verdict = C->verdict + o;
-      int neg = in->c == 1;
+      int neg = in->c == 1, undeclared_unknown = in->d;
       for (size_t i = 0; i < n; i++) {
-        if (col[i] == TIDU_MISSING && in->d) { /* an undeclared judgement */
+        if (col[i] == TIDU_MISSING && undeclared_unknown) { /* an undeclared judgement */
           verdict[i] = V_UNKNOWN;
           continue;
         }
@@ -2158,7 +2372,10 @@ static void run_tile(const tidu_prog *p, const tidu_chunk *ch, int64_t as_of, ti
       break;
     }
     if (mk >= 0 && (mk & TIDU_MEMO_SAVE)) {
-      memo_save(R, &M->slots[mk / 4], in->a, n);
+      if (writes_reg(in->op))
+        memo_save(R, &M->slots[mk / 4], in->a, n);
+      else
+        memo_save_cond(C, &M->slots[mk / 4], in->a, n);
       M->valid[mk / 4] = 1;
     }
   }

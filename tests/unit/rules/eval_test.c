@@ -374,14 +374,16 @@ static void test_many_lanes(void **state) {
   free(f);
 }
 
-/* A formula repeated within a rule set (the same average growth in several standards, the
- * deducted-profit fallback in each) gives every standard the verdicts, values and gaps it has
- * when evaluated alone, over several tiles of firms: small figures, figures whose quotients
- * overflow 64 bits, missing years and deducted profits missing (bounds). */
-static const char *const repeated_body[3] = {
+/* A formula or condition repeated within a rule set (the same average growth in several
+ * standards, the deducted-profit fallback in each, the same test twice) gives every standard the
+ * verdicts, values and gaps it has when evaluated alone, over several tiles of firms: small
+ * figures, figures whose quotients overflow 64 bits, missing years and deducted profits missing
+ * (bounds). */
+static const char *const repeated_body[4] = {
     "{ avg_growth(revenue, 2) >= 10% }",
     "{ avg_growth(revenue, 2) >= 20%  sum(profit, 2) >= 100万 }",
     "{ sum(profit, 2) >= 200万  avg_growth(revenue, 2) < 50% }",
+    "{ sum(profit, 2) >= 100万  own_brand  avg_growth(revenue, 2) >= 20% }",
 };
 
 static void same_double(double a, double b) {
@@ -405,10 +407,10 @@ static void same_conds(const tidu_cond_result *a, const tidu_cond_result *b) {
 static void test_repeated_formulas(void **state) {
   (void)state;
   enum { N = 300 };
-  char together[1024], alone[3][512];
+  char together[1024], alone[4][512];
   int len = snprintf(together, sizeof together,
                      "ruleset r \"重复\" kind board\n  effective 2020-01-01\n");
-  for (int s = 0; s < 3; s++) {
+  for (int s = 0; s < 4; s++) {
     len += snprintf(together + len, sizeof together - (size_t)len, "standard r.%d \"%d\" %s\n",
                     s + 1, s + 1, repeated_body[s]);
     snprintf(alone[s], sizeof alone[s],
@@ -429,9 +431,10 @@ static void test_repeated_formulas(void **state) {
     set_year(&f[i], 2024, TIDU_Y_NET_PROFIT_DEDUCTED, YUAN(850000) + YUAN(1000) * (i % 300));
     if (i < 128 || i % 3)
       set_year(&f[i], 2023, TIDU_Y_NET_PROFIT_DEDUCTED, YUAN(700000) + YUAN(1000) * (i % 250));
+    f[i].v[TIDU_F_OWN_BRAND] = i % 4 == 1 ? TIDU_MISSING : i % 2;
   }
   run r = run_firms(together, f, N);
-  for (int s = 0; s < 3; s++) {
+  for (int s = 0; s < 4; s++) {
     run a = run_firms(alone[s], f, N);
     for (size_t i = 0; i < N; i++) {
       assert_int_equal(tidu_eval_verdict(r.ev, 0, (size_t)s, i), tidu_eval_verdict(a.ev, 0, 0, i));
