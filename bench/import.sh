@@ -3,7 +3,8 @@
 # registry from CSV — as generated (each firm's rows together) and with the data rows shuffled
 # (each firm's rows scattered through the file) — against sqlite3's own `.import` of the same CSV
 # in the same run. Prints a Markdown table: wall and CPU seconds and peak RSS from
-# /usr/bin/time -v, and each wall time as a ratio to sqlite3's. XLSX=1 adds an XLSX import.
+# /usr/bin/time -v, and each wall time as a ratio to sqlite3's. XLSX=1 adds an XLSX import;
+# BASE_BIN=<another build of tidu> adds its two CSV imports (to compare builds in one run).
 #   TIDU_BIN=build/release/tidu nice sh bench/import.sh
 set -e
 T=${TIDU_BIN:-build/release/tidu}
@@ -41,6 +42,12 @@ measure tidu "$T" import --db "$W/csv.db" "$W/firms.csv"
 row "tidu import CSV, rows of a firm together" "$(ratio "$secs" "$base")"
 measure tidu "$T" import --db "$W/scattered.db" "$W/scattered.csv"
 row "tidu import CSV, rows of a firm scattered" "$(ratio "$secs" "$base")"
+if [ -n "${BASE_BIN:-}" ]; then
+  measure base "$BASE_BIN" import --db "$W/base.db" "$W/firms.csv"
+  row "previous build ($BASE_BIN), rows of a firm together" "$(ratio "$secs" "$base")"
+  measure base "$BASE_BIN" import --db "$W/base2.db" "$W/scattered.csv"
+  row "previous build ($BASE_BIN), rows of a firm scattered" "$(ratio "$secs" "$base")"
+fi
 if [ "${XLSX:-0}" = 1 ]; then
   "$T" export --db "$W/csv.db" --format xlsx "$W/firms.xlsx" 2>/dev/null
   measure tidu "$T" import --db "$W/xlsx.db" "$W/firms.xlsx"

@@ -77,9 +77,40 @@ static int normalise(const char *s, size_t len, char *out, size_t size) {
   return 1;
 }
 
-int tidu_enum_parse(tidu_enum_id e, const char *s, size_t len) {
-  char want[256], have[256];
-  if (len == 0 || !normalise(s, len, want, sizeof want)) return -1;
+/* The normalised forms of every enumeration value's name and Chinese label and of every
+ * synonym, made once: a cell is normalised once and compared with them. A form that cannot be
+ * normalised (too long) matches nothing, as in the comparison it stands for. */
+#define FORMS_MAX 64
+#define NSYN      (sizeof synonyms / sizeof synonyms[0])
+static struct {
+  int count[TIDU_NENUMS]; /* -1: more values than FORMS_MAX, compared the slow way */
+  char form[TIDU_NENUMS][FORMS_MAX][2][256];
+  unsigned char ok[TIDU_NENUMS][FORMS_MAX][2];
+  char syn[NSYN][256];
+  unsigned char syn_ok[NSYN];
+} forms;
+static pthread_once_t forms_once = PTHREAD_ONCE_INIT;
+
+static void make_forms(void) {
+  for (int e = 0; e < TIDU_NENUMS; e++) {
+    int n = tidu_enum_count((tidu_enum_id)e);
+    forms.count[e] = n > FORMS_MAX ? -1 : n;
+    for (int i = 0; i < n && n <= FORMS_MAX; i++) {
+      const char *names[2] = {tidu_enum_name((tidu_enum_id)e, i),
+                              tidu_enum_label_zh((tidu_enum_id)e, i)};
+      for (int k = 0; k < 2; k++)
+        forms.ok[e][i][k] = names[k] && (unsigned char)normalise(names[k], strlen(names[k]),
+                                                                 forms.form[e][i][k], 256);
+    }
+  }
+  for (size_t i = 0; i < NSYN; i++)
+    forms.syn_ok[i] = (unsigned char)normalise(synonyms[i].spelling, strlen(synonyms[i].spelling),
+                                               forms.syn[i], 256);
+}
+
+/* tidu_enum_parse without the made forms: every name normalised again. */
+static int enum_parse_slow(tidu_enum_id e, const char *want) {
+  char have[256];
   for (int i = 0; i < tidu_enum_count(e); i++) {
     const char *names[2] = {tidu_enum_name(e, i), tidu_enum_label_zh(e, i)};
     for (int k = 0; k < 2; k++)
@@ -87,10 +118,27 @@ int tidu_enum_parse(tidu_enum_id e, const char *s, size_t len) {
           !strcmp(have, want))
         return i;
   }
-  for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++)
+  for (size_t i = 0; i < NSYN; i++)
     if (synonyms[i].e == e &&
         normalise(synonyms[i].spelling, strlen(synonyms[i].spelling), have, sizeof have) &&
         !strcmp(have, want))
+      return tidu_enum_find(e, synonyms[i].name);
+  return -1;
+}
+
+int tidu_enum_parse(tidu_enum_id e, const char *s, size_t len) {
+  char want[256];
+  if (len == 0 || !normalise(s, len, want, sizeof want)) return -1;
+  if ((unsigned)e >= TIDU_NENUMS || pthread_once(&forms_once, make_forms) != 0 ||
+      forms.count[e] < 0)
+    return enum_parse_slow(e, want);
+  for (int i = 0; i < forms.count[e]; i++)
+    for (int k = 0; k < 2; k++)
+      if (forms.ok[e][i][k] && forms.form[e][i][k][0] == want[0] &&
+          !strcmp(forms.form[e][i][k], want))
+        return i;
+  for (size_t i = 0; i < NSYN; i++)
+    if (synonyms[i].e == e && forms.syn_ok[i] && !strcmp(forms.syn[i], want))
       return tidu_enum_find(e, synonyms[i].name);
   return -1;
 }
@@ -209,9 +257,8 @@ tidu_code tidu_field_check(const tidu_field_info *fi, int64_t v, const char *tex
   if (v == TIDU_MISSING) return TIDU_OK;
   if (fi->type == TIDU_T_ENUM && (v < 0 || v >= tidu_enum_count(fi->enum_id)))
     return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0, "取值超出范围 / value out of range");
-  int non_neg = fi->type == TIDU_T_COUNT || fi->type == TIDU_T_YEARS || fi->type == TIDU_T_SCORE ||
-                (fi->type == TIDU_T_MONEY && money_non_negative(fi));
-  if (non_neg && v < 0) {
+  if (v < 0 && (fi->type == TIDU_T_COUNT || fi->type == TIDU_T_YEARS || fi->type == TIDU_T_SCORE ||
+                (fi->type == TIDU_T_MONEY && money_non_negative(fi)))) {
     char shown[64];
     tidu_format_value(fi->type, v, "zh", shown, sizeof shown);
     return tidu_error_set(err, TIDU_ERR_DATA, NULL, 0, 0,

@@ -16,7 +16,8 @@ typedef struct csv {
   const char *stop;    /* no row starts at or after this (end, or a split point) */
   long line;           /* line number at p */
   char delim;
-  char *buf; /* this row's cell texts, each NUL-terminated */
+  unsigned char stops[256]; /* 1 for the bytes that end an unquoted run: delim, CR, LF, NUL */
+  char *buf;                /* this row's cell texts, each NUL-terminated */
   size_t blen, bcap;
   size_t *offs; /* cell start offsets into buf */
   size_t *lens;
@@ -27,12 +28,16 @@ typedef struct csv {
 /* ---- buffers ---- */
 
 static int buf_reserve(csv *c, size_t extra) {
+  if (c->blen + extra <= c->bcap) return 0;
   return tidu_io_reserve(&c->buf, &c->bcap, c->blen + extra, 1024);
 }
 
 static int buf_append(csv *c, const char *s, size_t n) {
   if (buf_reserve(c, n + 1) < 0) return -1;
-  memcpy(c->buf + c->blen, s, n);
+  if (n == 1)
+    c->buf[c->blen] = *s;
+  else
+    memcpy(c->buf + c->blen, s, n);
   c->blen += n;
   return 0;
 }
@@ -81,8 +86,9 @@ static void eat_eol(csv *c) {
 
 /* Appends the unquoted run up to the next delimiter, line break or end. */
 static int read_plain(csv *c, tidu_error *err, long col) {
-  const char *s = c->p;
-  while (c->p < c->end && *c->p != c->delim && !is_eol(*c->p) && *c->p != '\0') c->p++;
+  const char *s = c->p, *p = c->p, *end = c->end;
+  while (p < end && !c->stops[(unsigned char)*p]) p++;
+  c->p = p;
   if (c->p < c->end && *c->p == '\0')
     return fail_at(c, err, TIDU_ERR_INPUT, c->line, col, "包含 NUL 字节 / contains a NUL byte");
   return buf_append(c, s, (size_t)(c->p - s)) < 0 ? fail_nomem(err) : 0;
@@ -152,8 +158,8 @@ static int csv_next(void *ctx, tidu_row *row, tidu_error *err) {
       return fail_at(c, err, TIDU_ERR_LIMIT, row_line, (long)n + 1,
                      "行过长（超过 1 MiB） / row longer than 1 MiB");
     c->lens[n] = c->blen - c->offs[n];
-    if (buf_append(c, "", 1) < 0) return fail_nomem(err);
-    c->buf[c->blen - 1] = '\0';
+    if (buf_reserve(c, 1) < 0) return fail_nomem(err);
+    c->buf[c->blen++] = '\0';
     n++;
     if (c->p < c->end && *c->p == c->delim) {
       c->p++;
@@ -172,6 +178,12 @@ static int csv_next(void *ctx, tidu_row *row, tidu_error *err) {
   row->ncells = n;
   row->row_no = row_line;
   return 1;
+}
+
+static void set_stops(csv *c) {
+  memset(c->stops, 0, sizeof c->stops);
+  c->stops[(unsigned char)c->delim] = 1;
+  c->stops['\n'] = c->stops['\r'] = c->stops[0] = 1;
 }
 
 static void csv_close(void *ctx) {
@@ -225,6 +237,7 @@ int tidu_csv_rowsrc(const char *name, const char *text, size_t len, tidu_rowsrc 
   if (c->end - c->p >= 3 && memcmp(c->p, "\xef\xbb\xbf", 3) == 0) c->p += 3;
   skip_sep_line(c);
   if (!c->delim) c->delim = detect_delim(c->p, c->end);
+  set_stops(c);
   out->ctx = c;
   out->next = csv_next;
   out->close = csv_close;
@@ -253,6 +266,7 @@ int tidu_csv_rowsrc_at(const char *name, const char *text, size_t len, size_t st
   c->stop = text + (stop < len ? stop : len);
   c->line = line;
   c->delim = delim;
+  set_stops(c);
   out->ctx = c;
   out->next = csv_next;
   out->close = csv_close;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,11 @@ size_t tidu_utf8_check(const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < len) {
+    uint64_t w;
+    if (i + 8 <= len && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ULL) == 0)) {
+      i += 8; /* eight ASCII bytes */
+      continue;
+    }
     unsigned c = p[i];
     if (c < 0x80) {
       i++;
@@ -264,6 +270,35 @@ tidu_code tidu_utf8_view_as(const char *data, size_t len, const char *encoding, 
   if (prefix_multi >= UTF8_PREFIX_EVIDENCE || (multi >= 2 && multi >= 4 * nbad))
     return bad_utf8(data, 0, bad, WHY_REST, err);
   return from_gb18030(data, len, view, view_len, owned, bad, 0, err);
+}
+
+size_t tidu_utf8_census_add(tidu_utf8_census *c, const char *data, size_t len, int last) {
+  size_t i = 0;
+  if (!c->started && len > 0) {
+    if (len < 3 && !last) return len;
+    const unsigned char *u = (const unsigned char *)data;
+    c->bom = len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf;
+    c->utf16 = len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff));
+    c->started = 1;
+  }
+  while (i < len) {
+    size_t ok = tidu_utf8_check(data + i, len - i);
+    for (size_t k = i; k < i + ok; k++) c->multi += ((unsigned char)data[k] & 0xc0) == 0xc0;
+    i += ok;
+    if (i < len) {
+      if (!last && len - i < 4) return len - i; /* perhaps a character cut by the block */
+      if (!c->nbad) c->prefix_multi = c->multi;
+      c->nbad++;
+      i++;
+    }
+  }
+  return 0;
+}
+
+int tidu_utf8_census_gb18030(const tidu_utf8_census *c) {
+  /* as tidu_utf8_view_as decides for a file that is not valid UTF-8 throughout */
+  if (!c->nbad || c->bom || c->utf16) return 0;
+  return !(c->prefix_multi >= UTF8_PREFIX_EVIDENCE || (c->multi >= 2 && c->multi >= 4 * c->nbad));
 }
 
 tidu_code tidu_utf8_view(const char *data, size_t len, const char **view, size_t *view_len,

@@ -69,6 +69,17 @@ tidu_code tidu_utf8_view_as(const char *data, size_t len, const char *encoding, 
 /* Returns the byte offset of the first invalid UTF-8 sequence in s, or len when all is valid. */
 size_t tidu_utf8_check(const char *s, size_t len);
 
+/* Counts over a file read in blocks, for the encoding tidu_utf8_view would read it in. */
+typedef struct tidu_utf8_census {
+  int started, bom, utf16;
+  size_t multi, nbad, prefix_multi;
+} tidu_utf8_census;
+/* Counts the block data[0..len) (`last`: the file ends with it); returns how many of its last
+ * bytes were left uncounted, to come again at the start of the next block. */
+size_t tidu_utf8_census_add(tidu_utf8_census *c, const char *data, size_t len, int last);
+/* 1 when tidu_utf8_view would read the counted file as GB18030. */
+int tidu_utf8_census_gb18030(const tidu_utf8_census *c);
+
 /* ---- converting one cell or JSON string for a field (table.c) ---- */
 
 /* How a value is written: header unit and whether the source gives raw typed numbers. */
@@ -125,6 +136,8 @@ int tidu_table_probe(tidu_rowsrc *src, long *row_no);
 /* Same contract as tidu_reader_next. */
 tidu_code tidu_table_next(tidu_table *t, tidu_firm *firm, int *done, tidu_error *err);
 void tidu_table_close(tidu_table *t);
+/* Where the table's warnings go from now on (a table opened in one thread, read in another). */
+void tidu_table_set_warnq(tidu_table *t, tidu_warnq *warns);
 
 /* For the parallel CSV reader (ptable.c). 1 when `t` reads the wide layout (one row, one
  * firm) and has delivered nothing past its header. */

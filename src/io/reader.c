@@ -336,8 +336,15 @@ tidu_code tidu_reader_open_bounded(const char *path, tidu_format fmt, const tidu
   const char *enc = opt ? opt->encoding : NULL;
   int csv = fmt == TIDU_FMT_CSV ||
             (fmt == TIDU_FMT_AUTO && path && format_from_name(path) == TIDU_FMT_CSV);
-  int utf8 = !enc || !*enc || !strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8");
-  if (!path || !strcmp(path, "-") || !csv || !utf8 || (opt && opt->header_row > 0))
+  char name[32];
+  size_t n = 0;
+  for (const char *p = enc ? enc : ""; *p && n < sizeof name - 1; p++)
+    if (*p != '-' && *p != '_') name[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+  name[n] = '\0';
+  int gb = !strcmp(name, "gb18030") || !strcmp(name, "gbk") || !strcmp(name, "gb2312") ||
+           !strcmp(name, "cp936"); /* as tidu_utf8_view_as names them */
+  int known = !*name || !strcmp(name, "utf8") || gb;
+  if (!path || !strcmp(path, "-") || !csv || !known || (opt && opt->header_row > 0))
     return tidu_reader_open(path, fmt, opt, out, user);
   struct stat st;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -353,7 +360,7 @@ tidu_code tidu_reader_open_bounded(const char *path, tidu_format fmt, const tidu
     close(fd);
     return nomem(user);
   }
-  tidu_code rc = tidu_spill_open(path, fd, &r->spill, &e);
+  tidu_code rc = tidu_spill_open(path, fd, gb, &r->spill, &e);
   close(fd);
   if (rc == TIDU_ERR_USAGE) {
     tidu_reader_close(r);

@@ -829,6 +829,10 @@ tidu_code tidu_table_open_at(tidu_rowsrc *src, tidu_warnq *warns, long header_ro
   return TIDU_OK;
 }
 
+void tidu_table_set_warnq(tidu_table *t, tidu_warnq *warns) {
+  t->warns = warns;
+}
+
 tidu_code tidu_table_open(tidu_rowsrc *src, tidu_warnq *warns, tidu_table **out, tidu_error *err) {
   return tidu_table_open_at(src, warns, 0, NULL, out, err);
 }

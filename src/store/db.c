@@ -641,7 +641,8 @@ void tidu_store_bind_value(tidu_sql_stmt *st, int idx, const tidu_field_info *fi
     tidu_sql_bind_null(st, idx);
   } else if (fi->type == TIDU_T_TEXT) {
     tidu_sql_bind_text(st, idx, text);
-  } else if (strcmp(tidu_store_coltype(fi), "BIGINT") == 0) {
+  } else if (fi->type != TIDU_T_ENUM && fi->type != TIDU_T_TAGS && fi->type != TIDU_T_DATE) {
+    /* a BIGINT column (tidu_store_coltype) */
     tidu_sql_bind_int64(st, idx, v);
   } else {
     char buf[512];

@@ -145,15 +145,23 @@ static tidu_code load_year_fields(tidu_sql_stmt *st, tidu_year *y, tidu_error *e
 
 /* ---- writing ---- */
 
+/* The statements built here are bound after a run or a reset, which leaves every parameter
+ * NULL (tidu_sql_reset): only the values present are bound. */
 static void bind_firm_fields(tidu_sql_stmt *st, const tidu_firm *f) {
-  for (int i = 0, k = 6; i < TIDU_NFIRM; i++)
-    if (i != TIDU_F_USCC)
-      tidu_store_bind_value(st, k++, tidu_firm_field_info(i), f->v[i], f->text[i]);
+  for (int i = 0, k = 6; i < TIDU_NFIRM; i++) {
+    if (i == TIDU_F_USCC) continue;
+    const tidu_field_info *fi = tidu_firm_field_info(i);
+    if (!tidu_field_absent(fi, f->v[i], f->text[i]))
+      tidu_store_bind_value(st, k, fi, f->v[i], f->text[i]);
+    k++;
+  }
 }
 
 static void bind_year_fields(tidu_sql_stmt *st, const tidu_year *y) {
-  for (int i = 0; i < TIDU_NYEAR; i++)
-    tidu_store_bind_value(st, 6 + i, tidu_year_field_info(i), y->v[i], NULL);
+  for (int i = 0; i < TIDU_NYEAR; i++) {
+    const tidu_field_info *fi = tidu_year_field_info(i);
+    if (!tidu_field_absent(fi, y->v[i], NULL)) tidu_store_bind_value(st, 6 + i, fi, y->v[i], NULL);
+  }
 }
 
 static tidu_code insert_year(tidu_store *s, const char *uscc, const tidu_year *y, int64_t import_id,

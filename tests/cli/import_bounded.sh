@@ -2,7 +2,8 @@
 # Import in bounded memory (issue 9 item 5): a long-layout CSV whose rows of each firm are
 # scattered through the file is spilled by firm into temporary files and gives the registry,
 # history, errors, rejects file and summary of the same rows in sorted order, with a peak RSS
-# under the limit. TIDU_SPILL_ABOVE makes a file of a few tens of MB spill (the default is 64 MiB).
+# under the limit; the same file in GB18030 (told or found) is converted as it is read, in the
+# same bounded memory. TIDU_SPILL_ABOVE makes a file of a few tens of MB spill (the default is 64 MiB).
 # Prints PLAN, then PASS:/FAIL: lines.
 . tests/cli/lib/checks.sh
 FIRMS=${TIDU_BOUNDED_FIRMS:-25000}
@@ -15,7 +16,7 @@ if [ "${CFG:-}" = asan ]; then
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
   export ASAN_OPTIONS
 fi
-plan 11
+plan 13
 
 mkdir "$tmp/sorted" "$tmp/scattered" "$tmp/spill"
 "$T" gen "$FIRMS" --years 4 --seed 5 --format csv >"$tmp/sorted/firms.csv"
@@ -52,6 +53,22 @@ wrong=$(awk -F, 'NR == FNR { want[$1] = $2 "," $3; next }
   (FNR in want) { if (want[FNR] != $1 "," $y) n++; seen++ }
   END { print n + 0, seen + 0 }' "$tmp/rows" "$tmp/scattered/firms.csv")
 check lines-kept "$wrong" "0 $((FIRMS * 4))"
+
+# the scattered file in GB18030, without --encoding (found as a whole-file read finds it) and
+# with it: converted while it is spilled, the same registry, memory as bounded
+mkdir "$tmp/gb" "$tmp/gb2"
+iconv -f UTF-8 -t GB18030 "$tmp/scattered/firms.csv" >"$tmp/gb/firms.csv"
+cp "$tmp/gb/firms.csv" "$tmp/gb2/firms.csv"
+imp gb firms.csv
+(cd "$tmp/gb2" && TMPDIR="$tmp/spill" TIDU_SPILL_ABOVE=1048576 "$T" import --db r.db --encoding gb18030 \
+  firms.csv >/dev/null 2>&1)
+"$T" export --db "$tmp/gb/r.db" --format json "$tmp/gb.json" >/dev/null 2>&1
+"$T" export --db "$tmp/gb2/r.db" --format json "$tmp/gb2.json" >/dev/null 2>&1
+check gb18030-export-identical "$(cmp "$tmp/scattered.json" "$tmp/gb.json" &&
+  cmp "$tmp/scattered.json" "$tmp/gb2.json" && echo same)" same
+rss=$(cat "$tmp/gb/firms.csv.rss")
+if [ "$((rss / 1024))" -lt "$LIMIT_MB" ]; then ok "gb18030-peak-rss-under-${LIMIT_MB}MB"; else
+  bad "gb18030-peak-rss-under-${LIMIT_MB}MB" "$((rss / 1024)) MB"; fi
 
 imp sorted update.csv
 imp scattered update.csv
